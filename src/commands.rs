@@ -1,0 +1,457 @@
+//! What each command does, from validated arguments to an exit code.
+
+use std::io::IsTerminal as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use futures_util::StreamExt as _;
+
+use crate::cli::{Cli, Command, DemoArgs, OutputArgs, RunArgs, SchemaKind, ValidateArgs};
+use crate::exit::ExitCode;
+use crate::lang::Lang;
+use crate::report::build::{RunContext, load_error_report, rfc3339, scenario_report};
+use crate::report::model::{self, Gate, Overrides, Report, ScenarioEntry};
+use crate::report::terminal::{self, Style};
+use crate::report::write::{Format, write_all};
+use crate::run::{Cancel, RunSettings, run_scenario};
+use crate::scenario::{Environment, LoadSettings, Loaded, Source, discover, load_all};
+use crate::{logging, progress, signals};
+
+/// The demo scenarios, embedded so that an installed binary runs the demo anywhere.
+const DEMO_SCENARIOS: [(&str, &str); 3] = [
+    (
+        "scenarios/demo/dukcapil.yaml",
+        include_str!("../scenarios/demo/dukcapil.yaml"),
+    ),
+    (
+        "scenarios/demo/perizinan.yaml",
+        include_str!("../scenarios/demo/perizinan.yaml"),
+    ),
+    (
+        "scenarios/demo/pengaduan.yaml",
+        include_str!("../scenarios/demo/pengaduan.yaml"),
+    ),
+];
+
+pub fn main(cli: Cli) -> ExitCode {
+    logging::init(cli.verbose, cli.quiet);
+    crate::run::client::install_crypto_provider();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return ExitCode::HarnessFault;
+        }
+    };
+    let quiet = cli.quiet;
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Run(args) => run(args, quiet).await,
+            Command::Validate(args) => validate(args, quiet),
+            Command::Demo(args) => demo(args, quiet).await,
+            Command::Sandbox(args) => sandbox(args).await,
+            Command::Schema { which } => schema(which),
+        }
+    })
+}
+
+fn validate(args: ValidateArgs, quiet: bool) -> ExitCode {
+    let paths = default_paths(args.paths);
+    let discovery = discover(&paths);
+    let settings = LoadSettings {
+        env: Environment::from_process(),
+        set: args.load.set,
+        require_env: args.require_env,
+        known_rules: Vec::new(),
+    };
+    let mut notes = discovery.notes;
+    let loaded = load_all(&discovery.sources, &settings, &mut notes);
+    let mut failures = discovery.unreadable.len();
+    for failure in &discovery.unreadable {
+        eprint!("{}", failure.render());
+    }
+    let mut ready = 0;
+    for item in &loaded {
+        match item {
+            Loaded::Ready { scenario, warnings } => {
+                ready += 1;
+                if !warnings.is_empty() {
+                    eprint!(
+                        "{}",
+                        crate::scenario::diagnostic::render(&scenario.file, None, warnings)
+                    );
+                }
+            }
+            Loaded::Failed(failure) => {
+                failures += 1;
+                eprint!("{}", failure.render());
+            }
+        }
+    }
+    if !quiet {
+        for note in &notes {
+            eprintln!("note: {note}");
+        }
+        println!("{ready} scenario(s) valid, {failures} with errors");
+    }
+    if failures > 0 {
+        ExitCode::BadInput
+    } else {
+        ExitCode::Success
+    }
+}
+
+/// What both `run` and `demo` need to run scenarios and report.
+struct Plan {
+    sources: Vec<Source>,
+    unreadable: Vec<crate::scenario::LoadFailure>,
+    notes: Vec<String>,
+    env: Environment,
+    set: Vec<(String, String)>,
+    settings: RunSettings,
+    concurrency: usize,
+    strict: bool,
+    output: OutputArgs,
+    out_dir: PathBuf,
+    overrides: Overrides,
+}
+
+async fn run(args: RunArgs, quiet: bool) -> ExitCode {
+    let paths = default_paths(args.paths.clone());
+    let discovery = discover(&paths);
+    let proxy = match args.proxy.as_deref() {
+        Some("env") => std::env::var("HTTPS_PROXY")
+            .or_else(|_| std::env::var("HTTP_PROXY"))
+            .ok(),
+        other => other.map(str::to_string),
+    };
+    let overrides = Overrides {
+        set: args.load.set.iter().map(|(name, _)| name.clone()).collect(),
+        only: args.only.clone(),
+        no_load: args.no_load,
+        no_availability: args.no_availability,
+        resolve: Vec::new(),
+        ca_file: args
+            .ca_file
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect(),
+        insecure: false,
+        proxy: proxy.clone(),
+    };
+    let out_dir = args.output.out.clone().unwrap_or_else(default_out_dir);
+    let plan = Plan {
+        sources: discovery.sources,
+        unreadable: discovery.unreadable,
+        notes: discovery.notes,
+        env: Environment::from_process(),
+        set: args.load.set,
+        settings: RunSettings {
+            no_load: args.no_load,
+            no_availability: args.no_availability,
+            only_probe: args.only,
+            extra_ca_files: args.ca_file,
+            proxy,
+            trust_system: args.trust.is_some(),
+            exclusive: Arc::default(),
+        },
+        concurrency: usize::from(args.concurrency),
+        strict: args.strict,
+        output: args.output,
+        out_dir,
+        overrides,
+    };
+    execute(plan, quiet).await.0
+}
+
+async fn demo(args: DemoArgs, quiet: bool) -> ExitCode {
+    let mut config = crate::sandbox::SandboxConfig::ephemeral();
+    config.seed = args.seed;
+    let sandbox = match crate::sandbox::Sandbox::start(config).await {
+        Ok(sandbox) => sandbox,
+        Err(error) => {
+            eprintln!("error: cannot start the sandbox: {error}");
+            return ExitCode::HarnessFault;
+        }
+    };
+    if !quiet {
+        eprintln!(
+            "sandbox: Kabupaten Contoh on 127.0.0.1 (http :{}, https :{})",
+            sandbox.http_port(),
+            sandbox.https_port()
+        );
+    }
+    let mut env = Environment::from_process();
+    for (name, value) in sandbox.env() {
+        env = env.with(name, value);
+    }
+    let out_dir = args
+        .output
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("reports/demo"));
+    let plan = Plan {
+        sources: DEMO_SCENARIOS
+            .iter()
+            .map(|(name, text)| Source {
+                name: (*name).to_string(),
+                bytes: text.as_bytes().to_vec(),
+                named: true,
+            })
+            .collect(),
+        unreadable: Vec::new(),
+        notes: Vec::new(),
+        env,
+        set: Vec::new(),
+        settings: RunSettings::default(),
+        concurrency: 3,
+        strict: false,
+        output: args.output,
+        out_dir,
+        overrides: Overrides::default(),
+    };
+    let (code, written) = execute(plan, quiet).await;
+    sandbox.shutdown().await;
+    if !quiet {
+        if let Some(path) = written.first() {
+            println!("\nReport: {}", path.display());
+        }
+    }
+    // A failing service is the point of the demo, not an error.
+    match code {
+        ExitCode::GateFailed => ExitCode::Success,
+        other => other,
+    }
+}
+
+/// Loads, runs, reports; the exit code and the files written.
+async fn execute(plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
+    let lang = Lang::from_env(
+        plan.output
+            .lang
+            .as_deref()
+            .or(std::env::var("LANG").ok().as_deref()),
+    );
+    let formats: Vec<Format> = match plan
+        .output
+        .format
+        .iter()
+        .map(|name| Format::parse(name.trim()).ok_or_else(|| name.clone()))
+        .collect::<Result<_, _>>()
+    {
+        Ok(formats) => formats,
+        Err(name) => {
+            eprintln!("error: --format {name} is not available in this version (json)");
+            return (ExitCode::BadInput, Vec::new());
+        }
+    };
+    let started_at = std::time::SystemTime::now();
+    let load_settings = LoadSettings {
+        env: plan.env,
+        set: plan.set,
+        require_env: true,
+        known_rules: Vec::new(),
+    };
+    let mut notes = plan.notes;
+    let loaded = load_all(&plan.sources, &load_settings, &mut notes);
+    if !quiet {
+        for note in &notes {
+            eprintln!("note: {note}");
+        }
+    }
+    let mut bad_input = !plan.unreadable.is_empty();
+    for failure in &plan.unreadable {
+        eprint!("{}", failure.render());
+    }
+    for item in &loaded {
+        match item {
+            Loaded::Failed(failure) => {
+                bad_input = true;
+                eprint!("{}", failure.render());
+            }
+            Loaded::Ready { scenario, .. } => logging::add_secrets(&scenario.secret_values),
+        }
+    }
+
+    let cancel = Cancel::default();
+    let signal = signals::watch(cancel.clone());
+    let show_progress = !quiet && !plan.output.no_progress && std::io::stderr().is_terminal();
+    let (events, display) = progress::start(show_progress);
+    let context = RunContext {
+        overrides: plan.overrides,
+    };
+    let probe_nothing = plan.strict && bad_input;
+
+    let results: Vec<Result<ScenarioEntry, String>> = futures_util::stream::iter(loaded.iter())
+        .map(|item| {
+            let (settings, cancel, events, context) = (&plan.settings, &cancel, &events, &context);
+            async move {
+                match item {
+                    Loaded::Failed(failure) => {
+                        Ok(ScenarioEntry::LoadError(load_error_report(failure)))
+                    }
+                    Loaded::Ready { .. } if probe_nothing => Err(String::new()),
+                    Loaded::Ready { scenario, .. } => {
+                        match run_scenario(scenario, settings, cancel, events).await {
+                            Ok(observations) => Ok(ScenarioEntry::Ran(Box::new(scenario_report(
+                                scenario,
+                                &observations,
+                                context,
+                            )))),
+                            Err(error) => Err(format!("{}: {error}", scenario.file)),
+                        }
+                    }
+                }
+            }
+        })
+        .buffered(plan.concurrency.max(1))
+        .collect()
+        .await;
+    drop(events);
+    display.finish().await;
+
+    let mut scenarios: Vec<ScenarioEntry> = plan
+        .unreadable
+        .iter()
+        .map(|failure| ScenarioEntry::LoadError(load_error_report(failure)))
+        .collect();
+    let mut harness_fault = false;
+    for result in results {
+        match result {
+            Ok(entry) => scenarios.push(entry),
+            Err(message) if message.is_empty() => {}
+            Err(message) => {
+                // The scenario could not be set up (a CA file that is not PEM, say):
+                // bad input, reported with the file named.
+                eprintln!("error: {message}");
+                bad_input = true;
+            }
+        }
+    }
+    let interrupted = signal.received();
+    let all_complete = scenarios.iter().all(|entry| match entry {
+        ScenarioEntry::Ran(scenario) => scenario.complete,
+        ScenarioEntry::LoadError(_) => true,
+    });
+    let gate_failed = scenarios
+        .iter()
+        .any(|entry| matches!(entry, ScenarioEntry::Ran(s) if s.gate == Gate::Fail));
+    let complete = all_complete && interrupted.is_none();
+    let report = Report {
+        format: model::FORMAT.into(),
+        tool: model::Tool {
+            name: "ujilab".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        run: model::RunInfo {
+            id: run_id(started_at),
+            started_at: rfc3339(started_at),
+            finished_at: rfc3339(std::time::SystemTime::now()),
+            complete,
+            lang: lang.code().into(),
+            shard: None,
+            args: logging::redact_args(std::env::args().collect()),
+        },
+        gate: if gate_failed || !complete || bad_input {
+            Gate::Fail
+        } else {
+            Gate::Pass
+        },
+        scenarios,
+    };
+    let written = match write_all(&report, &plan.out_dir, &formats) {
+        Ok(written) => written,
+        Err(error) => {
+            eprintln!("error: {error}");
+            harness_fault = true;
+            Vec::new()
+        }
+    };
+    if !quiet {
+        let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        print!("{}", terminal::render(&report, Style { colour, lang }));
+        if let Some(path) = written.first() {
+            eprintln!(
+                "reports written to {}",
+                path.parent().unwrap_or(Path::new(".")).display()
+            );
+        }
+    }
+    let code = if let Some(signal) = interrupted {
+        signal
+    } else if harness_fault {
+        ExitCode::HarnessFault
+    } else if bad_input {
+        ExitCode::BadInput
+    } else if gate_failed {
+        ExitCode::GateFailed
+    } else {
+        ExitCode::Success
+    };
+    (code, written)
+}
+
+async fn sandbox(args: crate::cli::SandboxArgs) -> ExitCode {
+    let mut config = crate::sandbox::SandboxConfig::ephemeral();
+    config.http = args.http;
+    config.https = args.https;
+    config.seed = args.seed;
+    config.ca_out = Some(
+        args.ca_out
+            .unwrap_or_else(|| std::env::temp_dir().join("ujilab-sandbox-ca.pem")),
+    );
+    match crate::sandbox::serve_until_ctrl_c(config).await {
+        Ok(()) => ExitCode::Success,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::HarnessFault
+        }
+    }
+}
+
+fn schema(which: SchemaKind) -> ExitCode {
+    let text = match which {
+        SchemaKind::Scenario => crate::scenario::schema::SCENARIO_SCHEMA.to_string(),
+        SchemaKind::Report => {
+            let schema = schemars::schema_for!(Report);
+            serde_json::to_string_pretty(&schema).unwrap_or_default()
+        }
+    };
+    println!("{text}");
+    ExitCode::Success
+}
+
+fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from("scenarios")]
+    } else {
+        paths
+    }
+}
+
+/// `reports/<UTC yyyymmdd-hhmmss>/`, with `-2`, `-3` when that folder exists.
+fn default_out_dir() -> PathBuf {
+    let format = time::macros::format_description!("[year][month][day]-[hour][minute][second]");
+    let stamp = time::OffsetDateTime::now_utc()
+        .format(&format)
+        .unwrap_or_default();
+    let base = PathBuf::from("reports").join(&stamp);
+    if !base.exists() {
+        return base;
+    }
+    (2..)
+        .map(|n| PathBuf::from("reports").join(format!("{stamp}-{n}")))
+        .find(|candidate| !candidate.exists())
+        .unwrap_or(base)
+}
+
+fn run_id(started_at: std::time::SystemTime) -> String {
+    let nanos = started_at
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("{nanos:x}-{:x}", std::process::id())
+}

@@ -1,0 +1,99 @@
+//! Logs (tracing) on stderr, redacted: a secret must not leak through the debug
+//! output of any crate, so every log line passes the redactor before it is written.
+
+use std::io::Write;
+use std::sync::{OnceLock, RwLock};
+
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::MakeWriter;
+
+use crate::redact::Redactor;
+
+fn secrets() -> &'static RwLock<Redactor> {
+    static SECRETS: OnceLock<RwLock<Redactor>> = OnceLock::new();
+    SECRETS.get_or_init(|| RwLock::new(Redactor::default()))
+}
+
+/// Registers secret values (after loading) so logs redact them from then on.
+pub fn add_secrets(values: &[String]) {
+    if let Ok(mut redactor) = secrets().write() {
+        for value in values {
+            *redactor = redactor.with_secret(value);
+        }
+    }
+}
+
+/// The command line as it may be recorded: `--set name=value` values and secrets hidden.
+pub fn redact_args(args: Vec<String>) -> Vec<String> {
+    let redactor = secrets().read().map(|r| r.clone()).unwrap_or_default();
+    let mut hide_next = false;
+    args.into_iter()
+        .map(|arg| {
+            let shown = if hide_next {
+                arg.split_once('=')
+                    .map_or_else(|| "***".to_string(), |(name, _)| format!("{name}=***"))
+            } else if let Some(value) = arg.strip_prefix("--set=") {
+                format!(
+                    "--set={}",
+                    value
+                        .split_once('=')
+                        .map_or("***".to_string(), |(n, _)| format!("{n}=***"))
+                )
+            } else {
+                redactor.redact(&arg).into_owned()
+            };
+            hide_next = arg == "--set";
+            shown
+        })
+        .collect()
+}
+
+/// `-v` info, `-vv` debug, `-vvv` trace; `RUST_LOG` wins when set; `--quiet` errors only.
+pub fn init(verbose: u8, quiet: bool) {
+    let default = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "ujilab=info,warn",
+        (false, 2) => "ujilab=debug,info",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(RedactingStderr)
+        .with_target(verbose > 1)
+        .try_init();
+}
+
+struct RedactingStderr;
+
+impl<'a> MakeWriter<'a> for RedactingStderr {
+    type Writer = LineBuffer;
+    fn make_writer(&'a self) -> LineBuffer {
+        LineBuffer(Vec::new())
+    }
+}
+
+/// Collects one log event and writes it redacted when dropped.
+struct LineBuffer(Vec<u8>);
+
+impl Write for LineBuffer {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for LineBuffer {
+    fn drop(&mut self) {
+        let text = String::from_utf8_lossy(&self.0);
+        let redacted = match secrets().read() {
+            Ok(redactor) => redactor.redact(&text).into_owned(),
+            Err(_) => text.into_owned(),
+        };
+        let _ = std::io::stderr().write_all(redacted.as_bytes());
+    }
+}

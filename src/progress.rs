@@ -1,0 +1,76 @@
+//! The live progress display on stderr: one line per scenario with its phase and
+//! counts. It only listens to run events; nothing in the run waits for it.
+
+use std::collections::HashMap;
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::run::{Event, Events};
+
+pub struct Display(Option<JoinHandle<()>>);
+
+impl Display {
+    /// Waits until every event has been drawn and the lines are cleared.
+    pub async fn finish(self) {
+        if let Some(handle) = self.0 {
+            let _ = handle.await;
+        }
+    }
+}
+
+/// Returns the event sender for the run and the display consuming it (a no-op
+/// when `enabled` is false: stderr is not a terminal, or `--quiet`).
+pub fn start(enabled: bool) -> (Events, Display) {
+    if !enabled {
+        return (Events::default(), Display(None));
+    }
+    let (sender, mut receiver) = mpsc::unbounded_channel();
+    let handle = tokio::spawn(async move {
+        let bars = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
+        let style = ProgressStyle::with_template("{spinner} {prefix:<28} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        let mut lines: HashMap<String, (ProgressBar, usize, usize)> = HashMap::new();
+        while let Some(event) = receiver.recv().await {
+            match event {
+                Event::ScenarioStarted { scenario, probes } => {
+                    let bar = bars.add(ProgressBar::new_spinner());
+                    bar.set_style(style.clone());
+                    bar.set_prefix(scenario.clone());
+                    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+                    bar.set_message(format!("probes 0/{probes}"));
+                    lines.insert(scenario, (bar, 0, probes));
+                }
+                Event::ProbeFinished { scenario, passed } => {
+                    if let Some((bar, done, total)) = lines.get_mut(&scenario) {
+                        *done += 1;
+                        let mark = if passed { "" } else { " (failures)" };
+                        bar.set_message(format!("probes {done}/{total}{mark}"));
+                    }
+                }
+                Event::PhaseStarted { scenario, phase } => {
+                    if let Some((bar, ..)) = lines.get(&scenario) {
+                        bar.set_message(phase.to_string());
+                    }
+                }
+                Event::AvailabilityRound {
+                    scenario,
+                    done,
+                    total,
+                } => {
+                    if let Some((bar, ..)) = lines.get(&scenario) {
+                        bar.set_message(format!("availability {done}/{total}"));
+                    }
+                }
+                Event::ScenarioFinished { scenario } => {
+                    if let Some((bar, ..)) = lines.remove(&scenario) {
+                        bar.finish_and_clear();
+                    }
+                }
+            }
+        }
+        let _ = bars.clear();
+    });
+    (Events::new(sender), Display(Some(handle)))
+}

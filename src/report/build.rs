@@ -1,0 +1,301 @@
+//! Assembling the [`Report`] from what each stage produced. Every figure a human
+//! format shows is computed here, once, so the formats only render.
+
+use std::collections::BTreeMap;
+use std::time::SystemTime;
+
+use crate::gate;
+use crate::redact::Redactor;
+use crate::report::model::*;
+use crate::run::expect::status_accepted;
+use crate::run::observations::{Observations, PhaseStatus, ProbeOutcome, ProbeResult};
+use crate::scenario::{LoadFailure, Scenario};
+
+/// Body excerpts in reports stop here (semantics.md: at most 2 KiB).
+const EXCERPT_BYTES: usize = 2048;
+
+/// Command-line context every scenario report records.
+#[derive(Debug, Clone, Default)]
+pub struct RunContext {
+    pub overrides: Overrides,
+}
+
+pub fn scenario_report(
+    scenario: &Scenario,
+    observations: &Observations,
+    context: &RunContext,
+) -> ScenarioReport {
+    let redactor = &observations.redactor;
+    let probes: Vec<ProbeReport> = observations
+        .probes
+        .iter()
+        .map(|result| probe_report(result, redactor))
+        .collect();
+    let thresholds = gate::evaluate(scenario, observations);
+    let mut gate_reasons = Vec::new();
+    for probe in &probes {
+        if !probe.passed {
+            gate_reasons.push(format!("probe {} {}", probe.id, probe.outcome));
+        }
+    }
+    for threshold in thresholds.iter().filter(|t| t.status == "fail") {
+        gate_reasons.push(format!("threshold {}", threshold.display));
+    }
+    if !observations.complete {
+        gate_reasons.push("run interrupted".to_string());
+    }
+    let service = &scenario.service;
+    let mut effective = scenario.effective.clone();
+    redact_json(&mut effective, redactor);
+    ScenarioReport {
+        file: scenario.file.clone(),
+        sha256: scenario.sha256.clone(),
+        status: "ran".into(),
+        service: ServiceReport {
+            id: service.id.clone(),
+            name: service.name.clone(),
+            owner: service.owner.clone(),
+            sector: service.sector.clone(),
+            region: service.region.as_ref().map(|region| RegionReport {
+                code: region.code.clone(),
+                name: region.name.clone(),
+                kind: region.kind.map(|kind| {
+                    serde_json::to_value(kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default()
+                }),
+            }),
+            base_url: redactor.redact(service.base_url.as_str()).into_owned(),
+        },
+        scenario: scenario.label.clone(),
+        gate: if gate_reasons.is_empty() {
+            Gate::Pass
+        } else {
+            Gate::Fail
+        },
+        gate_reasons,
+        complete: observations.complete,
+        started_at: rfc3339(observations.started_at),
+        finished_at: rfc3339(observations.finished_at),
+        phases: PhasesReport {
+            functional: if observations.phases.partial_probes {
+                phase(&PhaseStatus::Skipped(
+                    "--only: some probes were not sent".into(),
+                ))
+            } else {
+                phase(&PhaseStatus::Ran)
+            },
+            availability: phase(&observations.phases.availability),
+            load: phase(&observations.phases.load),
+            standards: phase(&observations.phases.standards),
+        },
+        probes,
+        availability: availability_report(scenario, observations),
+        probe_latency_ms: gate::probe_latency(scenario, observations)
+            .summary()
+            .map(LatencyReport::from),
+        load: None,
+        thresholds,
+        standards: None,
+        effective,
+        overrides: context.overrides.clone(),
+    }
+}
+
+pub fn load_error_report(failure: &LoadFailure) -> LoadErrorReport {
+    LoadErrorReport {
+        file: failure.file.clone(),
+        status: "load_error".into(),
+        errors: failure
+            .problems
+            .iter()
+            .filter(|problem| problem.is_error())
+            .map(|problem| LoadProblem {
+                line: problem.line,
+                column: problem.column,
+                path: problem.path.clone(),
+                message: problem.message.clone(),
+                help: problem.help.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn phase(status: &PhaseStatus) -> PhaseReport {
+    let (status, reason) = match status {
+        PhaseStatus::NotRequested => ("not_requested", None),
+        PhaseStatus::Ran => ("ran", None),
+        PhaseStatus::Skipped(reason) => ("skipped", Some(reason.clone())),
+    };
+    PhaseReport {
+        status: status.into(),
+        reason,
+    }
+}
+
+fn probe_report(result: &ProbeResult, redactor: &Redactor) -> ProbeReport {
+    let (outcome, skipped_reason) = match &result.outcome {
+        ProbeOutcome::Passed => ("passed", None),
+        ProbeOutcome::Failed => ("failed", None),
+        ProbeOutcome::Skipped(reason) => ("skipped", Some(reason.clone())),
+    };
+    let exchange = result.exchange.as_ref();
+    let response = exchange.and_then(|exchange| exchange.response.as_ref());
+    let pairs = |headers: &[(String, String)]| -> Vec<[String; 2]> {
+        headers
+            .iter()
+            .map(|(name, value)| [name.clone(), value.clone()])
+            .collect()
+    };
+    ProbeReport {
+        id: result.id.clone(),
+        kind: match result.kind {
+            crate::scenario::ProbeKind::Api => "api".into(),
+            crate::scenario::ProbeKind::Page => "page".into(),
+        },
+        passed: result.passed(),
+        outcome: outcome.into(),
+        skipped_reason,
+        method: exchange.map(|e| e.method.clone()),
+        url: exchange.map(|e| e.url.clone()),
+        final_url: exchange.map(|e| e.final_url.clone()),
+        status: response.map(|r| r.status),
+        latency_ms: exchange.map(|e| round3(e.latency.as_secs_f64() * 1000.0)),
+        http_version: response.map(|r| r.version.clone()),
+        remote_addr: response.and_then(|r| r.remote_addr.clone()),
+        wire_bytes: response.map(|r| r.wire_bytes),
+        body_bytes: response.map(|r| r.body_bytes),
+        redirects: exchange
+            .map(|e| {
+                e.redirects
+                    .iter()
+                    .map(|hop| RedirectReport {
+                        status: hop.status,
+                        location: Some(hop.location.clone()).filter(|l| !l.is_empty()),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        error: exchange
+            .and_then(|e| e.error.as_ref())
+            .map(|error| TransportErrorReport {
+                kind: error.kind.code().to_string(),
+                message: error.message.clone(),
+            }),
+        request_headers: exchange
+            .map(|e| pairs(&e.request_headers))
+            .unwrap_or_default(),
+        response_headers: response.map(|r| pairs(&r.headers)).unwrap_or_default(),
+        body_excerpt: response
+            .filter(|r| !r.text.is_empty())
+            .map(|r| redactor.redact(excerpt(&r.text)).into_owned()),
+        expectations: result
+            .checks
+            .iter()
+            .map(|check| ExpectationReport {
+                what: check.what.clone(),
+                expected: check.expected.clone(),
+                actual: check.actual.clone(),
+                passed: check.passed,
+            })
+            .collect(),
+    }
+}
+
+fn availability_report(
+    scenario: &Scenario,
+    observations: &Observations,
+) -> Option<AvailabilityReport> {
+    let ratio = |up: u64, samples: u64| (samples > 0).then(|| up as f64 / samples as f64);
+    if let Some(availability) = &observations.availability {
+        return Some(AvailabilityReport {
+            rounds: availability.rounds,
+            samples: availability.samples,
+            up: availability.up,
+            ratio: ratio(availability.up, availability.samples),
+            reason: (availability.samples == 0).then(|| "no samples were taken".to_string()),
+            source: "availability".into(),
+            window_s: round3(availability.window.as_secs_f64()),
+            per_probe: availability
+                .per_probe
+                .iter()
+                .map(|p| {
+                    (
+                        p.id.clone(),
+                        ProbeAvailabilityReport {
+                            samples: p.samples,
+                            up: p.up,
+                            ratio: ratio(p.up, p.samples),
+                        },
+                    )
+                })
+                .collect(),
+        });
+    }
+    // Without sampling, the functional exchanges are the evidence (source: probes).
+    let mut per_probe = BTreeMap::new();
+    for result in &observations.probes {
+        let Some(exchange) = &result.exchange else {
+            continue;
+        };
+        let up = match (&exchange.response, scenario.probe(&result.id)) {
+            (Some(response), Some(probe)) => u64::from(status_accepted(probe, response.status)),
+            _ => 0,
+        };
+        per_probe.insert(
+            result.id.clone(),
+            ProbeAvailabilityReport {
+                samples: 1,
+                up,
+                ratio: Some(up as f64),
+            },
+        );
+    }
+    let samples = per_probe.len() as u64;
+    let up = per_probe.values().map(|p| p.up).sum();
+    Some(AvailabilityReport {
+        rounds: u64::from(samples > 0),
+        samples,
+        up,
+        ratio: ratio(up, samples),
+        reason: (samples == 0).then(|| "no probe was sent".to_string()),
+        source: "probes".into(),
+        window_s: 0.0,
+        per_probe,
+    })
+}
+
+fn excerpt(text: &str) -> &str {
+    if text.len() <= EXCERPT_BYTES {
+        return text;
+    }
+    let mut end = EXCERPT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+fn redact_json(value: &mut serde_json::Value, redactor: &Redactor) {
+    match value {
+        serde_json::Value::String(text) => *text = redactor.redact(text).into_owned(),
+        serde_json::Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| redact_json(item, redactor)),
+        serde_json::Value::Object(map) => map
+            .values_mut()
+            .for_each(|item| redact_json(item, redactor)),
+        _ => {}
+    }
+}
+
+fn round3(value: f64) -> f64 {
+    (value * 1000.0).round() / 1000.0
+}
+
+pub fn rfc3339(time: SystemTime) -> String {
+    time::OffsetDateTime::from(time)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}

@@ -1,0 +1,346 @@
+//! The run stage, the only one that touches the network: functional probes,
+//! availability sampling (and, later, pages, TLS and load) into [`Observations`].
+//!
+//! A failing service is data; `Err` from here means the harness itself could not
+//! do its job (for instance a CA file that is not PEM).
+
+pub mod availability;
+pub mod client;
+pub mod decode;
+pub mod exchange;
+pub mod expect;
+pub mod latency;
+pub mod observations;
+pub mod request;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use tokio::sync::{Mutex, mpsc, watch};
+
+use crate::redact::Redactor;
+use crate::scenario::{HttpVersion, Probe, Scenario};
+use client::{ClientSettings, HttpVersionPolicy, PoolPolicy, build_client};
+use observations::{Check, Observations, PhaseStatus, Phases, ProbeOutcome, ProbeResult};
+use request::Captured;
+
+/// Run-wide choices from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct RunSettings {
+    pub no_load: bool,
+    pub no_availability: bool,
+    /// `--only`: a probe id (that probe, and those whose captures it needs).
+    pub only_probe: Option<String>,
+    pub extra_ca_files: Vec<PathBuf>,
+    /// `--proxy URL` (or the proxy from the environment, resolved by the CLI).
+    pub proxy: Option<String>,
+    pub trust_system: bool,
+    /// Availability and load of different scenarios never overlap: parallel load
+    /// would measure the client, not the service.
+    pub exclusive: Arc<Mutex<()>>,
+}
+
+/// Ctrl-C: stops probing; whatever was measured is still reported.
+#[derive(Debug, Clone)]
+pub struct Cancel {
+    sender: Arc<watch::Sender<bool>>,
+    receiver: watch::Receiver<bool>,
+}
+
+impl Default for Cancel {
+    fn default() -> Self {
+        let (sender, receiver) = watch::channel(false);
+        Self {
+            sender: Arc::new(sender),
+            receiver,
+        }
+    }
+}
+
+impl Cancel {
+    pub fn cancel(&self) {
+        self.sender.send_replace(true);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        *self.receiver.borrow()
+    }
+
+    pub async fn cancelled(&self) {
+        let mut receiver = self.receiver.clone();
+        let _ = receiver.wait_for(|cancelled| *cancelled).await;
+    }
+}
+
+/// What the run reports as it goes; the terminal progress display listens.
+#[derive(Debug, Clone)]
+pub enum Event {
+    ScenarioStarted {
+        scenario: String,
+        probes: usize,
+    },
+    ProbeFinished {
+        scenario: String,
+        passed: bool,
+    },
+    PhaseStarted {
+        scenario: String,
+        phase: &'static str,
+    },
+    AvailabilityRound {
+        scenario: String,
+        done: u64,
+        total: u64,
+    },
+    ScenarioFinished {
+        scenario: String,
+    },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Events(Option<mpsc::UnboundedSender<Event>>);
+
+impl Events {
+    pub fn new(sender: mpsc::UnboundedSender<Event>) -> Self {
+        Self(Some(sender))
+    }
+
+    pub fn send(&self, event: Event) {
+        if let Some(sender) = &self.0 {
+            let _ = sender.send(event);
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("cannot read CA file {path}: {source}")]
+    CaFile {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Client(#[from] client::ClientError),
+}
+
+fn client_settings(
+    scenario: &Scenario,
+    settings: &RunSettings,
+    pool: PoolPolicy,
+) -> Result<ClientSettings, SetupError> {
+    let connection = &scenario.connection;
+    let mut extra_roots_pem = Vec::new();
+    for path in connection.ca_files.iter().chain(&settings.extra_ca_files) {
+        let pem = std::fs::read(path).map_err(|source| SetupError::CaFile {
+            path: path.display().to_string(),
+            source,
+        })?;
+        extra_roots_pem.push(pem);
+    }
+    Ok(ClientSettings {
+        resolve: connection.resolve.clone(),
+        extra_roots_pem,
+        insecure: connection.insecure,
+        trust_system: settings.trust_system,
+        http: match connection.http {
+            HttpVersion::Auto => HttpVersionPolicy::Auto,
+            HttpVersion::Http1 => HttpVersionPolicy::Http1,
+            HttpVersion::Http2 => HttpVersionPolicy::Http2,
+        },
+        proxy: settings.proxy.clone().or_else(|| connection.proxy.clone()),
+        cookies: connection.cookies,
+        pool,
+    })
+}
+
+/// Runs one scenario's phases in order: functional pass, availability, load.
+pub async fn run_scenario(
+    scenario: &Scenario,
+    settings: &RunSettings,
+    cancel: &Cancel,
+    events: &Events,
+) -> Result<Observations, SetupError> {
+    let started_at = SystemTime::now();
+    let identity = scenario.identity();
+    let functional_client =
+        build_client(&client_settings(scenario, settings, PoolPolicy::Shared)?)?;
+    let mut redactor = Redactor::new(scenario.secret_values.iter().cloned());
+    let selected = selected_probes(scenario, settings.only_probe.as_deref());
+    events.send(Event::ScenarioStarted {
+        scenario: identity.clone(),
+        probes: selected.len(),
+    });
+
+    let mut captured = Captured::default();
+    let mut probes = Vec::new();
+    let mut complete = true;
+    for probe in scenario
+        .probes
+        .iter()
+        .filter(|probe| selected.contains(&probe.id))
+    {
+        if cancel.is_cancelled() {
+            complete = false;
+            break;
+        }
+        let result = run_probe(
+            scenario,
+            probe,
+            &functional_client,
+            &mut captured,
+            &mut redactor,
+        )
+        .await;
+        events.send(Event::ProbeFinished {
+            scenario: identity.clone(),
+            passed: result.passed(),
+        });
+        probes.push(result);
+    }
+
+    let partial = settings.only_probe.is_some();
+    let mut phases = Phases {
+        partial_probes: partial,
+        ..Phases::default()
+    };
+    let mut availability = None;
+    if let Some(plan) = &scenario.availability {
+        phases.availability = if settings.no_availability {
+            PhaseStatus::Skipped("--no-availability".into())
+        } else if partial {
+            PhaseStatus::Skipped("--only".into())
+        } else if !complete {
+            PhaseStatus::Skipped("interrupted".into())
+        } else {
+            let _turn = settings.exclusive.lock().await;
+            events.send(Event::PhaseStarted {
+                scenario: identity.clone(),
+                phase: "availability",
+            });
+            let fresh = build_client(&client_settings(scenario, settings, PoolPolicy::Fresh)?)?;
+            let (result, interrupted) =
+                availability::sample(scenario, plan, &fresh, &captured, &redactor, cancel, events)
+                    .await;
+            availability = Some(result);
+            if interrupted {
+                complete = false;
+            }
+            PhaseStatus::Ran
+        };
+    }
+    if scenario.load.is_some() {
+        phases.load = PhaseStatus::Skipped(if settings.no_load {
+            "--no-load".into()
+        } else {
+            "the load engine is not part of this version of ujilab".into()
+        });
+    }
+    if scenario.standards.is_some() {
+        phases.standards =
+            PhaseStatus::Skipped("standards scoring is not part of this version of ujilab".into());
+    }
+    events.send(Event::ScenarioFinished { scenario: identity });
+    Ok(Observations {
+        started_at,
+        finished_at: SystemTime::now(),
+        probes,
+        availability,
+        phases,
+        complete,
+        redactor,
+    })
+}
+
+/// The probes `--only` selects: the named probe and, transitively, the probes
+/// that capture what it needs. Without `--only`, all of them.
+fn selected_probes(scenario: &Scenario, only: Option<&str>) -> Vec<String> {
+    let Some(only) = only else {
+        return scenario
+            .probes
+            .iter()
+            .map(|probe| probe.id.clone())
+            .collect();
+    };
+    let mut wanted = vec![only.to_string()];
+    let mut index = 0;
+    while index < wanted.len() {
+        if let Some(probe) = scenario.probe(&wanted[index]) {
+            for name in probe.needed_captures() {
+                let provider = scenario.probes.iter().find(|candidate| {
+                    candidate
+                        .captures
+                        .iter()
+                        .any(|capture| capture.name == name)
+                });
+                if let Some(provider) = provider {
+                    if !wanted.contains(&provider.id) {
+                        wanted.push(provider.id.clone());
+                    }
+                }
+            }
+        }
+        index += 1;
+    }
+    wanted
+}
+
+async fn run_probe(
+    scenario: &Scenario,
+    probe: &Probe,
+    client: &reqwest::Client,
+    captured: &mut Captured,
+    redactor: &mut Redactor,
+) -> ProbeResult {
+    let spec = match request::build(scenario, probe, captured) {
+        Ok(spec) => spec,
+        Err(missing) => {
+            return ProbeResult {
+                id: probe.id.clone(),
+                kind: probe.kind,
+                outcome: ProbeOutcome::Skipped(format!(
+                    "not sent: capture `{missing}` has no value (the probe that captures it failed)"
+                )),
+                exchange: None,
+                checks: Vec::new(),
+            };
+        }
+    };
+    let exchange = exchange::perform(client, &spec, redactor).await;
+    let mut checks = expect::evaluate(probe, &exchange, captured);
+    if let Some(response) = &exchange.response {
+        for capture in &probe.captures {
+            match expect::take(capture, response) {
+                Some((text, json)) => {
+                    if capture.secret {
+                        *redactor = redactor.with_secret(&text);
+                    }
+                    captured.text.insert(capture.name.clone(), text);
+                    captured.json.insert(capture.name.clone(), json);
+                }
+                None => checks.push(Check {
+                    what: format!("capture {}", capture.name),
+                    expected: format!("exactly one value from {}", expect::describe(capture)),
+                    actual: "nothing captured".into(),
+                    passed: false,
+                }),
+            }
+        }
+    }
+    for check in &mut checks {
+        check.actual = redactor.redact(&check.actual).into_owned();
+        check.expected = redactor.redact(&check.expected).into_owned();
+    }
+    let passed = exchange.error.is_none() && checks.iter().all(|check| check.passed);
+    ProbeResult {
+        id: probe.id.clone(),
+        kind: probe.kind,
+        outcome: if passed {
+            ProbeOutcome::Passed
+        } else {
+            ProbeOutcome::Failed
+        },
+        exchange: Some(exchange),
+        checks,
+    }
+}

@@ -1,0 +1,179 @@
+//! The unit-bearing strings of the scenario format: durations (`250ms`), ratios
+//! (`99.5%`), sizes (`10MiB`) and rates (`50/s`).
+//!
+//! Every quantity is written with its unit so that a scenario reads unambiguously;
+//! a bare number where a unit is expected is an error that says how to write it.
+
+use std::time::Duration;
+
+/// Parses `250ms`, `2s`, `1.5s`, `1m`, `1h`, `180d`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .ok_or_else(|| {
+            format!("`{text}` has no unit: write a duration like 250ms, 2s, 1m, 1h or 180d")
+        })?;
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration: write e.g. 250ms, 2s or 1m"))?;
+    let seconds_per_unit = match unit {
+        "ms" => 0.001,
+        "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3600.0,
+        "d" => 86400.0,
+        _ => {
+            return Err(format!(
+                "`{unit}` is not a duration unit: use ms, s, m, h or d (as in `{number}s`)"
+            ));
+        }
+    };
+    let seconds = value * seconds_per_unit;
+    if !seconds.is_finite() || seconds > 10.0 * 365.0 * 86400.0 {
+        return Err(format!("`{text}` is too long a duration"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+/// Parses a percentage string (`1%`, `99.5%`) into a ratio in 0..=1.
+pub fn parse_ratio(text: &str) -> Result<f64, String> {
+    let text = text.trim();
+    let Some(number) = text.strip_suffix('%') else {
+        return Err(format!(
+            "`{text}` is not a percentage: ratios are percentages, write 1% for one percent"
+        ));
+    };
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a percentage like 99.5%"))?;
+    if !(0.0..=100.0).contains(&value) {
+        return Err(format!("`{text}` is outside 0%..100%"));
+    }
+    Ok(value / 100.0)
+}
+
+/// Parses a byte size: `512`, `64KiB`, `10MiB`, `1GiB`, `500kB`, `5MB`.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size: write e.g. 512KiB or 10MiB"))?;
+    let multiplier: u64 = match unit.trim() {
+        "" | "B" => 1,
+        "KiB" => 1 << 10,
+        "MiB" => 1 << 20,
+        "GiB" => 1 << 30,
+        "kB" | "KB" => 1_000,
+        "MB" => 1_000_000,
+        "GB" => 1_000_000_000,
+        other => {
+            return Err(format!(
+                "`{other}` is not a size unit: use B, KiB, MiB, GiB, kB, MB or GB"
+            ));
+        }
+    };
+    value
+        .checked_mul(multiplier)
+        .ok_or_else(|| format!("`{text}` is too large"))
+}
+
+/// Parses an arrival rate (`50/s`, `0.5/s`, `120/m`) into arrivals per second.
+pub fn parse_rate(text: &str) -> Result<f64, String> {
+    let text = text.trim();
+    let Some((number, per)) = text.split_once('/') else {
+        return Err(format!(
+            "`{text}` is not a rate: write arrivals per second or minute, e.g. 50/s or 120/m"
+        ));
+    };
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a rate like 50/s"))?;
+    let per_second = match per.trim() {
+        "s" => value,
+        "m" => value / 60.0,
+        other => return Err(format!("`/{other}` is not a rate unit: use /s or /m")),
+    };
+    if !(per_second.is_finite() && per_second > 0.0) {
+        return Err(format!("`{text}` must be a positive rate"));
+    }
+    Ok(per_second)
+}
+
+/// Writes a duration the way a person reads it: `850 ms`, `1.25 s`.
+pub fn format_duration(duration: Duration) -> String {
+    let ms = duration.as_secs_f64() * 1000.0;
+    if ms < 1000.0 {
+        format!("{} ms", trim_float(ms))
+    } else {
+        format!("{} s", trim_float(ms / 1000.0))
+    }
+}
+
+/// Writes a ratio as a percentage with at most two decimals: `99.5%`.
+pub fn format_ratio(ratio: f64) -> String {
+    format!("{}%", trim_float(ratio * 100.0))
+}
+
+fn trim_float(value: f64) -> String {
+    let text = format!("{value:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_need_a_unit() {
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("180d"), Ok(Duration::from_secs(180 * 86400)));
+        assert!(parse_duration("250").unwrap_err().contains("no unit"));
+        assert!(parse_duration("5 sec").is_err());
+        assert!(
+            parse_duration("5sec")
+                .unwrap_err()
+                .contains("not a duration unit")
+        );
+    }
+
+    #[test]
+    fn ratios_are_percentages_only() {
+        assert_eq!(parse_ratio("99.5%"), Ok(0.995));
+        assert_eq!(parse_ratio("1%"), Ok(0.01));
+        assert!(
+            parse_ratio("0.01")
+                .unwrap_err()
+                .contains("write 1% for one percent")
+        );
+        assert!(parse_ratio("101%").is_err());
+    }
+
+    #[test]
+    fn sizes_and_rates() {
+        assert_eq!(parse_size("10MiB"), Ok(10 << 20));
+        assert_eq!(parse_size("512"), Ok(512));
+        assert!(parse_size("10mb").is_err());
+        assert_eq!(parse_rate("50/s"), Ok(50.0));
+        assert_eq!(parse_rate("120/m"), Ok(2.0));
+        assert!(parse_rate("50").is_err());
+        assert!(parse_rate("0/s").is_err());
+    }
+
+    #[test]
+    fn formatting_is_readable() {
+        assert_eq!(format_duration(Duration::from_millis(850)), "850 ms");
+        assert_eq!(format_duration(Duration::from_millis(1250)), "1.25 s");
+        assert_eq!(format_ratio(0.995), "99.5%");
+        assert_eq!(format_ratio(1.0), "100%");
+    }
+}

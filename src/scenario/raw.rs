@@ -1,0 +1,449 @@
+//! The raw layer: a serde mirror of the YAML a user writes, with source positions.
+//!
+//! Fixed structure is typed here (`deny_unknown_fields`, so a misspelled key is a
+//! parse error with a position); values whose shape varies by design (matchers,
+//! JSON bodies, header maps, captures) are kept as [`Node`] trees, each node with
+//! its position, and given meaning in `validate`. The YAML library sits behind
+//! [`parse`] alone.
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+pub use serde_saphyr::Spanned;
+
+/// A position in a source file, 1-based; 0 when unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Position {
+    pub line: u64,
+    pub column: u64,
+    /// Byte range of the node in the source, when the parser knows it.
+    pub bytes: Option<(usize, usize)>,
+}
+
+impl Position {
+    pub fn of<T>(spanned: &Spanned<T>) -> Self {
+        Self::from_location(&spanned.referenced)
+    }
+
+    fn from_location(location: &serde_saphyr::Location) -> Self {
+        let span = location.span();
+        let bytes = match (span.byte_offset(), span.byte_len()) {
+            (Some(offset), Some(len)) => Some((offset as usize, (offset + len) as usize)),
+            _ => None,
+        };
+        Self {
+            line: location.line(),
+            column: location.column(),
+            bytes,
+        }
+    }
+}
+
+/// A YAML value of free shape, every node with its position.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Spanned<Node>>),
+    /// Entries in file order (duplicate keys are rejected by the parser).
+    Map(Vec<(Spanned<Node>, Spanned<Node>)>),
+}
+
+impl Node {
+    /// What kind of YAML value this is, for messages ("expected a map, found a list").
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Node::Null => "null",
+            Node::Bool(_) => "a boolean",
+            Node::Int(_) | Node::Float(_) => "a number",
+            Node::Str(_) => "a string",
+            Node::Seq(_) => "a list",
+            Node::Map(_) => "a map",
+        }
+    }
+
+    /// The text of a scalar used as a map key or a name.
+    pub fn scalar_text(&self) -> Option<String> {
+        match self {
+            Node::Str(text) => Some(text.clone()),
+            Node::Int(value) => Some(value.to_string()),
+            Node::Float(value) => Some(value.to_string()),
+            Node::Bool(value) => Some(value.to_string()),
+            Node::Null | Node::Seq(_) | Node::Map(_) => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+    fn visit_none<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        Node::deserialize(d)
+    }
+    fn visit_bool<E>(self, value: bool) -> Result<Node, E> {
+        Ok(Node::Bool(value))
+    }
+    fn visit_i64<E>(self, value: i64) -> Result<Node, E> {
+        Ok(Node::Int(value))
+    }
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Node, E> {
+        i64::try_from(value)
+            .map(Node::Int)
+            .map_err(|_| E::custom("integer too large; quote it to keep it as text"))
+    }
+    fn visit_f64<E>(self, value: f64) -> Result<Node, E> {
+        Ok(Node::Float(value))
+    }
+    fn visit_str<E>(self, value: &str) -> Result<Node, E> {
+        Ok(Node::Str(value.to_string()))
+    }
+    fn visit_string<E>(self, value: String) -> Result<Node, E> {
+        Ok(Node::Str(value))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Spanned<Node>>()? {
+            items.push(item);
+        }
+        Ok(Node::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<Spanned<Node>>()? {
+            let value = map.next_value::<Spanned<Node>>()?;
+            entries.push((key, value));
+        }
+        Ok(Node::Map(entries))
+    }
+}
+
+/// Only the two keys that tell a scenario file from another YAML file in a folder.
+#[derive(Deserialize)]
+pub struct Identity {
+    pub version: Option<de::IgnoredAny>,
+    pub service: Option<de::IgnoredAny>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub version: Spanned<Node>,
+    pub service: Spanned<RawService>,
+    pub scenario: Option<Spanned<String>>,
+    pub standards: Option<Spanned<RawStandards>>,
+    pub vars: Option<Spanned<Node>>,
+    pub secrets: Option<Spanned<Node>>,
+    pub defaults: Option<Spanned<RawDefaults>>,
+    pub probes: Spanned<Vec<Spanned<RawProbe>>>,
+    pub availability: Option<Spanned<RawAvailability>>,
+    pub load: Option<Spanned<RawLoad>>,
+    pub thresholds: Option<Vec<Spanned<RawThreshold>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawService {
+    pub id: Spanned<String>,
+    pub name: Option<Spanned<String>>,
+    pub owner: Option<Spanned<String>>,
+    pub sector: Option<Spanned<String>>,
+    pub region: Option<Spanned<RawRegion>>,
+    pub base_url: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegion {
+    pub code: Option<Spanned<String>>,
+    pub name: Option<Spanned<String>>,
+    #[serde(rename = "type")]
+    pub kind: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStandards {
+    pub profile: Spanned<String>,
+    pub gate: Option<Spanned<String>>,
+    pub pages: Option<Spanned<RawPages>>,
+    pub http_url: Option<Spanned<String>>,
+    pub waive: Option<Vec<Spanned<RawWaiver>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPages {
+    pub home: Option<Spanned<String>>,
+    pub service_standard: Option<Spanned<String>>,
+    pub complaints: Option<Spanned<String>>,
+    pub openapi: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWaiver {
+    pub rule: Spanned<String>,
+    pub reason: Spanned<String>,
+    pub until: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDefaults {
+    pub timeout: Option<Spanned<String>>,
+    pub headers: Option<Spanned<Node>>,
+    pub max_redirects: Option<Spanned<u32>>,
+    pub max_body: Option<Spanned<String>>,
+    pub http: Option<Spanned<Node>>,
+    pub cookies: Option<Spanned<bool>>,
+    pub proxy: Option<Spanned<Node>>,
+    pub resolve: Option<Spanned<Node>>,
+    pub tls: Option<Spanned<RawTls>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTls {
+    pub ca_file: Option<Spanned<String>>,
+    pub insecure: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProbe {
+    pub id: Spanned<String>,
+    pub kind: Option<Spanned<String>>,
+    pub request: Spanned<RawRequest>,
+    pub timeout: Option<Spanned<String>>,
+    pub max_redirects: Option<Spanned<u32>>,
+    pub max_body: Option<Spanned<String>>,
+    pub expect: Option<Spanned<RawExpect>>,
+    pub capture: Option<Spanned<Node>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRequest {
+    pub method: Option<Spanned<String>>,
+    pub path: Option<Spanned<String>>,
+    pub url: Option<Spanned<String>>,
+    pub query: Option<Spanned<Node>>,
+    pub headers: Option<Spanned<Node>>,
+    pub json: Option<Spanned<Node>>,
+    pub form: Option<Spanned<Node>>,
+    pub body: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExpect {
+    pub status: Option<Spanned<Node>>,
+    pub latency: Option<Spanned<String>>,
+    pub headers: Option<Spanned<Node>>,
+    pub body: Option<Spanned<Node>>,
+    pub json: Option<Spanned<Node>>,
+    pub schema: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAvailability {
+    pub probes: Option<Spanned<Vec<Spanned<String>>>>,
+    pub every: Spanned<String>,
+    pub samples: Option<Spanned<u64>>,
+    #[serde(rename = "for")]
+    pub window: Option<Spanned<String>>,
+    pub allow_unsafe_methods: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLoad {
+    pub probes: Option<Spanned<Node>>,
+    pub model: Option<Spanned<String>>,
+    pub rate: Option<Spanned<String>>,
+    pub concurrency: Option<Spanned<u64>>,
+    pub duration: Option<Spanned<String>>,
+    pub requests: Option<Spanned<u64>>,
+    pub warmup: Option<Spanned<String>>,
+    pub allow_unsafe_methods: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawThreshold {
+    pub metric: Spanned<String>,
+    pub probe: Option<Spanned<String>>,
+    pub rule: Option<Spanned<String>>,
+    pub max: Option<Spanned<Node>>,
+    pub min: Option<Spanned<Node>>,
+    pub source: Option<Spanned<String>>,
+}
+
+/// Why a file could not be parsed: the first syntax or type error, with position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    pub position: Position,
+    /// Key path where serde was when it failed (`probes[2].expect`), when known.
+    pub path: Option<String>,
+    pub message: String,
+    /// A valid key close to a misspelled one.
+    pub suggestion: Option<String>,
+}
+
+/// Parses YAML text into `T`, the one place the YAML library is called.
+///
+/// Duplicate keys are errors; alias expansion is budgeted by the library, so a
+/// "billion laughs" file fails fast instead of exhausting memory.
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
+    let mut path = None;
+    let result = serde_saphyr::with_deserializer_from_str(text, |deserializer| {
+        serde_path_to_error::deserialize(deserializer).map_err(|error| {
+            // `Spanned` wraps each value in a struct whose field is `value`.
+            let at = error.path().to_string().replace(".value", "");
+            if at != "." && !at.is_empty() {
+                path = Some(at);
+            }
+            error.into_inner()
+        })
+    });
+    result.map_err(|error| describe(&error, path))
+}
+
+fn describe(error: &serde_saphyr::Error, path: Option<String>) -> ParseError {
+    let position = error
+        .location()
+        .map(|location| Position::from_location(&location))
+        .unwrap_or_default();
+    let (message, suggestion) = match innermost(error) {
+        serde_saphyr::Error::SerdeUnknownField {
+            field, expected, ..
+        } => {
+            let suggestion = closest(field, expected.iter().copied());
+            (
+                format!(
+                    "unknown key `{field}`; expected one of: {}",
+                    expected.join(", ")
+                ),
+                suggestion,
+            )
+        }
+        serde_saphyr::Error::SerdeMissingField { field, .. } => {
+            (format!("missing required key `{field}`"), None)
+        }
+        serde_saphyr::Error::DuplicateMappingKey { key, .. } => (
+            match key {
+                Some(key) => format!(
+                    "duplicate key `{key}`: a repeated key would silently drop one of its values"
+                ),
+                None => "duplicate key: a repeated key would silently drop one of its values"
+                    .to_string(),
+            },
+            None,
+        ),
+        other => (
+            other
+                .render_with_options(serde_saphyr::render_options!(
+                    snippets: serde_saphyr::SnippetMode::Off
+                ))
+                .lines()
+                .next()
+                .unwrap_or("invalid YAML")
+                .to_string(),
+            None,
+        ),
+    };
+    ParseError {
+        position,
+        path,
+        message,
+        suggestion,
+    }
+}
+
+fn innermost(mut error: &serde_saphyr::Error) -> &serde_saphyr::Error {
+    while let serde_saphyr::Error::WithSnippet { error: inner, .. } = error {
+        error = inner;
+    }
+    error
+}
+
+/// The candidate within edit distance 2 of `word`, for "did you mean".
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::levenshtein(word, candidate), candidate))
+        .filter(|(distance, _)| *distance <= 2)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Small {
+        timeout: Spanned<String>,
+        extra: Option<Spanned<Node>>,
+    }
+
+    #[test]
+    fn unknown_key_has_position_and_suggestion() {
+        let error = parse::<Small>("timeout: 1s\ntiemout: 2s\n").unwrap_err();
+        assert_eq!(error.position.line, 2);
+        assert_eq!(error.suggestion.as_deref(), Some("timeout"));
+    }
+
+    #[test]
+    fn duplicate_key_is_an_error() {
+        let error = parse::<Small>("timeout: 1s\ntimeout: 2s\n").unwrap_err();
+        assert!(error.message.contains("duplicate key"), "{error:?}");
+        assert_eq!(error.position.line, 2);
+    }
+
+    #[test]
+    fn nodes_keep_positions() {
+        let small: Small = parse("timeout: 1s\nextra:\n  a: [1, \"x\"]\n").unwrap();
+        let extra = small.extra.unwrap();
+        let Node::Map(entries) = &extra.value else {
+            panic!("not a map")
+        };
+        let Node::Seq(items) = &entries[0].1.value else {
+            panic!("not a list")
+        };
+        assert_eq!(items[0].value, Node::Int(1));
+        assert_eq!(items[1].value, Node::Str("x".into()));
+        assert_eq!(Position::of(&items[1]).line, 3);
+        assert_eq!(Position::of(&small.timeout).column, 10);
+    }
+
+    #[test]
+    fn type_error_has_a_path() {
+        let error = parse::<Small>("timeout: [1]\n").unwrap_err();
+        assert_eq!(error.position.line, 1);
+        assert_eq!(error.path.as_deref(), Some("timeout"));
+    }
+}
