@@ -84,6 +84,12 @@ pub struct RunArgs {
     /// Use a proxy: a URL, or `env` for HTTPS_PROXY/HTTP_PROXY.
     #[arg(long, value_name = "URL|env")]
     pub proxy: Option<String>,
+    /// Stop probing after this long (e.g. 10m); the reports say the run is incomplete.
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    pub max_duration: Option<std::time::Duration>,
+    /// Unset environment variables are errors (always so for `run`; accepted for symmetry with `validate`).
+    #[arg(long)]
+    pub require_env: bool,
     /// Also trust the operating system's certificate store.
     #[arg(long, value_name = "system", value_parser = ["system"])]
     pub trust: Option<String>,
@@ -136,6 +142,10 @@ pub struct SandboxArgs {
     /// Where to write the sandbox CA certificate (default: the temp folder).
     #[arg(long, value_name = "PATH")]
     pub ca_out: Option<PathBuf>,
+}
+
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    crate::scenario::quantity::parse_duration(text)
 }
 
 fn parse_set(text: &str) -> Result<(String, String), String> {

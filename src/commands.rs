@@ -67,7 +67,7 @@ fn validate(args: ValidateArgs, quiet: bool) -> ExitCode {
         require_env: args.require_env,
         known_rules: Vec::new(),
     };
-    let mut notes = discovery.notes;
+    let mut notes = discovery.notes.clone();
     let loaded = load_all(&discovery.sources, &settings, &mut notes);
     let mut failures = discovery.unreadable.len();
     for failure in &discovery.unreadable {
@@ -79,9 +79,14 @@ fn validate(args: ValidateArgs, quiet: bool) -> ExitCode {
             Loaded::Ready { scenario, warnings } => {
                 ready += 1;
                 if !warnings.is_empty() {
+                    let text = discovery
+                        .sources
+                        .iter()
+                        .find(|source| source.name == scenario.file)
+                        .and_then(|source| std::str::from_utf8(&source.bytes).ok());
                     eprint!(
                         "{}",
-                        crate::scenario::diagnostic::render(&scenario.file, None, warnings)
+                        crate::scenario::diagnostic::render(&scenario.file, text, warnings)
                     );
                 }
             }
@@ -114,6 +119,7 @@ struct Plan {
     settings: RunSettings,
     concurrency: usize,
     strict: bool,
+    max_duration: Option<std::time::Duration>,
     output: OutputArgs,
     out_dir: PathBuf,
     overrides: Overrides,
@@ -153,6 +159,7 @@ async fn run(args: RunArgs, quiet: bool) -> ExitCode {
             no_load: args.no_load,
             no_availability: args.no_availability,
             only_probe: args.only,
+            only_scenario: false,
             extra_ca_files: args.ca_file,
             proxy,
             trust_system: args.trust.is_some(),
@@ -160,6 +167,7 @@ async fn run(args: RunArgs, quiet: bool) -> ExitCode {
         },
         concurrency: usize::from(args.concurrency),
         strict: args.strict,
+        max_duration: args.max_duration,
         output: args.output,
         out_dir,
         overrides,
@@ -209,16 +217,15 @@ async fn demo(args: DemoArgs, quiet: bool) -> ExitCode {
         settings: RunSettings::default(),
         concurrency: 3,
         strict: false,
+        max_duration: None,
         output: args.output,
         out_dir,
         overrides: Overrides::default(),
     };
     let (code, written) = execute(plan, quiet).await;
     sandbox.shutdown().await;
-    if !quiet {
-        if let Some(path) = written.first() {
-            println!("\nReport: {}", path.display());
-        }
+    if let (false, Some(path)) = (quiet, written.first()) {
+        println!("\nReport: {}", path.display());
     }
     // A failing service is the point of the demo, not an error.
     match code {
@@ -256,7 +263,23 @@ async fn execute(plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
         known_rules: Vec::new(),
     };
     let mut notes = plan.notes;
-    let loaded = load_all(&plan.sources, &load_settings, &mut notes);
+    let mut loaded = load_all(&plan.sources, &load_settings, &mut notes);
+    // `--only` naming a scenario narrows the run to it; naming a probe narrows
+    // each scenario's functional pass instead (see `run::selected_probes`).
+    let mut settings = plan.settings;
+    if let Some(only) = settings.only_probe.clone() {
+        let names_scenario = |item: &Loaded| match item {
+            Loaded::Ready { scenario, .. } => {
+                scenario.identity() == only || scenario.service.id == only
+            }
+            Loaded::Failed(_) => false,
+        };
+        if loaded.iter().any(names_scenario) {
+            loaded.retain(|item| names_scenario(item) || matches!(item, Loaded::Failed(_)));
+            settings.only_probe = None;
+            settings.only_scenario = true;
+        }
+    }
     if !quiet {
         for note in &notes {
             eprintln!("note: {note}");
@@ -278,6 +301,14 @@ async fn execute(plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
 
     let cancel = Cancel::default();
     let signal = signals::watch(cancel.clone());
+    if let Some(limit) = plan.max_duration {
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(limit).await;
+            eprintln!("stopping: --max-duration reached; writing what was measured");
+            cancel.cancel();
+        });
+    }
     let show_progress = !quiet && !plan.output.no_progress && std::io::stderr().is_terminal();
     let (events, display) = progress::start(show_progress);
     let context = RunContext {
@@ -285,31 +316,30 @@ async fn execute(plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
     };
     let probe_nothing = plan.strict && bad_input;
 
-    let results: Vec<Result<ScenarioEntry, String>> = futures_util::stream::iter(loaded.iter())
-        .map(|item| {
-            let (settings, cancel, events, context) = (&plan.settings, &cancel, &events, &context);
-            async move {
-                match item {
-                    Loaded::Failed(failure) => {
-                        Ok(ScenarioEntry::LoadError(load_error_report(failure)))
-                    }
-                    Loaded::Ready { .. } if probe_nothing => Err(String::new()),
-                    Loaded::Ready { scenario, .. } => {
-                        match run_scenario(scenario, settings, cancel, events).await {
-                            Ok(observations) => Ok(ScenarioEntry::Ran(Box::new(scenario_report(
-                                scenario,
-                                &observations,
-                                context,
-                            )))),
-                            Err(error) => Err(format!("{}: {error}", scenario.file)),
+    let results: Vec<Result<ScenarioEntry, String>> =
+        futures_util::stream::iter(loaded.iter())
+            .map(|item| {
+                let (settings, cancel, events, context) = (&settings, &cancel, &events, &context);
+                async move {
+                    match item {
+                        Loaded::Failed(failure) => {
+                            Ok(ScenarioEntry::LoadError(load_error_report(failure)))
+                        }
+                        Loaded::Ready { .. } if probe_nothing => Err(String::new()),
+                        Loaded::Ready { scenario, .. } => {
+                            match run_scenario(scenario, settings, cancel, events).await {
+                                Ok(observations) => Ok(ScenarioEntry::Ran(Box::new(
+                                    scenario_report(scenario, &observations, context),
+                                ))),
+                                Err(error) => Err(format!("{}: {error}", scenario.file)),
+                            }
                         }
                     }
                 }
-            }
-        })
-        .buffered(plan.concurrency.max(1))
-        .collect()
-        .await;
+            })
+            .buffered(plan.concurrency.max(1))
+            .collect()
+            .await;
     drop(events);
     display.finish().await;
 

@@ -397,7 +397,9 @@ async fn reset_or_close_in_the_middle_of_the_headers_is_reset() {
                 let _ = stream.flush().await;
                 tokio::time::sleep(Duration::from_millis(50)).await;
                 if abort {
-                    // RST instead of FIN.
+                    // RST instead of FIN. (Deprecated because a non-zero linger blocks
+                    // on drop; zero does not.)
+                    #[allow(deprecated)]
                     let _ = stream.set_linger(Some(Duration::ZERO));
                 }
                 drop(stream);
@@ -453,7 +455,8 @@ async fn stalled_body_is_timeout_within_the_limit() {
     let elapsed = start.elapsed();
     assert_eq!(kind(&ex), Some(TransportKind::Timeout), "{}", message(&ex));
     assert!(elapsed >= Duration::from_millis(500), "{elapsed:?}");
-    assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
+    // Generous slack: a shared 2-core CI machine runs these in parallel.
+    assert!(elapsed < Duration::from_millis(2000), "{elapsed:?}");
     assert!(ex.latency >= Duration::from_millis(500));
     assert!(
         message(&ex).starts_with("no complete response within 500ms"),
@@ -513,7 +516,7 @@ async fn endless_body_is_body_too_large_quickly() {
         message(&ex)
     );
     assert!(
-        start.elapsed() < Duration::from_secs(1),
+        start.elapsed() < Duration::from_secs(2),
         "{:?}",
         start.elapsed()
     );
@@ -679,6 +682,43 @@ async fn secrets_in_urls_headers_and_errors_are_redacted() {
     );
     let json = serde_json::to_string(&ex).expect("json");
     assert!(!json.contains(SECRET), "{json}");
+}
+
+/// Fails every lookup the way the system resolver does for an unknown name.
+struct NoSuchHost;
+
+impl reqwest::dns::Resolve for NoSuchHost {
+    fn resolve(&self, _name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        Box::pin(async {
+            Err::<reqwest::dns::Addrs, _>(Box::new(std::io::Error::other(
+                "failed to lookup address information: Name or service not known",
+            ))
+                as Box<dyn std::error::Error + Send + Sync>)
+        })
+    }
+}
+
+#[tokio::test]
+async fn failed_lookup_is_dns() {
+    ujilab::run::client::install_crypto_provider();
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .dns_resolver(Arc::new(NoSuchHost))
+        .build()
+        .expect("client");
+    let s = spec(&format!("http://{SECRET}.kab.example/"));
+    let ex = perform(&client, &s, &Redactor::new([SECRET.to_string()])).await;
+    assert_eq!(kind(&ex), Some(TransportKind::Dns), "{}", message(&ex));
+    assert!(
+        message(&ex).starts_with("could not resolve host ***.kab.example"),
+        "{}",
+        message(&ex)
+    );
+    assert!(
+        message(&ex).contains("Name or service not known"),
+        "{}",
+        message(&ex)
+    );
 }
 
 #[tokio::test]

@@ -38,7 +38,7 @@ pub async fn sample(
         let requests = plan.probes.iter().map(|&index| {
             let probe = &scenario.probes[index];
             async move {
-                let sample = match build(scenario, probe, captured) {
+                match build(scenario, probe, captured) {
                     Ok(spec) => {
                         let exchange = perform(client, &spec, redactor).await;
                         let up = exchange
@@ -58,8 +58,7 @@ pub async fn sample(
                         latency: None,
                         error: Some(format!("capture `{missing}` has no value")),
                     },
-                };
-                sample
+                }
             }
         });
         let samples = tokio::select! {

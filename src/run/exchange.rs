@@ -123,8 +123,10 @@ pub struct Response {
     pub status: u16,
     /// `HTTP/1.1`, `HTTP/2`, `HTTP/1.0`...
     pub version: String,
-    /// As received (lower-case names, repeated names kept as separate lines, values as
-    /// lossy UTF-8), redacted with [`Redactor::redact_header`]: for reports and rules.
+    /// As received: names lower-case, each field line kept (a repeated name gives several
+    /// entries, in the order received), values as lossy UTF-8. Lines with different names
+    /// come grouped by name in order of first appearance (hyper does not keep their
+    /// interleaving). Redacted with [`Redactor::redact_header`]: for reports and rules.
     pub headers: Vec<(String, String)>,
     /// The same lines **unredacted**, for matchers and captures. Not serialized.
     #[serde(skip)]
@@ -479,9 +481,7 @@ impl Run {
 
     /// Prepares the next hop (semantics.md, "Requests").
     fn follow(&mut self, status: u16, next: Url) {
-        if matches!(status, 301 | 302 | 303)
-            && self.method != Method::GET
-            && self.method != Method::HEAD
+        if matches!(status, 301..=303) && self.method != Method::GET && self.method != Method::HEAD
         {
             self.method = Method::GET;
             self.body = None;
@@ -525,17 +525,18 @@ impl Run {
         let mut decoder = BodyDecoder::new(content_encoding.as_deref(), spec.max_body);
 
         let has_body = self.method != Method::HEAD && !matches!(status, 204 | 304);
-        if decoder.is_identity() && has_body {
-            if let Some(length) = response.content_length().filter(|&l| l > spec.max_body) {
-                return Err(Failure::new(
-                    TransportKind::BodyTooLarge,
-                    format!(
-                        "the body ({}, from Content-Length) is larger than max_body ({})",
-                        fmt_bytes(length),
-                        fmt_bytes(spec.max_body)
-                    ),
-                ));
-            }
+        if decoder.is_identity()
+            && has_body
+            && let Some(length) = response.content_length().filter(|&l| l > spec.max_body)
+        {
+            return Err(Failure::new(
+                TransportKind::BodyTooLarge,
+                format!(
+                    "the body ({}, from Content-Length) is larger than max_body ({})",
+                    fmt_bytes(length),
+                    fmt_bytes(spec.max_body)
+                ),
+            ));
         }
 
         self.phase = Phase::Body { wire_bytes: 0 };
@@ -675,7 +676,7 @@ fn fmt_duration(d: Duration) -> String {
     let ms = d.as_millis();
     if ms < 1000 {
         format!("{ms}ms")
-    } else if ms % 1000 == 0 {
+    } else if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         format!("{:.1}s", d.as_secs_f64())
@@ -686,9 +687,9 @@ fn fmt_duration(d: Duration) -> String {
 fn fmt_bytes(n: u64) -> String {
     const KIB: u64 = 1024;
     const MIB: u64 = 1024 * 1024;
-    if n >= MIB && n % MIB == 0 {
+    if n >= MIB && n.is_multiple_of(MIB) {
         format!("{} MiB", n / MIB)
-    } else if n >= KIB && n % KIB == 0 {
+    } else if n >= KIB && n.is_multiple_of(KIB) {
         format!("{} KiB", n / KIB)
     } else if n == 1 {
         "1 byte".to_string()
@@ -740,10 +741,10 @@ impl Facts {
     }
 
     fn note(&mut self, e: &(dyn StdError + 'static)) {
-        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
-            if self.rustls.is_none() {
-                self.rustls = Some(tls.clone());
-            }
+        if let Some(tls) = e.downcast_ref::<rustls::Error>()
+            && self.rustls.is_none()
+        {
+            self.rustls = Some(tls.clone());
         }
         if let Some(io_err) = e.downcast_ref::<io::Error>() {
             self.io_kinds.push(io_err.kind());

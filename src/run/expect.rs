@@ -64,13 +64,23 @@ pub fn evaluate(probe: &Probe, exchange: &Exchange, captured: &Captured) -> Vec<
         });
     }
     for (name, matcher) in &expect.headers {
+        // Matchers see the header as received; the report shows it as redacted, so
+        // a cookie or credential value never reaches a report through a check.
         let lines: Vec<Value> = response
-            .headers
-            .iter()
-            .filter(|(header, _)| header.eq_ignore_ascii_case(name))
-            .map(|(_, value)| Value::String(value.clone()))
+            .header_lines(name)
+            .map(|value| Value::String(value.to_string()))
             .collect();
-        checks.push(check(format!("header {name}"), matcher, &lines, captured));
+        let mut result = check(format!("header {name}"), matcher, &lines, captured);
+        if is_credential_header(name) {
+            let shown: Vec<Value> = response
+                .headers
+                .iter()
+                .filter(|(header, _)| header.eq_ignore_ascii_case(name))
+                .map(|(_, value)| Value::String(value.clone()))
+                .collect();
+            result.actual = show_nodes(&shown);
+        }
+        checks.push(result);
     }
     if let Some(matcher) = &expect.body {
         let text = [Value::String(response.text.clone())];
@@ -140,6 +150,17 @@ fn check(
     }
 }
 
+fn is_credential_header(name: &str) -> bool {
+    [
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+    ]
+    .iter()
+    .any(|credential| name.eq_ignore_ascii_case(credential))
+}
+
 fn not_json(what: String, expected: String, response: &Response) -> Check {
     let content_type = response
         .headers
@@ -168,10 +189,8 @@ pub fn take(capture: &Capture, response: &Response) -> Option<(String, Value)> {
             Some((text, node))
         }
         CaptureSource::Header(name) => response
-            .headers
-            .iter()
-            .find(|(header, _)| header.eq_ignore_ascii_case(name))
-            .map(|(_, value)| (value.clone(), Value::String(value.clone()))),
+            .header(name)
+            .map(|value| (value.to_string(), Value::String(value.to_string()))),
         CaptureSource::BodyRegex(regex) => {
             let found = regex.captures(&response.text)?;
             let text = found.get(1).or_else(|| found.get(0))?.as_str().to_string();

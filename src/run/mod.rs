@@ -32,6 +32,9 @@ pub struct RunSettings {
     pub no_availability: bool,
     /// `--only`: a probe id (that probe, and those whose captures it needs).
     pub only_probe: Option<String>,
+    /// `--only` named a scenario: its run is complete, but the run as a whole is
+    /// partial, so no verdict is given.
+    pub only_scenario: bool,
     pub extra_ca_files: Vec<PathBuf>,
     /// `--proxy URL` (or the proxy from the environment, resolved by the CLI).
     pub proxy: Option<String>,
@@ -200,8 +203,11 @@ pub async fn run_scenario(
     }
 
     let partial = settings.only_probe.is_some();
+    let partial_run =
+        partial || settings.only_scenario || settings.no_load || settings.no_availability;
     let mut phases = Phases {
         partial_probes: partial,
+        partial_run,
         ..Phases::default()
     };
     let mut availability = None;
@@ -273,10 +279,8 @@ fn selected_probes(scenario: &Scenario, only: Option<&str>) -> Vec<String> {
                         .iter()
                         .any(|capture| capture.name == name)
                 });
-                if let Some(provider) = provider {
-                    if !wanted.contains(&provider.id) {
-                        wanted.push(provider.id.clone());
-                    }
+                if let Some(provider) = provider.filter(|p| !wanted.contains(&p.id)) {
+                    wanted.push(provider.id.clone());
                 }
             }
         }

@@ -32,6 +32,8 @@ pub struct Phases {
     pub standards: PhaseStatus,
     /// `--only` narrowed the functional pass.
     pub partial_probes: bool,
+    /// `--only`, `--no-load` or `--no-availability`: no standards verdict.
+    pub partial_run: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -247,9 +247,7 @@ impl<'e> Interpolator<'e> {
                 return Err(problem("`${env:}` needs a variable name".into(), None));
             }
             return match (self.env.get(name), default) {
-                (Some(value), Some(default)) if value.is_empty() => {
-                    Ok(Lookup::Value(default.to_string()))
-                }
+                (Some(""), Some(default)) => Ok(Lookup::Value(default.to_string())),
                 (Some(value), _) => Ok(Lookup::Value(value.to_string())),
                 (None, Some(default)) => Ok(Lookup::Value(default.to_string())),
                 (None, None) => Err(InterpolationProblem {

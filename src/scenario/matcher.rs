@@ -168,7 +168,7 @@ impl Matcher {
                     .check(&[Value::from(nodes.len())], captured)
                     .map_err(|why| format!("count: {why}"))?,
                 Op::Exists(expected) => {
-                    if !nodes.is_empty() != *expected {
+                    if nodes.is_empty() == *expected {
                         return Err(if *expected {
                             "selected 0 nodes".to_string()
                         } else {

@@ -644,11 +644,18 @@ impl<'a> Checker<'a> {
                 let path = self.text(ca_file, "defaults.tls.ca_file");
                 let resolved = self.dir.join(&path);
                 if !resolved.is_file() {
-                    self.error(
+                    // Like an unset environment variable: `validate` warns (the file
+                    // may exist where the scenario runs), `run` refuses.
+                    let problem = Problem::error(
                         Position::of(ca_file),
                         "defaults.tls.ca_file",
                         format!("CA file `{}` does not exist", resolved.display()),
                     );
+                    self.problems.push(if self.settings.require_env {
+                        problem
+                    } else {
+                        problem.warning()
+                    });
                 }
                 connection.ca_files.push(resolved);
             }
