@@ -142,7 +142,7 @@ fn evaluate_one(
         Metric::Throughput if !reads_load => {
             Err("throughput is measured by a `load:` run".to_string())
         }
-        _ if reads_load => Err(skip(&observations.phases.load)),
+        // Availability always reads the sampled (or functional) exchanges, never load.
         Metric::Availability => {
             report.source = Some("probes".into());
             match availability_ratio(scenario, observations, threshold.probe.as_deref()) {
@@ -153,6 +153,7 @@ fn evaluate_one(
                 None => Err(NO_DATA.into()),
             }
         }
+        _ if reads_load => Err(skip(&observations.phases.load)),
         metric => {
             report.source = Some("probes".into());
             let figures = probe_figures(scenario, observations, threshold.probe.as_deref());

@@ -27,12 +27,12 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use ujilab::scenario::{
-    Environment, LoadSettings, Loaded, Problem, Source, discover, load_all,
-};
+use ujilab::scenario::{Environment, LoadSettings, Loaded, Problem, Source, discover, load_all};
 
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("bad")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("bad")
 }
 
 /// Every case name (file stem of a `.yaml` in tests/bad), sorted.
@@ -116,7 +116,7 @@ struct Expectation {
 fn parse_expect(text: &str) -> Result<Expectation, String> {
     let mut expectation = Expectation::default();
     let mut current = Expected::default();
-    let mut finish = |current: &mut Expected, problems: &mut Vec<Expected>| {
+    let finish = |current: &mut Expected, problems: &mut Vec<Expected>| {
         if !current.is_empty() {
             problems.push(std::mem::take(current));
         }
@@ -132,7 +132,9 @@ fn parse_expect(text: &str) -> Result<Expectation, String> {
             continue;
         }
         let Some((key, value)) = line.split_once(':') else {
-            return Err(format!("line {number}: expected `key: value`, found `{line}`"));
+            return Err(format!(
+                "line {number}: expected `key: value`, found `{line}`"
+            ));
         };
         let value = value.strip_prefix(' ').unwrap_or(value).to_string();
         let number_of = |value: &str| {
@@ -170,11 +172,9 @@ fn parse_expect(text: &str) -> Result<Expectation, String> {
 }
 
 fn settings_with(env: &[(String, String)]) -> LoadSettings {
-    let env = env
-        .iter()
-        .fold(Environment::empty(), |env, (name, value)| {
-            env.with(name.clone(), value.clone())
-        });
+    let env = env.iter().fold(Environment::empty(), |env, (name, value)| {
+        env.with(name.clone(), value.clone())
+    });
     LoadSettings {
         env,
         set: vec![],
@@ -200,8 +200,8 @@ fn check_case(name: &str) -> Result<(), String> {
     let dir = corpus_dir();
     let expect_text = std::fs::read_to_string(dir.join(format!("{name}.expect")))
         .map_err(|error| format!("cannot read tests/bad/{name}.expect: {error}"))?;
-    let expectation = parse_expect(&expect_text)
-        .map_err(|error| format!("tests/bad/{name}.expect: {error}"))?;
+    let expectation =
+        parse_expect(&expect_text).map_err(|error| format!("tests/bad/{name}.expect: {error}"))?;
     let bytes = std::fs::read(dir.join(format!("{name}.yaml")))
         .map_err(|error| format!("cannot read tests/bad/{name}.yaml: {error}"))?;
     let source = Source {
@@ -229,7 +229,12 @@ fn check_case(name: &str) -> Result<(), String> {
     let missing: Vec<&Expected> = expectation
         .problems
         .iter()
-        .filter(|expected| !failure.problems.iter().any(|problem| expected.matches(problem)))
+        .filter(|expected| {
+            !failure
+                .problems
+                .iter()
+                .any(|problem| expected.matches(problem))
+        })
         .collect();
     if missing.is_empty() {
         return Ok(());
@@ -264,9 +269,14 @@ fn every_bad_scenario_reports_its_expected_problems() {
     for entry in std::fs::read_dir(corpus_dir()).expect("tests/bad is readable") {
         let path = entry.expect("tests/bad entry is readable").path();
         if path.extension().and_then(|e| e.to_str()) == Some("expect") {
-            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default();
             if !names.iter().any(|name| name == stem) {
-                failures.push(format!("tests/bad/{stem}.expect has no tests/bad/{stem}.yaml"));
+                failures.push(format!(
+                    "tests/bad/{stem}.expect has no tests/bad/{stem}.yaml"
+                ));
             }
         }
     }

@@ -18,6 +18,14 @@ pub struct Observations {
     pub finished_at: SystemTime,
     pub probes: Vec<ProbeResult>,
     pub availability: Option<AvailabilityResult>,
+    /// The pages declared in `standards.pages` (home defaults to `/`), fetched for
+    /// the page-level rules; empty without `standards:`.
+    pub pages: Vec<PageFetch>,
+    /// TLS facts of base_url's host from a separate recording handshake; `None`
+    /// without `standards:`.
+    pub tls: Option<TlsFacts>,
+    /// SC-01: the first response of `standards.http_url`, redirects not followed.
+    pub http_check: Option<Exchange>,
     pub phases: Phases,
     /// False when the run was interrupted before every phase finished.
     pub complete: bool,
@@ -115,4 +123,75 @@ pub struct ExchangeFigures {
     pub requests: u64,
     pub failed: u64,
     pub latency: LatencyHistogram,
+}
+
+/// Which declared page a fetch is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PageRole {
+    Home,
+    ServiceStandard,
+    Complaints,
+    Openapi,
+}
+
+impl PageRole {
+    pub const ALL: [PageRole; 4] = [
+        PageRole::Home,
+        PageRole::ServiceStandard,
+        PageRole::Complaints,
+        PageRole::Openapi,
+    ];
+
+    /// The key under `standards.pages`.
+    pub fn key(self) -> &'static str {
+        match self {
+            PageRole::Home => "home",
+            PageRole::ServiceStandard => "service_standard",
+            PageRole::Complaints => "complaints",
+            PageRole::Openapi => "openapi",
+        }
+    }
+}
+
+/// One page fetch: a GET with a browser's Accept header, retried once after 1 s
+/// on a 5xx or transport failure (semantics.md, "Standards: what each rule reads").
+#[derive(Debug, Clone)]
+pub struct PageFetch {
+    pub role: PageRole,
+    pub url: String,
+    /// The final attempt.
+    pub exchange: Exchange,
+    pub attempts: u8,
+}
+
+#[derive(Debug, Clone)]
+pub struct TlsFacts {
+    pub host: String,
+    pub port: u16,
+    pub handshake: Result<Handshake, crate::run::exchange::TransportError>,
+}
+
+/// What a completed handshake showed. Verification failures are recorded, not
+/// fatal: the handshake finishes so the other facts can be read.
+#[derive(Debug, Clone)]
+pub struct Handshake {
+    /// `TLSv1.3`, `TLSv1.2`...
+    pub protocol: String,
+    pub cipher_suite: String,
+    pub alpn: Option<String>,
+    /// Empty when the chain verified against the trust roots for this host name.
+    pub problems: Vec<CertificateProblem>,
+    /// The leaf certificate's notAfter.
+    pub not_after: Option<SystemTime>,
+    pub chain_length: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CertificateProblem {
+    /// Not issued by a trusted root (self-signed, unknown or incomplete chain).
+    Untrusted(String),
+    NameMismatch,
+    Expired,
+    NotYetValid,
+    Other(String),
 }

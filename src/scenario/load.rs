@@ -205,7 +205,8 @@ fn load_one(source: &Source, settings: &LoadSettings) -> Option<Loaded> {
             let help = error
                 .suggestion
                 .as_ref()
-                .map(|suggestion| format!("did you mean `{suggestion}`?"));
+                .map(|suggestion| format!("did you mean `{suggestion}`?"))
+                .or(error.help);
             let problem = Problem::error(
                 error.position,
                 error.path.unwrap_or_default(),

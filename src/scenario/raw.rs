@@ -358,6 +358,7 @@ fn describe(error: &serde_saphyr::Error, path: Option<String>, text: &str) -> Pa
             )
         }
         serde_saphyr::Error::SerdeMissingField { field, .. } => {
+            help = Some(format!("add `{field}:` to this map"));
             (format!("missing required key `{field}`"), None)
         }
         serde_saphyr::Error::DuplicateMappingKey { key, .. } => (
@@ -488,7 +489,9 @@ fn unclosed_flow(text: &str, upto: Position, open: char) -> Option<Position> {
             }
             block_indent = None;
         }
+        // The last character that is not a space, and whether a space came after it.
         let mut previous: Option<char> = None;
+        let mut after_space = true;
         let mut chars = line.chars().enumerate().peekable();
         while let Some((offset, c)) = chars.next() {
             let column = offset as u64 + 1;
@@ -504,19 +507,22 @@ fn unclosed_flow(text: &str, upto: Position, open: char) -> Option<Position> {
                     } else {
                         quote = None;
                         previous = Some(c);
+                        after_space = false;
                     }
                 }
                 continue;
             }
-            let node_start = matches!(previous, None | Some(':' | '-' | '[' | '{' | ',' | '?'));
+            let node_start = match previous {
+                None | Some('[' | '{' | ',') => true,
+                Some(':' | '-' | '?') => after_space,
+                Some(_) => false,
+            };
             match c {
-                ' ' | '\t' => continue,
-                '#' if offset == 0
-                    || line[..line.char_indices().nth(offset).map_or(0, |(i, _)| i)]
-                        .ends_with([' ', '\t']) =>
-                {
-                    break;
+                ' ' | '\t' => {
+                    after_space = true;
+                    continue;
                 }
+                '#' if after_space => break,
                 '"' | '\'' if node_start => quote = Some(c),
                 '{' | '[' if node_start => stack.push((c, line_number, column)),
                 '}' | ']'
@@ -529,6 +535,7 @@ fn unclosed_flow(text: &str, upto: Position, open: char) -> Option<Position> {
                 _ => {}
             }
             previous = Some(c);
+            after_space = false;
         }
         let content = line.split(" #").next().unwrap_or_default().trim_end();
         let indicator =

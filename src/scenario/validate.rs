@@ -141,15 +141,24 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn duration(&mut self, value: &Spanned<String>, path: &str) -> Option<Duration> {
+    /// Like [`Self::text`], but `None` when resolving the value was an error (already
+    /// reported), so an unresolved value is not reported again as malformed.
+    fn resolved_text(&mut self, value: &Spanned<String>, path: &str) -> Option<String> {
+        let errors_before = self.problems.iter().filter(|p| p.is_error()).count();
         let text = self.text(value, path);
+        let errors_after = self.problems.iter().filter(|p| p.is_error()).count();
+        (errors_after == errors_before).then_some(text)
+    }
+
+    fn duration(&mut self, value: &Spanned<String>, path: &str) -> Option<Duration> {
+        let text = self.resolved_text(value, path)?;
         parse_duration(&text)
             .map_err(|message| self.error(Position::of(value), path, message))
             .ok()
     }
 
     fn size(&mut self, value: &Spanned<String>, path: &str) -> Option<u64> {
-        let text = self.text(value, path);
+        let text = self.resolved_text(value, path)?;
         parse_size(&text)
             .map_err(|message| self.error(Position::of(value), path, message))
             .ok()
@@ -529,7 +538,7 @@ impl<'a> Checker<'a> {
     }
 
     fn absolute_url(&mut self, value: &Spanned<String>, path: &str) -> Option<url::Url> {
-        let text = self.text(value, path);
+        let text = self.resolved_text(value, path)?;
         match url::Url::parse(&text) {
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
                 Some(url)
@@ -872,16 +881,20 @@ impl<'a> Checker<'a> {
             .filter_map(|(name, value)| value.map(|value| (name, value)))
             .collect();
 
-        let bodies = [
-            request.json.is_some(),
-            request.form.is_some(),
-            request.body.is_some(),
-        ];
-        if bodies.iter().filter(|given| **given).count() > 1 {
+        let mut bodies: Vec<(&str, Position)> = [
+            ("json", request.json.as_ref().map(Position::of)),
+            ("form", request.form.as_ref().map(Position::of)),
+            ("body", request.body.as_ref().map(Position::of)),
+        ]
+        .into_iter()
+        .filter_map(|(name, at)| at.map(|at| (name, at)))
+        .collect();
+        bodies.sort_by_key(|(_, at)| (at.line, at.column));
+        if let [(first, _), (second, at), ..] = bodies.as_slice() {
             self.error(
-                Position::of(&raw.request),
-                &request_path,
-                "a request has at most one of `json`, `form` and `body`",
+                *at,
+                &child(&request_path, second),
+                format!("a request has at most one of `json`, `form` and `body`; this one has `{first}` and `{second}`"),
             );
         }
         let body = if let Some(json) = &request.json {
@@ -1552,11 +1565,11 @@ impl<'a> Checker<'a> {
         &mut self,
         names: impl Iterator<Item = (String, Position, String)>,
         probe_index: &HashMap<String, usize>,
-    ) -> Vec<usize> {
+    ) -> Vec<(usize, Position, String)> {
         let mut indices = Vec::new();
         for (name, at, path) in names {
             match probe_index.get(&name) {
-                Some(index) => indices.push(*index),
+                Some(index) => indices.push((*index, at, path)),
                 None => {
                     let help = closest(&name, probe_index.keys().map(String::as_str))
                         .map(|s| format!("did you mean `{s}`?"));
@@ -1567,27 +1580,36 @@ impl<'a> Checker<'a> {
         indices
     }
 
+    /// `used`: each probe used, with where it is named and its key path.
     fn check_safe_methods(
         &mut self,
-        indices: &[usize],
+        used: &[(usize, Position, String)],
         methods: &[String],
+        probe_index: &HashMap<String, usize>,
         allow_unsafe: bool,
-        at: Position,
-        path: &str,
     ) {
         if allow_unsafe {
             return;
         }
-        for index in indices {
+        for (index, at, path) in used {
             let Some(method) = methods.get(*index) else {
                 continue;
             };
             if !matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS") {
+                let id = probe_index
+                    .iter()
+                    .find(|(_, i)| *i == index)
+                    .map_or_else(|| format!("#{index}"), |(id, _)| format!("`{id}`"));
                 self.error_with_help(
-                    at,
+                    *at,
                     path,
-                    format!("probe #{index} uses {method}; repeating it could change data on a live service"),
-                    Some("use GET, HEAD or OPTIONS probes here, or set `allow_unsafe_methods: true`".into()),
+                    format!(
+                        "probe {id} uses {method}; repeating it could change data on a live service"
+                    ),
+                    Some(
+                        "use GET, HEAD or OPTIONS probes here, or set `allow_unsafe_methods: true`"
+                            .into(),
+                    ),
                 );
             }
         }
@@ -1601,7 +1623,7 @@ impl<'a> Checker<'a> {
     ) -> Option<Availability> {
         let at = Position::of(raw);
         let raw = &raw.value;
-        let probes = match &raw.probes {
+        let used = match &raw.probes {
             Some(list) => self.probe_set(
                 list.value.iter().enumerate().map(|(i, name)| {
                     (
@@ -1614,8 +1636,10 @@ impl<'a> Checker<'a> {
             ),
             None => (0..methods.len())
                 .filter(|index| methods[*index] == "GET")
+                .map(|index| (index, at, "availability.probes".to_string()))
                 .collect(),
         };
+        let probes: Vec<usize> = used.iter().map(|(index, _, _)| *index).collect();
         if probes.is_empty() {
             self.error(at, "availability.probes", "availability needs at least one probe (by default every GET probe; this scenario has none)");
         }
@@ -1623,7 +1647,7 @@ impl<'a> Checker<'a> {
             .allow_unsafe_methods
             .as_ref()
             .is_some_and(|flag| flag.value);
-        self.check_safe_methods(&probes, methods, allow_unsafe, at, "availability.probes");
+        self.check_safe_methods(&used, methods, probe_index, allow_unsafe);
         let every = self.duration(&raw.every, "availability.every")?;
         if every.is_zero() {
             self.error(
@@ -1675,6 +1699,8 @@ impl<'a> Checker<'a> {
     ) -> Option<Load> {
         let at = Position::of(raw);
         let raw = &raw.value;
+        // Probes named in `probes:`, with where; the default (every GET probe) is safe.
+        let mut used: Vec<(usize, Position, String)> = Vec::new();
         let mix: Vec<(usize, u32)> = match raw.probes.as_ref().map(|node| (&node.value, node)) {
             None => (0..methods.len())
                 .filter(|i| methods[*i] == "GET")
@@ -1688,10 +1714,8 @@ impl<'a> Checker<'a> {
                         format!("load.probes[{i}]"),
                     )
                 });
-                self.probe_set(names, probe_index)
-                    .into_iter()
-                    .map(|i| (i, 1))
-                    .collect()
+                used = self.probe_set(names, probe_index);
+                used.iter().map(|(i, _, _)| (*i, 1)).collect()
             }
             Some((Node::Map(entries), _)) => {
                 let mut mix = Vec::new();
@@ -1711,14 +1735,16 @@ impl<'a> Checker<'a> {
                             continue;
                         }
                     };
-                    if let Some(index) = self
+                    if let Some((index, at, path)) = self
                         .probe_set(
                             std::iter::once((name, Position::of(key), path)),
                             probe_index,
                         )
-                        .first()
+                        .into_iter()
+                        .next()
                     {
-                        mix.push((*index, weight));
+                        mix.push((index, weight));
+                        used.push((index, at, path));
                     }
                 }
                 mix
@@ -1742,8 +1768,7 @@ impl<'a> Checker<'a> {
             .allow_unsafe_methods
             .as_ref()
             .is_some_and(|flag| flag.value);
-        let indices: Vec<usize> = mix.iter().map(|(index, _)| *index).collect();
-        self.check_safe_methods(&indices, methods, allow_unsafe, at, "load.probes");
+        self.check_safe_methods(&used, methods, probe_index, allow_unsafe);
 
         let model_name = raw
             .model
@@ -2032,8 +2057,8 @@ impl<'a> Checker<'a> {
             }
             if matches!(metric, Metric::Score | Metric::Rule(_)) && !has_standards {
                 self.error_with_help(
-                    at,
-                    &path,
+                    Position::of(&raw.metric),
+                    &child(&path, "metric"),
                     format!(
                         "`{}` is measured only when the scenario has `standards:`",
                         metric.name()
