@@ -32,11 +32,54 @@ pub enum Command {
     Demo(DemoArgs),
     /// Serve the simulated regency's services until Ctrl-C.
     Sandbox(SandboxArgs),
+    /// Merge the reports of the shards (and vantages) of one run into one report,
+    /// as if one machine had run everything.
+    Merge(MergeArgs),
+    /// Compare two reports per service and probe; exit 1 on a regression.
+    Diff(DiffArgs),
+    /// Roll reports up by region: indices, predicates and the national targets.
+    Portfolio(PortfolioArgs),
+    /// Read the standards catalogue: rules with their why, fix and levels, and
+    /// the check kinds this binary implements.
+    Standards {
+        #[command(subcommand)]
+        command: StandardsCommand,
+    },
     /// Print a JSON Schema.
     Schema {
         #[arg(value_enum)]
         which: SchemaKind,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StandardsCommand {
+    /// List the rules: code, title, aspect, critical, basis.
+    List(CatalogueArgs),
+    /// Show one rule: title, why it matters, how to fix, basis, reference, levels.
+    Show {
+        /// A rule code, such as SC-04.
+        code: String,
+        #[command(flatten)]
+        catalogue: CatalogueArgs,
+    },
+    /// List the check kinds this binary implements, with their params and levels.
+    Kinds,
+    /// Validate a catalogue file and show every problem with its position.
+    Check {
+        /// A catalogue YAML file.
+        path: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogueArgs {
+    /// Language: id or en (default from LANG).
+    #[arg(long, value_parser = ["id", "en"])]
+    pub lang: Option<String>,
+    /// The catalogue: idsll-core (built in), idsll-core@VERSION, or a file.
+    #[arg(long, default_value = "idsll-core")]
+    pub profile: String,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -45,6 +88,8 @@ pub enum SchemaKind {
     Scenario,
     /// report.json (format ujilab-report/1).
     Report,
+    /// A standards catalogue (such as standards/idsll-core.yaml).
+    Catalogue,
 }
 
 #[derive(Debug, Args, Default)]
@@ -93,6 +138,94 @@ pub struct RunArgs {
     /// Also trust the operating system's certificate store.
     #[arg(long, value_name = "system", value_parser = ["system"])]
     pub trust: Option<String>,
+    /// Run only the K-th of N disjoint parts of the scenario set (chosen by a
+    /// stable hash of each scenario's identity); `ujilab merge` joins the parts.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::fleet::shard::Shard>,
+    /// Where this run is made from (a region, a cloud zone), recorded in the
+    /// report; `ujilab merge` gives a per-vantage breakdown.
+    #[arg(long, value_name = "NAME", value_parser = parse_vantage)]
+    pub vantage: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// report.json files of the shards (and vantages) of one run.
+    #[arg(required = true, value_name = "REPORT.json")]
+    pub reports: Vec<PathBuf>,
+    /// Report folder for the merged report.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Report formats, comma-separated: json, html, junit, md, prom (metrics.prom,
+    /// OpenMetrics).
+    #[arg(long, value_delimiter = ',', default_value = "json,html,junit,md")]
+    pub format: Vec<String>,
+    /// Language of human output: id or en (default: the reports').
+    #[arg(long, value_parser = ["id", "en"])]
+    pub lang: Option<String>,
+    /// Merge even when shards are missing; the result is marked incomplete.
+    #[arg(long)]
+    pub allow_partial: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The report to compare against (e.g. from the main branch).
+    #[arg(value_name = "BASE.json")]
+    pub base: PathBuf,
+    /// The report of the change.
+    #[arg(value_name = "NEW.json")]
+    pub new: PathBuf,
+    /// A figure regresses when it worsens by more than this share of its base
+    /// value (latency; for error rate and availability, of the failing share)...
+    #[arg(long, value_name = "PCT", default_value = "10%", value_parser = parse_ratio)]
+    pub max_regression: f64,
+    /// ...and latency by more than this.
+    #[arg(long, value_name = "DUR", default_value = "2ms", value_parser = parse_duration)]
+    pub min_delta: std::time::Duration,
+    /// ...and error rate or availability by more than this many points.
+    #[arg(long, value_name = "PCT", default_value = "0.1%", value_parser = parse_ratio)]
+    pub min_ratio_delta: f64,
+    /// The index regresses when it drops by at least this much.
+    #[arg(long, value_name = "N", default_value_t = 0.05)]
+    pub min_index_delta: f64,
+    /// Percentiles over fewer responses than this are shown but never gate.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub min_samples: u64,
+    /// `text` for a terminal, `md` for a pull request.
+    #[arg(long, default_value = "text", value_parser = ["text", "md"])]
+    pub format: String,
+    /// Also write the output to this file.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PortfolioArgs {
+    /// report.json files (runs or merges) covering the regions' services.
+    #[arg(required = true, value_name = "REPORT.json")]
+    pub reports: Vec<PathBuf>,
+    /// Output folder: portfolio.json, portfolio.html, portfolio.md.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Formats, comma-separated: json, html, md.
+    #[arg(long, value_delimiter = ',', default_value = "json,html,md")]
+    pub format: Vec<String>,
+    /// Language of the HTML and Markdown: id or en (default from LANG).
+    #[arg(long, value_parser = ["id", "en"])]
+    pub lang: Option<String>,
+    /// The national target for the mean index of all regions.
+    #[arg(long, value_name = "INDEX", default_value_t = 3.50)]
+    pub target_index: f64,
+    /// The target share of kabupaten at the good predicate or better.
+    #[arg(long, value_name = "PCT", default_value = "75%", value_parser = parse_ratio)]
+    pub target_kabupaten: f64,
+    /// The target share of kota at the good predicate or better.
+    #[arg(long, value_name = "PCT", default_value = "85%", value_parser = parse_ratio)]
+    pub target_kota: f64,
+    /// The predicate that counts as good (this band or a higher one).
+    #[arg(long, value_name = "PREDICATE", default_value = "Baik")]
+    pub good: String,
 }
 
 #[derive(Debug, Args)]
@@ -100,8 +233,9 @@ pub struct OutputArgs {
     /// Report folder (default: reports/<UTC yyyymmdd-hhmmss>/).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Report formats, comma-separated. This version writes json.
-    #[arg(long, value_delimiter = ',', default_value = "json")]
+    /// Report formats, comma-separated: json (report.json), html (report.html),
+    /// junit (junit.xml), md (summary.md), prom (metrics.prom, OpenMetrics).
+    #[arg(long, value_delimiter = ',', default_value = "json,html,junit,md")]
     pub format: Vec<String>,
     /// Language of human output: id or en (default from LANG).
     #[arg(long, value_parser = ["id", "en"])]
@@ -142,10 +276,35 @@ pub struct SandboxArgs {
     /// Where to write the sandbox CA certificate (default: the temp folder).
     #[arg(long, value_name = "PATH")]
     pub ca_out: Option<PathBuf>,
+    /// Make every service stall periodically (for load benchmarks): every DUR...
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, requires = "stall_for")]
+    pub stall_every: Option<std::time::Duration>,
+    /// ...hold every answer for this long (the last part of each period).
+    #[arg(long, value_name = "DUR", value_parser = parse_duration, requires = "stall_every")]
+    pub stall_for: Option<std::time::Duration>,
 }
 
 fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
     crate::scenario::quantity::parse_duration(text)
+}
+
+fn parse_ratio(text: &str) -> Result<f64, String> {
+    crate::scenario::quantity::parse_ratio(text)
+}
+
+fn parse_vantage(text: &str) -> Result<String, String> {
+    let valid = !text.is_empty()
+        && text.len() <= 64
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if valid {
+        Ok(text.to_string())
+    } else {
+        Err(format!(
+            "`{text}` is not a vantage name: 1 to 64 of a-z, A-Z, 0-9, `-`, `_`, `.`"
+        ))
+    }
 }
 
 fn parse_set(text: &str) -> Result<(String, String), String> {

@@ -12,7 +12,7 @@ use crate::lang::Lang;
 use crate::report::build::{RunContext, load_error_report, rfc3339, scenario_report};
 use crate::report::model::{self, Gate, Overrides, Report, ScenarioEntry};
 use crate::report::terminal::{self, Style};
-use crate::report::write::{Format, write_all};
+use crate::report::write::{Format, append, write_all};
 use crate::run::{Cancel, RunSettings, run_scenario};
 use crate::scenario::{Environment, LoadSettings, Loaded, Source, discover, load_all};
 use crate::{logging, progress, signals};
@@ -53,6 +53,10 @@ pub fn main(cli: Cli) -> ExitCode {
             Command::Validate(args) => validate(args, quiet),
             Command::Demo(args) => demo(args, quiet).await,
             Command::Sandbox(args) => sandbox(args).await,
+            Command::Merge(args) => crate::fleet::commands::merge(args, quiet),
+            Command::Diff(args) => crate::fleet::commands::diff(args, quiet),
+            Command::Portfolio(args) => crate::fleet::commands::portfolio(args, quiet),
+            Command::Standards { command } => standards(command),
             Command::Schema { which } => schema(which),
         }
     })
@@ -123,6 +127,9 @@ struct Plan {
     output: OutputArgs,
     out_dir: PathBuf,
     overrides: Overrides,
+    /// `--shard K/N`: run only this part of the set.
+    shard: Option<crate::fleet::shard::Shard>,
+    vantage: Option<String>,
 }
 
 async fn run(args: RunArgs, quiet: bool) -> ExitCode {
@@ -171,6 +178,8 @@ async fn run(args: RunArgs, quiet: bool) -> ExitCode {
         output: args.output,
         out_dir,
         overrides,
+        shard: args.shard,
+        vantage: args.vantage,
     };
     execute(plan, quiet).await.0
 }
@@ -221,10 +230,17 @@ async fn demo(args: DemoArgs, quiet: bool) -> ExitCode {
         output: args.output,
         out_dir,
         overrides: Overrides::default(),
+        shard: None,
+        vantage: None,
     };
     let (code, written) = execute(plan, quiet).await;
     sandbox.shutdown().await;
-    if let (false, Some(path)) = (quiet, written.first()) {
+    // The page a person opens first, when it was written.
+    let main = written
+        .iter()
+        .find(|path| path.ends_with(Format::Html.file_name()))
+        .or(written.first());
+    if let (false, Some(path)) = (quiet, main) {
         println!("\nReport: {}", path.display());
     }
     // A failing service is the point of the demo, not an error.
@@ -235,7 +251,7 @@ async fn demo(args: DemoArgs, quiet: bool) -> ExitCode {
 }
 
 /// Loads, runs, reports; the exit code and the files written.
-async fn execute(plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
+async fn execute(mut plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
     let lang = Lang::from_env(
         plan.output
             .lang
@@ -251,7 +267,7 @@ async fn execute(plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
     {
         Ok(formats) => formats,
         Err(name) => {
-            eprintln!("error: --format {name} is not available in this version (json)");
+            eprintln!("error: unknown --format {name}; expected json, html, junit, md or prom");
             return (ExitCode::BadInput, Vec::new());
         }
     };
@@ -264,6 +280,11 @@ async fn execute(plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
     };
     let mut notes = plan.notes;
     let mut loaded = load_all(&plan.sources, &load_settings, &mut notes);
+    // The plan covers the whole set, so that every shard of it agrees.
+    let run_plan = crate::fleet::shard::plan_of_run(&plan.sources, &loaded, &plan.unreadable);
+    if let Some(shard) = plan.shard {
+        crate::fleet::shard::keep_shard(shard, &plan.sources, &mut loaded, &mut plan.unreadable);
+    }
     // `--only` naming a scenario narrows the run to it; naming a probe narrows
     // each scenario's functional pass instead (see `run::selected_probes`).
     let mut settings = plan.settings;
@@ -382,9 +403,12 @@ async fn execute(plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
             finished_at: rfc3339(std::time::SystemTime::now()),
             complete,
             lang: lang.code().into(),
-            shard: None,
+            shard: plan.shard.map(|shard| shard.to_string()),
+            vantage: plan.vantage.clone(),
             args: logging::redact_args(std::env::args().collect()),
         },
+        plan: Some(run_plan),
+        merge: None,
         gate: if gate_failed || !complete || bad_input {
             Gate::Fail
         } else {
@@ -400,6 +424,14 @@ async fn execute(plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
             Vec::new()
         }
     };
+    // CI step summaries get the Markdown whatever --format says.
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        let path = PathBuf::from(path);
+        if let Err(error) = append(&path, &crate::report::markdown::render(&report)) {
+            eprintln!("error: cannot append to {}: {error}", path.display());
+            harness_fault = true;
+        }
+    }
     if !quiet {
         let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         print!("{}", terminal::render(&report, Style { colour, lang }));
@@ -429,6 +461,14 @@ async fn sandbox(args: crate::cli::SandboxArgs) -> ExitCode {
     config.http = args.http;
     config.https = args.https;
     config.seed = args.seed;
+    if let (Some(every), Some(hold)) = (args.stall_every, args.stall_for) {
+        for service in crate::sandbox::Service::ALL {
+            config.knobs.set(
+                service,
+                crate::sandbox::Behaviour::new().with_periodic_stall(every, hold),
+            );
+        }
+    }
     config.ca_out = Some(
         args.ca_out
             .unwrap_or_else(|| std::env::temp_dir().join("ujilab-sandbox-ca.pem")),
@@ -442,12 +482,116 @@ async fn sandbox(args: crate::cli::SandboxArgs) -> ExitCode {
     }
 }
 
+/// `ujilab standards list|show|kinds|check`: the catalogue, for people.
+fn standards(command: crate::cli::StandardsCommand) -> ExitCode {
+    use crate::cli::StandardsCommand;
+    use crate::standards::{catalogue, docs};
+    let load = |args: &crate::cli::CatalogueArgs| {
+        let lang = Lang::from_env(
+            args.lang
+                .as_deref()
+                .or(std::env::var("LANG").ok().as_deref()),
+        );
+        let cwd = std::env::current_dir().unwrap_or_default();
+        catalogue::resolve(&args.profile, &cwd)
+            .map(|catalogue| (catalogue, lang))
+            .map_err(|error| {
+                let problems = error.problems(Default::default(), "--profile");
+                eprint!(
+                    "{}",
+                    crate::scenario::diagnostic::render("--profile", None, &problems)
+                );
+                ExitCode::BadInput
+            })
+    };
+    match command {
+        StandardsCommand::List(args) => match load(&args) {
+            Ok((catalogue, lang)) => {
+                write_stdout(&docs::list(&catalogue, lang));
+                ExitCode::Success
+            }
+            Err(code) => code,
+        },
+        StandardsCommand::Show { code, catalogue } => match load(&catalogue) {
+            Ok((catalogue, lang)) => {
+                let wanted = code.trim().to_ascii_uppercase();
+                match catalogue.rule(&wanted) {
+                    Some(rule) => {
+                        write_stdout(&docs::show(&catalogue, rule, lang));
+                        ExitCode::Success
+                    }
+                    None => {
+                        let codes = catalogue.codes();
+                        let hint = crate::scenario::raw::closest(
+                            &wanted,
+                            codes.iter().map(String::as_str),
+                        )
+                        .map(|s| format!("; did you mean {s}?"))
+                        .unwrap_or_default();
+                        eprintln!(
+                            "error: no rule {wanted} in {} {}{hint}\n  rules: {}",
+                            catalogue.name,
+                            catalogue.version,
+                            codes.join(" ")
+                        );
+                        ExitCode::BadInput
+                    }
+                }
+            }
+            Err(code) => code,
+        },
+        StandardsCommand::Kinds => {
+            write_stdout(&docs::kinds());
+            ExitCode::Success
+        }
+        StandardsCommand::Check { path } => {
+            let name = path.display().to_string();
+            let text = match std::fs::read_to_string(&path) {
+                Ok(text) => text,
+                Err(error) => {
+                    eprintln!("error: cannot read {name}: {error}");
+                    return ExitCode::BadInput;
+                }
+            };
+            match catalogue::parse(&text, &name) {
+                Ok(catalogue) => {
+                    println!(
+                        "{name}: catalogue {} {} is valid ({} rules, {} aspects)",
+                        catalogue.name,
+                        catalogue.version,
+                        catalogue.rules.len(),
+                        catalogue.aspects.len()
+                    );
+                    ExitCode::Success
+                }
+                Err(failure) => {
+                    eprint!("{}", failure.render());
+                    eprintln!("{name}: {} problem(s)", failure.problems.len());
+                    ExitCode::BadInput
+                }
+            }
+        }
+    }
+}
+
+/// Prints to stdout; a closed pipe (`| head`) is not an error worth a panic.
+fn write_stdout(text: &str) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
 fn schema(which: SchemaKind) -> ExitCode {
     let text = match which {
         SchemaKind::Scenario => crate::scenario::schema::SCENARIO_SCHEMA.to_string(),
         SchemaKind::Report => {
             let schema = schemars::schema_for!(Report);
             serde_json::to_string_pretty(&schema).unwrap_or_default()
+        }
+        SchemaKind::Catalogue => {
+            serde_json::to_string_pretty(&crate::standards::docs::catalogue_schema())
+                .unwrap_or_default()
         }
     };
     println!("{text}");

@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use crate::report::model::ThresholdReport;
+use crate::report::model::{ProbeFigureReport, ProbeFiguresReport, ThresholdReport};
 use crate::run::expect::status_accepted;
 use crate::run::latency::LatencyHistogram;
-use crate::run::observations::{Observations, PhaseStatus};
+use crate::run::observations::{LoadResult, Observations, PhaseStatus};
 use crate::scenario::quantity::{format_duration, format_ratio};
 use crate::scenario::{Bound, Metric, MetricSource, Scenario, Threshold};
 
@@ -104,16 +104,139 @@ pub fn evaluate(scenario: &Scenario, observations: &Observations) -> Vec<Thresho
         .collect()
 }
 
+/// Every threshold's result, `score` and `rule` thresholds read from the
+/// standards score (the others as [`evaluate`]).
+pub fn evaluate_with_score(
+    scenario: &Scenario,
+    observations: &Observations,
+    score: Option<&crate::standards::Score>,
+) -> Vec<ThresholdReport> {
+    let mut reports = evaluate(scenario, observations);
+    let Some(score) = score else {
+        return reports;
+    };
+    for (report, threshold) in reports.iter_mut().zip(&scenario.thresholds) {
+        if matches!(threshold.metric, Metric::Score | Metric::Rule(_)) {
+            *report = judge(
+                &ThresholdSpec {
+                    metric: &threshold.metric,
+                    probe: threshold.probe.as_deref(),
+                    bound: threshold.bound,
+                },
+                standards_figure(&threshold.metric, score),
+            );
+        }
+    }
+    reports
+}
+
+/// The index (rounded, as the bands read it) or a rule's level. A partial run
+/// gives no index to hold a scenario to; a waived or not-applicable rule skips.
+fn standards_figure(metric: &Metric, score: &crate::standards::Score) -> Measured {
+    use crate::standards::{RuleStatus, Verdict};
+    let partial = score.verdict == Verdict::NotEvaluated;
+    let value = match metric {
+        Metric::Score if partial => Err("partial run: the index is not evaluated".to_string()),
+        Metric::Score => score.index.ok_or_else(|| NO_DATA.to_string()),
+        Metric::Rule(code) => match score.rule(code).map(|rule| rule.status) {
+            Some(RuleStatus::Level(level)) => Ok(f64::from(level)),
+            Some(RuleStatus::Waived) => Err(format!("{code} is waived")),
+            Some(RuleStatus::NotApplicable) => Err(format!("{code} is not applicable")),
+            Some(RuleStatus::Inconclusive) if partial => {
+                Err(format!("partial run: {code} was not measured"))
+            }
+            Some(RuleStatus::Inconclusive) => Err(NO_DATA.to_string()),
+            None => Err(format!("no rule {code} in the catalogue")),
+        },
+        _ => Err(NO_DATA.to_string()),
+    };
+    Measured {
+        source: Some("standards".to_string()),
+        value,
+    }
+}
+
 fn evaluate_one(
     scenario: &Scenario,
     observations: &Observations,
     threshold: &Threshold,
 ) -> ThresholdReport {
-    let (op, limit) = match threshold.bound {
+    let measured = measure(scenario, observations, threshold);
+    judge(
+        &ThresholdSpec {
+            metric: &threshold.metric,
+            probe: threshold.probe.as_deref(),
+            bound: threshold.bound,
+        },
+        measured,
+    )
+}
+
+/// A threshold as written: the metric, the probe it is narrowed to, the bound.
+#[derive(Debug, Clone, Copy)]
+pub struct ThresholdSpec<'a> {
+    pub metric: &'a Metric,
+    pub probe: Option<&'a str>,
+    pub bound: Bound,
+}
+
+/// What a threshold's figure came to, before it is compared.
+#[derive(Debug, Clone)]
+pub struct Measured {
+    /// `load`, `probes` or `availability`: which exchanges were read.
+    pub source: Option<String>,
+    /// The figure in base units; or why there is none: [`NO_DATA`] fails the
+    /// threshold, any other reason skips it.
+    pub value: Result<f64, String>,
+}
+
+/// The figure of a live run (semantics.md, "Thresholds and the gate").
+fn measure(scenario: &Scenario, observations: &Observations, threshold: &Threshold) -> Measured {
+    let reads_load = scenario.load.is_some() && threshold.source != Some(MetricSource::Probes);
+    let probe = threshold.probe.as_deref();
+    let (source, value) = match &threshold.metric {
+        Metric::Score | Metric::Rule(_) => (None, Err(skip(&observations.phases.standards))),
+        Metric::Throughput if !reads_load => (
+            None,
+            Err("throughput is measured by a `load:` run".to_string()),
+        ),
+        // Availability always reads the sampled (or functional) exchanges, never load.
+        Metric::Availability => match availability_ratio(scenario, observations, probe) {
+            Some((ratio, source)) => (Some(source), Ok(ratio)),
+            None => (Some("probes"), Err(NO_DATA.into())),
+        },
+        metric if reads_load => match &observations.load {
+            Some(load) => (Some("load"), load_figure(load, metric, probe)),
+            None => (None, Err(skip(&observations.phases.load))),
+        },
+        metric => {
+            let figures = probe_figures(scenario, observations, probe);
+            let value = figure_value(
+                metric,
+                &FigureInputs {
+                    requests: figures.requests,
+                    failed: figures.failed,
+                    latency: &figures.latency,
+                    throughput: None,
+                },
+            );
+            (Some("probes"), value.ok_or_else(|| NO_DATA.to_string()))
+        }
+    };
+    Measured {
+        source: source.map(str::to_string),
+        value,
+    }
+}
+
+/// Compares a measured figure with its threshold and says so for people. The one
+/// place a threshold passes or fails: live runs and `ujilab merge` both end here.
+pub fn judge(spec: &ThresholdSpec<'_>, measured: Measured) -> ThresholdReport {
+    let (op, limit) = match spec.bound {
         Bound::Max(limit) => ("max", limit),
         Bound::Min(limit) => ("min", limit),
     };
-    let unit = match &threshold.metric {
+    let unit = match spec.metric {
         metric if metric.is_latency() => "s",
         Metric::ErrorRate | Metric::Availability => "ratio",
         Metric::Throughput => "rps",
@@ -121,9 +244,9 @@ fn evaluate_one(
         _ => "level",
     };
     let mut report = ThresholdReport {
-        metric: threshold.metric.name(),
-        probe: threshold.probe.clone(),
-        rule: match &threshold.metric {
+        metric: spec.metric.name(),
+        probe: spec.probe.map(str::to_string),
+        rule: match spec.metric {
             Metric::Rule(code) => Some(code.clone()),
             _ => None,
         },
@@ -131,46 +254,12 @@ fn evaluate_one(
         limit,
         actual: None,
         unit: unit.to_string(),
-        source: None,
+        source: measured.source,
         display: String::new(),
         status: "skipped".to_string(),
         reason: None,
     };
-    let reads_load = scenario.load.is_some() && threshold.source != Some(MetricSource::Probes);
-    let measured: Result<f64, String> = match &threshold.metric {
-        Metric::Score | Metric::Rule(_) => Err(skip(&observations.phases.standards)),
-        Metric::Throughput if !reads_load => {
-            Err("throughput is measured by a `load:` run".to_string())
-        }
-        // Availability always reads the sampled (or functional) exchanges, never load.
-        Metric::Availability => {
-            report.source = Some("probes".into());
-            match availability_ratio(scenario, observations, threshold.probe.as_deref()) {
-                Some((ratio, source)) => {
-                    report.source = Some(source.into());
-                    Ok(ratio)
-                }
-                None => Err(NO_DATA.into()),
-            }
-        }
-        _ if reads_load => Err(skip(&observations.phases.load)),
-        metric => {
-            report.source = Some("probes".into());
-            let figures = probe_figures(scenario, observations, threshold.probe.as_deref());
-            let value = match metric {
-                Metric::ErrorRate => {
-                    (figures.requests > 0).then(|| figures.failed as f64 / figures.requests as f64)
-                }
-                Metric::LatencyPercentile(p) => figures.latency.percentile(*p),
-                Metric::LatencyMean => figures.latency.mean(),
-                Metric::LatencyMin => figures.latency.min(),
-                Metric::LatencyMax => figures.latency.max(),
-                _ => None,
-            };
-            value.ok_or_else(|| NO_DATA.to_string())
-        }
-    };
-    let label = match (&threshold.metric, &threshold.probe) {
+    let label = match (spec.metric, spec.probe) {
         (
             Metric::LatencyPercentile(_)
             | Metric::LatencyMean
@@ -178,7 +267,7 @@ fn evaluate_one(
             | Metric::LatencyMax,
             probe,
         ) => {
-            let name = threshold
+            let name = spec
                 .metric
                 .name()
                 .trim_start_matches("latency.")
@@ -199,9 +288,9 @@ fn evaluate_one(
         _ => format!("{value}"),
     };
     let symbol = if op == "max" { "<=" } else { ">=" };
-    match measured {
+    match measured.value {
         Ok(actual) => {
-            let pass = match threshold.bound {
+            let pass = match spec.bound {
                 Bound::Max(limit) => actual <= limit,
                 Bound::Min(limit) => actual >= limit,
             };
@@ -222,7 +311,85 @@ fn evaluate_one(
     report
 }
 
-const NO_DATA: &str = "no data";
+/// The reason a threshold without a figure fails.
+pub const NO_DATA: &str = "no data";
+
+/// A set of requests, as the figure-based metrics read it.
+#[derive(Debug, Clone, Copy)]
+pub struct FigureInputs<'a> {
+    pub requests: u64,
+    pub failed: u64,
+    /// Complete responses only.
+    pub latency: &'a LatencyHistogram,
+    /// Complete responses per second of the measured window (load runs only).
+    pub throughput: Option<f64>,
+}
+
+/// `error_rate`, `throughput` and `latency.*` over a set of requests; `None`
+/// without data (or for a metric that is not a figure of requests).
+pub fn figure_value(metric: &Metric, inputs: &FigureInputs<'_>) -> Option<f64> {
+    match metric {
+        Metric::ErrorRate => {
+            (inputs.requests > 0).then(|| inputs.failed as f64 / inputs.requests as f64)
+        }
+        Metric::Throughput => inputs.throughput,
+        Metric::LatencyPercentile(p) => inputs.latency.percentile(*p),
+        Metric::LatencyMean => inputs.latency.mean(),
+        Metric::LatencyMin => inputs.latency.min(),
+        Metric::LatencyMax => inputs.latency.max(),
+        Metric::Availability | Metric::Score | Metric::Rule(_) => None,
+    }
+}
+
+/// A figure of the load run (after warmup), for the whole mix or one probe.
+fn load_figure(load: &LoadResult, metric: &Metric, probe: Option<&str>) -> Result<f64, String> {
+    let tally = load.tally(probe).ok_or_else(|| NO_DATA.to_string())?;
+    figure_value(
+        metric,
+        &FigureInputs {
+            requests: tally.requests,
+            failed: tally.failed,
+            latency: &tally.latency,
+            throughput: load.throughput(tally),
+        },
+    )
+    .ok_or_else(|| NO_DATA.to_string())
+}
+
+/// The metric and bound a reported threshold was held to (what `ujilab merge`
+/// re-judges); `None` when the report names something this version cannot read.
+pub fn reported_spec(report: &ThresholdReport) -> Option<(Metric, Bound)> {
+    let metric = Metric::from_name(&report.metric, report.rule.as_deref())?;
+    let bound = match report.op.as_str() {
+        "max" => Bound::Max(report.limit),
+        "min" => Bound::Min(report.limit),
+        _ => return None,
+    };
+    Some((metric, bound))
+}
+
+/// The probe-sourced figures of every probe, as report.json keeps them so that
+/// `ujilab merge` can recompute `source: probes` thresholds exactly.
+pub fn probe_figures_report(
+    scenario: &Scenario,
+    observations: &Observations,
+) -> ProbeFiguresReport {
+    let mut report = ProbeFiguresReport::default();
+    for probe in &scenario.probes {
+        let figures = probe_figures(scenario, observations, Some(&probe.id));
+        report.requests += figures.requests;
+        report.failed += figures.failed;
+        report.per_probe.insert(
+            probe.id.clone(),
+            ProbeFigureReport {
+                requests: figures.requests,
+                failed: figures.failed,
+                histogram: (figures.latency.count() > 0).then(|| figures.latency.encode()),
+            },
+        );
+    }
+    report
+}
 
 fn skip(phase: &PhaseStatus) -> String {
     match phase {

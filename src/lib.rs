@@ -16,6 +16,7 @@
 pub mod cli;
 pub mod commands;
 pub mod exit;
+pub mod fleet;
 pub mod gate;
 pub mod lang;
 pub mod logging;
@@ -26,3 +27,4 @@ pub mod run;
 pub mod sandbox;
 pub mod scenario;
 pub mod signals;
+pub mod standards;

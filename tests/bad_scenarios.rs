@@ -282,7 +282,7 @@ fn every_bad_scenario_reports_its_expected_problems() {
     }
     assert!(
         failures.is_empty(),
-        "{} of {} bad-scenario cases are broken:\n\n{}",
+        "{} broken in the corpus of {} bad-scenario cases (tests/bad):\n\n{}",
         failures.len(),
         names.len(),
         failures.join("\n")

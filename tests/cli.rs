@@ -92,7 +92,8 @@ fn demo_runs_offline_and_reports() {
         .and_then(|p| p.iter().find(|p| p["id"] == "status-verifikasi"))
         .expect("probe");
     assert_eq!(status_probe["passed"], true, "{status_probe:#}");
-    assert_eq!(dukcapil["phases"]["load"]["status"], "skipped");
+    assert_eq!(dukcapil["phases"]["load"]["status"], "ran");
+    assert_eq!(dukcapil["load"]["requests"], 60, "20/s for 3 s");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

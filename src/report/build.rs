@@ -8,7 +8,9 @@ use crate::gate;
 use crate::redact::Redactor;
 use crate::report::model::*;
 use crate::run::expect::status_accepted;
-use crate::run::observations::{Observations, PhaseStatus, ProbeOutcome, ProbeResult};
+use crate::run::observations::{LoadResult, Observations, PhaseStatus, ProbeOutcome, ProbeResult};
+use crate::scenario::LoadModel;
+use crate::scenario::quantity::format_ratio;
 use crate::scenario::{LoadFailure, Scenario};
 
 /// Body excerpts in reports stop here (semantics.md: at most 2 KiB).
@@ -31,7 +33,11 @@ pub fn scenario_report(
         .iter()
         .map(|result| probe_report(result, redactor))
         .collect();
-    let thresholds = gate::evaluate(scenario, observations);
+    let score = scenario
+        .standards
+        .as_ref()
+        .map(|standards| crate::standards::evaluate(scenario, observations, &standards.catalogue));
+    let thresholds = gate::evaluate_with_score(scenario, observations, score.as_ref());
     let mut gate_reasons = Vec::new();
     for probe in &probes {
         if !probe.passed {
@@ -41,9 +47,16 @@ pub fn scenario_report(
     for threshold in thresholds.iter().filter(|t| t.status == "fail") {
         gate_reasons.push(format!("threshold {}", threshold.display));
     }
+    if let (Some(standards), Some(score)) = (&scenario.standards, &score)
+        && standards.gate == crate::scenario::StandardsGate::Verdict
+        && score.verdict.fails_gate()
+    {
+        gate_reasons.push(format!("standards verdict {}", score.verdict.code()));
+    }
     if !observations.complete {
         gate_reasons.push("run interrupted".to_string());
     }
+    let probe_latency = gate::probe_latency(scenario, observations);
     let service = &scenario.service;
     let mut effective = scenario.effective.clone();
     redact_json(&mut effective, redactor);
@@ -92,14 +105,20 @@ pub fn scenario_report(
         },
         probes,
         availability: availability_report(scenario, observations),
-        probe_latency_ms: gate::probe_latency(scenario, observations)
-            .summary()
-            .map(LatencyReport::from),
-        load: None,
+        probe_latency_ms: probe_latency.summary().map(LatencyReport::from),
+        probe_latency_histogram: (probe_latency.count() > 0).then(|| probe_latency.encode()),
+        probe_figures: Some(gate::probe_figures_report(scenario, observations)),
+        load: observations.load.as_ref().map(load_report),
         thresholds,
-        standards: None,
+        standards: score
+            .as_ref()
+            .zip(scenario.standards.as_ref())
+            .map(|(score, standards)| {
+                super::standards::report(score, &standards.catalogue, &context.overrides)
+            }),
         effective,
         overrides: context.overrides.clone(),
+        vantages: Vec::new(),
     }
 }
 
@@ -200,6 +219,7 @@ fn probe_report(result: &ProbeResult, redactor: &Redactor) -> ProbeReport {
                 passed: check.passed,
             })
             .collect(),
+        vantage: None,
     }
 }
 
@@ -264,6 +284,85 @@ fn availability_report(
         window_s: 0.0,
         per_probe,
     })
+}
+
+/// The `load` block: figures after warmup, for the mix and per probe.
+fn load_report(load: &LoadResult) -> LoadReport {
+    let total = &load.total;
+    let mut notes = Vec::new();
+    let rate_sustained = match load.model {
+        LoadModel::Open { .. } => Some(load.rate_sustained()),
+        LoadModel::Closed => None,
+    };
+    if rate_sustained == Some(false) {
+        notes.push(format!(
+            "target rate not sustained: {} of {} arrivals ({}) waited longer than their timeout for one of the {} request slots and were dropped",
+            total.dropped,
+            total.requests,
+            format_ratio(total.dropped as f64 / total.requests.max(1) as f64),
+            load.concurrency
+        ));
+    }
+    if !load.complete {
+        notes.push("load run interrupted: figures cover the part that ran".to_string());
+    }
+    let reason = if total.requests == 0 {
+        Some("no request was scheduled after the warmup".to_string())
+    } else if load.window.is_zero() {
+        Some("no request ended after the warmup".to_string())
+    } else {
+        None
+    };
+    LoadReport {
+        model: match load.model {
+            LoadModel::Open { .. } => "open".into(),
+            LoadModel::Closed => "closed".into(),
+        },
+        requests: total.requests,
+        errors: total.errors.clone(),
+        dropped: total.dropped,
+        error_rate: total.error_rate().unwrap_or(0.0),
+        throughput_rps: load.throughput(total).map_or(0.0, round3),
+        latency_ms: total.latency.summary().map(LatencyReport::from),
+        histogram: total.latency.encode(),
+        per_probe: load
+            .per_probe
+            .iter()
+            .map(|probe| {
+                let tally = &probe.tally;
+                (
+                    probe.id.clone(),
+                    ProbeLoadReport {
+                        requests: tally.requests,
+                        latency_ms: tally.latency.summary().map(LatencyReport::from),
+                        histogram: tally.latency.encode(),
+                        weight: probe.weight,
+                        responses: tally.responses,
+                        failed: tally.failed,
+                        dropped: tally.dropped,
+                        errors: tally.errors.clone(),
+                        error_rate: tally.error_rate(),
+                        throughput_rps: load.throughput(tally).map(round3),
+                    },
+                )
+            })
+            .collect(),
+        concurrency: load.concurrency,
+        rate: match load.model {
+            LoadModel::Open { rate } => Some(rate),
+            LoadModel::Closed => None,
+        },
+        warmup_s: round3(load.warmup.as_secs_f64()),
+        warmup_requests: load.warmup_requests,
+        window_s: round3(load.window.as_secs_f64()),
+        responses: total.responses,
+        failed: total.failed,
+        rate_sustained,
+        interrupted: !load.complete,
+        error_examples: load.error_examples.clone(),
+        notes,
+        reason,
+    }
 }
 
 fn excerpt(text: &str) -> &str {

@@ -15,6 +15,12 @@ pub struct Report {
     pub format: String,
     pub tool: Tool,
     pub run: RunInfo,
+    /// The whole scenario set this run is part of: every shard of it agrees on this.
+    #[serde(default)]
+    pub plan: Option<PlanReport>,
+    /// Set by `ujilab merge`: the reports this one was made from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merge: Option<MergeReport>,
     pub gate: Gate,
     /// In input order: arguments as given, folder contents sorted.
     pub scenarios: Vec<ScenarioEntry>,
@@ -38,6 +44,9 @@ pub struct RunInfo {
     pub lang: String,
     /// `K/N` when this run is one shard of a larger one.
     pub shard: Option<String>,
+    /// `--vantage NAME`: where the run was made from (a region, a cloud zone).
+    #[serde(default)]
+    pub vantage: Option<String>,
     /// The command line, redacted.
     pub args: Vec<String>,
 }
@@ -98,6 +107,14 @@ pub struct ScenarioReport {
     /// Latency over the functional and availability exchanges (complete responses);
     /// null with no complete response.
     pub probe_latency_ms: Option<LatencyReport>,
+    /// The distribution behind `probe_latency_ms`: HdrHistogram V2 + DEFLATE, base64,
+    /// microseconds; null with no complete response.
+    #[serde(default)]
+    pub probe_latency_histogram: Option<String>,
+    /// What thresholds read when they read the probes (`source: probes`): the
+    /// functional exchanges and the availability samples, per probe.
+    #[serde(default)]
+    pub probe_figures: Option<ProbeFiguresReport>,
     /// Null until measured; `phases.load` says why.
     pub load: Option<LoadReport>,
     pub thresholds: Vec<ThresholdReport>,
@@ -106,6 +123,10 @@ pub struct ScenarioReport {
     /// The scenario after interpolation; secrets as `***`.
     pub effective: serde_json::Value,
     pub overrides: Overrides,
+    /// After `ujilab merge` of runs from several vantages: each vantage's own
+    /// figures (the other fields combine them). Empty for a single run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vantages: Vec<VantageReport>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -168,6 +189,10 @@ pub struct ProbeReport {
     /// At most 2 KiB of the decoded body, redacted.
     pub body_excerpt: Option<String>,
     pub expectations: Vec<ExpectationReport>,
+    /// After a merge of several vantages: where this exchange was made from (a
+    /// failing one when the probe failed anywhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vantage: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -227,20 +252,66 @@ pub struct LatencyReport {
     pub max: f64,
 }
 
+/// The load run, after warmup (semantics.md, "Phases, availability and load").
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct LoadReport {
     /// `open` or `closed`.
     pub model: String,
+    /// Arrivals scheduled after the warmup, dropped ones included.
     pub requests: u64,
-    /// Failed requests by transport kind, plus `http_4xx`/`http_5xx`.
+    /// Failed requests by kind: transport kinds (`timeout`, `connect`, `tls`,
+    /// `reset`, `body_too_large`...), `dropped`, and `http_4xx`/`http_5xx`... for
+    /// statuses the probe's expectation rejects. Kinds that did not occur are absent.
     pub errors: BTreeMap<String, u64>,
+    /// Open model: arrivals not sent because they waited longer than their timeout.
     pub dropped: u64,
+    /// failed / requests (dropped included); 0 with `reason` when nothing was
+    /// scheduled after the warmup.
     pub error_rate: f64,
+    /// Complete responses (any status) per second of the measured window; 0 with
+    /// `reason` when there is no window.
     pub throughput_rps: f64,
+    /// Complete responses only; open model: from each request's due time.
     pub latency_ms: Option<LatencyReport>,
     /// HdrHistogram V2 + DEFLATE, base64, microseconds.
     pub histogram: String,
     pub per_probe: BTreeMap<String, ProbeLoadReport>,
+    /// Closed model: users; open model: the cap on requests in flight.
+    #[serde(default)]
+    pub concurrency: u64,
+    /// Open model: the target arrival rate per second.
+    #[serde(default)]
+    pub rate: Option<f64>,
+    #[serde(default)]
+    pub warmup_s: f64,
+    /// Requests scheduled during the warmup (in no figure).
+    #[serde(default)]
+    pub warmup_requests: u64,
+    /// The measured window: end of warmup to end of the last request.
+    #[serde(default)]
+    pub window_s: f64,
+    /// Requests that got a complete response, whatever its status.
+    #[serde(default)]
+    pub responses: u64,
+    /// Requests that failed (the sum of `errors`).
+    #[serde(default)]
+    pub failed: u64,
+    /// Open model: false when more than 1% of arrivals were dropped; null in the
+    /// closed model.
+    #[serde(default)]
+    pub rate_sustained: Option<bool>,
+    /// True when Ctrl-C or `--max-duration` stopped the run: figures are partial.
+    #[serde(default)]
+    pub interrupted: bool,
+    /// For each error kind, the first message seen (redacted).
+    #[serde(default)]
+    pub error_examples: BTreeMap<String, String>,
+    /// Sentences every human format shows, such as "target rate not sustained".
+    #[serde(default)]
+    pub notes: Vec<String>,
+    /// Why a figure is missing.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -248,6 +319,23 @@ pub struct ProbeLoadReport {
     pub requests: u64,
     pub latency_ms: Option<LatencyReport>,
     pub histogram: String,
+    /// The probe's weight in the mix.
+    #[serde(default)]
+    pub weight: u32,
+    #[serde(default)]
+    pub responses: u64,
+    #[serde(default)]
+    pub failed: u64,
+    #[serde(default)]
+    pub dropped: u64,
+    #[serde(default)]
+    pub errors: BTreeMap<String, u64>,
+    /// failed / requests; null without requests.
+    #[serde(default)]
+    pub error_rate: Option<f64>,
+    /// null without a measured window.
+    #[serde(default)]
+    pub throughput_rps: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -286,6 +374,38 @@ pub struct StandardsReport {
     pub waived_critical: Vec<String>,
     pub aspects: Vec<AspectReport>,
     pub rules: Vec<RuleReport>,
+    /// The catalogue's certification requirements the verdict was held to.
+    #[serde(default)]
+    pub certification: Option<CertificationReport>,
+    /// The catalogue's title, in both languages.
+    #[serde(default)]
+    pub title: Option<LocalizedText>,
+    /// SHA-256 of the catalogue file, hex.
+    #[serde(default)]
+    pub sha256: Option<String>,
+    /// Shown under every verdict: a self-assessment, not an official certification.
+    #[serde(default)]
+    pub disclaimer: Option<LocalizedText>,
+    /// Present with `conditions`: the result was obtained under test conditions.
+    #[serde(default)]
+    pub conditions_note: Option<LocalizedText>,
+    /// Certified only thanks to waived critical rules ("certified with waivers").
+    #[serde(default)]
+    pub certified_with_waivers: bool,
+    /// Expired waivers and the like, as English sentences.
+    #[serde(default)]
+    pub warnings: Vec<String>,
+}
+
+/// The `certification:` block of the catalogue that scored this scenario.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct CertificationReport {
+    /// The lowest index (rounded) that certifies.
+    pub min_index: f64,
+    /// The level every critical rule must reach.
+    pub critical_min_level: u8,
+    /// The lowest coverage (ratio 0..1) that allows a verdict.
+    pub min_coverage: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -299,6 +419,9 @@ pub struct AspectReport {
     pub id: String,
     pub score: Option<f64>,
     pub weight: f64,
+    /// The catalogue's aspect title, in both languages.
+    #[serde(default)]
+    pub title: Option<LocalizedText>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -311,6 +434,44 @@ pub struct RuleReport {
     pub critical: bool,
     pub weight: f64,
     pub evidence: serde_json::Value,
+    /// The catalogue's one-line title, in both languages (the human formats pick one).
+    #[serde(default)]
+    pub title: Option<LocalizedText>,
+    /// The catalogue's "how to fix", in both languages.
+    #[serde(default)]
+    pub fix: Option<LocalizedText>,
+    /// The catalogue's "why it matters", in both languages.
+    #[serde(default)]
+    pub why: Option<LocalizedText>,
+    /// The legal basis or practice reference.
+    #[serde(default)]
+    pub reference: Option<String>,
+    /// Aspect weight x rule weight / sum of rule weights in the aspect: what the
+    /// rule counts for in the coverage.
+    #[serde(default)]
+    pub effective_weight: Option<f64>,
+    /// What the check measured, also when the rule is waived.
+    #[serde(default)]
+    pub measured_level: Option<u8>,
+    #[serde(default)]
+    pub waiver: Option<WaiverReport>,
+}
+
+/// A waiver the scenario gave a rule.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct WaiverReport {
+    pub reason: String,
+    /// Last valid day (`YYYY-MM-DD`, WIB).
+    pub until: Option<String>,
+    /// Past its date: ignored, the rule counts as measured.
+    pub expired: bool,
+}
+
+/// Text the catalogue gives in both languages; report.json keeps both.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct LocalizedText {
+    pub id: String,
+    pub en: String,
 }
 
 /// Command-line choices that change what was measured.
@@ -324,6 +485,84 @@ pub struct Overrides {
     pub ca_file: Vec<String>,
     pub insecure: bool,
     pub proxy: Option<String>,
+}
+
+/// The scenario set of a run before `--shard` split it (semantics of `ujilab merge`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PlanReport {
+    /// SHA-256, hex, of the sorted lines `<identity> <file sha256>`, one per
+    /// scenario of the whole set (a file that failed to load: `load_error <sha256>`).
+    pub digest: String,
+    /// Entries of the whole set: scenarios and files that failed to load.
+    pub entries: u64,
+    /// How `--shard K/N` picks its part: `rendezvous-sha256/1` (highest SHA-256 of
+    /// identity and shard number wins; adding a scenario moves no other).
+    pub assignment: String,
+}
+
+/// What `ujilab merge` combined.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct MergeReport {
+    pub sources: Vec<MergeSource>,
+    /// The vantages merged (`default` for runs without `--vantage`), sorted.
+    pub vantages: Vec<String>,
+    /// Shards absent from the merge (`K/N`, or `K/N@vantage`); only with
+    /// `--allow-partial`, which also marks the run incomplete.
+    pub missing_shards: Vec<String>,
+    /// Plan entries that are in no merged report.
+    pub missing_entries: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct MergeSource {
+    pub file: String,
+    pub run_id: String,
+    pub shard: Option<String>,
+    pub vantage: Option<String>,
+    pub started_at: String,
+    pub finished_at: String,
+    pub complete: bool,
+    /// Entries (scenarios and load errors) it held.
+    pub entries: u64,
+}
+
+/// The probe-sourced figures of a scenario, kept so that merges recompute them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct ProbeFiguresReport {
+    /// Functional exchanges sent plus availability samples.
+    pub requests: u64,
+    /// Of those, the ones without a complete response that the probe's status
+    /// expectation accepts (2xx without one).
+    pub failed: u64,
+    pub per_probe: BTreeMap<String, ProbeFigureReport>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct ProbeFigureReport {
+    pub requests: u64,
+    pub failed: u64,
+    /// Complete responses: HdrHistogram V2 + DEFLATE, base64, microseconds; null
+    /// without one.
+    pub histogram: Option<String>,
+}
+
+/// One vantage's view of a scenario merged from several.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct VantageReport {
+    pub vantage: String,
+    pub run_id: String,
+    /// The gate of that vantage's run alone.
+    pub gate: Gate,
+    pub availability: Option<f64>,
+    pub samples: u64,
+    pub up: u64,
+    /// p95 in ms: of the load run when there was one, else of the probes.
+    pub p95_ms: Option<f64>,
+    /// `load` or `probes`.
+    pub p95_source: Option<String>,
+    pub failed_probes: Vec<String>,
+    pub index: Option<f64>,
+    pub verdict: Option<String>,
 }
 
 impl Report {

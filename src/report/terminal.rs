@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::model::{Gate, Report, ScenarioEntry, ScenarioReport};
+use super::wording::{self, failed_items, gate_word};
 use crate::lang::Lang;
 
 #[derive(Debug, Clone, Copy)]
@@ -53,7 +54,7 @@ pub fn render(report: &Report, style: Style) -> String {
             ScenarioEntry::Ran(scenario) => {
                 let failed = failed_items(scenario, lang);
                 rows.push([
-                    identity(scenario),
+                    wording::identity(scenario),
                     gate_word(scenario.gate, lang).to_string(),
                     index_text(scenario, lang),
                     p95_text(scenario),
@@ -64,14 +65,16 @@ pub fn render(report: &Report, style: Style) -> String {
                         .map_or_else(|| "-".to_string(), |ratio| format!("{:.1}%", ratio * 100.0)),
                     failed.len().to_string(),
                 ]);
-                if !failed.is_empty() {
-                    details.push((identity(scenario), failed));
+                let mut shown = failed;
+                shown.extend(load_notes(scenario, lang));
+                if !shown.is_empty() {
+                    details.push((wording::identity(scenario), shown));
                 }
             }
             ScenarioEntry::LoadError(error) => {
                 rows.push([
                     error.file.clone(),
-                    lang.pick("GALAT MUAT", "LOAD ERROR").to_string(),
+                    wording::load_error_word(lang).to_string(),
                     "-".into(),
                     "-".into(),
                     "-".into(),
@@ -149,88 +152,27 @@ pub fn render(report: &Report, style: Style) -> String {
     out
 }
 
-fn identity(scenario: &ScenarioReport) -> String {
-    if scenario.scenario == "default" {
-        scenario.service.id.clone()
-    } else {
-        format!("{}/{}", scenario.service.id, scenario.scenario)
-    }
-}
-
-fn gate_word(gate: Gate, lang: Lang) -> &'static str {
-    match gate {
-        Gate::Pass => lang.pick("LULUS", "PASS"),
-        Gate::Fail => lang.pick("GAGAL", "FAIL"),
-    }
-}
-
 fn index_text(scenario: &ScenarioReport, lang: Lang) -> String {
     match &scenario.standards {
         Some(standards) => match (&standards.index, &standards.predicate) {
             (Some(index), Some(predicate)) => {
-                let name = if lang == Lang::Id {
-                    &predicate.id
-                } else {
-                    &predicate.en
-                };
-                format!("{index:.2} {name}")
+                format!("{index:.2} {}", wording::predicate(predicate, lang))
             }
-            _ => standards.verdict.clone(),
+            _ => wording::verdict_word(standards, lang),
         },
         None => "-".to_string(),
     }
 }
 
 fn p95_text(scenario: &ScenarioReport) -> String {
-    let latency = scenario
-        .load
-        .as_ref()
-        .and_then(|load| load.latency_ms.as_ref())
-        .or(scenario.probe_latency_ms.as_ref());
-    latency.map_or_else(
+    wording::headline_latency(scenario).map_or_else(
         || "-".to_string(),
         |latency| format!("{:.0} ms", latency.p95),
     )
 }
 
-/// What failed, in the words a person fixing it needs.
-fn failed_items(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
-    let mut items = Vec::new();
-    for probe in scenario.probes.iter().filter(|probe| !probe.passed) {
-        if let Some(reason) = &probe.skipped_reason {
-            items.push(format!("probe {}: {reason}", probe.id));
-            continue;
-        }
-        if let Some(error) = &probe.error {
-            items.push(format!(
-                "probe {}: {} ({})",
-                probe.id, error.message, error.kind
-            ));
-        }
-        for check in probe.expectations.iter().filter(|check| !check.passed) {
-            items.push(format!(
-                "probe {}: {} {} {}, {} {}",
-                probe.id,
-                check.what,
-                lang.pick("diharapkan", "expected"),
-                check.expected,
-                lang.pick("didapat", "got"),
-                check.actual
-            ));
-        }
-    }
-    for threshold in scenario.thresholds.iter().filter(|t| t.status == "fail") {
-        items.push(format!(
-            "{} {}",
-            lang.pick("ambang", "threshold"),
-            threshold.display
-        ));
-    }
-    if !scenario.complete {
-        items.push(
-            lang.pick("dihentikan sebelum selesai", "interrupted before the end")
-                .to_string(),
-        );
-    }
-    items
+/// "target rate not sustained" (semantics.md: every output says it when more than
+/// 1% of the open model's arrivals were dropped), and an interrupted load run.
+fn load_notes(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
+    wording::notes(scenario, lang)
 }

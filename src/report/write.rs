@@ -7,25 +7,61 @@ use std::path::{Path, PathBuf};
 use super::model::Report;
 
 /// Every file name a run may write; all are removed before writing, and nothing else.
-pub const REPORT_FILES: [&str; 4] = ["report.json", "report.html", "junit.xml", "summary.md"];
+pub const REPORT_FILES: [&str; 5] = [
+    "report.json",
+    "report.html",
+    "junit.xml",
+    "summary.md",
+    "metrics.prom",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Json,
+    Html,
+    Junit,
+    Markdown,
+    /// OpenMetrics text (`metrics.prom`); not in the default set.
+    Prom,
 }
 
 impl Format {
     pub fn parse(name: &str) -> Option<Self> {
         match name {
             "json" => Some(Self::Json),
+            "html" => Some(Self::Html),
+            "junit" => Some(Self::Junit),
+            "md" => Some(Self::Markdown),
+            "prom" => Some(Self::Prom),
             _ => None,
         }
     }
 
-    fn file_name(self) -> &'static str {
+    pub fn file_name(self) -> &'static str {
         match self {
             Format::Json => "report.json",
+            Format::Html => "report.html",
+            Format::Junit => "junit.xml",
+            Format::Markdown => "summary.md",
+            Format::Prom => "metrics.prom",
         }
+    }
+
+    /// The file's bytes; every format renders the same [`Report`].
+    pub fn render(self, report: &Report) -> std::io::Result<Vec<u8>> {
+        Ok(match self {
+            Format::Json => {
+                let mut text = serde_json::to_vec_pretty(report).map_err(std::io::Error::other)?;
+                text.push(b'\n');
+                text
+            }
+            Format::Html => super::html::render(report)
+                .map_err(std::io::Error::other)?
+                .into_bytes(),
+            Format::Junit => super::junit::render(report)?.into_bytes(),
+            Format::Markdown => super::markdown::render(report).into_bytes(),
+            Format::Prom => super::prom::render(report).into_bytes(),
+        })
     }
 }
 
@@ -46,6 +82,16 @@ pub fn write_all(
         let path = path.display().to_string();
         move |source| WriteError { path, source }
     };
+    // Everything is rendered before the folder is touched: a format that cannot be
+    // rendered leaves the previous reports in place.
+    let rendered = formats
+        .iter()
+        .map(|format| {
+            let path = dir.join(format.file_name());
+            let bytes = format.render(report).map_err(fail(&path))?;
+            Ok((path, bytes))
+        })
+        .collect::<Result<Vec<_>, WriteError>>()?;
     std::fs::create_dir_all(dir).map_err(fail(dir))?;
     for name in REPORT_FILES {
         let stale = dir.join(name);
@@ -54,16 +100,7 @@ pub fn write_all(
         }
     }
     let mut written = Vec::new();
-    for format in formats {
-        let path = dir.join(format.file_name());
-        let bytes = match format {
-            Format::Json => {
-                let mut text = serde_json::to_vec_pretty(report)
-                    .map_err(|error| fail(&path)(std::io::Error::other(error)))?;
-                text.push(b'\n');
-                text
-            }
-        };
+    for (path, bytes) in rendered {
         write_atomically(&path, &bytes).map_err(fail(&path))?;
         written.push(path);
     }

@@ -899,6 +899,35 @@ fn classify(err: reqwest::Error, phase: Phase, url: &Url) -> Failure {
 
 const LEGACY: &str = "the server offers only protocol versions or ciphers older than TLS 1.2";
 
+/// A reqwest error in the one vocabulary, for callers outside [`perform`] (the load
+/// engine's pooled path). `in_body` with the body bytes received so far when the error
+/// came while reading the body. The message is not redacted.
+pub fn classify_reqwest_error(
+    err: reqwest::Error,
+    in_body: Option<u64>,
+    url: &Url,
+) -> TransportError {
+    let phase = match in_body {
+        Some(wire_bytes) => Phase::Body { wire_bytes },
+        None => Phase::Head,
+    };
+    let failure = classify(err, phase, url);
+    TransportError {
+        kind: failure.kind,
+        message: failure.message,
+    }
+}
+
+/// The transport error a failed TLS handshake is reported as (also used by the
+/// standards stage's own handshake in `run::tls`).
+pub(crate) fn tls_error(err: &rustls::Error, url: &Url, at: &str) -> TransportError {
+    let failure = tls_failure(err, url, at);
+    TransportError {
+        kind: failure.kind,
+        message: failure.message,
+    }
+}
+
 fn tls_failure(err: &rustls::Error, url: &Url, at: &str) -> Failure {
     use rustls::{AlertDescription, CertificateError, Error};
     match err {

@@ -5,12 +5,12 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use hdrhistogram::Histogram;
-use hdrhistogram::serialization::{Serializer as _, V2DeflateSerializer};
+use hdrhistogram::serialization::{Deserializer, Serializer as _, V2DeflateSerializer};
 
 /// Highest latency recorded exactly: one hour. Longer values are clamped.
 const HIGHEST_MICROS: u64 = 3_600_000_000;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LatencyHistogram {
     histogram: Histogram<u64>,
 }
@@ -91,6 +91,45 @@ impl LatencyHistogram {
         })
     }
 
+    /// Reads what [`encode`](Self::encode) (or any HdrHistogram library writing V2,
+    /// compressed or not) wrote. An empty text is an empty histogram. Values must be
+    /// microseconds within this histogram's bounds, so that merging is exact.
+    pub fn decode(encoded: &str) -> Result<Self, DecodeError> {
+        let mut decoded = Self::new();
+        let encoded = encoded.trim();
+        if encoded.is_empty() {
+            return Ok(decoded);
+        }
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .map_err(|error| DecodeError(format!("not base64: {error}")))?;
+        let histogram: Histogram<u64> = Deserializer::new()
+            .deserialize(&mut &bytes[..])
+            .map_err(|error| DecodeError(format!("not an HdrHistogram: {error:?}")))?;
+        decoded.histogram.add(&histogram).map_err(|_| {
+            DecodeError(format!(
+                "values up to {} µs exceed the bounds 1..={HIGHEST_MICROS} µs",
+                histogram.max()
+            ))
+        })?;
+        Ok(decoded)
+    }
+
+    /// How many recorded values are at most `micros` (HdrHistogram's precision:
+    /// values equivalent to `micros` count as at most it).
+    pub fn count_at_most(&self, micros: u64) -> u64 {
+        if self.count() == 0 {
+            return 0;
+        }
+        self.histogram.count_between(0, micros.min(HIGHEST_MICROS))
+    }
+
+    /// The sum of recorded values in seconds, each counted at its bucket's middle
+    /// (what a Prometheus histogram's `_sum` can be from an HDR histogram).
+    pub fn sum_seconds(&self) -> f64 {
+        self.histogram.mean() * self.count() as f64 / 1e6
+    }
+
     /// HdrHistogram V2 + DEFLATE, base64: readable by every HdrHistogram library.
     pub fn encode(&self) -> String {
         let mut bytes = Vec::new();
@@ -100,6 +139,11 @@ impl LatencyHistogram {
         }
     }
 }
+
+/// An encoded histogram that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("histogram does not decode: {0}")]
+pub struct DecodeError(String);
 
 #[cfg(test)]
 mod tests {
@@ -122,5 +166,29 @@ mod tests {
         assert_eq!(first.min(), Some(0.001));
         assert!(first.encode().starts_with("HISTF"));
         assert_eq!(LatencyHistogram::new().percentile(50.0), None);
+    }
+
+    #[test]
+    fn decode_reads_encode_exactly() {
+        let mut latency = LatencyHistogram::new();
+        for micros in [1, 950, 12_345, 12_346, 800_000, 3_600_000_000] {
+            latency.record(Duration::from_micros(micros));
+        }
+        let decoded = LatencyHistogram::decode(&latency.encode()).expect("decodes");
+        assert_eq!(decoded, latency);
+        assert_eq!(decoded.count(), 6);
+        assert_eq!(decoded.count_at_most(1_000), 2);
+        assert_eq!(
+            LatencyHistogram::decode("").map(|h| h.count()),
+            Ok(0),
+            "empty text is an empty histogram"
+        );
+        assert!(LatencyHistogram::decode("not base64!").is_err());
+        assert!(
+            LatencyHistogram::decode("SElTVEZBQUFB").is_err(),
+            "truncated"
+        );
+        let text = latency.encode();
+        assert!(LatencyHistogram::decode(&text[..text.len() / 2]).is_err());
     }
 }

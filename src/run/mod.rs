@@ -10,8 +10,11 @@ pub mod decode;
 pub mod exchange;
 pub mod expect;
 pub mod latency;
+pub mod load;
 pub mod observations;
+pub mod pages;
 pub mod request;
+pub mod tls;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -96,6 +99,22 @@ pub enum Event {
         done: u64,
         total: u64,
     },
+    /// The load run so far (a few times a second).
+    LoadProgress {
+        scenario: String,
+        elapsed: std::time::Duration,
+        /// Warmup plus duration; `None` when the run ends by count.
+        total: Option<std::time::Duration>,
+        /// Requests counted after the warmup, and how many the run will count
+        /// when that is known in advance.
+        requests: u64,
+        target: Option<u64>,
+        errors: u64,
+        /// Requests per second over the last interval (warmup included).
+        rate: f64,
+        p95: Option<std::time::Duration>,
+        warmup: bool,
+    },
     ScenarioFinished {
         scenario: String,
     },
@@ -107,6 +126,11 @@ pub struct Events(Option<mpsc::UnboundedSender<Event>>);
 impl Events {
     pub fn new(sender: mpsc::UnboundedSender<Event>) -> Self {
         Self(Some(sender))
+    }
+
+    /// Whether anyone listens (so that costly events can be skipped).
+    pub fn is_active(&self) -> bool {
+        self.0.is_some()
     }
 
     pub fn send(&self, event: Event) {
@@ -235,16 +259,55 @@ pub async fn run_scenario(
             PhaseStatus::Ran
         };
     }
-    if scenario.load.is_some() {
-        phases.load = PhaseStatus::Skipped(if settings.no_load {
-            "--no-load".into()
+    let mut load = None;
+    if let Some(plan) = &scenario.load {
+        phases.load = if settings.no_load {
+            PhaseStatus::Skipped("--no-load".into())
+        } else if partial {
+            PhaseStatus::Skipped("--only".into())
+        } else if !complete || cancel.is_cancelled() {
+            complete = false;
+            PhaseStatus::Skipped("interrupted".into())
         } else {
-            "the load engine is not part of this version of ujilab".into()
-        });
+            let _turn = settings.exclusive.lock().await;
+            events.send(Event::PhaseStarted {
+                scenario: identity.clone(),
+                phase: "load",
+            });
+            let client = client_settings(scenario, settings, PoolPolicy::Shared)?;
+            match load::run(
+                scenario, plan, &client, &captured, &redactor, cancel, events,
+            )
+            .await
+            {
+                Ok(result) => {
+                    complete &= result.complete;
+                    load = Some(result);
+                    PhaseStatus::Ran
+                }
+                Err(reason) => PhaseStatus::Skipped(redactor.redact(&reason).into_owned()),
+            }
+        };
     }
-    if scenario.standards.is_some() {
-        phases.standards =
-            PhaseStatus::Skipped("standards scoring is not part of this version of ujilab".into());
+    let mut evidence = StandardsEvidence::default();
+    if let Some(standards) = &scenario.standards {
+        phases.standards = if complete {
+            events.send(Event::PhaseStarted {
+                scenario: identity.clone(),
+                phase: "standards",
+            });
+            evidence = gather_standards_evidence(
+                scenario,
+                standards,
+                settings,
+                &functional_client,
+                &redactor,
+            )
+            .await?;
+            PhaseStatus::Ran
+        } else {
+            PhaseStatus::Skipped("interrupted".into())
+        };
     }
     events.send(Event::ScenarioFinished { scenario: identity });
     Ok(Observations {
@@ -252,12 +315,62 @@ pub async fn run_scenario(
         finished_at: SystemTime::now(),
         probes,
         availability,
-        pages: Vec::new(),
-        tls: None,
-        http_check: None,
+        load,
+        pages: evidence.pages,
+        tls: evidence.tls,
+        http_check: evidence.http_check,
         phases,
         complete,
         redactor,
+    })
+}
+
+/// What the standards rules read besides the probes.
+#[derive(Default)]
+struct StandardsEvidence {
+    pages: Vec<observations::PageFetch>,
+    tls: Option<observations::TlsFacts>,
+    http_check: Option<exchange::Exchange>,
+}
+
+/// Pages, the TLS handshake of base_url's host (https only) and SC-01's plain-http
+/// answer. Runs before availability and load, as semantics.md orders the phases.
+async fn gather_standards_evidence(
+    scenario: &Scenario,
+    standards: &crate::scenario::Standards,
+    settings: &RunSettings,
+    client: &reqwest::Client,
+    redactor: &Redactor,
+) -> Result<StandardsEvidence, SetupError> {
+    let pages = pages::fetch_pages(scenario, standards, client, redactor).await;
+    let http_check = Some(pages::check_plain_http(scenario, standards, client, redactor).await);
+    let base_url = &scenario.service.base_url;
+    let tls = if base_url.scheme() == "https" {
+        let client_settings = client_settings(scenario, settings, PoolPolicy::Shared)?;
+        let roots = client::root_store(&client_settings.extra_roots_pem, settings.trust_system)?;
+        let host = base_url.host_str().unwrap_or_default().to_ascii_lowercase();
+        let resolved = scenario
+            .connection
+            .resolve
+            .iter()
+            .find(|(name, _)| *name == host)
+            .map(|(_, ip)| *ip);
+        Some(
+            tls::inspect(tls::TlsTarget {
+                url: base_url,
+                resolved,
+                roots,
+                timeout: scenario.request_defaults.timeout,
+            })
+            .await,
+        )
+    } else {
+        None
+    };
+    Ok(StandardsEvidence {
+        pages,
+        tls,
+        http_check,
     })
 }
 

@@ -18,6 +18,9 @@ pub struct Observations {
     pub finished_at: SystemTime,
     pub probes: Vec<ProbeResult>,
     pub availability: Option<AvailabilityResult>,
+    /// The load run's figures after warmup; `None` when it did not run
+    /// (`phases.load` says why).
+    pub load: Option<LoadResult>,
     /// The pages declared in `standards.pages` (home defaults to `/`), fetched for
     /// the page-level rules; empty without `standards:`.
     pub pages: Vec<PageFetch>,
@@ -115,6 +118,95 @@ pub struct Sample {
     /// Present when a complete response arrived (whatever its status).
     pub latency: Option<Duration>,
     pub error: Option<String>,
+}
+
+/// What a load run measured after its warmup (semantics.md, "Phases, availability
+/// and load"). Every figure counts arrivals scheduled after the warmup.
+#[derive(Debug, Clone)]
+pub struct LoadResult {
+    pub model: crate::scenario::LoadModel,
+    /// Closed model: users; open model: the cap on requests in flight.
+    pub concurrency: u64,
+    pub warmup: Duration,
+    /// From the end of the warmup to the end of the last measured request (or the
+    /// interruption): what throughput divides by.
+    pub window: Duration,
+    /// The whole mix.
+    pub total: LoadTally,
+    /// One entry per probe of the mix, in mix order.
+    pub per_probe: Vec<ProbeLoad>,
+    /// Requests scheduled during the warmup, left out of every figure.
+    pub warmup_requests: u64,
+    /// For each error kind, the first message seen (redacted).
+    pub error_examples: std::collections::BTreeMap<String, String>,
+    /// False when the run was stopped (Ctrl-C, `--max-duration`) before its end.
+    pub complete: bool,
+}
+
+/// Share of arrivals that may be dropped before the open model's target rate counts
+/// as not sustained.
+pub const MAX_DROPPED_RATIO: f64 = 0.01;
+
+impl LoadResult {
+    /// The whole mix (`None`), or one probe's figures.
+    pub fn tally(&self, probe: Option<&str>) -> Option<&LoadTally> {
+        match probe {
+            None => Some(&self.total),
+            Some(id) => self
+                .per_probe
+                .iter()
+                .find(|entry| entry.id == id)
+                .map(|entry| &entry.tally),
+        }
+    }
+
+    /// Complete responses (whatever their status) per second of the window.
+    pub fn throughput(&self, tally: &LoadTally) -> Option<f64> {
+        let seconds = self.window.as_secs_f64();
+        (seconds > 0.0).then(|| tally.responses as f64 / seconds)
+    }
+
+    /// Open model: false when more than 1% of arrivals were dropped; every output
+    /// then says "target rate not sustained". Always true in the closed model.
+    pub fn rate_sustained(&self) -> bool {
+        self.total.requests == 0
+            || (self.total.dropped as f64 / self.total.requests as f64) <= MAX_DROPPED_RATIO
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ProbeLoad {
+    pub id: String,
+    pub weight: u32,
+    pub tally: LoadTally,
+}
+
+/// Counts and latency over a set of load requests. Each request either got a
+/// complete response (in `responses`, and in `failed` too when its status is
+/// rejected) or did not (in `failed`, under a transport kind or `dropped`).
+#[derive(Debug, Clone, Default)]
+pub struct LoadTally {
+    /// Arrivals scheduled after the warmup, dropped ones included.
+    pub requests: u64,
+    /// Requests that got a complete response, whatever its status.
+    pub responses: u64,
+    /// Requests that failed: no complete response, or a status the probe's
+    /// expectation rejects.
+    pub failed: u64,
+    /// Open model: arrivals that waited longer than their timeout and were not sent.
+    pub dropped: u64,
+    /// Failed requests by kind: transport kinds, `dropped`, and `http_4xx`,
+    /// `http_5xx`... for rejected statuses. Kinds that did not occur are absent.
+    pub errors: std::collections::BTreeMap<String, u64>,
+    /// Complete responses only, from the due time (open model) or the send (closed).
+    pub latency: LatencyHistogram,
+}
+
+impl LoadTally {
+    /// failed / requests; `None` without requests.
+    pub fn error_rate(&self) -> Option<f64> {
+        (self.requests > 0).then(|| self.failed as f64 / self.requests as f64)
+    }
 }
 
 /// Latency and error figures over a set of exchanges.

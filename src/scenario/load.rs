@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::diagnostic::Problem;
 use super::model::Scenario;
-use super::raw::{self, Identity, Node, Position, RawScenario, Spanned};
+use super::raw::{self, Identity, Position, RawScenario};
 use super::validate::{LoadSettings, validate};
 
 /// The text of one scenario file, as read (or embedded, for the demo).
@@ -188,20 +188,17 @@ fn load_one(source: &Source, settings: &LoadSettings) -> Option<Loaded> {
             Some(text.to_string()),
         );
     }
-    if !source.named {
-        let is_scenario = raw::parse::<Identity>(text)
-            .map(|identity| identity.version.is_some() && identity.service.is_some())
-            .unwrap_or(true);
-        if !is_scenario {
-            return None;
-        }
-    }
-    let parsed = raw::parse::<RawScenario>(text).and_then(|raw_scenario| {
-        raw::parse::<Spanned<Node>>(text).map(|document| (raw_scenario, document))
-    });
-    let (raw_scenario, document) = match parsed {
-        Ok(parsed) => parsed,
+    let raw_scenario = match raw::parse::<RawScenario>(text) {
+        Ok(raw_scenario) => raw_scenario,
         Err(error) => {
+            // A YAML file found in a folder that is not a scenario at all (no
+            // `version` and `service` at its top level) is skipped, not an error.
+            let is_scenario = raw::parse::<Identity>(text)
+                .map(|identity| identity.version.is_some() && identity.service.is_some())
+                .unwrap_or(true);
+            if !source.named && !is_scenario {
+                return None;
+            }
             let help = error
                 .suggestion
                 .as_ref()
@@ -216,19 +213,17 @@ fn load_one(source: &Source, settings: &LoadSettings) -> Option<Loaded> {
             return fail(vec![problem], Some(text.to_string()));
         }
     };
-    Some(
-        match validate(raw_scenario, &document, &source.name, text, settings) {
-            Ok((scenario, warnings)) => Loaded::Ready {
-                scenario: Box::new(scenario),
-                warnings,
-            },
-            Err(problems) => Loaded::Failed(LoadFailure {
-                file: source.name.clone(),
-                text: Some(text.to_string()),
-                problems,
-            }),
+    Some(match validate(raw_scenario, &source.name, text, settings) {
+        Ok((scenario, warnings)) => Loaded::Ready {
+            scenario: Box::new(scenario),
+            warnings,
         },
-    )
+        Err(problems) => Loaded::Failed(LoadFailure {
+            file: source.name.clone(),
+            text: Some(text.to_string()),
+            problems,
+        }),
+    })
 }
 
 /// A scenario identity (service id plus label) must be unique in a run; both

@@ -23,6 +23,8 @@ pub struct Scenario {
     /// Values that must never be shown: secrets (captured secrets are added at run time).
     pub secret_values: Vec<String>,
     pub connection: Connection,
+    /// `defaults:` as page fetches and SC-01 use them (probes have them merged in).
+    pub request_defaults: RequestDefaults,
     pub probes: Vec<Probe>,
     pub availability: Option<Availability>,
     pub load: Option<Load>,
@@ -75,6 +77,8 @@ pub enum RegionKind {
 #[derive(Debug, Clone)]
 pub struct Standards {
     pub profile: String,
+    /// The catalogue `profile` names, resolved and validated at load time.
+    pub catalogue: Arc<crate::standards::Catalogue>,
     pub gate: StandardsGate,
     pub pages: Pages,
     pub http_url: url::Url,
@@ -101,6 +105,15 @@ pub struct Waiver {
     pub reason: String,
     /// Last valid day, in WIB (UTC+7).
     pub until: Option<time::Date>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestDefaults {
+    pub timeout: Duration,
+    pub max_redirects: u32,
+    pub max_body: u64,
+    /// `defaults.headers` (captures cannot appear there).
+    pub headers: Vec<(String, String)>,
 }
 
 /// Scenario-wide client settings (the ones a probe cannot override).
@@ -361,6 +374,26 @@ impl Metric {
             Metric::Throughput => "throughput".into(),
             Metric::Score => "score".into(),
             Metric::Rule(_) => "rule".into(),
+        }
+    }
+
+    /// The metric named as in a scenario (`rule` needs its code); `None` for an
+    /// unknown name or a percentile outside (0, 100].
+    pub fn from_name(name: &str, rule: Option<&str>) -> Option<Metric> {
+        match name {
+            "latency.mean" => Some(Metric::LatencyMean),
+            "latency.min" => Some(Metric::LatencyMin),
+            "latency.max" => Some(Metric::LatencyMax),
+            "error_rate" => Some(Metric::ErrorRate),
+            "availability" => Some(Metric::Availability),
+            "throughput" => Some(Metric::Throughput),
+            "score" => Some(Metric::Score),
+            "rule" => rule.map(|code| Metric::Rule(code.to_string())),
+            other => other
+                .strip_prefix("latency.p")
+                .and_then(|p| p.parse::<f64>().ok())
+                .filter(|p| *p > 0.0 && *p <= 100.0)
+                .map(Metric::LatencyPercentile),
         }
     }
 

@@ -15,6 +15,11 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             format!("`{text}` has no unit: write a duration like 250ms, 2s, 1m, 1h or 180d")
         })?;
     let (number, unit) = text.split_at(split);
+    if unit.starts_with(char::is_whitespace) {
+        return Err(format!(
+            "`{text}` has a space before its unit: write the number and unit together, e.g. {number}s"
+        ));
+    }
     let value: f64 = number
         .parse()
         .map_err(|_| format!("`{text}` is not a duration: write e.g. 250ms, 2s or 1m"))?;

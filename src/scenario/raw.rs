@@ -8,8 +8,8 @@
 
 use std::fmt;
 
-use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
 pub use serde_saphyr::Spanned;
 
 /// A position in a source file, 1-based; 0 when unknown.
@@ -74,6 +74,37 @@ impl Node {
             Node::Float(value) => Some(value.to_string()),
             Node::Bool(value) => Some(value.to_string()),
             Node::Null | Node::Seq(_) | Node::Map(_) => None,
+        }
+    }
+}
+
+/// Serialized as the plain value, for the `effective` scenario in reports.
+impl Serialize for Node {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Node::Null => serializer.serialize_unit(),
+            Node::Bool(value) => serializer.serialize_bool(*value),
+            Node::Int(value) => serializer.serialize_i64(*value),
+            Node::Float(value) => serializer.serialize_f64(*value),
+            Node::Str(text) => serializer.serialize_str(text),
+            Node::Seq(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&item.value)?;
+                }
+                seq.end()
+            }
+            Node::Map(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (key, value) in entries {
+                    map.serialize_entry(
+                        &key.value.scalar_text().unwrap_or_default(),
+                        &value.value,
+                    )?;
+                }
+                map.end()
+            }
         }
     }
 }
@@ -145,7 +176,7 @@ pub struct Identity {
     pub service: Option<de::IgnoredAny>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
     pub version: Spanned<Node>,
@@ -161,7 +192,7 @@ pub struct RawScenario {
     pub thresholds: Option<Vec<Spanned<RawThreshold>>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawService {
     pub id: Spanned<String>,
@@ -172,7 +203,7 @@ pub struct RawService {
     pub base_url: Spanned<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRegion {
     pub code: Option<Spanned<String>>,
@@ -181,7 +212,7 @@ pub struct RawRegion {
     pub kind: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStandards {
     pub profile: Spanned<String>,
@@ -191,7 +222,7 @@ pub struct RawStandards {
     pub waive: Option<Vec<Spanned<RawWaiver>>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPages {
     pub home: Option<Spanned<String>>,
@@ -200,7 +231,7 @@ pub struct RawPages {
     pub openapi: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawWaiver {
     pub rule: Spanned<String>,
@@ -208,7 +239,7 @@ pub struct RawWaiver {
     pub until: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawDefaults {
     pub timeout: Option<Spanned<String>>,
@@ -222,14 +253,14 @@ pub struct RawDefaults {
     pub tls: Option<Spanned<RawTls>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTls {
     pub ca_file: Option<Spanned<String>>,
     pub insecure: Option<Spanned<bool>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawProbe {
     pub id: Spanned<String>,
@@ -242,7 +273,7 @@ pub struct RawProbe {
     pub capture: Option<Spanned<Node>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRequest {
     pub method: Option<Spanned<String>>,
@@ -255,7 +286,7 @@ pub struct RawRequest {
     pub body: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawExpect {
     pub status: Option<Spanned<Node>>,
@@ -266,7 +297,7 @@ pub struct RawExpect {
     pub schema: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAvailability {
     pub probes: Option<Spanned<Vec<Spanned<String>>>>,
@@ -277,7 +308,7 @@ pub struct RawAvailability {
     pub allow_unsafe_methods: Option<Spanned<bool>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawLoad {
     pub probes: Option<Spanned<Node>>,
@@ -290,7 +321,7 @@ pub struct RawLoad {
     pub allow_unsafe_methods: Option<Spanned<bool>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawThreshold {
     pub metric: Spanned<String>,
@@ -318,7 +349,13 @@ pub struct ParseError {
 ///
 /// Duplicate keys are errors; alias expansion is budgeted by the library, so a
 /// "billion laughs" file fails fast instead of exhausting memory.
+#[allow(clippy::result_large_err)] // called once or twice per file
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
+    // Most files are valid: parse without path tracking first (it costs about a
+    // third of the parse), and again with it only to describe an error.
+    if let Ok(value) = serde_saphyr::from_str(text) {
+        return Ok(value);
+    }
     let mut path = None;
     let result = serde_saphyr::with_deserializer_from_str(text, |deserializer| {
         serde_path_to_error::deserialize(deserializer).map_err(|error| {
@@ -413,17 +450,10 @@ fn describe(error: &serde_saphyr::Error, path: Option<String>, text: &str) -> Pa
                 .unwrap_or("invalid YAML")
                 .to_string();
             // An unclosed `{` or `[` is found only where the parser gives up, often
-            // lines later; point at the bracket that is not closed.
-            let opener = if message.contains("flow mapping") {
-                Some(('{', '}'))
-            } else if message.contains("flow sequence") {
-                Some(('[', ']'))
-            } else {
-                None
-            };
-            if let Some((open, close)) = opener
-                && let Some(start) = unclosed_flow(text, position, open)
-            {
+            // lines later, with a message about what it found there; point at the
+            // bracket that is never closed.
+            if let Some((start, open)) = unclosed_flow(text, position) {
+                let close = if open == '{' { '}' } else { ']' };
                 position = start;
                 help = Some(format!(
                     "this `{open}` is not closed by `{close}`; close it, or write the entries one per line without brackets"
@@ -470,18 +500,15 @@ fn found_at(text: &str, position: Position) -> String {
     }
 }
 
-/// Where the innermost flow collection opened by `open` (`{` or `[`) that is still
-/// open at `upto` starts. A light scan: brackets count only where a node starts,
-/// quotes, comments and block scalars (`|`, `>`) are skipped.
-fn unclosed_flow(text: &str, upto: Position, open: char) -> Option<Position> {
+/// The innermost flow collection (`{` or `[`) opened before `upto` and never closed
+/// in the whole text, with its bracket. A light scan: brackets count only where a
+/// node starts; quotes, comments and block scalars (`|`, `>`) are skipped.
+fn unclosed_flow(text: &str, upto: Position) -> Option<(Position, char)> {
     let mut stack: Vec<(char, u64, u64)> = Vec::new();
     let mut quote: Option<char> = None;
     let mut block_indent: Option<usize> = None;
     for (index, line) in text.lines().enumerate() {
         let line_number = index as u64 + 1;
-        if line_number > upto.line {
-            break;
-        }
         let indent = line.len() - line.trim_start().len();
         if let Some(parent) = block_indent {
             if line.trim().is_empty() || indent > parent {
@@ -495,9 +522,6 @@ fn unclosed_flow(text: &str, upto: Position, open: char) -> Option<Position> {
         let mut chars = line.chars().enumerate().peekable();
         while let Some((offset, c)) = chars.next() {
             let column = offset as u64 + 1;
-            if line_number == upto.line && column >= upto.column {
-                break;
-            }
             if let Some(q) = quote {
                 if c == '\\' && q == '"' {
                     chars.next();
@@ -552,11 +576,14 @@ fn unclosed_flow(text: &str, upto: Position, open: char) -> Option<Position> {
     stack
         .iter()
         .rev()
-        .find(|(c, _, _)| *c == open)
-        .map(|(_, line, column)| Position {
-            line: *line,
-            column: *column,
-            bytes: None,
+        .find(|(_, line, column)| (*line, *column) < (upto.line, upto.column))
+        .map(|(open, line, column)| {
+            let start = Position {
+                line: *line,
+                column: *column,
+                bytes: None,
+            };
+            (start, *open)
         })
 }
 
@@ -623,5 +650,34 @@ mod tests {
         let error = parse::<Small>("timeout: [1]\n").unwrap_err();
         assert_eq!(error.position.line, 1);
         assert_eq!(error.path.as_deref(), Some("timeout"));
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Counted {
+        #[allow(dead_code)]
+        count: Spanned<u32>,
+    }
+
+    #[test]
+    fn type_error_says_what_was_found() {
+        let error = parse::<Counted>("count: lima # a comment\n").unwrap_err();
+        assert_eq!(
+            error.message,
+            "expected a whole number (0 or more), found `lima`"
+        );
+        let error = parse::<Small>("timeout:\n  - 1s\n").unwrap_err();
+        assert!(error.message.contains("found a list"), "{error:?}");
+    }
+
+    #[test]
+    fn an_unclosed_bracket_is_shown_where_it_opens() {
+        let text = "a: |\n  { not yaml\nb: \"{ quoted\"\nc: [1, {x: 2}]\nd: {e: 1\nf: 2\n";
+        let error = parse::<Spanned<Node>>(text).unwrap_err();
+        assert_eq!(
+            (error.position.line, error.position.column),
+            (5, 4),
+            "{error:?}"
+        );
+        assert!(error.help.unwrap_or_default().contains("not closed"));
     }
 }

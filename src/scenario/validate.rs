@@ -40,7 +40,6 @@ const DEFAULT_OPEN_CONCURRENCY: u64 = 256;
 /// Validates one parsed file. `Err` holds every error found (and the warnings).
 pub fn validate(
     raw: RawScenario,
-    document: &Spanned<Node>,
     file: &str,
     source: &str,
     settings: &LoadSettings,
@@ -56,8 +55,11 @@ pub fn validate(
         source,
         dir,
     };
+    // The raw mirror serializes back to the document as written (absent optional
+    // keys become nulls, dropped again by `effective`), so no second parse is needed.
+    let document = serde_json::to_value(&raw).unwrap_or(Value::Null);
     let scenario = checker.scenario(raw, file).map(|mut scenario| {
-        scenario.effective = checker.effective(&document.value);
+        scenario.effective = checker.effective(document);
         scenario
     });
     let (errors, warnings): (Vec<Problem>, Vec<Problem>) =
@@ -201,40 +203,29 @@ impl<'a> Checker<'a> {
     }
 
     /// The document with env, vars and secrets filled in; captures stay `${name}`.
-    fn effective(&self, node: &Node) -> Value {
-        match node {
-            Node::Null => Value::Null,
-            Node::Bool(value) => Value::Bool(*value),
-            Node::Int(value) => Value::from(*value),
-            Node::Float(value) => Value::from(*value),
-            Node::Str(text) => Value::String(
+    fn effective(&self, value: Value) -> Value {
+        match value {
+            Value::String(text) => Value::String(
                 self.interpolator
                     .resolve(
-                        text,
+                        &text,
                         CaptureUse::Allowed {
                             probe_index: usize::MAX,
                         },
                     )
                     .map(|template| template.source_text())
-                    .unwrap_or_else(|_| text.clone()),
+                    .unwrap_or(text),
             ),
-            Node::Seq(items) => Value::Array(
-                items
-                    .iter()
-                    .map(|item| self.effective(&item.value))
+            Value::Array(items) => {
+                Value::Array(items.into_iter().map(|item| self.effective(item)).collect())
+            }
+            Value::Object(map) => Value::Object(
+                map.into_iter()
+                    .filter(|(_, value)| !value.is_null())
+                    .map(|(key, value)| (key, self.effective(value)))
                     .collect(),
             ),
-            Node::Map(entries) => Value::Object(
-                entries
-                    .iter()
-                    .map(|(key, value)| {
-                        (
-                            key.value.scalar_text().unwrap_or_default(),
-                            self.effective(&value.value),
-                        )
-                    })
-                    .collect(),
-            ),
+            other => other,
         }
     }
 
@@ -285,8 +276,7 @@ impl<'a> Checker<'a> {
             } else {
                 seen_ids.insert(id, Position::of(&probe.value.id));
             }
-            if let Some(built) = self.probe(&probe.value, index, &path, service.as_ref(), &defaults)
-            {
+            if let Some(built) = self.probe(&probe.value, index, &path, &defaults) {
                 probes.push(built);
             }
         }
@@ -316,8 +306,21 @@ impl<'a> Checker<'a> {
             &probe_index,
             raw.standards.is_some(),
         );
+        if let Some(standards) = &standards {
+            self.threshold_rules(raw.thresholds.as_deref().unwrap_or_default(), standards);
+        }
 
         let service = service?;
+        let request_defaults = RequestDefaults {
+            timeout: defaults.timeout,
+            max_redirects: defaults.max_redirects,
+            max_body: defaults.max_body,
+            headers: defaults
+                .headers
+                .iter()
+                .filter_map(|(name, value)| Some((name.clone(), value.as_ref()?.as_literal()?)))
+                .collect(),
+        };
         Some(Scenario {
             file: file.to_string(),
             sha256: sha256_hex(self.source.as_bytes()),
@@ -326,6 +329,7 @@ impl<'a> Checker<'a> {
             standards,
             secret_values,
             connection,
+            request_defaults,
             probes,
             availability,
             load,
@@ -774,7 +778,7 @@ impl<'a> Checker<'a> {
         raw: &RawProbe,
         index: usize,
         path: &str,
-        service: Option<&Service>,
+
         defaults: &ProbeDefaults,
     ) -> Option<Probe> {
         let capture_use = CaptureUse::Allowed { probe_index: index };
@@ -970,7 +974,6 @@ impl<'a> Checker<'a> {
                 ProbeKind::Page
             },
         );
-        let _ = service;
         Some(Probe {
             id,
             kind,
@@ -1640,8 +1643,15 @@ impl<'a> Checker<'a> {
                 .collect(),
         };
         let probes: Vec<usize> = used.iter().map(|(index, _, _)| *index).collect();
-        if probes.is_empty() {
-            self.error(at, "availability.probes", "availability needs at least one probe (by default every GET probe; this scenario has none)");
+        // Names that match no probe are reported where they are written.
+        match &raw.probes {
+            None if probes.is_empty() => self.error(at, "availability.probes", "availability needs at least one probe (by default every GET probe; this scenario has none)"),
+            Some(list) if list.value.is_empty() => self.error(
+                Position::of(list),
+                "availability.probes",
+                "availability needs at least one probe",
+            ),
+            _ => {}
         }
         let allow_unsafe = raw
             .allow_unsafe_methods
@@ -1761,8 +1771,17 @@ impl<'a> Checker<'a> {
                 Vec::new()
             }
         };
-        if mix.is_empty() {
-            self.error(at, "load.probes", "load needs at least one probe (by default every GET probe; this scenario has none)");
+        // Names that match no probe, and a `probes:` of the wrong shape, are
+        // reported where they are written.
+        match raw.probes.as_ref().map(|node| &node.value) {
+            None if mix.is_empty() => self.error(at, "load.probes", "load needs at least one probe (by default every GET probe; this scenario has none)"),
+            Some(Node::Seq(items)) if items.is_empty() => {
+                self.error(at, "load.probes", "load needs at least one probe")
+            }
+            Some(Node::Map(entries)) if entries.is_empty() => {
+                self.error(at, "load.probes", "load needs at least one probe")
+            }
+            _ => {}
         }
         let allow_unsafe = raw
             .allow_unsafe_methods
@@ -1872,6 +1891,14 @@ impl<'a> Checker<'a> {
     ) -> Option<Standards> {
         let raw = &raw.value;
         let profile = self.text(&raw.profile, "standards.profile");
+        let catalogue = match crate::standards::catalogue::resolve(&profile, &self.dir) {
+            Ok(catalogue) => Some(catalogue),
+            Err(error) => {
+                self.problems
+                    .extend(error.problems(Position::of(&raw.profile), "standards.profile"));
+                None
+            }
+        };
         let gate = match raw
             .gate
             .as_ref()
@@ -1930,11 +1957,14 @@ impl<'a> Checker<'a> {
             }
         };
         let mut waivers = Vec::new();
+        let known = catalogue.as_ref().map_or_else(
+            || self.settings.known_rules.clone(),
+            |catalogue| catalogue.codes(),
+        );
         for (index, waiver) in raw.waive.iter().flatten().enumerate() {
             let path = format!("standards.waive[{index}]");
             let waiver = &waiver.value;
             let rule = self.text(&waiver.rule, &child(&path, "rule"));
-            let known = &self.settings.known_rules;
             if !known.is_empty() && !known.contains(&rule) {
                 let help = closest(&rule, known.iter().map(String::as_str))
                     .map(|s| format!("did you mean `{s}`?"));
@@ -1974,11 +2004,40 @@ impl<'a> Checker<'a> {
         }
         Some(Standards {
             profile,
+            catalogue: catalogue?,
             gate,
             pages,
             http_url,
             waivers,
         })
+    }
+
+    /// `metric: rule` thresholds name a rule of the scenario's catalogue.
+    fn threshold_rules(
+        &mut self,
+        raw: &[Spanned<super::raw::RawThreshold>],
+        standards: &Standards,
+    ) {
+        for (index, spanned) in raw.iter().enumerate() {
+            let Some(rule) = &spanned.value.rule else {
+                continue;
+            };
+            let code = rule.value.trim();
+            if standards.catalogue.rule(code).is_none() {
+                let codes = standards.catalogue.codes();
+                let help = closest(code, codes.iter().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`?"));
+                self.error_with_help(
+                    Position::of(rule),
+                    &format!("thresholds[{index}].rule"),
+                    format!(
+                        "no rule `{code}` in the catalogue {}",
+                        standards.catalogue.name
+                    ),
+                    help,
+                );
+            }
+        }
     }
 
     fn thresholds(

@@ -1,10 +1,11 @@
 //! `perizinan.contohkab.go.id`: the licensing portal, the middling service.
 //!
 //! What it does right: https with a valid certificate, `lang`, titles and viewport,
-//! a JSON search API, a complaint form, a contact, no version in `Server`.
+//! a JSON search API, a complaint form, a contact.
 //! What it misses, by design: http answers 200 instead of redirecting, HSTS of one
-//! day, no CSP, only `X-Content-Type-Options` of the other security headers, cookies
-//! without SameSite, four of the six service-standard components (no jangka waktu,
+//! day, no CSP, only `X-Content-Type-Options` of the other security headers, the
+//! nginx version in `Server`, cookies without SameSite (and without Secure when
+//! set over http), four of the six service-standard components (no jangka waktu,
 //! no pengaduan), no service hours, some images without alt and one unlabelled
 //! field, no gzip, an HTML error from its API, no OpenAPI document, and 30-200 ms
 //! per answer.
@@ -96,17 +97,26 @@ pub(super) fn router() -> Router {
 }
 
 pub(super) fn decorate(exchange: &Exchange, response: &mut Response) {
-    insert(response, header::SERVER, "nginx");
+    // Ubuntu's stock nginx, `server_tokens` left on: the version goes out with
+    // every answer (SC-07).
+    insert(response, header::SERVER, "nginx/1.18.0 (Ubuntu)");
     insert(response, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     if exchange.scheme == Scheme::Https {
         // One day: enabled, but far below the 180 days that protect returning users.
         insert(response, header::STRICT_TRANSPORT_SECURITY, "max-age=86400");
     }
-    // Secure and HttpOnly, but no SameSite: the portal's framework predates it.
+    // HttpOnly, but no SameSite: the portal's framework predates it. It marks the
+    // cookie Secure only when the request came over https, so the plain-http site
+    // (which is not redirected) hands out a session cookie anyone can sniff.
     let id = session_id(exchange.seq, 0x1217);
+    let secure = if exchange.scheme == Scheme::Https {
+        "; Secure"
+    } else {
+        ""
+    };
     set_session_cookie(
         response,
-        format!("PERIZINAN_SESSID={id}; Path=/; Secure; HttpOnly"),
+        format!("PERIZINAN_SESSID={id}; Path=/{secure}; HttpOnly"),
     );
 }
 

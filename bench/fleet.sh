@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Fleet benchmark (issue 6). Sends traffic to 127.0.0.1 only.
+#
+# N generated scenarios (default 10,000), one probe each with one JSONPath
+# assertion, against one local nginx serving a small JSON document:
+#   1. ujilab, the whole set in one process;
+#   2. ujilab as 4 shards side by side (4 processes), then `ujilab merge`;
+#   3. the same N checks as Hurl files under `hurl --test --jobs 8`.
+# Each is timed with /usr/bin/time (wall clock, peak RSS); every run must pass all
+# N checks. Prints one table.
+#
+# Usage: bench/fleet.sh            Knobs: N (10000), JOBS (8: Hurl's --jobs and
+# ujilab's --concurrency), SHARDS (4), UJILAB (a binary instead of building
+# target/release/ujilab), HURL (a binary instead of installing Hurl 8.0.1).
+# Tools are installed when missing: nginx and time (Debian packages, needs root),
+# Hurl 8.0.1 (cargo install into bench/.tools, git-ignored; needs libxml2-dev,
+# libcurl4-openssl-dev and pkg-config).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+N=${N:-10000}
+JOBS=${JOBS:-8}
+SHARDS=${SHARDS:-4}
+TOOLS=bench/.tools
+HURL=${HURL:-$TOOLS/bin/hurl}
+UJILAB=${UJILAB:-target/release/ujilab}
+WORK=$(mktemp -d /tmp/ujilab-fleet.XXXXXX)
+chmod 755 "$WORK" # nginx workers run as an unprivileged user and must read the file
+PIDS=()
+
+cleanup() {
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+say() { printf '%s\n' "$*" >&2; }
+
+need_tools() {
+    local missing=()
+    command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+    [ -x /usr/bin/time ] || missing+=(time)
+    if [ ! -x "$HURL" ]; then
+        dpkg -s libxml2-dev >/dev/null 2>&1 || missing+=(libxml2-dev)
+        dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || missing+=(libcurl4-openssl-dev)
+        command -v pkg-config >/dev/null || missing+=(pkg-config)
+    fi
+    if [ ${#missing[@]} -gt 0 ]; then
+        say "installing ${missing[*]} (apt-get)"
+        apt-get install -y "${missing[@]}" >/dev/null 2>&1 ||
+            { apt-get update >/dev/null && apt-get install -y "${missing[@]}" >/dev/null; }
+    fi
+    if [ ! -x "$HURL" ]; then
+        say "installing Hurl 8.0.1 into $TOOLS (cargo install, once; a few minutes)"
+        cargo install hurl@8.0.1 --locked --root "$TOOLS" >/dev/null 2>&1
+    fi
+    if [ "$UJILAB" = target/release/ujilab ]; then
+        say "building ujilab (release)"
+        cargo build --release --quiet
+    fi
+}
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+start_nginx() {
+    PORT=$(free_port)
+    mkdir -p "$WORK/nginx/html"
+    printf '{"status":"UP","service":"bench"}\n' >"$WORK/nginx/html/status.json"
+    cat >"$WORK/nginx/nginx.conf" <<EOF
+worker_processes 1;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    types { application/json json; }
+    keepalive_requests 100000;
+    client_body_temp_path $WORK/nginx;
+    proxy_temp_path $WORK/nginx;
+    fastcgi_temp_path $WORK/nginx;
+    uwsgi_temp_path $WORK/nginx;
+    scgi_temp_path $WORK/nginx;
+    server {
+        listen 127.0.0.1:$PORT;
+        root $WORK/nginx/html;
+    }
+}
+EOF
+    nginx -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
+    PIDS+=($!)
+    for _ in $(seq 50); do
+        curl -fs "http://127.0.0.1:$PORT/status.json" >/dev/null 2>&1 && return
+        sleep 0.1
+    done
+    say "nginx did not start"; exit 1
+}
+
+generate() {
+    say "generating $N scenarios and $N Hurl files"
+    python3 - "$WORK" "$N" "$PORT" <<'EOF'
+import os, sys
+work, n, port = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+os.makedirs(f"{work}/scenarios"); os.makedirs(f"{work}/hurl")
+for i in range(n):
+    with open(f"{work}/scenarios/s{i:05}.yaml", "w") as f:
+        f.write(f"""version: 1
+service: {{ id: bench-{i:05}, base_url: "http://127.0.0.1:{port}" }}
+probes:
+  - id: status
+    request: {{ path: /status.json }}
+    expect:
+      status: 200
+      json: {{ $.status: UP }}
+""")
+    with open(f"{work}/hurl/s{i:05}.hurl", "w") as f:
+        f.write(f"""GET http://127.0.0.1:{port}/status.json
+HTTP 200
+[Asserts]
+jsonpath "$.status" == "UP"
+""")
+EOF
+}
+
+# timed NAME COMMAND...: wall seconds and peak RSS (MB) into $WORK/NAME.time
+timed() {
+    local name=$1; shift
+    /usr/bin/time -f '%e %M' -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || true
+}
+wall() { awk '{ print $1 }' "$WORK/$1.time"; }
+rss() { awk '{ printf "%.0f", $2 / 1024 }' "$WORK/$1.time"; }
+
+passed() { # passed REPORT.json -> scenarios that passed
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for s in d["scenarios"] if s.get("gate") == "pass"))' "$1"
+}
+
+need_tools
+start_nginx
+generate
+
+say "ujilab whole ($N scenarios, --concurrency $JOBS)"
+timed whole "$UJILAB" run "$WORK/scenarios" --concurrency "$JOBS" --quiet --no-progress \
+    --format json --out "$WORK/whole"
+whole_ok=$(passed "$WORK/whole/report.json")
+
+say "ujilab as $SHARDS shards side by side"
+start=$(date +%s.%N)
+for k in $(seq "$SHARDS"); do
+    timed "shard-$k" "$UJILAB" run "$WORK/scenarios" --concurrency "$JOBS" --quiet --no-progress \
+        --format json --shard "$k/$SHARDS" --out "$WORK/shard-$k" &
+done
+wait
+shards_wall=$(python3 -c "import time,sys; print(f'{time.time() - float(sys.argv[1]):.2f}')" "$start")
+shards_rss=$(for k in $(seq "$SHARDS"); do rss "shard-$k"; echo; done | sort -n | tail -1)
+
+say "ujilab merge"
+timed merge "$UJILAB" merge "$WORK"/shard-*/report.json --quiet --format json --out "$WORK/merged"
+timed merge-all "$UJILAB" merge "$WORK"/shard-*/report.json --quiet --out "$WORK/merged-all"
+merged_ok=$(passed "$WORK/merged/report.json")
+
+say "hurl --test --jobs $JOBS"
+timed hurl "$HURL" --test --jobs "$JOBS" --glob "$WORK/hurl/*.hurl"
+hurl_ok=$(grep -Eo 'Succeeded files: +[0-9]+' "$WORK/hurl.err" "$WORK/hurl.out" | grep -Eo '[0-9]+$' | head -1 || echo '?')
+
+printf '\n%s scenarios, one JSONPath check each, one nginx worker on 127.0.0.1\n' "$N"
+printf '%-38s %10s %10s %8s\n' "run" "wall (s)" "RSS (MB)" "passed"
+printf '%-38s %10s %10s %8s\n' "ujilab whole (--concurrency $JOBS)" "$(wall whole)" "$(rss whole)" "$whole_ok"
+printf '%-38s %10s %10s %8s\n' "ujilab $SHARDS shards side by side" "$shards_wall" "$shards_rss" "-"
+printf '%-38s %10s %10s %8s\n' "ujilab merge (json)" "$(wall merge)" "$(rss merge)" "$merged_ok"
+printf '%-38s %10s %10s %8s\n' "ujilab merge (json,html,junit,md)" "$(wall merge-all)" "$(rss merge-all)" "-"
+printf '%-38s %10s %10s %8s\n' "hurl 8.0.1 --test --jobs $JOBS" "$(wall hurl)" "$(rss hurl)" "$hurl_ok"
+printf '(shards: peak RSS of the largest shard process)\n'

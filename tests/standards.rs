@@ -1,0 +1,409 @@
+//! The demo's three sandbox services scored against idsll-core: every rule's
+//! outcome must match `tests/expected/sandbox-outcomes.md`, and the predicates
+//! must be the intended ones (dukcapil certified at Memuaskan or Sangat Baik,
+//! perizinan Baik, pengaduan not certified).
+
+use std::collections::BTreeMap;
+
+use ujilab::run::{Cancel, Events, RunSettings, run_scenario};
+use ujilab::sandbox::{Sandbox, SandboxConfig};
+use ujilab::scenario::{Environment, LoadSettings, Loaded, Source, load_all};
+use ujilab::standards::{RuleStatus, Score, Verdict, evaluate};
+
+const TABLE: &str = include_str!("expected/sandbox-outcomes.md");
+
+const SERVICES: [(&str, &str); 3] = [
+    ("dukcapil", include_str!("../scenarios/demo/dukcapil.yaml")),
+    (
+        "perizinan",
+        include_str!("../scenarios/demo/perizinan.yaml"),
+    ),
+    (
+        "pengaduan",
+        include_str!("../scenarios/demo/pengaduan.yaml"),
+    ),
+];
+
+/// `service -> (index, predicate)` from the summary table.
+fn expected_indices() -> BTreeMap<String, (String, String)> {
+    TABLE
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line
+                .trim()
+                .trim_matches('|')
+                .split('|')
+                .map(str::trim)
+                .collect();
+            let service = *cells.first()?;
+            if !SERVICES.iter().any(|(name, _)| *name == service) {
+                return None;
+            }
+            Some((
+                service.to_string(),
+                (cells.get(1)?.to_string(), cells.get(2)?.to_string()),
+            ))
+        })
+        .collect()
+}
+
+/// `rule -> [dukcapil, perizinan, pengaduan]` from the Markdown table.
+fn expected_table() -> BTreeMap<String, [String; 3]> {
+    let mut table = BTreeMap::new();
+    for line in TABLE.lines() {
+        let cells: Vec<&str> = line
+            .trim()
+            .trim_matches('|')
+            .split('|')
+            .map(str::trim)
+            .collect();
+        let Some(code) = cells.first() else { continue };
+        if cells.len() < 4 || !code.contains('-') || code.starts_with("--") {
+            continue;
+        }
+        table.insert(
+            code.to_string(),
+            [
+                cells[1].to_string(),
+                cells[2].to_string(),
+                cells[3].to_string(),
+            ],
+        );
+    }
+    table
+}
+
+fn shown(status: RuleStatus) -> String {
+    match status {
+        RuleStatus::Level(level) => level.to_string(),
+        RuleStatus::Waived => "waived".into(),
+        RuleStatus::NotApplicable => "n/a".into(),
+        RuleStatus::Inconclusive => "inconclusive".into(),
+    }
+}
+
+async fn score_demo(sandbox: &Sandbox) -> Vec<(&'static str, Score)> {
+    let mut env = Environment::empty();
+    for (name, value) in sandbox.env() {
+        env = env.with(name, value);
+    }
+    let settings = LoadSettings {
+        env,
+        require_env: true,
+        ..LoadSettings::default()
+    };
+    let mut scores = Vec::new();
+    for (name, text) in SERVICES {
+        let source = Source {
+            name: format!("scenarios/demo/{name}.yaml"),
+            bytes: text.as_bytes().to_vec(),
+            named: true,
+        };
+        let scenario = match load_all(&[source], &settings, &mut Vec::new()).pop() {
+            Some(Loaded::Ready { scenario, .. }) => scenario,
+            Some(Loaded::Failed(failure)) => panic!("{}", failure.render()),
+            None => panic!("{name} did not load"),
+        };
+        let observations = run_scenario(
+            &scenario,
+            &RunSettings::default(),
+            &Cancel::default(),
+            &Events::default(),
+        )
+        .await
+        .unwrap_or_else(|error| panic!("{name}: {error}"));
+        let Some(standards) = &scenario.standards else {
+            panic!("{name} has no standards section")
+        };
+        scores.push((
+            name,
+            evaluate(&scenario, &observations, &standards.catalogue),
+        ));
+    }
+    scores
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandbox_services_score_as_the_table_says() {
+    ujilab::run::client::install_crypto_provider();
+    let sandbox = Sandbox::start(SandboxConfig::ephemeral())
+        .await
+        .unwrap_or_else(|error| panic!("sandbox did not start: {error}"));
+    let scores = score_demo(&sandbox).await;
+    sandbox.shutdown().await;
+
+    let expected = expected_table();
+    let mut mismatches = Vec::new();
+    let mut report = String::new();
+    for (column, (name, score)) in scores.iter().enumerate() {
+        report.push_str(&format!(
+            "\n{name}: index {:?} {:?} coverage {:?} verdict {:?} reasons {:?}\n",
+            score.index,
+            score.predicate.as_ref().map(|p| p.id.clone()),
+            score.coverage,
+            score.verdict,
+            score.reasons
+        ));
+        for rule in &score.rules {
+            let got = shown(rule.status);
+            let evidence = &rule.measured.evidence;
+            report.push_str(&format!(
+                "  {} {:>12}  {}  {}\n",
+                rule.code,
+                got,
+                evidence.measured.as_deref().unwrap_or_default(),
+                evidence.notes.join(" | ")
+            ));
+            match expected.get(&rule.code) {
+                Some(row) if row[column] == got => {}
+                Some(row) => mismatches.push(format!(
+                    "{name} {}: table says {}, measured {got}",
+                    rule.code, row[column]
+                )),
+                None => mismatches.push(format!("{} is not in the table", rule.code)),
+            }
+        }
+    }
+    let indices = expected_indices();
+    for (name, score) in &scores {
+        let got = (
+            score
+                .index
+                .map(|index| format!("{index:.2}"))
+                .unwrap_or_default(),
+            score
+                .predicate
+                .as_ref()
+                .map(|p| p.id.clone())
+                .unwrap_or_default(),
+        );
+        if indices.get(*name) != Some(&got) {
+            mismatches.push(format!(
+                "{name}: table says {:?}, measured {got:?}",
+                indices.get(*name)
+            ));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}\n{report}", mismatches.join("\n"));
+    assert_eq!(
+        expected.len(),
+        scores[0].1.rules.len(),
+        "one table row per rule"
+    );
+
+    let verdict = |name: &str| {
+        scores
+            .iter()
+            .find(|(service, _)| *service == name)
+            .map(|(_, score)| {
+                (
+                    score.verdict,
+                    score
+                        .predicate
+                        .as_ref()
+                        .map(|p| p.id.clone())
+                        .unwrap_or_default(),
+                )
+            })
+            .unwrap_or((Verdict::NotEvaluated, String::new()))
+    };
+    let (dukcapil, dukcapil_predicate) = verdict("dukcapil");
+    assert_eq!(dukcapil, Verdict::Certified, "{report}");
+    assert!(
+        ["Memuaskan", "Sangat Baik"].contains(&dukcapil_predicate.as_str()),
+        "{report}"
+    );
+    let (perizinan, perizinan_predicate) = verdict("perizinan");
+    assert_eq!(perizinan_predicate, "Baik", "{report}");
+    assert_eq!(perizinan, Verdict::Certified, "{report}");
+    let (pengaduan, pengaduan_predicate) = verdict("pengaduan");
+    assert_eq!(pengaduan, Verdict::NotCertified, "{report}");
+    assert!(
+        ["Kurang", "Cukup"].contains(&pengaduan_predicate.as_str()),
+        "{report}"
+    );
+    eprintln!("{report}");
+}
+
+fn ujilab(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_ujilab"))
+        .args(args)
+        .env_remove("RUST_LOG")
+        .env("NO_COLOR", "1")
+        .env("LANG", "C")
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run ujilab: {error}"))
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn standards_list_and_show_in_both_languages() {
+    let list = ujilab(&["standards", "list", "--lang", "en"]);
+    assert_eq!(list.status.code(), Some(0));
+    let listed = text(&list.stdout);
+    let catalogue =
+        ujilab::standards::catalogue::built_in().unwrap_or_else(|f| panic!("{}", f.render()));
+    for rule in &catalogue.rules {
+        assert!(
+            listed.contains(&rule.code),
+            "{} missing from\n{listed}",
+            rule.code
+        );
+    }
+    let id = text(&ujilab(&["standards", "show", "SC-04", "--lang", "id"]).stdout);
+    for part in [
+        "SC-04  HSTS aktif",
+        "Mengapa penting",
+        "Cara memperbaiki",
+        "RFC 6797",
+        "long_with_subdomains",
+    ] {
+        assert!(id.contains(part), "{part} in\n{id}");
+    }
+    let en = text(&ujilab(&["standards", "show", "tr-01", "--lang", "en"]).stdout);
+    for part in [
+        "TR-01  Service standard published",
+        "Why it matters",
+        "How to fix",
+        "UU 25/2009",
+        "L5 >= 6",
+    ] {
+        assert!(en.contains(part), "{part} in\n{en}");
+    }
+    let unknown = ujilab(&["standards", "show", "SC-4"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown.stderr).contains("did you mean SC-04?"));
+    let kinds = text(&ujilab(&["standards", "kinds"]).stdout);
+    assert!(kinds.contains("service_standard") && kinds.contains("http_only_exempt"));
+    let schema: serde_json::Value =
+        serde_json::from_slice(&ujilab(&["schema", "catalogue"]).stdout)
+            .unwrap_or_else(|error| panic!("the catalogue schema is JSON: {error}"));
+    assert_eq!(
+        schema["properties"]["rules"]["items"]["allOf"]
+            .as_array()
+            .map(Vec::len),
+        Some(ujilab::standards::kinds::KINDS.len())
+    );
+}
+
+const BAD_CATALOGUE: &str = r#"catalogue: mine
+version: "1"
+title: { id: Milik kami, en: Ours }
+bands:
+  - { min: 2.6, id: Baik, en: Good }
+  - { min: 0.0, id: Kurang, en: Poor }
+certification: { min_index: 2.6, critical_min_level: 3, min_coverage: 90% }
+aspects:
+  - { id: keamanan, weight: 0, title: { id: Keamanan, en: Security } }
+rules:
+  - code: SC-04
+    aspect: keamanann
+    basis: practice
+    reference: RFC 6797
+    critical: false
+    weight: 1
+    title: { id: HSTS, en: HSTS }
+    why: { id: karena, en: because }
+    fix: { id: perbaiki, en: fix it }
+    check: hstss
+    levels: binary
+  - code: AV-01
+    aspect: keamanan
+    basis: practice
+    reference: uptime
+    critical: true
+    weight: 1
+    title: { id: Tersedia, en: Available }
+    why: { id: karena, en: because }
+    fix: { id: perbaiki, en: fix it }
+    check: availability
+    levels: { thresholds: { direction: at_least, L2: 95%, L3: 99.5%, L4: 99%, L5: 99.9% } }
+"#;
+
+fn scenario_file(dir: &std::path::Path, standards: &str) -> std::path::PathBuf {
+    let path = dir.join("layanan.yaml");
+    let yaml = format!(
+        "version: 1\nservice: {{ id: layanan, base_url: \"https://layanan.contohkab.go.id\" }}\n{standards}\nprobes:\n  - id: beranda\n    request: {{ path: / }}\n"
+    );
+    std::fs::write(&path, yaml).unwrap_or_else(|error| panic!("{error}"));
+    path
+}
+
+#[test]
+fn a_bad_catalogue_is_rejected_like_a_bad_scenario() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    std::fs::write(dir.path().join("mine.yaml"), BAD_CATALOGUE)
+        .unwrap_or_else(|error| panic!("{error}"));
+    let scenario = scenario_file(dir.path(), "standards: { profile: mine.yaml }");
+    let output = ujilab(&["validate", &scenario.display().to_string()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    for expected in [
+        "catalogue",
+        "mine.yaml is not valid (4 problems)",
+        "mine.yaml:9:29 (at `aspects[0].weight`): weight 0 is not positive",
+        "mine.yaml:12:13 (at `rules[0].aspect`): no aspect `keamanann` in this catalogue",
+        "did you mean `keamanan`?",
+        "mine.yaml:20:12 (at `rules[0].check`): unknown check kind `hstss`",
+        "did you mean `hsts`?",
+        "(at `rules[1].levels.thresholds.L4`): levels out of order: L4 (99%) must be above L3 (99.5%)",
+    ] {
+        assert!(stderr.contains(expected), "{expected:?} in\n{stderr}");
+    }
+    // The catalogue checked on its own shows each problem in place.
+    let check = ujilab(&[
+        "standards",
+        "check",
+        &dir.path().join("mine.yaml").display().to_string(),
+    ]);
+    assert_eq!(check.status.code(), Some(2));
+    let rendered = text(&check.stderr);
+    assert!(
+        rendered.contains("20 |     check: hstss\n   |            ^"),
+        "{rendered}"
+    );
+    assert!(rendered.contains("4 problem(s)"), "{rendered}");
+    let good = ujilab(&["standards", "check", "standards/idsll-core.yaml"]);
+    assert_eq!(good.status.code(), Some(0), "{}", text(&good.stderr));
+}
+
+#[test]
+fn profiles_waivers_and_rule_thresholds_are_checked_at_load() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let pinned = scenario_file(dir.path(), "standards: { profile: idsll-core@2025.2 }");
+    let output = ujilab(&["validate", &pinned.display().to_string()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(
+            "`idsll-core@2025.2` is pinned, but this ujilab has `idsll-core` version 2026.1"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("layanan.yaml:3:23"), "{stderr}");
+
+    let waived = scenario_file(
+        dir.path(),
+        "standards:\n  profile: idsll-core\n  waive:\n    - { rule: SC-4, reason: diatur di CDN }\nthresholds:\n  - { metric: rule, rule: TR-1, min: 3 }",
+    );
+    let stderr = text(&ujilab(&["validate", &waived.display().to_string()]).stderr);
+    assert!(
+        stderr.contains("no rule `SC-4` in the catalogue"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `SC-04`?"), "{stderr}");
+    assert!(
+        stderr.contains("no rule `TR-1` in the catalogue idsll-core"),
+        "{stderr}"
+    );
+
+    let good = scenario_file(
+        dir.path(),
+        "standards:\n  profile: idsll-core@2026.1\n  waive:\n    - { rule: TR-01, reason: layanan API murni, until: \"2027-12-31\" }",
+    );
+    let output = ujilab(&["validate", &good.display().to_string()]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+}
