@@ -14,7 +14,7 @@
 # target/release/ujilab), HURL (a binary instead of installing Hurl 8.0.1).
 # Tools are installed when missing: nginx and time (Debian packages, needs root),
 # Hurl 8.0.1 (cargo install into bench/.tools, git-ignored; needs libxml2-dev,
-# libcurl4-openssl-dev and pkg-config).
+# libcurl4-openssl-dev, libclang-dev and pkg-config).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,6 +47,7 @@ need_tools() {
         dpkg -s libxml2-dev >/dev/null 2>&1 || missing+=(libxml2-dev)
         dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || missing+=(libcurl4-openssl-dev)
         command -v pkg-config >/dev/null || missing+=(pkg-config)
+        dpkg -s libclang-dev >/dev/null 2>&1 || missing+=(libclang-dev)
     fi
     if [ ${#missing[@]} -gt 0 ]; then
         say "installing ${missing[*]} (apt-get)"

@@ -50,11 +50,13 @@ pub fn redact_args(args: Vec<String>) -> Vec<String> {
 
 /// `-v` info, `-vv` debug, `-vvv` trace; `RUST_LOG` wins when set; `--quiet` errors only.
 pub fn init(verbose: u8, quiet: bool) {
+    // html5ever warns "foster parenting not implemented" on every form written
+    // inside a table although it does foster-parent: noise, not news.
     let default = match (quiet, verbose) {
         (true, _) => "error",
-        (false, 0) => "warn",
-        (false, 1) => "ujilab=info,warn",
-        (false, 2) => "ujilab=debug,info",
+        (false, 0) => "warn,html5ever=error",
+        (false, 1) => "ujilab=info,warn,html5ever=error",
+        (false, 2) => "ujilab=debug,info,html5ever=error",
         _ => "trace",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));

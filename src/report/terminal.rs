@@ -45,7 +45,7 @@ pub fn render(report: &Report, style: Style) -> String {
         lang.pick("Indeks", "Index"),
         "p95",
         lang.pick("Ketersediaan", "Availability"),
-        lang.pick("Gagal", "Failed"),
+        lang.pick("Temuan", "Findings"),
     ];
     let mut rows: Vec<[String; 6]> = Vec::new();
     let mut details: Vec<(String, Vec<String>)> = Vec::new();

@@ -36,15 +36,24 @@ impl Default for LatencyHistogram {
 
 impl LatencyHistogram {
     pub fn new() -> Self {
-        let histogram = Histogram::new_with_bounds(1, HIGHEST_MICROS, 3)
+        // Sized to the largest value recorded so far, not to an hour: a histogram
+        // covering 1 µs..1 h at 3 digits is ~190 KB of counters, zeroed on creation,
+        // and a run of 10,000 scenarios creates a few per scenario. Values are
+        // clamped to `HIGHEST_MICROS` before recording, so it never grows past that.
+        let mut histogram = Histogram::new_with_bounds(1, 2, 3)
             .unwrap_or_else(|_| unreachable!("bounds are constants within hdrhistogram's limits"));
+        histogram.auto(true);
         Self { histogram }
     }
 
     pub fn record(&mut self, latency: Duration) {
         let micros = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
-        self.histogram
-            .saturating_record(micros.clamp(1, HIGHEST_MICROS));
+        let micros = micros.clamp(1, HIGHEST_MICROS);
+        // `record` grows the histogram to fit (auto-resize); it cannot fail within
+        // HIGHEST_MICROS, and would saturate rather than lose the value if it did.
+        if self.histogram.record(micros).is_err() {
+            self.histogram.saturating_record(micros);
+        }
     }
 
     pub fn merge(&mut self, other: &LatencyHistogram) {
@@ -106,12 +115,16 @@ impl LatencyHistogram {
         let histogram: Histogram<u64> = Deserializer::new()
             .deserialize(&mut &bytes[..])
             .map_err(|error| DecodeError(format!("not an HdrHistogram: {error:?}")))?;
-        decoded.histogram.add(&histogram).map_err(|_| {
-            DecodeError(format!(
+        if histogram.lowest_equivalent(histogram.max()) > HIGHEST_MICROS {
+            return Err(DecodeError(format!(
                 "values up to {} µs exceed the bounds 1..={HIGHEST_MICROS} µs",
                 histogram.max()
-            ))
-        })?;
+            )));
+        }
+        decoded
+            .histogram
+            .add(&histogram)
+            .map_err(|error| DecodeError(format!("cannot be merged: {error:?}")))?;
         Ok(decoded)
     }
 

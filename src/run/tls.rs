@@ -196,15 +196,14 @@ impl ServerCertVerifier for RecordingVerifier {
             if leaf.not_before.is_some_and(|not_before| now < not_before) {
                 add(CertificateProblem::NotYetValid);
             }
-            if let ServerName::DnsName(name) = server_name {
-                if !leaf.names.is_empty()
-                    && !leaf
-                        .names
-                        .iter()
-                        .any(|pattern| name_matches(pattern, name.as_ref()))
-                {
-                    add(CertificateProblem::NameMismatch);
-                }
+            if let ServerName::DnsName(name) = server_name
+                && !leaf.names.is_empty()
+                && !leaf
+                    .names
+                    .iter()
+                    .any(|pattern| name_matches(pattern, name.as_ref()))
+            {
+                add(CertificateProblem::NameMismatch);
             }
         }
         if let Ok(mut recorded) = self.recorded.lock() {

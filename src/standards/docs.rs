@@ -433,6 +433,16 @@ mod tests {
     }
 
     #[test]
+    fn the_checked_in_schema_is_current() {
+        let file: Value = serde_json::from_str(include_str!("../../schemas/catalogue.schema.json"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            file == catalogue_schema(),
+            "schemas/catalogue.schema.json is stale: run `ujilab schema catalogue > schemas/catalogue.schema.json`"
+        );
+    }
+
+    #[test]
     fn list_and_show_in_both_languages() {
         let catalogue = built_in().unwrap_or_else(|f| panic!("{}", f.render()));
         let id = list(&catalogue, Lang::Id);

@@ -172,3 +172,38 @@ pub fn evaluate(scenario: &Scenario, observations: &Observations, catalogue: &Ca
 
 #[cfg(test)]
 pub(crate) mod testing;
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
+    use crate::scenario::ProbeKind;
+
+    #[test]
+    fn evidence_is_redacted_and_every_rule_is_scored_in_catalogue_order() {
+        let scenario = scenario("");
+        let mut obs = observations();
+        obs.redactor = crate::redact::Redactor::new(vec!["s3cr3t-token".to_string()]);
+        obs.probes.push(probe_result(
+            "beranda",
+            ProbeKind::Page,
+            exchange(
+                BASE,
+                response(200, &[("server", "app-s3cr3t-token/1.0")], ""),
+            ),
+        ));
+        let Some(standards) = &scenario.standards else {
+            panic!("the test scenario has standards")
+        };
+        let score = evaluate(&scenario, &obs, &standards.catalogue);
+        let codes: Vec<&str> = score.rules.iter().map(|rule| rule.code.as_str()).collect();
+        assert_eq!(codes, standards.catalogue.codes());
+        let sc07 = score
+            .rule("SC-07")
+            .map(|rule| rule.measured.evidence.clone());
+        let excerpt = sc07
+            .and_then(|evidence| evidence.excerpt)
+            .unwrap_or_default();
+        assert_eq!(excerpt, "Server: app-***/1.0");
+    }
+}
