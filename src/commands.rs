@@ -434,7 +434,7 @@ async fn execute(mut plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
     }
     if !quiet {
         let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        print!("{}", terminal::render(&report, Style { colour, lang }));
+        print_stdout(&terminal::render(&report, Style { colour, lang }));
         if let Some(path) = written.first() {
             eprintln!(
                 "reports written to {}",
@@ -594,8 +594,15 @@ fn schema(which: SchemaKind) -> ExitCode {
                 .unwrap_or_default()
         }
     };
-    println!("{text}");
+    print_stdout(&format!("{text}\n"));
     ExitCode::Success
+}
+
+/// Writes to stdout, ignoring a closed pipe (`ujilab schema report | head` must
+/// not panic): what the reader did not want is not an error.
+fn print_stdout(text: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {

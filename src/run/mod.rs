@@ -234,6 +234,27 @@ pub async fn run_scenario(
         partial_run,
         ..Phases::default()
     };
+    // semantics.md, "Phases": functional pass; pages, TLS and SC-01; availability; load.
+    let mut evidence = StandardsEvidence::default();
+    if let Some(standards) = &scenario.standards {
+        phases.standards = if complete {
+            events.send(Event::PhaseStarted {
+                scenario: identity.clone(),
+                phase: "standards",
+            });
+            evidence = gather_standards_evidence(
+                scenario,
+                standards,
+                settings,
+                &functional_client,
+                &redactor,
+            )
+            .await?;
+            PhaseStatus::Ran
+        } else {
+            PhaseStatus::Skipped("interrupted".into())
+        };
+    }
     let mut availability = None;
     if let Some(plan) = &scenario.availability {
         phases.availability = if settings.no_availability {
@@ -287,26 +308,6 @@ pub async fn run_scenario(
                 }
                 Err(reason) => PhaseStatus::Skipped(redactor.redact(&reason).into_owned()),
             }
-        };
-    }
-    let mut evidence = StandardsEvidence::default();
-    if let Some(standards) = &scenario.standards {
-        phases.standards = if complete {
-            events.send(Event::PhaseStarted {
-                scenario: identity.clone(),
-                phase: "standards",
-            });
-            evidence = gather_standards_evidence(
-                scenario,
-                standards,
-                settings,
-                &functional_client,
-                &redactor,
-            )
-            .await?;
-            PhaseStatus::Ran
-        } else {
-            PhaseStatus::Skipped("interrupted".into())
         };
     }
     events.send(Event::ScenarioFinished { scenario: identity });

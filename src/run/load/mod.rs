@@ -11,6 +11,7 @@
 //! times a second. Ctrl-C stops every thread at once; what was measured is kept.
 
 pub mod figures;
+pub mod http1;
 pub mod schedule;
 pub mod transport;
 

@@ -23,7 +23,7 @@ use http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use http::{Method, Request, Response, Uri};
 use http_body_util::{BodyExt as _, Full};
 use hyper::body::Incoming;
-use hyper::client::conn::{http1, http2};
+use hyper::client::conn::http2;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use rustls_pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -42,6 +42,7 @@ use crate::run::expect::status_accepted;
 use crate::scenario::Probe;
 
 use super::figures::ErrorKey;
+use super::http1::Http1;
 
 /// Statuses hyper accepts (100..=999), looked up without calling the matcher.
 const STATUS_TABLE: usize = 1000;
@@ -75,9 +76,14 @@ impl Failure {
         }
     }
 
-    fn retryable(mut self) -> Failure {
+    pub(super) fn retryable(mut self) -> Failure {
         self.retry = true;
         self
+    }
+
+    #[cfg(test)]
+    pub(super) fn is_retryable(&self) -> bool {
+        self.retry
     }
 }
 
@@ -102,10 +108,10 @@ pub struct Prepared {
     pub method: Method,
     pub url: Url,
     pub target: usize,
-    origin_form: Uri,
     absolute_form: Uri,
-    /// HTTP/1.1: with `Host`. HTTP/2: the authority travels in the URI instead.
-    headers_h1: HeaderMap,
+    /// HTTP/1.1: the whole request, encoded once (with `Host`).
+    wire_h1: Vec<u8>,
+    /// HTTP/2 and the pooled path: the authority travels in the URI instead.
     headers_h2: HeaderMap,
     body: Bytes,
     pub timeout: Duration,
@@ -174,6 +180,8 @@ impl Prepared {
         let accepted = (0..STATUS_TABLE)
             .map(|status| status_accepted(probe, status as u16))
             .collect();
+        let body = spec.body.clone().unwrap_or_default();
+        let wire_h1 = super::http1::encode_request(&spec.method, &origin_form, &headers, &body);
         Ok(Prepared {
             idempotent: matches!(
                 spec.method,
@@ -182,11 +190,10 @@ impl Prepared {
             method: spec.method.clone(),
             url,
             target,
-            origin_form,
             absolute_form,
-            headers_h1: headers,
+            wire_h1,
             headers_h2,
-            body: spec.body.clone().unwrap_or_default(),
+            body,
             timeout: spec.timeout,
             max_body: spec.max_body,
             accepted,
@@ -201,22 +208,47 @@ impl Prepared {
             .unwrap_or(false)
     }
 
-    fn request(&self, http2: bool) -> Request<Full<Bytes>> {
+    fn http2_request(&self) -> Request<Full<Bytes>> {
         let mut request = Request::new(Full::new(self.body.clone()));
         *request.method_mut() = self.method.clone();
-        if http2 {
-            *request.uri_mut() = self.absolute_form.clone();
-            *request.headers_mut() = self.headers_h2.clone();
-        } else {
-            *request.uri_mut() = self.origin_form.clone();
-            *request.headers_mut() = self.headers_h1.clone();
-        }
+        *request.uri_mut() = self.absolute_form.clone();
+        *request.headers_mut() = self.headers_h2.clone();
         request
     }
 
     /// HEAD, 204 and 304 answers have no body whatever Content-Length says.
     fn has_body(&self, status: u16) -> bool {
         self.method != Method::HEAD && !matches!(status, 204 | 304)
+    }
+
+    /// The `Content-Encoding` lines (joined) and `Content-Length` of a response.
+    fn body_headers(headers: &HeaderMap) -> (Option<String>, Option<u64>) {
+        let mut lines = headers
+            .get_all(header::CONTENT_ENCODING)
+            .iter()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let encoding = lines.next().map(|first| {
+            lines.fold(first, |mut all, line| {
+                all.push_str(", ");
+                all.push_str(&line);
+                all
+            })
+        });
+        let length = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        (encoding, length)
+    }
+
+    fn body_counter(&self, status: u16, headers: &HeaderMap) -> Result<BodyCounter, Failure> {
+        let (encoding, length) = Self::body_headers(headers);
+        BodyCounter::new(
+            self.max_body,
+            encoding.as_deref(),
+            length,
+            self.has_body(status),
+        )
     }
 }
 
@@ -442,7 +474,7 @@ async fn send_pooled(client: &reqwest::Client, request: &Prepared) -> Result<u16
         .await
         .map_err(|e| failure(classify_reqwest_error(e, None, &request.url)))?;
     let status = response.status().as_u16();
-    let mut body = BodyCounter::new(request, status, response.headers())?;
+    let mut body = request.body_counter(status, response.headers())?;
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => body.push(&chunk)?,
@@ -461,53 +493,46 @@ async fn send_pooled(client: &reqwest::Client, request: &Prepared) -> Result<u16
 }
 
 /// Counts (and, when encoded, decodes) a body against `max_body`, keeping nothing.
-struct BodyCounter {
+pub(super) struct BodyCounter {
     wire_bytes: u64,
     max_body: u64,
     decoder: Option<BodyDecoder>,
 }
 
 impl BodyCounter {
-    fn new(request: &Prepared, status: u16, headers: &HeaderMap) -> Result<BodyCounter, Failure> {
-        let encoding: Option<String> = {
-            let mut lines = headers
-                .get_all(header::CONTENT_ENCODING)
-                .iter()
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-            lines.next().map(|first| {
-                lines.fold(first, |mut all, line| {
-                    all.push_str(", ");
-                    all.push_str(&line);
-                    all
-                })
-            })
-        };
-        let decoder = encoding
-            .map(|encoding| BodyDecoder::new(Some(&encoding), request.max_body))
+    /// `Err` when an unencoded body announces more than `max_body` (it is not read).
+    pub(super) fn new(
+        max_body: u64,
+        content_encoding: Option<&str>,
+        content_length: Option<u64>,
+        has_body: bool,
+    ) -> Result<BodyCounter, Failure> {
+        let decoder = content_encoding
+            .map(|encoding| BodyDecoder::new(Some(encoding), max_body))
             .filter(|decoder| !decoder.is_identity());
-        if decoder.is_none() && request.has_body(status) {
-            let length = headers
-                .get(header::CONTENT_LENGTH)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok());
-            if let Some(length) = length.filter(|&l| l > request.max_body) {
-                return Err(Failure::new(
-                    TransportKind::BodyTooLarge,
-                    format!(
-                        "the body ({length} bytes, from Content-Length) is larger than max_body ({} bytes)",
-                        request.max_body
-                    ),
-                ));
-            }
+        if decoder.is_none()
+            && has_body
+            && let Some(length) = content_length.filter(|&l| l > max_body)
+        {
+            return Err(Failure::new(
+                TransportKind::BodyTooLarge,
+                format!(
+                    "the body ({length} bytes, from Content-Length) is larger than max_body ({max_body} bytes)"
+                ),
+            ));
         }
         Ok(BodyCounter {
             wire_bytes: 0,
-            max_body: request.max_body,
+            max_body,
             decoder,
         })
     }
 
-    fn push(&mut self, chunk: &[u8]) -> Result<(), Failure> {
+    pub(super) fn wire_bytes(&self) -> u64 {
+        self.wire_bytes
+    }
+
+    pub(super) fn push(&mut self, chunk: &[u8]) -> Result<(), Failure> {
         self.wire_bytes += chunk.len() as u64;
         match &mut self.decoder {
             Some(decoder) => decoder.push(chunk).map_err(|e| self.decode_failure(e)),
@@ -516,7 +541,7 @@ impl BodyCounter {
         }
     }
 
-    fn finish(&mut self) -> Result<(), Failure> {
+    pub(super) fn finish(&mut self) -> Result<(), Failure> {
         match self.decoder.take() {
             Some(decoder) => decoder
                 .finish()
@@ -620,10 +645,7 @@ struct Conn {
 }
 
 enum Link {
-    H1 {
-        sender: http1::SendRequest<Full<Bytes>>,
-        conn: Pin<Box<http1::Connection<Io, Full<Bytes>>>>,
-    },
+    H1(Box<Http1<Stream>>),
     H2 {
         sender: http2::SendRequest<Full<Bytes>>,
         conn: Pin<Box<http2::Connection<Io, Full<Bytes>, TokioExecutor>>>,
@@ -634,7 +656,7 @@ impl Conn {
     fn is_closed(&self) -> bool {
         self.done
             || match &self.link {
-                Link::H1 { sender, .. } => sender.is_closed(),
+                Link::H1(http) => !http.is_reusable(),
                 Link::H2 { sender, .. } => sender.is_closed(),
             }
     }
@@ -642,19 +664,16 @@ impl Conn {
     async fn send(&mut self, request: &Prepared) -> Result<u16, Failure> {
         let Conn { link, done, .. } = self;
         match link {
-            Link::H1 { sender, conn } => {
-                let work = async {
-                    sender
-                        .ready()
-                        .await
-                        .map_err(|e| hyper_failure(&e, Stage::Head))?;
-                    let response = sender
-                        .send_request(request.request(false))
-                        .await
-                        .map_err(|e| hyper_failure(&e, Stage::Head))?;
-                    read_body(response, request).await
-                };
-                drive(conn.as_mut(), done, work).await
+            Link::H1(http) => {
+                let result = http
+                    .exchange(
+                        &request.wire_h1,
+                        request.method == Method::HEAD,
+                        request.max_body,
+                    )
+                    .await;
+                *done = !http.is_reusable();
+                result
             }
             Link::H2 { sender, conn } => {
                 let work = async {
@@ -663,7 +682,7 @@ impl Conn {
                         .await
                         .map_err(|e| hyper_failure(&e, Stage::Head))?;
                     let response = sender
-                        .send_request(request.request(true))
+                        .send_request(request.http2_request())
                         .await
                         .map_err(|e| hyper_failure(&e, Stage::Head))?;
                     read_body(response, request).await
@@ -709,11 +728,11 @@ where
     }
 }
 
-const CANCELED: &str = "the connection closed before the response";
+pub(super) const CANCELED: &str = "the connection closed before the response";
 
 async fn read_body(response: Response<Incoming>, request: &Prepared) -> Result<u16, Failure> {
     let status = response.status().as_u16();
-    let mut counter = BodyCounter::new(request, status, response.headers())?;
+    let mut counter = request.body_counter(status, response.headers())?;
     let mut body = response.into_body();
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| hyper_failure(&e, Stage::Body(counter.wire_bytes)))?;
@@ -765,6 +784,13 @@ async fn connect(
             transport.http == HttpVersionPolicy::Http2,
         )
     };
+    if !http2 {
+        return Ok(Conn {
+            link: Link::H1(Box::new(Http1::new(stream))),
+            done: false,
+            used: 0,
+        });
+    }
     let io = TokioIo::new(stream);
     let protocol = |e: hyper::Error| {
         Failure::new(
@@ -772,27 +798,15 @@ async fn connect(
             format!("the HTTP handshake with {} failed: {e}", target.at),
         )
     };
-    let link = if http2 {
-        let (sender, conn) = http2::Builder::new(TokioExecutor::new())
-            .handshake(io)
-            .await
-            .map_err(protocol)?;
-        Link::H2 {
-            sender,
-            conn: Box::pin(conn),
-        }
-    } else {
-        let (sender, conn) = http1::Builder::new()
-            .handshake(io)
-            .await
-            .map_err(protocol)?;
-        Link::H1 {
-            sender,
-            conn: Box::pin(conn),
-        }
-    };
+    let (sender, conn) = http2::Builder::new(TokioExecutor::new())
+        .handshake(io)
+        .await
+        .map_err(protocol)?;
     Ok(Conn {
-        link,
+        link: Link::H2 {
+            sender,
+            conn: Box::pin(conn),
+        },
         done: false,
         used: 0,
     })
@@ -862,7 +876,7 @@ enum Stage {
     Body(u64),
 }
 
-const RESET_KINDS: [io::ErrorKind; 4] = [
+pub(super) const RESET_KINDS: [io::ErrorKind; 4] = [
     io::ErrorKind::ConnectionReset,
     io::ErrorKind::ConnectionAborted,
     io::ErrorKind::BrokenPipe,
