@@ -124,28 +124,51 @@ run_ujilab() { # run_ujilab SCENARIO OUT -> report.json in OUT
     "$UJILAB" run "$1" --out "$2" --format json --no-progress --quiet >/dev/null 2>&1 || true
 }
 
+cpu_us_per_request() { # cpu_us_per_request TIMEFILE REQUESTS
+    awk -v n="$2" '{ printf "%.1f", ($1 + $2) * 1e6 / n }' "$1"
+}
+
 throughput() {
     start_nginx
     local url="http://127.0.0.1:$NGINX_PORT/index.html"
     closed_scenario "$WORK/closed.yaml" "duration: ${DURATION}s"
     say "throughput: nginx (1 worker) on 127.0.0.1:$NGINX_PORT, c=$CONCURRENCY, ${DURATION}s x $ROUNDS rounds"
-    : >"$WORK/ujilab.rps"; : >"$WORK/oha.rps"; : >"$WORK/wrk.rps"
+    local tool
+    for tool in ujilab oha wrk; do : >"$WORK/$tool.rps"; : >"$WORK/$tool.cpu"; done
+    local timed=(/usr/bin/time -f "%U %S" -o)
     for round in $(seq "$ROUNDS"); do
-        run_ujilab "$WORK/closed.yaml" "$WORK/out-$round"
-        local u; u=$(json "$WORK/out-$round/report.json" 'd["scenarios"][0]["load"]["throughput_rps"]')
-        local ok; ok=$(json "$WORK/out-$round/report.json" 'd["scenarios"][0]["load"]["failed"]')
+        "${timed[@]}" "$WORK/ujilab.time" "$UJILAB" run "$WORK/closed.yaml" --out "$WORK/out-$round" \
+            --format json --no-progress --quiet >/dev/null 2>&1 || true
+        local report="$WORK/out-$round/report.json"
+        local u un failed
+        u=$(json "$report" 'd["scenarios"][0]["load"]["throughput_rps"]')
+        un=$(json "$report" 'd["scenarios"][0]["load"]["requests"]')
+        failed=$(json "$report" 'd["scenarios"][0]["load"]["failed"]')
         echo "$u" >>"$WORK/ujilab.rps"
-        "$OHA" -z "${DURATION}s" -c "$CONCURRENCY" --no-tui --output-format json "$url" >"$WORK/oha-$round.json" 2>/dev/null
-        local o; o=$(json "$WORK/oha-$round.json" 'd["summary"]["requestsPerSec"]')
+        cpu_us_per_request "$WORK/ujilab.time" "$un" >>"$WORK/ujilab.cpu"; echo >>"$WORK/ujilab.cpu"
+
+        "${timed[@]}" "$WORK/oha.time" "$OHA" -z "${DURATION}s" -c "$CONCURRENCY" --no-tui \
+            --output-format json "$url" >"$WORK/oha-$round.json" 2>/dev/null
+        local o on
+        o=$(json "$WORK/oha-$round.json" 'd["summary"]["requestsPerSec"]')
+        on=$(json "$WORK/oha-$round.json" 'sum(d["statusCodeDistribution"].values())')
         echo "$o" >>"$WORK/oha.rps"
-        local w; w=$(wrk -t2 -c"$CONCURRENCY" -d"${DURATION}s" "$url" | awk '/^Requests\/sec/ { print $2 }')
+        cpu_us_per_request "$WORK/oha.time" "$on" >>"$WORK/oha.cpu"; echo >>"$WORK/oha.cpu"
+
+        "${timed[@]}" "$WORK/wrk.time" wrk -t2 -c"$CONCURRENCY" -d"${DURATION}s" "$url" >"$WORK/wrk-$round.txt"
+        local w wn
+        w=$(awk '/^Requests\/sec/ { print $2 }' "$WORK/wrk-$round.txt")
+        wn=$(awk '/requests in/ { print $1 }' "$WORK/wrk-$round.txt")
         echo "$w" >>"$WORK/wrk.rps"
-        say "  round $round: ujilab $u req/s ($ok failed), oha $o, wrk $w"
+        cpu_us_per_request "$WORK/wrk.time" "$wn" >>"$WORK/wrk.cpu"; echo >>"$WORK/wrk.cpu"
+
+        say "  round $round: ujilab $(printf %.0f "$u") req/s ($failed failed), oha $(printf %.0f "$o"), wrk $(printf %.0f "$w")"
     done
     local mu mo mw
     mu=$(median <"$WORK/ujilab.rps"); mo=$(median <"$WORK/oha.rps"); mw=$(median <"$WORK/wrk.rps")
-    echo "throughput (median of $ROUNDS, c=$CONCURRENCY, ${DURATION}s): ujilab $(printf %.0f "$mu") req/s, oha $(printf %.0f "$mo"), wrk $(printf %.0f "$mw")"
+    echo "throughput (median of $ROUNDS, c=$CONCURRENCY, ${DURATION}s each): ujilab $(printf %.0f "$mu") req/s, oha $(printf %.0f "$mo"), wrk $(printf %.0f "$mw")"
     echo "ratios: ujilab/oha $(awk -v a="$mu" -v b="$mo" 'BEGIN { printf "%.2f", a / b }'), ujilab/wrk $(awk -v a="$mu" -v b="$mw" 'BEGIN { printf "%.2f", a / b }')"
+    echo "client CPU per request (user+sys, median): ujilab $(median <"$WORK/ujilab.cpu") us, oha $(median <"$WORK/oha.cpu") us, wrk $(median <"$WORK/wrk.cpu") us"
 }
 
 memory() {

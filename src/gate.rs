@@ -369,22 +369,32 @@ pub fn reported_spec(report: &ThresholdReport) -> Option<(Metric, Bound)> {
 }
 
 /// The probe-sourced figures of every probe, as report.json keeps them so that
-/// `ujilab merge` can recompute `source: probes` thresholds exactly.
+/// `ujilab merge` can recompute `source: probes` thresholds exactly. `whole` is
+/// [`probe_latency`] with its encoding: a probe holding every response (a
+/// one-probe scenario) reuses it rather than encode the same histogram again.
 pub fn probe_figures_report(
     scenario: &Scenario,
     observations: &Observations,
+    whole: (&LatencyHistogram, Option<&str>),
 ) -> ProbeFiguresReport {
     let mut report = ProbeFiguresReport::default();
     for probe in &scenario.probes {
         let figures = probe_figures(scenario, observations, Some(&probe.id));
         report.requests += figures.requests;
         report.failed += figures.failed;
+        let histogram = match whole {
+            _ if figures.latency.count() == 0 => None,
+            (all, Some(encoded)) if figures.latency.count() == all.count() => {
+                Some(encoded.to_string())
+            }
+            _ => Some(figures.latency.encode()),
+        };
         report.per_probe.insert(
             probe.id.clone(),
             ProbeFigureReport {
                 requests: figures.requests,
                 failed: figures.failed,
-                histogram: (figures.latency.count() > 0).then(|| figures.latency.encode()),
+                histogram,
             },
         );
     }

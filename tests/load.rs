@@ -13,7 +13,9 @@ use ujilab::run::{Cancel, Events, RunSettings, run_scenario};
 use ujilab::sandbox::{
     Behaviour, BodyFault, ConnectionFault, RedirectLoop, Sandbox, SandboxConfig, Service,
 };
-use ujilab::scenario::{Environment, LoadModel, LoadSettings, Loaded, Scenario, Source, load_all};
+use ujilab::scenario::{
+    Environment, HttpVersion, LoadModel, LoadSettings, Loaded, Scenario, Source, load_all,
+};
 
 async fn sandbox() -> Sandbox {
     ujilab::run::client::install_crypto_provider();
@@ -256,17 +258,19 @@ async fn arrivals_that_wait_past_their_timeout_are_dropped() {
 /// kinds counted.
 async fn errors_under(
     sandbox: &Sandbox,
+    http: HttpVersion,
     behaviour: Behaviour,
     probe_extra: &str,
     requests: u64,
 ) -> LoadTally {
     sandbox.set_behaviour(Service::Dukcapil, behaviour);
     let probes = format!("  - id: health\n    request: {{ path: /health }}\n{probe_extra}");
-    let scenario = scenario(
+    let mut scenario = scenario(
         sandbox,
         &probes,
         &format!("load:\n  model: closed\n  concurrency: 1\n  requests: {requests}"),
     );
+    scenario.connection.http = http;
     let observations = run(&scenario).await;
     let tally = load_of(&observations).total.clone();
     assert_eq!(tally.requests, requests);
@@ -310,41 +314,48 @@ async fn each_hostile_knob_has_its_error_kind() {
             "    max_body: 64KiB",
         ),
     ];
-    for (key, behaviour, extra) in cases {
-        let tally = errors_under(&sandbox, behaviour, extra, 4).await;
-        only(&tally, key);
+    // HTTPS with `auto` negotiates HTTP/2 (hyper); `1.1` takes ujilab's own HTTP/1.1.
+    for http in [HttpVersion::Http1, HttpVersion::Auto] {
+        for (key, behaviour, extra) in cases.clone() {
+            let tally = errors_under(&sandbox, http, behaviour, extra, 4).await;
+            only(&tally, key);
+        }
+        // A 3xx is a response (load follows no redirect); the default 2xx rejects it.
+        let redirects = errors_under(
+            &sandbox,
+            http,
+            Behaviour::new().with_redirect_loop(RedirectLoop::ToItself),
+            "",
+            4,
+        )
+        .await;
+        only(&redirects, "http_3xx");
+        assert_eq!(redirects.responses, 4);
+        // A 5xx the probe's status expectation accepts is not an error.
+        let accepted = errors_under(
+            &sandbox,
+            http,
+            Behaviour::new().with_error_percent(100),
+            "    expect: { status: [200, 503] }",
+            4,
+        )
+        .await;
+        assert!(accepted.errors.is_empty(), "{:?}", accepted.errors);
     }
-    // A 3xx is a response (load follows no redirect); the default 2xx rejects it.
-    let redirects = errors_under(
-        &sandbox,
-        Behaviour::new().with_redirect_loop(RedirectLoop::ToItself),
-        "",
-        4,
-    )
-    .await;
-    only(&redirects, "http_3xx");
-    assert_eq!(redirects.responses, 4);
-    // A 4xx the probe's status expectation accepts is not an error.
-    let accepted = errors_under(
-        &sandbox,
-        Behaviour::new().with_error_percent(100),
-        "    expect: { status: [200, 503] }",
-        4,
-    )
-    .await;
-    assert!(accepted.errors.is_empty(), "{:?}", accepted.errors);
     sandbox.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stalls_time_out_and_bad_peers_fail_to_connect() {
     let sandbox = sandbox().await;
-    for behaviour in [
-        Behaviour::new().with_body(BodyFault::Stalled),
-        Behaviour::new().with_delay(Duration::from_secs(2)),
-    ] {
-        let tally = errors_under(&sandbox, behaviour, "    timeout: 200ms", 3).await;
-        only(&tally, "timeout");
+    for http in [HttpVersion::Http1, HttpVersion::Auto] {
+        for behaviour in [
+            Behaviour::new().with_body(BodyFault::Stalled),
+            Behaviour::new().with_delay(Duration::from_secs(2)),
+        ] {
+            let tally = errors_under(&sandbox, http, behaviour, "    timeout: 150ms", 2).await;
+            only(&tally, "timeout");
+        }
     }
     sandbox.clear_knobs();
 

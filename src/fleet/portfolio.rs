@@ -21,6 +21,10 @@ use crate::report::markdown;
 use crate::report::model::{Gate, Predicate};
 use crate::standards::catalogue::Catalogue;
 
+/// One service's latest run: its finish time, its entry, and its region
+/// (code, name, type) when the report names one.
+type LatestRun = (String, ServiceEntry, Option<[Option<String>; 3]>);
+
 pub const FORMAT: &str = "ujilab-portfolio/1";
 
 /// The national targets a portfolio is held to.
@@ -184,8 +188,7 @@ pub fn build(
     let is_good = |index: f64| index >= good_band.min - 1e-9;
 
     // The latest run of each service wins.
-    let mut services: BTreeMap<String, (String, ServiceEntry, Option<[Option<String>; 3]>)> =
-        BTreeMap::new();
+    let mut services: BTreeMap<String, LatestRun> = BTreeMap::new();
     let mut notes = Vec::new();
     for input in inputs {
         for (identity, scenario) in ran(&input.report) {

@@ -57,6 +57,7 @@ pub fn scenario_report(
         gate_reasons.push("run interrupted".to_string());
     }
     let probe_latency = gate::probe_latency(scenario, observations);
+    let probe_latency_histogram = (probe_latency.count() > 0).then(|| probe_latency.encode());
     let service = &scenario.service;
     let mut effective = scenario.effective.clone();
     redact_json(&mut effective, redactor);
@@ -106,8 +107,12 @@ pub fn scenario_report(
         probes,
         availability: availability_report(scenario, observations),
         probe_latency_ms: probe_latency.summary().map(LatencyReport::from),
-        probe_latency_histogram: (probe_latency.count() > 0).then(|| probe_latency.encode()),
-        probe_figures: Some(gate::probe_figures_report(scenario, observations)),
+        probe_figures: Some(gate::probe_figures_report(
+            scenario,
+            observations,
+            (&probe_latency, probe_latency_histogram.as_deref()),
+        )),
+        probe_latency_histogram,
         load: observations.load.as_ref().map(load_report),
         thresholds,
         standards: score

@@ -396,7 +396,7 @@ fn io_failure(error: &std::io::Error, when: &str) -> Failure {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokio::io::{AsyncReadExt as _, duplex};
+    use tokio::io::duplex;
 
     /// Answers the client's requests with `answers`, one per request, on an
     /// in-memory pipe; returns the client side's results.
