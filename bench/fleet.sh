@@ -150,11 +150,13 @@ whole_ok=$(passed "$WORK/whole/report.json")
 
 say "ujilab as $SHARDS shards side by side"
 start=$(date +%s.%N)
+shard_pids=()
 for k in $(seq "$SHARDS"); do
     timed "shard-$k" "$UJILAB" run "$WORK/scenarios" --concurrency "$JOBS" --quiet --no-progress \
         --format json --shard "$k/$SHARDS" --out "$WORK/shard-$k" &
+    shard_pids+=($!)
 done
-wait
+wait "${shard_pids[@]}"
 shards_wall=$(python3 -c "import time,sys; print(f'{time.time() - float(sys.argv[1]):.2f}')" "$start")
 shards_rss=$(for k in $(seq "$SHARDS"); do rss "shard-$k"; echo; done | sort -n | tail -1)
 

@@ -186,6 +186,27 @@ async fn http1_over_tls_and_over_plain_http() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_proxy_carries_the_load() {
+    let sandbox = sandbox().await;
+    // The sandbox answers absolute-form requests by their authority, as a forward
+    // proxy would: enough to see the load go through the configured proxy.
+    let mut scenario = scenario_with_base(
+        &sandbox,
+        &format!("http://dukcapil.contohkab.go.id:{}", sandbox.http_port()),
+        "  - id: health\n    request: { path: /health }\n    max_redirects: 0\n    expect: { status: 301 }",
+        "load:\n  model: closed\n  concurrency: 2\n  requests: 20",
+    );
+    scenario.connection.resolve.clear();
+    scenario.connection.proxy = Some(format!("http://127.0.0.1:{}", sandbox.http_port()));
+    let before = sandbox.requests_seen(Service::Dukcapil);
+    let load = load_of(&run(&scenario).await).clone();
+    assert_eq!(load.total.responses, 20, "{:?}", load.error_examples);
+    assert_eq!(load.total.failed, 0, "{:?}", load.total.errors);
+    assert_eq!(sandbox.requests_seen(Service::Dukcapil) - before, 21);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn open_model_sends_the_scheduled_arrivals() {
     let sandbox = sandbox().await;
     let scenario = scenario(

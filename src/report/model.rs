@@ -271,7 +271,8 @@ pub struct LoadReport {
     /// Complete responses (any status) per second of the measured window; 0 with
     /// `reason` when there is no window.
     pub throughput_rps: f64,
-    /// Complete responses only; open model: from each request's due time.
+    /// Complete responses only. Open model: an arrival that waited for a free
+    /// request slot counts from its due time (no coordinated omission).
     pub latency_ms: Option<LatencyReport>,
     /// HdrHistogram V2 + DEFLATE, base64, microseconds.
     pub histogram: String,

@@ -198,7 +198,8 @@ pub struct LoadTally {
     /// Failed requests by kind: transport kinds, `dropped`, and `http_4xx`,
     /// `http_5xx`... for rejected statuses. Kinds that did not occur are absent.
     pub errors: std::collections::BTreeMap<String, u64>,
-    /// Complete responses only, from the due time (open model) or the send (closed).
+    /// Complete responses only. Open model: from the due time when the arrival
+    /// waited for a free request slot (the queueing counts), else from the send.
     pub latency: LatencyHistogram,
 }
 

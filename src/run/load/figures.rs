@@ -108,8 +108,9 @@ pub struct Outcome {
     /// Position in the mix.
     pub entry: usize,
     pub warmup: bool,
-    /// When it was due: latency counts from here.
-    pub due: Instant,
+    /// Where latency counts from: the due time when the arrival had to wait for a
+    /// free slot, else the send.
+    pub start: Instant,
     pub end: Instant,
     /// The status of a complete response, whether the probe accepts it, or why
     /// there was none.
@@ -153,7 +154,7 @@ impl Figures {
                 tally.responses += 1;
                 tally
                     .latency
-                    .record(outcome.end.saturating_duration_since(outcome.due));
+                    .record(outcome.end.saturating_duration_since(outcome.start));
                 if accepted {
                     return;
                 }
@@ -234,12 +235,12 @@ mod tests {
     use crate::run::load::transport::Failure;
 
     fn outcome(entry: usize, ms: u64, result: Result<(u16, bool), Failure>) -> Outcome {
-        let due = Instant::now();
+        let start = Instant::now();
         Outcome {
             entry,
             warmup: false,
-            due,
-            end: due + Duration::from_millis(ms),
+            start,
+            end: start + Duration::from_millis(ms),
             result,
         }
     }

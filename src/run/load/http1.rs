@@ -15,8 +15,8 @@ use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use super::transport::{BodyCounter, Failure, RESET_KINDS};
 use crate::run::exchange::TransportKind;
 
-/// Read buffer of a connection; a response head must fit in [`MAX_HEAD`].
-const BUFFER: usize = 16 * 1024;
+/// Read buffer of a connection (grown up to [`MAX_HEAD`] for a large response head).
+const BUFFER: usize = 8 * 1024;
 const MAX_HEAD: usize = 64 * 1024;
 const MAX_HEADERS: usize = 128;
 /// Trailer section of a chunked body.

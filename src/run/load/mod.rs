@@ -252,10 +252,17 @@ async fn step(
     };
     let entry = shared.mix.pick(arrival.index);
     let request = &shared.prepared[entry];
+    // Claimed after it was due: the arrival waited for this slot in the queue, and
+    // that wait is part of its latency (no coordinated omission). Claimed before:
+    // the slot was free when it was due, so the request starts when it is sent and
+    // the timer's own lateness (a millisecond tick) is not counted against the
+    // service.
+    let queued = arrival.due < now;
     if arrival.due > now {
         slot.wait_until(arrival.due).await;
     }
-    let waited = Instant::now().saturating_duration_since(arrival.due);
+    let sent = Instant::now();
+    let waited = sent.saturating_duration_since(arrival.due);
     let result = if waited > request.timeout {
         Err(Failure::dropped(format!(
             "waited {} for one of the {} request slots, longer than the timeout ({}): not sent",
@@ -271,7 +278,7 @@ async fn step(
     let outcome = Outcome {
         entry,
         warmup: arrival.warmup,
-        due: arrival.due,
+        start: if queued { arrival.due } else { sent },
         end: Instant::now(),
         result,
     };
