@@ -10,7 +10,9 @@
 # N checks. Prints one table.
 #
 # Usage: bench/fleet.sh            Knobs: N (10000), JOBS (8: Hurl's --jobs and
-# ujilab's --concurrency), SHARDS (4), UJILAB (a binary instead of building
+# ujilab's --concurrency), SHARDS (4), COOKIES (true; `false` writes
+# `defaults: { cookies: false }` into every scenario, which lets scenarios share
+# one HTTP client and its connections), UJILAB (a binary instead of building
 # target/release/ujilab), HURL (a binary instead of installing Hurl 8.0.1).
 # Tools are installed when missing: nginx and time (Debian packages, needs root),
 # Hurl 8.0.1 (cargo install into bench/.tools, git-ignored; needs libxml2-dev,
@@ -21,6 +23,7 @@ cd "$(dirname "$0")/.."
 N=${N:-10000}
 JOBS=${JOBS:-8}
 SHARDS=${SHARDS:-4}
+COOKIES=${COOKIES:-true}
 TOOLS=bench/.tools
 HURL=${HURL:-$TOOLS/bin/hurl}
 UJILAB=${UJILAB:-target/release/ujilab}
@@ -103,15 +106,17 @@ EOF
 
 generate() {
     say "generating $N scenarios and $N Hurl files"
-    python3 - "$WORK" "$N" "$PORT" <<'EOF'
+    python3 - "$WORK" "$N" "$PORT" "$COOKIES" <<'EOF'
 import os, sys
-work, n, port = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+work, n, port, cookies = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+defaults = "" if cookies == "true" else "defaults: { cookies: false }\n"
+
 os.makedirs(f"{work}/scenarios"); os.makedirs(f"{work}/hurl")
 for i in range(n):
     with open(f"{work}/scenarios/s{i:05}.yaml", "w") as f:
         f.write(f"""version: 1
 service: {{ id: bench-{i:05}, base_url: "http://127.0.0.1:{port}" }}
-probes:
+{defaults}probes:
   - id: status
     request: {{ path: /status.json }}
     expect:
@@ -169,7 +174,7 @@ say "hurl --test --jobs $JOBS"
 timed hurl "$HURL" --test --jobs "$JOBS" --glob "$WORK/hurl/*.hurl"
 hurl_ok=$(grep -Eo 'Succeeded files: +[0-9]+' "$WORK/hurl.err" "$WORK/hurl.out" | grep -Eo '[0-9]+$' | head -1 || echo '?')
 
-printf '\n%s scenarios, one JSONPath check each, one nginx worker on 127.0.0.1\n' "$N"
+printf '\n%s scenarios (cookies: %s), one JSONPath check each, one nginx worker on 127.0.0.1\n' "$N" "$COOKIES"
 printf '%-38s %10s %10s %8s\n' "run" "wall (s)" "RSS (MB)" "passed"
 printf '%-38s %10s %10s %8s\n' "ujilab whole (--concurrency $JOBS)" "$(wall whole)" "$(rss whole)" "$whole_ok"
 printf '%-38s %10s %10s %8s\n' "ujilab $SHARDS shards side by side" "$shards_wall" "$shards_rss" "-"

@@ -171,6 +171,7 @@ async fn run(args: RunArgs, quiet: bool) -> ExitCode {
             proxy,
             trust_system: args.trust.is_some(),
             exclusive: Arc::default(),
+            clients: Arc::default(),
         },
         concurrency: usize::from(args.concurrency),
         strict: args.strict,

@@ -18,7 +18,7 @@ use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 
 /// Which HTTP versions a client may use (`defaults.http`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum HttpVersionPolicy {
     /// `auto`: HTTP/2 when the server offers it by ALPN, else HTTP/1.1; plain http is 1.1.
     #[default]
@@ -30,7 +30,7 @@ pub enum HttpVersionPolicy {
 }
 
 /// Whether connections are kept for later requests.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum PoolPolicy {
     /// Keep-alive pool shared by every request of the client (functional probes, load).
     #[default]
@@ -41,7 +41,7 @@ pub enum PoolPolicy {
 }
 
 /// Everything a client needs to know; one client per distinct value.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct ClientSettings {
     /// Host -> IP, like curl's `--resolve`; the port comes from the URL. These hosts are
     /// never sent through a proxy.
@@ -90,6 +90,46 @@ impl fmt::Debug for ClientSettings {
             .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
             .field("cookies", &self.cookies)
             .field("pool", &self.pool)
+            .finish()
+    }
+}
+
+/// Clients shared by the scenarios of a run whose settings are equal, so that they
+/// share one connection pool: 10,000 scenarios against one host then open a
+/// handful of connections rather than 10,000 (each with its DNS lookup, TCP and
+/// TLS handshake). Only clients without a cookie jar are shared, since a jar
+/// belongs to one scenario (`cookies: false`), and never `Fresh` ones. A shared
+/// scenario's first probe may reuse a warm connection, so its latency then
+/// excludes the handshake.
+#[derive(Default)]
+pub struct ClientCache {
+    clients: std::sync::Mutex<std::collections::HashMap<ClientSettings, reqwest::Client>>,
+}
+
+impl ClientCache {
+    /// The shared client for these settings (built on first use), or a client of
+    /// its own when it may not be shared.
+    pub fn client(&self, settings: &ClientSettings) -> Result<reqwest::Client, ClientError> {
+        if settings.cookies || settings.pool == PoolPolicy::Fresh {
+            return build_client(settings);
+        }
+        let Ok(mut clients) = self.clients.lock() else {
+            return build_client(settings);
+        };
+        if let Some(client) = clients.get(settings) {
+            return Ok(client.clone());
+        }
+        let client = build_client(settings)?;
+        clients.insert(settings.clone(), client.clone());
+        Ok(client)
+    }
+}
+
+impl fmt::Debug for ClientCache {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shared = self.clients.lock().map(|c| c.len()).unwrap_or_default();
+        f.debug_struct("ClientCache")
+            .field("shared", &shared)
             .finish()
     }
 }
@@ -331,6 +371,37 @@ impl ServerCertVerifier for AcceptAnyCertificate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_clients_without_a_cookie_jar_are_shared() {
+        let cache = ClientCache::default();
+        let shared = |cache: &ClientCache| cache.clients.lock().map(|c| c.len()).unwrap_or(99);
+        let without_jar = ClientSettings {
+            cookies: false,
+            ..ClientSettings::default()
+        };
+        for _ in 0..3 {
+            cache.client(&without_jar).expect("builds");
+        }
+        assert_eq!(shared(&cache), 1, "one client for equal settings");
+        let other = ClientSettings {
+            http: HttpVersionPolicy::Http1,
+            ..without_jar.clone()
+        };
+        cache.client(&other).expect("builds");
+        assert_eq!(shared(&cache), 2, "another for different settings");
+        cache.client(&ClientSettings::default()).expect("builds");
+        let fresh = ClientSettings {
+            pool: PoolPolicy::Fresh,
+            ..without_jar
+        };
+        cache.client(&fresh).expect("builds");
+        assert_eq!(
+            shared(&cache),
+            2,
+            "a cookie jar or a fresh pool is never shared"
+        );
+    }
 
     fn ca_pem() -> String {
         let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");

@@ -45,6 +45,9 @@ pub struct RunSettings {
     /// Availability and load of different scenarios never overlap: parallel load
     /// would measure the client, not the service.
     pub exclusive: Arc<Mutex<()>>,
+    /// Functional clients shared by scenarios with equal settings (see
+    /// [`client::ClientCache`] for which ones).
+    pub clients: Arc<client::ClientCache>,
 }
 
 /// Ctrl-C: stops probing; whatever was measured is still reported.
@@ -191,7 +194,9 @@ pub async fn run_scenario(
     let started_at = SystemTime::now();
     let identity = scenario.identity();
     let functional_client =
-        build_client(&client_settings(scenario, settings, PoolPolicy::Shared)?)?;
+        settings
+            .clients
+            .client(&client_settings(scenario, settings, PoolPolicy::Shared)?)?;
     let mut redactor = Redactor::new(scenario.secret_values.iter().cloned());
     let selected = selected_probes(scenario, settings.only_probe.as_deref());
     events.send(Event::ScenarioStarted {

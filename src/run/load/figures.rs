@@ -1,7 +1,7 @@
 //! What one worker thread counts while the load runs: plain counters and one HDR
-//! histogram per probe of the mix, owned by that thread alone (no lock), merged
-//! into a [`LoadResult`] at the end. Memory does not grow with the number of
-//! requests.
+//! histogram per probe of the mix, owned by that thread alone (no lock), merged into
+//! a [`LoadResult`](crate::run::observations::LoadResult) at the end. Memory does not
+//! grow with the number of requests.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

@@ -1,7 +1,8 @@
 //! The load engine: one request loop driven by a schedule that is data
-//! ([`schedule`]): open model (arrivals at a fixed rate, latency from the due time,
-//! an in-flight cap, late arrivals dropped) or closed model (users back to back),
-//! ending by duration or by count, after a warmup, over a weighted probe mix.
+//! ([`schedule`]): open model (arrivals at a fixed rate, an in-flight cap, latency
+//! from the due time for arrivals that had to wait, late arrivals dropped) or closed
+//! model (users back to back), ending by duration or by count, after a warmup, over
+//! a weighted probe mix.
 //!
 //! The load runs on its own threads, one per CPU core (capped by `concurrency`),
 //! each with a single-threaded Tokio runtime, like wrk: a thread drives its share of

@@ -1,10 +1,11 @@
-//! How a load request travels. Each request slot owns its connections: a lean hyper
-//! connection (HTTP/1.1, or HTTP/2 by ALPN or prior knowledge) over a TCP or rustls
-//! stream, polled inside the slot's own future rather than in a task of its own, so
-//! one request costs no cross-task wake-up. The TLS configuration is the probes'
-//! (`client::rustls_config`: roots, CA files, `insecure`, ALPN) and `resolve` pins
-//! hosts the same way. A configured proxy switches to reqwest's client, which knows
-//! proxies (CONNECT, `NO_PROXY`); it is slower but the same loop drives it.
+//! How a load request travels. Each request slot owns its connections, over a TCP
+//! or rustls stream: HTTP/1.1 is ujilab's own lean client ([`super::http1`]); HTTP/2
+//! (by ALPN, or prior knowledge with `http: "2"`) is a hyper connection polled inside
+//! the slot's own future rather than in a task of its own. The TLS configuration is
+//! the probes' (`client::rustls_config`: roots, CA files, `insecure`, ALPN) and
+//! `resolve` pins hosts the same way. A configured proxy switches to reqwest's client,
+//! which knows proxies (CONNECT, `NO_PROXY`); it is slower but the same loop drives
+//! it.
 //!
 //! No redirect is followed and no cookie is kept: a 3xx is a response like any other.
 //! Bodies are read to the end and counted, decoded only when the server encoded them
