@@ -2052,24 +2052,11 @@ impl<'a> Checker<'a> {
             let at = Position::of(spanned);
             let raw = &spanned.value;
             let metric_name = self.text(&raw.metric, &child(&path, "metric"));
-            let metric = match metric_name.as_str() {
-                "latency.mean" => Some(Metric::LatencyMean),
-                "latency.min" => Some(Metric::LatencyMin),
-                "latency.max" => Some(Metric::LatencyMax),
-                "error_rate" => Some(Metric::ErrorRate),
-                "availability" => Some(Metric::Availability),
-                "throughput" => Some(Metric::Throughput),
-                "score" => Some(Metric::Score),
-                "rule" => raw
-                    .rule
-                    .as_ref()
-                    .map(|rule| Metric::Rule(self.text(rule, &child(&path, "rule")))),
-                other => other
-                    .strip_prefix("latency.p")
-                    .and_then(|p| p.parse::<f64>().ok())
-                    .filter(|p| *p > 0.0 && *p <= 100.0)
-                    .map(Metric::LatencyPercentile),
-            };
+            let rule_code = raw
+                .rule
+                .as_ref()
+                .map(|rule| self.text(rule, &child(&path, "rule")));
+            let metric = Metric::from_name(&metric_name, rule_code.as_deref());
             let Some(metric) = metric else {
                 if metric_name == "rule" {
                     self.error(
