@@ -4,9 +4,10 @@
 //! model (users back to back), ending by duration or by count, after a warmup, over
 //! a weighted probe mix.
 //!
-//! The load runs on its own threads, one per CPU core (capped by `concurrency`),
-//! each with a single-threaded Tokio runtime, like wrk: a thread drives its share of
-//! the request slots as futures of one task, polls their connections itself, and
+//! The load runs on its own threads, one per CPU core (half of them when the
+//! service runs on this machine too; capped by `concurrency`), each with a
+//! single-threaded Tokio runtime, like wrk: a thread drives its share of the request
+//! slots as futures of one task, polls their connections itself, and
 //! counts into its own [`figures::Figures`] without any lock. The figures are merged
 //! when the threads end; a thread publishes a snapshot for the progress line a few
 //! times a second. Ctrl-C stops every thread at once; what was measured is kept.
@@ -82,10 +83,7 @@ pub async fn run(
     let transport = Transport::new(targets, settings).map_err(|e| e.to_string())?;
     let weights: Vec<u32> = names.iter().map(|(_, weight)| *weight).collect();
     let schedule = Schedule::new(load);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(usize::try_from(load.concurrency).unwrap_or(usize::MAX))
-        .max(1);
+    let threads = load_threads(&transport, load.concurrency);
     let start = Instant::now();
     let shared = Arc::new(Shared {
         claims: Claims::new(schedule, start),
@@ -162,6 +160,22 @@ pub async fn run(
         error_examples,
         complete: !interrupted && notes.is_empty(),
     })
+}
+
+/// How many load threads to run: one per CPU core, but only half the cores when
+/// every target is on this machine, because the service under test then needs the
+/// other half (on 2 cores, a second load thread took CPU from the local server and
+/// cost 3% of throughput: see bench/load.sh). Never more than `concurrency`.
+fn load_threads(transport: &Transport, concurrency: u64) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let for_load = if transport.all_targets_local() {
+        cores / 2
+    } else {
+        cores
+    };
+    for_load
+        .min(usize::try_from(concurrency).unwrap_or(usize::MAX))
+        .max(1)
 }
 
 type ThreadResult = Result<Figures, String>;

@@ -331,6 +331,17 @@ impl Transport {
         })
     }
 
+    /// True when every target is this machine (a loopback address, pinned or
+    /// literal, or `localhost`) and no proxy stands between: the service under test
+    /// then shares the CPU cores with the load.
+    pub fn all_targets_local(&self) -> bool {
+        self.pooled.is_none()
+            && self.targets.iter().all(|target| match target.pinned {
+                Some(ip) => ip.is_loopback(),
+                None => target.host.eq_ignore_ascii_case("localhost"),
+            })
+    }
+
     /// The reqwest client of one worker thread, when a proxy is configured.
     pub fn pooled_client(&self) -> Result<Option<reqwest::Client>, String> {
         self.pooled
