@@ -557,7 +557,7 @@ async fn vantages_merge_into_one_result_per_service() {
     reports.push(medan_out.join("report.json"));
     let out = dir.path().join("merged");
     let mut command = merge_command(&reports, &out);
-    command.args(["--format", "json,md,prom"]);
+    command.args(["--format", "json,md,prom,junit", "--lang", "en"]);
     let merged_output = output(command).await;
     assert_eq!(
         merged_output.status.code(),
@@ -626,6 +626,168 @@ async fn vantages_merge_into_one_result_per_service() {
     assert!(metrics.contains(
         "ujilab_latency_seconds_count{service=\"dua\",region=\"99.01\",vantage=\"all\",source=\"load\"} 40\n"
     ));
+
+    // summary.md: under each service, a table row per vantage; Medan's outage shows.
+    let summary = std::fs::read_to_string(out.join("summary.md")).expect("summary.md");
+    let satu_block = markdown_block(&summary, "satu");
+    let rows: Vec<&str> = satu_block
+        .lines()
+        .filter(|line| line.starts_with("| "))
+        .collect();
+    assert_eq!(
+        rows.first().copied(),
+        Some("| Vantage | Gate | Availability | p95 | Failed probes |"),
+        "{summary}"
+    );
+    assert_eq!(rows.len(), 3, "a header and one row per vantage: {summary}");
+    assert!(
+        rows[1].starts_with("| jakarta | ✅ PASS | 100.0% (3/3) | ")
+            && rows[1].ends_with(" ms (probes) | - |"),
+        "{summary}"
+    );
+    assert!(
+        rows[2].starts_with("| medan | ❌ FAIL | 0.0% (0/3) | ")
+            && rows[2].ends_with(" ms (probes) | health, penduduk |"),
+        "{summary}"
+    );
+    let dua_block = markdown_block(&summary, "dua");
+    assert!(
+        dua_block.contains("\n| jakarta | ✅ PASS | 100.0% (3/3) | ")
+            && dua_block.contains("\n| medan | ❌ FAIL | 0.0% (0/3) | "),
+        "{summary}"
+    );
+    assert!(
+        dua_block.contains(" ms (load) | health, penduduk |"),
+        "{summary}"
+    );
+
+    // junit.xml: valid, with one case per vantage; the vantage that saw the outage fails.
+    let junit = std::fs::read_to_string(out.join("junit.xml")).expect("junit.xml");
+    assert_valid_junit(&junit);
+    let cases = junit_cases(&junit);
+    for service in ["satu", "dua"] {
+        assert_eq!(
+            cases.get(&(service.to_string(), "vantage jakarta".to_string())),
+            Some(&None),
+            "{service}: jakarta passes\n{junit}"
+        );
+        let medan = cases
+            .get(&(service.to_string(), "vantage medan".to_string()))
+            .unwrap_or_else(|| panic!("{service}: no case for vantage medan\n{junit}"))
+            .as_deref()
+            .unwrap_or_else(|| panic!("{service}: vantage medan does not fail\n{junit}"));
+        assert!(
+            medan.starts_with("failed from vantage medan: availability 0.0% (0/3), p95 ")
+                && medan.ends_with(", failed probes: health, penduduk"),
+            "{medan}"
+        );
+    }
+
+    // The terminal summary: a row per vantage beneath the service's combined row.
+    let stdout = text(&merged_output.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let at = lines
+        .iter()
+        .position(|line| line.starts_with("satu "))
+        .unwrap_or_else(|| panic!("no row for satu:\n{stdout}"));
+    let jakarta_row = lines.get(at + 1).copied().unwrap_or_default();
+    let medan_row = lines.get(at + 2).copied().unwrap_or_default();
+    assert!(
+        jakarta_row.starts_with("  @ jakarta ")
+            && jakarta_row.contains(" PASS ")
+            && jakarta_row.contains(" 100.0% ")
+            && jakarta_row.ends_with(" -"),
+        "{stdout}"
+    );
+    assert!(
+        medan_row.starts_with("  @ medan ")
+            && medan_row.contains(" FAIL ")
+            && medan_row.contains(" 0.0% ")
+            && medan_row.ends_with(" probe health, penduduk"),
+        "{stdout}"
+    );
+}
+
+/// The block of summary.md under the bold heading of one service, up to the next.
+fn markdown_block<'a>(summary: &'a str, service: &str) -> &'a str {
+    let heading = format!("\n**{service}**\n");
+    let start = summary
+        .find(&heading)
+        .unwrap_or_else(|| panic!("no block for {service}:\n{summary}"))
+        + heading.len();
+    let rest = &summary[start..];
+    &rest[..rest.find("\n**").unwrap_or(rest.len())]
+}
+
+/// junit.xml matches schemas/junit.xsd (xmllint; without it the check is skipped
+/// with a note, unless UJILAB_REQUIRE_TOOLS says it must run).
+fn assert_valid_junit(xml: &str) {
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/junit.xsd");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("junit.xml");
+    std::fs::write(&file, xml).expect("write junit.xml");
+    let result = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&schema)
+        .arg(&file)
+        .output();
+    let result = match result {
+        Ok(result) => result,
+        Err(_) if std::env::var_os("UJILAB_REQUIRE_TOOLS").is_none() => {
+            eprintln!("note: xmllint not installed; junit.xml not checked against the XSD");
+            return;
+        }
+        Err(error) => panic!("xmllint is required (UJILAB_REQUIRE_TOOLS): {error}"),
+    };
+    assert!(
+        result.status.success(),
+        "junit.xml does not match schemas/junit.xsd: {}\n{xml}",
+        text(&result.stderr)
+    );
+}
+
+/// (suite, case) -> the failure message, `None` for a case without `<failure>`.
+fn junit_cases(xml: &str) -> std::collections::BTreeMap<(String, String), Option<String>> {
+    use quick_xml::events::Event;
+    let attribute = |element: &quick_xml::events::BytesStart, name: &str| {
+        element
+            .try_get_attribute(name)
+            .expect("a well-formed attribute")
+            .map(|a| {
+                a.normalized_value(quick_xml::XmlVersion::Explicit1_0)
+                    .expect("an escaped value")
+                    .into_owned()
+            })
+    };
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut cases = std::collections::BTreeMap::new();
+    let mut suite = String::new();
+    let mut case: Option<(String, String)> = None;
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Eof => break,
+            Event::Start(element) | Event::Empty(element) => match element.name().as_ref() {
+                "testsuite" => suite = attribute(&element, "name").unwrap_or_default(),
+                "testcase" => {
+                    let key = (
+                        suite.clone(),
+                        attribute(&element, "name").unwrap_or_default(),
+                    );
+                    cases.insert(key.clone(), None);
+                    case = Some(key);
+                }
+                "failure" => {
+                    if let Some(key) = &case {
+                        cases.insert(key.clone(), attribute(&element, "message"));
+                    }
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    cases
 }
 
 /// The OpenMetrics text passes ujilab's grammar check and, when it is installed

@@ -10,7 +10,11 @@
 //! - `rule <code> <title>`: failure at level 1 or a critical rule below the
 //!   catalogue's minimum, skipped when waived or not applicable, error when
 //!   inconclusive;
-//! - `certification`, when the scenario has `standards:`.
+//! - `certification`, when the scenario has `standards:`;
+//! - `vantage <name>`, one per vantage of a scenario merged from several
+//!   (`ujilab merge`): failure when that vantage's own run failed its gate, with
+//!   its availability, p95 and failed probes, so a CI dashboard shows which
+//!   region saw an outage.
 //!
 //! A scenario that could not be loaded is a suite named by its file, with one case
 //! holding one `<error>` per problem. Characters XML 1.0 cannot carry become U+FFFD.
@@ -21,8 +25,8 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::model::{
-    LoadErrorReport, ProbeReport, Report, RuleReport, ScenarioEntry, ScenarioReport,
-    StandardsReport, ThresholdReport,
+    Gate, LoadErrorReport, ProbeReport, Report, RuleReport, ScenarioEntry, ScenarioReport,
+    StandardsReport, ThresholdReport, VantageReport,
 };
 use super::wording;
 use crate::lang::Lang;
@@ -244,6 +248,7 @@ fn scenario_suite(scenario: &ScenarioReport, lang: Lang) -> Suite {
         );
         cases.push(certification_case(scenario, standards, lang));
     }
+    cases.extend(scenario.vantages.iter().map(|v| vantage_case(v, lang)));
     if !scenario.complete {
         cases.push(Case {
             name: "complete".into(),
@@ -510,6 +515,78 @@ fn certification_case(scenario: &ScenarioReport, standards: &StandardsReport, la
     }
 }
 
+/// One vantage of a merged scenario: its own gate, with its figures as the HTML
+/// report's "By vantage" table shows them.
+fn vantage_case(vantage: &VantageReport, lang: Lang) -> Case {
+    let availability = vantage.availability.map_or_else(
+        || "-".to_string(),
+        |ratio| {
+            format!(
+                "{} ({}/{})",
+                wording::percent(ratio),
+                vantage.up,
+                vantage.samples
+            )
+        },
+    );
+    let p95 = vantage.p95_ms.map_or_else(
+        || "-".to_string(),
+        |p95| match &vantage.p95_source {
+            Some(source) => format!("{} ({source})", wording::ms(p95)),
+            None => wording::ms(p95),
+        },
+    );
+    let failed = if vantage.failed_probes.is_empty() {
+        "-".to_string()
+    } else {
+        vantage.failed_probes.join(", ")
+    };
+    let figures = format!(
+        "{} {availability}, p95 {p95}, {}: {failed}",
+        lang.pick("ketersediaan", "availability"),
+        lang.pick("probe gagal", "failed probes"),
+    );
+    let mut lines = vec![
+        format!(
+            "{}: {}",
+            lang.pick("gerbang", "gate"),
+            wording::gate_word(vantage.gate, lang)
+        ),
+        figures.clone(),
+    ];
+    if vantage.index.is_some() || vantage.verdict.is_some() {
+        lines.push(format!(
+            "{}: {}; {}: {}",
+            lang.pick("indeks", "index"),
+            vantage
+                .index
+                .map_or_else(|| "-".to_string(), |index| format!("{index:.2}")),
+            lang.pick("verdik", "verdict"),
+            vantage.verdict.as_deref().map_or_else(
+                || "-".to_string(),
+                |verdict| wording::verdict_code_word(verdict, false, lang)
+            ),
+        ));
+    }
+    lines.push(format!("run_id: {}", vantage.run_id));
+    let outcome = (vantage.gate == Gate::Fail).then(|| Outcome::Failure {
+        message: format!(
+            "{} {}: {figures}",
+            lang.pick("gagal dari titik uji", "failed from vantage"),
+            vantage.vantage
+        ),
+        kind: "vantage".into(),
+        text: lines.join("\n"),
+    });
+    let output = outcome.is_none().then(|| lines.join("\n"));
+    Case {
+        name: format!("vantage {}", vantage.vantage),
+        time: None,
+        outcome,
+        output,
+    }
+}
+
 fn load_error_suite(error: &LoadErrorReport) -> Suite {
     let errors = error
         .errors
@@ -613,5 +690,56 @@ mod tests {
             Some(4.5)
         );
         assert_eq!(timestamp("not a time"), None);
+    }
+
+    fn vantage(name: &str, gate: Gate) -> VantageReport {
+        VantageReport {
+            vantage: name.into(),
+            run_id: "run-b".into(),
+            gate,
+            availability: Some(0.25),
+            samples: 4,
+            up: 1,
+            p95_ms: Some(240.4),
+            p95_source: Some("load".into()),
+            failed_probes: vec!["health".into(), "penduduk".into()],
+            index: Some(3.9),
+            verdict: Some("not_certified".into()),
+        }
+    }
+
+    fn case_xml(case: &Case) -> String {
+        let mut writer = Writer::new(Vec::new());
+        write_case(&mut writer, "dukcapil", case).expect("writes");
+        String::from_utf8(writer.into_inner()).expect("UTF-8")
+    }
+
+    #[test]
+    fn a_vantage_that_failed_its_gate_is_a_failing_case() {
+        let xml = case_xml(&vantage_case(&vantage("me\u{1b}dan", Gate::Fail), Lang::En));
+        assert!(
+            xml.starts_with(
+                "<testcase name=\"vantage me\u{FFFD}dan\" classname=\"dukcapil\"><failure \
+                 message=\"failed from vantage me\u{FFFD}dan: availability 25.0% (1/4), p95 240 ms \
+                 (load), failed probes: health, penduduk\" type=\"vantage\">"
+            ),
+            "{xml}"
+        );
+        assert!(xml.contains("run_id: run-b"), "{xml}");
+        let id = case_xml(&vantage_case(&vantage("medan", Gate::Fail), Lang::Id));
+        assert!(
+            id.contains("message=\"gagal dari titik uji medan: ketersediaan 25.0% (1/4)"),
+            "{id}"
+        );
+        assert!(id.contains("probe gagal: health, penduduk"), "{id}");
+    }
+
+    #[test]
+    fn a_vantage_that_passed_is_a_passing_case_with_its_figures() {
+        let passed = vantage_case(&vantage("jakarta", Gate::Pass), Lang::En);
+        assert!(passed.outcome.is_none());
+        let xml = case_xml(&passed);
+        assert!(!xml.contains("<failure"), "{xml}");
+        assert!(xml.contains("<system-out>gate: PASS\n"), "{xml}");
     }
 }

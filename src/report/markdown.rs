@@ -1,6 +1,9 @@
 //! summary.md: a Markdown summary for a pull-request comment or a CI step summary.
 //! One table row per scenario (gate, verdict, index, predicate, p95, availability),
-//! then what failed, listed under the table per scenario.
+//! then what failed, listed under the table per scenario. A scenario merged from
+//! several vantages (`ujilab merge`) also gets a small table there: each vantage's
+//! gate, availability, p95 and failed probes, so that an outage seen from one
+//! region only is visible.
 //!
 //! Every string that did not come from ujilab itself is passed through [`text`]:
 //! table pipes, backticks and the other Markdown punctuation are backslash-escaped,
@@ -9,7 +12,7 @@
 
 use std::fmt::Write as _;
 
-use super::model::{Gate, Report, ScenarioEntry};
+use super::model::{Gate, Report, ScenarioEntry, VantageReport};
 use super::wording::{self, ms, percent};
 use crate::lang::Lang;
 
@@ -63,7 +66,8 @@ pub fn render(report: &Report) -> String {
         "|{}",
         ["---|", ":---:|", "---|", "---:|", "---|", "---:|", "---:|"].concat()
     );
-    let mut details: Vec<(String, Vec<String>)> = Vec::new();
+    // Per scenario: its name, its per-vantage table, and what failed.
+    let mut details: Vec<(String, Option<String>, Vec<String>)> = Vec::new();
     let mut any_standards = None;
     let mut any_conditions = None;
     for entry in &report.scenarios {
@@ -98,8 +102,10 @@ pub fn render(report: &Report) -> String {
                         .into_iter()
                         .map(|note| format!("{}: {note}", lang.pick("catatan", "note"))),
                 );
-                if !shown.is_empty() {
-                    details.push((wording::identity(scenario), shown));
+                let breakdown = (!scenario.vantages.is_empty())
+                    .then(|| vantage_table(&scenario.vantages, lang));
+                if !shown.is_empty() || breakdown.is_some() {
+                    details.push((wording::identity(scenario), breakdown, shown));
                 }
             }
             ScenarioEntry::LoadError(error) => {
@@ -114,12 +120,18 @@ pub fn render(report: &Report) -> String {
                     .iter()
                     .map(|p| format!("{}:{}: {} ({})", p.line, p.column, p.message, p.path))
                     .collect();
-                details.push((error.file.clone(), problems));
+                details.push((error.file.clone(), None, problems));
             }
         }
     }
-    for (name, items) in details {
+    for (name, breakdown, items) in details {
         let _ = writeln!(out, "\n**{}**\n", text(&name));
+        if let Some(table) = breakdown {
+            out.push_str(&table);
+            if !items.is_empty() {
+                out.push('\n');
+            }
+        }
         for item in items {
             let _ = writeln!(out, "- {}", text(&item));
         }
@@ -137,6 +149,50 @@ pub fn render(report: &Report) -> String {
             "\n<sub>{}.</sub>",
             text(wording::verdict_disclaimer(standards, lang).trim_end_matches('.'))
         );
+    }
+    out
+}
+
+/// Each vantage's own view of a merged scenario, one table row per vantage (the
+/// wording of the HTML report's "By vantage" table).
+fn vantage_table(vantages: &[VantageReport], lang: Lang) -> String {
+    let mut out = String::new();
+    let headers = [
+        lang.pick("Titik uji", "Vantage"),
+        lang.pick("Gerbang", "Gate"),
+        lang.pick("Ketersediaan", "Availability"),
+        "p95",
+        lang.pick("Probe gagal", "Failed probes"),
+    ];
+    let _ = writeln!(out, "| {} |", headers.join(" | "));
+    let _ = writeln!(
+        out,
+        "|{}",
+        ["---|", ":---:|", "---:|", "---:|", "---|"].concat()
+    );
+    for vantage in vantages {
+        let gate = match vantage.gate {
+            Gate::Pass => format!("✅ {}", wording::gate_word(Gate::Pass, lang)),
+            Gate::Fail => format!("❌ {}", wording::gate_word(Gate::Fail, lang)),
+        };
+        let availability = vantage.availability.map_or_else(
+            || "-".into(),
+            |ratio| format!("{} ({}/{})", percent(ratio), vantage.up, vantage.samples),
+        );
+        let p95 = vantage.p95_ms.map_or_else(
+            || "-".into(),
+            |p95| match &vantage.p95_source {
+                Some(source) => format!("{} ({})", ms(p95), text(source)),
+                None => ms(p95),
+            },
+        );
+        let failed = if vantage.failed_probes.is_empty() {
+            "-".into()
+        } else {
+            text(&vantage.failed_probes.join(", "))
+        };
+        let cells = [text(&vantage.vantage), gate, availability, p95, failed];
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     out
 }
@@ -213,5 +269,51 @@ mod tests {
         assert!(escaped.contains("https:\u{200B}//evil"));
         assert!(!escaped.contains('\n'));
         assert_eq!(text("line\nbreak"), "line break");
+    }
+
+    fn vantage(name: &str, gate: Gate, up: u64, failed: &[&str]) -> VantageReport {
+        VantageReport {
+            vantage: name.into(),
+            run_id: "run".into(),
+            gate,
+            availability: Some(up as f64 / 4.0),
+            samples: 4,
+            up,
+            p95_ms: Some(18.24),
+            p95_source: Some("load".into()),
+            failed_probes: failed.iter().map(|id| id.to_string()).collect(),
+            index: None,
+            verdict: None,
+        }
+    }
+
+    #[test]
+    fn vantage_table_shows_each_vantage_and_escapes_its_name() {
+        let vantages = [
+            vantage("jakarta", Gate::Pass, 4, &[]),
+            vantage("|evil| <b>@team</b>", Gate::Fail, 1, &["health", "a|b"]),
+        ];
+        let en = vantage_table(&vantages, Lang::En);
+        let lines: Vec<&str> = en.lines().collect();
+        assert_eq!(lines.len(), 4, "{en}");
+        assert_eq!(
+            lines[0],
+            "| Vantage | Gate | Availability | p95 | Failed probes |"
+        );
+        assert_eq!(
+            lines[2],
+            "| jakarta | ✅ PASS | 100.0% (4/4) | 18.2 ms (load) | - |"
+        );
+        assert_eq!(
+            lines[3],
+            "| \\|evil\\| &lt;b>@\u{200B}team&lt;/b> | ❌ FAIL | 25.0% (1/4) | 18.2 ms (load) | health, a\\|b |"
+        );
+        let id = vantage_table(&vantages, Lang::Id);
+        assert!(
+            id.starts_with("| Titik uji | Gerbang | Ketersediaan | p95 | Probe gagal |\n"),
+            "{id}"
+        );
+        assert!(id.contains("| jakarta | ✅ LULUS |"), "{id}");
+        assert!(id.contains("| ❌ GAGAL |"), "{id}");
     }
 }

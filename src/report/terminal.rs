@@ -1,9 +1,12 @@
 //! The summary table printed at the end of a run: one row per scenario, then the
 //! failed items under it. Colour only on a terminal and never with `NO_COLOR`.
+//! After `ujilab merge` of several vantages, each vantage of a scenario gets a row
+//! of its own (`  @ <vantage>`) beneath the scenario's combined row, its failed
+//! probes in the last column.
 
 use std::fmt::Write as _;
 
-use super::model::{Gate, Report, ScenarioEntry, ScenarioReport};
+use super::model::{Gate, Report, ScenarioEntry, ScenarioReport, VantageReport};
 use super::wording::{self, failed_items, gate_word};
 use crate::lang::Lang;
 
@@ -65,6 +68,9 @@ pub fn render(report: &Report, style: Style) -> String {
                         .map_or_else(|| "-".to_string(), |ratio| format!("{:.1}%", ratio * 100.0)),
                     failed.len().to_string(),
                 ]);
+                if scenario.vantages.len() >= 2 {
+                    rows.extend(scenario.vantages.iter().map(|v| vantage_row(v, lang)));
+                }
                 let mut shown = failed;
                 shown.extend(load_notes(scenario, lang));
                 if !shown.is_empty() {
@@ -152,6 +158,28 @@ pub fn render(report: &Report, style: Style) -> String {
     out
 }
 
+/// One vantage's own figures, as a row beneath its scenario.
+fn vantage_row(vantage: &VantageReport, lang: Lang) -> [String; 6] {
+    [
+        format!("  @ {}", vantage.vantage),
+        gate_word(vantage.gate, lang).to_string(),
+        vantage
+            .index
+            .map_or_else(|| "-".to_string(), |index| format!("{index:.2}")),
+        vantage
+            .p95_ms
+            .map_or_else(|| "-".to_string(), |p95| format!("{p95:.0} ms")),
+        vantage
+            .availability
+            .map_or_else(|| "-".to_string(), |ratio| format!("{:.1}%", ratio * 100.0)),
+        if vantage.failed_probes.is_empty() {
+            "-".to_string()
+        } else {
+            format!("probe {}", vantage.failed_probes.join(", "))
+        },
+    ]
+}
+
 fn index_text(scenario: &ScenarioReport, lang: Lang) -> String {
     match &scenario.standards {
         Some(standards) => match (&standards.index, &standards.predicate) {
@@ -175,4 +203,38 @@ fn p95_text(scenario: &ScenarioReport) -> String {
 /// 1% of the open model's arrivals were dropped), and an interrupted load run.
 fn load_notes(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
     wording::notes(scenario, lang)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_vantage_row_holds_its_own_figures() {
+        let vantage = VantageReport {
+            vantage: "medan".into(),
+            run_id: "run-b".into(),
+            gate: Gate::Fail,
+            availability: Some(0.0),
+            samples: 3,
+            up: 0,
+            p95_ms: Some(20.4),
+            p95_source: Some("probes".into()),
+            failed_probes: vec!["health".into(), "penduduk".into()],
+            index: None,
+            verdict: None,
+        };
+        assert_eq!(
+            vantage_row(&vantage, Lang::En),
+            [
+                "  @ medan",
+                "FAIL",
+                "-",
+                "20 ms",
+                "0.0%",
+                "probe health, penduduk"
+            ]
+        );
+        assert_eq!(vantage_row(&vantage, Lang::Id)[1], "GAGAL");
+    }
 }
