@@ -338,20 +338,22 @@ async fn execute(mut plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
     };
     let probe_nothing = plan.strict && bad_input;
 
+    // Each scenario is moved into its task and dropped once its report is built,
+    // so that a large set does not keep every parsed scenario to the end.
     let results: Vec<Result<ScenarioEntry, String>> =
-        futures_util::stream::iter(loaded.iter())
+        futures_util::stream::iter(loaded)
             .map(|item| {
                 let (settings, cancel, events, context) = (&settings, &cancel, &events, &context);
                 async move {
                     match item {
                         Loaded::Failed(failure) => {
-                            Ok(ScenarioEntry::LoadError(load_error_report(failure)))
+                            Ok(ScenarioEntry::LoadError(load_error_report(&failure)))
                         }
                         Loaded::Ready { .. } if probe_nothing => Err(String::new()),
                         Loaded::Ready { scenario, .. } => {
-                            match run_scenario(scenario, settings, cancel, events).await {
+                            match run_scenario(&scenario, settings, cancel, events).await {
                                 Ok(observations) => Ok(ScenarioEntry::Ran(Box::new(
-                                    scenario_report(scenario, &observations, context),
+                                    scenario_report(&scenario, &observations, context),
                                 ))),
                                 Err(error) => Err(format!("{}: {error}", scenario.file)),
                             }

@@ -61,6 +61,7 @@ pub fn scenario_report(
     let service = &scenario.service;
     let mut effective = scenario.effective.clone();
     redact_json(&mut effective, redactor);
+    let effective = Effective::new(&effective);
     ScenarioReport {
         file: scenario.file.clone(),
         sha256: scenario.sha256.clone(),

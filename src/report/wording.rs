@@ -501,10 +501,8 @@ pub fn notes(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
 pub fn verdict_gates(scenario: &ScenarioReport, standards: &StandardsReport) -> bool {
     let gating = scenario
         .effective
-        .get("standards")
-        .and_then(|standards| standards.get("gate"))
-        .and_then(Value::as_str)
-        != Some("none");
+        .pointer("/standards/gate")
+        .is_none_or(|gate| gate.as_str() != Some("none"));
     gating && !matches!(standards.verdict.as_str(), "certified" | "not_evaluated")
 }
 

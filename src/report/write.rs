@@ -1,7 +1,8 @@
 //! Writing report files: each to a temporary name in the output folder, then
 //! renamed into place, so a crash or Ctrl-C never leaves a half-written report.
 
-use std::io::Write as _;
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 
 use super::model::Report;
@@ -47,21 +48,21 @@ impl Format {
         }
     }
 
-    /// The file's bytes; every format renders the same [`Report`].
-    pub fn render(self, report: &Report) -> std::io::Result<Vec<u8>> {
-        Ok(match self {
+    /// Writes the file's content; every format renders the same [`Report`].
+    /// report.json is streamed (for 10,000 scenarios it is tens of MB); the other
+    /// formats are rendered whole first.
+    pub fn write_to(self, report: &Report, out: &mut impl Write) -> std::io::Result<()> {
+        let text = match self {
             Format::Json => {
-                let mut text = serde_json::to_vec_pretty(report).map_err(std::io::Error::other)?;
-                text.push(b'\n');
-                text
+                serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::other)?;
+                return out.write_all(b"\n");
             }
-            Format::Html => super::html::render(report)
-                .map_err(std::io::Error::other)?
-                .into_bytes(),
-            Format::Junit => super::junit::render(report)?.into_bytes(),
-            Format::Markdown => super::markdown::render(report).into_bytes(),
-            Format::Prom => super::prom::render(report).into_bytes(),
-        })
+            Format::Html => super::html::render(report).map_err(std::io::Error::other)?,
+            Format::Junit => super::junit::render(report)?,
+            Format::Markdown => super::markdown::render(report),
+            Format::Prom => super::prom::render(report),
+        };
+        out.write_all(text.as_bytes())
     }
 }
 
@@ -82,17 +83,19 @@ pub fn write_all(
         let path = path.display().to_string();
         move |source| WriteError { path, source }
     };
-    // Everything is rendered before the folder is touched: a format that cannot be
-    // rendered leaves the previous reports in place.
+    std::fs::create_dir_all(dir).map_err(fail(dir))?;
+    // Every format is rendered into a temporary file before any report is
+    // replaced: a format that cannot be rendered leaves the previous reports in
+    // place, and the temporary files vanish with it.
     let rendered = formats
         .iter()
         .map(|format| {
             let path = dir.join(format.file_name());
-            let bytes = format.render(report).map_err(fail(&path))?;
-            Ok((path, bytes))
+            let temporary = render_to_temporary(dir, |out| format.write_to(report, out))
+                .map_err(fail(&path))?;
+            Ok((path, temporary))
         })
         .collect::<Result<Vec<_>, WriteError>>()?;
-    std::fs::create_dir_all(dir).map_err(fail(dir))?;
     for name in REPORT_FILES {
         let stale = dir.join(name);
         if stale.exists() {
@@ -100,24 +103,44 @@ pub fn write_all(
         }
     }
     let mut written = Vec::new();
-    for (path, bytes) in rendered {
-        write_atomically(&path, &bytes).map_err(fail(&path))?;
+    for (path, temporary) in rendered {
+        temporary
+            .persist(&path)
+            .map_err(|error| error.error)
+            .map_err(fail(&path))?;
         written.push(path);
     }
     Ok(written)
 }
 
-/// Writes to a temporary file beside `path`, syncs it, and renames it into place.
+/// Writes `bytes` to a temporary file beside `path`, syncs it, and renames it into
+/// place.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let mut temporary = tempfile::Builder::new()
+    render_to_temporary(dir, |out| out.write_all(bytes))?
+        .persist(path)
+        .map_err(|error| error.error)?;
+    Ok(())
+}
+
+/// A temporary file in `dir` holding what `render` wrote, synced, readable by
+/// everyone like any file the user creates (tempfile's default is owner-only,
+/// which would hide a report from the CI job or web server that publishes it).
+fn render_to_temporary(
+    dir: &Path,
+    render: impl FnOnce(&mut std::io::BufWriter<&std::fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<tempfile::NamedTempFile> {
+    let temporary = tempfile::Builder::new()
         .prefix(".ujilab-")
         .suffix(".tmp")
+        .permissions(std::fs::Permissions::from_mode(0o644))
         .tempfile_in(dir)?;
-    temporary.write_all(bytes)?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, temporary.as_file());
+    render(&mut out)?;
+    out.flush()?;
+    drop(out);
     temporary.as_file().sync_all()?;
-    temporary.persist(path).map_err(|error| error.error)?;
-    Ok(())
+    Ok(temporary)
 }
 
 /// Appends to a file (for `$GITHUB_STEP_SUMMARY`).
