@@ -16,7 +16,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 use ujilab::redact::Redactor;
-use ujilab::run::client::{ClientSettings, HttpVersionPolicy, build_client};
+use ujilab::run::client::{ClientSettings, HttpVersionPolicy, Session, build_client};
 use ujilab::run::exchange::{Exchange, RequestSpec, TransportKind, perform};
 
 const SECRET: &str = "s3cr3t-t0ken-42";
@@ -130,8 +130,12 @@ fn redirect(status: &str, location: &str) -> Vec<u8> {
     response(status, &[("Location", location)], b"moved")
 }
 
-fn client() -> reqwest::Client {
-    build_client(&ClientSettings::default()).expect("client")
+/// A session with its own cookie jar over a client of default settings.
+fn session() -> Session {
+    Session::new(
+        build_client(&ClientSettings::default()).expect("client"),
+        true,
+    )
 }
 
 fn spec(url: &str) -> RequestSpec {
@@ -141,7 +145,7 @@ fn spec(url: &str) -> RequestSpec {
 }
 
 async fn run(spec: &RequestSpec) -> Exchange {
-    perform(&client(), spec, &Redactor::new([SECRET.to_string()])).await
+    perform(&session(), spec, &Redactor::new([SECRET.to_string()])).await
 }
 
 fn kind(exchange: &Exchange) -> Option<TransportKind> {
@@ -674,7 +678,12 @@ async fn secrets_in_urls_headers_and_errors_are_redacted() {
     };
     let pinned = build_client(&settings).expect("client");
     let s = spec(&format!("http://{host}:{}/?token={SECRET}", refused.port()));
-    let ex = perform(&pinned, &s, &Redactor::new([SECRET.to_string()])).await;
+    let ex = perform(
+        &Session::new(pinned, true),
+        &s,
+        &Redactor::new([SECRET.to_string()]),
+    )
+    .await;
     assert_eq!(kind(&ex), Some(TransportKind::Connect), "{}", message(&ex));
     assert_eq!(
         message(&ex),
@@ -707,7 +716,12 @@ async fn failed_lookup_is_dns() {
         .build()
         .expect("client");
     let s = spec(&format!("http://{SECRET}.kab.example/"));
-    let ex = perform(&client, &s, &Redactor::new([SECRET.to_string()])).await;
+    let ex = perform(
+        &Session::new(client, true),
+        &s,
+        &Redactor::new([SECRET.to_string()]),
+    )
+    .await;
     assert_eq!(kind(&ex), Some(TransportKind::Dns), "{}", message(&ex));
     assert!(
         message(&ex).starts_with("could not resolve host ***.kab.example"),
@@ -825,7 +839,12 @@ async fn untrusted_certificate_is_tls_and_ca_file_or_insecure_fixes_it() {
         },
     ] {
         let client = build_client(&settings).expect("client");
-        let ex = perform(&client, &spec(&url), &Redactor::default()).await;
+        let ex = perform(
+            &Session::new(client, true),
+            &spec(&url),
+            &Redactor::default(),
+        )
+        .await;
         assert_eq!(ex.status(), Some(200), "{settings:?}: {:?}", ex.error);
         let r = ex.response.as_ref().expect("response");
         assert_eq!(r.text, "aman");
@@ -856,7 +875,7 @@ async fn http2_prior_knowledge_is_recorded_as_http2() {
     })
     .expect("client");
     let ex = perform(
-        &client,
+        &Session::new(client, true),
         &spec(&format!("http://{addr}/")),
         &Redactor::default(),
     )
@@ -872,9 +891,65 @@ async fn http2_prior_knowledge_is_recorded_as_http2() {
 #[test]
 fn perform_is_send() {
     fn assert_send<T: Send>(_: &T) {}
-    let client = client();
+    let session = session();
     let spec = spec("http://127.0.0.1:9/");
     let redactor = Redactor::default();
-    let future = perform(&client, &spec, &redactor);
+    let future = perform(&session, &spec, &redactor);
     assert_send(&future);
+}
+
+/// A scenario's cookies follow it from probe to probe, and through redirects, but
+/// never reach another scenario that shares its client and connections.
+#[tokio::test]
+async fn cookies_belong_to_the_session_not_the_shared_client() {
+    let addr = serve_fn(|seen| match seen.path.as_str() {
+        "/masuk" => response(
+            "303 See Other",
+            &[
+                ("Set-Cookie", "sesi=rahasia; Path=/"),
+                ("Location", "/profil"),
+            ],
+            b"",
+        ),
+        _ => {
+            let cookie = seen.header("cookie").unwrap_or_else(|| "-".to_string());
+            response("200 OK", &[], cookie.as_bytes())
+        }
+    })
+    .await;
+    let client = build_client(&ClientSettings::default()).expect("client");
+    let text = |ex: &Exchange| {
+        ex.response
+            .as_ref()
+            .map(|r| r.text.clone())
+            .unwrap_or_else(|| format!("{:?}", ex.error))
+    };
+    let redactor = Redactor::default();
+
+    let first = Session::new(client.clone(), true);
+    let login = perform(&first, &spec(&format!("http://{addr}/masuk")), &redactor).await;
+    assert_eq!(
+        text(&login),
+        "sesi=rahasia",
+        "the redirect's target gets the cookie just set"
+    );
+    let next = perform(&first, &spec(&format!("http://{addr}/profil")), &redactor).await;
+    assert_eq!(
+        text(&next),
+        "sesi=rahasia",
+        "the next probe of the scenario sends it"
+    );
+
+    let second = Session::new(client.clone(), true);
+    let other = perform(&second, &spec(&format!("http://{addr}/profil")), &redactor).await;
+    assert_eq!(
+        text(&other),
+        "-",
+        "another scenario on the same client has its own jar"
+    );
+
+    let without = Session::new(client, false);
+    perform(&without, &spec(&format!("http://{addr}/masuk")), &redactor).await;
+    let after = perform(&without, &spec(&format!("http://{addr}/profil")), &redactor).await;
+    assert_eq!(text(&after), "-", "cookies: false keeps no cookie");
 }

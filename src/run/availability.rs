@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use futures_util::future::join_all;
 
 use crate::redact::Redactor;
+use crate::run::client::Session;
 use crate::run::exchange::perform;
 use crate::run::expect::status_accepted;
 use crate::run::observations::{AvailabilityResult, ProbeAvailability, Sample};
@@ -19,7 +20,7 @@ use crate::scenario::{Availability, Scenario};
 pub async fn sample(
     scenario: &Scenario,
     plan: &Availability,
-    client: &reqwest::Client,
+    session: &Session,
     captured: &Captured,
     redactor: &Redactor,
     cancel: &Cancel,
@@ -40,7 +41,7 @@ pub async fn sample(
             async move {
                 match build(scenario, probe, captured) {
                     Ok(spec) => {
-                        let exchange = perform(client, &spec, redactor).await;
+                        let exchange = perform(session, &spec, redactor).await;
                         let up = exchange
                             .response
                             .as_ref()

@@ -58,8 +58,6 @@ pub struct ClientSettings {
     /// `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` / `NO_PROXY` variables (either case).
     /// Any other value: a proxy URL used for every scheme.
     pub proxy: Option<String>,
-    /// One cookie jar for the client.
-    pub cookies: bool,
     pub pool: PoolPolicy,
 }
 
@@ -72,7 +70,6 @@ impl Default for ClientSettings {
             trust_system: false,
             http: HttpVersionPolicy::Auto,
             proxy: None,
-            cookies: true,
             pool: PoolPolicy::Shared,
         }
     }
@@ -88,31 +85,45 @@ impl fmt::Debug for ClientSettings {
             .field("trust_system", &self.trust_system)
             .field("http", &self.http)
             .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
-            .field("cookies", &self.cookies)
             .field("pool", &self.pool)
             .finish()
+    }
+}
+
+/// What a scenario's requests go through: an HTTP client, shared with every other
+/// scenario of equal [`ClientSettings`], and the scenario's own cookie jar (none
+/// with `cookies: false`). The jar lives here, not in the client, so that sharing a
+/// connection pool never shares cookies.
+#[derive(Clone)]
+pub struct Session {
+    pub client: reqwest::Client,
+    pub cookies: Option<Arc<reqwest::cookie::Jar>>,
+}
+
+impl Session {
+    pub fn new(client: reqwest::Client, cookies: bool) -> Session {
+        Session {
+            client,
+            cookies: cookies.then(Arc::default),
+        }
     }
 }
 
 /// Clients shared by the scenarios of a run whose settings are equal, so that they
 /// share one connection pool: 10,000 scenarios against one host then open a
 /// handful of connections rather than 10,000 (each with its DNS lookup, TCP and
-/// TLS handshake). Only clients without a cookie jar are shared, since a jar
-/// belongs to one scenario (`cookies: false`), and never `Fresh` ones. A shared
-/// scenario's first probe may reuse a warm connection, so its latency then
-/// excludes the handshake.
+/// TLS handshake), and the trust store is parsed once per distinct settings rather
+/// than once per scenario. A shared scenario's first probe may reuse a warm
+/// connection, so its latency then excludes the handshake. (A `Fresh` client keeps
+/// no connection, so sharing it shares nothing but its setup.)
 #[derive(Default)]
 pub struct ClientCache {
     clients: std::sync::Mutex<std::collections::HashMap<ClientSettings, reqwest::Client>>,
 }
 
 impl ClientCache {
-    /// The shared client for these settings (built on first use), or a client of
-    /// its own when it may not be shared.
+    /// The shared client for these settings, built on first use.
     pub fn client(&self, settings: &ClientSettings) -> Result<reqwest::Client, ClientError> {
-        if settings.cookies || settings.pool == PoolPolicy::Fresh {
-            return build_client(settings);
-        }
         let Ok(mut clients) = self.clients.lock() else {
             return build_client(settings);
         };
@@ -172,7 +183,8 @@ pub fn build_client(settings: &ClientSettings) -> Result<reqwest::Client, Client
         .no_zstd()
         .no_deflate()
         .referer(false)
-        .cookie_store(settings.cookies);
+        // Cookies are the scenario's (`Session`), never the shared client's.
+        .cookie_store(false);
     for (host, ip) in &settings.resolve {
         // Port 0: the URL's port is used.
         builder = builder.resolve(host, SocketAddr::new(*ip, 0));
@@ -373,34 +385,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_clients_without_a_cookie_jar_are_shared() {
+    fn clients_with_equal_settings_are_shared() {
         let cache = ClientCache::default();
         let shared = |cache: &ClientCache| cache.clients.lock().map(|c| c.len()).unwrap_or(99);
-        let without_jar = ClientSettings {
-            cookies: false,
-            ..ClientSettings::default()
-        };
         for _ in 0..3 {
-            cache.client(&without_jar).expect("builds");
+            cache.client(&ClientSettings::default()).expect("builds");
         }
         assert_eq!(shared(&cache), 1, "one client for equal settings");
         let other = ClientSettings {
             http: HttpVersionPolicy::Http1,
-            ..without_jar.clone()
+            ..ClientSettings::default()
         };
         cache.client(&other).expect("builds");
+        cache.client(&other).expect("builds");
         assert_eq!(shared(&cache), 2, "another for different settings");
-        cache.client(&ClientSettings::default()).expect("builds");
-        let fresh = ClientSettings {
-            pool: PoolPolicy::Fresh,
-            ..without_jar
-        };
-        cache.client(&fresh).expect("builds");
-        assert_eq!(
-            shared(&cache),
-            2,
-            "a cookie jar or a fresh pool is never shared"
-        );
     }
 
     fn ca_pem() -> String {
@@ -429,7 +427,6 @@ mod tests {
                     http,
                     pool,
                     insecure: true,
-                    cookies: false,
                     resolve: vec![("kab.example".into(), IpAddr::from([127, 0, 0, 1]))],
                     proxy: Some("http://127.0.0.1:3128".into()),
                     ..ClientSettings::default()

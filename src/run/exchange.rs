@@ -18,12 +18,14 @@ use std::io;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
-use http::header::{HeaderMap, HeaderName, HeaderValue};
+use http::header::{COOKIE, HeaderMap, HeaderName, HeaderValue, SET_COOKIE};
 use http::{Method, Version};
 use reqwest::Url;
+use reqwest::cookie::CookieStore as _;
 use serde::{Deserialize, Serialize};
 
 use crate::redact::Redactor;
+use crate::run::client::Session;
 use crate::run::decode::{BodyDecoder, DecodeError, decode_text};
 
 /// Sent unless the request sets `Accept-Encoding` itself.
@@ -236,18 +238,14 @@ impl fmt::Display for TransportKind {
     }
 }
 
-/// Sends `spec` with `client` (built by `client::build_client`: no redirects, no
-/// decompression), follows redirects, reads and decodes the final body, and records it
-/// all, redacted with `redactor`.
-pub async fn perform(
-    client: &reqwest::Client,
-    spec: &RequestSpec,
-    redactor: &Redactor,
-) -> Exchange {
+/// Sends `spec` through `session` (its client built by `client::build_client`: no
+/// redirects, no decompression, no cookies of its own), follows redirects, reads and
+/// decodes the final body, and records it all, redacted with `redactor`.
+pub async fn perform(session: &Session, spec: &RequestSpec, redactor: &Redactor) -> Exchange {
     let started_at = SystemTime::now();
     let start = Instant::now();
     let mut run = Run::new(spec);
-    let outcome = tokio::time::timeout(spec.timeout, run.execute(client, spec)).await;
+    let outcome = tokio::time::timeout(spec.timeout, run.execute(session, spec)).await;
     let latency = start.elapsed();
     let result = match outcome {
         Ok(result) => result,
@@ -395,16 +393,33 @@ impl Run {
 
     async fn execute(
         &mut self,
-        client: &reqwest::Client,
+        session: &Session,
         spec: &RequestSpec,
     ) -> Result<FinalResponse, Failure> {
         loop {
             self.phase = Phase::Head;
-            let request = self.request()?;
-            let mut response = client
+            let mut request = self.request()?;
+            if let Some(jar) = &session.cookies {
+                // The scenario's own `Cookie` header wins over the jar, as in browsers'
+                // scripts and in reqwest's own cookie store.
+                let headers = request.headers_mut();
+                if !headers.contains_key(COOKIE)
+                    && let Some(cookies) = jar.cookies(&self.url)
+                {
+                    headers.insert(COOKIE, cookies);
+                }
+            }
+            let mut response = session
+                .client
                 .execute(request)
                 .await
                 .map_err(|e| classify(e, self.phase, &self.url))?;
+            if let Some(jar) = &session.cookies {
+                jar.set_cookies(
+                    &mut response.headers().get_all(SET_COOKIE).iter(),
+                    &self.url,
+                );
+            }
             let status = response.status().as_u16();
             let headers = header_lines(response.headers());
 

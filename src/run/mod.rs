@@ -24,7 +24,7 @@ use tokio::sync::{Mutex, mpsc, watch};
 
 use crate::redact::Redactor;
 use crate::scenario::{HttpVersion, Probe, Scenario};
-use client::{ClientSettings, HttpVersionPolicy, PoolPolicy, build_client};
+use client::{ClientSettings, HttpVersionPolicy, PoolPolicy, Session};
 use observations::{Check, Observations, PhaseStatus, Phases, ProbeOutcome, ProbeResult};
 use request::Captured;
 
@@ -179,7 +179,6 @@ fn client_settings(
             HttpVersion::Http2 => HttpVersionPolicy::Http2,
         },
         proxy: settings.proxy.clone().or_else(|| connection.proxy.clone()),
-        cookies: connection.cookies,
         pool,
     })
 }
@@ -193,10 +192,13 @@ pub async fn run_scenario(
 ) -> Result<Observations, SetupError> {
     let started_at = SystemTime::now();
     let identity = scenario.identity();
-    let functional_client =
+    // The functional pass and the pages share one session (one cookie jar).
+    let functional = Session::new(
         settings
             .clients
-            .client(&client_settings(scenario, settings, PoolPolicy::Shared)?)?;
+            .client(&client_settings(scenario, settings, PoolPolicy::Shared)?)?,
+        scenario.connection.cookies,
+    );
     let mut redactor = Redactor::new(scenario.secret_values.iter().cloned());
     let selected = selected_probes(scenario, settings.only_probe.as_deref());
     events.send(Event::ScenarioStarted {
@@ -216,14 +218,7 @@ pub async fn run_scenario(
             complete = false;
             break;
         }
-        let result = run_probe(
-            scenario,
-            probe,
-            &functional_client,
-            &mut captured,
-            &mut redactor,
-        )
-        .await;
+        let result = run_probe(scenario, probe, &functional, &mut captured, &mut redactor).await;
         events.send(Event::ProbeFinished {
             scenario: identity.clone(),
             passed: result.passed(),
@@ -247,14 +242,9 @@ pub async fn run_scenario(
                 scenario: identity.clone(),
                 phase: "standards",
             });
-            evidence = gather_standards_evidence(
-                scenario,
-                standards,
-                settings,
-                &functional_client,
-                &redactor,
-            )
-            .await?;
+            evidence =
+                gather_standards_evidence(scenario, standards, settings, &functional, &redactor)
+                    .await?;
             PhaseStatus::Ran
         } else {
             PhaseStatus::Skipped("interrupted".into())
@@ -274,7 +264,15 @@ pub async fn run_scenario(
                 scenario: identity.clone(),
                 phase: "availability",
             });
-            let fresh = build_client(&client_settings(scenario, settings, PoolPolicy::Fresh)?)?;
+            // Fresh connections and a cookie jar of their own, as a new visitor has.
+            let fresh = Session::new(
+                settings.clients.client(&client_settings(
+                    scenario,
+                    settings,
+                    PoolPolicy::Fresh,
+                )?)?,
+                scenario.connection.cookies,
+            );
             let (result, interrupted) =
                 availability::sample(scenario, plan, &fresh, &captured, &redactor, cancel, events)
                     .await;
@@ -345,11 +343,11 @@ async fn gather_standards_evidence(
     scenario: &Scenario,
     standards: &crate::scenario::Standards,
     settings: &RunSettings,
-    client: &reqwest::Client,
+    session: &Session,
     redactor: &Redactor,
 ) -> Result<StandardsEvidence, SetupError> {
-    let pages = pages::fetch_pages(scenario, standards, client, redactor).await;
-    let http_check = Some(pages::check_plain_http(scenario, standards, client, redactor).await);
+    let pages = pages::fetch_pages(scenario, standards, session, redactor).await;
+    let http_check = Some(pages::check_plain_http(scenario, standards, session, redactor).await);
     let base_url = &scenario.service.base_url;
     let tls = if base_url.scheme() == "https" {
         let client_settings = client_settings(scenario, settings, PoolPolicy::Shared)?;
@@ -414,7 +412,7 @@ fn selected_probes(scenario: &Scenario, only: Option<&str>) -> Vec<String> {
 async fn run_probe(
     scenario: &Scenario,
     probe: &Probe,
-    client: &reqwest::Client,
+    session: &Session,
     captured: &mut Captured,
     redactor: &mut Redactor,
 ) -> ProbeResult {
@@ -432,7 +430,7 @@ async fn run_probe(
             };
         }
     };
-    let exchange = exchange::perform(client, &spec, redactor).await;
+    let exchange = exchange::perform(session, &spec, redactor).await;
     let mut checks = expect::evaluate(probe, &exchange, captured);
     if let Some(response) = &exchange.response {
         for capture in &probe.captures {

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crate::redact::Redactor;
+use crate::run::client::Session;
 use crate::run::exchange::{Exchange, RequestSpec, perform};
 use crate::run::observations::{PageFetch, PageRole};
 use crate::scenario::validate::join_path;
@@ -36,17 +37,17 @@ pub fn declared_pages(scenario: &Scenario, standards: &Standards) -> Vec<(PageRo
 pub async fn fetch_pages(
     scenario: &Scenario,
     standards: &Standards,
-    client: &reqwest::Client,
+    session: &Session,
     redactor: &Redactor,
 ) -> Vec<PageFetch> {
     let mut fetches = Vec::new();
     for (role, url) in declared_pages(scenario, standards) {
         let spec = page_request(scenario, url.clone());
-        let mut exchange = perform(client, &spec, redactor).await;
+        let mut exchange = perform(session, &spec, redactor).await;
         let mut attempts = 1;
         if worth_retrying(&exchange) {
             tokio::time::sleep(RETRY_PAUSE).await;
-            exchange = perform(client, &spec, redactor).await;
+            exchange = perform(session, &spec, redactor).await;
             attempts = 2;
         }
         fetches.push(PageFetch {
@@ -63,12 +64,12 @@ pub async fn fetch_pages(
 pub async fn check_plain_http(
     scenario: &Scenario,
     standards: &Standards,
-    client: &reqwest::Client,
+    session: &Session,
     redactor: &Redactor,
 ) -> Exchange {
     let mut spec = page_request(scenario, standards.http_url.clone());
     spec.max_redirects = 0;
-    perform(client, &spec, redactor).await
+    perform(session, &spec, redactor).await
 }
 
 fn page_request(scenario: &Scenario, url: url::Url) -> RequestSpec {

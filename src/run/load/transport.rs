@@ -319,10 +319,7 @@ impl Transport {
         settings: &ClientSettings,
     ) -> Result<Transport, crate::run::client::ClientError> {
         let tls = crate::run::client::rustls_config(settings)?;
-        let pooled = settings.proxy.is_some().then(|| ClientSettings {
-            cookies: false,
-            ..settings.clone()
-        });
+        let pooled = settings.proxy.is_some().then(|| settings.clone());
         Ok(Transport {
             targets,
             tls: TlsConnector::from(Arc::new(tls)),
