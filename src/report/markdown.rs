@@ -60,11 +60,10 @@ pub fn render(report: &Report) -> String {
         "p95",
         lang.pick("Ketersediaan", "Availability"),
     ];
-    let _ = writeln!(out, "| {} |", headers.join(" | "));
-    let _ = writeln!(
-        out,
-        "|{}",
-        ["---|", ":---:|", "---|", "---:|", "---|", "---:|", "---:|"].concat()
+    table_head(
+        &mut out,
+        &headers,
+        &["---", ":---:", "---", "---:", "---", "---:", "---:"],
     );
     // Per scenario: its name, its per-vantage table, and what failed.
     let mut details: Vec<(String, Option<String>, Vec<String>)> = Vec::new();
@@ -164,12 +163,7 @@ fn vantage_table(vantages: &[VantageReport], lang: Lang) -> String {
         "p95",
         lang.pick("Probe gagal", "Failed probes"),
     ];
-    let _ = writeln!(out, "| {} |", headers.join(" | "));
-    let _ = writeln!(
-        out,
-        "|{}",
-        ["---|", ":---:|", "---:|", "---:|", "---|"].concat()
-    );
+    table_head(&mut out, &headers, &["---", ":---:", "---:", "---:", "---"]);
     for vantage in vantages {
         let gate = match vantage.gate {
             Gate::Pass => format!("✅ {}", wording::gate_word(Gate::Pass, lang)),
@@ -195,6 +189,12 @@ fn vantage_table(vantages: &[VantageReport], lang: Lang) -> String {
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     out
+}
+
+/// A table's header row and its alignment row (`---`, `:---:`, `---:`).
+fn table_head(out: &mut String, headers: &[&str], aligns: &[&str]) {
+    let _ = writeln!(out, "| {} |", headers.join(" | "));
+    let _ = writeln!(out, "|{}|", aligns.join("|"));
 }
 
 /// Makes any string inert Markdown text on one line (see the module docs).
