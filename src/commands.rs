@@ -8,13 +8,14 @@ use futures_util::StreamExt as _;
 
 use crate::cli::{Cli, Command, DemoArgs, OutputArgs, RunArgs, SchemaKind, ValidateArgs};
 use crate::exit::ExitCode;
+use crate::fleet::shard::Shard;
 use crate::lang::Lang;
 use crate::report::build::{RunContext, load_error_report, rfc3339, scenario_report};
 use crate::report::model::{self, Gate, Overrides, Report, ScenarioEntry};
 use crate::report::terminal::{self, Style};
 use crate::report::write::{Format, append, write_all};
 use crate::run::{Cancel, RunSettings, run_scenario};
-use crate::scenario::{Environment, LoadSettings, Loaded, Source, discover, load_all};
+use crate::scenario::{Environment, LoadSettings, Loaded, Source, discover, load_all, load_where};
 use crate::{logging, progress, signals};
 
 /// The demo scenarios, embedded so that an installed binary runs the demo anywhere.
@@ -280,12 +281,16 @@ async fn execute(mut plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
         known_rules: Vec::new(),
     };
     let mut notes = plan.notes;
-    let mut loaded = load_all(&plan.sources, &load_settings, &mut notes);
-    // The plan covers the whole set, so that every shard of it agrees.
-    let run_plan = crate::fleet::shard::plan_of_run(&plan.sources, &loaded, &plan.unreadable);
-    if let Some(shard) = plan.shard {
-        crate::fleet::shard::keep_shard(shard, &plan.sources, &mut loaded, &mut plan.unreadable);
-    }
+    // The plan covers the whole set, so that every shard of it agrees; a shard
+    // keeps only its own scenarios.
+    let shard = plan.shard.unwrap_or(Shard::WHOLE);
+    let set = load_where(&plan.sources, &load_settings, &mut notes, |outline| {
+        shard.holds_outline(outline)
+    });
+    let run_plan = crate::fleet::shard::plan_of_run(&set.outlines, &plan.unreadable);
+    plan.unreadable
+        .retain(|failure| shard.holds_unreadable(failure));
+    let mut loaded = set.kept;
     // `--only` naming a scenario narrows the run to it; naming a probe narrows
     // each scenario's functional pass instead (see `run::selected_probes`).
     let mut settings = plan.settings;

@@ -11,8 +11,7 @@ use std::str::FromStr;
 use sha2::{Digest as _, Sha256};
 
 use crate::report::model::PlanReport;
-use crate::scenario::validate::sha256_hex;
-use crate::scenario::{LoadFailure, Loaded, Source};
+use crate::scenario::{LoadFailure, Outline};
 
 /// The name of the assignment rule, recorded in every plan.
 pub const ASSIGNMENT: &str = "rendezvous-sha256/1";
@@ -95,25 +94,13 @@ impl PlanEntry {
         }
     }
 
-    pub fn of_loaded(item: &Loaded, sources: &[Source]) -> PlanEntry {
-        match item {
-            Loaded::Ready { scenario, .. } => PlanEntry {
-                name: scenario.identity(),
-                sha256: scenario.sha256.clone(),
-            },
-            Loaded::Failed(failure) => {
-                let bytes = sources
-                    .iter()
-                    .find(|source| source.name == failure.file)
-                    .map(|source| source.bytes.as_slice());
-                match bytes {
-                    Some(bytes) => PlanEntry {
-                        name: "load_error".into(),
-                        sha256: sha256_hex(bytes),
-                    },
-                    None => PlanEntry::of_unreadable(failure),
-                }
-            }
+    pub fn of_outline(outline: &Outline) -> PlanEntry {
+        PlanEntry {
+            name: outline
+                .identity
+                .clone()
+                .unwrap_or_else(|| "load_error".into()),
+            sha256: outline.sha256.clone(),
         }
     }
 
@@ -145,28 +132,25 @@ pub fn plan(entries: &[PlanEntry]) -> PlanReport {
 
 /// The plan of a run's whole set: every scenario loaded or not, and every file
 /// that could not be read.
-pub fn plan_of_run(
-    sources: &[Source],
-    loaded: &[Loaded],
-    unreadable: &[LoadFailure],
-) -> PlanReport {
-    let entries: Vec<PlanEntry> = loaded
+pub fn plan_of_run(outlines: &[Outline], unreadable: &[LoadFailure]) -> PlanReport {
+    let entries: Vec<PlanEntry> = outlines
         .iter()
-        .map(|item| PlanEntry::of_loaded(item, sources))
+        .map(PlanEntry::of_outline)
         .chain(unreadable.iter().map(PlanEntry::of_unreadable))
         .collect();
     plan(&entries)
 }
 
-/// Keeps only what `shard` holds.
-pub fn keep_shard(
-    shard: Shard,
-    sources: &[Source],
-    loaded: &mut Vec<Loaded>,
-    unreadable: &mut Vec<LoadFailure>,
-) {
-    loaded.retain(|item| shard.holds(&PlanEntry::of_loaded(item, sources).shard_key()));
-    unreadable.retain(|failure| shard.holds(&PlanEntry::of_unreadable(failure).shard_key()));
+impl Shard {
+    /// Whether this shard runs the scenario file with this outline.
+    pub fn holds_outline(self, outline: &Outline) -> bool {
+        self.holds(&PlanEntry::of_outline(outline).shard_key())
+    }
+
+    /// Whether this shard reports the file that could not be read.
+    pub fn holds_unreadable(self, failure: &LoadFailure) -> bool {
+        self.holds(&PlanEntry::of_unreadable(failure).shard_key())
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {

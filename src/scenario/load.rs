@@ -122,27 +122,93 @@ fn read_source(path: &Path, named: bool, discovery: &mut Discovery) {
     }
 }
 
+/// What a run knows of every scenario file it loaded, whether it keeps the
+/// scenario or not: enough to name the file in the plan and to find clashes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outline {
+    pub file: String,
+    /// The scenario identity; `None` when the file did not load.
+    pub identity: Option<String>,
+    /// SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+impl Outline {
+    /// The same file as a load error (what an identity clash makes of it).
+    fn failed(&self) -> Outline {
+        Outline {
+            identity: None,
+            ..self.clone()
+        }
+    }
+}
+
+/// Every file's outline, and the scenarios kept.
+#[derive(Debug, Default)]
+pub struct LoadedSet {
+    pub outlines: Vec<Outline>,
+    pub kept: Vec<Loaded>,
+}
+
 /// Loads every source in order, then checks identities across the run.
 pub fn load_all(
     sources: &[Source],
     settings: &LoadSettings,
     notes: &mut Vec<String>,
 ) -> Vec<Loaded> {
-    let mut loaded: Vec<Loaded> = sources
-        .iter()
-        .filter_map(|source| match load_one(source, settings) {
-            Some(result) => Some(result),
-            None => {
-                notes.push(format!(
-                    "skipped {}: no `version` and `service` at its top level, so not a scenario",
-                    source.name
-                ));
-                None
-            }
-        })
+    load_where(sources, settings, notes, |_| true).kept
+}
+
+/// [`load_all`], keeping only the scenarios whose final outline `keep` accepts.
+/// One it rejects whichever way an identity clash turns out (another shard's) is
+/// dropped as soon as it is loaded, so that a shard of a large set never holds the
+/// whole set; only the outlines of all are kept.
+pub fn load_where(
+    sources: &[Source],
+    settings: &LoadSettings,
+    notes: &mut Vec<String>,
+    keep: impl Fn(&Outline) -> bool,
+) -> LoadedSet {
+    let mut outlines = Vec::new();
+    // (index of the outline, the loaded scenario)
+    let mut kept = Vec::new();
+    for source in sources {
+        let Some(item) = load_one(source, settings) else {
+            notes.push(format!(
+                "skipped {}: no `version` and `service` at its top level, so not a scenario",
+                source.name
+            ));
+            continue;
+        };
+        let outline = Outline {
+            file: source.name.clone(),
+            identity: match &item {
+                Loaded::Ready { scenario, .. } => Some(scenario.identity()),
+                Loaded::Failed(_) => None,
+            },
+            sha256: super::validate::sha256_hex(&source.bytes),
+        };
+        if keep(&outline) || keep(&outline.failed()) {
+            kept.push((outlines.len(), item));
+        }
+        outlines.push(outline);
+    }
+    for (index, message) in identity_clashes(&outlines) {
+        outlines[index].identity = None;
+        if let Some((_, item)) = kept.iter_mut().find(|(at, _)| *at == index) {
+            *item = Loaded::Failed(LoadFailure {
+                file: outlines[index].file.clone(),
+                text: None,
+                problems: vec![Problem::error(Position::default(), "service.id", message)],
+            });
+        }
+    }
+    let kept = kept
+        .into_iter()
+        .filter(|(index, _)| keep(&outlines[*index]))
+        .map(|(_, item)| item)
         .collect();
-    reject_duplicate_identities(&mut loaded);
-    loaded
+    LoadedSet { outlines, kept }
 }
 
 /// `None` when a file found in a folder is not a scenario at all.
@@ -226,31 +292,32 @@ fn load_one(source: &Source, settings: &LoadSettings) -> Option<Loaded> {
     })
 }
 
-/// A scenario identity (service id plus label) must be unique in a run; both
-/// files of a clash become load errors, since neither can be trusted as "the" one.
-fn reject_duplicate_identities(loaded: &mut [Loaded]) {
-    let mut files_by_identity: HashMap<String, Vec<String>> = HashMap::new();
-    for item in loaded.iter() {
-        if let Loaded::Ready { scenario, .. } = item {
+/// A scenario identity (service id plus label) must be unique in a run; every
+/// file of a clash becomes a load error, since none can be trusted as "the" one.
+/// Returns the outlines that clash, each with its message.
+fn identity_clashes(outlines: &[Outline]) -> Vec<(usize, String)> {
+    let mut files_by_identity: HashMap<&str, Vec<&str>> = HashMap::new();
+    for outline in outlines {
+        if let Some(identity) = &outline.identity {
             files_by_identity
-                .entry(scenario.identity())
+                .entry(identity)
                 .or_default()
-                .push(scenario.file.clone());
+                .push(&outline.file);
         }
     }
-    for item in loaded.iter_mut() {
-        let Loaded::Ready { scenario, .. } = item else {
+    let mut clashes = Vec::new();
+    for (index, outline) in outlines.iter().enumerate() {
+        let Some(identity) = &outline.identity else {
             continue;
         };
-        let identity = scenario.identity();
-        let files = &files_by_identity[&identity];
+        let files = &files_by_identity[identity.as_str()];
         if files.len() < 2 {
             continue;
         }
         let others: Vec<&str> = files
             .iter()
-            .filter(|file| **file != scenario.file)
-            .map(String::as_str)
+            .copied()
+            .filter(|file| *file != outline.file)
             .collect();
         let message = format!(
             "scenario `{identity}` is also defined in {}; give each a distinct service.id or `scenario:` label",
@@ -260,10 +327,118 @@ fn reject_duplicate_identities(loaded: &mut [Loaded]) {
                 others.join(", ")
             }
         );
-        *item = Loaded::Failed(LoadFailure {
-            file: scenario.file.clone(),
-            text: None,
-            problems: vec![Problem::error(Position::default(), "service.id", message)],
-        });
+        clashes.push((index, message));
+    }
+    clashes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Environment;
+
+    fn source(name: &str, service_id: &str) -> Source {
+        let text = format!(
+            "version: 1\nservice: {{ id: {service_id}, base_url: \"http://127.0.0.1:9\" }}\nprobes:\n  - id: health\n    request: {{ path: /health }}\n"
+        );
+        Source {
+            name: name.into(),
+            bytes: text.into_bytes(),
+            named: true,
+        }
+    }
+
+    fn settings() -> LoadSettings {
+        LoadSettings {
+            env: Environment::empty(),
+            ..LoadSettings::default()
+        }
+    }
+
+    fn problem(item: &Loaded) -> Option<&str> {
+        match item {
+            Loaded::Ready { .. } => None,
+            Loaded::Failed(failure) => failure.problems.first().map(|p| p.message.as_str()),
+        }
+    }
+
+    #[test]
+    fn an_identity_clash_fails_every_file_of_it_and_no_other() {
+        let sources = [
+            source("a.yaml", "kab-dukcapil"),
+            source("b.yaml", "kab-perizinan"),
+            source("c.yaml", "kab-dukcapil"),
+            source("b.yaml", "kab-perizinan"),
+        ];
+        let loaded = load_all(&sources, &settings(), &mut Vec::new());
+        assert_eq!(loaded.len(), 4);
+        let message = |index: usize| problem(&loaded[index]).unwrap_or("ready").to_string();
+        assert!(
+            message(0).contains("also defined in c.yaml"),
+            "{}",
+            message(0)
+        );
+        assert!(
+            message(2).contains("also defined in a.yaml"),
+            "{}",
+            message(2)
+        );
+        assert!(
+            message(1).contains("the same file named twice"),
+            "{}",
+            message(1)
+        );
+        assert!(
+            message(3).contains("the same file named twice"),
+            "{}",
+            message(3)
+        );
+
+        let distinct = [source("a.yaml", "kab-a"), source("b.yaml", "kab-b")];
+        let loaded = load_all(&distinct, &settings(), &mut Vec::new());
+        assert!(loaded.iter().all(|item| problem(item).is_none()));
+    }
+
+    #[test]
+    fn load_where_keeps_what_it_is_told_and_outlines_everything() {
+        let sources = [
+            source("a.yaml", "kab-a"),
+            source("b.yaml", "kab-b"),
+            source("c.yaml", "kab-a"),
+            source("d.yaml", "kab-d"),
+        ];
+        // Keep kab-d by identity, and load errors by file: the clash of a.yaml and
+        // c.yaml makes both load errors, which this "shard" then holds.
+        let keep = |outline: &Outline| match &outline.identity {
+            Some(identity) => identity == "kab-d",
+            None => outline.file != "b.yaml",
+        };
+        let set = load_where(&sources, &settings(), &mut Vec::new(), keep);
+        let identities: Vec<Option<&str>> = set
+            .outlines
+            .iter()
+            .map(|outline| outline.identity.as_deref())
+            .collect();
+        assert_eq!(identities, [None, Some("kab-b"), None, Some("kab-d")]);
+        assert_eq!(
+            set.outlines[1].sha256,
+            crate::scenario::validate::sha256_hex(&sources[1].bytes)
+        );
+        let kept: Vec<(String, bool)> = set
+            .kept
+            .iter()
+            .map(|item| match item {
+                Loaded::Ready { scenario, .. } => (scenario.file.clone(), true),
+                Loaded::Failed(failure) => (failure.file.clone(), false),
+            })
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                ("a.yaml".to_string(), false),
+                ("c.yaml".to_string(), false),
+                ("d.yaml".to_string(), true)
+            ]
+        );
     }
 }

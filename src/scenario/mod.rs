@@ -15,7 +15,9 @@ pub mod validate;
 
 pub use diagnostic::{Problem, Severity};
 pub use interpolate::{Environment, Template};
-pub use load::{Discovery, LoadFailure, Loaded, Source, discover, load_all};
+pub use load::{
+    Discovery, LoadFailure, Loaded, LoadedSet, Outline, Source, discover, load_all, load_where,
+};
 pub use model::*;
 pub use validate::LoadSettings;
 pub mod schema;
