@@ -1,28 +1,16 @@
 //! The binary as users and CI meet it: commands, exit codes, report files.
 //! Services are the in-process sandbox on 127.0.0.1; nothing else is contacted.
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Duration;
 
 use serde_json::Value;
-use ujilab::sandbox::{Sandbox, SandboxConfig};
-
-fn ujilab() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ujilab"));
-    command.env_remove("RUST_LOG").env("NO_COLOR", "1");
-    command
-}
-
-fn run(command: &mut Command) -> Output {
-    command
-        .output()
-        .unwrap_or_else(|error| panic!("cannot run ujilab: {error}"))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use support::{
+    assert_exit_code, run_command, run_command_off_runtime, start_sandbox, text, ujilab_command,
+};
 
 fn read_report(dir: &Path) -> Value {
     let text = std::fs::read_to_string(dir.join("report.json")).expect("report.json written");
@@ -38,7 +26,7 @@ fn scenario<'a>(report: &'a Value, id: &str) -> &'a Value {
 
 /// Every report the tool writes validates against `ujilab schema report`.
 fn assert_valid_report(report: &Value) {
-    let output = run(ujilab().args(["schema", "report"]));
+    let output = run_command(ujilab_command().args(["schema", "report"]));
     let schema: Value = serde_json::from_slice(&output.stdout).expect("the schema is JSON");
     let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
     let errors: Vec<String> = validator
@@ -51,25 +39,15 @@ fn assert_valid_report(report: &Value) {
     );
 }
 
-async fn start_sandbox() -> Sandbox {
-    ujilab::run::client::install_crypto_provider();
-    Sandbox::start(SandboxConfig::ephemeral())
-        .await
-        .expect("sandbox starts")
-}
-
 #[test]
 fn demo_runs_offline_and_reports() {
     let out = tempfile::tempdir().expect("temp dir");
-    let output = run(ujilab()
-        .args(["demo", "--no-progress", "--lang", "en", "--out"])
-        .arg(out.path()));
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "stderr: {}",
-        text(&output.stderr)
+    let output = run_command(
+        ujilab_command()
+            .args(["demo", "--no-progress", "--lang", "en", "--out"])
+            .arg(out.path()),
     );
+    assert_exit_code(&output, 0);
     let stdout = text(&output.stdout);
     assert!(
         stdout.contains("contohkab-dukcapil") && stdout.contains("FAIL"),
@@ -100,42 +78,28 @@ fn demo_runs_offline_and_reports() {
 async fn run_exits_1_when_a_gate_fails_and_2_on_bad_input() {
     let sandbox = start_sandbox().await;
     let out = tempfile::tempdir().expect("temp dir");
-    let mut command = ujilab();
+    let mut command = ujilab_command();
     command
         .envs(sandbox.env())
         .args(["run", "scenarios/demo", "--no-progress", "--out"])
         .arg(out.path());
-    let output = tokio::task::spawn_blocking(move || run(&mut command))
-        .await
-        .expect("join");
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "stderr: {}",
-        text(&output.stderr)
-    );
+    let output = run_command_off_runtime(command).await;
+    assert_exit_code(&output, 1);
     assert_eq!(read_report(out.path())["gate"], "fail");
 
     // A bad file beside a good one: exit 2, and the good one still ran.
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("bad.yaml"), "version: 1\nservice: { id: bad, base_url: \"http://x.go.id\" }\nprobes:\n  - id: p\n    request: { path: /x }\n    tiemout: 1s\n").expect("write");
     std::fs::copy("scenarios/demo/dukcapil.yaml", dir.path().join("good.yaml")).expect("copy");
-    let mut command = ujilab();
+    let mut command = ujilab_command();
     command
         .envs(sandbox.env())
         .args(["run", "--no-progress", "--no-availability"])
         .arg(dir.path())
         .arg("--out")
         .arg(out.path());
-    let output = tokio::task::spawn_blocking(move || run(&mut command))
-        .await
-        .expect("join");
-    assert_eq!(
-        output.status.code(),
-        Some(2),
-        "stderr: {}",
-        text(&output.stderr)
-    );
+    let output = run_command_off_runtime(command).await;
+    assert_exit_code(&output, 2);
     let stderr = text(&output.stderr);
     assert!(
         stderr.contains("bad.yaml:6:5") && stderr.contains("did you mean `timeout`?"),
@@ -150,7 +114,7 @@ async fn run_exits_1_when_a_gate_fails_and_2_on_bad_input() {
     assert_eq!(entries[1]["gate"], "pass");
 
     // --strict: nothing is probed when anything failed to load.
-    let mut command = ujilab();
+    let mut command = ujilab_command();
     command
         .envs(sandbox.env())
         .args(["run", "--no-progress", "--strict"])
@@ -158,9 +122,7 @@ async fn run_exits_1_when_a_gate_fails_and_2_on_bad_input() {
         .arg("--out")
         .arg(out.path());
     let seen_before = sandbox.requests_seen(ujilab::sandbox::Service::Dukcapil);
-    let output = tokio::task::spawn_blocking(move || run(&mut command))
-        .await
-        .expect("join");
+    let output = run_command_off_runtime(command).await;
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         sandbox.requests_seen(ujilab::sandbox::Service::Dukcapil),
@@ -197,7 +159,7 @@ probes:
 "#;
     std::fs::write(dir.path().join("secret.yaml"), scenario).expect("write");
     let out = tempfile::tempdir().expect("temp dir");
-    let mut command = ujilab();
+    let mut command = ujilab_command();
     command
         .envs(sandbox.env())
         .env("UJI_TOKEN", secret)
@@ -205,9 +167,7 @@ probes:
         .arg(dir.path())
         .arg("--out")
         .arg(out.path());
-    let output = tokio::task::spawn_blocking(move || run(&mut command))
-        .await
-        .expect("join");
+    let output = run_command_off_runtime(command).await;
     let report = std::fs::read_to_string(out.path().join("report.json")).expect("report");
     let encoded = ["s3cr3t-Token%2B%2F%3Dvalue", "s3cr3t-Token+/=value"];
     for form in encoded {
@@ -221,9 +181,9 @@ probes:
 
 #[test]
 fn validate_checks_without_sending_and_schema_prints() {
-    let output = run(ujilab().args(["validate", "scenarios/demo"]));
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    let schema = run(ujilab().args(["schema", "scenario"]));
+    let output = run_command(ujilab_command().args(["validate", "scenarios/demo"]));
+    assert_exit_code(&output, 0);
+    let schema = run_command(ujilab_command().args(["schema", "scenario"]));
     let schema: Value = serde_json::from_slice(&schema.stdout).expect("scenario schema is JSON");
     let validator = jsonschema::validator_for(&schema).expect("valid schema");
     for file in ["dukcapil", "perizinan", "pengaduan"] {
@@ -235,7 +195,7 @@ fn validate_checks_without_sending_and_schema_prints() {
             .collect();
         assert!(errors.is_empty(), "{file}: {errors:?}");
     }
-    let missing = run(ujilab().args(["validate", "no/such/file.yaml"]));
+    let missing = run_command(ujilab_command().args(["validate", "no/such/file.yaml"]));
     assert_eq!(missing.status.code(), Some(2));
 }
 
@@ -249,7 +209,7 @@ async fn ctrl_c_writes_an_incomplete_report() {
         .replace("samples: 20", "samples: 10000");
     std::fs::write(dir.path().join("long.yaml"), long).expect("write");
     let out = tempfile::tempdir().expect("temp dir");
-    let mut child = ujilab()
+    let mut child = ujilab_command()
         .envs(sandbox.env())
         .args(["run", "--no-progress"])
         .arg(dir.path())

@@ -2,21 +2,13 @@
 //! was: never a crash, a hang or unbounded memory. Each case sets one sandbox knob
 //! and runs a real scenario through the run stage.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
+use support::{load_against_sandbox, run_with_defaults, start_sandbox};
 use ujilab::run::observations::{ProbeOutcome, ProbeResult};
-use ujilab::run::{Cancel, Events, RunSettings, run_scenario};
-use ujilab::sandbox::{
-    Behaviour, BodyFault, ConnectionFault, RedirectLoop, Sandbox, SandboxConfig, Service,
-};
-use ujilab::scenario::{Environment, LoadSettings, Loaded, Source, load_all};
-
-async fn sandbox() -> Sandbox {
-    ujilab::run::client::install_crypto_provider();
-    Sandbox::start(SandboxConfig::ephemeral())
-        .await
-        .unwrap_or_else(|error| panic!("sandbox did not start: {error}"))
-}
+use ujilab::sandbox::{Behaviour, BodyFault, ConnectionFault, RedirectLoop, Sandbox, Service};
 
 /// One probe of `request` against dukcapil over HTTPS, with `extra` probe keys.
 async fn probe(sandbox: &Sandbox, request: &str, extra: &str) -> ProbeResult {
@@ -36,34 +28,8 @@ probes:
 {extra}
 "#
     );
-    let mut env = Environment::empty();
-    for (name, value) in sandbox.env() {
-        env = env.with(name, value);
-    }
-    let settings = LoadSettings {
-        env,
-        require_env: true,
-        ..LoadSettings::default()
-    };
-    let source = Source {
-        name: "hostile.yaml".into(),
-        bytes: yaml.into_bytes(),
-        named: true,
-    };
-    let mut loaded = load_all(&[source], &settings, &mut Vec::new());
-    let scenario = match loaded.pop() {
-        Some(Loaded::Ready { scenario, .. }) => scenario,
-        Some(Loaded::Failed(failure)) => panic!("{}", failure.render()),
-        None => panic!("nothing loaded"),
-    };
-    let observations = run_scenario(
-        &scenario,
-        &RunSettings::default(),
-        &Cancel::default(),
-        &Events::default(),
-    )
-    .await
-    .unwrap_or_else(|error| panic!("{error}"));
+    let scenario = load_against_sandbox(sandbox, "hostile.yaml", &yaml);
+    let observations = run_with_defaults(&scenario).await;
     observations
         .probes
         .into_iter()
@@ -87,7 +53,7 @@ fn error_kind(result: &ProbeResult) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthy_service_passes() {
-    let sandbox = sandbox().await;
+    let sandbox = start_sandbox().await;
     let result = probe(
         &sandbox,
         "{ path: /health }",
@@ -100,7 +66,7 @@ async fn healthy_service_passes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_hostile_knob_is_a_named_failure() {
-    let sandbox = sandbox().await;
+    let sandbox = start_sandbox().await;
     let cases: [(&str, Behaviour, &str); 6] = [
         (
             "reset",
@@ -156,7 +122,7 @@ async fn each_hostile_knob_is_a_named_failure() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_answer_fails_latency_and_timeout() {
-    let sandbox = sandbox().await;
+    let sandbox = start_sandbox().await;
     sandbox.set_behaviour(
         Service::Dukcapil,
         Behaviour::new().with_delay(Duration::from_millis(300)),
@@ -189,7 +155,7 @@ async fn slow_answer_fails_latency_and_timeout() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_utf8_and_markup_are_data() {
-    let sandbox = sandbox().await;
+    let sandbox = start_sandbox().await;
     sandbox.set_behaviour(
         Service::Dukcapil,
         Behaviour::new().with_body(BodyFault::InvalidUtf8),
@@ -224,7 +190,7 @@ async fn invalid_utf8_and_markup_are_data() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refused_connection_and_untrusted_certificate() {
-    let sandbox = sandbox().await;
+    let sandbox = start_sandbox().await;
     // A port nobody listens on: bind one, note it, close it.
     let closed_port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
@@ -239,34 +205,9 @@ async fn refused_connection_and_untrusted_certificate() {
     assert_eq!(error_kind(&refused), "connect");
 
     // The same HTTPS service, but without trusting the sandbox CA.
-    let mut env = Environment::empty();
-    for (name, value) in sandbox.env() {
-        env = env.with(name, value);
-    }
     let yaml = "version: 1\nservice: { id: no-ca, base_url: \"https://dukcapil.contohkab.go.id:${env:UJILAB_SANDBOX_HTTPS_PORT}\" }\ndefaults: { resolve: { dukcapil.contohkab.go.id: 127.0.0.1 } }\nprobes: [ { id: case, request: { path: /health } } ]\n";
-    let settings = LoadSettings {
-        env,
-        require_env: true,
-        ..LoadSettings::default()
-    };
-    let source = Source {
-        name: "no-ca.yaml".into(),
-        bytes: yaml.as_bytes().to_vec(),
-        named: true,
-    };
-    let Some(Loaded::Ready { scenario, .. }) =
-        load_all(&[source], &settings, &mut Vec::new()).pop()
-    else {
-        panic!("scenario did not load");
-    };
-    let observations = run_scenario(
-        &scenario,
-        &RunSettings::default(),
-        &Cancel::default(),
-        &Events::default(),
-    )
-    .await
-    .expect("run");
+    let scenario = load_against_sandbox(&sandbox, "no-ca.yaml", yaml);
+    let observations = run_with_defaults(&scenario).await;
     assert_eq!(error_kind(&observations.probes[0]), "tls");
     sandbox.shutdown().await;
 }

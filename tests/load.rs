@@ -3,26 +3,18 @@
 //! thresholds at their boundaries and an interrupted run. Assertions are on counts
 //! and generous time bounds, never on tight timings.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
+use support::{load_against_sandbox, run_with, run_with_defaults, start_sandbox};
 use ujilab::report::build::{RunContext, scenario_report};
 use ujilab::run::latency::LatencyHistogram;
 use ujilab::run::observations::{LoadResult, LoadTally, Observations, PhaseStatus, ProbeLoad};
 use ujilab::run::{Cancel, Events, RunSettings, run_scenario};
-use ujilab::sandbox::{
-    Behaviour, BodyFault, ConnectionFault, RedirectLoop, Sandbox, SandboxConfig, Service,
-};
-use ujilab::scenario::{
-    Environment, HttpVersion, LoadModel, LoadSettings, Loaded, Scenario, Source, load_all,
-};
-
-async fn sandbox() -> Sandbox {
-    ujilab::run::client::install_crypto_provider();
-    Sandbox::start(SandboxConfig::ephemeral())
-        .await
-        .unwrap_or_else(|error| panic!("sandbox did not start: {error}"))
-}
+use ujilab::sandbox::{Behaviour, BodyFault, ConnectionFault, RedirectLoop, Sandbox, Service};
+use ujilab::scenario::{HttpVersion, LoadModel, Scenario};
 
 /// A scenario against dukcapil over HTTPS: `probes` and `tail` are YAML blocks.
 fn scenario(sandbox: &Sandbox, probes: &str, tail: &str) -> Scenario {
@@ -49,40 +41,11 @@ probes:
 {tail}
 "#
     );
-    let mut env = Environment::empty();
-    for (name, value) in sandbox.env() {
-        env = env.with(name, value);
-    }
-    let settings = LoadSettings {
-        env,
-        require_env: true,
-        ..LoadSettings::default()
-    };
-    let source = Source {
-        name: "load.yaml".into(),
-        bytes: yaml.into_bytes(),
-        named: true,
-    };
-    match load_all(&[source], &settings, &mut Vec::new()).pop() {
-        Some(Loaded::Ready { scenario, .. }) => *scenario,
-        Some(Loaded::Failed(failure)) => panic!("{}", failure.render()),
-        None => panic!("nothing loaded"),
-    }
+    load_against_sandbox(sandbox, "load.yaml", &yaml)
 }
 
 const HEALTH: &str = "  - id: health\n    request: { path: /health }";
 const TWO_PROBES: &str = "  - id: health\n    request: { path: /health }\n  - id: openapi\n    request: { path: /openapi.json }";
-
-async fn run(scenario: &Scenario) -> Observations {
-    run_scenario(
-        scenario,
-        &RunSettings::default(),
-        &Cancel::default(),
-        &Events::default(),
-    )
-    .await
-    .unwrap_or_else(|error| panic!("{error}"))
-}
 
 fn load_of(observations: &Observations) -> &LoadResult {
     assert_eq!(observations.phases.load, PhaseStatus::Ran);
@@ -113,14 +76,14 @@ fn assert_counts_add_up(tally: &LoadTally) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn closed_model_counts_add_up_and_follow_the_mix() {
-    let sandbox = sandbox().await;
+    let sandbox = start_sandbox().await;
     let scenario = scenario(
         &sandbox,
         TWO_PROBES,
         "load:\n  probes: { health: 3, openapi: 1 }\n  model: closed\n  concurrency: 4\n  requests: 400",
     );
     let before = sandbox.requests_seen(Service::Dukcapil);
-    let observations = run(&scenario).await;
+    let observations = run_with_defaults(&scenario).await;
     let load = load_of(&observations);
     assert!(load.complete);
     assert_eq!(load.total.requests, 400);
@@ -160,7 +123,7 @@ async fn closed_model_counts_add_up_and_follow_the_mix() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http1_over_tls_and_over_plain_http() {
-    let sandbox = sandbox().await;
+    let sandbox = start_sandbox().await;
     // HTTPS offers h2 by ALPN; `http: "1.1"` keeps the load on HTTP/1.1.
     let mut scenario = scenario(
         &sandbox,
@@ -168,7 +131,7 @@ async fn http1_over_tls_and_over_plain_http() {
         "load:\n  model: closed\n  concurrency: 2\n  requests: 100",
     );
     scenario.connection.http = ujilab::scenario::HttpVersion::Http1;
-    let load = load_of(&run(&scenario).await).clone();
+    let load = load_of(&run_with_defaults(&scenario).await).clone();
     assert_eq!(load.total.responses, 100, "{:?}", load.error_examples);
     assert_eq!(load.total.failed, 0);
 
@@ -179,7 +142,7 @@ async fn http1_over_tls_and_over_plain_http() {
         "  - id: health\n    request: { path: /health }\n    expect: { status: 301 }",
         "load:\n  model: closed\n  concurrency: 2\n  requests: 100",
     );
-    let load = load_of(&run(&plain).await).clone();
+    let load = load_of(&run_with_defaults(&plain).await).clone();
     assert_eq!(load.total.responses, 100, "{:?}", load.error_examples);
     assert_eq!(load.total.failed, 0, "{:?}", load.total.errors);
     sandbox.shutdown().await;
@@ -187,7 +150,7 @@ async fn http1_over_tls_and_over_plain_http() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_proxy_carries_the_load() {
-    let sandbox = sandbox().await;
+    let sandbox = start_sandbox().await;
     // The sandbox answers absolute-form requests by their authority, as a forward
     // proxy would: enough to see the load go through the configured proxy.
     let mut scenario = scenario_with_base(
@@ -199,7 +162,7 @@ async fn a_proxy_carries_the_load() {
     scenario.connection.resolve.clear();
     scenario.connection.proxy = Some(format!("http://127.0.0.1:{}", sandbox.http_port()));
     let before = sandbox.requests_seen(Service::Dukcapil);
-    let load = load_of(&run(&scenario).await).clone();
+    let load = load_of(&run_with_defaults(&scenario).await).clone();
     assert_eq!(load.total.responses, 20, "{:?}", load.error_examples);
     assert_eq!(load.total.failed, 0, "{:?}", load.total.errors);
     assert_eq!(sandbox.requests_seen(Service::Dukcapil) - before, 21);
@@ -208,7 +171,7 @@ async fn a_proxy_carries_the_load() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn open_model_sends_the_scheduled_arrivals() {
-    let sandbox = sandbox().await;
+    let sandbox = start_sandbox().await;
     let scenario = scenario(
         &sandbox,
         HEALTH,
@@ -216,7 +179,7 @@ async fn open_model_sends_the_scheduled_arrivals() {
     );
     let before = sandbox.requests_seen(Service::Dukcapil);
     let started = Instant::now();
-    let observations = run(&scenario).await;
+    let observations = run_with_defaults(&scenario).await;
     let elapsed = started.elapsed();
     let load = load_of(&observations);
     // 20 warmup arrivals (0 to 190 ms), then 100 measured ones.
@@ -236,7 +199,7 @@ async fn open_model_sends_the_scheduled_arrivals() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn arrivals_that_wait_past_their_timeout_are_dropped() {
-    let sandbox = sandbox().await;
+    let sandbox = start_sandbox().await;
     sandbox.set_behaviour(
         Service::Dukcapil,
         Behaviour::new().with_delay(Duration::from_millis(300)),
@@ -246,7 +209,7 @@ async fn arrivals_that_wait_past_their_timeout_are_dropped() {
         "  - id: health\n    request: { path: /health }\n    timeout: 500ms",
         "load:\n  model: open\n  rate: 50/s\n  concurrency: 2\n  duration: 1s",
     );
-    let observations = run(&scenario).await;
+    let observations = run_with_defaults(&scenario).await;
     let load = load_of(&observations);
     let total = &load.total;
     assert_eq!(total.requests, 50);
@@ -292,7 +255,7 @@ async fn errors_under(
         &format!("load:\n  model: closed\n  concurrency: 1\n  requests: {requests}"),
     );
     scenario.connection.http = http;
-    let observations = run(&scenario).await;
+    let observations = run_with_defaults(&scenario).await;
     let tally = load_of(&observations).total.clone();
     assert_eq!(tally.requests, requests);
     assert_counts_add_up(&tally);
@@ -311,7 +274,7 @@ fn only(tally: &LoadTally, key: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_hostile_knob_has_its_error_kind() {
-    let sandbox = sandbox().await;
+    let sandbox = start_sandbox().await;
     let cases: [(&str, Behaviour, &str); 5] = [
         ("http_5xx", Behaviour::new().with_error_percent(100), ""),
         (
@@ -368,7 +331,7 @@ async fn each_hostile_knob_has_its_error_kind() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stalls_time_out_and_bad_peers_fail_to_connect() {
-    let sandbox = sandbox().await;
+    let sandbox = start_sandbox().await;
     for http in [HttpVersion::Http1, HttpVersion::Auto] {
         for behaviour in [
             Behaviour::new().with_body(BodyFault::Stalled),
@@ -392,7 +355,7 @@ async fn stalls_time_out_and_bad_peers_fail_to_connect() {
         ),
         "load:\n  model: closed\n  concurrency: 2\n  requests: 6",
     );
-    let observations = run(&refused).await;
+    let observations = run_with_defaults(&refused).await;
     only(&load_of(&observations).total, "connect");
 
     // A certificate nobody trusts: tls.
@@ -402,7 +365,7 @@ async fn stalls_time_out_and_bad_peers_fail_to_connect() {
         "load:\n  model: closed\n  concurrency: 1\n  requests: 2",
     );
     untrusted.connection.ca_files.clear();
-    let observations = run(&untrusted).await;
+    let observations = run_with_defaults(&untrusted).await;
     let load = load_of(&observations);
     only(&load.total, "tls");
     assert!(
@@ -415,7 +378,7 @@ async fn stalls_time_out_and_bad_peers_fail_to_connect() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_load_still_reports_what_it_measured() {
-    let sandbox = sandbox().await;
+    let sandbox = start_sandbox().await;
     let scenario = scenario(
         &sandbox,
         HEALTH,
@@ -494,7 +457,7 @@ fn handmade_load() -> LoadResult {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn load_thresholds_hold_at_their_boundaries() {
-    let sandbox = sandbox().await;
+    let sandbox = start_sandbox().await;
     let thresholds = [
         ("latency.p95", "max: 1ms", "pass"),
         ("latency.p95", "max: 0.999ms", "fail"),
@@ -520,10 +483,7 @@ async fn load_thresholds_hold_at_their_boundaries() {
         no_load: true,
         ..RunSettings::default()
     };
-    let mut observations =
-        run_scenario(&scenario, &settings, &Cancel::default(), &Events::default())
-            .await
-            .expect("run");
+    let mut observations = run_with(&scenario, &settings).await;
 
     // --no-load: load figures are skipped, not failed.
     let skipped = ujilab::gate::evaluate(&scenario, &observations);

@@ -3,11 +3,15 @@
 //! must be the intended ones (dukcapil certified at Memuaskan or Sangat Baik,
 //! perizinan Baik, pengaduan not certified).
 
+mod support;
+
 use std::collections::BTreeMap;
 
-use ujilab::run::{Cancel, Events, RunSettings, run_scenario};
-use ujilab::sandbox::{Sandbox, SandboxConfig};
-use ujilab::scenario::{Environment, LoadSettings, Loaded, Source, load_all};
+use support::{
+    assert_exit_code, load_against_sandbox, run_command, run_with_defaults, start_sandbox, text,
+    ujilab_command,
+};
+use ujilab::sandbox::Sandbox;
 use ujilab::standards::{RuleStatus, Score, Verdict, evaluate};
 
 const TABLE: &str = include_str!("expected/sandbox-outcomes.md");
@@ -24,17 +28,21 @@ const SERVICES: [(&str, &str); 3] = [
     ),
 ];
 
+/// The trimmed cells of one Markdown table row.
+fn table_cells(line: &str) -> Vec<&str> {
+    line.trim()
+        .trim_matches('|')
+        .split('|')
+        .map(str::trim)
+        .collect()
+}
+
 /// `service -> (index, predicate)` from the summary table.
 fn expected_indices() -> BTreeMap<String, (String, String)> {
     TABLE
         .lines()
         .filter_map(|line| {
-            let cells: Vec<&str> = line
-                .trim()
-                .trim_matches('|')
-                .split('|')
-                .map(str::trim)
-                .collect();
+            let cells = table_cells(line);
             let service = *cells.first()?;
             if !SERVICES.iter().any(|(name, _)| *name == service) {
                 return None;
@@ -51,12 +59,7 @@ fn expected_indices() -> BTreeMap<String, (String, String)> {
 fn expected_table() -> BTreeMap<String, [String; 3]> {
     let mut table = BTreeMap::new();
     for line in TABLE.lines() {
-        let cells: Vec<&str> = line
-            .trim()
-            .trim_matches('|')
-            .split('|')
-            .map(str::trim)
-            .collect();
+        let cells = table_cells(line);
         let Some(code) = cells.first() else { continue };
         if cells.len() < 4 || !code.contains('-') || code.starts_with("--") {
             continue;
@@ -83,35 +86,10 @@ fn shown(status: RuleStatus) -> String {
 }
 
 async fn score_demo(sandbox: &Sandbox) -> Vec<(&'static str, Score)> {
-    let mut env = Environment::empty();
-    for (name, value) in sandbox.env() {
-        env = env.with(name, value);
-    }
-    let settings = LoadSettings {
-        env,
-        require_env: true,
-        ..LoadSettings::default()
-    };
     let mut scores = Vec::new();
     for (name, text) in SERVICES {
-        let source = Source {
-            name: format!("scenarios/demo/{name}.yaml"),
-            bytes: text.as_bytes().to_vec(),
-            named: true,
-        };
-        let scenario = match load_all(&[source], &settings, &mut Vec::new()).pop() {
-            Some(Loaded::Ready { scenario, .. }) => scenario,
-            Some(Loaded::Failed(failure)) => panic!("{}", failure.render()),
-            None => panic!("{name} did not load"),
-        };
-        let observations = run_scenario(
-            &scenario,
-            &RunSettings::default(),
-            &Cancel::default(),
-            &Events::default(),
-        )
-        .await
-        .unwrap_or_else(|error| panic!("{name}: {error}"));
+        let scenario = load_against_sandbox(sandbox, &format!("scenarios/demo/{name}.yaml"), text);
+        let observations = run_with_defaults(&scenario).await;
         let Some(standards) = &scenario.standards else {
             panic!("{name} has no standards section")
         };
@@ -125,10 +103,7 @@ async fn score_demo(sandbox: &Sandbox) -> Vec<(&'static str, Score)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sandbox_services_score_as_the_table_says() {
-    ujilab::run::client::install_crypto_provider();
-    let sandbox = Sandbox::start(SandboxConfig::ephemeral())
-        .await
-        .unwrap_or_else(|error| panic!("sandbox did not start: {error}"));
+    let sandbox = start_sandbox().await;
     let scores = score_demo(&sandbox).await;
     sandbox.shutdown().await;
 
@@ -225,18 +200,9 @@ async fn sandbox_services_score_as_the_table_says() {
     eprintln!("{report}");
 }
 
+/// Runs `ujilab` with `args` under `LANG=C`.
 fn ujilab(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_ujilab"))
-        .args(args)
-        .env_remove("RUST_LOG")
-        .env("NO_COLOR", "1")
-        .env("LANG", "C")
-        .output()
-        .unwrap_or_else(|error| panic!("cannot run ujilab: {error}"))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    run_command(ujilab_command().args(args).env("LANG", "C"))
 }
 
 #[test]
@@ -367,7 +333,7 @@ fn a_bad_catalogue_is_rejected_like_a_bad_scenario() {
     );
     assert!(rendered.contains("4 problem(s)"), "{rendered}");
     let good = ujilab(&["standards", "check", "standards/idsll-core.yaml"]);
-    assert_eq!(good.status.code(), Some(0), "{}", text(&good.stderr));
+    assert_exit_code(&good, 0);
 }
 
 #[test]
@@ -405,5 +371,5 @@ fn profiles_waivers_and_rule_thresholds_are_checked_at_load() {
         "standards:\n  profile: idsll-core@2026.1\n  waive:\n    - { rule: TR-01, reason: layanan API murni, until: \"2027-12-31\" }",
     );
     let output = ujilab(&["validate", &good.display().to_string()]);
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_exit_code(&output, 0);
 }

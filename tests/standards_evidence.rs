@@ -1,41 +1,24 @@
 //! The run stage gathers what the standards rules read: declared pages, the TLS
 //! handshake facts and SC-01's plain-http answer, against the sandbox.
 
+mod support;
+
 use std::time::SystemTime;
 
+use support::{load_against_sandbox, run_with, start_sandbox};
+use ujilab::run::RunSettings;
 use ujilab::run::observations::{CertificateProblem, Observations, PageRole};
-use ujilab::run::{Cancel, Events, RunSettings, run_scenario};
-use ujilab::sandbox::{Sandbox, SandboxConfig};
-use ujilab::scenario::{Environment, LoadSettings, Loaded, Source, load_all};
+use ujilab::sandbox::Sandbox;
 
+/// Loads `yaml` against the sandbox and runs it without availability or load.
 async fn observe(sandbox: &Sandbox, name: &str, yaml: String) -> Observations {
-    let mut env = Environment::empty();
-    for (key, value) in sandbox.env() {
-        env = env.with(key, value);
-    }
-    let settings = LoadSettings {
-        env,
-        require_env: true,
-        ..LoadSettings::default()
-    };
-    let source = Source {
-        name: name.into(),
-        bytes: yaml.into_bytes(),
-        named: true,
-    };
-    let scenario = match load_all(&[source], &settings, &mut Vec::new()).pop() {
-        Some(Loaded::Ready { scenario, .. }) => scenario,
-        Some(Loaded::Failed(failure)) => panic!("{}", failure.render()),
-        None => panic!("nothing loaded"),
-    };
+    let scenario = load_against_sandbox(sandbox, name, &yaml);
     let settings = RunSettings {
         no_availability: true,
         no_load: true,
         ..RunSettings::default()
     };
-    run_scenario(&scenario, &settings, &Cancel::default(), &Events::default())
-        .await
-        .expect("run")
+    run_with(&scenario, &settings).await
 }
 
 fn demo(file: &str) -> String {
@@ -44,10 +27,7 @@ fn demo(file: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn well_run_service_shows_pages_tls_and_redirect() {
-    ujilab::run::client::install_crypto_provider();
-    let sandbox = Sandbox::start(SandboxConfig::ephemeral())
-        .await
-        .expect("sandbox");
+    let sandbox = start_sandbox().await;
     let observations = observe(&sandbox, "dukcapil.yaml", demo("dukcapil")).await;
 
     let roles: Vec<PageRole> = observations.pages.iter().map(|page| page.role).collect();
@@ -100,10 +80,7 @@ async fn well_run_service_shows_pages_tls_and_redirect() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn untrusted_certificate_is_recorded_not_fatal() {
-    ujilab::run::client::install_crypto_provider();
-    let sandbox = Sandbox::start(SandboxConfig::ephemeral())
-        .await
-        .expect("sandbox");
+    let sandbox = start_sandbox().await;
     // The same service without its CA: the handshake still finishes, and says why
     // the chain would not be trusted.
     let yaml = demo("dukcapil").replace(
