@@ -59,7 +59,8 @@ pub fn scenario_report(
     let probe_latency = gate::probe_latency(scenario, observations);
     let probe_latency_histogram = (probe_latency.count() > 0).then(|| probe_latency.encode());
     let service = &scenario.service;
-    let mut effective = scenario.effective.clone();
+    let mut effective =
+        serde_json::from_str(scenario.effective.get()).unwrap_or(serde_json::Value::Null);
     redact_json(&mut effective, redactor);
     let effective = Effective::new(&effective);
     ScenarioReport {

@@ -29,8 +29,10 @@ pub struct Scenario {
     pub availability: Option<Availability>,
     pub load: Option<Load>,
     pub thresholds: Vec<Threshold>,
-    /// The scenario after interpolation, for the report (redacted when written).
-    pub effective: serde_json::Value,
+    /// The scenario after interpolation, for the report (redacted when written),
+    /// as compact JSON text: a run holds every scenario until it has run, and a
+    /// parsed tree costs several times the text.
+    pub effective: Box<serde_json::value::RawValue>,
 }
 
 impl Scenario {

@@ -59,7 +59,9 @@ pub fn validate(
     // keys become nulls, dropped again by `effective`), so no second parse is needed.
     let document = serde_json::to_value(&raw).unwrap_or(Value::Null);
     let scenario = checker.scenario(raw, file).map(|mut scenario| {
-        scenario.effective = checker.effective(document);
+        if let Ok(text) = serde_json::value::to_raw_value(&checker.effective(document)) {
+            scenario.effective = text;
+        }
         scenario
     });
     let (errors, warnings): (Vec<Problem>, Vec<Problem>) =
@@ -254,7 +256,8 @@ impl<'a> Checker<'a> {
             .unwrap_or_else(|| "default".to_string());
         let (connection, defaults) = self.defaults(raw.defaults.as_ref());
 
-        let mut probes = Vec::new();
+        // Sized exactly: a run keeps every loaded scenario until it has run.
+        let mut probes = Vec::with_capacity(raw.probes.value.len());
         let mut seen_ids: HashMap<String, Position> = HashMap::new();
         if raw.probes.value.is_empty() {
             self.error(
@@ -334,7 +337,7 @@ impl<'a> Checker<'a> {
             availability,
             load,
             thresholds,
-            effective: Value::Null,
+            effective: serde_json::value::RawValue::NULL.to_owned(),
         })
     }
 
