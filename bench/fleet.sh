@@ -10,9 +10,9 @@
 # N checks. Prints one table.
 #
 # Usage: bench/fleet.sh            Knobs: N (10000), JOBS (8: Hurl's --jobs and
-# ujilab's --concurrency), SHARDS (4), COOKIES (true; `false` writes
-# `defaults: { cookies: false }` into every scenario, which lets scenarios share
-# one HTTP client and its connections), UJILAB (a binary instead of building
+# ujilab's --concurrency), SHARDS (4), ROUNDS (5: ujilab whole and Hurl take
+# turns, medians reported), COOKIES (true; `false` writes
+# `defaults: { cookies: false }` into every scenario: no cookie jars), UJILAB (a binary instead of building
 # target/release/ujilab), HURL (a binary instead of installing Hurl 8.0.1).
 # Tools are installed when missing: nginx and time (Debian packages, needs root),
 # Hurl 8.0.1 (cargo install into bench/.tools, git-ignored; needs libxml2-dev,
@@ -23,6 +23,7 @@ cd "$(dirname "$0")/.."
 N=${N:-10000}
 JOBS=${JOBS:-8}
 SHARDS=${SHARDS:-4}
+ROUNDS=${ROUNDS:-5}
 COOKIES=${COOKIES:-true}
 TOOLS=bench/.tools
 HURL=${HURL:-$TOOLS/bin/hurl}
@@ -139,6 +140,12 @@ timed() {
 }
 wall() { awk '{ print $1 }' "$WORK/$1.time"; }
 rss() { awk '{ printf "%.0f", $2 / 1024 }' "$WORK/$1.time"; }
+median_of() { # median_of COLUMN FILE
+    awk -v c="$1" '{ print $c }' "$2" | sort -g |
+        awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+median_wall() { median_of 1 "$WORK/$1.rounds"; }
+median_rss() { awk -v k="$(median_of 2 "$WORK/$1.rounds")" 'BEGIN { printf "%.0f", k / 1024 }'; }
 
 passed() { # passed REPORT.json -> scenarios that passed
     python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for s in d["scenarios"] if s.get("gate") == "pass"))' "$1"
@@ -148,10 +155,19 @@ need_tools
 start_nginx
 generate
 
-say "ujilab whole ($N scenarios, --concurrency $JOBS)"
-timed whole "$UJILAB" run "$WORK/scenarios" --concurrency "$JOBS" --quiet --no-progress \
-    --format json --out "$WORK/whole"
+# ujilab whole and Hurl take turns, ROUNDS times, so that both meet the same
+# machine; the table gives the median wall time and RSS of each.
+: >"$WORK/whole.rounds"; : >"$WORK/hurl.rounds"
+for round in $(seq "$ROUNDS"); do
+    say "round $round/$ROUNDS: ujilab whole ($N scenarios, --concurrency $JOBS), then hurl --test --jobs $JOBS"
+    timed whole "$UJILAB" run "$WORK/scenarios" --concurrency "$JOBS" --quiet --no-progress \
+        --format json --out "$WORK/whole"
+    cat "$WORK/whole.time" >>"$WORK/whole.rounds"
+    timed hurl "$HURL" --test --jobs "$JOBS" --glob "$WORK/hurl/*.hurl"
+    cat "$WORK/hurl.time" >>"$WORK/hurl.rounds"
+done
 whole_ok=$(passed "$WORK/whole/report.json")
+hurl_ok=$(grep -Eo 'Succeeded files: +[0-9]+' "$WORK/hurl.err" "$WORK/hurl.out" | grep -Eo '[0-9]+$' | head -1 || echo '?')
 
 say "ujilab as $SHARDS shards side by side"
 start=$(date +%s.%N)
@@ -170,15 +186,12 @@ timed merge "$UJILAB" merge "$WORK"/shard-*/report.json --quiet --format json --
 timed merge-all "$UJILAB" merge "$WORK"/shard-*/report.json --quiet --out "$WORK/merged-all"
 merged_ok=$(passed "$WORK/merged/report.json")
 
-say "hurl --test --jobs $JOBS"
-timed hurl "$HURL" --test --jobs "$JOBS" --glob "$WORK/hurl/*.hurl"
-hurl_ok=$(grep -Eo 'Succeeded files: +[0-9]+' "$WORK/hurl.err" "$WORK/hurl.out" | grep -Eo '[0-9]+$' | head -1 || echo '?')
 
 printf '\n%s scenarios (cookies: %s), one JSONPath check each, one nginx worker on 127.0.0.1\n' "$N" "$COOKIES"
 printf '%-38s %10s %10s %8s\n' "run" "wall (s)" "RSS (MB)" "passed"
-printf '%-38s %10s %10s %8s\n' "ujilab whole (--concurrency $JOBS)" "$(wall whole)" "$(rss whole)" "$whole_ok"
+printf '%-38s %10s %10s %8s\n' "ujilab whole (--concurrency $JOBS)" "$(median_wall whole)" "$(median_rss whole)" "$whole_ok"
 printf '%-38s %10s %10s %8s\n' "ujilab $SHARDS shards side by side" "$shards_wall" "$shards_rss" "-"
 printf '%-38s %10s %10s %8s\n' "ujilab merge (json)" "$(wall merge)" "$(rss merge)" "$merged_ok"
 printf '%-38s %10s %10s %8s\n' "ujilab merge (json,html,junit,md)" "$(wall merge-all)" "$(rss merge-all)" "-"
-printf '%-38s %10s %10s %8s\n' "hurl 8.0.1 --test --jobs $JOBS" "$(wall hurl)" "$(rss hurl)" "$hurl_ok"
-printf '(shards: peak RSS of the largest shard process)\n'
+printf '%-38s %10s %10s %8s\n' "hurl 8.0.1 --test --jobs $JOBS" "$(median_wall hurl)" "$(median_rss hurl)" "$hurl_ok"
+printf '(whole and hurl: medians of %s interleaved rounds; shards: peak RSS of the largest shard process)\n' "$ROUNDS"

@@ -147,9 +147,10 @@ impl LatencyHistogram {
 
     /// HdrHistogram V2 + DEFLATE, base64: readable by every HdrHistogram library.
     ///
-    /// The bytes are exactly those of hdrhistogram's `V2DeflateSerializer` (a test
-    /// checks), but its serializer builds a new DEFLATE compressor, ~300 KB of
-    /// zeroed tables, on every call; a report of 10,000 scenarios encodes a few
+    /// The bytes are those of hdrhistogram's `V2DeflateSerializer` (a test checks),
+    /// except that small histograms are stored in the zlib stream uncompressed
+    /// (see [`STORE_BELOW`]). Its serializer builds a new DEFLATE compressor, ~300 KB
+    /// of zeroed tables, on every call; a report of 10,000 scenarios encodes a few
     /// histograms per scenario, so each thread keeps one compressor and resets it.
     pub fn encode(&self) -> String {
         ENCODER.with(|encoder| match encoder.try_borrow_mut() {
@@ -165,6 +166,13 @@ impl LatencyHistogram {
         })
     }
 }
+
+/// V2 encodings shorter than this go into the zlib stream as one stored
+/// (uncompressed) block: a histogram of a few probes is a few dozen bytes, which
+/// DEFLATE barely shrinks, while resetting the compressor zeroes ~200 KB of tables
+/// (a third of all instructions of a 10,000-scenario run, by callgrind). Any zlib
+/// reader takes either form.
+const STORE_BELOW: usize = 1024;
 
 /// hdrhistogram's cookie for V2 + DEFLATE (`V2_COMPRESSED_COOKIE`, not exported).
 const V2_COMPRESSED_COOKIE: u32 = 0x1c84_9304 | 0x10;
@@ -202,6 +210,19 @@ impl Encoder {
         self.packed
             .extend_from_slice(&V2_COMPRESSED_COOKIE.to_be_bytes());
         self.packed.extend_from_slice(&[0; 4]);
+        if self.plain.len() < STORE_BELOW {
+            zlib_stored(&self.plain, &mut self.packed);
+        } else if !self.deflate_plain() {
+            return String::new();
+        }
+        let length = u32::try_from(self.packed.len() - 8).unwrap_or(u32::MAX);
+        self.packed[4..8].copy_from_slice(&length.to_be_bytes());
+        base64::engine::general_purpose::STANDARD.encode(&self.packed)
+    }
+
+    /// Appends `plain` to `packed` through zlib at the default level (what
+    /// `V2DeflateSerializer` does); false if the compressor failed.
+    fn deflate_plain(&mut self) -> bool {
         self.deflate.reset();
         loop {
             self.packed.reserve(self.plain.len() / 2 + 64);
@@ -211,15 +232,31 @@ impl Encoder {
                 .deflate
                 .compress_vec(input, &mut self.packed, flate2::FlushCompress::Finish)
             {
-                Ok(flate2::Status::StreamEnd) => break,
+                Ok(flate2::Status::StreamEnd) => return true,
                 Ok(_) => continue,
-                Err(_) => return String::new(),
+                Err(_) => return false,
             }
         }
-        let length = u32::try_from(self.packed.len() - 8).unwrap_or(u32::MAX);
-        self.packed[4..8].copy_from_slice(&length.to_be_bytes());
-        base64::engine::general_purpose::STANDARD.encode(&self.packed)
     }
+}
+
+/// Appends `data` (shorter than 64 KiB) as a zlib stream of one stored block
+/// (RFC 1950 and RFC 1951, section 3.2.4): header, block, Adler-32.
+fn zlib_stored(data: &[u8], out: &mut Vec<u8>) {
+    let length = u16::try_from(data.len()).unwrap_or(u16::MAX);
+    // CMF 0x78 (DEFLATE, 32 KiB window), FLG 0x01 (fastest; header % 31 == 0).
+    out.extend_from_slice(&[0x78, 0x01]);
+    // BFINAL = 1, BTYPE = 00 (stored), then LEN and its one's complement.
+    out.push(0x01);
+    out.extend_from_slice(&length.to_le_bytes());
+    out.extend_from_slice(&(!length).to_le_bytes());
+    out.extend_from_slice(&data[..usize::from(length)]);
+    let (mut a, mut b) = (1u32, 0u32);
+    for byte in data {
+        a = (a + u32::from(*byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    out.extend_from_slice(&((b << 16) | a).to_be_bytes());
 }
 
 /// An encoded histogram that could not be read.
@@ -256,15 +293,39 @@ mod tests {
         for step in 0..5_000u64 {
             latency.record(Duration::from_micros(1 + step * step % 2_000_003));
         }
-        for histogram in [LatencyHistogram::new(), latency] {
-            let mut bytes = Vec::new();
-            V2DeflateSerializer::new()
-                .serialize(&histogram.histogram, &mut bytes)
-                .expect("serializes");
-            let reference = base64::engine::general_purpose::STANDARD.encode(bytes);
-            // Twice: the second call reuses the thread's compressor.
-            assert_eq!(histogram.encode(), reference);
-            assert_eq!(histogram.encode(), reference);
+        let mut plain = Vec::new();
+        V2Serializer::new()
+            .serialize(&latency.histogram, &mut plain)
+            .expect("serializes");
+        assert!(plain.len() >= STORE_BELOW, "large enough to be compressed");
+        let mut bytes = Vec::new();
+        V2DeflateSerializer::new()
+            .serialize(&latency.histogram, &mut bytes)
+            .expect("serializes");
+        let reference = base64::engine::general_purpose::STANDARD.encode(bytes);
+        // Twice: the second call reuses the thread's compressor.
+        assert_eq!(latency.encode(), reference);
+        assert_eq!(latency.encode(), reference);
+    }
+
+    #[test]
+    fn small_histograms_are_stored_and_read_back_by_hdrhistogram() {
+        let mut few = LatencyHistogram::new();
+        for micros in [1, 1_032, 1_032, 250_000] {
+            few.record(Duration::from_micros(micros));
+        }
+        for histogram in [LatencyHistogram::new(), few] {
+            let encoded = histogram.encode();
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(&encoded)
+                .expect("base64");
+            // The zlib stream starts after the cookie and length.
+            assert_eq!(&bytes[8..11], &[0x78, 0x01, 0x01], "one stored block");
+            let read: Histogram<u64> = Deserializer::new()
+                .deserialize(&mut &bytes[..])
+                .expect("hdrhistogram reads it");
+            assert_eq!(read, histogram.histogram);
+            assert_eq!(read.len(), histogram.count());
         }
     }
 

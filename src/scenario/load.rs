@@ -170,7 +170,7 @@ pub fn load_where(
     keep: impl Fn(&Outline) -> bool,
 ) -> LoadedSet {
     let mut outlines = Vec::new();
-    // (index of the outline, the loaded scenario)
+    // (index of the outline, the loaded scenario), by index
     let mut kept = Vec::new();
     for source in sources {
         let Some(item) = load_one(source, settings) else {
@@ -195,8 +195,8 @@ pub fn load_where(
     }
     for (index, message) in identity_clashes(&outlines) {
         outlines[index].identity = None;
-        if let Some((_, item)) = kept.iter_mut().find(|(at, _)| *at == index) {
-            *item = Loaded::Failed(LoadFailure {
+        if let Ok(at) = kept.binary_search_by_key(&index, |(at, _)| *at) {
+            kept[at].1 = Loaded::Failed(LoadFailure {
                 file: outlines[index].file.clone(),
                 text: None,
                 problems: vec![Problem::error(Position::default(), "service.id", message)],
