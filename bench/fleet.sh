@@ -133,10 +133,11 @@ jsonpath "$.status" == "UP"
 EOF
 }
 
-# timed NAME COMMAND...: wall seconds and peak RSS (MB) into $WORK/NAME.time
+# timed NAME COMMAND...: wall seconds, peak RSS (KB) and CPU seconds (user, system)
+# into $WORK/NAME.time
 timed() {
     local name=$1; shift
-    /usr/bin/time -f '%e %M' -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || true
+    /usr/bin/time -f '%e %M %U %S' -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || true
 }
 wall() { awk '{ print $1 }' "$WORK/$1.time"; }
 rss() { awk '{ printf "%.0f", $2 / 1024 }' "$WORK/$1.time"; }
@@ -146,6 +147,7 @@ median_of() { # median_of COLUMN FILE
 }
 median_wall() { median_of 1 "$WORK/$1.rounds"; }
 median_rss() { awk -v k="$(median_of 2 "$WORK/$1.rounds")" 'BEGIN { printf "%.0f", k / 1024 }'; }
+median_cpu() { awk '{ print $3 + $4 }' "$WORK/$1.rounds" >"$WORK/$1.cpu"; median_of 1 "$WORK/$1.cpu"; }
 
 passed() { # passed REPORT.json -> scenarios that passed
     python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for s in d["scenarios"] if s.get("gate") == "pass"))' "$1"
@@ -188,10 +190,10 @@ merged_ok=$(passed "$WORK/merged/report.json")
 
 
 printf '\n%s scenarios (cookies: %s), one JSONPath check each, one nginx worker on 127.0.0.1\n' "$N" "$COOKIES"
-printf '%-38s %10s %10s %8s\n' "run" "wall (s)" "RSS (MB)" "passed"
-printf '%-38s %10s %10s %8s\n' "ujilab whole (--concurrency $JOBS)" "$(median_wall whole)" "$(median_rss whole)" "$whole_ok"
-printf '%-38s %10s %10s %8s\n' "ujilab $SHARDS shards side by side" "$shards_wall" "$shards_rss" "-"
-printf '%-38s %10s %10s %8s\n' "ujilab merge (json)" "$(wall merge)" "$(rss merge)" "$merged_ok"
-printf '%-38s %10s %10s %8s\n' "ujilab merge (json,html,junit,md)" "$(wall merge-all)" "$(rss merge-all)" "-"
-printf '%-38s %10s %10s %8s\n' "hurl 8.0.1 --test --jobs $JOBS" "$(median_wall hurl)" "$(median_rss hurl)" "$hurl_ok"
+printf '%-38s %10s %10s %8s %8s\n' "run" "wall (s)" "RSS (MB)" "CPU (s)" "passed"
+printf '%-38s %10s %10s %8s %8s\n' "ujilab whole (--concurrency $JOBS)" "$(median_wall whole)" "$(median_rss whole)" "$(median_cpu whole)" "$whole_ok"
+printf '%-38s %10s %10s %8s %8s\n' "ujilab $SHARDS shards side by side" "$shards_wall" "$shards_rss" "-" "-"
+printf '%-38s %10s %10s %8s %8s\n' "ujilab merge (json)" "$(wall merge)" "$(rss merge)" "-" "$merged_ok"
+printf '%-38s %10s %10s %8s %8s\n' "ujilab merge (json,html,junit,md)" "$(wall merge-all)" "$(rss merge-all)" "-" "-"
+printf '%-38s %10s %10s %8s %8s\n' "hurl 8.0.1 --test --jobs $JOBS" "$(median_wall hurl)" "$(median_rss hurl)" "$(median_cpu hurl)" "$hurl_ok"
 printf '(whole and hurl: medians of %s interleaved rounds; shards: peak RSS of the largest shard process)\n' "$ROUNDS"
