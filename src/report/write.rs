@@ -151,3 +151,40 @@ pub fn append(path: &Path, text: &str) -> std::io::Result<()> {
         .open(path)?;
     file.write_all(text.as_bytes())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A report is readable by whoever may read the user's other new files (the
+    /// umask decides), not only by its owner as tempfile makes it.
+    #[test]
+    fn written_reports_have_the_modes_of_ordinary_new_files() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let ordinary = dir.path().join("ordinary");
+        std::fs::File::create(&ordinary).expect("creates");
+        let ordinary_mode = std::fs::metadata(&ordinary)
+            .expect("metadata")
+            .permissions()
+            .mode();
+
+        let report = dir.path().join("summary.md");
+        write_atomically(&report, b"# Ringkasan\n").expect("writes");
+        let mode = std::fs::metadata(&report)
+            .expect("metadata")
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o777,
+            ordinary_mode & 0o644,
+            "{mode:o} vs {ordinary_mode:o}"
+        );
+        assert_eq!(std::fs::read(&report).expect("reads"), b"# Ringkasan\n");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("lists")
+            .filter_map(Result::ok)
+            .filter(|entry| entry.file_name().to_string_lossy().starts_with(".ujilab-"))
+            .collect();
+        assert!(leftovers.is_empty(), "no temporary file is left behind");
+    }
+}
