@@ -15,7 +15,9 @@ use crate::report::model::{self, Gate, Overrides, Report, ScenarioEntry};
 use crate::report::terminal::{self, Style};
 use crate::report::write::{Format, append, write_all};
 use crate::run::{Cancel, RunSettings, run_scenario};
-use crate::scenario::{Environment, LoadSettings, Loaded, Source, discover, load_all, load_where};
+use crate::scenario::{
+    Environment, LoadSettings, Loaded, LoadedSet, Source, discover, load_all, load_where,
+};
 use crate::{logging, progress, signals};
 
 /// The demo scenarios, embedded so that an installed binary runs the demo anywhere.
@@ -284,13 +286,19 @@ async fn execute(mut plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
     // The plan covers the whole set, so that every shard of it agrees; a shard
     // keeps only its own scenarios.
     let shard = plan.shard.unwrap_or(Shard::WHOLE);
-    let set = load_where(&plan.sources, &load_settings, &mut notes, |outline| {
+    let sources = std::mem::take(&mut plan.sources);
+    let LoadedSet {
+        outlines,
+        kept: mut loaded,
+    } = load_where(&sources, &load_settings, &mut notes, |outline| {
         shard.holds_outline(outline)
     });
-    let run_plan = crate::fleet::shard::plan_of_run(&set.outlines, &plan.unreadable);
+    let run_plan = crate::fleet::shard::plan_of_run(&outlines, &plan.unreadable);
     plan.unreadable
         .retain(|failure| shard.holds_unreadable(failure));
-    let mut loaded = set.kept;
+    // The files' bytes and outlines are not needed past this point; a large set
+    // frees them before the run rather than after it.
+    drop((sources, outlines));
     // `--only` naming a scenario narrows the run to it; naming a probe narrows
     // each scenario's functional pass instead (see `run::selected_probes`).
     let mut settings = plan.settings;
