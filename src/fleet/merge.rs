@@ -552,7 +552,7 @@ fn combine_availability(members: &[Member<'_>]) -> Option<AvailabilityReport> {
         reason: None,
         source: first.source.clone(),
         window_s: 0.0,
-        per_probe: BTreeMap::new(),
+        per_probe: ProbeMap::new(),
     };
     for availability in &chosen {
         combined.rounds += availability.rounds;

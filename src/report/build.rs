@@ -1,7 +1,6 @@
 //! Assembling the [`Report`] from what each stage produced. Every figure a human
 //! format shows is computed here, once, so the formats only render.
 
-use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 use crate::gate;
@@ -261,7 +260,7 @@ fn availability_report(
         });
     }
     // Without sampling, the functional exchanges are the evidence (source: probes).
-    let mut per_probe = BTreeMap::new();
+    let mut per_probe = ProbeMap::new();
     for result in &observations.probes {
         let Some(exchange) = &result.exchange else {
             continue;

@@ -14,7 +14,7 @@ use askama::Template;
 use super::latency_chart::{self, Chart, Series};
 use super::model::{
     Gate, LatencyReport, LoadErrorReport, LoadReport, ProbeReport, Report, ScenarioEntry,
-    ScenarioReport, StandardsReport,
+    ScenarioReport, StandardsReport, by_probe_id,
 };
 use super::wording::{self, ms, percent};
 use crate::lang::Lang;
@@ -520,9 +520,9 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
                 other => other.to_string(),
             },
             reason: a.reason.clone(),
-            per_probe: a
-                .per_probe
-                .iter()
+            // In probe-id order, as report.json lists them.
+            per_probe: by_probe_id(&a.per_probe)
+                .into_iter()
                 .map(|(id, p)| {
                     (
                         id.clone(),

@@ -9,6 +9,25 @@ use serde::{Deserialize, Serialize};
 
 pub const FORMAT: &str = "ujilab-report/1";
 
+/// Figures by probe id, as every scenario of a run carries them. Not a BTreeMap:
+/// one B-tree node is ~1 KB however few probes it holds, and a run keeps every
+/// scenario's report until it ends. Written in key order, like a BTreeMap.
+pub type ProbeMap<V> = indexmap::IndexMap<String, V>;
+
+/// The entries of a [`ProbeMap`] in probe-id order.
+pub fn by_probe_id<V>(map: &ProbeMap<V>) -> Vec<(&String, &V)> {
+    let mut entries: Vec<(&String, &V)> = map.iter().collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    entries
+}
+
+fn by_key<V: Serialize, S: serde::Serializer>(
+    map: &ProbeMap<V>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(by_probe_id(map))
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Report {
     /// Always `ujilab-report/1` for this layout.
@@ -229,7 +248,8 @@ pub struct AvailabilityReport {
     pub source: String,
     /// The real sampling window in seconds.
     pub window_s: f64,
-    pub per_probe: BTreeMap<String, ProbeAvailabilityReport>,
+    #[serde(serialize_with = "by_key")]
+    pub per_probe: ProbeMap<ProbeAvailabilityReport>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -535,7 +555,8 @@ pub struct ProbeFiguresReport {
     /// Of those, the ones without a complete response that the probe's status
     /// expectation accepts (2xx without one).
     pub failed: u64,
-    pub per_probe: BTreeMap<String, ProbeFigureReport>,
+    #[serde(serialize_with = "by_key")]
+    pub per_probe: ProbeMap<ProbeFigureReport>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -639,5 +660,28 @@ impl From<crate::run::latency::LatencySummary> for LatencyReport {
             p99_9: round(summary.p99_9),
             max: round(summary.max),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probe_maps_are_written_in_probe_id_order() {
+        let mut figures = ProbeFiguresReport::default();
+        for id in ["zakat", "antrian", "izin"] {
+            figures
+                .per_probe
+                .insert(id.to_string(), ProbeFigureReport::default());
+        }
+        let text = serde_json::to_string(&figures).expect("serializes");
+        let at = |id: &str| text.find(&format!("\"{id}\"")).expect("listed");
+        assert!(
+            at("antrian") < at("izin") && at("izin") < at("zakat"),
+            "{text}"
+        );
+        let back: ProbeFiguresReport = serde_json::from_str(&text).expect("reads back");
+        assert_eq!(back.per_probe.len(), 3);
     }
 }
