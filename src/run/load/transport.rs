@@ -963,4 +963,50 @@ mod tests {
         // The timer still holds the earlier deadline: nothing was reset for the quick one.
         assert_eq!(timer.deadline(), deadline);
     }
+
+    #[test]
+    fn targets_on_this_machine_are_told_apart_from_remote_ones() {
+        crate::run::client::install_crypto_provider();
+        let settings = ClientSettings {
+            resolve: vec![
+                (
+                    "dukcapil.contohkab.go.id".into(),
+                    IpAddr::from([127, 0, 0, 1]),
+                ),
+                ("pajak.contohkab.go.id".into(), IpAddr::from([10, 20, 0, 5])),
+            ],
+            ..ClientSettings::default()
+        };
+        let transport = |urls: &[&str], settings: &ClientSettings| {
+            let mut targets = Vec::new();
+            for url in urls {
+                target_index(&Url::parse(url).expect("url"), settings, &mut targets)
+                    .expect("target");
+            }
+            Transport::new(targets, settings).expect("transport")
+        };
+        let local = [
+            "http://127.0.0.1:8080/",
+            "https://dukcapil.contohkab.go.id/",
+            "http://localhost:9000/",
+            "http://[::1]:8080/",
+        ];
+        assert!(transport(&local, &settings).all_targets_local());
+        for remote in [
+            "https://pajak.contohkab.go.id/",
+            "https://perizinan.contohkab.go.id/",
+            "http://192.168.1.9/",
+        ] {
+            let urls = ["http://127.0.0.1:8080/", remote];
+            assert!(!transport(&urls, &settings).all_targets_local(), "{remote}");
+        }
+        let proxied = ClientSettings {
+            proxy: Some("http://127.0.0.1:3128".into()),
+            ..settings.clone()
+        };
+        assert!(
+            !transport(&local, &proxied).all_targets_local(),
+            "through a proxy the service is wherever the proxy sends it"
+        );
+    }
 }
