@@ -479,17 +479,8 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
                 name: v.vantage.clone(),
                 gate_pass: v.gate == Gate::Pass,
                 gate: wording::gate_word(v.gate, lang),
-                availability: v.availability.map_or_else(
-                    || "-".into(),
-                    |ratio| format!("{} ({}/{})", percent(ratio), v.up, v.samples),
-                ),
-                p95: v.p95_ms.map_or_else(
-                    || "-".into(),
-                    |p95| match &v.p95_source {
-                        Some(source) => format!("{} ({source})", ms(p95)),
-                        None => ms(p95),
-                    },
-                ),
+                availability: wording::vantage_availability(v),
+                p95: wording::vantage_p95(v),
                 index: v
                     .index
                     .map_or_else(|| "-".into(), |index| format!("{index:.2}")),

@@ -518,24 +518,8 @@ fn certification_case(scenario: &ScenarioReport, standards: &StandardsReport, la
 /// One vantage of a merged scenario: its own gate, with its figures as the HTML
 /// report's "By vantage" table shows them.
 fn vantage_case(vantage: &VantageReport, lang: Lang) -> Case {
-    let availability = vantage.availability.map_or_else(
-        || "-".to_string(),
-        |ratio| {
-            format!(
-                "{} ({}/{})",
-                wording::percent(ratio),
-                vantage.up,
-                vantage.samples
-            )
-        },
-    );
-    let p95 = vantage.p95_ms.map_or_else(
-        || "-".to_string(),
-        |p95| match &vantage.p95_source {
-            Some(source) => format!("{} ({source})", wording::ms(p95)),
-            None => wording::ms(p95),
-        },
-    );
+    let availability = wording::vantage_availability(vantage);
+    let p95 = wording::vantage_p95(vantage);
     let failed = if vantage.failed_probes.is_empty() {
         "-".to_string()
     } else {

@@ -169,17 +169,8 @@ fn vantage_table(vantages: &[VantageReport], lang: Lang) -> String {
             Gate::Pass => format!("✅ {}", wording::gate_word(Gate::Pass, lang)),
             Gate::Fail => format!("❌ {}", wording::gate_word(Gate::Fail, lang)),
         };
-        let availability = vantage.availability.map_or_else(
-            || "-".into(),
-            |ratio| format!("{} ({}/{})", percent(ratio), vantage.up, vantage.samples),
-        );
-        let p95 = vantage.p95_ms.map_or_else(
-            || "-".into(),
-            |p95| match &vantage.p95_source {
-                Some(source) => format!("{} ({})", ms(p95), text(source)),
-                None => ms(p95),
-            },
-        );
+        let availability = wording::vantage_availability(vantage);
+        let p95 = text(&wording::vantage_p95(vantage));
         let failed = if vantage.failed_probes.is_empty() {
             "-".into()
         } else {

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::model::{
     Gate, LatencyReport, LocalizedText, Predicate, RuleReport, ScenarioReport, StandardsReport,
-    ThresholdReport,
+    ThresholdReport, VantageReport,
 };
 use crate::lang::Lang;
 use crate::scenario::quantity::{format_duration, format_ratio};
@@ -324,6 +324,26 @@ pub fn time_text(rfc3339: &str) -> String {
 /// `92.5%`.
 pub fn percent(ratio: f64) -> String {
     format!("{:.1}%", ratio * 100.0)
+}
+
+/// One vantage's availability with its counts, `99.2% (119/120)`; `-` without
+/// samples.
+pub fn vantage_availability(vantage: &VantageReport) -> String {
+    vantage.availability.map_or_else(
+        || "-".into(),
+        |ratio| format!("{} ({}/{})", percent(ratio), vantage.up, vantage.samples),
+    )
+}
+
+/// One vantage's p95 and what it was read from, `27.7 ms (load)`; `-` without one.
+pub fn vantage_p95(vantage: &VantageReport) -> String {
+    vantage.p95_ms.map_or_else(
+        || "-".into(),
+        |p95| match &vantage.p95_source {
+            Some(source) => format!("{} ({source})", ms(p95)),
+            None => ms(p95),
+        },
+    )
 }
 
 /// The p95 a person should look at: the load run's when there was one, else the
