@@ -28,20 +28,9 @@ COOKIES=${COOKIES:-true}
 TOOLS=bench/.tools
 HURL=${HURL:-$TOOLS/bin/hurl}
 UJILAB=${UJILAB:-target/release/ujilab}
-WORK=$(mktemp -d /tmp/ujilab-fleet.XXXXXX)
-chmod 755 "$WORK" # nginx workers run as an unprivileged user and must read the file
-PIDS=()
-
-cleanup() {
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    wait 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-say() { printf '%s\n' "$*" >&2; }
+BENCH=fleet
+# shellcheck source=bench/common.sh
+. bench/common.sh
 
 need_tools() {
     local missing=()
@@ -53,61 +42,23 @@ need_tools() {
         command -v pkg-config >/dev/null || missing+=(pkg-config)
         dpkg -s libclang-dev >/dev/null 2>&1 || missing+=(libclang-dev)
     fi
-    if [ ${#missing[@]} -gt 0 ]; then
-        say "installing ${missing[*]} (apt-get)"
-        apt-get install -y "${missing[@]}" >/dev/null 2>&1 ||
-            { apt-get update >/dev/null && apt-get install -y "${missing[@]}" >/dev/null; }
-    fi
+    apt_install "${missing[@]}"
     if [ ! -x "$HURL" ]; then
         say "installing Hurl 8.0.1 into $TOOLS (cargo install, once; a few minutes)"
         cargo install hurl@8.0.1 --locked --root "$TOOLS" >/dev/null 2>&1
     fi
-    if [ "$UJILAB" = target/release/ujilab ]; then
-        say "building ujilab (release)"
-        cargo build --release --quiet
-    fi
+    build_ujilab
 }
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-start_nginx() {
-    PORT=$(free_port)
-    mkdir -p "$WORK/nginx/html"
-    printf '{"status":"UP","service":"bench"}\n' >"$WORK/nginx/html/status.json"
-    cat >"$WORK/nginx/nginx.conf" <<EOF
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    types { application/json json; }
-    keepalive_requests 100000;
-    client_body_temp_path $WORK/nginx;
-    proxy_temp_path $WORK/nginx;
-    fastcgi_temp_path $WORK/nginx;
-    uwsgi_temp_path $WORK/nginx;
-    scgi_temp_path $WORK/nginx;
-    server {
-        listen 127.0.0.1:$PORT;
-        root $WORK/nginx/html;
-    }
-}
-EOF
-    nginx -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
-    PIDS+=($!)
-    for _ in $(seq 50); do
-        curl -fs "http://127.0.0.1:$PORT/status.json" >/dev/null 2>&1 && return
-        sleep 0.1
-    done
-    say "nginx did not start"; exit 1
+# One nginx worker serving a small JSON document, keeping every connection open.
+start_json_server() {
+    start_nginx status.json '{"status":"UP","service":"bench"}' 4096 \
+        'types { application/json json; } keepalive_requests 100000;'
 }
 
 generate() {
     say "generating $N scenarios and $N Hurl files"
-    python3 - "$WORK" "$N" "$PORT" "$COOKIES" <<'EOF'
+    python3 - "$WORK" "$N" "$NGINX_PORT" "$COOKIES" <<'EOF'
 import os, sys
 work, n, port, cookies = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 defaults = "" if cookies == "true" else "defaults: { cookies: false }\n"
@@ -141,20 +92,17 @@ timed() {
 }
 wall() { awk '{ print $1 }' "$WORK/$1.time"; }
 rss() { awk '{ printf "%.0f", $2 / 1024 }' "$WORK/$1.time"; }
-median_of() { # median_of COLUMN FILE
-    awk -v c="$1" '{ print $c }' "$2" | sort -g |
-        awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
+median_of() { awk -v c="$1" '{ print $c }' "$2" | median; } # median_of COLUMN FILE
 median_wall() { median_of 1 "$WORK/$1.rounds"; }
 median_rss() { awk -v k="$(median_of 2 "$WORK/$1.rounds")" 'BEGIN { printf "%.0f", k / 1024 }'; }
-median_cpu() { awk '{ print $3 + $4 }' "$WORK/$1.rounds" >"$WORK/$1.cpu"; median_of 1 "$WORK/$1.cpu"; }
+median_cpu() { awk '{ print $3 + $4 }' "$WORK/$1.rounds" | median; }
 
 passed() { # passed REPORT.json -> scenarios that passed
     python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for s in d["scenarios"] if s.get("gate") == "pass"))' "$1"
 }
 
 need_tools
-start_nginx
+start_json_server
 generate
 
 # ujilab whole and Hurl take turns, ROUNDS times, so that both meet the same

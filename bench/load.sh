@@ -26,82 +26,30 @@ WHAT=${1:-all}
 TOOLS=bench/.tools
 OHA=$TOOLS/bin/oha
 UJILAB=${UJILAB:-target/release/ujilab}
-WORK=$(mktemp -d /tmp/ujilab-bench.XXXXXX)
-chmod 755 "$WORK" # nginx workers run as an unprivileged user and must read the page
-PIDS=()
-
-cleanup() {
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    wait 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-say() { printf '%s\n' "$*" >&2; }
+BENCH=load
+# shellcheck source=bench/common.sh
+. bench/common.sh
 
 need_packages() {
     local missing=()
     command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
     command -v wrk >/dev/null || missing+=(wrk)
     [ -x /usr/bin/time ] || missing+=(time)
-    if [ ${#missing[@]} -gt 0 ]; then
-        say "installing ${missing[*]} (apt-get)"
-        apt-get install -y "${missing[@]}" >/dev/null 2>&1 ||
-            { apt-get update >/dev/null && apt-get install -y "${missing[@]}" >/dev/null; }
-    fi
+    apt_install "${missing[@]}"
     if [ ! -x "$OHA" ]; then
         say "installing oha into $TOOLS (cargo install, once)"
         cargo install oha --locked --root "$TOOLS" >/dev/null 2>&1
     fi
-    if [ "$UJILAB" = target/release/ujilab ]; then
-        say "building ujilab (release)"
-        cargo build --release --quiet
-    fi
-}
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-median() {
-    sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+    build_ujilab
 }
 
 json() { # json FILE PYTHON-EXPRESSION-ON-d
     python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"
 }
 
-start_nginx() {
-    NGINX_PORT=$(free_port)
-    mkdir -p "$WORK/nginx/html"
-    printf 'Kabupaten Contoh: benchmark page.\n' >"$WORK/nginx/html/index.html"
-    cat >"$WORK/nginx/nginx.conf" <<EOF
-worker_processes 1;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $WORK/nginx;
-    proxy_temp_path $WORK/nginx;
-    fastcgi_temp_path $WORK/nginx;
-    uwsgi_temp_path $WORK/nginx;
-    scgi_temp_path $WORK/nginx;
-    server {
-        listen 127.0.0.1:$NGINX_PORT;
-        root $WORK/nginx/html;
-    }
-}
-EOF
-    nginx -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
-    PIDS+=($!)
-    for _ in $(seq 50); do
-        curl -fs "http://127.0.0.1:$NGINX_PORT/index.html" >/dev/null 2>&1 && return
-        sleep 0.1
-    done
-    say "nginx did not start"; exit 1
+# One nginx worker serving a small static page (nginx's defaults otherwise).
+start_page_server() {
+    start_nginx index.html 'Kabupaten Contoh: benchmark page.' 1024
 }
 
 # closed-model scenario against nginx: closed_scenario FILE END (e.g. "duration: 10s")
@@ -129,7 +77,7 @@ cpu_us_per_request() { # cpu_us_per_request TIMEFILE REQUESTS
 }
 
 throughput() {
-    start_nginx
+    start_page_server
     local url="http://127.0.0.1:$NGINX_PORT/index.html"
     closed_scenario "$WORK/closed.yaml" "duration: ${DURATION}s"
     say "throughput: nginx (1 worker) on 127.0.0.1:$NGINX_PORT, c=$CONCURRENCY, ${DURATION}s x $ROUNDS rounds"
@@ -172,7 +120,7 @@ throughput() {
 }
 
 memory() {
-    [ -n "${NGINX_PORT:-}" ] || start_nginx
+    [ -n "${NGINX_PORT:-}" ] || start_page_server
     for n in 100000 1000000; do
         closed_scenario "$WORK/count-$n.yaml" "requests: $n"
         /usr/bin/time -v "$UJILAB" run "$WORK/count-$n.yaml" --out "$WORK/count-$n" --format json --no-progress --quiet \

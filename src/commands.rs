@@ -262,16 +262,10 @@ async fn execute(mut plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
             .as_deref()
             .or(std::env::var("LANG").ok().as_deref()),
     );
-    let formats: Vec<Format> = match plan
-        .output
-        .format
-        .iter()
-        .map(|name| Format::parse(name.trim()).ok_or_else(|| name.clone()))
-        .collect::<Result<_, _>>()
-    {
+    let formats = match Format::parse_list(&plan.output.format) {
         Ok(formats) => formats,
-        Err(name) => {
-            eprintln!("error: unknown --format {name}; expected json, html, junit, md or prom");
+        Err(message) => {
+            eprintln!("error: {message}");
             return (ExitCode::BadInput, Vec::new());
         }
     };

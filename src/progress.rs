@@ -7,7 +7,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::run::{Event, Events};
+use crate::run::{Event, Events, LoadProgress};
 
 pub struct Display(Option<JoinHandle<()>>);
 
@@ -63,21 +63,9 @@ pub fn start(enabled: bool) -> (Events, Display) {
                         bar.set_message(format!("availability {done}/{total}"));
                     }
                 }
-                Event::LoadProgress {
-                    scenario,
-                    elapsed,
-                    total,
-                    requests,
-                    target,
-                    errors,
-                    rate,
-                    p95,
-                    warmup,
-                } => {
+                Event::LoadProgress { scenario, progress } => {
                     if let Some((bar, ..)) = lines.get(&scenario) {
-                        bar.set_message(load_line(
-                            elapsed, total, requests, target, errors, rate, p95, warmup,
-                        ));
+                        bar.set_message(load_line(&progress));
                     }
                 }
                 Event::ScenarioFinished { scenario } => {
@@ -94,17 +82,17 @@ pub fn start(enabled: bool) -> (Events, Display) {
 
 /// `load 12s/30s  812 req/s  p95 21 ms  3 errors`; during the warmup the figures
 /// are the warmup's own and say so.
-#[allow(clippy::too_many_arguments)]
-fn load_line(
-    elapsed: std::time::Duration,
-    total: Option<std::time::Duration>,
-    requests: u64,
-    target: Option<u64>,
-    errors: u64,
-    rate: f64,
-    p95: Option<std::time::Duration>,
-    warmup: bool,
-) -> String {
+fn load_line(progress: &LoadProgress) -> String {
+    let LoadProgress {
+        elapsed,
+        total,
+        requests,
+        target,
+        errors,
+        rate,
+        p95,
+        warmup,
+    } = *progress;
     let seconds = |d: std::time::Duration| format!("{}s", d.as_secs());
     let progress = match (total, target) {
         (Some(total), _) => format!("{}/{}", seconds(elapsed), seconds(total)),

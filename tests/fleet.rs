@@ -215,36 +215,26 @@ fn fingerprint(scenario: &Value) -> Value {
         .map(|p| serde_json::json!([p["id"], p["passed"], p["status"]]))
         .collect();
     let load = &scenario["load"];
-    let per_probe_load: Vec<Value> = load["per_probe"]
-        .as_object()
-        .map(|all| {
-            all.iter()
-                .map(|(id, p)| {
-                    serde_json::json!([
-                        id,
-                        p["requests"],
-                        p["failed"],
-                        histogram_count(&p["histogram"])
-                    ])
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let figures: Vec<Value> = scenario["probe_figures"]["per_probe"]
-        .as_object()
-        .map(|all| {
-            all.iter()
-                .map(|(id, p)| {
-                    serde_json::json!([
-                        id,
-                        p["requests"],
-                        p["failed"],
-                        histogram_count(&p["histogram"])
-                    ])
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    // Per probe: id, requests, failed and the histogram's count.
+    let counts = |per_probe: &Value| -> Vec<Value> {
+        per_probe
+            .as_object()
+            .map(|all| {
+                all.iter()
+                    .map(|(id, p)| {
+                        serde_json::json!([
+                            id,
+                            p["requests"],
+                            p["failed"],
+                            histogram_count(&p["histogram"])
+                        ])
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let per_probe_load = counts(&load["per_probe"]);
+    let figures = counts(&scenario["probe_figures"]["per_probe"]);
     let standards = &scenario["standards"];
     let rules: Vec<Value> = standards["rules"]
         .as_array()

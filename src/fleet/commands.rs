@@ -18,14 +18,6 @@ use crate::report::model::Gate;
 use crate::report::terminal::{self, Style};
 use crate::report::write::{Format, append, write_all};
 
-/// `--format` names to formats, or the unknown name.
-pub fn parse_formats(names: &[String]) -> Result<Vec<Format>, String> {
-    names
-        .iter()
-        .map(|name| Format::parse(name.trim()).ok_or_else(|| name.clone()))
-        .collect()
-}
-
 /// Reads every report; the first that cannot be used is the error.
 fn read_all(paths: &[PathBuf]) -> Result<Vec<ReportFile>, String> {
     paths
@@ -35,10 +27,10 @@ fn read_all(paths: &[PathBuf]) -> Result<Vec<ReportFile>, String> {
 }
 
 pub fn merge(args: MergeArgs, quiet: bool) -> ExitCode {
-    let formats = match parse_formats(&args.format) {
+    let formats = match Format::parse_list(&args.format) {
         Ok(formats) => formats,
-        Err(name) => {
-            eprintln!("error: unknown --format {name}; expected json, html, junit, md or prom");
+        Err(message) => {
+            eprintln!("error: {message}");
             return ExitCode::BadInput;
         }
     };

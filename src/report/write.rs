@@ -38,6 +38,18 @@ impl Format {
         }
     }
 
+    /// The `--format` list; `Err` is the message for the first unknown name.
+    pub fn parse_list(names: &[String]) -> Result<Vec<Self>, String> {
+        names
+            .iter()
+            .map(|name| {
+                Self::parse(name.trim()).ok_or_else(|| {
+                    format!("unknown --format {name}; expected json, html, junit, md or prom")
+                })
+            })
+            .collect()
+    }
+
     pub fn file_name(self) -> &'static str {
         match self {
             Format::Json => "report.json",

@@ -105,18 +105,7 @@ pub enum Event {
     /// The load run so far (a few times a second).
     LoadProgress {
         scenario: String,
-        elapsed: std::time::Duration,
-        /// Warmup plus duration; `None` when the run ends by count.
-        total: Option<std::time::Duration>,
-        /// Requests counted after the warmup, and how many the run will count
-        /// when that is known in advance.
-        requests: u64,
-        target: Option<u64>,
-        errors: u64,
-        /// Requests per second over the last interval (warmup included).
-        rate: f64,
-        p95: Option<std::time::Duration>,
-        warmup: bool,
+        progress: LoadProgress,
     },
     ScenarioFinished {
         scenario: String,
@@ -141,6 +130,23 @@ impl Events {
             let _ = sender.send(event);
         }
     }
+}
+
+/// A load run's figures so far, for the progress line.
+#[derive(Debug, Clone)]
+pub struct LoadProgress {
+    pub elapsed: std::time::Duration,
+    /// Warmup plus duration; `None` when the run ends by count.
+    pub total: Option<std::time::Duration>,
+    /// Requests counted after the warmup, and how many the run will count when
+    /// that is known in advance.
+    pub requests: u64,
+    pub target: Option<u64>,
+    pub errors: u64,
+    /// Requests per second over the last interval (warmup included).
+    pub rate: f64,
+    pub p95: Option<std::time::Duration>,
+    pub warmup: bool,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -173,13 +173,15 @@ pub fn load_where(
     // the cores (results stay in the sources' order).
     let loads = map_in_parallel(sources, |source| {
         let item = load_one(source, settings)?;
+        // A loaded scenario has hashed its file already.
+        let (identity, sha256) = match &item {
+            Loaded::Ready { scenario, .. } => (Some(scenario.identity()), scenario.sha256.clone()),
+            Loaded::Failed(_) => (None, super::validate::sha256_hex(&source.bytes)),
+        };
         let outline = Outline {
             file: source.name.clone(),
-            identity: match &item {
-                Loaded::Ready { scenario, .. } => Some(scenario.identity()),
-                Loaded::Failed(_) => None,
-            },
-            sha256: super::validate::sha256_hex(&source.bytes),
+            identity,
+            sha256,
         };
         let item = (keep(&outline) || keep(&outline.failed())).then_some(item);
         Some((outline, item))

@@ -206,6 +206,11 @@ pub fn run_rule_with_load(
     })
 }
 
+/// The evidence's measured value, or "" without one.
+pub fn measured(outcome: &RuleOutcome) -> &str {
+    outcome.evidence.measured.as_deref().unwrap_or_default()
+}
+
 /// The level, or 0 for not applicable and -1 for inconclusive: short assertions.
 pub fn level(outcome: &RuleOutcome) -> i8 {
     match outcome.outcome {

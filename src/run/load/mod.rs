@@ -29,7 +29,7 @@ use crate::redact::Redactor;
 use crate::run::client::ClientSettings;
 use crate::run::observations::LoadResult;
 use crate::run::request::{Captured, build};
-use crate::run::{Cancel, Event, Events};
+use crate::run::{Cancel, Event, Events, LoadProgress};
 use crate::scenario::quantity::format_duration;
 use crate::scenario::{Load, Scenario};
 use figures::{Figures, Outcome, Tally};
@@ -337,14 +337,16 @@ impl Progress {
         let elapsed = now.saturating_duration_since(self.start);
         Event::LoadProgress {
             scenario: scenario.to_string(),
-            elapsed,
-            total: schedule.total_time(),
-            requests: total.requests,
-            target: schedule.measured_arrivals(),
-            errors: total.failed,
-            rate,
-            p95: total.latency.percentile(95.0).map(Duration::from_secs_f64),
-            warmup: elapsed < schedule.warmup,
+            progress: LoadProgress {
+                elapsed,
+                total: schedule.total_time(),
+                requests: total.requests,
+                target: schedule.measured_arrivals(),
+                errors: total.failed,
+                rate,
+                p95: total.latency.percentile(95.0).map(Duration::from_secs_f64),
+                warmup: elapsed < schedule.warmup,
+            },
         }
     }
 }

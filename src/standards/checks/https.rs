@@ -118,14 +118,7 @@ probes:
         ));
         let outcome = run_rule("SC-01", &https, &obs);
         assert_eq!(level(&outcome), 3);
-        assert!(
-            outcome
-                .evidence
-                .measured
-                .as_deref()
-                .unwrap_or_default()
-                .contains("200 without redirecting")
-        );
+        assert!(measured(&outcome).contains("200 without redirecting"));
 
         obs.http_check = Some(exchange(
             "http://svc.example.go.id/",
@@ -140,14 +133,7 @@ probes:
         ));
         let outcome = run_rule("SC-01", &https, &obs);
         assert_eq!(level(&outcome), 3);
-        assert!(
-            outcome
-                .evidence
-                .measured
-                .as_deref()
-                .unwrap_or_default()
-                .contains("connect: refused")
-        );
+        assert!(measured(&outcome).contains("connect: refused"));
 
         obs.http_check = None;
         assert_eq!(level(&run_rule("SC-01", &https, &obs)), 3);

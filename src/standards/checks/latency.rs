@@ -80,14 +80,7 @@ mod tests {
         }
         let outcome = run_rule("PF-02", &scenario, &probes_taking(&[10, 1500]));
         assert_eq!(level(&outcome), 4);
-        assert!(
-            outcome
-                .evidence
-                .measured
-                .as_deref()
-                .unwrap_or_default()
-                .starts_with("p99 1.5 s")
-        );
+        assert!(measured(&outcome).starts_with("p99 1.5 s"));
     }
 
     #[test]

@@ -160,14 +160,7 @@ mod tests {
             Some(300),
         ));
         assert_eq!(level(&outcome), 1);
-        assert!(
-            outcome
-                .evidence
-                .measured
-                .as_deref()
-                .unwrap_or_default()
-                .contains("self-signed")
-        );
+        assert!(measured(&outcome).contains("self-signed"));
 
         let failed = |kind| TlsFacts {
             host: "svc.example.go.id".into(),
