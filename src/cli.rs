@@ -141,7 +141,7 @@ pub struct RunArgs {
     /// Run only the K-th of N disjoint parts of the scenario set (chosen by a
     /// stable hash of each scenario's identity); `ujilab merge` joins the parts.
     #[arg(long, value_name = "K/N")]
-    pub shard: Option<crate::fleet::shard::Shard>,
+    pub shard: Option<report::fleet::shard::Shard>,
     /// Where this run is made from (a region, a cloud zone), recorded in the
     /// report; `ujilab merge` gives a per-vantage breakdown.
     #[arg(long, value_name = "NAME", value_parser = parse_vantage)]
@@ -285,11 +285,11 @@ pub struct SandboxArgs {
 }
 
 fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
-    crate::scenario::quantity::parse_duration(text)
+    input::quantity::parse_duration(text)
 }
 
 fn parse_ratio(text: &str) -> Result<f64, String> {
-    crate::scenario::quantity::parse_ratio(text)
+    input::quantity::parse_ratio(text)
 }
 
 fn parse_vantage(text: &str) -> Result<String, String> {

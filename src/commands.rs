@@ -6,18 +6,20 @@ use std::sync::Arc;
 
 use futures_util::StreamExt as _;
 
-use crate::cli::{Cli, Command, DemoArgs, OutputArgs, RunArgs, SchemaKind, ValidateArgs};
-use crate::exit::ExitCode;
-use crate::fleet::shard::Shard;
-use crate::lang::Lang;
-use crate::report::build::{RunContext, load_error_report, rfc3339, scenario_report};
-use crate::report::model::{self, Gate, Overrides, Report, ScenarioEntry};
-use crate::report::terminal::{self, Style};
-use crate::report::write::{Format, append, write_all};
-use crate::run::{Cancel, RunSettings, run_scenario};
-use crate::scenario::{
+use input::lang::Lang;
+use input::scenario::{
     Environment, LoadSettings, Loaded, LoadedSet, Source, discover, load_all, load_where,
 };
+use report::build::{RunContext, load_error_report, rfc3339, scenario_report};
+use report::fleet::shard::Shard;
+use report::model::{Gate, Overrides, Report, ScenarioEntry};
+use report::terminal::Style;
+use report::write::{Format, append, write_all};
+use report::{model, terminal};
+use run::{Cancel, RunSettings, run_scenario};
+
+use crate::cli::{Cli, Command, DemoArgs, OutputArgs, RunArgs, SchemaKind, ValidateArgs};
+use crate::exit::ExitCode;
 use crate::{logging, progress, signals};
 
 /// The demo scenarios, embedded so that an installed binary runs the demo anywhere.
@@ -38,7 +40,7 @@ const DEMO_SCENARIOS: [(&str, &str); 3] = [
 
 pub fn main(cli: Cli) -> ExitCode {
     logging::init(cli.verbose, cli.quiet);
-    crate::run::client::install_crypto_provider();
+    run::client::install_crypto_provider();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -56,9 +58,9 @@ pub fn main(cli: Cli) -> ExitCode {
             Command::Validate(args) => validate(args, quiet),
             Command::Demo(args) => demo(args, quiet).await,
             Command::Sandbox(args) => sandbox(args).await,
-            Command::Merge(args) => crate::fleet::commands::merge(args, quiet),
-            Command::Diff(args) => crate::fleet::commands::diff(args, quiet),
-            Command::Portfolio(args) => crate::fleet::commands::portfolio(args, quiet),
+            Command::Merge(args) => crate::fleet::merge(args, quiet),
+            Command::Diff(args) => crate::fleet::diff(args, quiet),
+            Command::Portfolio(args) => crate::fleet::portfolio(args, quiet),
             Command::Standards { command } => standards(command),
             Command::Schema { which } => schema(which),
         }
@@ -93,7 +95,7 @@ fn validate(args: ValidateArgs, quiet: bool) -> ExitCode {
                         .and_then(|source| std::str::from_utf8(&source.bytes).ok());
                     eprint!(
                         "{}",
-                        crate::scenario::diagnostic::render(&scenario.file, text, warnings)
+                        input::diagnostic::render(&scenario.file, text, warnings)
                     );
                 }
             }
@@ -119,7 +121,7 @@ fn validate(args: ValidateArgs, quiet: bool) -> ExitCode {
 /// What both `run` and `demo` need to run scenarios and report.
 struct Plan {
     sources: Vec<Source>,
-    unreadable: Vec<crate::scenario::LoadFailure>,
+    unreadable: Vec<input::scenario::LoadFailure>,
     notes: Vec<String>,
     env: Environment,
     set: Vec<(String, String)>,
@@ -131,7 +133,7 @@ struct Plan {
     out_dir: PathBuf,
     overrides: Overrides,
     /// `--shard K/N`: run only this part of the set.
-    shard: Option<crate::fleet::shard::Shard>,
+    shard: Option<report::fleet::shard::Shard>,
     vantage: Option<String>,
 }
 
@@ -189,9 +191,9 @@ async fn run(args: RunArgs, quiet: bool) -> ExitCode {
 }
 
 async fn demo(args: DemoArgs, quiet: bool) -> ExitCode {
-    let mut config = crate::sandbox::SandboxConfig::ephemeral();
+    let mut config = sandbox::SandboxConfig::ephemeral();
     config.seed = args.seed;
-    let sandbox = match crate::sandbox::Sandbox::start(config).await {
+    let sandbox = match sandbox::Sandbox::start(config).await {
         Ok(sandbox) => sandbox,
         Err(error) => {
             eprintln!("error: cannot start the sandbox: {error}");
@@ -287,7 +289,7 @@ async fn execute(mut plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
     } = load_where(&sources, &load_settings, &mut notes, |outline| {
         shard.holds_outline(outline)
     });
-    let run_plan = crate::fleet::shard::plan_of_run(&outlines, &plan.unreadable);
+    let run_plan = report::fleet::shard::plan_of_run(&outlines, &plan.unreadable);
     plan.unreadable
         .retain(|failure| shard.holds_unreadable(failure));
     // The files' bytes and outlines are not needed past this point; a large set
@@ -397,10 +399,15 @@ async fn execute(mut plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
         ScenarioEntry::Ran(scenario) => scenario.complete,
         ScenarioEntry::LoadError(_) => true,
     });
-    let gate_failed = scenarios
-        .iter()
-        .any(|entry| matches!(entry, ScenarioEntry::Ran(s) if s.gate == Gate::Fail));
     let complete = all_complete && interrupted.is_none();
+    let gate = judge::gate::run_gate(
+        scenarios.iter().filter_map(|entry| match entry {
+            ScenarioEntry::Ran(scenario) => Some(scenario.gate),
+            ScenarioEntry::LoadError(_) => None,
+        }),
+        complete,
+        bad_input,
+    );
     let report = Report {
         format: model::FORMAT.into(),
         tool: model::Tool {
@@ -419,11 +426,7 @@ async fn execute(mut plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
         },
         plan: Some(run_plan),
         merge: None,
-        gate: if gate_failed || !complete || bad_input {
-            Gate::Fail
-        } else {
-            Gate::Pass
-        },
+        gate,
         scenarios,
     };
     let written = match write_all(&report, &plan.out_dir, &formats) {
@@ -437,7 +440,7 @@ async fn execute(mut plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
     // CI step summaries get the Markdown whatever --format says.
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
         let path = PathBuf::from(path);
-        if let Err(error) = append(&path, &crate::report::markdown::render(&report)) {
+        if let Err(error) = append(&path, &report::markdown::render(&report)) {
             eprintln!("error: cannot append to {}: {error}", path.display());
             harness_fault = true;
         }
@@ -458,7 +461,7 @@ async fn execute(mut plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
         ExitCode::HarnessFault
     } else if bad_input {
         ExitCode::BadInput
-    } else if gate_failed {
+    } else if gate == Gate::Fail {
         ExitCode::GateFailed
     } else {
         ExitCode::Success
@@ -467,15 +470,15 @@ async fn execute(mut plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
 }
 
 async fn sandbox(args: crate::cli::SandboxArgs) -> ExitCode {
-    let mut config = crate::sandbox::SandboxConfig::ephemeral();
+    let mut config = sandbox::SandboxConfig::ephemeral();
     config.http = args.http;
     config.https = args.https;
     config.seed = args.seed;
     if let (Some(every), Some(hold)) = (args.stall_every, args.stall_for) {
-        for service in crate::sandbox::Service::ALL {
+        for service in sandbox::Service::ALL {
             config.knobs.set(
                 service,
-                crate::sandbox::Behaviour::new().with_periodic_stall(every, hold),
+                sandbox::Behaviour::new().with_periodic_stall(every, hold),
             );
         }
     }
@@ -483,7 +486,7 @@ async fn sandbox(args: crate::cli::SandboxArgs) -> ExitCode {
         args.ca_out
             .unwrap_or_else(|| std::env::temp_dir().join("ujilab-sandbox-ca.pem")),
     );
-    match crate::sandbox::serve_until_ctrl_c(config).await {
+    match sandbox::serve_until_ctrl_c(config).await {
         Ok(()) => ExitCode::Success,
         Err(error) => {
             eprintln!("error: {error}");
@@ -495,7 +498,8 @@ async fn sandbox(args: crate::cli::SandboxArgs) -> ExitCode {
 /// `ujilab standards list|show|kinds|check`: the catalogue, for people.
 fn standards(command: crate::cli::StandardsCommand) -> ExitCode {
     use crate::cli::StandardsCommand;
-    use crate::standards::{catalogue, docs};
+    use input::catalogue;
+    use input::catalogue::docs;
     let load = |args: &crate::cli::CatalogueArgs| {
         let lang = Lang::from_env(
             args.lang
@@ -509,7 +513,7 @@ fn standards(command: crate::cli::StandardsCommand) -> ExitCode {
                 let problems = error.problems(Default::default(), "--profile");
                 eprint!(
                     "{}",
-                    crate::scenario::diagnostic::render("--profile", None, &problems)
+                    input::diagnostic::render("--profile", None, &problems)
                 );
                 ExitCode::BadInput
             })
@@ -532,7 +536,7 @@ fn standards(command: crate::cli::StandardsCommand) -> ExitCode {
                     }
                     None => {
                         let codes = catalogue.codes();
-                        let hint = crate::scenario::raw::closest(
+                        let hint = input::scenario::raw::closest(
                             &wanted,
                             codes.iter().map(String::as_str),
                         )
@@ -594,13 +598,13 @@ fn write_stdout(text: &str) {
 
 fn schema(which: SchemaKind) -> ExitCode {
     let text = match which {
-        SchemaKind::Scenario => crate::scenario::schema::SCENARIO_SCHEMA.to_string(),
+        SchemaKind::Scenario => input::scenario::schema::SCENARIO_SCHEMA.to_string(),
         SchemaKind::Report => {
             let schema = schemars::schema_for!(Report);
             serde_json::to_string_pretty(&schema).unwrap_or_default()
         }
         SchemaKind::Catalogue => {
-            serde_json::to_string_pretty(&crate::standards::docs::catalogue_schema())
+            serde_json::to_string_pretty(&input::catalogue::docs::catalogue_schema())
                 .unwrap_or_default()
         }
     };

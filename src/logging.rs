@@ -7,7 +7,7 @@ use std::sync::{OnceLock, RwLock};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::MakeWriter;
 
-use crate::redact::Redactor;
+use observe::redact::Redactor;
 
 fn secrets() -> &'static RwLock<Redactor> {
     static SECRETS: OnceLock<RwLock<Redactor>> = OnceLock::new();

@@ -1,8 +1,19 @@
 //! The `ujilab` binary: parse arguments, run the command, exit with its code.
+//!
+//! The pipeline lives in the workspace's crates (input → run → judge → report, the
+//! sandbox apart); this package is the command line over them.
+
+mod cli;
+mod commands;
+mod exit;
+mod fleet;
+mod logging;
+mod progress;
+mod signals;
 
 use clap::Parser as _;
 
 fn main() -> std::process::ExitCode {
-    let cli = ujilab::cli::Cli::parse();
-    ujilab::commands::main(cli).into()
+    let cli = cli::Cli::parse();
+    commands::main(cli).into()
 }

@@ -7,7 +7,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::run::{Event, Events, LoadProgress};
+use run::{Event, Events, LoadProgress};
 
 pub struct Display(Option<JoinHandle<()>>);
 
@@ -100,9 +100,6 @@ fn load_line(progress: &LoadProgress) -> String {
         (None, None) => seconds(elapsed),
     };
     let phase = if warmup { "load (warmup)" } else { "load" };
-    let p95 = p95.map_or_else(
-        || "-".to_string(),
-        crate::scenario::quantity::format_duration,
-    );
+    let p95 = p95.map_or_else(|| "-".to_string(), input::quantity::format_duration);
     format!("{phase} {progress}  {rate:.0} req/s  p95 {p95}  {errors} errors")
 }

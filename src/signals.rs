@@ -3,8 +3,9 @@
 
 use std::sync::{Arc, Mutex};
 
+use run::Cancel;
+
 use crate::exit::ExitCode;
-use crate::run::Cancel;
 
 /// Which signal stopped the run, if any.
 #[derive(Debug, Clone, Default)]

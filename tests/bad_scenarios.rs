@@ -27,7 +27,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use ujilab::scenario::{Environment, LoadSettings, Loaded, Problem, Source, discover, load_all};
+use input::scenario::{Environment, LoadSettings, Loaded, Problem, Source, discover, load_all};
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

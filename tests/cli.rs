@@ -1,16 +1,14 @@
 //! The binary as users and CI meet it: commands, exit codes, report files.
 //! Services are the in-process sandbox on 127.0.0.1; nothing else is contacted.
 
-mod support;
-
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use serde_json::Value;
-use support::{
+use crate::support::{
     assert_exit_code, run_command, run_command_off_runtime, start_sandbox, text, ujilab_command,
 };
+use serde_json::Value;
 
 fn read_report(dir: &Path) -> Value {
     let text = std::fs::read_to_string(dir.join("report.json")).expect("report.json written");
@@ -121,11 +119,11 @@ async fn run_exits_1_when_a_gate_fails_and_2_on_bad_input() {
         .arg(dir.path())
         .arg("--out")
         .arg(out.path());
-    let seen_before = sandbox.requests_seen(ujilab::sandbox::Service::Dukcapil);
+    let seen_before = sandbox.requests_seen(sandbox::Service::Dukcapil);
     let output = run_command_off_runtime(command).await;
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
-        sandbox.requests_seen(ujilab::sandbox::Service::Dukcapil),
+        sandbox.requests_seen(sandbox::Service::Dukcapil),
         seen_before
     );
     sandbox.shutdown().await;

@@ -15,9 +15,10 @@ use reqwest::Url;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use ujilab::redact::Redactor;
-use ujilab::run::client::{ClientSettings, HttpVersionPolicy, Session, build_client};
-use ujilab::run::exchange::{Exchange, RequestSpec, TransportKind, perform};
+use observe::exchange::{Exchange, TransportKind};
+use observe::redact::Redactor;
+use run::client::{ClientSettings, HttpVersionPolicy, Session, build_client};
+use run::exchange::{RequestSpec, perform};
 
 const SECRET: &str = "s3cr3t-t0ken-42";
 
@@ -709,7 +710,7 @@ impl reqwest::dns::Resolve for NoSuchHost {
 
 #[tokio::test]
 async fn failed_lookup_is_dns() {
-    ujilab::run::client::install_crypto_provider();
+    run::client::install_crypto_provider();
     let client = reqwest::Client::builder()
         .no_proxy()
         .dns_resolver(Arc::new(NoSuchHost))

@@ -8,8 +8,9 @@ use std::process::{Command, Output};
 use std::time::Duration;
 
 use serde_json::Value;
-use ujilab::run::latency::LatencyHistogram;
-use ujilab::sandbox::{Behaviour, Sandbox, SandboxConfig, Service};
+
+use observe::latency::LatencyHistogram;
+use sandbox::{Behaviour, Sandbox, SandboxConfig, Service};
 
 fn ujilab() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_ujilab"));
@@ -36,7 +37,7 @@ fn read_json(path: &Path) -> Value {
 }
 
 async fn start_sandbox() -> Sandbox {
-    ujilab::run::client::install_crypto_provider();
+    run::client::install_crypto_provider();
     let sandbox = Sandbox::start(SandboxConfig::ephemeral())
         .await
         .expect("sandbox starts");
@@ -783,7 +784,7 @@ fn junit_cases(xml: &str) -> std::collections::BTreeMap<(String, String), Option
 /// The OpenMetrics text passes ujilab's grammar check and, when it is installed
 /// (always in CI: `.ci/run` installs Debian's prometheus), `promtool check metrics`.
 fn check_metrics(metrics: &str) {
-    if let Err(problem) = ujilab::report::prom::check_grammar(metrics) {
+    if let Err(problem) = report::prom::check_grammar(metrics) {
         panic!("metrics.prom: {problem}\n{metrics}");
     }
     let promtool = Command::new("promtool")

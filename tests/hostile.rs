@@ -2,13 +2,12 @@
 //! was: never a crash, a hang or unbounded memory. Each case sets one sandbox knob
 //! and runs a real scenario through the run stage.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
-use support::{load_against_sandbox, run_with_defaults, start_sandbox};
-use ujilab::run::observations::{ProbeOutcome, ProbeResult};
-use ujilab::sandbox::{Behaviour, BodyFault, ConnectionFault, RedirectLoop, Sandbox, Service};
+use crate::support::{load_against_sandbox, run_with_defaults, start_sandbox};
+
+use observe::observations::{ProbeOutcome, ProbeResult};
+use sandbox::{Behaviour, BodyFault, ConnectionFault, RedirectLoop, Sandbox, Service};
 
 /// One probe of `request` against dukcapil over HTTPS, with `extra` probe keys.
 async fn probe(sandbox: &Sandbox, request: &str, extra: &str) -> ProbeResult {

@@ -3,18 +3,19 @@
 //! thresholds at their boundaries and an interrupted run. Assertions are on counts
 //! and generous time bounds, never on tight timings.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::{load_against_sandbox, run_with, run_with_defaults, start_sandbox};
 use base64::Engine as _;
-use support::{load_against_sandbox, run_with, run_with_defaults, start_sandbox};
-use ujilab::report::build::{RunContext, scenario_report};
-use ujilab::run::latency::LatencyHistogram;
-use ujilab::run::observations::{LoadResult, LoadTally, Observations, PhaseStatus, ProbeLoad};
-use ujilab::run::{Cancel, Events, RunSettings, run_scenario};
-use ujilab::sandbox::{Behaviour, BodyFault, ConnectionFault, RedirectLoop, Sandbox, Service};
-use ujilab::scenario::{HttpVersion, LoadModel, Scenario};
+
+use input::scenario::{HttpVersion, Scenario};
+use judge::thresholds::{FigureSource, ThresholdStatus};
+use observe::latency::LatencyHistogram;
+use observe::observations::{LoadResult, LoadTally, Observations, PhaseStatus, ProbeLoad};
+use report::build::{RunContext, scenario_report};
+use report::model::LoadShape;
+use run::{Cancel, Events, RunSettings, run_scenario};
+use sandbox::{Behaviour, BodyFault, ConnectionFault, RedirectLoop, Sandbox, Service};
 
 /// A scenario against dukcapil over HTTPS: `probes` and `tail` are YAML blocks.
 fn scenario(sandbox: &Sandbox, probes: &str, tail: &str) -> Scenario {
@@ -103,7 +104,7 @@ async fn closed_model_counts_add_up_and_follow_the_mix() {
     // The report carries the figures, and the histogram decodes to the same counts.
     let report = scenario_report(&scenario, &observations, &RunContext::default());
     let block = report.load.expect("load block");
-    assert_eq!(block.model, "closed");
+    assert_eq!(block.model, LoadShape::Closed);
     assert_eq!(block.requests, 400);
     assert_eq!(block.rate_sustained, None);
     assert_eq!(block.per_probe["openapi"].requests, 100);
@@ -130,7 +131,7 @@ async fn http1_over_tls_and_over_plain_http() {
         HEALTH,
         "load:\n  model: closed\n  concurrency: 2\n  requests: 100",
     );
-    scenario.connection.http = ujilab::scenario::HttpVersion::Http1;
+    scenario.connection.http = input::scenario::HttpVersion::Http1;
     let load = load_of(&run_with_defaults(&scenario).await).clone();
     assert_eq!(load.total.responses, 100, "{:?}", load.error_examples);
     assert_eq!(load.total.failed, 0);
@@ -432,7 +433,7 @@ fn handmade_load() -> LoadResult {
         latency,
     };
     LoadResult {
-        model: LoadModel::Open { rate: 10.0 },
+        target_rate: Some(10.0),
         concurrency: 8,
         warmup: Duration::ZERO,
         window: Duration::from_secs(10),
@@ -458,16 +459,17 @@ fn handmade_load() -> LoadResult {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn load_thresholds_hold_at_their_boundaries() {
     let sandbox = start_sandbox().await;
+    use ThresholdStatus::{Fail, Pass};
     let thresholds = [
-        ("latency.p95", "max: 1ms", "pass"),
-        ("latency.p95", "max: 0.999ms", "fail"),
-        ("latency.p99", "max: 2ms", "pass"),
-        ("latency.max", "max: 1.999ms", "fail"),
-        ("latency.min", "min: 1ms", "pass"),
-        ("error_rate", "max: 1%", "pass"),
-        ("error_rate", "max: 0.99%", "fail"),
-        ("throughput", "min: 10/s", "pass"),
-        ("throughput", "min: 10.01/s", "fail"),
+        ("latency.p95", "max: 1ms", Pass),
+        ("latency.p95", "max: 0.999ms", Fail),
+        ("latency.p99", "max: 2ms", Pass),
+        ("latency.max", "max: 1.999ms", Fail),
+        ("latency.min", "min: 1ms", Pass),
+        ("error_rate", "max: 1%", Pass),
+        ("error_rate", "max: 0.99%", Fail),
+        ("throughput", "min: 10/s", Pass),
+        ("throughput", "min: 10.01/s", Fail),
     ];
     let mut yaml =
         String::from("load:\n  probes: [a, b]\n  rate: 10/s\n  duration: 10s\nthresholds:\n");
@@ -486,9 +488,9 @@ async fn load_thresholds_hold_at_their_boundaries() {
     let mut observations = run_with(&scenario, &settings).await;
 
     // --no-load: load figures are skipped, not failed.
-    let skipped = ujilab::gate::evaluate(&scenario, &observations);
+    let skipped = judge::thresholds::evaluate(&scenario, &observations);
     assert!(
-        skipped.iter().all(|t| t.status == "skipped"),
+        skipped.iter().all(|t| t.status == ThresholdStatus::Skipped),
         "{skipped:#?}"
     );
     assert!(
@@ -499,17 +501,21 @@ async fn load_thresholds_hold_at_their_boundaries() {
 
     observations.load = Some(handmade_load());
     observations.phases.load = PhaseStatus::Ran;
-    let results = ujilab::gate::evaluate(&scenario, &observations);
+    let results = judge::thresholds::evaluate(&scenario, &observations);
     for (result, (metric, bound, expected)) in results.iter().zip(&thresholds) {
         assert_eq!(&result.status, expected, "{metric} {bound}: {result:#?}");
-        assert_eq!(result.source.as_deref(), Some("load"));
+        assert_eq!(result.source, Some(FigureSource::Load));
     }
     let per_probe_a = &results[thresholds.len()];
-    assert_eq!(per_probe_a.status, "pass");
+    assert_eq!(per_probe_a.status, ThresholdStatus::Pass);
     assert_eq!(per_probe_a.actual, Some(0.01));
     // Probe b has no complete response: no data, which fails.
     let per_probe_b = &results[thresholds.len() + 1];
-    assert_eq!(per_probe_b.status, "fail", "{per_probe_b:#?}");
+    assert_eq!(
+        per_probe_b.status,
+        ThresholdStatus::Fail,
+        "{per_probe_b:#?}"
+    );
     assert_eq!(per_probe_b.reason.as_deref(), Some("no data"));
     sandbox.shutdown().await;
 }

@@ -11,7 +11,8 @@ use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, ServerName};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use ujilab::sandbox::{
+
+use sandbox::{
     Behaviour, BodyFault, ConnectionFault, HUGE_BODY_BYTES, Knobs, RedirectLoop, Sandbox,
     SandboxConfig, Service,
 };

@@ -3,16 +3,15 @@
 //! must be the intended ones (dukcapil certified at Memuaskan or Sangat Baik,
 //! perizinan Baik, pengaduan not certified).
 
-mod support;
-
 use std::collections::BTreeMap;
 
-use support::{
+use crate::support::{
     assert_exit_code, load_against_sandbox, run_command, run_with_defaults, start_sandbox, text,
     ujilab_command,
 };
-use ujilab::sandbox::Sandbox;
-use ujilab::standards::{RuleStatus, Score, Verdict, evaluate};
+
+use judge::standards::{RuleStatus, Score, Verdict, evaluate};
+use sandbox::Sandbox;
 
 const TABLE: &str = include_str!("expected/sandbox-outcomes.md");
 
@@ -210,8 +209,7 @@ fn standards_list_and_show_in_both_languages() {
     let list = ujilab(&["standards", "list", "--lang", "en"]);
     assert_eq!(list.status.code(), Some(0));
     let listed = text(&list.stdout);
-    let catalogue =
-        ujilab::standards::catalogue::built_in().unwrap_or_else(|f| panic!("{}", f.render()));
+    let catalogue = input::catalogue::built_in().unwrap_or_else(|f| panic!("{}", f.render()));
     for rule in &catalogue.rules {
         assert!(
             listed.contains(&rule.code),
@@ -251,7 +249,7 @@ fn standards_list_and_show_in_both_languages() {
         schema["properties"]["rules"]["items"]["allOf"]
             .as_array()
             .map(Vec::len),
-        Some(ujilab::standards::kinds::KINDS.len())
+        Some(input::catalogue::kinds::KINDS.len())
     );
 }
 

@@ -1,14 +1,13 @@
 //! The run stage gathers what the standards rules read: declared pages, the TLS
 //! handshake facts and SC-01's plain-http answer, against the sandbox.
 
-mod support;
-
 use std::time::SystemTime;
 
-use support::{load_against_sandbox, run_with, start_sandbox};
-use ujilab::run::RunSettings;
-use ujilab::run::observations::{CertificateProblem, Observations, PageRole};
-use ujilab::sandbox::Sandbox;
+use crate::support::{load_against_sandbox, run_with, start_sandbox};
+
+use observe::observations::{CertificateProblem, Observations, PageRole};
+use run::RunSettings;
+use sandbox::Sandbox;
 
 /// Loads `yaml` against the sandbox and runs it without availability or load.
 async fn observe(sandbox: &Sandbox, name: &str, yaml: String) -> Observations {

@@ -21,7 +21,7 @@ use base64::Engine as _;
 use serde_json::{Value, json};
 use tungstenite::{Message, WebSocket};
 
-use crate::fixture;
+use crate::reports::fixture;
 
 /// One browser at a time: a 2-core machine runs the rest of the suite meanwhile.
 static ONE_BROWSER: Mutex<()> = Mutex::new(());
@@ -467,7 +467,7 @@ fn write_page(html: &str) -> (tempfile::TempDir, PathBuf) {
 #[test]
 fn fixture_report_in_a_browser() {
     let Some(binary) = chromium() else { return };
-    let html = ujilab::report::html::render(&fixture::full("en")).expect("renders");
+    let html = report::html::render(&fixture::full("en")).expect("renders");
     let (_dir, page) = write_page(&html);
     let visit = visit(&binary, &page);
     keep("fixture-full", &visit);
@@ -504,7 +504,7 @@ fn fixture_report_in_a_browser() {
 #[test]
 fn indonesian_single_report_in_a_browser() {
     let Some(binary) = chromium() else { return };
-    let html = ujilab::report::html::render(&fixture::single("id")).expect("renders");
+    let html = report::html::render(&fixture::single("id")).expect("renders");
     let (_dir, page) = write_page(&html);
     let visit = visit(&binary, &page);
     keep("fixture-single-id", &visit);

@@ -6,9 +6,10 @@
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use ujilab::report::Report;
-use ujilab::report::model::LatencyReport;
-use ujilab::run::latency::LatencyHistogram;
+
+use observe::latency::LatencyHistogram;
+use report::Report;
+use report::model::LatencyReport;
 
 pub const HOSTILE_SCRIPT: &str = "<script>alert(1)</script>";
 pub const HOSTILE_ATTRIBUTE: &str = "\"><img src=x onerror=alert(1)>";

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use ujilab::sandbox::{Sandbox, SandboxConfig};
+use sandbox::{Sandbox, SandboxConfig};
 
 const SCENARIO: &str = r#"
 version: 1
@@ -52,7 +52,7 @@ async fn ujilab(sandbox: &Sandbox, args: Vec<String>, summary: &Path) -> Output 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn all_four_by_default_a_chosen_few_on_request() {
-    ujilab::run::client::install_crypto_provider();
+    run::client::install_crypto_provider();
     let sandbox = Sandbox::start(SandboxConfig::ephemeral())
         .await
         .expect("sandbox starts");
@@ -93,7 +93,9 @@ async fn all_four_by_default_a_chosen_few_on_request() {
     );
     let appended = std::fs::read_to_string(&summary).expect("summary");
     assert_eq!(appended, format!("earlier step\n{markdown}"));
-    crate::junit::assert_valid(&std::fs::read_to_string(out.join("junit.xml")).expect("xml"));
+    crate::reports::junit::assert_valid(
+        &std::fs::read_to_string(out.join("junit.xml")).expect("xml"),
+    );
 
     // Only JSON asked for: the other report names are cleared, other files kept,
     // and the step summary still gets the Markdown.

@@ -6,9 +6,9 @@
 use std::path::Path;
 use std::process::Command;
 
-use ujilab::sandbox::{Behaviour, Sandbox, SandboxConfig, Service};
+use sandbox::{Behaviour, Sandbox, SandboxConfig, Service};
 
-use crate::{browser, fixture, junit};
+use crate::reports::{browser, fixture, junit};
 
 const SCENARIO: &str = r#"
 version: 1
@@ -44,7 +44,7 @@ fn read(dir: &Path, name: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_service_is_shown_as_text_everywhere() {
-    ujilab::run::client::install_crypto_provider();
+    run::client::install_crypto_provider();
     let sandbox = Sandbox::start(SandboxConfig::ephemeral())
         .await
         .expect("sandbox starts");

@@ -8,9 +8,10 @@ use std::process::Command;
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
-use ujilab::report::junit;
 
-use crate::fixture;
+use report::junit;
+
+use crate::reports::fixture;
 
 /// Validates `xml` against schemas/junit.xsd with xmllint; without xmllint the check
 /// is skipped with a note (CI installs it and sets UJILAB_REQUIRE_TOOLS).

@@ -2,11 +2,11 @@
 //! a snapshot changes only when what a reader sees changes. The page's CSS is left
 //! out of the HTML snapshots (it is one constant block).
 
-use ujilab::lang::Lang;
-use ujilab::report::terminal::{self, Style};
-use ujilab::report::{html, junit, markdown};
+use input::lang::Lang;
+use report::terminal::Style;
+use report::{html, junit, markdown, terminal};
 
-use crate::fixture;
+use crate::reports::fixture;
 
 /// Runs `check` with times and durations replaced by placeholders.
 fn redacted(check: impl FnOnce()) {

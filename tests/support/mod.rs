@@ -6,14 +6,14 @@
 
 use std::process::{Command, Output};
 
-use ujilab::run::observations::Observations;
-use ujilab::run::{Cancel, Events, RunSettings, run_scenario};
-use ujilab::sandbox::{Sandbox, SandboxConfig};
-use ujilab::scenario::{Environment, LoadSettings, Loaded, Scenario, Source, load_all};
+use input::scenario::{Environment, LoadSettings, Loaded, Scenario, Source, load_all};
+use observe::observations::Observations;
+use run::{Cancel, Events, RunSettings, run_scenario};
+use sandbox::{Sandbox, SandboxConfig};
 
 /// Installs the crypto provider and starts an ephemeral sandbox on 127.0.0.1.
 pub async fn start_sandbox() -> Sandbox {
-    ujilab::run::client::install_crypto_provider();
+    run::client::install_crypto_provider();
     Sandbox::start(SandboxConfig::ephemeral())
         .await
         .unwrap_or_else(|error| panic!("sandbox did not start: {error}"))

@@ -1,0 +1,507 @@
+//! The check kinds this binary implements: what each one measures, the shape of
+//! its `levels`, and its `params`. Catalogue validation, `ujilab standards kinds`
+//! and `ujilab schema catalogue` are all generated from [`KINDS`], so the docs
+//! cannot drift from the behaviour.
+
+use std::fmt;
+
+/// One check kind: a rule in a catalogue names it with `check:`.
+pub struct Kind {
+    pub name: &'static str,
+    /// What it measures, in one or two English sentences.
+    pub summary: &'static str,
+    pub shape: Shape,
+    pub params: &'static [ParamSpec],
+}
+
+impl fmt::Debug for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+impl PartialEq for Kind {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+/// The `levels` shape a kind takes (semantics.md, "Catalogue shapes").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// `{ thresholds: { direction, L2, L3, L4, L5 } }` in `unit`.
+    Thresholds { unit: Unit, direction: Direction },
+    /// `binary`: pass 5, fail 1.
+    Binary,
+    /// `{ table: { outcome: level, ... } }` with exactly these outcomes.
+    Table(&'static [&'static str]),
+}
+
+impl Shape {
+    /// How the shape is written in a catalogue, for messages and docs.
+    pub fn describe(self) -> String {
+        match self {
+            Shape::Thresholds { unit, direction } => format!(
+                "{{ thresholds: {{ direction: {}, L2: .., L3: .., L4: .., L5: .. }} }} in {}",
+                direction.key(),
+                unit.describe()
+            ),
+            Shape::Binary => "binary".to_string(),
+            Shape::Table(outcomes) => format!(
+                "{{ table: {{ {} }} }}",
+                outcomes
+                    .iter()
+                    .map(|outcome| format!("{outcome}: LEVEL"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
+/// The unit of a threshold value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A percentage string (`99.5%`), kept as a ratio 0..1.
+    Ratio,
+    /// A duration with its unit (`500ms`, `30d`), kept in seconds.
+    Duration,
+    /// A whole number.
+    Count,
+}
+
+impl Unit {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Unit::Ratio => "percentages (95%)",
+            Unit::Duration => "durations with a unit (500ms, 2s, 30d)",
+            Unit::Count => "whole numbers",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Higher is better: the value must be at least the threshold.
+    AtLeast,
+    /// Lower is better: the value must be at most the threshold.
+    AtMost,
+}
+
+impl Direction {
+    pub fn key(self) -> &'static str {
+        match self {
+            Direction::AtLeast => "at_least",
+            Direction::AtMost => "at_most",
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Direction::AtLeast => ">=",
+            Direction::AtMost => "<=",
+        }
+    }
+}
+
+/// One entry of a kind's `params`.
+#[derive(Debug)]
+pub struct ParamSpec {
+    pub name: &'static str,
+    pub kind: ParamKind,
+    pub doc: &'static str,
+}
+
+/// The type of a param, with its default (used when the catalogue omits it).
+#[derive(Debug)]
+pub enum ParamKind {
+    Integer {
+        default: i64,
+        min: i64,
+    },
+    Number {
+        default: f64,
+        min: f64,
+        max: f64,
+    },
+    Duration {
+        default: &'static str,
+    },
+    Strings {
+        default: &'static [&'static str],
+    },
+    /// A Rust regex, case-insensitive where the check says so.
+    Regex {
+        default: &'static str,
+    },
+    /// `[{ id, name: { id, en }, keywords: [..] }, ...]`; required.
+    Components,
+}
+
+impl ParamKind {
+    /// The type and default, for docs.
+    pub fn describe(&self) -> String {
+        match self {
+            ParamKind::Integer { default, min } => format!("integer >= {min}, default {default}"),
+            ParamKind::Number { default, min, max } => {
+                format!("number in ({min}, {max}], default {default}")
+            }
+            ParamKind::Duration { default } => format!("duration, default {default}"),
+            ParamKind::Strings { default } => {
+                format!("list of strings, default [{}]", default.join(", "))
+            }
+            ParamKind::Regex { default } => format!("regex, default '{default}'"),
+            ParamKind::Components => {
+                "list of { id, name: { id, en }, keywords: [..] }, required".to_string()
+            }
+        }
+    }
+}
+
+const RATIO_UP: Shape = Shape::Thresholds {
+    unit: Unit::Ratio,
+    direction: Direction::AtLeast,
+};
+const COUNT_UP: Shape = Shape::Thresholds {
+    unit: Unit::Count,
+    direction: Direction::AtLeast,
+};
+
+/// Every check kind, in the order `ujilab standards kinds` lists them.
+pub static KINDS: &[Kind] = &[
+    Kind {
+        name: "availability",
+        summary: "Share of availability samples up (the probe exchanges when the scenario has no \
+                  `availability:`). Below 1,000 samples the level comes from the upper end of the \
+                  95% Wilson interval, and is capped at 3 below `min_samples_l4` samples and at 4 \
+                  below `min_samples_l5`.",
+        shape: RATIO_UP,
+        params: &[
+            ParamSpec {
+                name: "min_samples_l4",
+                kind: ParamKind::Integer {
+                    default: 100,
+                    min: 1,
+                },
+                doc: "samples needed before level 4 can be given",
+            },
+            ParamSpec {
+                name: "min_samples_l5",
+                kind: ParamKind::Integer {
+                    default: 1000,
+                    min: 1,
+                },
+                doc: "samples needed before level 5 can be given; from here the plain ratio is used",
+            },
+        ],
+    },
+    Kind {
+        name: "error_rate",
+        summary: "Share of load requests failed (transport error or status the probe does not \
+                  accept), after warmup. Not applicable without a load run.",
+        shape: Shape::Thresholds {
+            unit: Unit::Ratio,
+            direction: Direction::AtMost,
+        },
+        params: &[],
+    },
+    Kind {
+        name: "latency",
+        summary: "A latency percentile of the load requests, or without a load run of every \
+                  functional and availability exchange that got a complete response.",
+        shape: Shape::Thresholds {
+            unit: Unit::Duration,
+            direction: Direction::AtMost,
+        },
+        params: &[ParamSpec {
+            name: "percentile",
+            kind: ParamKind::Number {
+                default: 95.0,
+                min: 0.0,
+                max: 100.0,
+            },
+            doc: "which percentile: 95 is p95, 99.9 is p99.9",
+        }],
+    },
+    Kind {
+        name: "compression",
+        summary: "200 responses with a text, JSON, XML, JavaScript or SVG type whose decoded body \
+                  is over `min_bytes` are gzip-, br- or zstd-encoded when the request accepted it. \
+                  Not applicable when there are none.",
+        shape: Shape::Binary,
+        params: &[ParamSpec {
+            name: "min_bytes",
+            kind: ParamKind::Integer {
+                default: 1024,
+                min: 0,
+            },
+            doc: "responses with a decoded body up to this size are not judged",
+        }],
+    },
+    Kind {
+        name: "probe_pass_rate",
+        summary: "Share of the scenario's probes whose expectations all hold (a skipped probe \
+                  counts as failed).",
+        shape: RATIO_UP,
+        params: &[],
+    },
+    Kind {
+        name: "https",
+        summary: "base_url is https (`https`); and the first response of `standards.http_url` is \
+                  a 301/302/303/307/308 to an https Location (`https_redirect`); a plain-http \
+                  base_url is `plain_http`.",
+        shape: Shape::Table(&["plain_http", "https", "https_redirect"]),
+        params: &[],
+    },
+    Kind {
+        name: "tls_certificate",
+        summary: "The chain verifies against the trust roots, the host name matches and the \
+                  certificate is within its validity; the level comes from the time left until \
+                  it expires. An invalid certificate, or no TLS, is level 1.",
+        shape: Shape::Thresholds {
+            unit: Unit::Duration,
+            direction: Direction::AtLeast,
+        },
+        params: &[],
+    },
+    Kind {
+        name: "tls_version",
+        summary: "The protocol negotiated by a full handshake: `tls1_3`, `tls1_2`, or `none` when \
+                  no TLS 1.2+ handshake completes (or the service has no TLS).",
+        shape: Shape::Table(&["tls1_3", "tls1_2", "none"]),
+        params: &[],
+    },
+    Kind {
+        name: "hsts",
+        summary: "Strict-Transport-Security on every https response of the service: `absent` \
+                  (also max-age=0 or several headers), `short` (max-age below `long_max_age`), \
+                  `long`, `long_with_subdomains`. The lowest over responses counts.",
+        shape: Shape::Table(&["absent", "short", "long", "long_with_subdomains"]),
+        params: &[ParamSpec {
+            name: "long_max_age",
+            kind: ParamKind::Duration { default: "180d" },
+            doc: "max-age from which HSTS counts as long",
+        }],
+    },
+    Kind {
+        name: "csp",
+        summary: "The Content-Security-Policy header (not Report-Only, not meta) on HTML page \
+                  responses: `absent`; `unsafe` when script-src (else default-src) allows \
+                  'unsafe-inline' without a nonce, hash or 'strict-dynamic', or 'unsafe-eval', or \
+                  neither directive restricts scripts; else `strict`.",
+        shape: Shape::Table(&["absent", "unsafe", "strict"]),
+        params: &[],
+    },
+    Kind {
+        name: "security_headers",
+        summary: "How many of four protections every HTML page response carries: \
+                  X-Content-Type-Options: nosniff; frame protection (X-Frame-Options DENY or \
+                  SAMEORIGIN, or CSP frame-ancestors); Referrer-Policy; Permissions-Policy.",
+        shape: COUNT_UP,
+        params: &[],
+    },
+    Kind {
+        name: "version_disclosure",
+        summary: "No response of the service (redirect hops included) has a `forbidden_headers` \
+                  header, or a `version_headers` header matching `version_pattern`.",
+        shape: Shape::Binary,
+        params: &[
+            ParamSpec {
+                name: "version_headers",
+                kind: ParamKind::Strings {
+                    default: &["Server", "X-Powered-By", "X-Generator"],
+                },
+                doc: "headers that fail when their value carries a version number",
+            },
+            ParamSpec {
+                name: "forbidden_headers",
+                kind: ParamKind::Strings {
+                    default: &["X-AspNet-Version", "X-AspNetMvc-Version"],
+                },
+                doc: "headers that fail whenever present",
+            },
+            ParamSpec {
+                name: "version_pattern",
+                kind: ParamKind::Regex {
+                    default: r"(?:^|[\s/(])v?\d+(?:\.\d+)*\b",
+                },
+                doc: "what a version number looks like in a header value",
+            },
+        ],
+    },
+    Kind {
+        name: "cookies",
+        summary: "Every Set-Cookie seen (redirect hops included) has Secure, HttpOnly and \
+                  SameSite (SameSite=None counts only with Secure): `all_three`, `two`, `fewer`; \
+                  the lowest over cookies. Not applicable without cookies.",
+        shape: Shape::Table(&["all_three", "two", "fewer"]),
+        params: &[ParamSpec {
+            name: "http_only_exempt",
+            kind: ParamKind::Strings {
+                default: &["XSRF-TOKEN", "csrftoken"],
+            },
+            doc: "cookie names that JavaScript must read: HttpOnly is not asked of them",
+        }],
+    },
+    Kind {
+        name: "json_content_type",
+        summary: "Share of `api` probe responses with a JSON media type (application/json or \
+                  */*+json); responses without a body are not counted. Not applicable without \
+                  API probes.",
+        shape: RATIO_UP,
+        params: &[],
+    },
+    Kind {
+        name: "structured_errors",
+        summary: "Every 4xx/5xx response of an `api` probe carries a body that parses as JSON. \
+                  Not applicable when no API error was observed.",
+        shape: Shape::Binary,
+        params: &[],
+    },
+    Kind {
+        name: "openapi",
+        summary: "`pages.openapi` answers an OpenAPI 3 document (JSON or YAML with an `openapi: \
+                  3.x` key); Swagger 2.0 fails. Not applicable without API probes; level 1 when \
+                  no such page is declared.",
+        shape: Shape::Binary,
+        params: &[],
+    },
+    Kind {
+        name: "service_standard",
+        summary: "How many `components` the `pages.service_standard` page names in its visible \
+                  text (keywords as whole words or phrases, case- and whitespace-insensitive; \
+                  elements in `ignore` skipped). Level 1 when no page is declared or it is \
+                  missing.",
+        shape: COUNT_UP,
+        params: &[
+            ParamSpec {
+                name: "components",
+                kind: ParamKind::Components,
+                doc: "the components to look for, each with its keywords and synonyms",
+            },
+            ParamSpec {
+                name: "ignore",
+                kind: ParamKind::Strings { default: &["nav"] },
+                doc: "elements whose text does not count (`nav` also covers role=navigation)",
+            },
+        ],
+    },
+    Kind {
+        name: "complaint_channel",
+        summary: "`pages.complaints` (else the home page) links to one of `domains` (or a \
+                  subdomain) or holds a complaint form (a <form> with a <textarea>).",
+        shape: Shape::Binary,
+        params: &[ParamSpec {
+            name: "domains",
+            kind: ParamKind::Strings {
+                default: &["lapor.go.id"],
+            },
+            doc: "national complaint services a link to which counts",
+        }],
+    },
+    Kind {
+        name: "contact_hours",
+        summary: "The home or service-standard page states service hours (`time_range` within \
+                  `near_chars` of a `hours_near` word) and a contact (phone number, e-mail or \
+                  street address): `both`, `one`, `none`.",
+        shape: Shape::Table(&["both", "one", "none"]),
+        params: &[
+            ParamSpec {
+                name: "time_range",
+                kind: ParamKind::Regex {
+                    default: r"\d{1,2}[.:]\d{2}\s*(?:-|–|s/d|s\.d\.|sampai|hingga)\s*\d{1,2}[.:]\d{2}",
+                },
+                doc: "a time range such as 08.00 - 15.00 (matched case-insensitively)",
+            },
+            ParamSpec {
+                name: "hours_near",
+                kind: ParamKind::Strings {
+                    default: &["jam", "pelayanan", "layanan"],
+                },
+                doc: "words that must stand near the time range",
+            },
+            ParamSpec {
+                name: "near_chars",
+                kind: ParamKind::Integer {
+                    default: 80,
+                    min: 0,
+                },
+                doc: "how near, in characters of visible text",
+            },
+        ],
+    },
+    Kind {
+        name: "gov_domain",
+        summary: "The host of base_url ends with one of `suffixes`. Not applicable for IP \
+                  literals and localhost.",
+        shape: Shape::Binary,
+        params: &[ParamSpec {
+            name: "suffixes",
+            kind: ParamKind::Strings {
+                default: &["go.id"],
+            },
+            doc: "government domain suffixes",
+        }],
+    },
+    Kind {
+        name: "html_lang",
+        summary: "Every HTML page's <html> element has a non-empty lang (or xml:lang).",
+        shape: Shape::Binary,
+        params: &[],
+    },
+    Kind {
+        name: "img_alt",
+        summary: "Share of <img> elements on the HTML pages that have an alt attribute (empty \
+                  alt marks decoration and counts). Not applicable without images.",
+        shape: RATIO_UP,
+        params: &[],
+    },
+    Kind {
+        name: "page_basics",
+        summary: "Every HTML page has a non-empty <title> and a <meta name=viewport>: `both`, \
+                  `one`, `none`; the lowest over pages.",
+        shape: Shape::Table(&["both", "one", "none"]),
+        params: &[],
+    },
+    Kind {
+        name: "form_labels",
+        summary: "Share of visible form controls (input except hidden/submit/button/reset/image, \
+                  select, textarea; not hidden or aria-hidden) with a label: label[for], a \
+                  wrapping label, aria-label or aria-labelledby. Not applicable without controls.",
+        shape: RATIO_UP,
+        params: &[],
+    },
+];
+
+/// The kind named `name`.
+pub fn find(name: &str) -> Option<&'static Kind> {
+    KINDS.iter().find(|kind| kind.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_defaults_are_valid() {
+        let mut names: Vec<&str> = KINDS.iter().map(|kind| kind.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), KINDS.len());
+        for kind in KINDS {
+            for param in kind.params {
+                match &param.kind {
+                    ParamKind::Regex { default } => {
+                        assert!(regex::Regex::new(default).is_ok(), "{}", kind.name)
+                    }
+                    ParamKind::Duration { default } => assert!(
+                        crate::quantity::parse_duration(default).is_ok(),
+                        "{}",
+                        kind.name
+                    ),
+                    _ => {}
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! Problems found in an input file, rendered the way rustc and hurl do: position,
+//! the offending line, a caret, and a hint.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::scenario::raw::Position;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem at one place in one file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    /// 1-based; 0 when the problem concerns the whole file.
+    pub line: u64,
+    pub column: u64,
+    /// Key path such as `probes[2].expect.json`; empty for the whole file.
+    pub path: String,
+    pub message: String,
+    /// "did you mean `timeout`?" or how to write the value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl Problem {
+    pub fn error(position: Position, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            line: position.line,
+            column: position.column,
+            path: path.into(),
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn with_help(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Renders problems of one file, each with the source line it points at.
+pub fn render(file: &str, source: Option<&str>, problems: &[Problem]) -> String {
+    let mut out = String::new();
+    for problem in problems {
+        let label = match problem.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let _ = write!(out, "{label}: {}", problem.message);
+        if !problem.path.is_empty() {
+            let _ = write!(out, " (at `{}`)", problem.path);
+        }
+        out.push('\n');
+        if problem.line == 0 {
+            let _ = writeln!(out, "  --> {file}");
+        } else {
+            let _ = writeln!(out, "  --> {file}:{}:{}", problem.line, problem.column);
+            let line_text = source.and_then(|text| {
+                text.lines()
+                    .nth(usize::try_from(problem.line.saturating_sub(1)).unwrap_or(usize::MAX))
+            });
+            if let Some(line_text) = line_text {
+                let number = problem.line.to_string();
+                let gutter = " ".repeat(number.len());
+                let caret_at = usize::try_from(problem.column.saturating_sub(1)).unwrap_or(0);
+                let indent: String = line_text
+                    .chars()
+                    .take(caret_at)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                let _ = writeln!(out, "{gutter} |");
+                let _ = writeln!(out, "{number} | {line_text}");
+                let _ = writeln!(out, "{gutter} | {indent}^");
+            }
+        }
+        if let Some(help) = &problem.help {
+            let _ = writeln!(out, "   = help: {help}");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_line_and_caret() {
+        let problem = Problem::error(
+            Position {
+                line: 2,
+                column: 3,
+                bytes: None,
+            },
+            "defaults",
+            "unknown key `tiemout`",
+        )
+        .with_help(Some("did you mean `timeout`?".into()));
+        let text = render("a.yaml", Some("defaults:\n  tiemout: 1s\n"), &[problem]);
+        assert!(text.contains("--> a.yaml:2:3"), "{text}");
+        assert!(text.contains("2 |   tiemout: 1s\n  |   ^"), "{text}");
+        assert!(text.contains("help: did you mean `timeout`?"), "{text}");
+    }
+}

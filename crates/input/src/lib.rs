@@ -1,0 +1,16 @@
+//! The input stage: everything a user writes, turned into typed values with every
+//! problem positioned (file, line, column, key path).
+//!
+//! Owns: [`diagnostic`] (problems and their rustc-style rendering), [`quantity`]
+//! (durations, ratios, sizes), [`lang`], [`scenario`] (YAML entry point, raw mirror,
+//! validation, interpolation, matchers) and [`catalogue`] (standards catalogues and
+//! the check kinds they may name).
+//!
+//! Never imports: the network, observations, judging or reports. Nothing here sends
+//! a request; the crate graph keeps it so (no HTTP client is a dependency).
+
+pub mod catalogue;
+pub mod diagnostic;
+pub mod lang;
+pub mod quantity;
+pub mod scenario;

@@ -1,0 +1,355 @@
+//! `${...}` interpolation in scenario strings.
+//!
+//! Environment variables, vars and secrets are resolved at load time, so every
+//! field may use them and a missing one is a load error with a position. A capture
+//! (`${ticket}` of a value taken from an earlier response) can only be known at run
+//! time, so a string that uses one stays a [`Template`] until the probe is sent.
+
+use std::collections::HashMap;
+
+use crate::scenario::raw::closest;
+
+/// The environment a scenario is loaded in: a snapshot of the process environment
+/// plus overrides (the demo passes the sandbox's ports this way), so loading never
+/// reads or writes global state.
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    vars: HashMap<String, String>,
+}
+
+impl Environment {
+    pub fn from_process() -> Self {
+        Self {
+            vars: std::env::vars().collect(),
+        }
+    }
+
+    /// An environment with no variables at all, for tests.
+    pub fn empty() -> Self {
+        Self::default()
+    }
+
+    pub fn with(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.vars.insert(name.into(), value.into());
+        self
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str)
+    }
+}
+
+/// A string with run-time holes: the captures it uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Text(String),
+    Capture(String),
+}
+
+impl Template {
+    pub fn literal(text: impl Into<String>) -> Self {
+        Self {
+            parts: vec![Part::Text(text.into())],
+        }
+    }
+
+    /// The text when the template uses no capture.
+    pub fn as_literal(&self) -> Option<String> {
+        // An empty string has no parts and is the literal "".
+        let mut text = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Text(piece) => text.push_str(piece),
+                Part::Capture(_) => return None,
+            }
+        }
+        Some(text)
+    }
+
+    /// The capture name when the whole string is exactly `${name}` (in `json:`, such
+    /// a string becomes the captured JSON value itself).
+    pub fn as_whole_capture(&self) -> Option<&str> {
+        match self.parts.as_slice() {
+            [Part::Capture(name)] => Some(name),
+            _ => None,
+        }
+    }
+
+    pub fn captures(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|part| match part {
+            Part::Capture(name) => Some(name.as_str()),
+            Part::Text(_) => None,
+        })
+    }
+
+    /// Fills the holes; `Err` names the first capture without a value.
+    pub fn render(&self, captured: &HashMap<String, String>) -> Result<String, String> {
+        let mut text = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Text(piece) => text.push_str(piece),
+                Part::Capture(name) => match captured.get(name) {
+                    Some(value) => text.push_str(value),
+                    None => return Err(name.clone()),
+                },
+            }
+        }
+        Ok(text)
+    }
+
+    /// The template as the user wrote it, captures as `${name}`.
+    pub fn source_text(&self) -> String {
+        self.parts
+            .iter()
+            .map(|part| match part {
+                Part::Text(text) => text.replace("${", "$${"),
+                Part::Capture(name) => format!("${{{name}}}"),
+            })
+            .collect()
+    }
+}
+
+/// Where a string sits decides whether it may use captures.
+#[derive(Debug, Clone, Copy)]
+pub enum CaptureUse {
+    /// Outside request values and matcher operands: no captures at all.
+    Forbidden,
+    /// In probe number `probe_index`: captures of earlier probes only.
+    Allowed { probe_index: usize },
+}
+
+/// A problem in one string; the caller adds file and position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterpolationProblem {
+    pub message: String,
+    pub suggestion: Option<String>,
+    /// A missing environment variable, which `validate` reports as a warning.
+    pub missing_env: bool,
+}
+
+/// Resolves names to values; built up as vars and secrets are read in file order.
+#[derive(Debug, Clone)]
+pub struct Interpolator<'e> {
+    env: &'e Environment,
+    values: HashMap<String, String>,
+    /// Every capture name of the scenario, with the probe that captures it.
+    captures: HashMap<String, usize>,
+}
+
+impl<'e> Interpolator<'e> {
+    pub fn new(env: &'e Environment) -> Self {
+        Self {
+            env,
+            values: HashMap::new(),
+            captures: HashMap::new(),
+        }
+    }
+
+    pub fn env(&self) -> &Environment {
+        self.env
+    }
+
+    pub fn define(&mut self, name: &str, value: String) {
+        self.values.insert(name.to_string(), value);
+    }
+
+    pub fn is_defined(&self, name: &str) -> bool {
+        self.values.contains_key(name)
+    }
+
+    pub fn declare_capture(&mut self, name: &str, probe_index: usize) {
+        self.captures.insert(name.to_string(), probe_index);
+    }
+
+    pub fn captures(&self) -> &HashMap<String, usize> {
+        &self.captures
+    }
+
+    /// Resolves env, vars and secrets in `text`; captures stay as holes where allowed.
+    ///
+    /// On a missing environment variable the problem is returned with
+    /// `missing_env` set and the value taken as empty, so callers that only warn can
+    /// go on with the result.
+    pub fn resolve(
+        &self,
+        text: &str,
+        capture_use: CaptureUse,
+    ) -> Result<Template, (InterpolationProblem, Template)> {
+        let mut parts: Vec<Part> = Vec::new();
+        let mut first_problem: Option<InterpolationProblem> = None;
+        let push_text = |parts: &mut Vec<Part>, piece: &str| match parts.last_mut() {
+            _ if piece.is_empty() => {}
+            Some(Part::Text(existing)) => existing.push_str(piece),
+            _ => parts.push(Part::Text(piece.to_string())),
+        };
+        let mut rest = text;
+        while let Some(start) = rest.find('$') {
+            push_text(&mut parts, &rest[..start]);
+            let after = &rest[start..];
+            if let Some(tail) = after.strip_prefix("$${") {
+                push_text(&mut parts, "${");
+                rest = tail;
+                continue;
+            }
+            let Some(body_start) = after.strip_prefix("${") else {
+                push_text(&mut parts, "$");
+                rest = &after[1..];
+                continue;
+            };
+            let Some(end) = body_start.find('}') else {
+                let problem = InterpolationProblem {
+                    message: "`${` is not closed by `}` (write `$${` for a literal `${`)"
+                        .to_string(),
+                    suggestion: None,
+                    missing_env: false,
+                };
+                return Err((problem, Template { parts }));
+            };
+            let reference = &body_start[..end];
+            rest = &body_start[end + 1..];
+            match self.lookup(reference, capture_use) {
+                Ok(Lookup::Value(value)) => push_text(&mut parts, &value),
+                Ok(Lookup::Capture(name)) => parts.push(Part::Capture(name)),
+                Err(problem) => {
+                    first_problem.get_or_insert(problem);
+                }
+            }
+        }
+        push_text(&mut parts, rest);
+        let template = Template { parts };
+        match first_problem {
+            Some(problem) => Err((problem, template)),
+            None => Ok(template),
+        }
+    }
+
+    fn lookup(
+        &self,
+        reference: &str,
+        capture_use: CaptureUse,
+    ) -> Result<Lookup, InterpolationProblem> {
+        let problem = |message: String, suggestion: Option<String>| InterpolationProblem {
+            message,
+            suggestion,
+            missing_env: false,
+        };
+        if let Some(env_ref) = reference.strip_prefix("env:") {
+            let (name, default) = match env_ref.split_once(":-") {
+                Some((name, default)) => (name, Some(default)),
+                None => (env_ref, None),
+            };
+            if name.is_empty() {
+                return Err(problem("`${env:}` needs a variable name".into(), None));
+            }
+            return match (self.env.get(name), default) {
+                (Some(""), Some(default)) => Ok(Lookup::Value(default.to_string())),
+                (Some(value), _) => Ok(Lookup::Value(value.to_string())),
+                (None, Some(default)) => Ok(Lookup::Value(default.to_string())),
+                (None, None) => Err(InterpolationProblem {
+                    message: format!(
+                        "environment variable `{name}` is not set (set it, or give a default: `${{env:{name}:-value}}`)"
+                    ),
+                    suggestion: None,
+                    missing_env: true,
+                }),
+            };
+        }
+        if let Some(value) = self.values.get(reference) {
+            return Ok(Lookup::Value(value.clone()));
+        }
+        if let Some(&captured_by) = self.captures.get(reference) {
+            return match capture_use {
+                CaptureUse::Forbidden => Err(problem(
+                    format!(
+                        "`${{{reference}}}` is a capture; captures can only be used in request url, path, query, headers and bodies, and in string matcher operands"
+                    ),
+                    None,
+                )),
+                CaptureUse::Allowed { probe_index, .. } if captured_by >= probe_index => {
+                    Err(problem(
+                        format!(
+                            "`${{{reference}}}` is used before it is captured: probes[{captured_by}] captures it, and probes run in file order"
+                        ),
+                        None,
+                    ))
+                }
+                CaptureUse::Allowed { .. } => Ok(Lookup::Capture(reference.to_string())),
+            };
+        }
+        let known = self
+            .values
+            .keys()
+            .chain(self.captures.keys())
+            .map(String::as_str);
+        Err(problem(
+            format!("unknown name `{reference}`: not a var, secret or capture of this scenario"),
+            closest(reference, known),
+        ))
+    }
+}
+
+enum Lookup {
+    Value(String),
+    Capture(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn allowed(index: usize) -> CaptureUse {
+        CaptureUse::Allowed { probe_index: index }
+    }
+
+    #[test]
+    fn env_vars_and_defaults() {
+        let env = Environment::empty().with("PORT", "8443").with("EMPTY", "");
+        let mut interpolator = Interpolator::new(&env);
+        interpolator.define("nik", "3201".into());
+        let resolve = |text: &str| {
+            interpolator
+                .resolve(text, CaptureUse::Forbidden)
+                .map(|t| t.as_literal().unwrap_or_default())
+                .map_err(|(p, _)| p)
+        };
+        assert_eq!(resolve("h:${env:PORT}/${nik}").unwrap(), "h:8443/3201");
+        assert_eq!(resolve("${env:NOPE:-443}").unwrap(), "443");
+        assert_eq!(resolve("${env:EMPTY:-x}").unwrap(), "x");
+        assert_eq!(
+            resolve("price $5 and $${literal}").unwrap(),
+            "price $5 and ${literal}"
+        );
+        let missing = resolve("${env:NOPE}").unwrap_err();
+        assert!(missing.missing_env && missing.message.contains("NOPE"));
+        let unknown = resolve("${nok}").unwrap_err();
+        assert_eq!(unknown.suggestion.as_deref(), Some("nik"));
+        assert!(resolve("${nik").unwrap_err().message.contains("not closed"));
+    }
+
+    #[test]
+    fn captures_follow_probe_order_and_place() {
+        let env = Environment::empty();
+        let mut interpolator = Interpolator::new(&env);
+        interpolator.declare_capture("ticket", 1);
+        let template = interpolator.resolve("/t/${ticket}", allowed(2)).unwrap();
+        assert_eq!(template.as_literal(), None);
+        let mut values = HashMap::new();
+        values.insert("ticket".to_string(), "T-9".to_string());
+        assert_eq!(template.render(&values).unwrap(), "/t/T-9");
+        assert_eq!(template.render(&HashMap::new()), Err("ticket".to_string()));
+
+        let (early, _) = interpolator.resolve("${ticket}", allowed(1)).unwrap_err();
+        assert!(early.message.contains("before it is captured"));
+        let (forbidden, _) = interpolator
+            .resolve("${ticket}", CaptureUse::Forbidden)
+            .unwrap_err();
+        assert!(forbidden.message.contains("is a capture"));
+        let whole = interpolator.resolve("${ticket}", allowed(2)).unwrap();
+        assert_eq!(whole.as_whole_capture(), Some("ticket"));
+    }
+}

@@ -1,0 +1,497 @@
+//! Finding scenario files and loading each one; a bad file never stops the others.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Problem;
+use crate::scenario::model::Scenario;
+use crate::scenario::raw;
+use crate::scenario::raw::{Identity, Position, RawScenario};
+use crate::scenario::validate::{LoadSettings, validate};
+
+/// The text of one scenario file, as read (or embedded, for the demo).
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The name shown in messages and reports: the path as given or found.
+    pub name: String,
+    pub bytes: Vec<u8>,
+    /// Named on the command line (an error if it is not a scenario) rather than
+    /// found in a folder (skipped with a note).
+    pub named: bool,
+}
+
+/// One input's fate: a scenario ready to run, or why it could not be loaded.
+#[derive(Debug)]
+pub enum Loaded {
+    Ready {
+        scenario: Box<Scenario>,
+        warnings: Vec<Problem>,
+    },
+    Failed(LoadFailure),
+}
+
+#[derive(Debug, Clone)]
+pub struct LoadFailure {
+    pub file: String,
+    /// The text, when it was readable, for rendering the offending lines.
+    pub text: Option<String>,
+    pub problems: Vec<Problem>,
+}
+
+impl LoadFailure {
+    fn whole_file(file: &str, message: impl Into<String>) -> Self {
+        Self {
+            file: file.to_string(),
+            text: None,
+            problems: vec![Problem::error(Position::default(), "", message)],
+        }
+    }
+
+    pub fn render(&self) -> String {
+        crate::diagnostic::render(&self.file, self.text.as_deref(), &self.problems)
+    }
+}
+
+/// What discovery found: sources to load, files that could not be read, and
+/// notes about files skipped in folders.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub sources: Vec<Source>,
+    pub unreadable: Vec<LoadFailure>,
+    pub notes: Vec<String>,
+}
+
+/// Reads the files named, and `*.yaml`/`*.yml` files in the folders named
+/// (recursively, sorted, hidden folders skipped).
+pub fn discover(paths: &[PathBuf]) -> Discovery {
+    let mut discovery = Discovery::default();
+    for path in paths {
+        let name = path.display().to_string();
+        if path.is_dir() {
+            let mut found = Vec::new();
+            collect_yaml(path, &mut found, &mut discovery);
+            found.sort();
+            for file in found {
+                read_source(&file, false, &mut discovery);
+            }
+        } else if path.exists() {
+            read_source(path, true, &mut discovery);
+        } else {
+            discovery
+                .unreadable
+                .push(LoadFailure::whole_file(&name, "no such file or folder"));
+        }
+    }
+    discovery
+}
+
+fn collect_yaml(dir: &Path, found: &mut Vec<PathBuf>, discovery: &mut Discovery) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) => {
+            discovery.unreadable.push(LoadFailure::whole_file(
+                &dir.display().to_string(),
+                format!("cannot read folder: {error}"),
+            ));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if path.is_dir() {
+            if !hidden {
+                collect_yaml(&path, found, discovery);
+            }
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        ) {
+            found.push(path);
+        }
+    }
+}
+
+fn read_source(path: &Path, named: bool, discovery: &mut Discovery) {
+    let name = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(bytes) => discovery.sources.push(Source { name, bytes, named }),
+        Err(error) => discovery.unreadable.push(LoadFailure::whole_file(
+            &name,
+            format!("cannot read file: {error}"),
+        )),
+    }
+}
+
+/// What a run knows of every scenario file it loaded, whether it keeps the
+/// scenario or not: enough to name the file in the plan and to find clashes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outline {
+    pub file: String,
+    /// The scenario identity; `None` when the file did not load.
+    pub identity: Option<String>,
+    /// SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+impl Outline {
+    /// The same file as a load error (what an identity clash makes of it).
+    fn failed(&self) -> Outline {
+        Outline {
+            identity: None,
+            ..self.clone()
+        }
+    }
+}
+
+/// Every file's outline, and the scenarios kept.
+#[derive(Debug, Default)]
+pub struct LoadedSet {
+    pub outlines: Vec<Outline>,
+    pub kept: Vec<Loaded>,
+}
+
+/// Loads every source in order, then checks identities across the run.
+pub fn load_all(
+    sources: &[Source],
+    settings: &LoadSettings,
+    notes: &mut Vec<String>,
+) -> Vec<Loaded> {
+    load_where(sources, settings, notes, |_| true).kept
+}
+
+/// [`load_all`], keeping only the scenarios whose final outline `keep` accepts.
+/// One it rejects whichever way an identity clash turns out (another shard's) is
+/// dropped as soon as it is loaded, so that a shard of a large set never holds the
+/// whole set; only the outlines of all are kept.
+pub fn load_where(
+    sources: &[Source],
+    settings: &LoadSettings,
+    notes: &mut Vec<String>,
+    keep: impl Fn(&Outline) -> bool + Sync,
+) -> LoadedSet {
+    // Parsing and validating is most of a large set's start-up: spread it over
+    // the cores (results stay in the sources' order).
+    let loads = map_in_parallel(sources, |source| {
+        let item = load_one(source, settings)?;
+        // A loaded scenario has hashed its file already.
+        let (identity, sha256) = match &item {
+            Loaded::Ready { scenario, .. } => (Some(scenario.identity()), scenario.sha256.clone()),
+            Loaded::Failed(_) => (None, crate::scenario::validate::sha256_hex(&source.bytes)),
+        };
+        let outline = Outline {
+            file: source.name.clone(),
+            identity,
+            sha256,
+        };
+        let item = (keep(&outline) || keep(&outline.failed())).then_some(item);
+        Some((outline, item))
+    });
+    let mut outlines = Vec::new();
+    // (index of the outline, the loaded scenario), by index
+    let mut kept = Vec::new();
+    for (source, load) in sources.iter().zip(loads) {
+        let Some((outline, item)) = load else {
+            notes.push(format!(
+                "skipped {}: no `version` and `service` at its top level, so not a scenario",
+                source.name
+            ));
+            continue;
+        };
+        if let Some(item) = item {
+            kept.push((outlines.len(), item));
+        }
+        outlines.push(outline);
+    }
+    for (index, message) in identity_clashes(&outlines) {
+        outlines[index].identity = None;
+        if let Ok(at) = kept.binary_search_by_key(&index, |(at, _)| *at) {
+            kept[at].1 = Loaded::Failed(LoadFailure {
+                file: outlines[index].file.clone(),
+                text: None,
+                problems: vec![Problem::error(Position::default(), "service.id", message)],
+            });
+        }
+    }
+    let kept = kept
+        .into_iter()
+        .filter(|(index, _)| keep(&outlines[*index]))
+        .map(|(_, item)| item)
+        .collect();
+    LoadedSet { outlines, kept }
+}
+
+/// `None` when a file found in a folder is not a scenario at all.
+fn load_one(source: &Source, settings: &LoadSettings) -> Option<Loaded> {
+    let fail = |problems: Vec<Problem>, text: Option<String>| {
+        Some(Loaded::Failed(LoadFailure {
+            file: source.name.clone(),
+            text,
+            problems,
+        }))
+    };
+    let text = match std::str::from_utf8(&source.bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let valid = &source.bytes[..error.valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+            let column = valid.iter().rev().take_while(|b| **b != b'\n').count() as u64 + 1;
+            let at = Position {
+                line,
+                column,
+                bytes: None,
+            };
+            return fail(
+                vec![Problem::error(
+                    at,
+                    "",
+                    format!(
+                        "the file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
+                        error.valid_up_to()
+                    ),
+                )],
+                None,
+            );
+        }
+    };
+    if text.trim().is_empty() {
+        return fail(
+            vec![Problem::error(
+                Position::default(),
+                "",
+                "the file is empty; a scenario needs at least `version`, `service` and `probes`",
+            )],
+            Some(text.to_string()),
+        );
+    }
+    let raw_scenario = match raw::parse::<RawScenario>(text) {
+        Ok(raw_scenario) => raw_scenario,
+        Err(error) => {
+            // A YAML file found in a folder that is not a scenario at all (no
+            // `version` and `service` at its top level) is skipped, not an error.
+            let is_scenario = raw::parse::<Identity>(text)
+                .map(|identity| identity.version.is_some() && identity.service.is_some())
+                .unwrap_or(true);
+            if !source.named && !is_scenario {
+                return None;
+            }
+            let help = error
+                .suggestion
+                .as_ref()
+                .map(|suggestion| format!("did you mean `{suggestion}`?"))
+                .or(error.help);
+            let problem = Problem::error(
+                error.position,
+                error.path.unwrap_or_default(),
+                error.message,
+            )
+            .with_help(help);
+            return fail(vec![problem], Some(text.to_string()));
+        }
+    };
+    Some(match validate(raw_scenario, &source.name, text, settings) {
+        Ok((scenario, warnings)) => Loaded::Ready {
+            scenario: Box::new(scenario),
+            warnings,
+        },
+        Err(problems) => Loaded::Failed(LoadFailure {
+            file: source.name.clone(),
+            text: Some(text.to_string()),
+            problems,
+        }),
+    })
+}
+
+/// `f` of every item, in order: the calling thread takes the first share and one
+/// thread per other core the rest.
+fn map_in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    if threads < 2 || items.len() < 64 {
+        return items.iter().map(f).collect();
+    }
+    let share = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let mut shares = items.chunks(share);
+        let first = shares.next().unwrap_or_default();
+        let others: Vec<_> = shares
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        let mut results: Vec<R> = first.iter().map(f).collect();
+        for other in others {
+            results.extend(
+                other
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        results
+    })
+}
+
+/// A scenario identity (service id plus label) must be unique in a run; every
+/// file of a clash becomes a load error, since none can be trusted as "the" one.
+/// Returns the outlines that clash, each with its message.
+fn identity_clashes(outlines: &[Outline]) -> Vec<(usize, String)> {
+    let mut files_by_identity: HashMap<&str, Vec<&str>> = HashMap::new();
+    for outline in outlines {
+        if let Some(identity) = &outline.identity {
+            files_by_identity
+                .entry(identity)
+                .or_default()
+                .push(&outline.file);
+        }
+    }
+    let mut clashes = Vec::new();
+    for (index, outline) in outlines.iter().enumerate() {
+        let Some(identity) = &outline.identity else {
+            continue;
+        };
+        let files = &files_by_identity[identity.as_str()];
+        if files.len() < 2 {
+            continue;
+        }
+        let others: Vec<&str> = files
+            .iter()
+            .copied()
+            .filter(|file| *file != outline.file)
+            .collect();
+        let message = format!(
+            "scenario `{identity}` is also defined in {}; give each a distinct service.id or `scenario:` label",
+            if others.is_empty() {
+                "the same file named twice".to_string()
+            } else {
+                others.join(", ")
+            }
+        );
+        clashes.push((index, message));
+    }
+    clashes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::Environment;
+
+    fn source(name: &str, service_id: &str) -> Source {
+        let text = format!(
+            "version: 1\nservice: {{ id: {service_id}, base_url: \"http://127.0.0.1:9\" }}\nprobes:\n  - id: health\n    request: {{ path: /health }}\n"
+        );
+        Source {
+            name: name.into(),
+            bytes: text.into_bytes(),
+            named: true,
+        }
+    }
+
+    fn settings() -> LoadSettings {
+        LoadSettings {
+            env: Environment::empty(),
+            ..LoadSettings::default()
+        }
+    }
+
+    fn problem(item: &Loaded) -> Option<&str> {
+        match item {
+            Loaded::Ready { .. } => None,
+            Loaded::Failed(failure) => failure.problems.first().map(|p| p.message.as_str()),
+        }
+    }
+
+    #[test]
+    fn an_identity_clash_fails_every_file_of_it_and_no_other() {
+        let sources = [
+            source("a.yaml", "kab-dukcapil"),
+            source("b.yaml", "kab-perizinan"),
+            source("c.yaml", "kab-dukcapil"),
+            source("b.yaml", "kab-perizinan"),
+        ];
+        let loaded = load_all(&sources, &settings(), &mut Vec::new());
+        assert_eq!(loaded.len(), 4);
+        let message = |index: usize| problem(&loaded[index]).unwrap_or("ready").to_string();
+        assert!(
+            message(0).contains("also defined in c.yaml"),
+            "{}",
+            message(0)
+        );
+        assert!(
+            message(2).contains("also defined in a.yaml"),
+            "{}",
+            message(2)
+        );
+        assert!(
+            message(1).contains("the same file named twice"),
+            "{}",
+            message(1)
+        );
+        assert!(
+            message(3).contains("the same file named twice"),
+            "{}",
+            message(3)
+        );
+
+        let distinct = [source("a.yaml", "kab-a"), source("b.yaml", "kab-b")];
+        let loaded = load_all(&distinct, &settings(), &mut Vec::new());
+        assert!(loaded.iter().all(|item| problem(item).is_none()));
+    }
+
+    #[test]
+    fn load_where_keeps_what_it_is_told_and_outlines_everything() {
+        let sources = [
+            source("a.yaml", "kab-a"),
+            source("b.yaml", "kab-b"),
+            source("c.yaml", "kab-a"),
+            source("d.yaml", "kab-d"),
+        ];
+        // Keep kab-d by identity, and load errors by file: the clash of a.yaml and
+        // c.yaml makes both load errors, which this "shard" then holds.
+        let keep = |outline: &Outline| match &outline.identity {
+            Some(identity) => identity == "kab-d",
+            None => outline.file != "b.yaml",
+        };
+        let set = load_where(&sources, &settings(), &mut Vec::new(), keep);
+        let identities: Vec<Option<&str>> = set
+            .outlines
+            .iter()
+            .map(|outline| outline.identity.as_deref())
+            .collect();
+        assert_eq!(identities, [None, Some("kab-b"), None, Some("kab-d")]);
+        assert_eq!(
+            set.outlines[1].sha256,
+            crate::scenario::validate::sha256_hex(&sources[1].bytes)
+        );
+        let kept: Vec<(String, bool)> = set
+            .kept
+            .iter()
+            .map(|item| match item {
+                Loaded::Ready { scenario, .. } => (scenario.file.clone(), true),
+                Loaded::Failed(failure) => (failure.file.clone(), false),
+            })
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                ("a.yaml".to_string(), false),
+                ("c.yaml".to_string(), false),
+                ("d.yaml".to_string(), true)
+            ]
+        );
+    }
+
+    #[test]
+    fn parallel_loading_keeps_the_sources_order() {
+        let numbers: Vec<u32> = (0..1_000).collect();
+        let doubled = map_in_parallel(&numbers, |n| n * 2);
+        assert_eq!(doubled, numbers.iter().map(|n| n * 2).collect::<Vec<_>>());
+
+        let sources: Vec<Source> = (0..150)
+            .map(|i| source(&format!("s{i:03}.yaml"), &format!("kab-{i:03}")))
+            .collect();
+        let set = load_where(&sources, &settings(), &mut Vec::new(), |_| true);
+        let files: Vec<&str> = set.outlines.iter().map(|o| o.file.as_str()).collect();
+        let expected: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(files, expected);
+        assert_eq!(set.kept.len(), 150);
+    }
+}

@@ -1,0 +1,522 @@
+//! Typed matchers: what `expect:` says a value must look like, and how to test it.
+//!
+//! A matcher applies to a list of nodes (what a JSONPath selected, the field lines
+//! of a header, or the one body text). `count` and `exists` look at the list; every
+//! other operator must hold for each node, or for one node under `any:`.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use regex::Regex;
+use serde_json::Value;
+
+use crate::scenario::interpolate::Template;
+
+/// A matcher operand: a plain value, or a string that uses a capture.
+#[derive(Debug, Clone)]
+pub enum Operand {
+    Value(Value),
+    Template(Template),
+}
+
+impl Operand {
+    fn resolve(&self, captured: &HashMap<String, String>) -> Result<Value, String> {
+        match self {
+            Operand::Value(value) => Ok(value.clone()),
+            Operand::Template(template) => template
+                .render(captured)
+                .map(Value::String)
+                .map_err(|name| format!("capture `{name}` has no value")),
+        }
+    }
+}
+
+impl fmt::Display for Operand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Operand::Value(value) => write!(f, "{value}"),
+            Operand::Template(template) => write!(f, "\"{}\"", template.source_text()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    String,
+    Number,
+    Boolean,
+    Null,
+    Array,
+    Object,
+}
+
+impl JsonType {
+    pub const NAMES: [&'static str; 6] = ["string", "number", "boolean", "null", "array", "object"];
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "string" => Self::String,
+            "number" => Self::Number,
+            "boolean" => Self::Boolean,
+            "null" => Self::Null,
+            "array" => Self::Array,
+            "object" => Self::Object,
+            _ => return None,
+        })
+    }
+
+    fn of(value: &Value) -> Self {
+        match value {
+            Value::String(_) => Self::String,
+            Value::Number(_) => Self::Number,
+            Value::Bool(_) => Self::Boolean,
+            Value::Null => Self::Null,
+            Value::Array(_) => Self::Array,
+            Value::Object(_) => Self::Object,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::String => "string",
+            Self::Number => "number",
+            Self::Boolean => "boolean",
+            Self::Null => "null",
+            Self::Array => "array",
+            Self::Object => "object",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl Order {
+    fn symbol(self) -> &'static str {
+        match self {
+            Order::Lt => "<",
+            Order::Le => "<=",
+            Order::Gt => ">",
+            Order::Ge => ">=",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Op {
+    Eq(Operand),
+    Ne(Operand),
+    Compare(Order, serde_json::Number),
+    In(Vec<Operand>),
+    NotIn(Vec<Operand>),
+    Contains(Operand),
+    NotContains(Operand),
+    Matches(Regex),
+    NotMatches(Regex),
+    Exists(bool),
+    Type(JsonType),
+    Len(Box<Matcher>),
+    Count(Box<Matcher>),
+    Empty(bool),
+    Any(Box<Matcher>),
+}
+
+/// Operators that all must hold (a YAML map of operators is an AND).
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    pub ops: Vec<Op>,
+}
+
+/// The operator names a matcher map may hold, for "did you mean".
+pub const OPERATORS: [&str; 17] = [
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "in",
+    "not_in",
+    "contains",
+    "not_contains",
+    "matches",
+    "not_matches",
+    "exists",
+    "type",
+    "len",
+    "count",
+    "empty",
+];
+
+impl Matcher {
+    pub fn equals(value: Value) -> Self {
+        Self {
+            ops: vec![Op::Eq(Operand::Value(value))],
+        }
+    }
+
+    /// Tests the selected nodes; `Err` says why they do not match.
+    pub fn check(&self, nodes: &[Value], captured: &HashMap<String, String>) -> Result<(), String> {
+        for op in &self.ops {
+            match op {
+                Op::Count(matcher) => matcher
+                    .check(&[Value::from(nodes.len())], captured)
+                    .map_err(|why| format!("count: {why}"))?,
+                Op::Exists(expected) => {
+                    if nodes.is_empty() == *expected {
+                        return Err(if *expected {
+                            "selected 0 nodes".to_string()
+                        } else {
+                            format!("exists: {}", show_nodes(nodes))
+                        });
+                    }
+                }
+                Op::Any(matcher) => {
+                    if nodes.is_empty() {
+                        return Err("selected 0 nodes".into());
+                    }
+                    let mut first_failure = None;
+                    let any = nodes.iter().any(|node| {
+                        match matcher.check(std::slice::from_ref(node), captured) {
+                            Ok(()) => true,
+                            Err(why) => {
+                                first_failure.get_or_insert(why);
+                                false
+                            }
+                        }
+                    });
+                    if !any {
+                        return Err(format!(
+                            "no node of {} matches: {}",
+                            nodes.len(),
+                            first_failure.unwrap_or_default()
+                        ));
+                    }
+                }
+                _ => {
+                    if nodes.is_empty() {
+                        return Err("selected 0 nodes".into());
+                    }
+                    for node in nodes {
+                        check_node(op, node, captured)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_node(op: &Op, node: &Value, captured: &HashMap<String, String>) -> Result<(), String> {
+    let fail = || Err(show(node));
+    match op {
+        Op::Eq(operand) => {
+            if !values_equal(node, &operand.resolve(captured)?) {
+                return fail();
+            }
+        }
+        Op::Ne(operand) => {
+            if values_equal(node, &operand.resolve(captured)?) {
+                return fail();
+            }
+        }
+        Op::Compare(order, limit) => {
+            let Value::Number(number) = node else {
+                return Err(format!("{} is not a number", show(node)));
+            };
+            let ordering = compare_numbers(number, limit);
+            let holds = match order {
+                Order::Lt => ordering.is_lt(),
+                Order::Le => ordering.is_le(),
+                Order::Gt => ordering.is_gt(),
+                Order::Ge => ordering.is_ge(),
+            };
+            if !holds {
+                return fail();
+            }
+        }
+        Op::In(options) | Op::NotIn(options) => {
+            let mut found = false;
+            for option in options {
+                found |= values_equal(node, &option.resolve(captured)?);
+            }
+            if found != matches!(op, Op::In(_)) {
+                return fail();
+            }
+        }
+        Op::Contains(operand) | Op::NotContains(operand) => {
+            let needle = operand.resolve(captured)?;
+            let contains = match (node, &needle) {
+                (Value::String(haystack), Value::String(needle)) => haystack.contains(needle),
+                (Value::Array(items), _) => items.iter().any(|item| values_equal(item, &needle)),
+                (Value::Object(map), Value::String(key)) => map.contains_key(key),
+                _ => {
+                    return Err(format!(
+                        "{} cannot contain {}",
+                        JsonType::of(node).name(),
+                        needle
+                    ));
+                }
+            };
+            if contains != matches!(op, Op::Contains(_)) {
+                return fail();
+            }
+        }
+        Op::Matches(regex) | Op::NotMatches(regex) => {
+            let Value::String(text) = node else {
+                return Err(format!("{} is not a string", show(node)));
+            };
+            if regex.is_match(text) != matches!(op, Op::Matches(_)) {
+                return fail();
+            }
+        }
+        Op::Type(expected) => {
+            if JsonType::of(node) != *expected {
+                return Err(format!("{} ({})", show(node), JsonType::of(node).name()));
+            }
+        }
+        Op::Len(matcher) => {
+            let length = match node {
+                Value::String(text) => text.chars().count(),
+                Value::Array(items) => items.len(),
+                Value::Object(map) => map.len(),
+                _ => return Err(format!("{} has no length", show(node))),
+            };
+            matcher
+                .check(&[Value::from(length)], captured)
+                .map_err(|why| format!("length {why}"))?;
+        }
+        Op::Empty(expected) => {
+            let empty = matches!(node, Value::String(s) if s.is_empty())
+                || matches!(node, Value::Array(a) if a.is_empty())
+                || matches!(node, Value::Object(o) if o.is_empty());
+            if empty != *expected {
+                return fail();
+            }
+        }
+        Op::Exists(_) | Op::Count(_) | Op::Any(_) => {}
+    }
+    Ok(())
+}
+
+/// Type-strict equality, except that numbers compare by value (1 == 1.0).
+pub fn values_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => compare_numbers(x, y).is_eq(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| values_equal(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(key, a)| y.get(key).is_some_and(|b| values_equal(a, b)))
+        }
+        _ => a == b,
+    }
+}
+
+/// Integers compare exactly; anything with a fraction compares as f64.
+fn compare_numbers(a: &serde_json::Number, b: &serde_json::Number) -> std::cmp::Ordering {
+    if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64()) {
+        return x.cmp(&y);
+    }
+    if let (Some(x), Some(y)) = (a.as_u64(), b.as_u64()) {
+        return x.cmp(&y);
+    }
+    let (x, y) = (
+        a.as_f64().unwrap_or(f64::NAN),
+        b.as_f64().unwrap_or(f64::NAN),
+    );
+    x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Less)
+}
+
+const SHOWN_CHARS: usize = 200;
+
+/// A value as evidence: compact JSON, shortened.
+pub fn show(value: &Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() <= SHOWN_CHARS {
+        return text;
+    }
+    let mut short: String = text.chars().take(SHOWN_CHARS).collect();
+    short.push('…');
+    short
+}
+
+pub fn show_nodes(nodes: &[Value]) -> String {
+    match nodes {
+        [] => "nothing".to_string(),
+        [one] => show(one),
+        many => show(&Value::Array(many.to_vec())),
+    }
+}
+
+impl fmt::Display for Matcher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, op) in self.ops.iter().enumerate() {
+            if index > 0 {
+                f.write_str(" and ")?;
+            }
+            match op {
+                Op::Eq(operand) => write!(f, "{operand}")?,
+                Op::Ne(operand) => write!(f, "not {operand}")?,
+                Op::Compare(order, limit) => write!(f, "{} {limit}", order.symbol())?,
+                Op::In(options) => write!(f, "one of {}", list(options))?,
+                Op::NotIn(options) => write!(f, "none of {}", list(options))?,
+                Op::Contains(operand) => write!(f, "contains {operand}")?,
+                Op::NotContains(operand) => write!(f, "does not contain {operand}")?,
+                Op::Matches(regex) => write!(f, "matches /{}/", regex.as_str())?,
+                Op::NotMatches(regex) => write!(f, "does not match /{}/", regex.as_str())?,
+                Op::Exists(true) => f.write_str("exists")?,
+                Op::Exists(false) => f.write_str("does not exist")?,
+                Op::Type(kind) => write!(f, "of type {}", kind.name())?,
+                Op::Len(matcher) => write!(f, "length {matcher}")?,
+                Op::Count(matcher) => write!(f, "count {matcher}")?,
+                Op::Empty(true) => f.write_str("empty")?,
+                Op::Empty(false) => f.write_str("not empty")?,
+                Op::Any(matcher) => write!(f, "any node {matcher}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+fn list(options: &[Operand]) -> String {
+    let items: Vec<String> = options.iter().map(ToString::to_string).collect();
+    format!("[{}]", items.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn value(v: Value) -> Operand {
+        Operand::Value(v)
+    }
+    fn m(ops: Vec<Op>) -> Matcher {
+        Matcher { ops }
+    }
+    fn none() -> HashMap<String, String> {
+        HashMap::new()
+    }
+
+    #[test]
+    fn equality_is_type_strict_but_numbers_compare_by_value() {
+        let eq_200 = Matcher::equals(json!(200));
+        assert!(eq_200.check(&[json!(200.0)], &none()).is_ok());
+        assert_eq!(
+            eq_200.check(&[json!("200")], &none()),
+            Err("\"200\"".into())
+        );
+        assert!(
+            Matcher::equals(json!(null))
+                .check(&[json!(null)], &none())
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn ordering_needs_numbers_and_integers_are_exact() {
+        let big = serde_json::Number::from(9_007_199_254_740_993_i64);
+        let le = m(vec![Op::Compare(Order::Le, big.clone())]);
+        assert!(
+            le.check(&[json!(9_007_199_254_740_993_i64)], &none())
+                .is_ok()
+        );
+        assert!(
+            le.check(&[json!(9_007_199_254_740_994_i64)], &none())
+                .is_err()
+        );
+        assert!(
+            le.check(&[json!("1")], &none())
+                .unwrap_err()
+                .contains("not a number")
+        );
+    }
+
+    #[test]
+    fn every_node_must_match_unless_any() {
+        let ge_2 = m(vec![Op::Compare(Order::Ge, 2.into())]);
+        let nodes = [json!(1), json!(3)];
+        assert!(ge_2.check(&nodes, &none()).is_err());
+        let any = m(vec![Op::Any(Box::new(ge_2))]);
+        assert!(any.check(&nodes, &none()).is_ok());
+    }
+
+    #[test]
+    fn zero_nodes_fail_all_but_exists_false_and_count() {
+        let contains = m(vec![Op::Contains(value(json!("x")))]);
+        assert_eq!(contains.check(&[], &none()), Err("selected 0 nodes".into()));
+        assert!(m(vec![Op::Exists(false)]).check(&[], &none()).is_ok());
+        assert!(m(vec![Op::Exists(true)]).check(&[], &none()).is_err());
+        let count_0 = m(vec![Op::Count(Box::new(Matcher::equals(json!(0))))]);
+        assert!(count_0.check(&[], &none()).is_ok());
+        assert!(
+            m(vec![Op::Exists(true)])
+                .check(&[json!(null)], &none())
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn contains_len_empty_type_in() {
+        let captured = HashMap::from([("t".to_string(), "T-1".to_string())]);
+        let contains_t = m(vec![Op::Contains(Operand::Template(
+            crate::scenario::interpolate::Template::literal("T-1"),
+        ))]);
+        assert!(contains_t.check(&[json!("ticket T-1")], &captured).is_ok());
+        assert!(
+            m(vec![Op::Contains(value(json!(2)))])
+                .check(&[json!([1, 2])], &none())
+                .is_ok()
+        );
+        assert!(
+            m(vec![Op::Contains(value(json!("k")))])
+                .check(&[json!({"k": 1})], &none())
+                .is_ok()
+        );
+        let len_ge_1 = m(vec![Op::Len(Box::new(m(vec![Op::Compare(
+            Order::Ge,
+            1.into(),
+        )])))]);
+        assert!(len_ge_1.check(&[json!([])], &none()).is_err());
+        assert!(len_ge_1.check(&[json!("é")], &none()).is_ok());
+        assert!(
+            m(vec![Op::Empty(true)])
+                .check(&[json!({})], &none())
+                .is_ok()
+        );
+        assert!(
+            m(vec![Op::Type(JsonType::Array)])
+                .check(&[json!({})], &none())
+                .is_err()
+        );
+        let one_of = m(vec![Op::In(vec![value(json!("UP")), value(json!("OK"))])]);
+        assert!(one_of.check(&[json!("OK")], &none()).is_ok());
+        assert!(one_of.check(&[json!("DOWN")], &none()).is_err());
+        let regex = Regex::new("^\\d+$").unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            m(vec![Op::NotMatches(regex)])
+                .check(&[json!("12a")], &none())
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn describes_itself() {
+        let matcher = m(vec![
+            Op::Contains(value(json!("application/json"))),
+            Op::Len(Box::new(m(vec![Op::Compare(Order::Ge, 1.into())]))),
+        ]);
+        assert_eq!(
+            matcher.to_string(),
+            "contains \"application/json\" and length >= 1"
+        );
+    }
+}

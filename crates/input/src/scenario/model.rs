@@ -1,0 +1,458 @@
+//! The validated scenario: every field typed, every name resolved, every matcher
+//! compiled. Nothing here can fail to make sense at run time.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json_path::JsonPath;
+
+use crate::scenario::interpolate::Template;
+use crate::scenario::matcher::Matcher;
+
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The file as named on the command line (or the demo's embedded name).
+    pub file: String,
+    pub sha256: String,
+    pub service: Service,
+    /// The optional `scenario:` label; `default` when absent.
+    pub label: String,
+    pub standards: Option<Standards>,
+    /// Values that must never be shown: secrets (captured secrets are added at run time).
+    pub secret_values: Vec<String>,
+    pub connection: Connection,
+    /// `defaults:` as page fetches and SC-01 use them (probes have them merged in).
+    pub request_defaults: RequestDefaults,
+    pub probes: Vec<Probe>,
+    pub availability: Option<Availability>,
+    pub load: Option<Load>,
+    pub thresholds: Vec<Threshold>,
+    /// The scenario after interpolation, for the report (redacted when written),
+    /// as compact JSON text: a run holds every scenario until it has run, and a
+    /// parsed tree costs several times the text.
+    pub effective: Box<serde_json::value::RawValue>,
+}
+
+impl Scenario {
+    /// `service.id` plus the label: unique within a run.
+    pub fn identity(&self) -> String {
+        if self.label == "default" {
+            self.service.id.clone()
+        } else {
+            format!("{}/{}", self.service.id, self.label)
+        }
+    }
+
+    pub fn probe(&self, id: &str) -> Option<&Probe> {
+        self.probes.iter().find(|probe| probe.id == id)
+    }
+
+    /// The kind of the probe `id`, when the scenario has it.
+    pub fn probe_kind(&self, id: &str) -> Option<ProbeKind> {
+        self.probe(id).map(|probe| probe.kind)
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Service {
+    pub id: String,
+    pub name: Option<String>,
+    pub owner: Option<String>,
+    pub sector: Option<String>,
+    pub region: Option<Region>,
+    pub base_url: url::Url,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Region {
+    pub code: Option<String>,
+    pub name: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<RegionKind>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RegionKind {
+    Provinsi,
+    Kabupaten,
+    Kota,
+}
+
+#[derive(Debug, Clone)]
+pub struct Standards {
+    pub profile: String,
+    /// The catalogue `profile` names, resolved and validated at load time.
+    pub catalogue: Arc<crate::catalogue::Catalogue>,
+    pub gate: StandardsGate,
+    pub pages: Pages,
+    pub http_url: url::Url,
+    pub waivers: Vec<Waiver>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StandardsGate {
+    Verdict,
+    None,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Pages {
+    pub home: Option<url::Url>,
+    pub service_standard: Option<url::Url>,
+    pub complaints: Option<url::Url>,
+    pub openapi: Option<url::Url>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Waiver {
+    pub rule: String,
+    pub reason: String,
+    /// Last valid day, in WIB (UTC+7).
+    pub until: Option<time::Date>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestDefaults {
+    pub timeout: Duration,
+    pub max_redirects: u32,
+    pub max_body: u64,
+    /// `defaults.headers` (captures cannot appear there).
+    pub headers: Vec<(String, String)>,
+}
+
+/// Scenario-wide client settings (the ones a probe cannot override).
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub resolve: Vec<(String, IpAddr)>,
+    pub ca_files: Vec<PathBuf>,
+    pub insecure: bool,
+    pub http: HttpVersion,
+    pub proxy: Option<String>,
+    pub cookies: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpVersion {
+    Auto,
+    Http1,
+    Http2,
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ProbeKind {
+    Api,
+    Page,
+}
+
+impl std::fmt::Display for ProbeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ProbeKind::Api => "api",
+            ProbeKind::Page => "page",
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Probe {
+    pub id: String,
+    pub kind: ProbeKind,
+    pub method: http::Method,
+    pub target: Target,
+    pub query: Vec<(String, Template)>,
+    /// Merged with the defaults; names as written, compared case-insensitively.
+    pub headers: Vec<(String, Template)>,
+    pub body: Body,
+    pub timeout: Duration,
+    pub max_redirects: u32,
+    pub max_body: u64,
+    pub expect: Expectations,
+    pub captures: Vec<Capture>,
+}
+
+impl Probe {
+    /// Whether load and availability may send it without `allow_unsafe_methods`.
+    pub fn is_safe(&self) -> bool {
+        matches!(
+            self.method,
+            http::Method::GET | http::Method::HEAD | http::Method::OPTIONS
+        )
+    }
+
+    /// Every capture this probe's request needs.
+    pub fn needed_captures(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        let mut add = |template: &Template| {
+            for name in template.captures() {
+                if !names.iter().any(|known| known == name) {
+                    names.push(name.to_string());
+                }
+            }
+        };
+        match &self.target {
+            Target::Path(template) | Target::Url(template) => add(template),
+        }
+        self.query.iter().for_each(|(_, value)| add(value));
+        self.headers.iter().for_each(|(_, value)| add(value));
+        match &self.body {
+            Body::None => {}
+            Body::Raw(template) => add(template),
+            Body::Form(fields) => fields.iter().for_each(|(_, value)| add(value)),
+            Body::Json(json) => json.templates().for_each(add),
+        }
+        names
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// Joined to base_url's path.
+    Path(Template),
+    /// An absolute http(s) URL.
+    Url(Template),
+}
+
+#[derive(Debug, Clone)]
+pub enum Body {
+    None,
+    Json(JsonTemplate),
+    Form(Vec<(String, Template)>),
+    Raw(Template),
+}
+
+/// A JSON request body whose strings may use captures.
+#[derive(Debug, Clone)]
+pub enum JsonTemplate {
+    Value(serde_json::Value),
+    String(Template),
+    Array(Vec<JsonTemplate>),
+    Object(Vec<(String, JsonTemplate)>),
+}
+
+impl JsonTemplate {
+    pub fn templates(&self) -> Box<dyn Iterator<Item = &Template> + '_> {
+        match self {
+            JsonTemplate::Value(_) => Box::new(std::iter::empty()),
+            JsonTemplate::String(template) => Box::new(std::iter::once(template)),
+            JsonTemplate::Array(items) => Box::new(items.iter().flat_map(Self::templates)),
+            JsonTemplate::Object(fields) => {
+                Box::new(fields.iter().flat_map(|(_, value)| value.templates()))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Expectations {
+    pub status: Option<StatusExpectation>,
+    pub latency: Option<Duration>,
+    pub headers: Vec<(String, Matcher)>,
+    pub body: Option<Matcher>,
+    pub json: Vec<(JsonPathExpectation, Matcher)>,
+    pub schema: Option<SchemaExpectation>,
+}
+
+#[derive(Debug, Clone)]
+pub struct JsonPathExpectation {
+    pub source: String,
+    pub path: JsonPath,
+}
+
+#[derive(Clone)]
+pub struct SchemaExpectation {
+    pub file: String,
+    pub validator: Arc<jsonschema::Validator>,
+}
+
+impl std::fmt::Debug for SchemaExpectation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SchemaExpectation")
+            .field("file", &self.file)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `status:`: a code, a list of codes or classes (`2xx`), or a matcher.
+#[derive(Debug, Clone)]
+pub enum StatusExpectation {
+    OneOf(Vec<StatusPattern>),
+    Matcher(Matcher),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusPattern {
+    Code(u16),
+    /// `2xx`: the hundreds digit.
+    Class(u16),
+}
+
+impl StatusPattern {
+    pub fn accepts(self, status: u16) -> bool {
+        match self {
+            StatusPattern::Code(code) => code == status,
+            StatusPattern::Class(class) => status / 100 == class,
+        }
+    }
+}
+
+impl std::fmt::Display for StatusPattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StatusPattern::Code(code) => write!(f, "{code}"),
+            StatusPattern::Class(class) => write!(f, "{class}xx"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Capture {
+    pub name: String,
+    pub source: CaptureSource,
+    pub secret: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum CaptureSource {
+    Json(JsonPathExpectation),
+    Header(String),
+    BodyRegex(regex::Regex),
+}
+
+#[derive(Debug, Clone)]
+pub struct Availability {
+    /// Indices into `Scenario::probes`.
+    pub probes: Vec<usize>,
+    pub every: Duration,
+    pub rounds: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Load {
+    /// Indices into `Scenario::probes`, with weights (1 each for a plain list).
+    pub mix: Vec<(usize, u32)>,
+    pub model: LoadModel,
+    pub concurrency: u64,
+    pub end: LoadEnd,
+    pub warmup: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LoadModel {
+    /// Arrivals per second.
+    Open {
+        rate: f64,
+    },
+    Closed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LoadEnd {
+    Duration(Duration),
+    Requests(u64),
+}
+
+#[derive(Debug, Clone)]
+pub struct Threshold {
+    pub metric: Metric,
+    pub probe: Option<String>,
+    pub bound: Bound,
+    pub source: Option<MetricSource>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Metric {
+    /// A percentile (0..100), e.g. 95.0 or 99.9.
+    LatencyPercentile(f64),
+    LatencyMean,
+    LatencyMin,
+    LatencyMax,
+    ErrorRate,
+    Availability,
+    Throughput,
+    Score,
+    Rule(String),
+}
+
+impl Metric {
+    /// The metric as written in a scenario and in report.json.
+    pub fn name(&self) -> String {
+        match self {
+            Metric::LatencyPercentile(p) => format!("latency.p{}", percentile_label(*p)),
+            Metric::LatencyMean => "latency.mean".into(),
+            Metric::LatencyMin => "latency.min".into(),
+            Metric::LatencyMax => "latency.max".into(),
+            Metric::ErrorRate => "error_rate".into(),
+            Metric::Availability => "availability".into(),
+            Metric::Throughput => "throughput".into(),
+            Metric::Score => "score".into(),
+            Metric::Rule(_) => "rule".into(),
+        }
+    }
+
+    /// The metric named as in a scenario (`rule` needs its code); `None` for an
+    /// unknown name or a percentile outside (0, 100].
+    pub fn from_name(name: &str, rule: Option<&str>) -> Option<Metric> {
+        match name {
+            "latency.mean" => Some(Metric::LatencyMean),
+            "latency.min" => Some(Metric::LatencyMin),
+            "latency.max" => Some(Metric::LatencyMax),
+            "error_rate" => Some(Metric::ErrorRate),
+            "availability" => Some(Metric::Availability),
+            "throughput" => Some(Metric::Throughput),
+            "score" => Some(Metric::Score),
+            "rule" => rule.map(|code| Metric::Rule(code.to_string())),
+            other => other
+                .strip_prefix("latency.p")
+                .and_then(|p| p.parse::<f64>().ok())
+                .filter(|p| *p > 0.0 && *p <= 100.0)
+                .map(Metric::LatencyPercentile),
+        }
+    }
+
+    pub fn is_latency(&self) -> bool {
+        matches!(
+            self,
+            Metric::LatencyPercentile(_)
+                | Metric::LatencyMean
+                | Metric::LatencyMin
+                | Metric::LatencyMax
+        )
+    }
+}
+
+/// `95.0` -> `95`, `99.9` -> `99.9`.
+pub fn percentile_label(p: f64) -> String {
+    let text = format!("{p}");
+    text.strip_suffix(".0").unwrap_or(&text).to_string()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    /// In base units: seconds, ratio 0..1, requests/s, index, level.
+    Max(f64),
+    Min(f64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetricSource {
+    Load,
+    Probes,
+}
+
+/// Whether a status satisfies the probe's `status` expectation (2xx when none):
+/// the one rule availability, load and error rates share.
+pub fn status_accepted(probe: &Probe, status: u16) -> bool {
+    match &probe.expect.status {
+        None => StatusPattern::Class(2).accepts(status),
+        Some(StatusExpectation::OneOf(patterns)) => patterns.iter().any(|p| p.accepts(status)),
+        Some(StatusExpectation::Matcher(matcher)) => matcher
+            .check(&[serde_json::Value::from(status)], &Default::default())
+            .is_ok(),
+    }
+}

@@ -1,0 +1,183 @@
+//! TR-02 `complaint_channel`: `pages.complaints` (else the home page) links to one
+//! of `domains` (or a subdomain of one) or holds a complaint form: a `<form>`
+//! with a `<textarea>`.
+
+use observe::observations::PageRole;
+
+use crate::standards::checks::{Input, PageRead, reading_notes};
+use crate::standards::{Evidence, Outcome, RuleOutcome};
+
+pub fn check(input: &Input) -> RuleOutcome {
+    let facts = input.facts;
+    let role = if facts.declared(PageRole::Complaints) {
+        PageRole::Complaints
+    } else {
+        PageRole::Home
+    };
+    let Some(page) = facts.page(role) else {
+        return RuleOutcome::inconclusive(format!(
+            "the {} page was not fetched in this run",
+            role.key()
+        ));
+    };
+    let html = match page.read() {
+        PageRead::Html(html) => html,
+        PageRead::Missing(evidence) => {
+            return RuleOutcome::level(
+                input.levels.of_pass(false),
+                Evidence {
+                    threshold: Some(input.levels.describe()),
+                    ..evidence
+                },
+            );
+        }
+        PageRead::Failed(evidence) => {
+            return RuleOutcome {
+                outcome: Outcome::Inconclusive,
+                evidence,
+            };
+        }
+    };
+    let domains = input.params.strings("domains");
+    let link = html.links().into_iter().find(|link| {
+        let href = if link.href.starts_with("//") {
+            format!("https:{}", link.href)
+        } else {
+            link.href.clone()
+        };
+        url::Url::parse(&href)
+            .ok()
+            .and_then(|url| url.host_str().map(str::to_ascii_lowercase))
+            .is_some_and(|host| {
+                domains.iter().any(|domain| {
+                    let domain = domain.to_ascii_lowercase();
+                    host == domain || host.ends_with(&format!(".{domain}"))
+                })
+            })
+    });
+    let forms = html.form_textareas();
+    let notes = reading_notes(
+        html,
+        &page.url,
+        &["pengaduan".to_string(), "lapor".to_string()],
+    );
+    let (pass, measured, excerpt) = match (&link, forms) {
+        (Some(link), _) => (
+            true,
+            "links to the national complaint service".to_string(),
+            Some(link.href.clone()),
+        ),
+        (None, forms) if forms > 0 => (
+            true,
+            "holds a complaint form with a free-text field".to_string(),
+            None,
+        ),
+        _ => (
+            false,
+            format!(
+                "no link to {} and no form with a textarea",
+                domains.join(" or ")
+            ),
+            None,
+        ),
+    };
+    input.level_of_outcome(
+        if pass { "pass" } else { "fail" },
+        Evidence {
+            measured: Some(measured),
+            excerpt,
+            notes,
+            ..page.evidence()
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::standards::testing::*;
+    use observe::observations::PageRole;
+
+    fn with(role: PageRole, body: &str) -> i8 {
+        let mut obs = observations();
+        obs.pages.push(html_page(role, &[], body));
+        level(&run_rule("TR-02", &scenario(""), &obs))
+    }
+
+    #[test]
+    fn pass_and_fail() {
+        assert_eq!(
+            with(
+                PageRole::Complaints,
+                r#"<a href="https://www.lapor.go.id">LAPOR!</a>"#
+            ),
+            5
+        );
+        assert_eq!(
+            with(
+                PageRole::Complaints,
+                r#"<a href="https://lapor.go.id/instansi/x">x</a>"#
+            ),
+            5
+        );
+        assert_eq!(
+            with(
+                PageRole::Complaints,
+                "<form><textarea name=isi></textarea></form>"
+            ),
+            5
+        );
+        assert_eq!(
+            with(
+                PageRole::Complaints,
+                r#"<a href="//www.lapor.go.id/">LAPOR!</a>"#
+            ),
+            5
+        );
+        assert_eq!(
+            with(
+                PageRole::Complaints,
+                r#"<a href="https://lapor.go.id.evil.example/">x</a>"#
+            ),
+            1
+        );
+        assert_eq!(
+            with(
+                PageRole::Complaints,
+                "<form><input name=q></form><textarea></textarea>"
+            ),
+            1
+        );
+        let legacy = "<table><form method=post><tr><td><textarea name=isi></textarea></td></tr></form></table>";
+        assert_eq!(with(PageRole::Complaints, legacy), 5);
+        // Declared complaints page: the home page is not read instead.
+        assert_eq!(
+            with(
+                PageRole::Home,
+                r#"<a href="https://www.lapor.go.id">LAPOR!</a>"#
+            ),
+            -1
+        );
+    }
+
+    #[test]
+    fn falls_back_to_home_and_missing_page_is_level_one() {
+        let no_complaints = scenario(
+            "version: 1\nservice: { id: t, base_url: \"https://svc.example.go.id\" }\nstandards: { profile: idsll-core }\nprobes:\n  - id: p\n    request: { path: / }\n",
+        );
+        let mut obs = observations();
+        obs.pages.push(html_page(
+            PageRole::Home,
+            &[],
+            r#"<a href="https://www.lapor.go.id">LAPOR!</a>"#,
+        ));
+        assert_eq!(level(&run_rule("TR-02", &no_complaints, &obs)), 5);
+        let mut obs = observations();
+        obs.pages
+            .push(page(PageRole::Complaints, 404, "text/html", ""));
+        assert_eq!(level(&run_rule("TR-02", &scenario(""), &obs)), 1);
+        let mut obs = observations();
+        obs.pages
+            .push(page(PageRole::Complaints, 500, "text/html", ""));
+        assert_eq!(level(&run_rule("TR-02", &scenario(""), &obs)), -1);
+    }
+}

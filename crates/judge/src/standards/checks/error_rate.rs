@@ -1,0 +1,98 @@
+//! AV-02 `error_rate`: the share of load requests that failed (transport error or
+//! a status the probe does not accept), after warmup. Not applicable without a
+//! load run: functional and availability exchanges are too few to say.
+
+use input::quantity::format_ratio;
+use observe::observations::PhaseStatus;
+
+use crate::standards::checks::Input;
+use crate::standards::{Evidence, RuleOutcome};
+
+pub fn check(input: &Input) -> RuleOutcome {
+    let facts = input.facts;
+    let Some(load) = facts.load else {
+        if facts.scenario.load.is_none() {
+            return RuleOutcome::not_applicable("the scenario has no `load:`");
+        }
+        return match &facts.observations.phases.load {
+            PhaseStatus::Skipped(reason) if reason == "interrupted" => {
+                RuleOutcome::inconclusive("the load run was interrupted")
+            }
+            PhaseStatus::Skipped(reason) => {
+                RuleOutcome::not_applicable(format!("no load run: {reason}"))
+            }
+            PhaseStatus::NotRequested | PhaseStatus::Ran => {
+                RuleOutcome::inconclusive("the load run produced no figures")
+            }
+        };
+    };
+    if load.requests == 0 {
+        return RuleOutcome::inconclusive("the load run sent no request after warmup");
+    }
+    let rate = load.failed as f64 / load.requests as f64;
+    input.level_of_value(
+        rate,
+        format!(
+            "{} ({} of {} load requests failed)",
+            format_ratio(rate),
+            load.failed,
+            load.requests
+        ),
+        Evidence::default(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::standards::LoadFigures;
+    use crate::standards::testing::*;
+    use observe::latency::LatencyHistogram;
+    use observe::observations::PhaseStatus;
+
+    const WITH_LOAD: &str = r#"
+version: 1
+service: { id: test, base_url: "https://svc.example.go.id" }
+probes:
+  - id: beranda
+    request: { path: / }
+load: { probes: [beranda], rate: 10/s, duration: 1s }
+"#;
+
+    fn with_load(requests: u64, failed: u64) -> i8 {
+        let latency = LatencyHistogram::new();
+        let figures = LoadFigures {
+            requests,
+            failed,
+            latency: &latency,
+        };
+        level(&run_rule_with_load(
+            "AV-02",
+            &scenario(WITH_LOAD),
+            &observations(),
+            Some(figures),
+        ))
+    }
+
+    #[test]
+    fn every_level() {
+        assert_eq!(with_load(1000, 0), 5);
+        assert_eq!(with_load(1000, 1), 5);
+        assert_eq!(with_load(1000, 10), 4);
+        assert_eq!(with_load(1000, 20), 3);
+        assert_eq!(with_load(1000, 50), 2);
+        assert_eq!(with_load(1000, 51), 1);
+        assert_eq!(with_load(0, 0), -1);
+    }
+
+    #[test]
+    fn not_applicable_without_load() {
+        assert_eq!(level(&run_rule("AV-02", &scenario(""), &observations())), 0);
+        let mut obs = observations();
+        obs.phases.load = PhaseStatus::Skipped("--no-load".into());
+        let outcome = run_rule("AV-02", &scenario(WITH_LOAD), &obs);
+        assert_eq!(level(&outcome), 0);
+        assert_eq!(outcome.evidence.notes, ["no load run: --no-load"]);
+        obs.phases.load = PhaseStatus::Skipped("interrupted".into());
+        assert_eq!(level(&run_rule("AV-02", &scenario(WITH_LOAD), &obs)), -1);
+    }
+}

@@ -1,0 +1,65 @@
+//! AX-02 `img_alt`: the share of `<img>` elements on the HTML pages that have an
+//! alt attribute (an empty alt marks decoration and counts). Not applicable
+//! without images.
+
+use crate::standards::checks::Input;
+use crate::standards::{Evidence, RuleOutcome};
+
+pub fn check(input: &Input) -> RuleOutcome {
+    let (pages, failed) = crate::standards::checks::html_documents(input.facts);
+    if pages.is_empty() {
+        return crate::standards::checks::no_html_pages(failed);
+    }
+    let mut total = 0;
+    let mut with_alt = 0;
+    let mut first_missing = None;
+    for (page, html) in &pages {
+        let (images, alt, missing) = html.images();
+        total += images;
+        with_alt += alt;
+        if first_missing.is_none()
+            && let Some(src) = missing
+        {
+            first_missing = Some((page.evidence(), src));
+        }
+    }
+    if total == 0 {
+        return RuleOutcome::not_applicable("no images on the pages read");
+    }
+    let (evidence, excerpt) = match first_missing {
+        Some((evidence, src)) => (evidence, Some(format!("<img src=\"{src}\"> has no alt"))),
+        None => (Evidence::default(), None),
+    };
+    input.level_of_value(
+        with_alt as f64 / total as f64,
+        crate::standards::checks::share(with_alt, total, "images have alt"),
+        Evidence {
+            excerpt,
+            notes: failed,
+            ..evidence
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::standards::testing::*;
+    use observe::observations::PageRole;
+
+    fn with(alt: usize, without: usize) -> i8 {
+        let mut obs = observations();
+        let body = "<img src=a.png alt=''>".repeat(alt) + &"<img src=b.png>".repeat(without);
+        obs.pages.push(html_page(PageRole::Home, &[], &body));
+        level(&run_rule("AX-02", &scenario(""), &obs))
+    }
+
+    #[test]
+    fn every_level() {
+        assert_eq!(with(4, 0), 5);
+        assert_eq!(with(9, 1), 4);
+        assert_eq!(with(3, 1), 3);
+        assert_eq!(with(1, 1), 2);
+        assert_eq!(with(1, 2), 1);
+        assert_eq!(with(0, 0), 0);
+    }
+}

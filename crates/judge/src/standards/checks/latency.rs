@@ -1,0 +1,101 @@
+//! PF-01/PF-02 `latency`: a percentile of the load requests' latency, or, without
+//! load figures, of every functional and availability exchange that got a
+//! complete response (page fetches and standards checks never count).
+
+use std::time::Duration;
+
+use input::quantity::format_duration;
+use input::scenario::model::percentile_label;
+
+use crate::standards::checks::Input;
+use crate::standards::{Evidence, RuleOutcome};
+use crate::thresholds::probe_latency;
+
+pub fn check(input: &Input) -> RuleOutcome {
+    let facts = input.facts;
+    let percentile = input.params.number("percentile");
+    let label = format!("p{}", percentile_label(percentile));
+    let (histogram, source) = match facts.load {
+        Some(load) => (
+            load.latency.clone(),
+            "load requests after warmup".to_string(),
+        ),
+        None => {
+            let source = if facts.scenario.load.is_some() {
+                "functional and availability exchanges (no load figures)"
+            } else {
+                "functional and availability exchanges"
+            };
+            (
+                probe_latency(facts.scenario, facts.observations),
+                source.to_string(),
+            )
+        }
+    };
+    let Some(seconds) = histogram.percentile(percentile) else {
+        return RuleOutcome::inconclusive(format!("no complete response among the {source}"));
+    };
+    input.level_of_value(
+        seconds,
+        format!(
+            "{label} {} over {} responses",
+            format_duration(Duration::from_secs_f64(seconds)),
+            histogram.count()
+        ),
+        Evidence {
+            notes: vec![format!("source: {source}")],
+            ..Evidence::default()
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crate::standards::LoadFigures;
+    use crate::standards::testing::*;
+    use observe::latency::LatencyHistogram;
+
+    fn probes_taking(ms: &[u64]) -> observe::observations::Observations {
+        let mut obs = observations();
+        for (index, ms) in ms.iter().enumerate() {
+            let mut exchange = exchange(BASE, response(200, &[], ""));
+            exchange.latency = Duration::from_millis(*ms);
+            obs.probes.push(probe_result(
+                if index == 0 { "beranda" } else { "api" },
+                exchange,
+            ));
+        }
+        obs
+    }
+
+    #[test]
+    fn p95_every_level_from_probe_exchanges() {
+        let scenario = scenario("");
+        for (ms, expected) in [(400, 5), (900, 4), (1900, 3), (2900, 2), (3100, 1)] {
+            let outcome = run_rule("PF-01", &scenario, &probes_taking(&[ms]));
+            assert_eq!(level(&outcome), expected, "{ms} ms: {outcome:?}");
+        }
+        let outcome = run_rule("PF-02", &scenario, &probes_taking(&[10, 1500]));
+        assert_eq!(level(&outcome), 4);
+        assert!(measured(&outcome).starts_with("p99 1.5 s"));
+    }
+
+    #[test]
+    fn load_figures_win_and_no_data_is_inconclusive() {
+        let scenario = scenario("");
+        let mut latency = LatencyHistogram::new();
+        for _ in 0..100 {
+            latency.record(Duration::from_millis(2500));
+        }
+        let figures = LoadFigures {
+            requests: 100,
+            failed: 0,
+            latency: &latency,
+        };
+        let outcome = run_rule_with_load("PF-01", &scenario, &probes_taking(&[10]), Some(figures));
+        assert_eq!(level(&outcome), 2);
+        assert_eq!(level(&run_rule("PF-01", &scenario, &observations())), -1);
+    }
+}

@@ -1,0 +1,192 @@
+//! SC-02 `tls_certificate`: the chain verifies against the trust roots, the host
+//! name matches and the certificate is in its validity period; the level comes
+//! from the time left until it expires, counted from the run's start (the
+//! standards stage reads no clock). An invalid certificate, or no TLS, is level 1.
+
+use std::time::Duration;
+
+use observe::exchange::TransportKind;
+use observe::observations::CertificateProblem;
+
+use crate::standards::checks::Input;
+use crate::standards::{Evidence, RuleOutcome};
+
+pub fn check(input: &Input) -> RuleOutcome {
+    let facts = input.facts;
+    if facts.plain_http() {
+        return RuleOutcome::level(
+            1,
+            Evidence {
+                measured: Some("no TLS".into()),
+                threshold: Some(input.levels.describe()),
+                notes: vec!["no TLS: base_url is plain http, so there is no certificate".into()],
+                ..Evidence::default()
+            },
+        );
+    }
+    let Some(tls) = &facts.observations.tls else {
+        return RuleOutcome::inconclusive("TLS facts were not gathered in this run");
+    };
+    let target = format!("{}:{}", tls.host, tls.port);
+    let mut evidence = Evidence {
+        url: Some(format!("https://{target}/")),
+        threshold: Some(input.levels.describe()),
+        ..Evidence::default()
+    };
+    if facts.scenario.connection.insecure {
+        evidence.notes.push(
+            "`tls.insecure` is set: probes skipped certificate checks, this rule did not".into(),
+        );
+    }
+    let handshake = match &tls.handshake {
+        Ok(handshake) => handshake,
+        Err(error)
+            if matches!(
+                error.kind,
+                TransportKind::Tls | TransportKind::TlsLegacyOnly
+            ) =>
+        {
+            evidence.measured = Some(format!("TLS handshake with {target} failed"));
+            evidence.excerpt = Some(error.message.clone());
+            return RuleOutcome::level(1, evidence);
+        }
+        Err(error) => {
+            return RuleOutcome::inconclusive(format!(
+                "could not reach {target} for the TLS check: {}: {}",
+                error.kind.code(),
+                error.message
+            ));
+        }
+    };
+    if !handshake.problems.is_empty() {
+        let problems: Vec<String> = handshake.problems.iter().map(describe).collect();
+        evidence.measured = Some(format!("certificate not valid: {}", problems.join("; ")));
+        return RuleOutcome::level(1, evidence);
+    }
+    let Some(not_after) = handshake.not_after else {
+        return RuleOutcome::inconclusive(format!(
+            "the certificate of {target} verified, but its expiry date could not be read"
+        ));
+    };
+    let expiry = rfc3339_date(not_after);
+    let Ok(left) = not_after.duration_since(facts.observations.started_at) else {
+        evidence.measured = Some(format!("certificate expired on {expiry}"));
+        return RuleOutcome::level(1, evidence);
+    };
+    let days = left.as_secs() / 86_400;
+    evidence.measured = Some(format!("valid, expires in {days} days ({expiry})"));
+    evidence.value = Some(left.as_secs_f64());
+    RuleOutcome::level(input.levels.of_value(left.as_secs_f64()), evidence)
+}
+
+fn describe(problem: &CertificateProblem) -> String {
+    match problem {
+        CertificateProblem::Untrusted(detail) => format!("not issued by a trusted CA ({detail})"),
+        CertificateProblem::NameMismatch => "issued for another host name".into(),
+        CertificateProblem::Expired => "expired".into(),
+        CertificateProblem::NotYetValid => "not yet valid".into(),
+        CertificateProblem::Other(detail) => detail.clone(),
+    }
+}
+
+fn rfc3339_date(time: std::time::SystemTime) -> String {
+    let since = time
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO);
+    time::OffsetDateTime::from_unix_timestamp(since.as_secs() as i64)
+        .map(|t| t.date().to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use crate::standards::testing::*;
+    use observe::exchange::{TransportError, TransportKind};
+    use observe::observations::{CertificateProblem, Handshake, TlsFacts};
+
+    pub fn handshake(
+        protocol: &str,
+        problems: Vec<CertificateProblem>,
+        days: Option<i64>,
+    ) -> TlsFacts {
+        TlsFacts {
+            host: "svc.example.go.id".into(),
+            port: 443,
+            handshake: Ok(Handshake {
+                protocol: protocol.into(),
+                cipher_suite: "TLS13_AES_128_GCM_SHA256".into(),
+                alpn: Some("h2".into()),
+                problems,
+                not_after: days.map(|days| {
+                    if days >= 0 {
+                        started_at() + Duration::from_secs(days as u64 * 86_400 + 3600)
+                    } else {
+                        started_at() - Duration::from_secs((-days) as u64 * 86_400)
+                    }
+                }),
+                chain_length: 2,
+            }),
+        }
+    }
+
+    fn with(tls: TlsFacts) -> crate::standards::RuleOutcome {
+        let mut obs = observations();
+        obs.tls = Some(tls);
+        run_rule("SC-02", &scenario(""), &obs)
+    }
+
+    #[test]
+    fn every_level_by_days_left() {
+        for (days, expected) in [(90, 5), (60, 5), (45, 4), (20, 3), (10, 2), (3, 1), (-2, 1)] {
+            let outcome = with(handshake("TLSv1.3", vec![], Some(days)));
+            assert_eq!(level(&outcome), expected, "{days} days: {outcome:?}");
+        }
+        let outcome = with(handshake("TLSv1.3", vec![], Some(90)));
+        assert_eq!(
+            outcome.evidence.measured.as_deref(),
+            Some("valid, expires in 90 days (2026-08-30)")
+        );
+    }
+
+    #[test]
+    fn invalid_failed_and_missing() {
+        let outcome = with(handshake(
+            "TLSv1.3",
+            vec![
+                CertificateProblem::Untrusted("self-signed".into()),
+                CertificateProblem::NameMismatch,
+            ],
+            Some(300),
+        ));
+        assert_eq!(level(&outcome), 1);
+        assert!(measured(&outcome).contains("self-signed"));
+
+        let failed = |kind| TlsFacts {
+            host: "svc.example.go.id".into(),
+            port: 443,
+            handshake: Err(TransportError {
+                kind,
+                message: "the server offers only TLS 1.0".into(),
+            }),
+        };
+        assert_eq!(level(&with(failed(TransportKind::TlsLegacyOnly))), 1);
+        assert_eq!(level(&with(failed(TransportKind::Timeout))), -1);
+        assert_eq!(level(&with(handshake("TLSv1.3", vec![], None))), -1);
+        assert_eq!(
+            level(&run_rule("SC-02", &scenario(""), &observations())),
+            -1
+        );
+    }
+
+    #[test]
+    fn plain_http_is_level_one_with_no_tls() {
+        let plain = scenario(
+            "version: 1\nservice: { id: t, base_url: \"http://svc.example.go.id\" }\nprobes:\n  - id: p\n    request: { path: / }\n",
+        );
+        let outcome = run_rule("SC-02", &plain, &observations());
+        assert_eq!(level(&outcome), 1);
+        assert_eq!(outcome.evidence.measured.as_deref(), Some("no TLS"));
+    }
+}

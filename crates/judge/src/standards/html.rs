@@ -1,0 +1,550 @@
+//! What the page rules read of an HTML page, parsed with a real HTML5 parser
+//! (html5ever, through scraper): the visible text, `lang`, `<title>`, the viewport,
+//! images, form controls and links. The tree is walked without recursion, so a
+//! page nested a million levels deep costs time, not the stack.
+
+use std::collections::HashSet;
+
+use ego_tree::iter::Edge;
+use scraper::{ElementRef, Html, Node};
+
+use input::catalogue::normalise;
+
+/// Pages are parsed up to this many bytes of decoded text; the rest is not read
+/// (and the evidence says so).
+pub const MAX_PARSED_BYTES: usize = 2 << 20;
+
+/// Elements nested deeper than this are not read: html5ever's tree builder takes
+/// time proportional to the depth for every tag, so a page of a million nested
+/// `<div>`s would otherwise take hours. Browsers cap the depth too (Blink: 512).
+pub const MAX_DEPTH: usize = 256;
+
+/// Below this many characters of visible text, a page that has scripts "appears
+/// to be rendered by JavaScript" (semantics.md).
+pub const SCRIPT_RENDERED_BELOW: usize = 200;
+
+/// Elements whose text is never visible.
+const INVISIBLE: [&str; 5] = ["head", "script", "style", "template", "title"];
+
+/// Elements that do not separate words: text on either side joins.
+const INLINE: [&str; 22] = [
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd",
+    "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup",
+];
+
+/// A parsed page.
+pub struct HtmlPage {
+    document: Html,
+    /// Only the start of the page was read: it was longer than
+    /// [`MAX_PARSED_BYTES`], or nested deeper than [`MAX_DEPTH`].
+    pub truncated: Option<Truncation>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Truncation {
+    /// Read up to this many bytes of a longer page.
+    Size(usize),
+    /// Read up to this byte, where elements nest deeper than [`MAX_DEPTH`].
+    Depth(usize),
+}
+
+impl std::fmt::Debug for HtmlPage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HtmlPage")
+            .field("truncated", &self.truncated)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A link: its `href` as written and its visible text (normalised).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub href: String,
+    pub text: String,
+}
+
+/// A form control a person fills in, and whether it has an accessible label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Control {
+    /// `input name=hp`, `select#kategori`, `textarea name=isi`.
+    pub description: String,
+    pub labelled: bool,
+}
+
+impl HtmlPage {
+    pub fn parse(text: &str) -> HtmlPage {
+        let mut end = text.len().min(MAX_PARSED_BYTES);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mut truncated = (end < text.len()).then_some(Truncation::Size(end));
+        if let Some(deep) = too_deep(&text[..end]) {
+            end = deep;
+            truncated = Some(Truncation::Depth(deep));
+        }
+        HtmlPage {
+            document: Html::parse_document(&text[..end]),
+            truncated,
+        }
+    }
+
+    fn elements(&self) -> impl Iterator<Item = ElementRef<'_>> {
+        self.document
+            .tree
+            .root()
+            .descendants()
+            .filter_map(ElementRef::wrap)
+    }
+
+    fn root(&self) -> Option<ElementRef<'_>> {
+        self.document
+            .tree
+            .root()
+            .children()
+            .find_map(ElementRef::wrap)
+    }
+
+    /// The `<html>` element's `lang` (or `xml:lang`), trimmed; `None` when absent
+    /// or empty.
+    pub fn lang(&self) -> Option<String> {
+        let root = self.root()?;
+        root.value()
+            .attrs()
+            .find(|(name, value)| *name == "lang" && !value.trim().is_empty())
+            .map(|(_, value)| value.trim().to_string())
+    }
+
+    /// The first `<title>`'s text, whitespace folded; `None` when absent or empty.
+    pub fn title(&self) -> Option<String> {
+        self.elements()
+            .find(|element| element.value().name() == "title")
+            .map(|title| title.text().collect::<String>())
+            .map(|text| text.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|text| !text.is_empty())
+    }
+
+    /// Whether a `<meta name="viewport">` with content is present.
+    pub fn has_viewport(&self) -> bool {
+        self.elements().any(|element| {
+            let value = element.value();
+            value.name() == "meta"
+                && value
+                    .attr("name")
+                    .is_some_and(|name| name.trim().eq_ignore_ascii_case("viewport"))
+                && value.attr("content").is_some_and(|c| !c.trim().is_empty())
+        })
+    }
+
+    /// How many `<script>` elements the page has (inline or external).
+    pub fn scripts(&self) -> usize {
+        self.elements()
+            .filter(|element| element.value().name() == "script")
+            .count()
+    }
+
+    /// The visible text: body text without script, style, template, comments or
+    /// attribute values, nor the text of `ignore`d elements (`nav` also covers
+    /// `role=navigation`); lower case, whitespace folded.
+    pub fn visible_text(&self, ignore: &[String]) -> String {
+        let ignore_navigation = ignore.iter().any(|name| name.eq_ignore_ascii_case("nav"));
+        let skipped = |element: &scraper::node::Element| {
+            let name = element.name();
+            INVISIBLE.contains(&name)
+                || ignore
+                    .iter()
+                    .any(|ignored| ignored.eq_ignore_ascii_case(name))
+                || (ignore_navigation
+                    && element
+                        .attr("role")
+                        .is_some_and(|role| role.trim().eq_ignore_ascii_case("navigation")))
+        };
+        let mut raw = String::new();
+        let mut skipping: Option<ego_tree::NodeId> = None;
+        for edge in self.document.tree.root().traverse() {
+            match edge {
+                Edge::Open(node) => {
+                    if skipping.is_some() {
+                        continue;
+                    }
+                    match node.value() {
+                        Node::Element(element) if skipped(element) => skipping = Some(node.id()),
+                        Node::Element(element) if !INLINE.contains(&element.name()) => {
+                            raw.push(' ')
+                        }
+                        Node::Text(text) => raw.push_str(text),
+                        _ => {}
+                    }
+                }
+                Edge::Close(node) => {
+                    if skipping == Some(node.id()) {
+                        skipping = None;
+                    } else if skipping.is_none()
+                        && let Node::Element(element) = node.value()
+                        && !INLINE.contains(&element.name())
+                    {
+                        raw.push(' ');
+                    }
+                }
+            }
+        }
+        normalise(&raw)
+    }
+
+    /// Every `<a href>`, with its visible text.
+    pub fn links(&self) -> Vec<Link> {
+        self.elements()
+            .filter(|element| element.value().name() == "a")
+            .filter_map(|element| {
+                let href = element.value().attr("href")?.trim().to_string();
+                Some(Link {
+                    href,
+                    text: normalise(&element.text().collect::<String>()),
+                })
+            })
+            .collect()
+    }
+
+    /// `(images, images with an alt attribute, src of the first without)`.
+    pub fn images(&self) -> (usize, usize, Option<String>) {
+        let mut total = 0;
+        let mut with_alt = 0;
+        let mut first_missing = None;
+        for image in self.elements().filter(|e| e.value().name() == "img") {
+            total += 1;
+            if image.value().attr("alt").is_some() {
+                with_alt += 1;
+            } else if first_missing.is_none() {
+                first_missing = Some(image.value().attr("src").unwrap_or("(no src)").to_string());
+            }
+        }
+        (total, with_alt, first_missing)
+    }
+
+    /// How many `<textarea>`s belong to a form: inside one, tied to one by a
+    /// `form` attribute, or after a `<form>` written straight inside a table (the
+    /// parser closes such a form at once, but browsers still submit the fields
+    /// that follow it, and legacy portals are full of them).
+    pub fn form_textareas(&self) -> usize {
+        let form_ids: HashSet<&str> = self
+            .elements()
+            .filter(|element| element.value().name() == "form")
+            .filter_map(|form| form.value().attr("id"))
+            .collect();
+        let mut open_table_form = false;
+        let mut count = 0;
+        for element in self.elements() {
+            let value = element.value();
+            match value.name() {
+                "form" => {
+                    let in_table =
+                        element
+                            .parent()
+                            .and_then(ElementRef::wrap)
+                            .is_some_and(|parent| {
+                                matches!(
+                                    parent.value().name(),
+                                    "table" | "tbody" | "thead" | "tfoot" | "tr"
+                                )
+                            });
+                    open_table_form = in_table && !element.has_children();
+                }
+                "textarea" => {
+                    let inside = element
+                        .ancestors()
+                        .filter_map(ElementRef::wrap)
+                        .any(|ancestor| ancestor.value().name() == "form");
+                    let named = value
+                        .attr("form")
+                        .is_some_and(|id| form_ids.contains(id.trim()));
+                    if inside || named || open_table_form {
+                        count += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        count
+    }
+
+    /// Visible form controls (semantics.md, AX-04) and whether each is labelled.
+    pub fn controls(&self) -> Vec<Control> {
+        let labelled_ids: HashSet<String> = self
+            .elements()
+            .filter(|element| element.value().name() == "label")
+            .filter_map(|label| label.value().attr("for"))
+            .map(|id| id.trim().to_string())
+            .filter(|id| !id.is_empty())
+            .collect();
+        let mut controls = Vec::new();
+        for element in self.elements() {
+            let value = element.value();
+            let name = value.name();
+            let is_control = match name {
+                "select" | "textarea" => true,
+                "input" => !matches!(
+                    value
+                        .attr("type")
+                        .map(|t| t.trim().to_ascii_lowercase())
+                        .as_deref(),
+                    Some("hidden" | "submit" | "button" | "reset" | "image")
+                ),
+                _ => false,
+            };
+            if !is_control || hidden(element) {
+                continue;
+            }
+            let has = |attr: &str| value.attr(attr).is_some_and(|v| !v.trim().is_empty());
+            let by_for = value
+                .attr("id")
+                .is_some_and(|id| labelled_ids.contains(id.trim()));
+            let wrapped = element
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .any(|ancestor| ancestor.value().name() == "label");
+            let description = match (value.attr("id"), value.attr("name")) {
+                (Some(id), _) => format!("{name}#{id}"),
+                (None, Some(field)) => format!("{name} name={field}"),
+                (None, None) => name.to_string(),
+            };
+            controls.push(Control {
+                description,
+                labelled: by_for || wrapped || has("aria-label") || has("aria-labelledby"),
+            });
+        }
+        controls
+    }
+}
+
+/// Elements that never nest: void elements, and those whose end tag is optional
+/// and that close when a sibling starts (a list of unclosed `<li>` is not deep).
+const NOT_NESTING: [&str; 31] = [
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "param", "keygen", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup",
+    "thead", "tbody", "tfoot", "colgroup", "html", "head", "body",
+];
+
+/// Where the element nesting first goes deeper than [`MAX_DEPTH`], by a light
+/// scan of the tags (comments and script/style contents skipped); `None` when it
+/// never does. The estimate errs deep (unclosed elements count as open), which
+/// only means a sloppy page is read in part, with a note.
+fn too_deep(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut at = 0;
+    while let Some(offset) = text[at..].find('<') {
+        let start = at + offset;
+        let rest = &text[start + 1..];
+        if rest.starts_with("!--") {
+            at = rest
+                .find("-->")
+                .map_or(text.len(), |end| start + 1 + end + 3);
+            continue;
+        }
+        let closing = rest.starts_with('/');
+        let name_start = start + 1 + usize::from(closing);
+        let name_len = bytes[name_start..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
+            .count();
+        if name_len == 0 {
+            at = start + 1;
+            continue;
+        }
+        let name = text[name_start..name_start + name_len].to_ascii_lowercase();
+        let tag_end = text[name_start..]
+            .find('>')
+            .map_or(text.len(), |end| name_start + end + 1);
+        let self_closing = text[..tag_end].ends_with("/>");
+        at = tag_end;
+        if closing {
+            if !NOT_NESTING.contains(&name.as_str()) {
+                depth = depth.saturating_sub(1);
+            }
+            continue;
+        }
+        if matches!(name.as_str(), "script" | "style" | "textarea" | "title") {
+            at = find_end_tag(text, at, &name).unwrap_or(text.len());
+            continue;
+        }
+        if self_closing || NOT_NESTING.contains(&name.as_str()) {
+            continue;
+        }
+        depth += 1;
+        if depth > MAX_DEPTH {
+            return Some(start);
+        }
+    }
+    None
+}
+
+/// Where `</name` starts at or after `from`, case-insensitively.
+fn find_end_tag(text: &str, from: usize, name: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while let Some(offset) = text[at..].find("</") {
+        let start = at + offset;
+        let candidate = &bytes[start + 2..];
+        if candidate.len() >= name.len()
+            && candidate[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+        {
+            return Some(start);
+        }
+        at = start + 2;
+    }
+    None
+}
+
+/// `hidden` or `aria-hidden=true` on the element or an ancestor.
+fn hidden(element: ElementRef<'_>) -> bool {
+    std::iter::once(element)
+        .chain(element.ancestors().filter_map(ElementRef::wrap))
+        .any(|e| {
+            let value = e.value();
+            value.attr("hidden").is_some()
+                || value
+                    .attr("aria-hidden")
+                    .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        })
+}
+
+/// Whether `phrase` (normalised) occurs in `text` (normalised) as whole words.
+pub fn contains_phrase(text: &str, phrase: &str) -> bool {
+    if phrase.is_empty() {
+        return false;
+    }
+    let is_word = |c: char| c.is_alphanumeric();
+    text.match_indices(phrase).any(|(start, _)| {
+        let before = text[..start].chars().next_back();
+        let after = text[start + phrase.len()..].chars().next();
+        !before.is_some_and(is_word) && !after.is_some_and(is_word)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = r#"<!DOCTYPE html>
+<html lang=" id ">
+<head><title>  Standar
+  Pelayanan </title><meta name="viewport" content="width=device-width">
+<style>.persyaratan { color: red }</style></head>
+<body>
+<nav><a href="/biaya">Biaya</a></nav>
+<div role="navigation"><a href="/produk">Produk</a></div>
+<!-- komentar: tarif -->
+<h1>Per<b>syaratan</b></h1><p>Jangka&nbsp;waktu<br>3 hari</p>
+<template><p>keluhan</p></template>
+<script>var s = "prosedur";</script>
+<img src="a.png" alt=""><img src="b.png">
+<a href="https://www.lapor.go.id" title="gratis">LAPOR!</a>
+<form><label for="nama">Nama</label><input id="nama">
+<label>Surel <input type="email"></label>
+<input name="hp"><input type="hidden" name="t"><input type="submit">
+<select aria-label="Kategori"></select>
+<div hidden><input name="tersembunyi"></div>
+<textarea name="isi"></textarea></form>
+</body></html>"#;
+
+    #[test]
+    fn page_facts() {
+        let page = HtmlPage::parse(PAGE);
+        assert_eq!(page.lang().as_deref(), Some("id"));
+        assert_eq!(page.title().as_deref(), Some("Standar Pelayanan"));
+        assert!(page.has_viewport());
+        assert_eq!(page.scripts(), 1);
+        assert_eq!(page.images(), (2, 1, Some("b.png".into())));
+        assert_eq!(page.form_textareas(), 1);
+        let links = page.links();
+        assert_eq!(links.len(), 3);
+        assert_eq!(links[2].href, "https://www.lapor.go.id");
+        let controls: Vec<(String, bool)> = page
+            .controls()
+            .into_iter()
+            .map(|c| (c.description, c.labelled))
+            .collect();
+        assert_eq!(
+            controls,
+            [
+                ("input#nama".to_string(), true),
+                ("input".to_string(), true),
+                ("input name=hp".to_string(), false),
+                ("select".to_string(), true),
+                ("textarea name=isi".to_string(), false),
+            ]
+        );
+    }
+
+    #[test]
+    fn visible_text_skips_what_is_not_seen() {
+        let page = HtmlPage::parse(PAGE);
+        let all = page.visible_text(&[]);
+        assert!(all.contains("persyaratan"), "{all}");
+        assert!(all.contains("jangka waktu 3 hari"), "{all}");
+        assert!(all.contains("biaya") && all.contains("produk"), "{all}");
+        for hidden in ["prosedur", "keluhan", "tarif", "gratis", "color", "standar"] {
+            assert!(!all.contains(hidden), "{hidden} in {all}");
+        }
+        let without_nav = page.visible_text(&["nav".to_string()]);
+        assert!(!without_nav.contains("biaya"), "{without_nav}");
+        assert!(!without_nav.contains("produk"), "{without_nav}");
+        assert!(without_nav.contains("persyaratan"));
+    }
+
+    #[test]
+    fn deep_nesting_is_cut_short_not_parsed_for_hours() {
+        let started = std::time::Instant::now();
+        let deep = "<p>awal</p>".to_string() + &"<div><b>".repeat(200_000) + "dalam";
+        let page = HtmlPage::parse(&deep);
+        assert!(matches!(page.truncated, Some(Truncation::Depth(_))));
+        let text = page.visible_text(&[]);
+        assert!(
+            text.contains("awal") && !text.contains("dalam"),
+            "{}",
+            &text[..20]
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(30));
+        // Unclosed list items, paragraphs and cells, scripts with `<` and comments
+        // do not count as depth.
+        let sloppy = "<ul>".to_string()
+            + &"<li><p>item<td>x".repeat(5_000)
+            + "<script>for (i=0;i<10;i++) a<b;</script><!-- <div><div> --></ul>ujung";
+        let page = HtmlPage::parse(&sloppy);
+        assert_eq!(page.truncated, None);
+        assert!(page.visible_text(&[]).ends_with("ujung"));
+    }
+
+    #[test]
+    fn a_form_written_inside_a_table_still_owns_its_fields() {
+        let legacy = r#"<table><tr><td>Lapor</td></tr><form method="post" action="lapor">
+<tr><td>Isi</td><td><textarea name="isi"></textarea></td></tr></form></table>"#;
+        assert_eq!(HtmlPage::parse(legacy).form_textareas(), 1);
+        let tied = r#"<form id="f"></form><textarea form="f"></textarea><textarea></textarea>"#;
+        assert_eq!(HtmlPage::parse(tied).form_textareas(), 1);
+    }
+
+    #[test]
+    fn whole_words_only() {
+        assert!(contains_phrase("biaya: gratis", "gratis"));
+        assert!(contains_phrase("jangka waktu 3 hari", "jangka waktu"));
+        assert!(!contains_phrase("produktif", "produk"));
+        assert!(!contains_phrase("persyaratan", "syarat"));
+        assert!(contains_phrase("syarat-syarat", "syarat"));
+    }
+
+    #[test]
+    fn broken_and_hostile_html_does_not_crash() {
+        let page = HtmlPage::parse("<html><body><p>unclosed <div><table><tr><td>x</p></b></i>");
+        assert!(page.visible_text(&[]).contains("unclosed"));
+        assert_eq!(page.lang(), None);
+        assert_eq!(page.title(), None);
+        let huge = "<p>x</p>".repeat(MAX_PARSED_BYTES / 8 + 10);
+        assert_eq!(
+            HtmlPage::parse(&huge).truncated,
+            Some(Truncation::Size(MAX_PARSED_BYTES))
+        );
+        let page = HtmlPage::parse("");
+        assert_eq!(page.visible_text(&[]), "");
+        assert!(page.controls().is_empty());
+    }
+}

@@ -1,0 +1,211 @@
+//! The standards stage: pure functions from [`Observations`] to rule outcomes, then
+//! the score, the predicate and the certification verdict.
+//!
+//! A catalogue (`input::catalogue`) is data: rules naming a check kind, thresholds,
+//! and the title, why and fix people read. Each check kind is one file in [`checks`],
+//! a pure function of its params, its levels and the observations; [`score`] turns
+//! the outcomes into aspect scores, the index and the verdict. Nothing here does
+//! I/O or reads a clock: `observations.started_at` is the clock.
+
+pub mod checks;
+pub mod html;
+pub mod score;
+
+use serde::Serialize;
+
+use input::catalogue::Catalogue;
+use input::scenario::Scenario;
+use observe::latency::LatencyHistogram;
+use observe::observations::Observations;
+
+pub use score::{RuleResult, RuleState, RuleStatus, Score, Verdict, VerdictReason};
+
+/// What one rule's check found: a level, or why there is none, with evidence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleOutcome {
+    pub outcome: Outcome,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// A capability level, 1..=5.
+    Level(u8),
+    /// Nothing to judge (no cookies set, no API probes...).
+    NotApplicable,
+    /// It should have been measured but could not be (a page fetch failed...).
+    Inconclusive,
+}
+
+/// What a person needs to check an outcome: the figure, the bar it was held to,
+/// where it was seen, and a short excerpt. Strings are redacted before reporting.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Evidence {
+    /// The measured value, for people: `max-age=86400 (1 day)`, `4 of 6`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measured: Option<String>,
+    /// The measured value in base units (ratio 0..1, seconds, count, days), when
+    /// there is one number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    /// What each level needs: `L2 >= 95%, L3 >= 99%, ...`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<String>,
+    /// The response the level was decided on (the worst one, for header rules).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The probe, page or check that response came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probe: Option<String>,
+    /// A header line, the missing component names, a snippet of the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excerpt: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl RuleOutcome {
+    pub fn level(level: u8, evidence: Evidence) -> Self {
+        Self {
+            outcome: Outcome::Level(level.clamp(1, 5)),
+            evidence,
+        }
+    }
+
+    pub fn not_applicable(note: impl Into<String>) -> Self {
+        Self {
+            outcome: Outcome::NotApplicable,
+            evidence: Evidence::note(note),
+        }
+    }
+
+    pub fn inconclusive(note: impl Into<String>) -> Self {
+        Self {
+            outcome: Outcome::Inconclusive,
+            evidence: Evidence::note(note),
+        }
+    }
+
+    /// The level, when there is one.
+    pub fn level_value(&self) -> Option<u8> {
+        match self.outcome {
+            Outcome::Level(level) => Some(level),
+            Outcome::NotApplicable | Outcome::Inconclusive => None,
+        }
+    }
+
+    pub fn with_evidence(mut self, update: impl FnOnce(&mut Evidence)) -> Self {
+        update(&mut self.evidence);
+        self
+    }
+}
+
+impl Evidence {
+    pub fn note(note: impl Into<String>) -> Self {
+        Self {
+            notes: vec![note.into()],
+            ..Self::default()
+        }
+    }
+
+    fn redact(&mut self, redactor: &observe::redact::Redactor) {
+        let redact = |text: &mut String| *text = redactor.redact(text).into_owned();
+        for field in [
+            &mut self.measured,
+            &mut self.threshold,
+            &mut self.url,
+            &mut self.probe,
+            &mut self.excerpt,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            redact(field);
+        }
+        self.notes.iter_mut().for_each(redact);
+    }
+}
+
+/// What AV-02, PF-01 and PF-02 read of a load run: the whole mix after warmup.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadFigures<'a> {
+    /// Arrivals scheduled after warmup, dropped ones included.
+    pub requests: u64,
+    pub failed: u64,
+    /// Complete responses only.
+    pub latency: &'a LatencyHistogram,
+}
+
+/// The load run's figures, when it ran: the one place the standards stage reads
+/// the load engine's output.
+pub fn load_figures(observations: &Observations) -> Option<LoadFigures<'_>> {
+    observations.load.as_ref().map(|load| LoadFigures {
+        requests: load.total.requests,
+        failed: load.total.failed,
+        latency: &load.total.latency,
+    })
+}
+
+/// Scores `scenario`'s run against `catalogue`: every rule's outcome with evidence,
+/// the aspect scores, the index, its predicate, the coverage and the verdict.
+pub fn evaluate(scenario: &Scenario, observations: &Observations, catalogue: &Catalogue) -> Score {
+    let facts = checks::Facts::new(scenario, observations, load_figures(observations));
+    let outcomes: Vec<RuleOutcome> = catalogue
+        .rules
+        .iter()
+        .map(|rule| {
+            let input = checks::Input {
+                params: &rule.params,
+                levels: &rule.levels,
+                facts: &facts,
+            };
+            let mut outcome = match checks::check_of(rule.check) {
+                Some(check) => check(&input),
+                None => RuleOutcome::inconclusive(format!(
+                    "this build has no check `{}`",
+                    rule.check.name
+                )),
+            };
+            outcome.evidence.redact(&observations.redactor);
+            outcome
+        })
+        .collect();
+    score::score(scenario, observations, catalogue, outcomes)
+}
+
+#[cfg(test)]
+pub(crate) mod testing;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::standards::testing::*;
+
+    #[test]
+    fn evidence_is_redacted_and_every_rule_is_scored_in_catalogue_order() {
+        let scenario = scenario("");
+        let mut obs = observations();
+        obs.redactor = observe::redact::Redactor::new(vec!["s3cr3t-token".to_string()]);
+        obs.probes.push(probe_result(
+            "beranda",
+            exchange(
+                BASE,
+                response(200, &[("server", "app-s3cr3t-token/1.0")], ""),
+            ),
+        ));
+        let Some(standards) = &scenario.standards else {
+            panic!("the test scenario has standards")
+        };
+        let score = evaluate(&scenario, &obs, &standards.catalogue);
+        let codes: Vec<&str> = score.rules.iter().map(|rule| rule.code.as_str()).collect();
+        assert_eq!(codes, standards.catalogue.codes());
+        let sc07 = score
+            .rule("SC-07")
+            .map(|rule| rule.measured.evidence.clone());
+        let excerpt = sc07
+            .and_then(|evidence| evidence.excerpt)
+            .unwrap_or_default();
+        assert_eq!(excerpt, "Server: app-***/1.0");
+    }
+}

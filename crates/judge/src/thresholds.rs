@@ -1,0 +1,488 @@
+//! Thresholds: the figures a scenario is held to, read from what the run observed,
+//! and [`judge`], the one place a threshold passes or fails (live runs and `ujilab
+//! merge` both end there). Pure functions.
+
+use std::time::Duration;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use input::quantity::{format_duration, format_ratio};
+use input::scenario::{Bound, Metric, MetricSource, Scenario, Threshold, status_accepted};
+use observe::latency::LatencyHistogram;
+use observe::observations::{LoadResult, Observations, PhaseStatus};
+
+/// Whether a threshold held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ThresholdStatus {
+    Pass,
+    Fail,
+    /// No figure to compare, for a reason that is not the service's fault (a flag,
+    /// a waived rule): neither passes nor fails the gate.
+    Skipped,
+}
+
+/// The side a limit bounds; comparisons are inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    Max,
+    Min,
+}
+
+impl std::fmt::Display for Op {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Op::Max => "max",
+            Op::Min => "min",
+        })
+    }
+}
+
+/// The unit of a threshold's limit and figure, in base units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum FigureUnit {
+    #[serde(rename = "s")]
+    Seconds,
+    #[serde(rename = "ratio")]
+    Ratio,
+    #[serde(rename = "rps")]
+    PerSecond,
+    #[serde(rename = "index")]
+    Index,
+    #[serde(rename = "level")]
+    Level,
+}
+
+/// Which exchanges (or which stage) a figure was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FigureSource {
+    Load,
+    Probes,
+    Availability,
+    Standards,
+}
+
+impl FigureSource {
+    pub fn code(self) -> &'static str {
+        match self {
+            FigureSource::Load => "load",
+            FigureSource::Probes => "probes",
+            FigureSource::Availability => "availability",
+            FigureSource::Standards => "standards",
+        }
+    }
+}
+
+impl std::fmt::Display for FigureSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// One threshold's result, as report.json keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ThresholdOutcome {
+    /// As written: `latency.p95`, `error_rate`, `availability`, `score`, `rule`...
+    pub metric: String,
+    pub probe: Option<String>,
+    pub rule: Option<String>,
+    pub op: Op,
+    /// In base units: seconds, ratio 0..1, requests/s, index, level.
+    pub limit: f64,
+    pub actual: Option<f64>,
+    pub unit: FigureUnit,
+    /// Which exchanges the figure came from.
+    pub source: Option<FigureSource>,
+    pub display: String,
+    pub status: ThresholdStatus,
+    /// Why there is no figure (`no data`, `--no-load`...).
+    pub reason: Option<String>,
+}
+
+/// Latency and failure counts over the exchanges a threshold reads.
+pub struct Figures {
+    pub requests: u64,
+    pub failed: u64,
+    pub up: u64,
+    pub latency: LatencyHistogram,
+}
+
+/// What the functional pass and availability samples say, for one probe or all.
+pub fn probe_figures(
+    scenario: &Scenario,
+    observations: &Observations,
+    probe: Option<&str>,
+) -> Figures {
+    let mut figures = Figures {
+        requests: 0,
+        failed: 0,
+        up: 0,
+        latency: LatencyHistogram::new(),
+    };
+    let wanted = |id: &str| probe.is_none_or(|wanted| wanted == id);
+    for result in observations
+        .probes
+        .iter()
+        .filter(|result| wanted(&result.id))
+    {
+        let Some(exchange) = &result.exchange else {
+            continue;
+        };
+        figures.requests += 1;
+        let accepted = match (&exchange.response, scenario.probe(&result.id)) {
+            (Some(response), Some(probe)) => {
+                figures.latency.record(exchange.latency);
+                status_accepted(probe, response.status)
+            }
+            _ => false,
+        };
+        if accepted {
+            figures.up += 1;
+        } else {
+            figures.failed += 1;
+        }
+    }
+    if let Some(availability) = &observations.availability {
+        for sample in availability
+            .exchanges
+            .iter()
+            .filter(|sample| wanted(&sample.probe))
+        {
+            figures.requests += 1;
+            if let Some(latency) = sample.latency {
+                figures.latency.record(latency);
+            }
+            if !sample.up {
+                figures.failed += 1;
+            }
+        }
+    }
+    figures
+}
+
+/// Latency over the functional and availability exchanges of every probe.
+pub fn probe_latency(scenario: &Scenario, observations: &Observations) -> LatencyHistogram {
+    probe_figures(scenario, observations, None).latency
+}
+
+/// The availability ratio: sampled when the scenario samples, else the functional
+/// exchanges; `None` without any exchange.
+pub fn availability_ratio(
+    scenario: &Scenario,
+    observations: &Observations,
+    probe: Option<&str>,
+) -> Option<(f64, FigureSource)> {
+    if let Some(availability) = &observations.availability {
+        let (samples, up) = match probe {
+            None => (availability.samples, availability.up),
+            Some(id) => availability
+                .per_probe
+                .iter()
+                .find(|p| p.id == id)
+                .map_or((0, 0), |p| (p.samples, p.up)),
+        };
+        return (samples > 0).then(|| (up as f64 / samples as f64, FigureSource::Availability));
+    }
+    let figures = probe_figures(scenario, observations, probe);
+    (figures.requests > 0).then(|| {
+        (
+            figures.up as f64 / figures.requests as f64,
+            FigureSource::Probes,
+        )
+    })
+}
+
+/// Every threshold's result. `score` and `rule` thresholds wait for the standards
+/// stage and are reported skipped until it exists.
+pub fn evaluate(scenario: &Scenario, observations: &Observations) -> Vec<ThresholdOutcome> {
+    scenario
+        .thresholds
+        .iter()
+        .map(|threshold| evaluate_one(scenario, observations, threshold))
+        .collect()
+}
+
+/// Every threshold's result, `score` and `rule` thresholds read from the
+/// standards score (the others as [`evaluate`]).
+pub fn evaluate_with_score(
+    scenario: &Scenario,
+    observations: &Observations,
+    score: Option<&crate::standards::Score>,
+) -> Vec<ThresholdOutcome> {
+    let mut reports = evaluate(scenario, observations);
+    let Some(score) = score else {
+        return reports;
+    };
+    for (report, threshold) in reports.iter_mut().zip(&scenario.thresholds) {
+        if matches!(threshold.metric, Metric::Score | Metric::Rule(_)) {
+            *report = judge(
+                &ThresholdSpec {
+                    metric: &threshold.metric,
+                    probe: threshold.probe.as_deref(),
+                    bound: threshold.bound,
+                },
+                standards_figure(&threshold.metric, score),
+            );
+        }
+    }
+    reports
+}
+
+/// The index (rounded, as the bands read it) or a rule's level. A partial run
+/// gives no index to hold a scenario to; a waived or not-applicable rule skips.
+fn standards_figure(metric: &Metric, score: &crate::standards::Score) -> Measured {
+    use crate::standards::{RuleStatus, Verdict};
+    let partial = score.verdict == Verdict::NotEvaluated;
+    let value = match metric {
+        Metric::Score if partial => Err("partial run: the index is not evaluated".to_string()),
+        Metric::Score => score.index.ok_or_else(|| NO_DATA.to_string()),
+        Metric::Rule(code) => match score.rule(code).map(|rule| rule.status) {
+            Some(RuleStatus::Level(level)) => Ok(f64::from(level)),
+            Some(RuleStatus::Waived) => Err(format!("{code} is waived")),
+            Some(RuleStatus::NotApplicable) => Err(format!("{code} is not applicable")),
+            Some(RuleStatus::Inconclusive) if partial => {
+                Err(format!("partial run: {code} was not measured"))
+            }
+            Some(RuleStatus::Inconclusive) => Err(NO_DATA.to_string()),
+            None => Err(format!("no rule {code} in the catalogue")),
+        },
+        _ => Err(NO_DATA.to_string()),
+    };
+    Measured {
+        source: Some(FigureSource::Standards),
+        value,
+    }
+}
+
+fn evaluate_one(
+    scenario: &Scenario,
+    observations: &Observations,
+    threshold: &Threshold,
+) -> ThresholdOutcome {
+    let measured = measure(scenario, observations, threshold);
+    judge(
+        &ThresholdSpec {
+            metric: &threshold.metric,
+            probe: threshold.probe.as_deref(),
+            bound: threshold.bound,
+        },
+        measured,
+    )
+}
+
+/// A threshold as written: the metric, the probe it is narrowed to, the bound.
+#[derive(Debug, Clone, Copy)]
+pub struct ThresholdSpec<'a> {
+    pub metric: &'a Metric,
+    pub probe: Option<&'a str>,
+    pub bound: Bound,
+}
+
+/// What a threshold's figure came to, before it is compared.
+#[derive(Debug, Clone)]
+pub struct Measured {
+    /// Which exchanges were read.
+    pub source: Option<FigureSource>,
+    /// The figure in base units; or why there is none: [`NO_DATA`] fails the
+    /// threshold, any other reason skips it.
+    pub value: Result<f64, String>,
+}
+
+/// The figure of a live run (semantics.md, "Thresholds and the gate").
+fn measure(scenario: &Scenario, observations: &Observations, threshold: &Threshold) -> Measured {
+    let reads_load = scenario.load.is_some() && threshold.source != Some(MetricSource::Probes);
+    let probe = threshold.probe.as_deref();
+    let (source, value) = match &threshold.metric {
+        Metric::Score | Metric::Rule(_) => (None, Err(skip(&observations.phases.standards))),
+        Metric::Throughput if !reads_load => (
+            None,
+            Err("throughput is measured by a `load:` run".to_string()),
+        ),
+        // Availability always reads the sampled (or functional) exchanges, never load.
+        Metric::Availability => match availability_ratio(scenario, observations, probe) {
+            Some((ratio, source)) => (Some(source), Ok(ratio)),
+            None => (Some(FigureSource::Probes), Err(NO_DATA.into())),
+        },
+        metric if reads_load => match &observations.load {
+            Some(load) => (Some(FigureSource::Load), load_figure(load, metric, probe)),
+            None => (None, Err(skip(&observations.phases.load))),
+        },
+        metric => {
+            let figures = probe_figures(scenario, observations, probe);
+            let value = figure_value(
+                metric,
+                &FigureInputs {
+                    requests: figures.requests,
+                    failed: figures.failed,
+                    latency: &figures.latency,
+                    throughput: None,
+                },
+            );
+            (
+                Some(FigureSource::Probes),
+                value.ok_or_else(|| NO_DATA.to_string()),
+            )
+        }
+    };
+    Measured { source, value }
+}
+
+/// Compares a measured figure with its threshold and says so for people. The one
+/// place a threshold passes or fails: live runs and `ujilab merge` both end here.
+pub fn judge(spec: &ThresholdSpec<'_>, measured: Measured) -> ThresholdOutcome {
+    let (op, limit) = match spec.bound {
+        Bound::Max(limit) => (Op::Max, limit),
+        Bound::Min(limit) => (Op::Min, limit),
+    };
+    let unit = unit_of(spec.metric);
+    let mut report = ThresholdOutcome {
+        metric: spec.metric.name(),
+        probe: spec.probe.map(str::to_string),
+        rule: match spec.metric {
+            Metric::Rule(code) => Some(code.clone()),
+            _ => None,
+        },
+        op,
+        limit,
+        actual: None,
+        unit,
+        source: measured.source,
+        display: String::new(),
+        status: ThresholdStatus::Skipped,
+        reason: None,
+    };
+    let label = match (spec.metric, spec.probe) {
+        (
+            Metric::LatencyPercentile(_)
+            | Metric::LatencyMean
+            | Metric::LatencyMin
+            | Metric::LatencyMax,
+            probe,
+        ) => {
+            let name = spec
+                .metric
+                .name()
+                .trim_start_matches("latency.")
+                .to_string();
+            match probe {
+                Some(probe) => format!("{name} [{probe}]"),
+                None => name,
+            }
+        }
+        (metric, Some(probe)) => format!("{} [{probe}]", metric.name()),
+        (metric, None) => metric.name(),
+    };
+    let shown = |value: f64| match unit {
+        FigureUnit::Seconds => format_duration(Duration::from_secs_f64(value.max(0.0))),
+        FigureUnit::Ratio => format_ratio(value),
+        FigureUnit::PerSecond => format!("{value:.1}/s"),
+        FigureUnit::Index => format!("{value:.2}"),
+        FigureUnit::Level => format!("{value}"),
+    };
+    let symbol = match op {
+        Op::Max => "<=",
+        Op::Min => ">=",
+    };
+    match measured.value {
+        Ok(actual) => {
+            let pass = match spec.bound {
+                Bound::Max(limit) => actual <= limit,
+                Bound::Min(limit) => actual >= limit,
+            };
+            report.actual = Some(actual);
+            report.status = if pass {
+                ThresholdStatus::Pass
+            } else {
+                ThresholdStatus::Fail
+            };
+            report.display = format!("{label} {} {symbol} {}", shown(actual), shown(limit));
+        }
+        Err(reason) if reason == NO_DATA => {
+            report.status = ThresholdStatus::Fail;
+            report.display = format!("{label} no data {symbol} {}", shown(limit));
+            report.reason = Some(reason);
+        }
+        Err(reason) => {
+            report.display = format!("{label} {symbol} {} (skipped: {reason})", shown(limit));
+            report.reason = Some(reason);
+        }
+    }
+    report
+}
+
+/// The unit a metric's figures and limits are in.
+pub fn unit_of(metric: &Metric) -> FigureUnit {
+    match metric {
+        metric if metric.is_latency() => FigureUnit::Seconds,
+        Metric::ErrorRate | Metric::Availability => FigureUnit::Ratio,
+        Metric::Throughput => FigureUnit::PerSecond,
+        Metric::Score => FigureUnit::Index,
+        _ => FigureUnit::Level,
+    }
+}
+
+/// The reason a threshold without a figure fails.
+pub const NO_DATA: &str = "no data";
+
+/// A set of requests, as the figure-based metrics read it.
+#[derive(Debug, Clone, Copy)]
+pub struct FigureInputs<'a> {
+    pub requests: u64,
+    pub failed: u64,
+    /// Complete responses only.
+    pub latency: &'a LatencyHistogram,
+    /// Complete responses per second of the measured window (load runs only).
+    pub throughput: Option<f64>,
+}
+
+/// `error_rate`, `throughput` and `latency.*` over a set of requests; `None`
+/// without data (or for a metric that is not a figure of requests).
+pub fn figure_value(metric: &Metric, inputs: &FigureInputs<'_>) -> Option<f64> {
+    match metric {
+        Metric::ErrorRate => {
+            (inputs.requests > 0).then(|| inputs.failed as f64 / inputs.requests as f64)
+        }
+        Metric::Throughput => inputs.throughput,
+        Metric::LatencyPercentile(p) => inputs.latency.percentile(*p),
+        Metric::LatencyMean => inputs.latency.mean(),
+        Metric::LatencyMin => inputs.latency.min(),
+        Metric::LatencyMax => inputs.latency.max(),
+        Metric::Availability | Metric::Score | Metric::Rule(_) => None,
+    }
+}
+
+/// A figure of the load run (after warmup), for the whole mix or one probe.
+fn load_figure(load: &LoadResult, metric: &Metric, probe: Option<&str>) -> Result<f64, String> {
+    let tally = load.tally(probe).ok_or_else(|| NO_DATA.to_string())?;
+    figure_value(
+        metric,
+        &FigureInputs {
+            requests: tally.requests,
+            failed: tally.failed,
+            latency: &tally.latency,
+            throughput: load.throughput(tally),
+        },
+    )
+    .ok_or_else(|| NO_DATA.to_string())
+}
+
+/// The metric and bound a reported threshold was held to (what `ujilab merge`
+/// re-judges); `None` when the report names something this version cannot read.
+pub fn reported_spec(report: &ThresholdOutcome) -> Option<(Metric, Bound)> {
+    let metric = Metric::from_name(&report.metric, report.rule.as_deref())?;
+    let bound = match report.op {
+        Op::Max => Bound::Max(report.limit),
+        Op::Min => Bound::Min(report.limit),
+    };
+    Some((metric, bound))
+}
+
+fn skip(phase: &PhaseStatus) -> String {
+    match phase {
+        PhaseStatus::Skipped(reason) => reason.clone(),
+        PhaseStatus::Ran | PhaseStatus::NotRequested => "not measured".to_string(),
+    }
+}

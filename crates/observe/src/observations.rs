@@ -1,0 +1,290 @@
+//! What the run stage saw: the only input of the standards and report stages.
+//!
+//! A failing service is data here. Strings that came from the service or carry
+//! request data are redacted already, except raw bodies, which checks need; the
+//! [`Redactor`] travels along so later stages redact what they excerpt.
+
+use std::time::{Duration, SystemTime};
+
+use crate::exchange::Exchange;
+use crate::latency::LatencyHistogram;
+use crate::redact::Redactor;
+
+#[derive(Debug, Clone)]
+pub struct Observations {
+    /// The clock for everything time-dependent downstream (waivers, expiry).
+    pub started_at: SystemTime,
+    pub finished_at: SystemTime,
+    pub probes: Vec<ProbeResult>,
+    pub availability: Option<AvailabilityResult>,
+    /// The load run's figures after warmup; `None` when it did not run
+    /// (`phases.load` says why).
+    pub load: Option<LoadResult>,
+    /// The pages declared in `standards.pages` (home defaults to `/`), fetched for
+    /// the page-level rules; empty without `standards:`.
+    pub pages: Vec<PageFetch>,
+    /// TLS facts of base_url's host from a separate recording handshake; `None`
+    /// without `standards:`.
+    pub tls: Option<TlsFacts>,
+    /// SC-01: the first response of `standards.http_url`, redirects not followed.
+    pub http_check: Option<Exchange>,
+    pub phases: Phases,
+    /// False when the run was interrupted before every phase finished.
+    pub complete: bool,
+    pub redactor: Redactor,
+}
+
+/// Which phases ran, and why the others did not.
+#[derive(Debug, Clone, Default)]
+pub struct Phases {
+    pub availability: PhaseStatus,
+    pub load: PhaseStatus,
+    pub standards: PhaseStatus,
+    /// `--only` narrowed the functional pass.
+    pub partial_probes: bool,
+    /// `--only`, `--no-load` or `--no-availability`: no standards verdict.
+    pub partial_run: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum PhaseStatus {
+    /// The scenario does not ask for it.
+    #[default]
+    NotRequested,
+    Ran,
+    /// Asked for, but not run; the reason says why (a flag, an interruption).
+    Skipped(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct ProbeResult {
+    /// The probe's id; its kind and expectations are the scenario's to say.
+    pub id: String,
+    pub outcome: ProbeOutcome,
+    /// Absent when the probe was skipped.
+    pub exchange: Option<Exchange>,
+    pub checks: Vec<Check>,
+}
+
+impl ProbeResult {
+    pub fn passed(&self) -> bool {
+        self.outcome == ProbeOutcome::Passed
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProbeOutcome {
+    Passed,
+    Failed,
+    /// Not sent: a capture it needs has no value. Counts as failed.
+    Skipped(String),
+}
+
+/// One expectation tested against one response: what a person needs to see why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// `status`, `latency`, `header content-type`, `json $.status`, `capture ticket`...
+    pub what: String,
+    pub expected: String,
+    pub actual: String,
+    pub passed: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct AvailabilityResult {
+    pub rounds: u64,
+    pub samples: u64,
+    pub up: u64,
+    /// The real window: rounds start late when the previous one runs long.
+    pub window: Duration,
+    pub per_probe: Vec<ProbeAvailability>,
+    /// Every sample's outcome for latency and error figures (see `thresholds`).
+    pub exchanges: Vec<Sample>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProbeAvailability {
+    pub id: String,
+    pub samples: u64,
+    pub up: u64,
+}
+
+/// One availability exchange, reduced to what figures need.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    pub probe: String,
+    pub up: bool,
+    /// Present when a complete response arrived (whatever its status).
+    pub latency: Option<Duration>,
+    pub error: Option<String>,
+}
+
+/// What a load run measured after its warmup (semantics.md, "Phases, availability
+/// and load"). Every figure counts arrivals scheduled after the warmup.
+#[derive(Debug, Clone)]
+pub struct LoadResult {
+    /// Open model: the arrival rate asked for, per second; `None` in the closed model.
+    pub target_rate: Option<f64>,
+    /// Closed model: users; open model: the cap on requests in flight.
+    pub concurrency: u64,
+    pub warmup: Duration,
+    /// From the end of the warmup to the end of the last measured request (or the
+    /// interruption): what throughput divides by.
+    pub window: Duration,
+    /// The whole mix.
+    pub total: LoadTally,
+    /// One entry per probe of the mix, in mix order.
+    pub per_probe: Vec<ProbeLoad>,
+    /// Requests scheduled during the warmup, left out of every figure.
+    pub warmup_requests: u64,
+    /// For each error kind, the first message seen (redacted).
+    pub error_examples: std::collections::BTreeMap<String, String>,
+    /// False when the run was stopped (Ctrl-C, `--max-duration`) before its end.
+    pub complete: bool,
+}
+
+/// Share of arrivals that may be dropped before the open model's target rate counts
+/// as not sustained.
+pub const MAX_DROPPED_RATIO: f64 = 0.01;
+
+impl LoadResult {
+    /// The whole mix (`None`), or one probe's figures.
+    pub fn tally(&self, probe: Option<&str>) -> Option<&LoadTally> {
+        match probe {
+            None => Some(&self.total),
+            Some(id) => self
+                .per_probe
+                .iter()
+                .find(|entry| entry.id == id)
+                .map(|entry| &entry.tally),
+        }
+    }
+
+    /// Complete responses (whatever their status) per second of the window.
+    pub fn throughput(&self, tally: &LoadTally) -> Option<f64> {
+        let seconds = self.window.as_secs_f64();
+        (seconds > 0.0).then(|| tally.responses as f64 / seconds)
+    }
+
+    /// Open model: false when more than 1% of arrivals were dropped; every output
+    /// then says "target rate not sustained". Always true in the closed model.
+    pub fn rate_sustained(&self) -> bool {
+        self.total.requests == 0
+            || (self.total.dropped as f64 / self.total.requests as f64) <= MAX_DROPPED_RATIO
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ProbeLoad {
+    pub id: String,
+    pub weight: u32,
+    pub tally: LoadTally,
+}
+
+/// Counts and latency over a set of load requests. Each request either got a
+/// complete response (in `responses`, and in `failed` too when its status is
+/// rejected) or did not (in `failed`, under a transport kind or `dropped`).
+#[derive(Debug, Clone, Default)]
+pub struct LoadTally {
+    /// Arrivals scheduled after the warmup, dropped ones included.
+    pub requests: u64,
+    /// Requests that got a complete response, whatever its status.
+    pub responses: u64,
+    /// Requests that failed: no complete response, or a status the probe's
+    /// expectation rejects.
+    pub failed: u64,
+    /// Open model: arrivals that waited longer than their timeout and were not sent.
+    pub dropped: u64,
+    /// Failed requests by kind: transport kinds, `dropped`, and `http_4xx`,
+    /// `http_5xx`... for rejected statuses. Kinds that did not occur are absent.
+    pub errors: std::collections::BTreeMap<String, u64>,
+    /// Complete responses only. Open model: from the due time when the arrival
+    /// waited for a free request slot (the queueing counts), else from the send.
+    pub latency: LatencyHistogram,
+}
+
+impl LoadTally {
+    /// failed / requests; `None` without requests.
+    pub fn error_rate(&self) -> Option<f64> {
+        (self.requests > 0).then(|| self.failed as f64 / self.requests as f64)
+    }
+}
+
+/// Latency and error figures over a set of exchanges.
+#[derive(Debug, Clone)]
+pub struct ExchangeFigures {
+    pub requests: u64,
+    pub failed: u64,
+    pub latency: LatencyHistogram,
+}
+
+/// Which declared page a fetch is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PageRole {
+    Home,
+    ServiceStandard,
+    Complaints,
+    Openapi,
+}
+
+impl PageRole {
+    pub const ALL: [PageRole; 4] = [
+        PageRole::Home,
+        PageRole::ServiceStandard,
+        PageRole::Complaints,
+        PageRole::Openapi,
+    ];
+
+    /// The key under `standards.pages`.
+    pub fn key(self) -> &'static str {
+        match self {
+            PageRole::Home => "home",
+            PageRole::ServiceStandard => "service_standard",
+            PageRole::Complaints => "complaints",
+            PageRole::Openapi => "openapi",
+        }
+    }
+}
+
+/// One page fetch: a GET with a browser's Accept header, retried once after 1 s
+/// on a 5xx or transport failure (semantics.md, "Standards: what each rule reads").
+#[derive(Debug, Clone)]
+pub struct PageFetch {
+    pub role: PageRole,
+    pub url: String,
+    /// The final attempt.
+    pub exchange: Exchange,
+    pub attempts: u8,
+}
+
+#[derive(Debug, Clone)]
+pub struct TlsFacts {
+    pub host: String,
+    pub port: u16,
+    pub handshake: Result<Handshake, crate::exchange::TransportError>,
+}
+
+/// What a completed handshake showed. Verification failures are recorded, not
+/// fatal: the handshake finishes so the other facts can be read.
+#[derive(Debug, Clone)]
+pub struct Handshake {
+    /// `TLSv1.3`, `TLSv1.2`...
+    pub protocol: String,
+    pub cipher_suite: String,
+    pub alpn: Option<String>,
+    /// Empty when the chain verified against the trust roots for this host name.
+    pub problems: Vec<CertificateProblem>,
+    /// The leaf certificate's notAfter.
+    pub not_after: Option<SystemTime>,
+    pub chain_length: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CertificateProblem {
+    /// Not issued by a trusted root (self-signed, unknown or incomplete chain).
+    Untrusted(String),
+    NameMismatch,
+    Expired,
+    NotYetValid,
+    Other(String),
+}

@@ -1,0 +1,604 @@
+//! `ujilab portfolio`: the regional roll-up. Per region (from `service.region`):
+//! its services and their indices, the region's index (the mean of its services'
+//! indices, exact, rounded half-up to two decimals once) and predicate; then the
+//! national targets: the shares of kabupaten and of kota at the good predicate or
+//! better (75% and 85% by default) and the mean index of all regions (3.50).
+//!
+//! Predicates come from the built-in catalogue's bands. A service without an index
+//! (not scored, or inconclusive) is listed but counts in no mean; a region without
+//! any scored service has no index and counts in no share.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use askama::Template;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use input::catalogue::Catalogue;
+use input::lang::Lang;
+
+use crate::fleet::read::{ReportFile, ran};
+use crate::markdown;
+use crate::model::{Gate, Predicate, Verdict};
+
+/// One service's latest run: its finish time, its entry, and its region
+/// (code, name, type) when the report names one.
+type LatestRun = (String, ServiceEntry, Option<[Option<String>; 3]>);
+
+pub const FORMAT: &str = "ujilab-portfolio/1";
+
+/// The national targets a portfolio is held to.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Targets {
+    /// The mean index of all scored regions must reach this.
+    pub index: f64,
+    /// Share (0..1) of scored kabupaten at the good predicate or better.
+    pub kabupaten: f64,
+    /// Share (0..1) of scored kota at the good predicate or better.
+    pub kota: f64,
+    /// The predicate that counts as good, and the index it starts at.
+    pub good: Predicate,
+    pub good_min_index: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Portfolio {
+    /// Always `ujilab-portfolio/1`.
+    pub format: String,
+    pub tool: String,
+    /// The catalogue whose bands give the predicates: `idsll-core 2026.1`.
+    pub bands: String,
+    pub sources: Vec<PortfolioSource>,
+    pub targets: Targets,
+    pub summary: Summary,
+    /// Sorted by region code (then name).
+    pub regions: Vec<RegionEntry>,
+    /// Services whose scenario names no region.
+    pub unassigned: Vec<ServiceEntry>,
+    /// Services found in more than one report: the latest run is kept.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct PortfolioSource {
+    pub file: String,
+    pub run_id: String,
+    pub finished_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Summary {
+    pub regions: u64,
+    /// Regions with an index.
+    pub scored_regions: u64,
+    /// Mean index of the scored regions (rounded half-up to two decimals).
+    pub mean_index: Option<f64>,
+    pub mean_index_met: bool,
+    pub kabupaten: Share,
+    pub kota: Share,
+    /// Every target met.
+    pub met: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Share {
+    pub regions: u64,
+    pub scored: u64,
+    /// Scored regions at the good predicate or better.
+    pub good: u64,
+    /// good / scored; null without a scored region.
+    pub share: Option<f64>,
+    pub target: f64,
+    pub met: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct RegionEntry {
+    pub code: Option<String>,
+    pub name: Option<String>,
+    /// `provinsi`, `kabupaten`, `kota` (or null when not given).
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub index: Option<f64>,
+    pub predicate: Option<Predicate>,
+    /// At the good predicate or better.
+    pub good: bool,
+    pub services: Vec<ServiceEntry>,
+    /// Services that count in the index.
+    pub scored_services: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ServiceEntry {
+    /// The scenario identity.
+    pub id: String,
+    pub name: Option<String>,
+    pub sector: Option<String>,
+    pub index: Option<f64>,
+    pub predicate: Option<Predicate>,
+    pub verdict: Option<Verdict>,
+    pub gate: Gate,
+    pub file: String,
+    pub run_id: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PortfolioError {
+    #[error("--good {given}: not a predicate of {catalogue}; expected one of: {known}")]
+    UnknownPredicate {
+        given: String,
+        catalogue: String,
+        known: String,
+    },
+}
+
+/// Hundredths of an index, exactly (reports round indices to two decimals).
+fn hundredths(index: f64) -> i64 {
+    (index * 100.0).round() as i64
+}
+
+/// The mean of indices given in hundredths, rounded half-up to two decimals.
+fn mean_index(values: &[i64]) -> Option<f64> {
+    let n = values.len() as i64;
+    if n == 0 {
+        return None;
+    }
+    let sum: i64 = values.iter().sum();
+    // floor((2 * sum + n) / (2 n)) is sum / n rounded half-up (indices are >= 0).
+    Some(((2 * sum + n).div_euclid(2 * n)) as f64 / 100.0)
+}
+
+fn predicate_of(catalogue: &Catalogue, index: f64) -> Option<Predicate> {
+    catalogue.band(index).map(|band| Predicate {
+        id: band.name.id.clone(),
+        en: band.name.en.clone(),
+    })
+}
+
+pub struct Settings {
+    pub index: f64,
+    pub kabupaten: f64,
+    pub kota: f64,
+    /// A band name, in either language.
+    pub good: String,
+}
+
+pub fn build(
+    inputs: &[ReportFile],
+    settings: &Settings,
+    catalogue: &Catalogue,
+) -> Result<Portfolio, PortfolioError> {
+    let good_band = catalogue
+        .bands
+        .iter()
+        .find(|band| {
+            band.name.id.eq_ignore_ascii_case(&settings.good)
+                || band.name.en.eq_ignore_ascii_case(&settings.good)
+        })
+        .ok_or_else(|| PortfolioError::UnknownPredicate {
+            given: settings.good.clone(),
+            catalogue: format!("{} {}", catalogue.name, catalogue.version),
+            known: catalogue
+                .bands
+                .iter()
+                .map(|band| band.name.id.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?;
+    let is_good = |index: f64| index >= good_band.min - 1e-9;
+
+    // The latest run of each service wins.
+    let mut services: BTreeMap<String, LatestRun> = BTreeMap::new();
+    let mut notes = Vec::new();
+    for input in inputs {
+        for (identity, scenario) in ran(&input.report) {
+            let standards = scenario.standards.as_ref();
+            let index = standards.and_then(|s| s.index);
+            let entry = ServiceEntry {
+                id: identity.clone(),
+                name: scenario.service.name.clone(),
+                sector: scenario.service.sector.clone(),
+                index,
+                predicate: index.and_then(|index| predicate_of(catalogue, index)),
+                verdict: standards.map(|s| s.verdict),
+                gate: scenario.gate,
+                file: input.file.clone(),
+                run_id: input.report.run.id.clone(),
+            };
+            let region = scenario
+                .service
+                .region
+                .as_ref()
+                .map(|r| [r.code.clone(), r.name.clone(), r.kind.clone()]);
+            let finished = scenario.finished_at.clone();
+            match services.get(&identity) {
+                Some((earlier, kept, _)) => {
+                    notes.push(format!(
+                        "{identity} is in {} and {}: the later run is kept",
+                        kept.file, input.file
+                    ));
+                    if finished > *earlier {
+                        services.insert(identity, (finished, entry, region));
+                    }
+                }
+                None => {
+                    services.insert(identity, (finished, entry, region));
+                }
+            }
+        }
+    }
+
+    let mut regions: BTreeMap<(String, String), RegionEntry> = BTreeMap::new();
+    let mut unassigned = Vec::new();
+    for (_, entry, region) in services.into_values() {
+        let Some([code, name, kind]) = region else {
+            unassigned.push(entry);
+            continue;
+        };
+        let key = (
+            code.clone().unwrap_or_default(),
+            name.clone().unwrap_or_default(),
+        );
+        regions
+            .entry(key)
+            .or_insert_with(|| RegionEntry {
+                code,
+                name,
+                kind,
+                index: None,
+                predicate: None,
+                good: false,
+                services: Vec::new(),
+                scored_services: 0,
+            })
+            .services
+            .push(entry);
+    }
+    let mut regions: Vec<RegionEntry> = regions.into_values().collect();
+    for region in &mut regions {
+        let scored: Vec<i64> = region
+            .services
+            .iter()
+            .filter_map(|s| s.index.map(hundredths))
+            .collect();
+        region.scored_services = scored.len() as u64;
+        region.index = mean_index(&scored);
+        region.predicate = region.index.and_then(|i| predicate_of(catalogue, i));
+        region.good = region.index.is_some_and(is_good);
+    }
+
+    let share = |kind: &str, target: f64| {
+        let of_kind: Vec<&RegionEntry> = regions
+            .iter()
+            .filter(|r| r.kind.as_deref() == Some(kind))
+            .collect();
+        let scored = of_kind.iter().filter(|r| r.index.is_some()).count() as u64;
+        let good = of_kind.iter().filter(|r| r.good).count() as u64;
+        let share = (scored > 0).then(|| good as f64 / scored as f64);
+        Share {
+            regions: of_kind.len() as u64,
+            scored,
+            good,
+            share,
+            target,
+            met: share.is_some_and(|s| s >= target - 1e-12),
+        }
+    };
+    let kabupaten = share("kabupaten", settings.kabupaten);
+    let kota = share("kota", settings.kota);
+    let scored: Vec<i64> = regions
+        .iter()
+        .filter_map(|r| r.index.map(hundredths))
+        .collect();
+    let mean = mean_index(&scored);
+    let mean_index_met = mean.is_some_and(|m| m >= settings.index - 1e-9);
+    let summary = Summary {
+        regions: regions.len() as u64,
+        scored_regions: scored.len() as u64,
+        mean_index: mean,
+        mean_index_met,
+        met: mean_index_met
+            && (kabupaten.regions == 0 || kabupaten.met)
+            && (kota.regions == 0 || kota.met),
+        kabupaten,
+        kota,
+    };
+    Ok(Portfolio {
+        format: FORMAT.into(),
+        tool: format!("ujilab {}", env!("CARGO_PKG_VERSION")),
+        bands: format!("{} {}", catalogue.name, catalogue.version),
+        sources: inputs
+            .iter()
+            .map(|input| PortfolioSource {
+                file: input.file.clone(),
+                run_id: input.report.run.id.clone(),
+                finished_at: input.report.run.finished_at.clone(),
+            })
+            .collect(),
+        targets: Targets {
+            index: settings.index,
+            kabupaten: settings.kabupaten,
+            kota: settings.kota,
+            good: Predicate {
+                id: good_band.name.id.clone(),
+                en: good_band.name.en.clone(),
+            },
+            good_min_index: good_band.min,
+        },
+        summary,
+        regions,
+        unassigned,
+        notes,
+    })
+}
+
+fn index_text(index: Option<f64>) -> String {
+    index.map_or_else(|| "-".to_string(), |i| format!("{i:.2}"))
+}
+
+fn share_text(share: Option<f64>) -> String {
+    share.map_or_else(|| "-".to_string(), |s| format!("{:.1}%", s * 100.0))
+}
+
+fn predicate_text(predicate: Option<&Predicate>, lang: Lang) -> String {
+    predicate.map_or_else(
+        || "-".to_string(),
+        |p| match lang {
+            Lang::Id => p.id.clone(),
+            Lang::En => p.en.clone(),
+        },
+    )
+}
+
+fn met_word(met: bool, lang: Lang) -> &'static str {
+    match (met, lang) {
+        (true, Lang::Id) => "tercapai",
+        (false, Lang::Id) => "belum tercapai",
+        (true, Lang::En) => "met",
+        (false, Lang::En) => "not met",
+    }
+}
+
+fn region_label(region: &RegionEntry) -> String {
+    match (&region.code, &region.name) {
+        (Some(code), Some(name)) => format!("{code} {name}"),
+        (Some(code), None) => code.clone(),
+        (None, Some(name)) => name.clone(),
+        (None, None) => "?".into(),
+    }
+}
+
+/// One target line of the summary, as displayed.
+struct TargetView {
+    what: String,
+    actual: String,
+    target: String,
+    met: bool,
+    met_word: &'static str,
+}
+
+fn no_data_word(lang: Lang) -> &'static str {
+    lang.pick("tidak ada data", "no data")
+}
+
+fn target_views(portfolio: &Portfolio, lang: Lang) -> Vec<TargetView> {
+    let summary = &portfolio.summary;
+    let good = predicate_text(Some(&portfolio.targets.good), lang);
+    let share_view = |kind: &str, share: &Share| TargetView {
+        what: match lang {
+            Lang::Id => format!(
+                "{kind} berpredikat {good} atau lebih ({} dari {} dinilai)",
+                share.good, share.scored
+            ),
+            Lang::En => format!(
+                "{kind} rated {good} or better ({} of {} scored)",
+                share.good, share.scored
+            ),
+        },
+        actual: share_text(share.share),
+        target: format!(">= {:.0}%", share.target * 100.0),
+        met: share.met,
+        met_word: if share.scored == 0 {
+            no_data_word(lang)
+        } else {
+            met_word(share.met, lang)
+        },
+    };
+    vec![
+        TargetView {
+            what: match lang {
+                Lang::Id => format!(
+                    "Indeks rata-rata ({} wilayah dinilai)",
+                    summary.scored_regions
+                ),
+                Lang::En => format!("Mean index ({} regions scored)", summary.scored_regions),
+            },
+            actual: index_text(summary.mean_index),
+            target: format!(">= {:.2}", portfolio.targets.index),
+            met: summary.mean_index_met,
+            met_word: met_word(summary.mean_index_met, lang),
+        },
+        share_view("Kabupaten", &summary.kabupaten),
+        share_view("Kota", &summary.kota),
+    ]
+}
+
+/// Markdown: the targets, then one table row per region, then its services.
+pub fn render_markdown(portfolio: &Portfolio, lang: Lang) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "## {}\n",
+        lang.pick("Portofolio wilayah", "Regional portfolio")
+    );
+    let _ = writeln!(
+        out,
+        "| {} | {} | {} | |",
+        lang.pick("Ukuran", "Measure"),
+        lang.pick("Capaian", "Actual"),
+        lang.pick("Target", "Target")
+    );
+    let _ = writeln!(out, "|---|---|---|---|");
+    for view in target_views(portfolio, lang) {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} {} |",
+            markdown::text(&view.what),
+            view.actual,
+            view.target,
+            if view.met {
+                "✅"
+            } else if view.met_word == no_data_word(lang) {
+                "➖"
+            } else {
+                "❌"
+            },
+            view.met_word
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n| {} | {} | {} | {} | {} |",
+        lang.pick("Wilayah", "Region"),
+        lang.pick("Jenis", "Type"),
+        lang.pick("Indeks", "Index"),
+        lang.pick("Predikat", "Predicate"),
+        lang.pick("Layanan (indeks)", "Services (index)")
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    for region in &portfolio.regions {
+        let services: Vec<String> = region
+            .services
+            .iter()
+            .map(|s| format!("{} ({})", markdown::text(&s.id), index_text(s.index)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            markdown::text(&region_label(region)),
+            markdown::text(region.kind.as_deref().unwrap_or("-")),
+            index_text(region.index),
+            markdown::text(&predicate_text(region.predicate.as_ref(), lang)),
+            services.join(", ")
+        );
+    }
+    if !portfolio.unassigned.is_empty() {
+        let ids: Vec<String> = portfolio
+            .unassigned
+            .iter()
+            .map(|s| markdown::text(&s.id))
+            .collect();
+        let _ = writeln!(
+            out,
+            "\n{}: {}",
+            lang.pick("Layanan tanpa wilayah", "Services without a region"),
+            ids.join(", ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n<sub>{} {}.</sub>",
+        lang.pick("Predikat menurut", "Predicates from"),
+        markdown::text(&portfolio.bands)
+    );
+    out
+}
+
+#[derive(Template)]
+#[template(path = "portfolio.html")]
+struct Page<'a> {
+    lang: Lang,
+    tool: &'a str,
+    bands: &'a str,
+    targets: Vec<TargetView>,
+    regions: Vec<RegionView>,
+    unassigned: Vec<ServiceView>,
+    notes: &'a [String],
+}
+
+impl Page<'_> {
+    fn l(&self, id: &'static str, en: &'static str) -> &'static str {
+        self.lang.pick(id, en)
+    }
+}
+
+struct RegionView {
+    label: String,
+    kind: String,
+    index: String,
+    predicate: String,
+    good: bool,
+    services: Vec<ServiceView>,
+}
+
+struct ServiceView {
+    id: String,
+    name: String,
+    index: String,
+    predicate: String,
+    verdict: String,
+    gate_pass: bool,
+}
+
+fn service_view(service: &ServiceEntry, lang: Lang) -> ServiceView {
+    ServiceView {
+        id: service.id.clone(),
+        name: service.name.clone().unwrap_or_default(),
+        index: index_text(service.index),
+        predicate: predicate_text(service.predicate.as_ref(), lang),
+        verdict: service
+            .verdict
+            .map_or_else(|| "-".into(), |verdict| verdict.to_string()),
+        gate_pass: service.gate == Gate::Pass,
+    }
+}
+
+/// One self-contained page (inline CSS, no script, nothing fetched); every string
+/// is HTML-escaped by the template.
+pub fn render_html(portfolio: &Portfolio, lang: Lang) -> Result<String, askama::Error> {
+    Page {
+        lang,
+        tool: &portfolio.tool,
+        bands: &portfolio.bands,
+        targets: target_views(portfolio, lang),
+        regions: portfolio
+            .regions
+            .iter()
+            .map(|region| RegionView {
+                label: region_label(region),
+                kind: region.kind.clone().unwrap_or_else(|| "-".into()),
+                index: index_text(region.index),
+                predicate: predicate_text(region.predicate.as_ref(), lang),
+                good: region.good,
+                services: region
+                    .services
+                    .iter()
+                    .map(|s| service_view(s, lang))
+                    .collect(),
+            })
+            .collect(),
+        unassigned: portfolio
+            .unassigned
+            .iter()
+            .map(|s| service_view(s, lang))
+            .collect(),
+        notes: &portfolio.notes,
+    }
+    .render()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_mean_index_is_exact_and_rounded_half_up_once() {
+        assert_eq!(mean_index(&[]), None);
+        assert_eq!(mean_index(&[350, 351]), Some(3.51), "3.505 rounds up");
+        assert_eq!(mean_index(&[100, 101, 101]), Some(1.01));
+        assert_eq!(mean_index(&[262, 263]), Some(2.63));
+        assert_eq!(hundredths(2.68), 268);
+        assert_eq!(hundredths(3.51), 351);
+    }
+}

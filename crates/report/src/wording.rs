@@ -1,0 +1,573 @@
+//! The words the human formats share (terminal, HTML, Markdown, JUnit): gate and
+//! verdict names, verdict reasons, rule outcomes, figures and the list of what
+//! failed, in Indonesian or English. Everything here reads the [`Report`] model
+//! only, so every format says the same thing in the same words.
+//!
+//! [`Report`]: crate::model::Report
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use input::lang::Lang;
+use input::quantity::{format_duration, format_ratio};
+
+use crate::model::{
+    Basis, FigureUnit, Gate, LatencyReport, LocalizedText, PhaseState, Predicate, RuleReport,
+    RuleState, ScenarioReport, StandardsReport, ThresholdOutcome, ThresholdStatus, VantageReport,
+    Verdict,
+};
+
+/// `service-id`, or `service-id/label` for a labelled scenario.
+pub fn identity(scenario: &ScenarioReport) -> String {
+    if scenario.scenario == "default" {
+        scenario.service.id.clone()
+    } else {
+        format!("{}/{}", scenario.service.id, scenario.scenario)
+    }
+}
+
+/// Printed under every verdict (semantics.md, "Reports").
+pub fn disclaimer(lang: Lang) -> &'static str {
+    lang.pick(
+        "Penilaian mandiri oleh ujilab, bukan sertifikasi resmi IDSLL",
+        "Self-assessment by ujilab, not an official IDSLL certification",
+    )
+}
+
+/// The disclaimer under a verdict: the catalogue's words when the report has them.
+pub fn verdict_disclaimer(standards: &StandardsReport, lang: Lang) -> String {
+    standards.disclaimer.as_ref().map_or_else(
+        || disclaimer(lang).to_string(),
+        |text| localized(text, lang).to_string(),
+    )
+}
+
+/// The test-conditions notice of a verdict with `conditions`: the report's words
+/// when it has them.
+pub fn verdict_conditions_notice(standards: &StandardsReport, lang: Lang) -> String {
+    standards.conditions_note.as_ref().map_or_else(
+        || conditions_notice(lang).to_string(),
+        |text| localized(text, lang).to_string(),
+    )
+}
+
+/// One test condition in words (`resolve`, `ca_file`, `insecure`...).
+pub fn condition_text(condition: &str, lang: Lang) -> String {
+    let words = match condition {
+        "resolve" => lang.pick(
+            "nama host diarahkan ke alamat uji",
+            "host names resolved to test addresses",
+        ),
+        "ca_file" => lang.pick(
+            "CA tambahan dipercaya",
+            "an extra certificate authority trusted",
+        ),
+        "insecure" => lang.pick(
+            "pemeriksaan sertifikat dimatikan",
+            "certificate checks turned off",
+        ),
+        "proxy" => lang.pick("melalui proxy", "through a proxy"),
+        _ => return condition.to_string(),
+    };
+    format!("{words} ({condition})")
+}
+
+/// Printed when the verdict carries `conditions` (a resolve override, a CA file, ...).
+pub fn conditions_notice(lang: Lang) -> &'static str {
+    lang.pick(
+        "Hasil ini diperoleh dalam kondisi uji dan bukan bukti tentang layanan publik yang \
+         sebenarnya",
+        "This result was obtained under test conditions and is not evidence about the \
+         public service",
+    )
+}
+
+pub fn gate_word(gate: Gate, lang: Lang) -> &'static str {
+    match gate {
+        Gate::Pass => lang.pick("LULUS", "PASS"),
+        Gate::Fail => lang.pick("GAGAL", "FAIL"),
+    }
+}
+
+pub fn load_error_word(lang: Lang) -> &'static str {
+    lang.pick("GALAT MUAT", "LOAD ERROR")
+}
+
+/// The verdict in words; a certified verdict with waived critical rules says so.
+pub fn verdict_word(standards: &StandardsReport, lang: Lang) -> String {
+    verdict_code_word(
+        standards.verdict,
+        standards.certified_with_waivers || !standards.waived_critical.is_empty(),
+        lang,
+    )
+}
+
+/// A verdict code in words.
+pub fn verdict_code_word(verdict: Verdict, with_waivers: bool, lang: Lang) -> String {
+    match verdict {
+        Verdict::Certified if with_waivers => lang.pick(
+            "Tersertifikasi dengan pengecualian",
+            "Certified with waivers",
+        ),
+        Verdict::Certified => lang.pick("Tersertifikasi", "Certified"),
+        Verdict::NotCertified => lang.pick("Tidak tersertifikasi", "Not certified"),
+        Verdict::Inconclusive => lang.pick("Tidak dapat disimpulkan", "Inconclusive"),
+        Verdict::NotEvaluated => lang.pick("Tidak dinilai", "Not evaluated"),
+    }
+    .to_string()
+}
+
+pub fn localized(text: &LocalizedText, lang: Lang) -> &str {
+    match lang {
+        Lang::Id => &text.id,
+        Lang::En => &text.en,
+    }
+}
+
+pub fn predicate(predicate: &Predicate, lang: Lang) -> &str {
+    match lang {
+        Lang::Id => &predicate.id,
+        Lang::En => &predicate.en,
+    }
+}
+
+/// `3.84`, or `-` when there is no index.
+pub fn index_text(standards: &StandardsReport) -> String {
+    standards
+        .index
+        .map_or_else(|| "-".to_string(), |index| format!("{index:.2}"))
+}
+
+/// One verdict reason in words. Reasons are codes, as a string or as an object with
+/// a `code` and its figures; the figures follow the sentence.
+pub fn reason_text(reason: &Value, lang: Lang) -> String {
+    let (code, figures) = match reason {
+        Value::String(code) => (code.as_str(), Vec::new()),
+        Value::Object(map) => {
+            let code = map.get("code").and_then(Value::as_str).unwrap_or("");
+            let figures = map
+                .iter()
+                .filter(|(key, _)| key.as_str() != "code")
+                .map(|(key, value)| format!("{} {}", key.replace('_', " "), value_text(value)))
+                .collect();
+            (code, figures)
+        }
+        other => return value_text(other),
+    };
+    let sentence = match code {
+        "critical_below_min" => lang.pick(
+            "Aturan kritis di bawah level minimum",
+            "A critical rule is below the minimum level",
+        ),
+        "index_below_min" => lang.pick(
+            "Indeks di bawah batas sertifikasi",
+            "The index is below the certification minimum",
+        ),
+        "coverage_below_min" => lang.pick(
+            "Cakupan pengukuran di bawah batas minimum",
+            "Measurement coverage is below the minimum",
+        ),
+        "critical_inconclusive" => lang.pick(
+            "Aturan kritis tidak dapat diukur",
+            "A critical rule could not be measured",
+        ),
+        "partial_run" => lang.pick(
+            "Uji parsial (--no-load, --no-availability atau --only): tidak dinilai",
+            "Partial run (--no-load, --no-availability or --only): not evaluated",
+        ),
+        "" => "",
+        other => other,
+    };
+    match (sentence.is_empty(), figures.is_empty()) {
+        (_, true) => sentence.to_string(),
+        (true, false) => figures.join(", "),
+        (false, false) => format!("{sentence} ({})", figures.join(", ")),
+    }
+}
+
+/// A JSON value as plain text: strings without quotes, lists joined by commas.
+pub fn value_text(value: &Value) -> String {
+    match value {
+        Value::Null => "-".to_string(),
+        Value::String(text) => text.clone(),
+        Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
+        // A rule and its level, as verdict reasons list them: `SC-01 L1`.
+        Value::Object(map) if map.contains_key("code") && map.contains_key("level") => {
+            format!(
+                "{} L{}",
+                value_text(&map["code"]),
+                value_text(&map["level"])
+            )
+        }
+        Value::Object(map) => map
+            .iter()
+            .map(|(key, value)| format!("{} {}", key.replace('_', " "), value_text(value)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
+}
+
+pub fn basis_word(basis: Basis, lang: Lang) -> String {
+    match basis {
+        Basis::Regulation => lang.pick("Regulasi", "Regulation"),
+        Basis::Practice => lang.pick("Praktik baik", "Good practice"),
+    }
+    .to_string()
+}
+
+/// `L4`, `waived`, `not applicable`, `inconclusive`.
+pub fn outcome_word(rule: &RuleReport, lang: Lang) -> String {
+    match (rule.outcome, rule.level) {
+        (RuleState::Level, Some(level)) => format!("L{level}"),
+        (RuleState::Level, None) => "L?".to_string(),
+        (RuleState::Waived, _) => lang.pick("dikecualikan", "waived").to_string(),
+        (RuleState::NotApplicable, _) => lang.pick("tidak berlaku", "not applicable").to_string(),
+        (RuleState::Inconclusive, _) => lang.pick("tidak dapat diukur", "inconclusive").to_string(),
+    }
+}
+
+/// Whether a rule counts as failed: level 1, or a critical rule below the
+/// catalogue's `critical_min_level` (semantics.md, "Reports": JUnit).
+pub fn rule_failed(rule: &RuleReport, standards: &StandardsReport) -> bool {
+    let Some(level) = rule.level.filter(|_| rule.outcome == RuleState::Level) else {
+        return false;
+    };
+    let critical_min = standards
+        .certification
+        .as_ref()
+        .map(|certification| certification.critical_min_level);
+    level <= 1 || (rule.critical && critical_min.is_some_and(|min| level < min))
+}
+
+/// The rule's title in the chosen language, when the catalogue gave one.
+pub fn rule_title(rule: &RuleReport, lang: Lang) -> Option<&str> {
+    rule.title.as_ref().map(|title| localized(title, lang))
+}
+
+/// The evidence object as labelled lines, known keys first, in the chosen language.
+pub fn evidence_lines(evidence: &Value, lang: Lang) -> Vec<(String, String)> {
+    const KNOWN: [&str; 7] = [
+        "measured",
+        "threshold",
+        "url",
+        "probe",
+        "excerpt",
+        "note",
+        "notes",
+    ];
+    let label = |key: &str| -> String {
+        match key {
+            "measured" => lang.pick("terukur", "measured").to_string(),
+            "threshold" => lang.pick("ambang", "threshold").to_string(),
+            "url" => "URL".to_string(),
+            "probe" => "probe".to_string(),
+            "excerpt" => lang.pick("kutipan", "excerpt").to_string(),
+            "note" | "notes" => lang.pick("catatan", "note").to_string(),
+            other => other.replace('_', " "),
+        }
+    };
+    match evidence {
+        Value::Object(map) => {
+            let mut lines: Vec<(String, String)> = KNOWN
+                .iter()
+                .filter_map(|key| map.get(*key).map(|value| (*key, value)))
+                .chain(
+                    map.iter()
+                        .filter(|(key, _)| !KNOWN.contains(&key.as_str()))
+                        .map(|(key, value)| (key.as_str(), value)),
+                )
+                .filter(|(_, value)| !value.is_null())
+                // `value` is the machine-readable twin of `measured`.
+                .filter(|(key, _)| !(*key == "value" && map.contains_key("measured")))
+                .map(|(key, value)| (label(key), value_text(value)))
+                .collect();
+            lines.retain(|(_, value)| !value.is_empty());
+            lines
+        }
+        Value::Null => Vec::new(),
+        other => vec![(label("note"), value_text(other))],
+    }
+}
+
+/// `11.1 ms`, `1.2 s`: latency figures as people read them.
+pub fn ms(value: f64) -> String {
+    if !value.is_finite() {
+        return "-".to_string();
+    }
+    if value >= 10_000.0 {
+        format!("{:.1} s", value / 1000.0)
+    } else if value >= 100.0 {
+        format!("{value:.0} ms")
+    } else if value >= 10.0 {
+        format!("{value:.1} ms")
+    } else {
+        format!("{value:.2} ms")
+    }
+}
+
+/// An RFC 3339 time as people read it: `2026-11-28 16:50:15 UTC` (as given when it
+/// does not parse).
+pub fn time_text(rfc3339: &str) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .and_then(|at| at.to_offset(time::UtcOffset::UTC).format(&format).ok())
+        .map_or_else(|| rfc3339.to_string(), |text| format!("{text} UTC"))
+}
+
+/// `92.5%`.
+pub fn percent(ratio: f64) -> String {
+    format!("{:.1}%", ratio * 100.0)
+}
+
+/// One vantage's availability with its counts, `99.2% (119/120)`; `-` without
+/// samples.
+pub fn vantage_availability(vantage: &VantageReport) -> String {
+    vantage.availability.map_or_else(
+        || "-".into(),
+        |ratio| format!("{} ({}/{})", percent(ratio), vantage.up, vantage.samples),
+    )
+}
+
+/// One vantage's p95 and what it was read from, `27.7 ms (load)`; `-` without one.
+pub fn vantage_p95(vantage: &VantageReport) -> String {
+    vantage.p95_ms.map_or_else(
+        || "-".into(),
+        |p95| match &vantage.p95_source {
+            Some(source) => format!("{} ({source})", ms(p95)),
+            None => ms(p95),
+        },
+    )
+}
+
+/// The p95 a person should look at: the load run's when there was one, else the
+/// functional and availability exchanges'.
+pub fn headline_latency(scenario: &ScenarioReport) -> Option<&LatencyReport> {
+    scenario
+        .load
+        .as_ref()
+        .and_then(|load| load.latency_ms.as_ref())
+        .or(scenario.probe_latency_ms.as_ref())
+}
+
+/// A threshold limit in its unit, as written in a scenario: `800 ms`, `99%`.
+pub fn limit_text(threshold: &ThresholdOutcome) -> String {
+    let limit = threshold.limit;
+    match threshold.unit {
+        FigureUnit::Seconds => format_duration(Duration::from_secs_f64(limit.max(0.0))),
+        FigureUnit::Ratio => format_ratio(limit),
+        FigureUnit::PerSecond => format!("{limit}/s"),
+        FigureUnit::Index => format!("{limit:.2}"),
+        FigureUnit::Level => format!("{limit}"),
+    }
+}
+
+pub fn threshold_status_word(status: ThresholdStatus, lang: Lang) -> String {
+    match status {
+        ThresholdStatus::Pass => lang.pick("lulus", "pass"),
+        ThresholdStatus::Fail => lang.pick("gagal", "fail"),
+        ThresholdStatus::Skipped => lang.pick("dilewati", "skipped"),
+    }
+    .to_string()
+}
+
+pub fn phase_status_word(status: PhaseState, lang: Lang) -> String {
+    match status {
+        PhaseState::Ran => lang.pick("dijalankan", "ran"),
+        PhaseState::Skipped => lang.pick("dilewati", "skipped"),
+        PhaseState::NotRequested => lang.pick("tidak diminta", "not requested"),
+    }
+    .to_string()
+}
+
+/// What failed, one line each, in the words a person fixing it needs: a verdict
+/// that gates, with its reasons (first, as semantics.md asks), failed probe
+/// expectations (expected vs actual), transport errors, failed thresholds, and
+/// rules at level 1 or critical rules below their minimum.
+pub fn failed_items(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
+    let mut items = Vec::new();
+    if let Some(standards) = scenario
+        .standards
+        .as_ref()
+        .filter(|standards| scenario.gate == Gate::Fail && verdict_gates(scenario, standards))
+    {
+        let reasons: Vec<String> = standards
+            .verdict_reasons
+            .iter()
+            .map(|reason| reason_text(reason, lang))
+            .collect();
+        let mut item = format!(
+            "{}: {}",
+            lang.pick("verdik", "verdict"),
+            verdict_word(standards, lang)
+        );
+        if !reasons.is_empty() {
+            item.push_str(&format!(" ({})", reasons.join("; ")));
+        }
+        items.push(item);
+    }
+    for probe in scenario.probes.iter().filter(|probe| !probe.passed) {
+        if let Some(reason) = &probe.skipped_reason {
+            items.push(format!(
+                "probe {}: {} ({reason})",
+                probe.id,
+                lang.pick("tidak dikirim", "not sent")
+            ));
+            continue;
+        }
+        if let Some(error) = &probe.error {
+            items.push(format!(
+                "probe {}: {} ({})",
+                probe.id, error.message, error.kind
+            ));
+        }
+        for check in probe.expectations.iter().filter(|check| !check.passed) {
+            items.push(format!(
+                "probe {}: {} {} {}, {} {}",
+                probe.id,
+                check.what,
+                lang.pick("diharapkan", "expected"),
+                check.expected,
+                lang.pick("didapat", "got"),
+                check.actual
+            ));
+        }
+    }
+    for threshold in scenario
+        .thresholds
+        .iter()
+        .filter(|t| t.status == ThresholdStatus::Fail)
+    {
+        items.push(format!(
+            "{} {}",
+            lang.pick("ambang", "threshold"),
+            threshold.display
+        ));
+    }
+    if let Some(standards) = &scenario.standards {
+        for rule in standards
+            .rules
+            .iter()
+            .filter(|rule| rule_failed(rule, standards))
+        {
+            let title = rule_title(rule, lang)
+                .map(|title| format!(" {title}"))
+                .unwrap_or_default();
+            items.push(format!(
+                "{} {}{title}: {}",
+                lang.pick("aturan", "rule"),
+                rule.code,
+                outcome_word(rule, lang)
+            ));
+        }
+    }
+    if !scenario.complete {
+        items.push(
+            lang.pick("dihentikan sebelum selesai", "interrupted before the end")
+                .to_string(),
+        );
+    }
+    items
+}
+
+/// What a person should know about the load run that is not a failure: the
+/// target rate not sustained, an interrupted run, and the run's own notes.
+pub fn load_notes(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
+    let Some(load) = &scenario.load else {
+        return Vec::new();
+    };
+    let mut notes = Vec::new();
+    if load.rate_sustained == Some(false) {
+        notes.push(format!(
+            "{}: {} / {} {}",
+            lang.pick("laju target tidak tercapai", "target rate not sustained"),
+            load.dropped,
+            load.requests,
+            lang.pick("kedatangan dibuang (dropped)", "arrivals dropped"),
+        ));
+    }
+    if load.interrupted {
+        notes.push(
+            lang.pick(
+                "uji beban dihentikan: angka hanya untuk bagian yang berjalan",
+                "load run interrupted: figures cover the part that ran",
+            )
+            .to_string(),
+        );
+    }
+    // The run's own notes, less the two said above in the chosen language.
+    let said = |note: &str| {
+        (load.rate_sustained == Some(false) && note.contains("not sustained"))
+            || (load.interrupted && note.contains("interrupted"))
+    };
+    notes.extend(load.notes.iter().filter(|note| !said(note)).cloned());
+    notes
+}
+
+/// Everything a person should read that is not a failure: the load run's notes
+/// and the standards stage's warnings (an expired waiver, say).
+pub fn notes(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
+    let mut notes = load_notes(scenario, lang);
+    if let Some(standards) = &scenario.standards {
+        notes.extend(standards.warnings.iter().cloned());
+    }
+    notes
+}
+
+/// Whether the verdict holds the gate: `standards.gate: verdict` (the default) and a
+/// verdict other than `certified` or `not_evaluated`.
+pub fn verdict_gates(scenario: &ScenarioReport, standards: &StandardsReport) -> bool {
+    let gating = scenario
+        .effective
+        .pointer("/standards/gate")
+        .is_none_or(|gate| gate.as_str() != Some("none"));
+    gating
+        && !matches!(
+            standards.verdict,
+            Verdict::Certified | Verdict::NotEvaluated
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn reasons_read_as_sentences_with_their_figures() {
+        let reason = json!({ "code": "index_below_min", "index": 2.41, "min": 2.6 });
+        assert_eq!(
+            reason_text(&reason, Lang::En),
+            "The index is below the certification minimum (index 2.41, min 2.6)"
+        );
+        assert_eq!(
+            reason_text(&json!("partial_run"), Lang::Id),
+            "Uji parsial (--no-load, --no-availability atau --only): tidak dinilai"
+        );
+        assert_eq!(reason_text(&json!("new_code"), Lang::En), "new_code");
+    }
+
+    #[test]
+    fn evidence_lists_known_keys_first_and_skips_nulls() {
+        let evidence = json!({ "note": "n", "zeta": 1, "measured": "max-age=0", "url": null });
+        let lines = evidence_lines(&evidence, Lang::En);
+        assert_eq!(
+            lines,
+            vec![
+                ("measured".to_string(), "max-age=0".to_string()),
+                ("note".to_string(), "n".to_string()),
+                ("zeta".to_string(), "1".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn latency_figures_keep_three_significant_digits() {
+        assert_eq!(ms(1.2345), "1.23 ms");
+        assert_eq!(ms(11.095), "11.1 ms");
+        assert_eq!(ms(192.4), "192 ms");
+        assert_eq!(ms(12_345.0), "12.3 s");
+    }
+}

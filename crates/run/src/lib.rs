@@ -1,0 +1,472 @@
+//! The run stage, the only one that touches the network: functional probes,
+//! availability sampling (and, later, pages, TLS and load) into [`Observations`].
+//!
+//! A failing service is data; `Err` from here means the harness itself could not
+//! do its job (for instance a CA file that is not PEM).
+
+pub mod availability;
+pub mod client;
+pub mod decode;
+pub mod exchange;
+pub mod expect;
+pub mod load;
+pub mod pages;
+pub mod request;
+pub mod tls;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use client::{ClientSettings, HttpVersionPolicy, PoolPolicy, Session};
+use request::Captured;
+use tokio::sync::{Mutex, mpsc, watch};
+
+use input::scenario::{HttpVersion, Probe, Scenario};
+use observe::observations::{Check, Observations, PhaseStatus, Phases, ProbeOutcome, ProbeResult};
+use observe::redact::Redactor;
+
+/// Run-wide choices from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct RunSettings {
+    pub no_load: bool,
+    pub no_availability: bool,
+    /// `--only`: a probe id (that probe, and those whose captures it needs).
+    pub only_probe: Option<String>,
+    /// `--only` named a scenario: its run is complete, but the run as a whole is
+    /// partial, so no verdict is given.
+    pub only_scenario: bool,
+    pub extra_ca_files: Vec<PathBuf>,
+    /// `--proxy URL` (or the proxy from the environment, resolved by the CLI).
+    pub proxy: Option<String>,
+    pub trust_system: bool,
+    /// Availability and load of different scenarios never overlap: parallel load
+    /// would measure the client, not the service.
+    pub exclusive: Arc<Mutex<()>>,
+    /// Functional clients shared by scenarios with equal settings (see
+    /// [`client::ClientCache`] for which ones).
+    pub clients: Arc<client::ClientCache>,
+}
+
+/// Ctrl-C: stops probing; whatever was measured is still reported.
+#[derive(Debug, Clone)]
+pub struct Cancel {
+    sender: Arc<watch::Sender<bool>>,
+    receiver: watch::Receiver<bool>,
+}
+
+impl Default for Cancel {
+    fn default() -> Self {
+        let (sender, receiver) = watch::channel(false);
+        Self {
+            sender: Arc::new(sender),
+            receiver,
+        }
+    }
+}
+
+impl Cancel {
+    pub fn cancel(&self) {
+        self.sender.send_replace(true);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        *self.receiver.borrow()
+    }
+
+    pub async fn cancelled(&self) {
+        let mut receiver = self.receiver.clone();
+        let _ = receiver.wait_for(|cancelled| *cancelled).await;
+    }
+}
+
+/// What the run reports as it goes; the terminal progress display listens.
+#[derive(Debug, Clone)]
+pub enum Event {
+    ScenarioStarted {
+        scenario: String,
+        probes: usize,
+    },
+    ProbeFinished {
+        scenario: String,
+        passed: bool,
+    },
+    PhaseStarted {
+        scenario: String,
+        phase: &'static str,
+    },
+    AvailabilityRound {
+        scenario: String,
+        done: u64,
+        total: u64,
+    },
+    /// The load run so far (a few times a second).
+    LoadProgress {
+        scenario: String,
+        progress: LoadProgress,
+    },
+    ScenarioFinished {
+        scenario: String,
+    },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Events(Option<mpsc::UnboundedSender<Event>>);
+
+impl Events {
+    pub fn new(sender: mpsc::UnboundedSender<Event>) -> Self {
+        Self(Some(sender))
+    }
+
+    /// Whether anyone listens (so that costly events can be skipped).
+    pub fn is_active(&self) -> bool {
+        self.0.is_some()
+    }
+
+    pub fn send(&self, event: Event) {
+        if let Some(sender) = &self.0 {
+            let _ = sender.send(event);
+        }
+    }
+}
+
+/// A load run's figures so far, for the progress line.
+#[derive(Debug, Clone)]
+pub struct LoadProgress {
+    pub elapsed: std::time::Duration,
+    /// Warmup plus duration; `None` when the run ends by count.
+    pub total: Option<std::time::Duration>,
+    /// Requests counted after the warmup, and how many the run will count when
+    /// that is known in advance.
+    pub requests: u64,
+    pub target: Option<u64>,
+    pub errors: u64,
+    /// Requests per second over the last interval (warmup included).
+    pub rate: f64,
+    pub p95: Option<std::time::Duration>,
+    pub warmup: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error("cannot read CA file {path}: {source}")]
+    CaFile {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Client(#[from] client::ClientError),
+}
+
+fn client_settings(
+    scenario: &Scenario,
+    settings: &RunSettings,
+    pool: PoolPolicy,
+) -> Result<ClientSettings, SetupError> {
+    let connection = &scenario.connection;
+    let mut extra_roots_pem = Vec::new();
+    for path in connection.ca_files.iter().chain(&settings.extra_ca_files) {
+        let pem = std::fs::read(path).map_err(|source| SetupError::CaFile {
+            path: path.display().to_string(),
+            source,
+        })?;
+        extra_roots_pem.push(pem);
+    }
+    Ok(ClientSettings {
+        resolve: connection.resolve.clone(),
+        extra_roots_pem,
+        insecure: connection.insecure,
+        trust_system: settings.trust_system,
+        http: match connection.http {
+            HttpVersion::Auto => HttpVersionPolicy::Auto,
+            HttpVersion::Http1 => HttpVersionPolicy::Http1,
+            HttpVersion::Http2 => HttpVersionPolicy::Http2,
+        },
+        proxy: settings.proxy.clone().or_else(|| connection.proxy.clone()),
+        pool,
+    })
+}
+
+/// Runs one scenario's phases in order: functional pass, availability, load.
+pub async fn run_scenario(
+    scenario: &Scenario,
+    settings: &RunSettings,
+    cancel: &Cancel,
+    events: &Events,
+) -> Result<Observations, SetupError> {
+    let started_at = SystemTime::now();
+    let identity = scenario.identity();
+    // The functional pass and the pages share one session (one cookie jar).
+    let functional = Session::new(
+        settings
+            .clients
+            .client(&client_settings(scenario, settings, PoolPolicy::Shared)?)?,
+        scenario.connection.cookies,
+    );
+    let mut redactor = Redactor::new(scenario.secret_values.iter().cloned());
+    let selected = selected_probes(scenario, settings.only_probe.as_deref());
+    events.send(Event::ScenarioStarted {
+        scenario: identity.clone(),
+        probes: selected.len(),
+    });
+
+    let mut captured = Captured::default();
+    let mut probes = Vec::new();
+    let mut complete = true;
+    for probe in scenario
+        .probes
+        .iter()
+        .filter(|probe| selected.contains(&probe.id))
+    {
+        if cancel.is_cancelled() {
+            complete = false;
+            break;
+        }
+        let result = run_probe(scenario, probe, &functional, &mut captured, &mut redactor).await;
+        events.send(Event::ProbeFinished {
+            scenario: identity.clone(),
+            passed: result.passed(),
+        });
+        probes.push(result);
+    }
+
+    let partial = settings.only_probe.is_some();
+    let partial_run =
+        partial || settings.only_scenario || settings.no_load || settings.no_availability;
+    let mut phases = Phases {
+        partial_probes: partial,
+        partial_run,
+        ..Phases::default()
+    };
+    // semantics.md, "Phases": functional pass; pages, TLS and SC-01; availability; load.
+    let mut evidence = StandardsEvidence::default();
+    if let Some(standards) = &scenario.standards {
+        phases.standards = if complete {
+            events.send(Event::PhaseStarted {
+                scenario: identity.clone(),
+                phase: "standards",
+            });
+            evidence =
+                gather_standards_evidence(scenario, standards, settings, &functional, &redactor)
+                    .await?;
+            PhaseStatus::Ran
+        } else {
+            PhaseStatus::Skipped("interrupted".into())
+        };
+    }
+    let mut availability = None;
+    if let Some(plan) = &scenario.availability {
+        phases.availability = if settings.no_availability {
+            PhaseStatus::Skipped("--no-availability".into())
+        } else if partial {
+            PhaseStatus::Skipped("--only".into())
+        } else if !complete {
+            PhaseStatus::Skipped("interrupted".into())
+        } else {
+            let _turn = settings.exclusive.lock().await;
+            events.send(Event::PhaseStarted {
+                scenario: identity.clone(),
+                phase: "availability",
+            });
+            // Fresh connections and a cookie jar of their own, as a new visitor has.
+            let fresh = Session::new(
+                settings.clients.client(&client_settings(
+                    scenario,
+                    settings,
+                    PoolPolicy::Fresh,
+                )?)?,
+                scenario.connection.cookies,
+            );
+            let (result, interrupted) =
+                availability::sample(scenario, plan, &fresh, &captured, &redactor, cancel, events)
+                    .await;
+            availability = Some(result);
+            if interrupted {
+                complete = false;
+            }
+            PhaseStatus::Ran
+        };
+    }
+    let mut load = None;
+    if let Some(plan) = &scenario.load {
+        phases.load = if settings.no_load {
+            PhaseStatus::Skipped("--no-load".into())
+        } else if partial {
+            PhaseStatus::Skipped("--only".into())
+        } else if !complete || cancel.is_cancelled() {
+            complete = false;
+            PhaseStatus::Skipped("interrupted".into())
+        } else {
+            let _turn = settings.exclusive.lock().await;
+            events.send(Event::PhaseStarted {
+                scenario: identity.clone(),
+                phase: "load",
+            });
+            let client = client_settings(scenario, settings, PoolPolicy::Shared)?;
+            match load::run(
+                scenario, plan, &client, &captured, &redactor, cancel, events,
+            )
+            .await
+            {
+                Ok(result) => {
+                    complete &= result.complete;
+                    load = Some(result);
+                    PhaseStatus::Ran
+                }
+                Err(reason) => PhaseStatus::Skipped(redactor.redact(&reason).into_owned()),
+            }
+        };
+    }
+    events.send(Event::ScenarioFinished { scenario: identity });
+    Ok(Observations {
+        started_at,
+        finished_at: SystemTime::now(),
+        probes,
+        availability,
+        load,
+        pages: evidence.pages,
+        tls: evidence.tls,
+        http_check: evidence.http_check,
+        phases,
+        complete,
+        redactor,
+    })
+}
+
+/// What the standards rules read besides the probes.
+#[derive(Default)]
+struct StandardsEvidence {
+    pages: Vec<observe::observations::PageFetch>,
+    tls: Option<observe::observations::TlsFacts>,
+    http_check: Option<observe::exchange::Exchange>,
+}
+
+/// Pages, the TLS handshake of base_url's host (https only) and SC-01's plain-http
+/// answer. Runs before availability and load, as semantics.md orders the phases.
+async fn gather_standards_evidence(
+    scenario: &Scenario,
+    standards: &input::scenario::Standards,
+    settings: &RunSettings,
+    session: &Session,
+    redactor: &Redactor,
+) -> Result<StandardsEvidence, SetupError> {
+    let pages = pages::fetch_pages(scenario, standards, session, redactor).await;
+    let http_check = Some(pages::check_plain_http(scenario, standards, session, redactor).await);
+    let base_url = &scenario.service.base_url;
+    let tls = if base_url.scheme() == "https" {
+        let client_settings = client_settings(scenario, settings, PoolPolicy::Shared)?;
+        let roots = client::root_store(&client_settings.extra_roots_pem, settings.trust_system)?;
+        let host = base_url.host_str().unwrap_or_default().to_ascii_lowercase();
+        let resolved = scenario
+            .connection
+            .resolve
+            .iter()
+            .find(|(name, _)| *name == host)
+            .map(|(_, ip)| *ip);
+        Some(
+            tls::inspect(tls::TlsTarget {
+                url: base_url,
+                resolved,
+                roots,
+                timeout: scenario.request_defaults.timeout,
+            })
+            .await,
+        )
+    } else {
+        None
+    };
+    Ok(StandardsEvidence {
+        pages,
+        tls,
+        http_check,
+    })
+}
+
+/// The probes `--only` selects: the named probe and, transitively, the probes
+/// that capture what it needs. Without `--only`, all of them.
+fn selected_probes(scenario: &Scenario, only: Option<&str>) -> Vec<String> {
+    let Some(only) = only else {
+        return scenario
+            .probes
+            .iter()
+            .map(|probe| probe.id.clone())
+            .collect();
+    };
+    let mut wanted = vec![only.to_string()];
+    let mut index = 0;
+    while index < wanted.len() {
+        if let Some(probe) = scenario.probe(&wanted[index]) {
+            for name in probe.needed_captures() {
+                let provider = scenario.probes.iter().find(|candidate| {
+                    candidate
+                        .captures
+                        .iter()
+                        .any(|capture| capture.name == name)
+                });
+                if let Some(provider) = provider.filter(|p| !wanted.contains(&p.id)) {
+                    wanted.push(provider.id.clone());
+                }
+            }
+        }
+        index += 1;
+    }
+    wanted
+}
+
+async fn run_probe(
+    scenario: &Scenario,
+    probe: &Probe,
+    session: &Session,
+    captured: &mut Captured,
+    redactor: &mut Redactor,
+) -> ProbeResult {
+    let spec = match request::build(scenario, probe, captured) {
+        Ok(spec) => spec,
+        Err(missing) => {
+            return ProbeResult {
+                id: probe.id.clone(),
+                outcome: ProbeOutcome::Skipped(format!(
+                    "not sent: capture `{missing}` has no value (the probe that captures it failed)"
+                )),
+                exchange: None,
+                checks: Vec::new(),
+            };
+        }
+    };
+    let exchange = exchange::perform(session, &spec, redactor).await;
+    let mut checks = expect::evaluate(probe, &exchange, captured);
+    if let Some(response) = &exchange.response {
+        for capture in &probe.captures {
+            match expect::take(capture, response) {
+                Some((text, json)) => {
+                    if capture.secret {
+                        *redactor = redactor.with_secret(&text);
+                    }
+                    captured.text.insert(capture.name.clone(), text);
+                    captured.json.insert(capture.name.clone(), json);
+                }
+                None => checks.push(Check {
+                    what: format!("capture {}", capture.name),
+                    expected: format!("exactly one value from {}", expect::describe(capture)),
+                    actual: "nothing captured".into(),
+                    passed: false,
+                }),
+            }
+        }
+    }
+    for check in &mut checks {
+        check.actual = redactor.redact(&check.actual).into_owned();
+        check.expected = redactor.redact(&check.expected).into_owned();
+    }
+    let passed = exchange.error.is_none() && checks.iter().all(|check| check.passed);
+    ProbeResult {
+        id: probe.id.clone(),
+        outcome: if passed {
+            ProbeOutcome::Passed
+        } else {
+            ProbeOutcome::Failed
+        },
+        exchange: Some(exchange),
+        checks,
+    }
+}

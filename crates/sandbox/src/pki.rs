@@ -1,0 +1,87 @@
+//! The sandbox's own small PKI: a private CA created at every start and one server
+//! certificate for the two HTTPS services. A fresh CA per start means no private key
+//! ever sits on disk; scenarios trust it through `tls.ca_file`.
+
+use std::sync::Arc;
+
+use rcgen::{
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose,
+};
+use rustls::crypto::CryptoProvider;
+use rustls::sign::CertifiedKey;
+use rustls_pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+use time::{Duration, OffsetDateTime};
+
+use crate::{SandboxError, Service};
+
+/// Subject common name of the sandbox CA.
+pub(super) const CA_NAME: &str = "Kabupaten Contoh Sandbox CA";
+
+/// How long the server certificate is valid: about what a public CA issues today,
+/// and above SC-02's 60-day mark, so dukcapil reaches level 5 there.
+const LEAF_VALIDITY: Duration = Duration::days(90);
+
+pub(super) struct Pki {
+    pub ca_pem: String,
+    /// The server certificate for dukcapil and perizinan, with its key.
+    pub leaf: Arc<CertifiedKey>,
+    pub provider: Arc<CryptoProvider>,
+}
+
+impl Pki {
+    pub fn issue() -> Result<Pki, SandboxError> {
+        // The whole crate uses ring; naming the provider here keeps the sandbox
+        // independent of whatever process-wide default is (or is not) installed.
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let now = OffsetDateTime::now_utc();
+
+        let ca_key = KeyPair::generate()?;
+        let mut ca = CertificateParams::default();
+        ca.distinguished_name = name(CA_NAME);
+        ca.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+        ca.key_usages = vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::CrlSign,
+            KeyUsagePurpose::DigitalSignature,
+        ];
+        // A day of slack on both ends absorbs clock differences between machines.
+        ca.not_before = now - Duration::days(1);
+        ca.not_after = now + LEAF_VALIDITY + Duration::days(1);
+        let ca_cert = ca.self_signed(&ca_key)?;
+        let issuer = Issuer::new(ca, ca_key);
+
+        let leaf_key = KeyPair::generate()?;
+        let mut leaf = CertificateParams::new(vec![
+            Service::Dukcapil.host().to_owned(),
+            Service::Perizinan.host().to_owned(),
+        ])?;
+        leaf.distinguished_name = name(Service::Dukcapil.host());
+        leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        leaf.use_authority_key_identifier_extension = true;
+        leaf.not_before = now - Duration::hours(1);
+        leaf.not_after = now + LEAF_VALIDITY;
+        let leaf_cert = leaf.signed_by(&leaf_key, &issuer)?;
+
+        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
+        let leaf = CertifiedKey::from_der(vec![leaf_cert.der().clone()], key, &provider)?;
+
+        Ok(Pki {
+            ca_pem: ca_cert.pem(),
+            leaf: Arc::new(leaf),
+            provider,
+        })
+    }
+}
+
+fn name(common_name: &str) -> DistinguishedName {
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CountryName, "ID");
+    dn.push(
+        DnType::OrganizationName,
+        "Pemerintah Kabupaten Contoh (sandbox ujilab)",
+    );
+    dn.push(DnType::CommonName, common_name);
+    dn
+}

@@ -1,0 +1,183 @@
+//! The three services of Kabupaten Contoh. Each module holds one service's router,
+//! pages and house style (headers every answer carries, its own faults); this one
+//! dispatches to them and applies what differs by scheme.
+
+mod dukcapil;
+mod pengaduan;
+mod perizinan;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::response::{IntoResponse, Response};
+use http::{HeaderValue, StatusCode, header};
+use hyper::body::Incoming;
+use tower::ServiceExt;
+
+use crate::Service;
+use crate::connection::Scheme;
+
+/// What a service needs to know about the request being answered.
+pub(super) struct Exchange {
+    pub service: Service,
+    /// The request's number on its host, from 0.
+    pub seq: u64,
+    pub scheme: Scheme,
+    /// For redirects to https, which must carry the sandbox's real port.
+    pub https_port: u16,
+}
+
+/// A service's own faults for one request, chosen by seed and sequence number.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct OwnFaults {
+    pub delay: Duration,
+    pub server_error: bool,
+}
+
+/// The three routers.
+pub(super) struct Sites {
+    dukcapil: Router,
+    perizinan: Router,
+    pengaduan: Router,
+    seed: u64,
+}
+
+impl Sites {
+    pub fn new(seed: u64) -> Self {
+        Sites {
+            dukcapil: dukcapil::router(),
+            perizinan: perizinan::router(),
+            pengaduan: pengaduan::router(),
+            seed,
+        }
+    }
+
+    pub fn own_faults(&self, service: Service, seq: u64) -> OwnFaults {
+        match service {
+            Service::Dukcapil => OwnFaults::default(),
+            Service::Perizinan => perizinan::own_faults(self.seed, seq),
+            Service::Pengaduan => pengaduan::own_faults(self.seed, seq),
+        }
+    }
+
+    /// The service's answer to `request`, before knobs and house headers.
+    pub async fn respond(
+        &self,
+        exchange: &Exchange,
+        own: &OwnFaults,
+        request: http::Request<Incoming>,
+    ) -> Response {
+        if own.server_error {
+            return match exchange.service {
+                Service::Pengaduan => pengaduan::server_error(),
+                _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            };
+        }
+        let router = match (exchange.service, exchange.scheme) {
+            (Service::Dukcapil, Scheme::Http) => {
+                return dukcapil::redirect_to_https(exchange.https_port, request.uri());
+            }
+            (Service::Pengaduan, Scheme::Https) => {
+                // Only reachable with a certificate-bearing SNI name and
+                // pengaduan's Host header: this server does not serve it on https.
+                return misdirected();
+            }
+            (Service::Dukcapil, _) => &self.dukcapil,
+            (Service::Perizinan, _) => &self.perizinan,
+            (Service::Pengaduan, _) => &self.pengaduan,
+        };
+        match router.clone().oneshot(request.map(Body::new)).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        }
+    }
+
+    /// Headers the service puts on every answer (server name, security headers).
+    pub fn decorate(&self, exchange: &Exchange, response: &mut Response) {
+        match exchange.service {
+            Service::Dukcapil => dukcapil::decorate(exchange, response),
+            Service::Perizinan => perizinan::decorate(exchange, response),
+            Service::Pengaduan => pengaduan::decorate(exchange, response),
+        }
+    }
+
+    /// Whether the service gzips large text answers when the client accepts it.
+    pub fn compresses(&self, service: Service) -> bool {
+        service == Service::Dukcapil
+    }
+}
+
+fn misdirected() -> Response {
+    (
+        StatusCode::MISDIRECTED_REQUEST,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "421 Misdirected Request: pengaduan.contohkab.go.id is served over plain HTTP only\n",
+    )
+        .into_response()
+}
+
+/// `Content-Type` values the services use.
+const HTML: HeaderValue = HeaderValue::from_static("text/html; charset=utf-8");
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+const SVG: HeaderValue = HeaderValue::from_static("image/svg+xml");
+
+/// A small emblem served as each site's logo, so pages reference no missing files.
+const LOGO_SVG: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="48" height="48" viewBox="0 0 48 48"><circle cx="24" cy="24" r="22" fill="#1d4e89"/><path d="M24 8l5 12h-10zM14 24h20v14H14z" fill="#f2c14e"/></svg>"##;
+
+fn html(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, HTML)], body).into_response()
+}
+
+fn json(status: StatusCode, value: &serde_json::Value) -> Response {
+    (status, [(header::CONTENT_TYPE, JSON)], value.to_string()).into_response()
+}
+
+fn svg() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, SVG),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
+        ],
+        LOGO_SVG,
+    )
+        .into_response()
+}
+
+fn insert(response: &mut Response, name: header::HeaderName, value: &'static str) {
+    response
+        .headers_mut()
+        .insert(name, HeaderValue::from_static(value));
+}
+
+fn is_html(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+}
+
+/// Adds a session cookie to HTML answers, as the sites' frameworks do on every page.
+fn set_session_cookie(response: &mut Response, cookie: String) {
+    if !is_html(response) {
+        return;
+    }
+    match HeaderValue::from_str(&cookie) {
+        Ok(value) => {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+        Err(error) => tracing::warn!(%error, "sandbox built an invalid cookie"),
+    }
+}
+
+/// A session id for a `Set-Cookie`, different per request, repeatable per request.
+fn session_id(seq: u64, salt: u64) -> String {
+    let mut z = seq ^ salt;
+    z = (z ^ (z >> 33)).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    z = (z ^ (z >> 33)).wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    format!("{:016x}", z ^ (z >> 33))
+}

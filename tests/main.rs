@@ -1,0 +1,20 @@
+//! ujilab's integration tests: one binary (one link of the workspace, not ten),
+//! each former test crate a module. They run the real binary or the pipeline's
+//! crates against the sandbox on 127.0.0.1, and send nothing anywhere else.
+
+// The report fixtures are large json! literals.
+#![recursion_limit = "512"]
+
+mod support;
+
+mod bad_scenarios;
+mod cli;
+mod demo_report;
+mod exchange_hostile;
+mod fleet;
+mod hostile;
+mod load;
+mod reports;
+mod sandbox_smoke;
+mod standards;
+mod standards_evidence;
