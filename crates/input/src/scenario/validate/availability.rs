@@ -1,0 +1,103 @@
+//! `availability`: which probes are sampled, how often and for how long.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use super::Checker;
+use crate::scenario::model::Availability;
+use crate::scenario::raw::{Position, RawAvailability, Spanned};
+
+impl Checker<'_> {
+    pub(super) fn availability(
+        &mut self,
+        raw: &Spanned<RawAvailability>,
+        methods: &[String],
+        probe_index: &HashMap<String, usize>,
+    ) -> Option<Availability> {
+        let at = Position::of(raw);
+        let raw = &raw.value;
+        let used = match &raw.probes {
+            Some(list) => self.probe_set(
+                list.value.iter().enumerate().map(|(i, name)| {
+                    (
+                        name.value.clone(),
+                        Position::of(name),
+                        format!("availability.probes[{i}]"),
+                    )
+                }),
+                probe_index,
+            ),
+            None => (0..methods.len())
+                .filter(|index| methods[*index] == "GET")
+                .map(|index| (index, at, "availability.probes".to_string()))
+                .collect(),
+        };
+        let probes: Vec<usize> = used.iter().map(|(index, _, _)| *index).collect();
+        // Names that match no probe are reported where they are written.
+        match &raw.probes {
+            None if probes.is_empty() => self.error(at, "availability.probes", "availability needs at least one probe (by default every GET probe; this scenario has none)"),
+            Some(list) if list.value.is_empty() => self.error(
+                Position::of(list),
+                "availability.probes",
+                "availability needs at least one probe",
+            ),
+            _ => {}
+        }
+        let allow_unsafe = raw
+            .allow_unsafe_methods
+            .as_ref()
+            .is_some_and(|flag| flag.value);
+        self.check_safe_methods(&used, methods, probe_index, allow_unsafe);
+        let every = self.duration(&raw.every, "availability.every")?;
+        if every.is_zero() {
+            self.error(
+                Position::of(&raw.every),
+                "availability.every",
+                "`every` must be longer than 0",
+            );
+            return None;
+        }
+        let rounds = self.availability_rounds(raw, every, at)?;
+        if rounds == 0 {
+            self.error(at, "availability", "availability would take no samples");
+            return None;
+        }
+        Some(Availability {
+            probes,
+            every,
+            rounds,
+        })
+    }
+
+    /// How many rounds: `samples: N`, or `for: DURATION` divided by `every`.
+    fn availability_rounds(
+        &mut self,
+        raw: &RawAvailability,
+        every: Duration,
+        at: Position,
+    ) -> Option<u64> {
+        match (&raw.samples, &raw.window) {
+            (Some(_), Some(window)) => {
+                self.error(
+                    Position::of(window),
+                    "availability.for",
+                    "give either `samples` or `for`, not both",
+                );
+                None
+            }
+            (Some(samples), None) => Some(samples.value),
+            (None, Some(window)) => {
+                let window = self.duration(window, "availability.for")?;
+                Some((window.as_secs_f64() / every.as_secs_f64()).floor() as u64)
+            }
+            (None, None) => {
+                self.error(
+                    at,
+                    "availability",
+                    "availability needs `samples: N` or `for: DURATION`",
+                );
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! `capture`: values a probe takes from its response for later probes.
+
+use super::names::is_name;
+use super::{Checker, child};
+use crate::scenario::model::{Capture, CaptureSource};
+use crate::scenario::raw::{Node, Position, Spanned, closest};
+
+impl Checker<'_> {
+    pub(super) fn captures(&mut self, node: &Spanned<Node>, path: &str) -> Vec<Capture> {
+        let Node::Map(entries) = &node.value else {
+            self.error(
+                Position::of(node),
+                path,
+                "`capture` maps names to a JSONPath, `{ header: NAME }` or `{ body_regex: ... }`",
+            );
+            return Vec::new();
+        };
+        let mut captures = Vec::new();
+        for (key, value) in entries {
+            let name = key.value.scalar_text().unwrap_or_default();
+            let capture_path = child(path, &name);
+            if !is_name(&name) {
+                self.error(
+                    Position::of(key),
+                    &capture_path,
+                    format!("`{name}` is not a valid name: use letters, digits and _"),
+                );
+            }
+            let at = Position::of(value);
+            let (source, secret) = match &value.value {
+                Node::Str(json_path) => (
+                    self.json_path(json_path, at, &capture_path)
+                        .map(CaptureSource::Json),
+                    false,
+                ),
+                Node::Map(fields) => self.capture_fields(fields, &capture_path),
+                other => {
+                    self.error(
+                        at,
+                        &capture_path,
+                        format!(
+                            "a capture is a JSONPath string or a map, found {}",
+                            other.kind()
+                        ),
+                    );
+                    (None, false)
+                }
+            };
+            if let Some(source) = source {
+                captures.push(Capture {
+                    name,
+                    source,
+                    secret,
+                });
+            } else if matches!(value.value, Node::Map(_))
+                && !self
+                    .problems
+                    .iter()
+                    .any(|p| p.path.starts_with(&capture_path))
+            {
+                self.error(
+                    at,
+                    &capture_path,
+                    "a capture needs one of `json`, `header` or `body_regex`",
+                );
+            }
+        }
+        captures
+    }
+
+    /// The `{ json | header | body_regex, secret }` form of a capture.
+    fn capture_fields(
+        &mut self,
+        fields: &[(Spanned<Node>, Spanned<Node>)],
+        capture_path: &str,
+    ) -> (Option<CaptureSource>, bool) {
+        let mut source = None;
+        let mut secret = false;
+        for (field, field_value) in fields {
+            let field_name = field.value.scalar_text().unwrap_or_default();
+            let field_path = child(capture_path, &field_name);
+            let text = field_value.value.scalar_text().unwrap_or_default();
+            match field_name.as_str() {
+                "json" => {
+                    source = self
+                        .json_path(&text, Position::of(field_value), &field_path)
+                        .map(CaptureSource::Json)
+                }
+                "header" => source = Some(CaptureSource::Header(text)),
+                "body_regex" => match regex::Regex::new(&text) {
+                    Ok(regex) => source = Some(CaptureSource::BodyRegex(regex)),
+                    Err(error) => self.error(
+                        Position::of(field_value),
+                        &field_path,
+                        format!(
+                            "`{text}` is not a valid regular expression: {}",
+                            error.to_string().lines().last().unwrap_or_default().trim()
+                        ),
+                    ),
+                },
+                "secret" => match field_value.value {
+                    Node::Bool(flag) => secret = flag,
+                    _ => self.error(
+                        Position::of(field_value),
+                        &field_path,
+                        "`secret` is true or false",
+                    ),
+                },
+                unknown => {
+                    let help = closest(unknown, ["json", "header", "body_regex", "secret"])
+                        .map(|s| format!("did you mean `{s}`?"));
+                    self.error_with_help(Position::of(field), &field_path, format!("unknown capture key `{unknown}`; expected json, header, body_regex or secret"), help);
+                }
+            }
+        }
+        (source, secret)
+    }
+}

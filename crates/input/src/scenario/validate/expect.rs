@@ -1,0 +1,240 @@
+//! `expect`: status, latency, headers, body, JSONPath and schema expectations.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::Value;
+use serde_json_path::JsonPath;
+
+use super::{Checker, child};
+use crate::scenario::interpolate::CaptureUse;
+use crate::scenario::model::{
+    Expectations, JsonPathExpectation, SchemaExpectation, StatusExpectation, StatusPattern,
+};
+use crate::scenario::raw::{Node, Position, RawExpect, Spanned};
+
+impl Checker<'_> {
+    pub(super) fn expectations(
+        &mut self,
+        raw: &RawExpect,
+        path: &str,
+        capture_use: CaptureUse,
+    ) -> Expectations {
+        let mut expect = Expectations::default();
+        if let Some(status) = &raw.status {
+            expect.status = self.status(status, &child(path, "status"));
+        }
+        if let Some(latency) = &raw.latency {
+            expect.latency = self.duration(latency, &child(path, "latency"));
+        }
+        if let Some(headers) = &raw.headers {
+            let headers_path = child(path, "headers");
+            if let Node::Map(entries) = &headers.value {
+                for (key, value) in entries {
+                    let name = key.value.scalar_text().unwrap_or_default();
+                    if let Some(matcher) =
+                        self.matcher(value, &child(&headers_path, &name), capture_use)
+                    {
+                        expect.headers.push((name, matcher));
+                    }
+                }
+            } else {
+                self.error(
+                    Position::of(headers),
+                    &headers_path,
+                    "`expect.headers` maps header names to matchers",
+                );
+            }
+        }
+        if let Some(body) = &raw.body {
+            expect.body = self.matcher(body, &child(path, "body"), capture_use);
+        }
+        if let Some(json) = &raw.json {
+            let json_path = child(path, "json");
+            if let Node::Map(entries) = &json.value {
+                for (key, value) in entries {
+                    let source = key.value.scalar_text().unwrap_or_default();
+                    let entry_path = format!("{json_path}[\"{source}\"]");
+                    let compiled = self.json_path(&source, Position::of(key), &entry_path);
+                    let matcher = self.matcher(value, &entry_path, capture_use);
+                    if let (Some(compiled), Some(matcher)) = (compiled, matcher) {
+                        expect.json.push((compiled, matcher));
+                    }
+                }
+            } else {
+                self.error(
+                    Position::of(json),
+                    &json_path,
+                    "`expect.json` maps JSONPath expressions to matchers",
+                );
+            }
+        }
+        if let Some(schema) = &raw.schema {
+            expect.schema = self.schema(schema, &child(path, "schema"));
+        }
+        expect
+    }
+
+    pub(super) fn json_path(
+        &mut self,
+        source: &str,
+        at: Position,
+        path: &str,
+    ) -> Option<JsonPathExpectation> {
+        match JsonPath::parse(source) {
+            Ok(compiled) => Some(JsonPathExpectation {
+                source: source.to_string(),
+                path: compiled,
+            }),
+            Err(error) => {
+                let help = if source.starts_with('$') {
+                    None
+                } else {
+                    Some(format!("a JSONPath starts with $, e.g. `$.{source}`"))
+                };
+                self.error_with_help(
+                    at,
+                    path,
+                    format!("`{source}` is not a valid JSONPath (RFC 9535): {error}"),
+                    help,
+                );
+                None
+            }
+        }
+    }
+
+    fn status(&mut self, node: &Spanned<Node>, path: &str) -> Option<StatusExpectation> {
+        let pattern = |checker: &mut Self, node: &Spanned<Node>| -> Option<StatusPattern> {
+            match &node.value {
+                Node::Int(code) if (100..=599).contains(code) => {
+                    Some(StatusPattern::Code(*code as u16))
+                }
+                Node::Str(text) if text.len() == 3 && text.ends_with("xx") => {
+                    match text.as_bytes()[0] {
+                        digit @ b'1'..=b'5' => Some(StatusPattern::Class(u16::from(digit - b'0'))),
+                        _ => {
+                            checker.error(
+                                Position::of(node),
+                                path,
+                                format!("`{text}` is not a status class; use 1xx to 5xx"),
+                            );
+                            None
+                        }
+                    }
+                }
+                other => {
+                    checker.error_with_help(
+                        Position::of(node),
+                        path,
+                        format!("`{}` is not a status code", other.scalar_text().unwrap_or_else(|| other.kind().into())),
+                        Some("write a code (200), a class (\"2xx\"), a list ([200, 204]) or a matcher".into()),
+                    );
+                    None
+                }
+            }
+        };
+        match &node.value {
+            Node::Map(_) => self
+                .matcher(node, path, CaptureUse::Forbidden)
+                .map(StatusExpectation::Matcher),
+            Node::Seq(items) => {
+                let patterns: Vec<_> = items
+                    .iter()
+                    .filter_map(|item| pattern(self, item))
+                    .collect();
+                (patterns.len() == items.len() && !items.is_empty())
+                    .then_some(StatusExpectation::OneOf(patterns))
+            }
+            _ => pattern(self, node).map(|single| StatusExpectation::OneOf(vec![single])),
+        }
+    }
+
+    fn schema(&mut self, value: &Spanned<String>, path: &str) -> Option<SchemaExpectation> {
+        let file = self.text(value, path);
+        let at = Position::of(value);
+        let full = self.dir.join(&file);
+        let text = match std::fs::read_to_string(&full) {
+            Ok(text) => text,
+            Err(error) => {
+                self.error(
+                    at,
+                    path,
+                    format!("cannot read schema `{}`: {error}", full.display()),
+                );
+                return None;
+            }
+        };
+        let schema: Value = match serde_json::from_str(&text) {
+            Ok(schema) => schema,
+            Err(error) => {
+                self.error(
+                    at,
+                    path,
+                    format!("schema `{}` is not JSON: {error}", full.display()),
+                );
+                return None;
+            }
+        };
+        let folder = full
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+            .canonicalize()
+            .unwrap_or_default();
+        let base = url::Url::from_file_path(full.canonicalize().unwrap_or(full.clone()))
+            .map(|url| url.to_string())
+            .unwrap_or_default();
+        let built = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(true)
+            .with_base_uri(base)
+            .with_retriever(FolderRetriever { folder })
+            .build(&schema);
+        match built {
+            Ok(validator) => Some(SchemaExpectation {
+                file,
+                validator: Arc::new(validator),
+            }),
+            Err(error) => {
+                self.error(
+                    at,
+                    path,
+                    format!(
+                        "schema `{}` is not a valid JSON Schema (draft 2020-12): {error}",
+                        full.display()
+                    ),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Resolves `$ref`s only to files under the schema's own folder: a scenario must
+/// not make ujilab fetch anything, nor read files elsewhere on the machine.
+struct FolderRetriever {
+    folder: PathBuf,
+}
+
+impl jsonschema::Retrieve for FolderRetriever {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let url = url::Url::parse(uri.as_str())?;
+        if url.scheme() != "file" {
+            return Err(format!(
+                "remote $ref `{uri}` is not allowed: keep referenced schemas beside this one"
+            )
+            .into());
+        }
+        let path = url
+            .to_file_path()
+            .map_err(|()| format!("`{uri}` is not a file path"))?;
+        let path = path.canonicalize()?;
+        if !path.starts_with(&self.folder) {
+            return Err(format!("$ref `{uri}` points outside the schema's folder").into());
+        }
+        Ok(serde_json::from_str(&std::fs::read_to_string(path)?)?)
+    }
+}

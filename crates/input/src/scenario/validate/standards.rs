@@ -1,0 +1,153 @@
+//! `standards`: the catalogue profile, gate, pages, HTTP URL and waivers.
+
+use super::{Checker, child, join_path};
+use crate::scenario::model::{Pages, Service, Standards, StandardsGate, Waiver};
+use crate::scenario::raw::{Position, RawPages, RawStandards, RawWaiver, Spanned, closest};
+
+impl Checker<'_> {
+    pub(super) fn standards(
+        &mut self,
+        raw: &Spanned<RawStandards>,
+        service: Option<&Service>,
+    ) -> Option<Standards> {
+        let raw = &raw.value;
+        let profile = self.text(&raw.profile, "standards.profile");
+        let catalogue = match crate::catalogue::resolve(&profile, &self.dir) {
+            Ok(catalogue) => Some(catalogue),
+            Err(error) => {
+                self.problems
+                    .extend(error.problems(Position::of(&raw.profile), "standards.profile"));
+                None
+            }
+        };
+        let gate = self.gate(raw.gate.as_ref());
+        let base_url = service.map(|service| service.base_url.clone());
+        let pages = raw
+            .pages
+            .as_ref()
+            .map(|pages| self.pages(&pages.value, base_url.as_ref()))
+            .unwrap_or_default();
+        let http_url = match &raw.http_url {
+            Some(value) => self.absolute_url(value, "standards.http_url")?,
+            None => {
+                let mut url = service?.base_url.clone();
+                url.set_scheme("http").ok()?;
+                url.set_port(None).ok()?;
+                url
+            }
+        };
+        let known = catalogue.as_ref().map_or_else(
+            || self.settings.known_rules.clone(),
+            |catalogue| catalogue.codes(),
+        );
+        let waivers = raw
+            .waive
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(index, waiver)| self.waiver(&waiver.value, index, &known))
+            .collect();
+        Some(Standards {
+            profile,
+            catalogue: catalogue?,
+            gate,
+            pages,
+            http_url,
+            waivers,
+        })
+    }
+
+    fn gate(&mut self, gate: Option<&Spanned<String>>) -> StandardsGate {
+        let Some(gate) = gate else {
+            return StandardsGate::Verdict;
+        };
+        match self.text(gate, "standards.gate").as_str() {
+            "verdict" => StandardsGate::Verdict,
+            "none" => StandardsGate::None,
+            name => {
+                let name = name.to_string();
+                self.error_with_help(
+                    Position::of(gate),
+                    "standards.gate",
+                    format!("`{name}` is not a gate"),
+                    Some("use verdict (the default) or none".into()),
+                );
+                StandardsGate::Verdict
+            }
+        }
+    }
+
+    /// Pages are paths under the base URL (`None` when it is not known).
+    fn pages(&mut self, pages: &RawPages, base_url: Option<&url::Url>) -> Pages {
+        Pages {
+            home: self.page(&pages.home, "home", base_url),
+            service_standard: self.page(&pages.service_standard, "service_standard", base_url),
+            complaints: self.page(&pages.complaints, "complaints", base_url),
+            openapi: self.page(&pages.openapi, "openapi", base_url),
+        }
+    }
+
+    fn page(
+        &mut self,
+        value: &Option<Spanned<String>>,
+        name: &str,
+        base_url: Option<&url::Url>,
+    ) -> Option<url::Url> {
+        let value = value.as_ref()?;
+        let path = format!("standards.pages.{name}");
+        let text = self.text(value, &path);
+        if !text.starts_with('/') {
+            self.error_with_help(
+                Position::of(value),
+                &path,
+                format!("`{text}` does not start with /"),
+                Some("pages are paths under base_url, like /standar-pelayanan".into()),
+            );
+            return None;
+        }
+        base_url.map(|base| join_path(base, &text))
+    }
+
+    /// One waiver: a rule of the catalogue (when `known` is not empty), a reason,
+    /// and an optional end date.
+    fn waiver(&mut self, waiver: &RawWaiver, index: usize, known: &[String]) -> Waiver {
+        let path = format!("standards.waive[{index}]");
+        let rule = self.text(&waiver.rule, &child(&path, "rule"));
+        if !known.is_empty() && !known.contains(&rule) {
+            let help = closest(&rule, known.iter().map(String::as_str))
+                .map(|s| format!("did you mean `{s}`?"));
+            self.error_with_help(
+                Position::of(&waiver.rule),
+                &child(&path, "rule"),
+                format!("no rule `{rule}` in the catalogue"),
+                help,
+            );
+        }
+        let reason = self.text(&waiver.reason, &child(&path, "reason"));
+        if reason.trim().is_empty() {
+            self.error(
+                Position::of(&waiver.reason),
+                &child(&path, "reason"),
+                "a waiver needs a reason",
+            );
+        }
+        let until = waiver.until.as_ref().and_then(|until| {
+            let text = self.text(until, &child(&path, "until"));
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            time::Date::parse(&text, format)
+                .map_err(|_| {
+                    self.error(
+                        Position::of(until),
+                        &child(&path, "until"),
+                        format!("`{text}` is not a date like 2027-03-31"),
+                    )
+                })
+                .ok()
+        });
+        Waiver {
+            rule,
+            reason,
+            until,
+        }
+    }
+}

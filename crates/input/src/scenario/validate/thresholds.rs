@@ -1,0 +1,223 @@
+//! `thresholds`: metric limits, and `metric: rule` thresholds checked against
+//! the scenario's catalogue.
+
+use std::collections::HashMap;
+
+use super::{Checker, child};
+use crate::quantity::{parse_duration, parse_rate, parse_ratio};
+use crate::scenario::interpolate::CaptureUse;
+use crate::scenario::model::{Bound, Metric, MetricSource, Standards, Threshold};
+use crate::scenario::raw::{Node, Position, RawThreshold, Spanned, closest};
+
+impl Checker<'_> {
+    /// `metric: rule` thresholds name a rule of the scenario's catalogue.
+    pub(super) fn threshold_rules(&mut self, raw: &[Spanned<RawThreshold>], standards: &Standards) {
+        for (index, spanned) in raw.iter().enumerate() {
+            let Some(rule) = &spanned.value.rule else {
+                continue;
+            };
+            let code = rule.value.trim();
+            if standards.catalogue.rule(code).is_none() {
+                let codes = standards.catalogue.codes();
+                let help = closest(code, codes.iter().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`?"));
+                self.error_with_help(
+                    Position::of(rule),
+                    &format!("thresholds[{index}].rule"),
+                    format!(
+                        "no rule `{code}` in the catalogue {}",
+                        standards.catalogue.name
+                    ),
+                    help,
+                );
+            }
+        }
+    }
+
+    pub(super) fn thresholds(
+        &mut self,
+        raw: &[Spanned<RawThreshold>],
+        probe_index: &HashMap<String, usize>,
+        has_standards: bool,
+    ) -> Vec<Threshold> {
+        raw.iter()
+            .enumerate()
+            .filter_map(|(index, spanned)| {
+                self.threshold(spanned, index, probe_index, has_standards)
+            })
+            .collect()
+    }
+
+    fn threshold(
+        &mut self,
+        spanned: &Spanned<RawThreshold>,
+        index: usize,
+        probe_index: &HashMap<String, usize>,
+        has_standards: bool,
+    ) -> Option<Threshold> {
+        let path = format!("thresholds[{index}]");
+        let at = Position::of(spanned);
+        let raw = &spanned.value;
+        let metric = self.metric(raw, at, &path)?;
+        if raw.rule.is_some() && !matches!(metric, Metric::Rule(_)) {
+            self.error(
+                at,
+                &child(&path, "rule"),
+                "`rule:` only goes with `metric: rule`",
+            );
+        }
+        if matches!(metric, Metric::Score | Metric::Rule(_)) && !has_standards {
+            self.error_with_help(
+                Position::of(&raw.metric),
+                &child(&path, "metric"),
+                format!(
+                    "`{}` is measured only when the scenario has `standards:`",
+                    metric.name()
+                ),
+                Some("add a `standards:` section or remove this threshold".into()),
+            );
+            return None;
+        }
+        let probe = raw.probe.as_ref().map(|probe| {
+            let name = self.text(probe, &child(&path, "probe"));
+            if !probe_index.contains_key(&name) {
+                let help = closest(&name, probe_index.keys().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`?"));
+                self.error_with_help(
+                    Position::of(probe),
+                    &child(&path, "probe"),
+                    format!("no probe has id `{name}`"),
+                    help,
+                );
+            }
+            name
+        });
+        if probe.is_some() && matches!(metric, Metric::Score | Metric::Rule(_)) {
+            self.error(
+                at,
+                &child(&path, "probe"),
+                "`probe:` does not apply to score or rule thresholds",
+            );
+        }
+        let source = raw
+            .source
+            .as_ref()
+            .and_then(|source| self.metric_source(source, &path));
+        let bound = match (&raw.max, &raw.min) {
+            (Some(max), None) => self
+                .limit(&metric, max, &child(&path, "max"))
+                .map(Bound::Max),
+            (None, Some(min)) => self
+                .limit(&metric, min, &child(&path, "min"))
+                .map(Bound::Min),
+            _ => {
+                self.error(at, &path, "a threshold has exactly one of `max` and `min`");
+                None
+            }
+        };
+        Some(Threshold {
+            metric,
+            probe,
+            bound: bound?,
+            source,
+        })
+    }
+
+    /// `metric:` (with `rule:` for rule thresholds); `None` when unknown (reported).
+    fn metric(&mut self, raw: &RawThreshold, at: Position, path: &str) -> Option<Metric> {
+        let metric_name = self.text(&raw.metric, &child(path, "metric"));
+        let rule_code = raw
+            .rule
+            .as_ref()
+            .map(|rule| self.text(rule, &child(path, "rule")));
+        let metric = Metric::from_name(&metric_name, rule_code.as_deref());
+        if metric.is_some() {
+            return metric;
+        }
+        if metric_name == "rule" {
+            self.error(
+                at,
+                path,
+                "`metric: rule` needs `rule: CODE`, e.g. `rule: SC-04`",
+            );
+        } else {
+            let names = [
+                "latency.p95",
+                "latency.p99",
+                "latency.mean",
+                "latency.min",
+                "latency.max",
+                "error_rate",
+                "availability",
+                "throughput",
+                "score",
+                "rule",
+            ];
+            let help = closest(&metric_name, names)
+                .map(|s| format!("did you mean `{s}`?"))
+                .or_else(|| {
+                    Some(format!(
+                        "metrics are latency.pNN (e.g. latency.p99.9), {}",
+                        names[2..].join(", ")
+                    ))
+                });
+            self.error_with_help(
+                Position::of(&raw.metric),
+                &child(path, "metric"),
+                format!("unknown metric `{metric_name}`"),
+                help,
+            );
+        }
+        None
+    }
+
+    fn metric_source(&mut self, source: &Spanned<String>, path: &str) -> Option<MetricSource> {
+        match self.text(source, &child(path, "source")).as_str() {
+            "load" => Some(MetricSource::Load),
+            "probes" => Some(MetricSource::Probes),
+            other => {
+                let other = other.to_string();
+                self.error_with_help(
+                    Position::of(source),
+                    &child(path, "source"),
+                    format!("`{other}` is not a source"),
+                    Some("use load or probes".into()),
+                );
+                None
+            }
+        }
+    }
+
+    /// A threshold limit in the metric's base unit.
+    fn limit(&mut self, metric: &Metric, node: &Spanned<Node>, path: &str) -> Option<f64> {
+        let at = Position::of(node);
+        let text = match &node.value {
+            Node::Str(text) => self
+                .template_at(text, at, path, CaptureUse::Forbidden)
+                .as_literal()
+                .unwrap_or_default(),
+            other => other.scalar_text().unwrap_or_default(),
+        };
+        let number = || match &node.value {
+            Node::Int(value) => Some(*value as f64),
+            Node::Float(value) => Some(*value),
+            _ => None,
+        };
+        let result = if metric.is_latency() {
+            parse_duration(&text).map(|d| d.as_secs_f64())
+        } else {
+            match metric {
+                Metric::ErrorRate | Metric::Availability => parse_ratio(&text),
+                Metric::Throughput => parse_rate(&text).or_else(|e| number().ok_or(e)),
+                Metric::Score => number()
+                    .filter(|score| (1.0..=5.0).contains(score))
+                    .ok_or_else(|| "a score limit is an index between 1.00 and 5.00".to_string()),
+                Metric::Rule(_) => number()
+                    .filter(|level| level.fract() == 0.0 && (1.0..=5.0).contains(level))
+                    .ok_or_else(|| "a rule limit is a level from 1 to 5".to_string()),
+                _ => Err("unsupported metric".to_string()),
+            }
+        };
+        result.map_err(|message| self.error(at, path, message)).ok()
+    }
+}
