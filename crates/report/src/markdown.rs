@@ -191,7 +191,7 @@ fn table_head(out: &mut String, headers: &[&str], aligns: &[&str]) {
 }
 
 /// Makes any string inert Markdown text on one line (see the module docs).
-pub fn text(raw: &str) -> String {
+pub(crate) fn text(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len() + 8);
     let chars: Vec<char> = raw.chars().collect();
     for (at, &c) in chars.iter().enumerate() {

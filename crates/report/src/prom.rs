@@ -126,7 +126,7 @@ fn bound(value: f64) -> String {
     }
 }
 
-pub fn render(report: &Report) -> String {
+pub(crate) fn render(report: &Report) -> String {
     let mut gate = Family::new(
         "ujilab_gate_passed",
         "gauge",

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::model::Report;
 
 /// Every file name a run may write; all are removed before writing, and nothing else.
-pub const REPORT_FILES: [&str; 5] = [
+const REPORT_FILES: [&str; 5] = [
     "report.json",
     "report.html",
     "junit.xml",
@@ -27,7 +27,7 @@ pub enum Format {
 }
 
 impl Format {
-    pub fn parse(name: &str) -> Option<Self> {
+    fn parse(name: &str) -> Option<Self> {
         match name {
             "json" => Some(Self::Json),
             "html" => Some(Self::Html),
@@ -63,7 +63,7 @@ impl Format {
     /// Writes the file's content; every format renders the same [`Report`].
     /// report.json is streamed (for 10,000 scenarios it is tens of MB); the other
     /// formats are rendered whole first.
-    pub fn write_to(self, report: &Report, out: &mut impl Write) -> std::io::Result<()> {
+    fn write_to(self, report: &Report, out: &mut impl Write) -> std::io::Result<()> {
         let text = match self {
             Format::Json => {
                 serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::other)?;

@@ -32,7 +32,7 @@ use crate::fleet::read::{ReportFile, identity};
 use crate::model::*;
 
 /// The vantage name of runs made without `--vantage`.
-pub const DEFAULT_VANTAGE: &str = "default";
+const DEFAULT_VANTAGE: &str = "default";
 
 #[derive(Debug, Clone, Default)]
 pub struct MergeOptions {
@@ -978,3 +978,6 @@ fn vantage_report(member: &Member<'_>) -> VantageReport {
         verdict: scenario.standards.as_ref().map(|s| s.verdict),
     }
 }
+
+#[cfg(test)]
+mod tests;

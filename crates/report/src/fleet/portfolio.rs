@@ -26,7 +26,7 @@ use crate::model::{Gate, Predicate, Verdict};
 /// (code, name, type) when the report names one.
 type LatestRun = (String, ServiceEntry, Option<[Option<String>; 3]>);
 
-pub const FORMAT: &str = "ujilab-portfolio/1";
+const FORMAT: &str = "ujilab-portfolio/1";
 
 /// The national targets a portfolio is held to.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

@@ -46,7 +46,7 @@ pub fn read_report(path: &Path) -> Result<ReportFile, ReadError> {
 }
 
 /// Reads a report from its bytes; `file` names it in errors.
-pub fn parse_report(file: &str, bytes: &[u8]) -> Result<ReportFile, ReadError> {
+pub(crate) fn parse_report(file: &str, bytes: &[u8]) -> Result<ReportFile, ReadError> {
     match serde_json::from_slice::<Report>(bytes) {
         Ok(report) if report.format == FORMAT => Ok(ReportFile {
             file: file.to_string(),
@@ -83,7 +83,7 @@ pub fn parse_report(file: &str, bytes: &[u8]) -> Result<ReportFile, ReadError> {
 
 /// `service.id`, or `service.id/label` for a labelled scenario (as
 /// `Scenario::identity`).
-pub fn identity(scenario: &ScenarioReport) -> String {
+pub(crate) fn identity(scenario: &ScenarioReport) -> String {
     if scenario.scenario == "default" || scenario.scenario.is_empty() {
         scenario.service.id.clone()
     } else {
@@ -92,7 +92,7 @@ pub fn identity(scenario: &ScenarioReport) -> String {
 }
 
 /// The scenarios that ran, with their identities.
-pub fn ran(report: &Report) -> impl Iterator<Item = (String, &ScenarioReport)> {
+pub(crate) fn ran(report: &Report) -> impl Iterator<Item = (String, &ScenarioReport)> {
     report.scenarios.iter().filter_map(|entry| match entry {
         ScenarioEntry::Ran(scenario) => Some((identity(scenario), scenario.as_ref())),
         ScenarioEntry::LoadError(_) => None,

@@ -15,7 +15,7 @@ use input::scenario::{LoadFailure, Outline};
 use crate::model::PlanReport;
 
 /// The name of the assignment rule, recorded in every plan.
-pub const ASSIGNMENT: &str = "rendezvous-sha256/1";
+const ASSIGNMENT: &str = "rendezvous-sha256/1";
 
 /// Shard counts above this are surely a typo (and would make the hashing slow).
 const MAX_SHARDS: u32 = 10_000;
@@ -32,7 +32,7 @@ impl Shard {
     pub const WHOLE: Shard = Shard { index: 1, count: 1 };
 
     /// Whether the entry with this shard key belongs to this shard.
-    pub fn holds(self, key: &str) -> bool {
+    fn holds(self, key: &str) -> bool {
         shard_of(key, self.count) == self.index
     }
 }
@@ -59,7 +59,7 @@ impl FromStr for Shard {
 }
 
 /// The shard (1..=count) that holds the entry with this key.
-pub fn shard_of(key: &str, count: u32) -> u32 {
+fn shard_of(key: &str, count: u32) -> u32 {
     (1..=count.max(1))
         .max_by_key(|index| {
             let mut hasher = Sha256::new();
@@ -78,24 +78,24 @@ pub fn shard_of(key: &str, count: u32) -> u32 {
 
 /// One entry of the whole set: what it is known by, and its file's SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct PlanEntry {
+struct PlanEntry {
     /// The scenario identity; `load_error` for a file that did not load, or
     /// `unreadable` for one that could not be read.
-    pub name: String,
+    name: String,
     /// Of the file; for an unreadable file, its name (there are no bytes).
-    pub sha256: String,
+    sha256: String,
 }
 
 impl PlanEntry {
     /// What decides the entry's shard: the identity, or the file for the others.
-    pub fn shard_key(&self) -> String {
+    fn shard_key(&self) -> String {
         match self.name.as_str() {
             "load_error" | "unreadable" => format!("{}:{}", self.name, self.sha256),
             identity => identity.to_string(),
         }
     }
 
-    pub fn of_outline(outline: &Outline) -> PlanEntry {
+    fn of_outline(outline: &Outline) -> PlanEntry {
         PlanEntry {
             name: outline
                 .identity
@@ -105,7 +105,7 @@ impl PlanEntry {
         }
     }
 
-    pub fn of_unreadable(failure: &LoadFailure) -> PlanEntry {
+    fn of_unreadable(failure: &LoadFailure) -> PlanEntry {
         PlanEntry {
             name: "unreadable".into(),
             sha256: failure.file.clone(),
@@ -114,7 +114,7 @@ impl PlanEntry {
 }
 
 /// The plan of the whole set: the digest of its sorted entries.
-pub fn plan(entries: &[PlanEntry]) -> PlanReport {
+fn plan(entries: &[PlanEntry]) -> PlanReport {
     let mut lines: Vec<String> = entries
         .iter()
         .map(|entry| format!("{} {}\n", entry.name, entry.sha256))
