@@ -1,0 +1,125 @@
+//! The validated catalogue: rules with their aspect, basis, weight, texts in
+//! both languages, check kind, params and levels; bands and certification.
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalogue::kinds::Kind;
+use crate::catalogue::levels::Levels;
+use crate::catalogue::params::Params;
+use crate::lang::Lang;
+
+/// A text in both languages of the human output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Text {
+    pub id: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn pick(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Id => &self.id,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// A validated catalogue.
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    pub name: String,
+    pub version: String,
+    pub title: Text,
+    /// Highest first; the last one's `min` is at most 1.0, so every index has one.
+    pub bands: Vec<Band>,
+    pub certification: Certification,
+    pub aspects: Vec<Aspect>,
+    /// In file order: the order of every report.
+    pub rules: Vec<Rule>,
+    /// Where it came from: the built-in file or the path as resolved.
+    pub source: String,
+    /// SHA-256 of the file, hex.
+    pub sha256: String,
+}
+
+impl Catalogue {
+    pub fn rule(&self, code: &str) -> Option<&Rule> {
+        self.rules.iter().find(|rule| rule.code == code)
+    }
+
+    pub fn aspect(&self, id: &str) -> Option<&Aspect> {
+        self.aspects.iter().find(|aspect| aspect.id == id)
+    }
+
+    /// The predicate band of a (rounded) index.
+    pub fn band(&self, index: f64) -> Option<&Band> {
+        self.bands.iter().find(|band| index >= band.min - 1e-9)
+    }
+
+    pub fn codes(&self) -> Vec<String> {
+        self.rules.iter().map(|rule| rule.code.clone()).collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    /// Inclusive lower bound of the index.
+    pub min: f64,
+    pub name: Text,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Certification {
+    pub min_index: f64,
+    pub critical_min_level: u8,
+    /// Ratio 0..1.
+    pub min_coverage: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aspect {
+    pub id: String,
+    pub weight: f64,
+    pub title: Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Basis {
+    /// An Indonesian legal basis.
+    Regulation,
+    /// Best practice.
+    Practice,
+}
+
+impl Basis {
+    pub fn code(self) -> &'static str {
+        match self {
+            Basis::Regulation => "regulation",
+            Basis::Practice => "practice",
+        }
+    }
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        match self {
+            Basis::Regulation => lang.pick("regulasi", "regulation"),
+            Basis::Practice => lang.pick("praktik baik", "best practice"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub code: String,
+    pub aspect: String,
+    pub basis: Basis,
+    pub reference: String,
+    pub critical: bool,
+    pub weight: f64,
+    pub title: Text,
+    pub why: Text,
+    pub fix: Text,
+    pub check: &'static Kind,
+    pub params: Params,
+    pub levels: Levels,
+}

@@ -1,0 +1,199 @@
+//! Profiles: what a scenario's `standards.profile` names (the built-in
+//! catalogue, pinned or not, or a catalogue file beside the scenario), and why it
+//! may name nothing usable.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::catalogue::model::Catalogue;
+use crate::catalogue::{BUILT_IN_NAME, CatalogueFailure, built_in, parse};
+use crate::diagnostic::Problem;
+use crate::scenario::raw::{Position, closest};
+
+/// Why a scenario's `standards.profile` names no usable catalogue.
+#[derive(Debug, Clone)]
+pub enum ProfileError {
+    Unknown {
+        name: String,
+        suggestion: Option<String>,
+    },
+    VersionMismatch {
+        name: String,
+        wanted: String,
+        embedded: String,
+    },
+    Unreadable {
+        path: String,
+        message: String,
+    },
+    Invalid(CatalogueFailure),
+}
+
+impl ProfileError {
+    /// Problems to report at the scenario's `standards.profile` position: the
+    /// catalogue's own problems each carry their position in the catalogue file.
+    pub fn problems(&self, at: Position, path: &str) -> Vec<Problem> {
+        match self {
+            ProfileError::Unknown { name, suggestion } => vec![
+                Problem::error(at, path, format!("no built-in profile `{name}`")).with_help(Some(
+                    match suggestion {
+                        Some(suggestion) => format!("did you mean `{suggestion}`?"),
+                        None => format!(
+                            "use `{BUILT_IN_NAME}`, `{BUILT_IN_NAME}@VERSION`, or a path to a catalogue file ending in .yaml"
+                        ),
+                    },
+                )),
+            ],
+            ProfileError::VersionMismatch {
+                name,
+                wanted,
+                embedded,
+            } => vec![
+                Problem::error(
+                    at,
+                    path,
+                    format!(
+                        "profile `{name}@{wanted}` is pinned, but this ujilab has `{name}` version {embedded}"
+                    ),
+                )
+                .with_help(Some(format!(
+                    "pin `{name}@{embedded}`, or run the ujilab release that ships version {wanted}"
+                ))),
+            ],
+            ProfileError::Unreadable { path: file, message } => vec![Problem::error(
+                at,
+                path,
+                format!("cannot read catalogue {file}: {message}"),
+            )],
+            ProfileError::Invalid(failure) => {
+                let mut problems = vec![Problem::error(
+                    at,
+                    path,
+                    format!(
+                        "catalogue {} is not valid ({} problem{})",
+                        failure.file,
+                        failure.problems.len(),
+                        if failure.problems.len() == 1 { "" } else { "s" }
+                    ),
+                )
+                .with_help(Some(format!(
+                    "`ujilab standards check {}` shows each problem in place",
+                    failure.file
+                )))];
+                for problem in &failure.problems {
+                    let mut located = format!("{}:{}:{}", failure.file, problem.line, problem.column);
+                    if !problem.path.is_empty() {
+                        located.push_str(&format!(" (at `{}`)", problem.path));
+                    }
+                    problems.push(
+                        Problem::error(at, path, format!("{located}: {}", problem.message))
+                            .with_help(problem.help.clone()),
+                    );
+                }
+                problems
+            }
+        }
+    }
+}
+
+/// Resolves a scenario's `standards.profile`: a built-in name (optionally pinned
+/// with `@version`) or a catalogue path relative to the scenario's folder.
+pub fn resolve(profile: &str, scenario_dir: &Path) -> Result<Arc<Catalogue>, ProfileError> {
+    let profile = profile.trim();
+    let is_path = profile.contains('/')
+        || profile.contains('\\')
+        || profile.ends_with(".yaml")
+        || profile.ends_with(".yml");
+    if is_path {
+        let path = scenario_dir.join(profile);
+        let shown = path.display().to_string();
+        let bytes = std::fs::read(&path).map_err(|error| ProfileError::Unreadable {
+            path: shown.clone(),
+            message: error.to_string(),
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| ProfileError::Unreadable {
+            path: shown.clone(),
+            message: "the file is not UTF-8 text".into(),
+        })?;
+        return parse(&text, &shown)
+            .map(Arc::new)
+            .map_err(ProfileError::Invalid);
+    }
+    let (name, pinned) = match profile.split_once('@') {
+        Some((name, version)) => (name, Some(version)),
+        None => (profile, None),
+    };
+    if name != BUILT_IN_NAME {
+        return Err(ProfileError::Unknown {
+            name: name.to_string(),
+            suggestion: closest(name, [BUILT_IN_NAME]),
+        });
+    }
+    let catalogue = built_in().map_err(ProfileError::Invalid)?;
+    if let Some(wanted) = pinned
+        && wanted != catalogue.version
+    {
+        return Err(ProfileError::VersionMismatch {
+            name: name.to_string(),
+            wanted: wanted.to_string(),
+            embedded: catalogue.version.clone(),
+        });
+    }
+    Ok(catalogue)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::validate::tests::with_rule;
+
+    #[test]
+    fn profiles_resolve_to_the_built_in_or_a_file() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        assert!(resolve("idsll-core", dir.path()).is_ok());
+        assert!(resolve("idsll-core@2026.1", dir.path()).is_ok());
+        match resolve("idsll-core@2025.2", dir.path()) {
+            Err(ProfileError::VersionMismatch {
+                wanted, embedded, ..
+            }) => {
+                assert_eq!((wanted.as_str(), embedded.as_str()), ("2025.2", "2026.1"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let problems = resolve("idsll-core@2025.2", dir.path())
+            .err()
+            .map(|e| e.problems(Position::default(), "standards.profile"))
+            .unwrap_or_default();
+        assert!(problems[0].message.contains("2025.2") && problems[0].message.contains("2026.1"));
+        match resolve("idsl-core", dir.path()) {
+            Err(ProfileError::Unknown { suggestion, .. }) => {
+                assert_eq!(suggestion.as_deref(), Some("idsll-core"))
+            }
+            other => panic!("{other:?}"),
+        }
+        let good = with_rule("    check: html_lang\n    levels: binary\n");
+        std::fs::write(dir.path().join("mine.yaml"), &good).unwrap_or_else(|e| panic!("{e}"));
+        let mine = resolve("mine.yaml", dir.path()).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(mine.name, "mini");
+        std::fs::write(
+            dir.path().join("bad.yaml"),
+            good.replace("html_lang", "html_lnag"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let Err(error) = resolve("./bad.yaml", dir.path()) else {
+            panic!("should fail")
+        };
+        let problems = error.problems(Position::default(), "standards.profile");
+        assert_eq!(problems.len(), 2);
+        assert!(
+            problems[1]
+                .message
+                .contains("bad.yaml:20:12 (at `rules[0].check`): unknown check kind `html_lnag`"),
+            "{problems:?}"
+        );
+        assert!(matches!(
+            resolve("missing.yaml", dir.path()),
+            Err(ProfileError::Unreadable { .. })
+        ));
+    }
+}

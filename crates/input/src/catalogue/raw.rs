@@ -1,0 +1,67 @@
+//! The raw layer of a catalogue: a serde mirror of the YAML with positions
+//! (`deny_unknown_fields`, so a misspelled key is a parse error with a position);
+//! values whose shape depends on the check kind (params, levels) stay [`Node`]s.
+
+use serde::Deserialize;
+
+use crate::scenario::raw::{Node, Spanned};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCatalogue {
+    pub(super) catalogue: Spanned<String>,
+    pub(super) version: Spanned<String>,
+    pub(super) title: Spanned<RawText>,
+    pub(super) bands: Spanned<Vec<Spanned<RawBand>>>,
+    pub(super) certification: Spanned<RawCertification>,
+    pub(super) aspects: Spanned<Vec<Spanned<RawAspect>>>,
+    pub(super) rules: Spanned<Vec<Spanned<RawRule>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawText {
+    pub(super) id: Spanned<String>,
+    pub(super) en: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawBand {
+    pub(super) min: Spanned<f64>,
+    pub(super) id: Spanned<String>,
+    pub(super) en: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCertification {
+    pub(super) min_index: Spanned<f64>,
+    pub(super) critical_min_level: Spanned<i64>,
+    pub(super) min_coverage: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAspect {
+    pub(super) id: Spanned<String>,
+    pub(super) weight: Spanned<f64>,
+    pub(super) title: Spanned<RawText>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRule {
+    pub(super) code: Spanned<String>,
+    pub(super) aspect: Spanned<String>,
+    pub(super) basis: Spanned<String>,
+    pub(super) reference: Spanned<String>,
+    pub(super) critical: Spanned<bool>,
+    pub(super) weight: Spanned<f64>,
+    pub(super) title: Spanned<RawText>,
+    pub(super) why: Spanned<RawText>,
+    pub(super) fix: Spanned<RawText>,
+    pub(super) check: Spanned<String>,
+    pub(super) params: Option<Spanned<Node>>,
+    pub(super) levels: Spanned<Node>,
+}

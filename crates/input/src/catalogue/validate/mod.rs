@@ -1,0 +1,559 @@
+//! Catalogue validation: from the raw mirror to a [`Catalogue`], every problem
+//! collected with its position and key path. This module checks the catalogue's
+//! own sections (name, bands, certification, aspects, rules); `params` checks a
+//! rule's params against its check kind, `levels` its levels against the kind's
+//! shape.
+
+mod levels;
+mod params;
+
+use sha2::{Digest, Sha256};
+
+use crate::catalogue::kinds;
+use crate::catalogue::model::{Aspect, Band, Basis, Catalogue, Certification, Rule, Text};
+use crate::catalogue::raw::{RawAspect, RawBand, RawCatalogue, RawCertification, RawRule, RawText};
+use crate::diagnostic::Problem;
+use crate::quantity::parse_ratio;
+use crate::scenario::raw::{Position, Spanned, closest};
+
+/// Collects every problem of one catalogue file while its sections are read.
+#[derive(Default)]
+pub(super) struct Checker {
+    pub(super) problems: Vec<Problem>,
+}
+
+/// Where a value was written.
+fn at<T>(spanned: &Spanned<T>) -> Position {
+    Position::of(spanned)
+}
+
+impl Checker {
+    fn error(&mut self, position: Position, path: &str, message: impl Into<String>) {
+        self.problems.push(Problem::error(position, path, message));
+    }
+
+    fn error_with_help(
+        &mut self,
+        position: Position,
+        path: &str,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.problems
+            .push(Problem::error(position, path, message).with_help(Some(help.into())));
+    }
+
+    fn text(&mut self, raw: &Spanned<RawText>, path: &str) -> Text {
+        let mut one = |value: &Spanned<String>, lang: &str| {
+            if value.value.trim().is_empty() {
+                self.error(at(value), &format!("{path}.{lang}"), "this text is empty");
+            }
+            value.value.trim().to_string()
+        };
+        Text {
+            id: one(&raw.value.id, "id"),
+            en: one(&raw.value.en, "en"),
+        }
+    }
+
+    pub(super) fn catalogue(
+        &mut self,
+        raw: RawCatalogue,
+        file: &str,
+        text: &str,
+    ) -> Option<Catalogue> {
+        let name = raw.catalogue.value.trim().to_string();
+        if name.is_empty() || name.contains(char::is_whitespace) || name.contains('@') {
+            self.error(
+                at(&raw.catalogue),
+                "catalogue",
+                "a catalogue name is one word without spaces or @, like idsll-core",
+            );
+        }
+        let version = raw.version.value.trim().to_string();
+        if version.is_empty() {
+            self.error(at(&raw.version), "version", "the version is empty");
+        }
+        let title = self.text(&raw.title, "title");
+        let bands = self.bands(&raw.bands);
+        let certification = self.certification(&raw.certification);
+        let aspects = self.aspects(&raw.aspects);
+        let rules = self.rules(&raw.rules, &aspects);
+        for (index, aspect) in aspects.iter().enumerate() {
+            let named = raw
+                .rules
+                .value
+                .iter()
+                .any(|rule| rule.value.aspect.value.trim() == aspect.id);
+            if !named {
+                self.error(
+                    at(&raw.aspects.value[index]),
+                    &format!("aspects[{index}]"),
+                    format!(
+                        "aspect `{}` has no rules; its weight would never count",
+                        aspect.id
+                    ),
+                );
+            }
+        }
+        Some(Catalogue {
+            name,
+            version,
+            title,
+            bands,
+            certification,
+            aspects,
+            rules,
+            source: file.to_string(),
+            sha256: hex(&Sha256::digest(text.as_bytes())),
+        })
+    }
+
+    fn bands(&mut self, raw: &Spanned<Vec<Spanned<RawBand>>>) -> Vec<Band> {
+        if raw.value.is_empty() {
+            self.error(
+                at(raw),
+                "bands",
+                "bands is empty: list the predicates, highest first",
+            );
+        }
+        let mut bands: Vec<Band> = Vec::new();
+        for (index, spanned) in raw.value.iter().enumerate() {
+            let path = format!("bands[{index}]");
+            let band = &spanned.value;
+            let min = band.min.value;
+            if !(0.0..=5.0).contains(&min) {
+                self.error(
+                    at(&band.min),
+                    &format!("{path}.min"),
+                    format!("{min} is outside the index scale 0..5"),
+                );
+            }
+            if let Some(previous) = bands.last()
+                && min >= previous.min
+            {
+                self.error_with_help(
+                    at(&band.min),
+                    &format!("{path}.min"),
+                    format!(
+                        "bands out of order: {min} is not below the band above it ({})",
+                        previous.min
+                    ),
+                    "list bands highest first, each `min` lower than the one before",
+                );
+            }
+            let name = Text {
+                id: band.id.value.trim().to_string(),
+                en: band.en.value.trim().to_string(),
+            };
+            if name.id.is_empty() || name.en.is_empty() {
+                self.error(at(spanned), &path, "a band needs a name in id and en");
+            }
+            bands.push(Band { min, name });
+        }
+        if let Some(last) = bands.last()
+            && last.min > 1.0
+        {
+            self.error_with_help(
+                at(raw),
+                "bands",
+                format!(
+                    "the lowest band starts at {}: an index below it would have no predicate",
+                    last.min
+                ),
+                "end with a band whose min is 0 or 1",
+            );
+        }
+        bands
+    }
+
+    fn certification(&mut self, raw: &Spanned<RawCertification>) -> Certification {
+        let raw = &raw.value;
+        let min_index = raw.min_index.value;
+        if !(1.0..=5.0).contains(&min_index) {
+            self.error(
+                at(&raw.min_index),
+                "certification.min_index",
+                format!("{min_index} is outside the index scale 1..5"),
+            );
+        }
+        let level = raw.critical_min_level.value;
+        if !(1..=5).contains(&level) {
+            self.error(
+                at(&raw.critical_min_level),
+                "certification.critical_min_level",
+                format!("{level} is not a level: levels are 1 to 5"),
+            );
+        }
+        let min_coverage = match parse_ratio(&raw.min_coverage.value) {
+            Ok(ratio) => ratio,
+            Err(message) => {
+                self.error(at(&raw.min_coverage), "certification.min_coverage", message);
+                0.0
+            }
+        };
+        Certification {
+            min_index,
+            critical_min_level: level.clamp(1, 5) as u8,
+            min_coverage,
+        }
+    }
+
+    fn weight(&mut self, raw: &Spanned<f64>, path: &str) -> f64 {
+        let weight = raw.value;
+        if !(weight.is_finite() && weight > 0.0) {
+            self.error_with_help(
+                at(raw),
+                path,
+                format!("weight {weight} is not positive"),
+                "weights are positive numbers; remove the entry instead of weighting it 0",
+            );
+        }
+        weight
+    }
+
+    fn aspects(&mut self, raw: &Spanned<Vec<Spanned<RawAspect>>>) -> Vec<Aspect> {
+        if raw.value.is_empty() {
+            self.error(at(raw), "aspects", "aspects is empty");
+        }
+        let mut aspects: Vec<Aspect> = Vec::new();
+        for (index, spanned) in raw.value.iter().enumerate() {
+            let path = format!("aspects[{index}]");
+            let aspect = &spanned.value;
+            let id = aspect.id.value.trim().to_string();
+            if aspects.iter().any(|known| known.id == id) {
+                self.error(
+                    at(&aspect.id),
+                    &format!("{path}.id"),
+                    format!("aspect `{id}` is listed twice"),
+                );
+            }
+            let weight = self.weight(&aspect.weight, &format!("{path}.weight"));
+            let title = self.text(&aspect.title, &format!("{path}.title"));
+            aspects.push(Aspect { id, weight, title });
+        }
+        aspects
+    }
+
+    fn rules(&mut self, raw: &Spanned<Vec<Spanned<RawRule>>>, aspects: &[Aspect]) -> Vec<Rule> {
+        if raw.value.is_empty() {
+            self.error(at(raw), "rules", "rules is empty");
+        }
+        let mut rules: Vec<Rule> = Vec::new();
+        for (index, spanned) in raw.value.iter().enumerate() {
+            let path = format!("rules[{index}]");
+            if let Some(rule) = self.rule(&spanned.value, &path, aspects) {
+                if rules.iter().any(|known| known.code == rule.code) {
+                    self.error(
+                        at(&spanned.value.code),
+                        &format!("{path}.code"),
+                        format!("rule `{}` is listed twice", rule.code),
+                    );
+                }
+                rules.push(rule);
+            }
+        }
+        rules
+    }
+
+    fn rule(&mut self, raw: &RawRule, path: &str, aspects: &[Aspect]) -> Option<Rule> {
+        let code = raw.code.value.trim().to_string();
+        if code.is_empty() || code.contains(char::is_whitespace) {
+            self.error(
+                at(&raw.code),
+                &format!("{path}.code"),
+                "a rule code is one word, like SC-04",
+            );
+        }
+        let aspect = self.rule_aspect(&raw.aspect, path, aspects);
+        let basis = self.basis(&raw.basis, path);
+        let weight = self.weight(&raw.weight, &format!("{path}.weight"));
+        let title = self.text(&raw.title, &format!("{path}.title"));
+        let why = self.text(&raw.why, &format!("{path}.why"));
+        let fix = self.text(&raw.fix, &format!("{path}.fix"));
+        let kind_name = raw.check.value.trim();
+        let Some(kind) = kinds::find(kind_name) else {
+            let help = closest(kind_name, kinds::KINDS.iter().map(|k| k.name))
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| "`ujilab standards kinds` lists the check kinds".to_string());
+            self.error_with_help(
+                at(&raw.check),
+                &format!("{path}.check"),
+                format!("unknown check kind `{kind_name}`"),
+                help,
+            );
+            return None;
+        };
+        let params = self.params(
+            kind,
+            raw.params.as_ref(),
+            &format!("{path}.params"),
+            at(&raw.check),
+        );
+        let levels = self.levels(kind, &raw.levels, &format!("{path}.levels"));
+        Some(Rule {
+            code,
+            aspect,
+            basis,
+            reference: raw.reference.value.trim().to_string(),
+            critical: raw.critical.value,
+            weight,
+            title,
+            why,
+            fix,
+            check: kind,
+            params,
+            levels: levels?,
+        })
+    }
+
+    /// A rule's aspect must be one the catalogue lists.
+    fn rule_aspect(&mut self, raw: &Spanned<String>, path: &str, aspects: &[Aspect]) -> String {
+        let aspect = raw.value.trim().to_string();
+        if !aspects.iter().any(|known| known.id == aspect) {
+            let help = closest(&aspect, aspects.iter().map(|a| a.id.as_str()))
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| {
+                    format!(
+                        "aspects are: {}",
+                        aspects
+                            .iter()
+                            .map(|a| a.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
+            self.error_with_help(
+                at(raw),
+                &format!("{path}.aspect"),
+                format!("no aspect `{aspect}` in this catalogue"),
+                help,
+            );
+        }
+        aspect
+    }
+
+    fn basis(&mut self, raw: &Spanned<String>, path: &str) -> Basis {
+        match raw.value.trim() {
+            "regulation" => Basis::Regulation,
+            "practice" => Basis::Practice,
+            other => {
+                self.error_with_help(
+                    at(raw),
+                    &format!("{path}.basis"),
+                    format!("`{other}` is not a basis"),
+                    "use regulation (an Indonesian legal basis) or practice",
+                );
+                Basis::Practice
+            }
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::catalogue::parse;
+
+    fn problems(text: &str) -> Vec<Problem> {
+        match parse(text, "test.yaml") {
+            Ok(_) => panic!("expected problems"),
+            Err(failure) => failure.problems,
+        }
+    }
+
+    /// A valid one-rule catalogue with `rule` spliced in.
+    pub(in crate::catalogue) fn with_rule(rule: &str) -> String {
+        format!(
+            r#"catalogue: mini
+version: "1"
+title: {{ id: Mini, en: Mini }}
+bands:
+  - {{ min: 3.0, id: Baik, en: Good }}
+  - {{ min: 0.0, id: Kurang, en: Poor }}
+certification: {{ min_index: 2.6, critical_min_level: 3, min_coverage: 90% }}
+aspects:
+  - {{ id: keamanan, weight: 30, title: {{ id: Keamanan, en: Security }} }}
+rules:
+  - code: SC-04
+    aspect: keamanan
+    basis: practice
+    reference: RFC 6797
+    critical: false
+    weight: 1
+    title: {{ id: HSTS, en: HSTS }}
+    why: {{ id: karena, en: because }}
+    fix: {{ id: perbaiki, en: fix it }}
+{rule}"#
+        )
+    }
+
+    #[test]
+    fn a_valid_small_catalogue_loads() {
+        let text = with_rule(
+            "    check: hsts\n    levels: { table: { absent: 1, short: 2, long: 4, long_with_subdomains: 5 } }\n",
+        );
+        let catalogue = parse(&text, "mini.yaml").unwrap_or_else(|f| panic!("{}", f.render()));
+        let rule = &catalogue.rules[0];
+        assert_eq!(
+            rule.params.duration("long_max_age"),
+            Duration::from_secs(180 * 86400)
+        );
+    }
+
+    #[test]
+    fn unknown_check_kind_is_positioned_with_a_suggestion() {
+        let text = with_rule("    check: hstss\n    levels: binary\n");
+        let found = problems(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.contains("unknown check kind `hstss`"));
+        assert_eq!(found[0].help.as_deref(), Some("did you mean `hsts`?"));
+        assert_eq!((found[0].line, found[0].column), (20, 12));
+        assert_eq!(found[0].path, "rules[0].check");
+    }
+
+    #[test]
+    fn unknown_aspect_and_bad_weight_are_each_reported() {
+        let text = with_rule("    check: hsts\n    levels: { table: { absent: 1, short: 2, long: 4, long_with_subdomains: 5 } }\n")
+            .replace("aspect: keamanan", "aspect: keamaan")
+            .replace("weight: 1\n", "weight: 0\n");
+        let found = problems(&text);
+        let messages: Vec<&str> = found.iter().map(|p| p.message.as_str()).collect();
+        assert!(
+            messages.iter().any(|m| m.contains("no aspect `keamaan`")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("weight 0 is not positive")),
+            "{messages:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|p| p.help.as_deref() == Some("did you mean `keamanan`?"))
+        );
+        // The aspect now has no rule either.
+        assert!(
+            messages.iter().any(|m| m.contains("has no rules")),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn bands_must_descend_and_cover_the_scale() {
+        let text = with_rule("    check: html_lang\n    levels: binary\n")
+            .replace("min: 0.0, id: Kurang", "min: 3.5, id: Kurang");
+        let messages: Vec<String> = problems(&text).into_iter().map(|p| p.message).collect();
+        assert!(
+            messages.iter().any(|m| m.contains("bands out of order")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("would have no predicate")),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn params_are_checked_against_the_kind() {
+        let text = with_rule(
+            "    check: cookies\n    params: { http_only_exmpt: [a], }\n    levels: { table: { all_three: 5, two: 3, fewer: 1 } }\n",
+        );
+        let found = problems(&text);
+        assert!(
+            found[0].message.contains("unknown param `http_only_exmpt`"),
+            "{found:?}"
+        );
+        assert_eq!(
+            found[0].help.as_deref(),
+            Some("did you mean `http_only_exempt`?")
+        );
+
+        let text = with_rule(
+            "    check: contact_hours\n    params: { time_range: '[0-9' }\n    levels: { table: { both: 5, one: 3, none: 1 } }\n",
+        );
+        assert!(problems(&text)[0].message.contains("not a valid regex"));
+
+        let text = with_rule(
+            "    check: service_standard\n    levels: { thresholds: { direction: at_least, L2: 1, L3: 3, L4: 5, L5: 6 } }\n",
+        );
+        assert!(
+            problems(&text)[0]
+                .message
+                .contains("needs `params.components`")
+        );
+    }
+
+    #[test]
+    fn levels_out_of_order_and_wrong_shape() {
+        let text = with_rule(
+            "    check: availability\n    levels: { thresholds: { direction: at_least, L2: 95%, L3: 99.5%, L4: 99%, L5: 99.9% } }\n",
+        );
+        let found = problems(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0]
+                .message
+                .contains("levels out of order: L4 (99%) must be above L3 (99.5%)"),
+            "{:?}",
+            found[0]
+        );
+        assert_eq!(found[0].line, 21);
+
+        let text = with_rule("    check: availability\n    levels: binary\n");
+        let found = problems(&text);
+        assert!(
+            found[0].message.contains("takes levels of another shape"),
+            "{found:?}"
+        );
+        assert!(
+            found[0]
+                .help
+                .as_deref()
+                .unwrap_or_default()
+                .contains("thresholds")
+        );
+
+        let text = with_rule(
+            "    check: hsts\n    levels: { table: { absent: 1, short: 2, lng: 4, long_with_subdomains: 9 } }\n",
+        );
+        let found = problems(&text);
+        let messages: Vec<&str> = found.iter().map(|p| p.message.as_str()).collect();
+        assert!(messages.contains(&"unknown outcome `lng`"), "{messages:?}");
+        assert!(
+            messages.contains(&"a level is a whole number from 1 to 5"),
+            "{messages:?}"
+        );
+        assert!(messages.contains(&"missing outcome `long`"), "{messages:?}");
+    }
+
+    #[test]
+    fn thresholds_need_units_and_the_right_direction() {
+        let text = with_rule(
+            "    check: latency\n    levels: { thresholds: { direction: at_least, L2: 3, L3: 2s, L4: 1s, L5: 500ms } }\n",
+        );
+        let messages: Vec<String> = problems(&text).into_iter().map(|p| p.message).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("direction `at_least` does not fit")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("a duration needs a unit")),
+            "{messages:?}"
+        );
+    }
+}

@@ -1,0 +1,255 @@
+//! A rule's `params:` checked against its check kind: known names, the right
+//! types and ranges, and the components a service-standard check needs.
+
+use crate::catalogue::kinds::{Kind, ParamKind};
+use crate::catalogue::model::Text;
+use crate::catalogue::params::{Component, ParamValue, Params, case_insensitive, normalise};
+use crate::diagnostic::Problem;
+use crate::quantity::parse_duration;
+use crate::scenario::raw::{Node, Position, Spanned, closest};
+
+use super::{Checker, at};
+
+impl Checker {
+    pub(super) fn params(
+        &mut self,
+        kind: &'static Kind,
+        raw: Option<&Spanned<Node>>,
+        path: &str,
+        rule_at: Position,
+    ) -> Params {
+        let mut params = Params::defaults(kind);
+        let mut given: Vec<&str> = Vec::new();
+        match raw.map(|node| &node.value) {
+            None | Some(Node::Null) => {}
+            Some(Node::Map(entries)) => {
+                for (key, value) in entries {
+                    let name = key.value.scalar_text().unwrap_or_default();
+                    let key_path = format!("{path}.{name}");
+                    let Some(spec) = kind.params.iter().find(|spec| spec.name == name) else {
+                        let help = closest(&name, kind.params.iter().map(|spec| spec.name))
+                            .map(|s| format!("did you mean `{s}`?"))
+                            .unwrap_or_else(|| {
+                                if kind.params.is_empty() {
+                                    format!("check `{}` takes no params", kind.name)
+                                } else {
+                                    format!(
+                                        "check `{}` takes: {}",
+                                        kind.name,
+                                        kind.params
+                                            .iter()
+                                            .map(|s| s.name)
+                                            .collect::<Vec<_>>()
+                                            .join(", ")
+                                    )
+                                }
+                            });
+                        self.error_with_help(
+                            at(key),
+                            &key_path,
+                            format!("unknown param `{name}` for check `{}`", kind.name),
+                            help,
+                        );
+                        continue;
+                    };
+                    given.push(spec.name);
+                    if let Some(parsed) = self.param(&spec.kind, value, &key_path) {
+                        params.set(spec.name, parsed);
+                    }
+                }
+            }
+            Some(other) => {
+                let position = raw.map(at).unwrap_or(rule_at);
+                self.error(
+                    position,
+                    path,
+                    format!("params is a map, found {}", other.kind()),
+                );
+            }
+        }
+        for spec in kind.params {
+            if matches!(spec.kind, ParamKind::Components) && !given.contains(&spec.name) {
+                self.error(
+                    raw.map(at).unwrap_or(rule_at),
+                    path,
+                    format!("check `{}` needs `params.{}`", kind.name, spec.name),
+                );
+            }
+        }
+        params
+    }
+
+    fn param(&mut self, kind: &ParamKind, value: &Spanned<Node>, path: &str) -> Option<ParamValue> {
+        let position = at(value);
+        match (kind, &value.value) {
+            (ParamKind::Integer { min, .. }, Node::Int(number)) => {
+                if number < min {
+                    self.error(
+                        position,
+                        path,
+                        format!("{number} is below the minimum {min}"),
+                    );
+                    return None;
+                }
+                Some(ParamValue::Integer(*number))
+            }
+            (ParamKind::Number { min, max, .. }, Node::Int(_) | Node::Float(_)) => {
+                let number = match value.value {
+                    Node::Int(int) => int as f64,
+                    Node::Float(float) => float,
+                    _ => 0.0,
+                };
+                if !(number > *min && number <= *max) {
+                    self.error(
+                        position,
+                        path,
+                        format!("{number} is outside ({min}, {max}]"),
+                    );
+                    return None;
+                }
+                Some(ParamValue::Number(number))
+            }
+            (ParamKind::Duration { .. }, Node::Str(text)) => match parse_duration(text) {
+                Ok(duration) => Some(ParamValue::Duration(duration)),
+                Err(message) => {
+                    self.error(position, path, message);
+                    None
+                }
+            },
+            (ParamKind::Strings { .. }, Node::Seq(items)) => {
+                Some(ParamValue::Strings(self.strings(items, path)))
+            }
+            (ParamKind::Regex { .. }, Node::Str(pattern)) => match case_insensitive(pattern) {
+                Ok(regex) => Some(ParamValue::Regex(regex)),
+                Err(error) => {
+                    self.error(position, path, format!("not a valid regex: {error}"));
+                    None
+                }
+            },
+            (ParamKind::Components, Node::Seq(items)) => {
+                if items.is_empty() {
+                    self.error(position, path, "list at least one component");
+                }
+                Some(ParamValue::Components(self.components(items, path)))
+            }
+            (kind, found) => {
+                self.error(
+                    position,
+                    path,
+                    format!("expected {}, found {}", kind.describe(), found.kind()),
+                );
+                None
+            }
+        }
+    }
+
+    fn component(&mut self, item: &Spanned<Node>, path: &str) -> Option<Component> {
+        let Node::Map(entries) = &item.value else {
+            self.error(
+                at(item),
+                path,
+                "a component is a map { id, name: { id, en }, keywords: [..] }",
+            );
+            return None;
+        };
+        let mut id = None;
+        let mut name = None;
+        let mut keywords = Vec::new();
+        for (key, value) in entries {
+            let key_text = key.value.scalar_text().unwrap_or_default();
+            match (key_text.as_str(), &value.value) {
+                ("id", Node::Str(text)) => id = Some(text.trim().to_string()),
+                ("name", Node::Map(names)) => {
+                    let pick = |lang: &str| {
+                        names
+                            .iter()
+                            .find(|(k, _)| k.value.scalar_text().as_deref() == Some(lang))
+                            .and_then(|(_, v)| v.value.scalar_text())
+                    };
+                    match (pick("id"), pick("en")) {
+                        (Some(id), Some(en)) => name = Some(Text { id, en }),
+                        _ => self.error(
+                            at(value),
+                            &format!("{path}.name"),
+                            "name needs `id` and `en`",
+                        ),
+                    }
+                }
+                ("keywords", Node::Seq(words)) => {
+                    keywords.extend(self.keywords(words, &format!("{path}.keywords")));
+                }
+                (other, _) if ["id", "name", "keywords"].contains(&other) => self.error(
+                    at(value),
+                    &format!("{path}.{other}"),
+                    format!("`{other}` has the wrong type"),
+                ),
+                (other, _) => {
+                    let help = closest(other, ["id", "name", "keywords"])
+                        .map(|s| format!("did you mean `{s}`?"));
+                    self.problems.push(
+                        Problem::error(
+                            at(key),
+                            format!("{path}.{other}"),
+                            format!("unknown key `{other}`; expected one of: id, name, keywords"),
+                        )
+                        .with_help(help),
+                    );
+                }
+            }
+        }
+        if keywords.is_empty() {
+            self.error(
+                at(item),
+                &format!("{path}.keywords"),
+                "a component needs at least one keyword",
+            );
+        }
+        match (id, name) {
+            (Some(id), Some(name)) if !id.is_empty() => Some(Component { id, name, keywords }),
+            _ => {
+                self.error(at(item), path, "a component needs `id` and `name`");
+                None
+            }
+        }
+    }
+
+    /// A list of non-empty strings, trimmed.
+    fn strings(&mut self, items: &[Spanned<Node>], path: &str) -> Vec<String> {
+        let mut strings = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            match item.value.scalar_text() {
+                Some(text) if !text.trim().is_empty() => strings.push(text.trim().to_string()),
+                _ => self.error(
+                    at(item),
+                    &format!("{path}[{index}]"),
+                    "expected a non-empty string",
+                ),
+            }
+        }
+        strings
+    }
+
+    fn components(&mut self, items: &[Spanned<Node>], path: &str) -> Vec<Component> {
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(index, item)| self.component(item, &format!("{path}[{index}]")))
+            .collect()
+    }
+
+    /// A component's keywords, normalised as page text is.
+    fn keywords(&mut self, words: &[Spanned<Node>], path: &str) -> Vec<String> {
+        let mut keywords = Vec::new();
+        for (index, word) in words.iter().enumerate() {
+            match word.value.scalar_text().map(|w| normalise(&w)) {
+                Some(word) if !word.is_empty() => keywords.push(word),
+                _ => self.error(
+                    at(word),
+                    &format!("{path}[{index}]"),
+                    "expected a non-empty keyword",
+                ),
+            }
+        }
+        keywords
+    }
+}
