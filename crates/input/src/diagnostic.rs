@@ -9,7 +9,7 @@ use crate::scenario::raw::Position;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub(crate) enum Severity {
     Error,
     Warning,
 }
@@ -17,7 +17,7 @@ pub enum Severity {
 /// One problem at one place in one file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Problem {
-    pub severity: Severity,
+    pub(crate) severity: Severity,
     /// 1-based; 0 when the problem concerns the whole file.
     pub line: u64,
     pub column: u64,
@@ -30,7 +30,11 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn error(position: Position, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub(crate) fn error(
+        position: Position,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             severity: Severity::Error,
             line: position.line,
@@ -41,12 +45,12 @@ impl Problem {
         }
     }
 
-    pub fn with_help(mut self, help: Option<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: Option<String>) -> Self {
         self.help = help;
         self
     }
 
-    pub fn warning(mut self) -> Self {
+    pub(crate) fn warning(mut self) -> Self {
         self.severity = Severity::Warning;
         self
     }

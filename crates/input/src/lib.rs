@@ -6,8 +6,15 @@
 //! validation, interpolation, matchers) and [`catalogue`] (standards catalogues and
 //! the check kinds they may name).
 //!
+//! What other crates use is public: the validated model ([`scenario::Scenario`],
+//! [`catalogue::Catalogue`] and what they hold), loading ([`scenario::load_all`] and
+//! its kin), the YAML entry point ([`scenario::raw::parse`]), rendering of
+//! problems, quantities and languages. The raw mirrors, the checkers that validate
+//! them and the interpolator are private to the crate.
+//!
 //! Never imports: the network, observations, judging or reports. Nothing here sends
-//! a request; the crate graph keeps it so (no HTTP client is a dependency).
+//! a request; the crate graph keeps it so (no HTTP client is a dependency, and no
+//! other crate of the workspace either).
 
 pub mod catalogue;
 pub mod diagnostic;

@@ -61,7 +61,7 @@ pub fn parse_ratio(text: &str) -> Result<f64, String> {
 }
 
 /// Parses a byte size: `512`, `64KiB`, `10MiB`, `1GiB`, `500kB`, `5MB`.
-pub fn parse_size(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
     let split = text
         .find(|c: char| !c.is_ascii_digit())
@@ -90,7 +90,7 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
 }
 
 /// Parses an arrival rate (`50/s`, `0.5/s`, `120/m`) into arrivals per second.
-pub fn parse_rate(text: &str) -> Result<f64, String> {
+pub(crate) fn parse_rate(text: &str) -> Result<f64, String> {
     let text = text.trim();
     let Some((number, per)) = text.split_once('/') else {
         return Err(format!(

@@ -5,8 +5,8 @@ use serde_json::Value;
 
 use input::quantity::format_duration;
 use input::scenario::matcher::show_nodes;
-use input::scenario::model::{CaptureSource, StatusExpectation};
 use input::scenario::{Capture, Probe, status_accepted};
+use input::scenario::{CaptureSource, StatusExpectation};
 use observe::exchange::{Exchange, Response};
 use observe::observations::Check;
 

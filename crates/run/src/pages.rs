@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use input::scenario::validate::join_path;
+use input::scenario::join_path;
 use input::scenario::{Scenario, Standards};
 use observe::exchange::Exchange;
 use observe::observations::{PageFetch, PageRole};

@@ -6,8 +6,8 @@ use bytes::Bytes;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 
-use input::scenario::model::JsonTemplate;
-use input::scenario::validate::join_path;
+use input::scenario::JsonTemplate;
+use input::scenario::join_path;
 use input::scenario::{Body, Probe, Scenario, Target};
 
 use crate::exchange::RequestSpec;

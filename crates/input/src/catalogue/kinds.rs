@@ -39,7 +39,7 @@ pub enum Shape {
 
 impl Shape {
     /// How the shape is written in a catalogue, for messages and docs.
-    pub fn describe(self) -> String {
+    pub(crate) fn describe(self) -> String {
         match self {
             Shape::Thresholds { unit, direction } => format!(
                 "{{ thresholds: {{ direction: {}, L2: .., L3: .., L4: .., L5: .. }} }} in {}",
@@ -71,7 +71,7 @@ pub enum Unit {
 }
 
 impl Unit {
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             Unit::Ratio => "percentages (95%)",
             Unit::Duration => "durations with a unit (500ms, 2s, 30d)",
@@ -89,14 +89,14 @@ pub enum Direction {
 }
 
 impl Direction {
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             Direction::AtLeast => "at_least",
             Direction::AtMost => "at_most",
         }
     }
 
-    pub fn symbol(self) -> &'static str {
+    pub(crate) fn symbol(self) -> &'static str {
         match self {
             Direction::AtLeast => ">=",
             Direction::AtMost => "<=",
@@ -140,7 +140,7 @@ pub enum ParamKind {
 
 impl ParamKind {
     /// The type and default, for docs.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             ParamKind::Integer { default, min } => format!("integer >= {min}, default {default}"),
             ParamKind::Number { default, min, max } => {
@@ -474,7 +474,7 @@ pub static KINDS: &[Kind] = &[
 ];
 
 /// The kind named `name`.
-pub fn find(name: &str) -> Option<&'static Kind> {
+pub(crate) fn find(name: &str) -> Option<&'static Kind> {
     KINDS.iter().find(|kind| kind.name == name)
 }
 

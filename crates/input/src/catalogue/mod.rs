@@ -38,9 +38,9 @@ pub use params::{Component, ParamValue, Params, normalise};
 pub use profile::{ProfileError, resolve};
 
 /// The text of the built-in catalogue.
-pub const BUILT_IN_TEXT: &str = include_str!("../../../../standards/idsll-core.yaml");
+pub(crate) const BUILT_IN_TEXT: &str = include_str!("../../../../standards/idsll-core.yaml");
 /// The built-in catalogue's name.
-pub const BUILT_IN_NAME: &str = "idsll-core";
+pub(crate) const BUILT_IN_NAME: &str = "idsll-core";
 /// How the built-in catalogue is named in messages and `source`.
 const BUILT_IN_FILE: &str = "standards/idsll-core.yaml (built in)";
 

@@ -16,7 +16,7 @@ pub struct Text {
 }
 
 impl Text {
-    pub fn pick(&self, lang: Lang) -> &str {
+    pub(crate) fn pick(&self, lang: Lang) -> &str {
         match lang {
             Lang::Id => &self.id,
             Lang::En => &self.en,
@@ -93,14 +93,7 @@ pub enum Basis {
 }
 
 impl Basis {
-    pub fn code(self) -> &'static str {
-        match self {
-            Basis::Regulation => "regulation",
-            Basis::Practice => "practice",
-        }
-    }
-
-    pub fn name(self, lang: Lang) -> &'static str {
+    pub(crate) fn name(self, lang: Lang) -> &'static str {
         match self {
             Basis::Regulation => lang.pick("regulasi", "regulation"),
             Basis::Practice => lang.pick("praktik baik", "best practice"),

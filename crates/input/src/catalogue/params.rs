@@ -34,7 +34,7 @@ pub struct Params {
 
 impl Params {
     /// Every param of `kind` at its default (components empty).
-    pub fn defaults(kind: &Kind) -> Params {
+    pub(crate) fn defaults(kind: &Kind) -> Params {
         let mut params = Params::default();
         for spec in kind.params {
             let value = match &spec.kind {
@@ -58,7 +58,7 @@ impl Params {
         params
     }
 
-    pub fn set(&mut self, name: &str, value: ParamValue) {
+    pub(crate) fn set(&mut self, name: &str, value: ParamValue) {
         match self.values.iter_mut().find(|(key, _)| key == name) {
             Some(entry) => entry.1 = value,
             None => self.values.push((name.to_string(), value)),

@@ -34,7 +34,7 @@ impl Environment {
         self
     }
 
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.vars.get(name).map(String::as_str)
     }
 }
@@ -52,14 +52,14 @@ enum Part {
 }
 
 impl Template {
-    pub fn literal(text: impl Into<String>) -> Self {
+    pub(crate) fn literal(text: impl Into<String>) -> Self {
         Self {
             parts: vec![Part::Text(text.into())],
         }
     }
 
     /// The text when the template uses no capture.
-    pub fn as_literal(&self) -> Option<String> {
+    pub(crate) fn as_literal(&self) -> Option<String> {
         // An empty string has no parts and is the literal "".
         let mut text = String::new();
         for part in &self.parts {
@@ -80,7 +80,7 @@ impl Template {
         }
     }
 
-    pub fn captures(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn captures(&self) -> impl Iterator<Item = &str> {
         self.parts.iter().filter_map(|part| match part {
             Part::Capture(name) => Some(name.as_str()),
             Part::Text(_) => None,
@@ -103,7 +103,7 @@ impl Template {
     }
 
     /// The template as the user wrote it, captures as `${name}`.
-    pub fn source_text(&self) -> String {
+    pub(crate) fn source_text(&self) -> String {
         self.parts
             .iter()
             .map(|part| match part {
@@ -116,7 +116,7 @@ impl Template {
 
 /// Where a string sits decides whether it may use captures.
 #[derive(Debug, Clone, Copy)]
-pub enum CaptureUse {
+pub(crate) enum CaptureUse {
     /// Outside request values and matcher operands: no captures at all.
     Forbidden,
     /// In probe number `probe_index`: captures of earlier probes only.
@@ -125,16 +125,16 @@ pub enum CaptureUse {
 
 /// A problem in one string; the caller adds file and position.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InterpolationProblem {
-    pub message: String,
-    pub suggestion: Option<String>,
+pub(crate) struct InterpolationProblem {
+    pub(crate) message: String,
+    pub(crate) suggestion: Option<String>,
     /// A missing environment variable, which `validate` reports as a warning.
-    pub missing_env: bool,
+    pub(crate) missing_env: bool,
 }
 
 /// Resolves names to values; built up as vars and secrets are read in file order.
 #[derive(Debug, Clone)]
-pub struct Interpolator<'e> {
+pub(crate) struct Interpolator<'e> {
     env: &'e Environment,
     values: HashMap<String, String>,
     /// Every capture name of the scenario, with the probe that captures it.
@@ -142,7 +142,7 @@ pub struct Interpolator<'e> {
 }
 
 impl<'e> Interpolator<'e> {
-    pub fn new(env: &'e Environment) -> Self {
+    pub(crate) fn new(env: &'e Environment) -> Self {
         Self {
             env,
             values: HashMap::new(),
@@ -150,23 +150,19 @@ impl<'e> Interpolator<'e> {
         }
     }
 
-    pub fn env(&self) -> &Environment {
-        self.env
-    }
-
-    pub fn define(&mut self, name: &str, value: String) {
+    pub(crate) fn define(&mut self, name: &str, value: String) {
         self.values.insert(name.to_string(), value);
     }
 
-    pub fn is_defined(&self, name: &str) -> bool {
+    pub(crate) fn is_defined(&self, name: &str) -> bool {
         self.values.contains_key(name)
     }
 
-    pub fn declare_capture(&mut self, name: &str, probe_index: usize) {
+    pub(crate) fn declare_capture(&mut self, name: &str, probe_index: usize) {
         self.captures.insert(name.to_string(), probe_index);
     }
 
-    pub fn captures(&self) -> &HashMap<String, usize> {
+    pub(crate) fn captures(&self) -> &HashMap<String, usize> {
         &self.captures
     }
 
@@ -175,7 +171,7 @@ impl<'e> Interpolator<'e> {
     /// On a missing environment variable the problem is returned with
     /// `missing_env` set and the value taken as empty, so callers that only warn can
     /// go on with the result.
-    pub fn resolve(
+    pub(crate) fn resolve(
         &self,
         text: &str,
         capture_use: CaptureUse,

@@ -14,7 +14,7 @@ use crate::scenario::interpolate::Template;
 
 /// A matcher operand: a plain value, or a string that uses a capture.
 #[derive(Debug, Clone)]
-pub enum Operand {
+pub(crate) enum Operand {
     Value(Value),
     Template(Template),
 }
@@ -41,7 +41,7 @@ impl fmt::Display for Operand {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JsonType {
+pub(crate) enum JsonType {
     String,
     Number,
     Boolean,
@@ -51,9 +51,10 @@ pub enum JsonType {
 }
 
 impl JsonType {
-    pub const NAMES: [&'static str; 6] = ["string", "number", "boolean", "null", "array", "object"];
+    pub(crate) const NAMES: [&'static str; 6] =
+        ["string", "number", "boolean", "null", "array", "object"];
 
-    pub fn parse(name: &str) -> Option<Self> {
+    pub(crate) fn parse(name: &str) -> Option<Self> {
         Some(match name {
             "string" => Self::String,
             "number" => Self::Number,
@@ -89,7 +90,7 @@ impl JsonType {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Order {
+pub(crate) enum Order {
     Lt,
     Le,
     Gt,
@@ -108,7 +109,7 @@ impl Order {
 }
 
 #[derive(Debug, Clone)]
-pub enum Op {
+pub(crate) enum Op {
     Eq(Operand),
     Ne(Operand),
     Compare(Order, serde_json::Number),
@@ -129,11 +130,11 @@ pub enum Op {
 /// Operators that all must hold (a YAML map of operators is an AND).
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    pub ops: Vec<Op>,
+    pub(crate) ops: Vec<Op>,
 }
 
 /// The operator names a matcher map may hold, for "did you mean".
-pub const OPERATORS: [&str; 17] = [
+pub(crate) const OPERATORS: [&str; 17] = [
     "eq",
     "ne",
     "lt",
@@ -154,7 +155,8 @@ pub const OPERATORS: [&str; 17] = [
 ];
 
 impl Matcher {
-    pub fn equals(value: Value) -> Self {
+    #[cfg(test)]
+    pub(crate) fn equals(value: Value) -> Self {
         Self {
             ops: vec![Op::Eq(Operand::Value(value))],
         }
@@ -305,7 +307,7 @@ fn check_node(op: &Op, node: &Value, captured: &HashMap<String, String>) -> Resu
 }
 
 /// Type-strict equality, except that numbers compare by value (1 == 1.0).
-pub fn values_equal(a: &Value, b: &Value) -> bool {
+pub(crate) fn values_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => compare_numbers(x, y).is_eq(),
         (Value::Array(x), Value::Array(y)) => {
@@ -338,7 +340,7 @@ fn compare_numbers(a: &serde_json::Number, b: &serde_json::Number) -> std::cmp::
 const SHOWN_CHARS: usize = 200;
 
 /// A value as evidence: compact JSON, shortened.
-pub fn show(value: &Value) -> String {
+pub(crate) fn show(value: &Value) -> String {
     let text = value.to_string();
     if text.chars().count() <= SHOWN_CHARS {
         return text;

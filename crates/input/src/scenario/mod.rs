@@ -1,21 +1,24 @@
 //! Scenario loading: YAML text in, a validated, fully typed [`Scenario`] out.
 //!
-//! Two layers: [`raw`] mirrors the YAML with positions, [`validate`] turns it into
-//! the [`model`], collecting every problem with file, line, column and key path.
-//! Nothing here touches the network.
+//! Two layers: [`raw`] mirrors the YAML with positions (and is the one entry point
+//! to the YAML library, [`raw::parse`]); `validate` turns it into the model,
+//! collecting every problem with file, line, column and key path. `load` finds
+//! files and loads each one, `interpolate` resolves `${...}`, [`matcher`] holds
+//! matchers and how they test values, [`schema`] the scenario format's JSON
+//! Schema. Nothing here touches the network.
 
-pub mod interpolate;
-pub mod load;
+mod interpolate;
+mod load;
 pub mod matcher;
-pub mod model;
+mod model;
 pub mod raw;
-pub mod validate;
+pub mod schema;
+mod validate;
 
-pub use crate::diagnostic::{Problem, Severity};
+pub use crate::diagnostic::Problem;
 pub use interpolate::{Environment, Template};
 pub use load::{
     Discovery, LoadFailure, Loaded, LoadedSet, Outline, Source, discover, load_all, load_where,
 };
 pub use model::*;
-pub use validate::LoadSettings;
-pub mod schema;
+pub use validate::{LoadSettings, join_path};

@@ -177,14 +177,6 @@ pub struct Probe {
 }
 
 impl Probe {
-    /// Whether load and availability may send it without `allow_unsafe_methods`.
-    pub fn is_safe(&self) -> bool {
-        matches!(
-            self.method,
-            http::Method::GET | http::Method::HEAD | http::Method::OPTIONS
-        )
-    }
-
     /// Every capture this probe's request needs.
     pub fn needed_captures(&self) -> Vec<String> {
         let mut names: Vec<String> = Vec::new();
@@ -236,7 +228,7 @@ pub enum JsonTemplate {
 }
 
 impl JsonTemplate {
-    pub fn templates(&self) -> Box<dyn Iterator<Item = &Template> + '_> {
+    pub(crate) fn templates(&self) -> Box<dyn Iterator<Item = &Template> + '_> {
         match self {
             JsonTemplate::Value(_) => Box::new(std::iter::empty()),
             JsonTemplate::String(template) => Box::new(std::iter::once(template)),
@@ -293,7 +285,7 @@ pub enum StatusPattern {
 }
 
 impl StatusPattern {
-    pub fn accepts(self, status: u16) -> bool {
+    pub(crate) fn accepts(self, status: u16) -> bool {
         match self {
             StatusPattern::Code(code) => code == status,
             StatusPattern::Class(class) => status / 100 == class,

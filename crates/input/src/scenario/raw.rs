@@ -2,7 +2,7 @@
 //!
 //! Fixed structure is typed here (`deny_unknown_fields`, so a misspelled key is a
 //! parse error with a position); values whose shape varies by design (matchers,
-//! JSON bodies, header maps, captures) are kept as [`Node`] trees, each node with
+//! JSON bodies, header maps, captures) are kept as `Node` trees, each node with
 //! its position, and given meaning in `validate`. The YAML library sits behind
 //! [`parse`] alone.
 
@@ -11,19 +11,19 @@ use std::fmt;
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-pub use serde_saphyr::Spanned;
+pub(crate) use serde_saphyr::Spanned;
 
 /// A position in a source file, 1-based; 0 when unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Position {
-    pub line: u64,
-    pub column: u64,
+    pub(crate) line: u64,
+    pub(crate) column: u64,
     /// Byte range of the node in the source, when the parser knows it.
-    pub bytes: Option<(usize, usize)>,
+    pub(crate) bytes: Option<(usize, usize)>,
 }
 
 impl Position {
-    pub fn of<T>(spanned: &Spanned<T>) -> Self {
+    pub(crate) fn of<T>(spanned: &Spanned<T>) -> Self {
         Self::from_location(&spanned.referenced)
     }
 
@@ -43,7 +43,7 @@ impl Position {
 
 /// A YAML value of free shape, every node with its position.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Node {
+pub(crate) enum Node {
     Null,
     Bool(bool),
     Int(i64),
@@ -56,7 +56,7 @@ pub enum Node {
 
 impl Node {
     /// What kind of YAML value this is, for messages ("expected a map, found a list").
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Node::Null => "null",
             Node::Bool(_) => "a boolean",
@@ -68,7 +68,7 @@ impl Node {
     }
 
     /// The text of a scalar used as a map key or a name.
-    pub fn scalar_text(&self) -> Option<String> {
+    pub(crate) fn scalar_text(&self) -> Option<String> {
         match self {
             Node::Str(text) => Some(text.clone()),
             Node::Int(value) => Some(value.to_string()),
@@ -172,178 +172,178 @@ impl<'de> Visitor<'de> for NodeVisitor {
 
 /// Only the two keys that tell a scenario file from another YAML file in a folder.
 #[derive(Deserialize)]
-pub struct Identity {
-    pub version: Option<de::IgnoredAny>,
-    pub service: Option<de::IgnoredAny>,
+pub(crate) struct Identity {
+    pub(crate) version: Option<de::IgnoredAny>,
+    pub(crate) service: Option<de::IgnoredAny>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawScenario {
-    pub version: Spanned<Node>,
-    pub service: Spanned<RawService>,
-    pub scenario: Option<Spanned<String>>,
-    pub standards: Option<Spanned<RawStandards>>,
-    pub vars: Option<Spanned<Node>>,
-    pub secrets: Option<Spanned<Node>>,
-    pub defaults: Option<Spanned<RawDefaults>>,
-    pub probes: Spanned<Vec<Spanned<RawProbe>>>,
-    pub availability: Option<Spanned<RawAvailability>>,
-    pub load: Option<Spanned<RawLoad>>,
-    pub thresholds: Option<Vec<Spanned<RawThreshold>>>,
+pub(crate) struct RawScenario {
+    pub(crate) version: Spanned<Node>,
+    pub(crate) service: Spanned<RawService>,
+    pub(crate) scenario: Option<Spanned<String>>,
+    pub(crate) standards: Option<Spanned<RawStandards>>,
+    pub(crate) vars: Option<Spanned<Node>>,
+    pub(crate) secrets: Option<Spanned<Node>>,
+    pub(crate) defaults: Option<Spanned<RawDefaults>>,
+    pub(crate) probes: Spanned<Vec<Spanned<RawProbe>>>,
+    pub(crate) availability: Option<Spanned<RawAvailability>>,
+    pub(crate) load: Option<Spanned<RawLoad>>,
+    pub(crate) thresholds: Option<Vec<Spanned<RawThreshold>>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawService {
-    pub id: Spanned<String>,
-    pub name: Option<Spanned<String>>,
-    pub owner: Option<Spanned<String>>,
-    pub sector: Option<Spanned<String>>,
-    pub region: Option<Spanned<RawRegion>>,
-    pub base_url: Spanned<String>,
+pub(crate) struct RawService {
+    pub(crate) id: Spanned<String>,
+    pub(crate) name: Option<Spanned<String>>,
+    pub(crate) owner: Option<Spanned<String>>,
+    pub(crate) sector: Option<Spanned<String>>,
+    pub(crate) region: Option<Spanned<RawRegion>>,
+    pub(crate) base_url: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawRegion {
-    pub code: Option<Spanned<String>>,
-    pub name: Option<Spanned<String>>,
+pub(crate) struct RawRegion {
+    pub(crate) code: Option<Spanned<String>>,
+    pub(crate) name: Option<Spanned<String>>,
     #[serde(rename = "type")]
-    pub kind: Option<Spanned<String>>,
+    pub(crate) kind: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawStandards {
-    pub profile: Spanned<String>,
-    pub gate: Option<Spanned<String>>,
-    pub pages: Option<Spanned<RawPages>>,
-    pub http_url: Option<Spanned<String>>,
-    pub waive: Option<Vec<Spanned<RawWaiver>>>,
+pub(crate) struct RawStandards {
+    pub(crate) profile: Spanned<String>,
+    pub(crate) gate: Option<Spanned<String>>,
+    pub(crate) pages: Option<Spanned<RawPages>>,
+    pub(crate) http_url: Option<Spanned<String>>,
+    pub(crate) waive: Option<Vec<Spanned<RawWaiver>>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawPages {
-    pub home: Option<Spanned<String>>,
-    pub service_standard: Option<Spanned<String>>,
-    pub complaints: Option<Spanned<String>>,
-    pub openapi: Option<Spanned<String>>,
+pub(crate) struct RawPages {
+    pub(crate) home: Option<Spanned<String>>,
+    pub(crate) service_standard: Option<Spanned<String>>,
+    pub(crate) complaints: Option<Spanned<String>>,
+    pub(crate) openapi: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawWaiver {
-    pub rule: Spanned<String>,
-    pub reason: Spanned<String>,
-    pub until: Option<Spanned<String>>,
+pub(crate) struct RawWaiver {
+    pub(crate) rule: Spanned<String>,
+    pub(crate) reason: Spanned<String>,
+    pub(crate) until: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawDefaults {
-    pub timeout: Option<Spanned<String>>,
-    pub headers: Option<Spanned<Node>>,
-    pub max_redirects: Option<Spanned<u32>>,
-    pub max_body: Option<Spanned<String>>,
-    pub http: Option<Spanned<Node>>,
-    pub cookies: Option<Spanned<bool>>,
-    pub proxy: Option<Spanned<Node>>,
-    pub resolve: Option<Spanned<Node>>,
-    pub tls: Option<Spanned<RawTls>>,
+pub(crate) struct RawDefaults {
+    pub(crate) timeout: Option<Spanned<String>>,
+    pub(crate) headers: Option<Spanned<Node>>,
+    pub(crate) max_redirects: Option<Spanned<u32>>,
+    pub(crate) max_body: Option<Spanned<String>>,
+    pub(crate) http: Option<Spanned<Node>>,
+    pub(crate) cookies: Option<Spanned<bool>>,
+    pub(crate) proxy: Option<Spanned<Node>>,
+    pub(crate) resolve: Option<Spanned<Node>>,
+    pub(crate) tls: Option<Spanned<RawTls>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawTls {
-    pub ca_file: Option<Spanned<String>>,
-    pub insecure: Option<Spanned<bool>>,
+pub(crate) struct RawTls {
+    pub(crate) ca_file: Option<Spanned<String>>,
+    pub(crate) insecure: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawProbe {
-    pub id: Spanned<String>,
-    pub kind: Option<Spanned<String>>,
-    pub request: Spanned<RawRequest>,
-    pub timeout: Option<Spanned<String>>,
-    pub max_redirects: Option<Spanned<u32>>,
-    pub max_body: Option<Spanned<String>>,
-    pub expect: Option<Spanned<RawExpect>>,
-    pub capture: Option<Spanned<Node>>,
+pub(crate) struct RawProbe {
+    pub(crate) id: Spanned<String>,
+    pub(crate) kind: Option<Spanned<String>>,
+    pub(crate) request: Spanned<RawRequest>,
+    pub(crate) timeout: Option<Spanned<String>>,
+    pub(crate) max_redirects: Option<Spanned<u32>>,
+    pub(crate) max_body: Option<Spanned<String>>,
+    pub(crate) expect: Option<Spanned<RawExpect>>,
+    pub(crate) capture: Option<Spanned<Node>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawRequest {
-    pub method: Option<Spanned<String>>,
-    pub path: Option<Spanned<String>>,
-    pub url: Option<Spanned<String>>,
-    pub query: Option<Spanned<Node>>,
-    pub headers: Option<Spanned<Node>>,
-    pub json: Option<Spanned<Node>>,
-    pub form: Option<Spanned<Node>>,
-    pub body: Option<Spanned<String>>,
+pub(crate) struct RawRequest {
+    pub(crate) method: Option<Spanned<String>>,
+    pub(crate) path: Option<Spanned<String>>,
+    pub(crate) url: Option<Spanned<String>>,
+    pub(crate) query: Option<Spanned<Node>>,
+    pub(crate) headers: Option<Spanned<Node>>,
+    pub(crate) json: Option<Spanned<Node>>,
+    pub(crate) form: Option<Spanned<Node>>,
+    pub(crate) body: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawExpect {
-    pub status: Option<Spanned<Node>>,
-    pub latency: Option<Spanned<String>>,
-    pub headers: Option<Spanned<Node>>,
-    pub body: Option<Spanned<Node>>,
-    pub json: Option<Spanned<Node>>,
-    pub schema: Option<Spanned<String>>,
+pub(crate) struct RawExpect {
+    pub(crate) status: Option<Spanned<Node>>,
+    pub(crate) latency: Option<Spanned<String>>,
+    pub(crate) headers: Option<Spanned<Node>>,
+    pub(crate) body: Option<Spanned<Node>>,
+    pub(crate) json: Option<Spanned<Node>>,
+    pub(crate) schema: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawAvailability {
-    pub probes: Option<Spanned<Vec<Spanned<String>>>>,
-    pub every: Spanned<String>,
-    pub samples: Option<Spanned<u64>>,
+pub(crate) struct RawAvailability {
+    pub(crate) probes: Option<Spanned<Vec<Spanned<String>>>>,
+    pub(crate) every: Spanned<String>,
+    pub(crate) samples: Option<Spanned<u64>>,
     #[serde(rename = "for")]
-    pub window: Option<Spanned<String>>,
-    pub allow_unsafe_methods: Option<Spanned<bool>>,
+    pub(crate) window: Option<Spanned<String>>,
+    pub(crate) allow_unsafe_methods: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawLoad {
-    pub probes: Option<Spanned<Node>>,
-    pub model: Option<Spanned<String>>,
-    pub rate: Option<Spanned<String>>,
-    pub concurrency: Option<Spanned<u64>>,
-    pub duration: Option<Spanned<String>>,
-    pub requests: Option<Spanned<u64>>,
-    pub warmup: Option<Spanned<String>>,
-    pub allow_unsafe_methods: Option<Spanned<bool>>,
+pub(crate) struct RawLoad {
+    pub(crate) probes: Option<Spanned<Node>>,
+    pub(crate) model: Option<Spanned<String>>,
+    pub(crate) rate: Option<Spanned<String>>,
+    pub(crate) concurrency: Option<Spanned<u64>>,
+    pub(crate) duration: Option<Spanned<String>>,
+    pub(crate) requests: Option<Spanned<u64>>,
+    pub(crate) warmup: Option<Spanned<String>>,
+    pub(crate) allow_unsafe_methods: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawThreshold {
-    pub metric: Spanned<String>,
-    pub probe: Option<Spanned<String>>,
-    pub rule: Option<Spanned<String>>,
-    pub max: Option<Spanned<Node>>,
-    pub min: Option<Spanned<Node>>,
-    pub source: Option<Spanned<String>>,
+pub(crate) struct RawThreshold {
+    pub(crate) metric: Spanned<String>,
+    pub(crate) probe: Option<Spanned<String>>,
+    pub(crate) rule: Option<Spanned<String>>,
+    pub(crate) max: Option<Spanned<Node>>,
+    pub(crate) min: Option<Spanned<Node>>,
+    pub(crate) source: Option<Spanned<String>>,
 }
 
 /// Why a file could not be parsed: the first syntax or type error, with position.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParseError {
-    pub position: Position,
+    pub(crate) position: Position,
     /// Key path where serde was when it failed (`probes[2].expect`), when known.
-    pub path: Option<String>,
-    pub message: String,
+    pub(crate) path: Option<String>,
+    pub(crate) message: String,
     /// A valid key close to a misspelled one.
-    pub suggestion: Option<String>,
+    pub(crate) suggestion: Option<String>,
     /// How to fix it, when the message alone does not say.
-    pub help: Option<String>,
+    pub(crate) help: Option<String>,
 }
 
 /// Parses YAML text into `T`, the one place the YAML library is called.

@@ -57,7 +57,7 @@ pub struct LoadSettings {
 }
 
 /// Validates one parsed file. `Err` holds every error found (and the warnings).
-pub fn validate(
+pub(crate) fn validate(
     raw: RawScenario,
     file: &str,
     source: &str,
@@ -236,7 +236,7 @@ impl<'a> Checker<'a> {
 }
 
 /// SHA-256 of a file's bytes, lower-case hex (a scenario's `sha256`).
-pub fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(bytes);
     digest.iter().map(|byte| format!("{byte:02x}")).collect()

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use input::quantity::format_duration;
-use input::scenario::model::percentile_label;
+use input::scenario::percentile_label;
 
 use crate::standards::checks::Input;
 use crate::standards::{Evidence, RuleOutcome};
