@@ -137,7 +137,7 @@ async fn hostile_service_is_shown_as_text_everywhere() {
     junit::assert_valid(&xml);
     assert!(!xml.contains("<script"), "{xml}");
     assert!(
-        xml.contains("$.catatan: expected &quot;aman&quot;, got &quot;&lt;script&gt;"),
+        xml.contains("$.catatan: expected &quot;aman&quot;, actual &quot;&lt;script&gt;"),
         "{xml}"
     );
 }

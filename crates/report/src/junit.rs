@@ -1,20 +1,33 @@
 //! junit.xml in the Jenkins/Ant JUnit structure that CI systems read
 //! (`schemas/junit.xsd` describes it; the tests validate against it).
 //!
+//! A case fails if and only if it makes its scenario's gate fail: the writer reads
+//! which findings did from `gate_reasons` (decided once, by `judge::gate::decide`),
+//! so a CI dashboard is red exactly when the gate is. Every other finding stays
+//! visible without turning the job red: a rule below L5 is a passed case with its
+//! level, evidence and fix in `<system-out>`; a verdict that does not gate, or a
+//! rule that could not be measured, is `<skipped>` with the reason.
+//!
 //! Root `<testsuites>`; one `<testsuite>` per scenario, named by its service id.
-//! Cases, with `classname` = the service id:
-//! - `probe <id>`: a failure lists each failed expectation, expected and actual, or
-//!   the transport error;
-//! - `threshold <metric>[<probe>] <op> <limit>`: failure when it failed, skipped
-//!   when its source was skipped;
-//! - `rule <code> <title>`: failure at level 1 or a critical rule below the
-//!   catalogue's minimum, skipped when waived or not applicable, error when
-//!   inconclusive;
-//! - `certification`, when the scenario has `standards:`;
+//! Cases, with `classname` = the service id and `file` = the scenario's path.
+//! Names are ids, codes and metric names, the same in every `--lang`:
+//! - `probe <id>`: fails when the probe did not pass; the failure lists each
+//!   failed expectation (expected, actual) or the transport error, and a fix;
+//! - `threshold <metric>[<probe>] <op> <limit>` (`threshold rule <code> ...` for a
+//!   rule threshold): fails when it failed, skipped when its source was skipped;
+//! - `rule <code>`: fails only when the verdict gates and names the rule (a
+//!   critical rule below the catalogue's minimum, or one that could not be
+//!   measured: then an `<error>`); skipped when waived, not applicable or
+//!   inconclusive; otherwise passes, with its level and, below L5, its fix;
+//! - `certification`, when the scenario has `standards:`: fails when the verdict
+//!   gates; skipped when `not_evaluated` or when the verdict does not gate;
 //! - `vantage <name>`, one per vantage of a scenario merged from several
-//!   (`ujilab merge`): failure when that vantage's own run failed its gate, with
-//!   its availability, p95 and failed probes, so a CI dashboard shows which
-//!   region saw an outage.
+//!   (`ujilab merge`): fails when a failure of the gate was seen from there (a
+//!   probe that failed there, or its verdict that gates); otherwise passes with
+//!   that vantage's own gate, availability, p95 and failed probes;
+//! - `complete`, when the run was cut short: fails (nothing unmeasured passes);
+//! - `gate`, only if a reason of the gate has no case above (a report written by
+//!   another version): fails with that reason, so no failed gate is ever green.
 //!
 //! A scenario that could not be loaded is a suite named by its file, with one case
 //! holding one `<error>` per problem. Characters XML 1.0 cannot carry become U+FFFD.
@@ -27,7 +40,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use input::lang::Lang;
 
 use crate::model::{
-    Gate, LoadErrorReport, ProbeReport, Report, RuleReport, RuleState, ScenarioEntry,
+    GateReason, LoadErrorReport, Op, ProbeReport, Report, RuleReport, RuleState, ScenarioEntry,
     ScenarioReport, StandardsReport, ThresholdOutcome, ThresholdStatus, VantageReport, Verdict,
 };
 use crate::wording;
@@ -59,6 +72,8 @@ struct Case {
 
 struct Suite {
     name: String,
+    /// The scenario file, as the `file` attribute of every case.
+    file: String,
     time: Option<f64>,
     timestamp: Option<String>,
     properties: Vec<(&'static str, String)>,
@@ -156,13 +171,14 @@ fn write_suite(writer: &mut Writer<Vec<u8>>, suite: &Suite) -> io::Result<()> {
                 })?;
         }
         for case in &suite.cases {
-            write_case(writer, &suite.name, case)?;
+            write_case(writer, suite, case)?;
         }
         if !suite.errors.is_empty() {
             writer
                 .create_element("testcase")
                 .with_attribute(("name", "load"))
                 .with_attribute(("classname", attr(&suite.name).as_str()))
+                .with_attribute(("file", attr(&suite.file).as_str()))
                 .write_inner_content(|writer| {
                     for (message, text) in &suite.errors {
                         writer
@@ -179,11 +195,12 @@ fn write_suite(writer: &mut Writer<Vec<u8>>, suite: &Suite) -> io::Result<()> {
     Ok(())
 }
 
-fn write_case(writer: &mut Writer<Vec<u8>>, classname: &str, case: &Case) -> io::Result<()> {
+fn write_case(writer: &mut Writer<Vec<u8>>, suite: &Suite, case: &Case) -> io::Result<()> {
     let mut element = writer
         .create_element("testcase")
         .with_attribute(("name", attr(&case.name).as_str()))
-        .with_attribute(("classname", attr(classname).as_str()));
+        .with_attribute(("classname", attr(&suite.name).as_str()))
+        .with_attribute(("file", attr(&suite.file).as_str()));
     if let Some(time) = case.time {
         element = element.with_attribute(("time", seconds(time).as_str()));
     }
@@ -233,31 +250,141 @@ fn write_case(writer: &mut Writer<Vec<u8>>, classname: &str, case: &Case) -> io:
     Ok(())
 }
 
+/// What made a scenario's gate fail, read from its `gate_reasons`: a case fails
+/// if and only if its finding is here. `claimed` marks the reasons some case
+/// took, so that none is left without a failing case.
+struct GateFindings<'a> {
+    reasons: &'a [GateReason],
+    claimed: std::cell::RefCell<Vec<bool>>,
+}
+
+impl<'a> GateFindings<'a> {
+    fn new(scenario: &'a ScenarioReport) -> Self {
+        GateFindings {
+            reasons: &scenario.gate_reasons,
+            claimed: std::cell::RefCell::new(vec![false; scenario.gate_reasons.len()]),
+        }
+    }
+
+    /// Whether any reason matches, claiming every one that does.
+    fn claim(&self, matches: impl Fn(&GateReason) -> bool) -> bool {
+        let mut claimed = self.claimed.borrow_mut();
+        let mut any = false;
+        for (at, reason) in self.reasons.iter().enumerate() {
+            if matches(reason) {
+                claimed[at] = true;
+                any = true;
+            }
+        }
+        any
+    }
+
+    fn probe(&self, id: &str) -> bool {
+        self.claim(|reason| matches!(reason, GateReason::Probe { id: failed, .. } if failed == id))
+    }
+
+    fn threshold(&self, display: &str) -> bool {
+        self.claim(
+            |reason| matches!(reason, GateReason::Threshold { display: failed } if failed == display),
+        )
+    }
+
+    fn verdict(&self) -> Option<Verdict> {
+        let verdict = self.reasons.iter().find_map(|reason| match reason {
+            GateReason::StandardsVerdict(verdict) => Some(*verdict),
+            _ => None,
+        });
+        self.claim(|reason| matches!(reason, GateReason::StandardsVerdict(_)));
+        verdict
+    }
+
+    /// Whether the verdict gates, without claiming it (rule and vantage cases
+    /// explain the verdict; the certification case owns it).
+    fn verdict_gates(&self) -> bool {
+        self.reasons
+            .iter()
+            .any(|reason| matches!(reason, GateReason::StandardsVerdict(_)))
+    }
+
+    /// Probes that failed from `vantage`, as the gate names them.
+    fn failed_from(&self, vantage: &str) -> Vec<&'a str> {
+        self.reasons
+            .iter()
+            .filter_map(|reason| match reason {
+                GateReason::Probe {
+                    id,
+                    vantage: Some(seen),
+                    ..
+                } if seen == vantage => Some(id.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn interrupted(&self) -> bool {
+        self.claim(|reason| matches!(reason, GateReason::Interrupted))
+    }
+
+    /// The reasons no case claimed.
+    fn unclaimed(&self) -> Vec<&'a GateReason> {
+        let claimed = self.claimed.borrow();
+        self.reasons
+            .iter()
+            .zip(claimed.iter())
+            .filter(|(_, claimed)| !**claimed)
+            .map(|(reason, _)| reason)
+            .collect()
+    }
+}
+
 fn scenario_suite(scenario: &ScenarioReport, lang: Lang) -> Suite {
+    let gate = GateFindings::new(scenario);
+    let file = scenario.file.as_str();
     let mut cases: Vec<Case> = scenario
         .probes
         .iter()
-        .map(|p| probe_case(p, lang))
+        .map(|p| probe_case(p, gate.probe(&p.id), file, lang))
         .collect();
-    cases.extend(scenario.thresholds.iter().map(threshold_case));
+    cases.extend(
+        scenario
+            .thresholds
+            .iter()
+            .map(|t| threshold_case(t, gate.threshold(&t.display), file, lang)),
+    );
     if let Some(standards) = &scenario.standards {
-        cases.extend(
-            standards
-                .rules
-                .iter()
-                .map(|rule| rule_case(rule, standards, lang)),
-        );
-        cases.push(certification_case(scenario, standards, lang));
+        let gating = gate.verdict_gates();
+        let named = verdict_rules(standards);
+        cases.extend(standards.rules.iter().map(|rule| {
+            let fails = gating && named.iter().any(|code| *code == rule.code);
+            rule_case(rule, standards, fails, lang)
+        }));
+        cases.push(certification_case(
+            scenario,
+            standards,
+            gate.verdict(),
+            lang,
+        ));
     }
-    cases.extend(scenario.vantages.iter().map(|v| vantage_case(v, lang)));
-    if !scenario.complete {
+    cases.extend(scenario.vantages.iter().map(|vantage| {
+        let failed_here = gate.failed_from(&vantage.vantage);
+        let verdict_here =
+            gate.verdict_gates() && vantage.verdict.is_some_and(|verdict| verdict.fails_gate());
+        vantage_case(vantage, &failed_here, verdict_here, lang)
+    }));
+    let interrupted = gate.interrupted();
+    if interrupted || !scenario.complete {
+        cases.push(complete_case(interrupted, lang));
+    }
+    let unclaimed = gate.unclaimed();
+    if !unclaimed.is_empty() {
+        let lines: Vec<String> = unclaimed.iter().map(|reason| reason.to_string()).collect();
         cases.push(Case {
-            name: "complete".into(),
+            name: "gate".into(),
             time: None,
             outcome: Some(Outcome::Failure {
-                message: "the run was interrupted; results are partial".into(),
-                kind: "interrupted".into(),
-                text: String::new(),
+                message: lines.join("; "),
+                kind: "gate".into(),
+                text: lines.join("\n"),
             }),
             output: None,
         });
@@ -277,6 +404,9 @@ fn scenario_suite(scenario: &ScenarioReport, lang: Lang) -> Suite {
     if scenario.scenario != "default" {
         properties.push(("scenario", scenario.scenario.clone()));
     }
+    if !scenario.complete {
+        properties.push(("complete", "false".into()));
+    }
     if let Some(standards) = &scenario.standards {
         properties.push(("verdict", standards.verdict.to_string()));
         if let Some(index) = standards.index {
@@ -288,6 +418,7 @@ fn scenario_suite(scenario: &ScenarioReport, lang: Lang) -> Suite {
     }
     Suite {
         name: scenario.service.id.clone(),
+        file: scenario.file.clone(),
         time: seconds_between(&scenario.started_at, &scenario.finished_at),
         timestamp: timestamp(&scenario.started_at),
         properties,
@@ -296,163 +427,165 @@ fn scenario_suite(scenario: &ScenarioReport, lang: Lang) -> Suite {
     }
 }
 
-fn probe_case(probe: &ProbeReport, lang: Lang) -> Case {
+/// The rule codes the verdict's reasons name: critical rules below their minimum
+/// and critical rules that could not be measured.
+fn verdict_rules(standards: &StandardsReport) -> Vec<&str> {
+    let mut codes = Vec::new();
+    for reason in &standards.verdict_reasons {
+        let Some(rules) = reason.get("rules").and_then(|rules| rules.as_array()) else {
+            continue;
+        };
+        for rule in rules {
+            // `critical_below_min` lists `{code, level}`; `critical_inconclusive` codes.
+            if let Some(code) = rule.get("code").and_then(|c| c.as_str()).or(rule.as_str()) {
+                codes.push(code);
+            }
+        }
+    }
+    codes
+}
+
+fn expected_actual(what: &str, expected: &str, actual: &str, lang: Lang) -> String {
+    let line = format!(
+        "{} {expected}, {} {actual}",
+        lang.pick("diharapkan", "expected"),
+        lang.pick("didapat", "actual")
+    );
+    if what.is_empty() {
+        line
+    } else {
+        format!("{what}: {line}")
+    }
+}
+
+fn fix_line(fix: &str, lang: Lang) -> String {
+    format!("{}: {fix}", lang.pick("perbaikan", "fix"))
+}
+
+fn probe_case(probe: &ProbeReport, fails: bool, file: &str, lang: Lang) -> Case {
     let name = format!("probe {}", probe.id);
     let time = probe.latency_ms.map(|ms| ms / 1000.0);
-    let request = match (&probe.method, &probe.url) {
-        (Some(method), Some(url)) => format!("{method} {url}"),
-        _ => String::new(),
-    };
-    let outcome = if probe.passed {
-        None
-    } else if let Some(reason) = &probe.skipped_reason {
+    let mut lines = Vec::new();
+    if let (Some(method), Some(url)) = (&probe.method, &probe.url) {
+        lines.push(format!("{method} {url}"));
+    }
+    if let Some(vantage) = &probe.vantage {
+        lines.push(format!("{}: {vantage}", lang.pick("titik uji", "vantage")));
+    }
+    let failed: Vec<_> = probe.expectations.iter().filter(|e| !e.passed).collect();
+    let (message, kind, fix) = if let Some(reason) = &probe.skipped_reason {
         // A probe that could not be sent counts as failed (semantics.md).
-        Some(Outcome::Failure {
-            message: format!("{}: {reason}", lang.pick("tidak dikirim", "not sent")),
-            kind: "not_sent".into(),
-            text: reason.clone(),
-        })
-    } else {
-        let failed: Vec<_> = probe.expectations.iter().filter(|e| !e.passed).collect();
-        let mut lines = Vec::new();
-        if !request.is_empty() {
-            lines.push(request.clone());
-        }
-        if let Some(error) = &probe.error {
-            lines.push(format!("{}: {}", error.kind, error.message));
-        }
-        for check in &failed {
-            lines.push(format!(
-                "{}: {} {}, {} {}",
-                check.what,
-                lang.pick("diharapkan", "expected"),
-                check.expected,
-                lang.pick("didapat", "got"),
-                check.actual
-            ));
-        }
-        let (message, kind) = match (&probe.error, failed.as_slice()) {
-            (Some(error), _) => (error.message.clone(), format!("transport.{}", error.kind)),
-            (None, [only]) => (
-                format!(
-                    "{} {} {}, {} {}",
-                    only.what,
-                    lang.pick("diharapkan", "expected"),
-                    only.expected,
-                    lang.pick("didapat", "got"),
-                    only.actual
-                ),
-                "expectation".to_string(),
+        lines.push(reason.clone());
+        (
+            format!("{}: {reason}", lang.pick("tidak dikirim", "not sent")),
+            "not_sent".to_string(),
+            lang.pick(
+                "probe ini membutuhkan nilai yang ditangkap probe sebelumnya; luluskan probe itu lebih dulu",
+                "the probe needs a value captured by an earlier probe; make that probe pass first",
+            )
+            .to_string(),
+        )
+    } else if let Some(error) = &probe.error {
+        let actual = format!("{}: {}", error.kind, error.message);
+        let message = expected_actual(
+            "",
+            lang.pick("respons HTTP", "an HTTP response"),
+            &actual,
+            lang,
+        );
+        lines.push(message.clone());
+        let fix = match lang {
+            Lang::Id => format!(
+                "permintaan tidak mendapat respons lengkap ({}); pastikan layanan berjalan dan dapat dijangkau dari tempat ujilab dijalankan",
+                error.kind
             ),
-            (None, many) => (
-                format!(
-                    "{} {}",
-                    many.len(),
-                    lang.pick("pemeriksaan gagal", "expectations failed")
-                ),
-                "expectation".to_string(),
+            Lang::En => format!(
+                "the request got no complete response ({}); check that the service is up and reachable from where ujilab runs",
+                error.kind
             ),
         };
-        Some(Outcome::Failure {
+        (message, format!("transport.{}", error.kind), fix)
+    } else {
+        let checks: Vec<String> = failed
+            .iter()
+            .map(|check| expected_actual(&check.what, &check.expected, &check.actual, lang))
+            .collect();
+        lines.extend(checks.iter().cloned());
+        let fix = match lang {
+            Lang::Id => format!(
+                "buat layanan merespons sesuai `expect` probe ini, atau perbaiki ekspektasinya di {file}"
+            ),
+            Lang::En => format!(
+                "make the service answer as the probe's `expect` says, or correct the expectation in {file}"
+            ),
+        };
+        (checks.join("; "), "expectation".to_string(), fix)
+    };
+    let outcome = fails.then(|| {
+        let mut text = lines.clone();
+        text.push(fix_line(&fix, lang));
+        Outcome::Failure {
             message,
             kind,
-            text: lines.join("\n"),
-        })
-    };
+            text: text.join("\n"),
+        }
+    });
+    // A probe that did not pass yet fails no gate cannot happen in a report this
+    // version writes; if one does, what it saw is still shown.
+    let output = (outcome.is_none() && !probe.passed).then(|| lines.join("\n"));
     Case {
         name,
         time,
         outcome,
-        output: None,
+        output,
     }
 }
 
-fn threshold_case(threshold: &ThresholdOutcome) -> Case {
-    let probe = threshold
-        .probe
-        .as_ref()
-        .map(|probe| format!("[{probe}]"))
-        .unwrap_or_default();
-    let name = format!(
-        "threshold {}{probe} {} {}",
-        threshold.metric,
-        threshold.op,
-        wording::limit_text(threshold)
-    );
+fn threshold_case(threshold: &ThresholdOutcome, fails: bool, file: &str, lang: Lang) -> Case {
+    let metric = match (&threshold.rule, &threshold.probe) {
+        (Some(rule), _) => format!("{} {rule}", threshold.metric),
+        (None, Some(probe)) => format!("{}[{probe}]", threshold.metric),
+        (None, None) => threshold.metric.clone(),
+    };
+    let limit = wording::limit_text(threshold);
+    let name = format!("threshold {metric} {} {limit}", threshold.op);
+    let symbol = match threshold.op {
+        Op::Max => "<=",
+        Op::Min => ">=",
+    };
+    let actual = match threshold.actual {
+        Some(value) => wording::figure_text(threshold.unit, value),
+        None => threshold
+            .reason
+            .clone()
+            .unwrap_or_else(|| lang.pick("tidak ada data", "no data").to_string()),
+    };
+    let message = expected_actual(&metric, &format!("{symbol} {limit}"), &actual, lang);
     let outcome = match threshold.status {
-        ThresholdStatus::Fail => Some(Outcome::Failure {
-            message: threshold.display.clone(),
-            kind: "threshold".into(),
-            text: threshold.display.clone(),
-        }),
+        _ if fails => {
+            let fix = match lang {
+                Lang::Id => format!(
+                    "bawa {metric} ke dalam batas {symbol} {limit}, atau ubah ambang di {file} bila batasnya keliru"
+                ),
+                Lang::En => format!(
+                    "bring {metric} within {symbol} {limit}, or change the threshold in {file} if the limit is wrong"
+                ),
+            };
+            Some(Outcome::Failure {
+                message: message.clone(),
+                kind: "threshold".into(),
+                text: [threshold.display.clone(), message, fix_line(&fix, lang)].join("\n"),
+            })
+        }
         ThresholdStatus::Skipped => Some(Outcome::Skipped {
             message: threshold
                 .reason
                 .clone()
                 .unwrap_or_else(|| threshold.display.clone()),
         }),
-        ThresholdStatus::Pass => None,
+        ThresholdStatus::Pass | ThresholdStatus::Fail => None,
     };
-    Case {
-        name,
-        time: None,
-        outcome,
-        output: None,
-    }
-}
-
-fn rule_case(rule: &RuleReport, standards: &StandardsReport, lang: Lang) -> Case {
-    let name = match wording::rule_title(rule, lang) {
-        Some(title) => format!("rule {} {title}", rule.code),
-        None => format!("rule {}", rule.code),
-    };
-    let mut details: Vec<String> = wording::evidence_lines(&rule.evidence, lang)
-        .into_iter()
-        .map(|(label, value)| format!("{label}: {value}"))
-        .collect();
-    let fix = rule.fix.as_ref().map(|fix| {
-        format!(
-            "{}: {}",
-            lang.pick("perbaikan", "fix"),
-            wording::localized(fix, lang)
-        )
-    });
-    let outcome_word = wording::outcome_word(rule, lang);
-    let outcome = match rule.outcome {
-        RuleState::Waived | RuleState::NotApplicable => Some(Outcome::Skipped {
-            message: outcome_word.clone(),
-        }),
-        RuleState::Inconclusive => Some(Outcome::Error {
-            message: outcome_word.clone(),
-            kind: "inconclusive".into(),
-            text: details.join("\n"),
-        }),
-        _ if wording::rule_failed(rule, standards) => {
-            let mut text = details.clone();
-            text.extend(fix.clone());
-            Some(Outcome::Failure {
-                message: format!(
-                    "{outcome_word}{}",
-                    if rule.critical {
-                        lang.pick(" (aturan kritis)", " (critical rule)")
-                    } else {
-                        ""
-                    }
-                ),
-                kind: "rule".into(),
-                text: text.join("\n"),
-            })
-        }
-        _ => None,
-    };
-    // A passing rule still shows its level and evidence to whoever opens the case.
-    let output = match &outcome {
-        None => {
-            details.insert(0, outcome_word);
-            Some(details.join("\n"))
-        }
-        Some(_) => None,
-    };
+    let output = outcome.is_none().then(|| threshold.display.clone());
     Case {
         name,
         time: None,
@@ -461,8 +594,111 @@ fn rule_case(rule: &RuleReport, standards: &StandardsReport, lang: Lang) -> Case
     }
 }
 
-fn certification_case(scenario: &ScenarioReport, standards: &StandardsReport, lang: Lang) -> Case {
+fn rule_case(rule: &RuleReport, standards: &StandardsReport, fails: bool, lang: Lang) -> Case {
+    let outcome_word = wording::outcome_word(rule, lang);
+    let critical = rule
+        .critical
+        .then(|| lang.pick("aturan kritis", "critical rule"));
+    let mut details = Vec::new();
+    if let Some(title) = wording::rule_title(rule, lang) {
+        details.push(title.to_string());
+    }
+    details.extend(
+        wording::evidence_lines(&rule.evidence, lang)
+            .into_iter()
+            .map(|(label, value)| format!("{label}: {value}")),
+    );
+    if let Some(waiver) = &rule.waiver {
+        details.push(format!(
+            "{}: {}",
+            lang.pick("pengecualian", "waiver"),
+            waiver.reason
+        ));
+    }
+    let fix = rule
+        .fix
+        .as_ref()
+        .map(|fix| fix_line(wording::localized(fix, lang), lang));
+    let below_top = rule.outcome == RuleState::Level && rule.level.is_some_and(|level| level < 5);
+    let critical_min = standards
+        .certification
+        .as_ref()
+        .map(|certification| certification.critical_min_level);
+    let outcome = match rule.outcome {
+        RuleState::Inconclusive if fails => Some(Outcome::Error {
+            message: format!(
+                "{}: {outcome_word} ({})",
+                rule.code,
+                critical.unwrap_or_default()
+            ),
+            kind: "inconclusive".into(),
+            text: details.join("\n"),
+        }),
+        _ if fails => {
+            let expected = match critical_min {
+                Some(min) => format!("L{min}+"),
+                None => lang.pick("level minimum", "the minimum level").to_string(),
+            };
+            let mut message = expected_actual(&rule.code, &expected, &outcome_word, lang);
+            if let Some(critical) = critical {
+                message.push_str(&format!(" ({critical})"));
+            }
+            let mut text = details.clone();
+            text.extend(fix.clone());
+            Some(Outcome::Failure {
+                message,
+                kind: "rule".into(),
+                text: text.join("\n"),
+            })
+        }
+        RuleState::Waived | RuleState::NotApplicable | RuleState::Inconclusive => {
+            Some(Outcome::Skipped {
+                message: match (critical, details.last()) {
+                    _ if rule.outcome == RuleState::Waived => outcome_word.clone(),
+                    (_, Some(detail)) if rule.outcome == RuleState::Inconclusive => {
+                        format!("{outcome_word}: {detail}")
+                    }
+                    _ => outcome_word.clone(),
+                },
+            })
+        }
+        RuleState::Level => None,
+    };
+    // Every case that does not fail still tells its level and, below L5, the fix.
+    let output = match &outcome {
+        Some(Outcome::Failure { .. } | Outcome::Error { .. }) => None,
+        _ => {
+            let mut lines = vec![match critical {
+                Some(critical) => format!("{outcome_word} ({critical})"),
+                None => outcome_word.clone(),
+            }];
+            lines.extend(details);
+            if below_top {
+                lines.extend(fix);
+            }
+            Some(lines.join("\n"))
+        }
+    };
+    Case {
+        name: format!("rule {}", rule.code),
+        time: None,
+        outcome,
+        output,
+    }
+}
+
+fn certification_case(
+    scenario: &ScenarioReport,
+    standards: &StandardsReport,
+    gating: Option<Verdict>,
+    lang: Lang,
+) -> Case {
     let word = wording::verdict_word(standards, lang);
+    let reasons: Vec<String> = standards
+        .verdict_reasons
+        .iter()
+        .map(|reason| wording::reason_text(reason, lang))
+        .collect();
     let mut lines = vec![format!(
         "{}: {word}; {}: {}; {}",
         lang.pick("verdik", "verdict"),
@@ -473,12 +709,7 @@ fn certification_case(scenario: &ScenarioReport, standards: &StandardsReport, la
             .as_ref()
             .map_or("-", |p| wording::predicate(p, lang))
     )];
-    lines.extend(
-        standards
-            .verdict_reasons
-            .iter()
-            .map(|reason| wording::reason_text(reason, lang)),
-    );
+    lines.extend(reasons.iter().cloned());
     if !standards.conditions.is_empty() {
         let conditions: Vec<String> = standards
             .conditions
@@ -492,22 +723,70 @@ fn certification_case(scenario: &ScenarioReport, standards: &StandardsReport, la
         ));
     }
     lines.extend(standards.warnings.iter().cloned());
-    lines.push(wording::verdict_disclaimer(standards, lang));
-    let outcome = match standards.verdict {
-        Verdict::Certified => None,
-        Verdict::NotEvaluated => Some(Outcome::Skipped {
-            message: lines[1..].first().cloned().unwrap_or_else(|| word.clone()),
-        }),
-        _ if !wording::verdict_gates(scenario, standards) => Some(Outcome::Skipped {
-            message: format!("{word} (standards.gate: none)"),
-        }),
-        verdict => Some(Outcome::Failure {
-            message: word.clone(),
-            kind: verdict.to_string(),
-            text: lines.join("\n"),
-        }),
+    let with_reasons = |head: String| {
+        if reasons.is_empty() {
+            head
+        } else {
+            format!("{head}: {}", reasons.join("; "))
+        }
     };
-    let output = outcome.is_none().then(|| lines.join("\n"));
+    let outcome = match gating {
+        Some(verdict) => {
+            let mut text = lines.clone();
+            // The fixes of the critical rules the verdict names, then where the
+            // rest is.
+            for code in verdict_rules(standards) {
+                let fix = standards
+                    .rules
+                    .iter()
+                    .find(|rule| rule.code == code)
+                    .and_then(|rule| rule.fix.as_ref());
+                if let Some(fix) = fix {
+                    text.push(fix_line(
+                        &format!("{code}: {}", wording::localized(fix, lang)),
+                        lang,
+                    ));
+                }
+            }
+            text.push(fix_line(
+                lang.pick(
+                    "naikkan aturan dengan level terendah; tiap kasus `rule` menjelaskan caranya",
+                    "raise the rules with the lowest levels; each `rule` case says how",
+                ),
+                lang,
+            ));
+            text.push(wording::verdict_disclaimer(standards, lang));
+            Some(Outcome::Failure {
+                message: with_reasons(expected_actual(
+                    "",
+                    &wording::verdict_code_word(Verdict::Certified, false, lang),
+                    &word,
+                    lang,
+                )),
+                kind: verdict.to_string(),
+                text: text.join("\n"),
+            })
+        }
+        None if standards.verdict == Verdict::Certified => None,
+        None if standards.verdict == Verdict::NotEvaluated => Some(Outcome::Skipped {
+            message: with_reasons(word.clone()),
+        }),
+        None => {
+            let why = if wording::verdict_gates(scenario, standards) {
+                lang.pick(
+                    "verdik tidak menentukan gerbang",
+                    "the verdict does not gate",
+                )
+            } else {
+                "standards.gate: none"
+            };
+            Some(Outcome::Skipped {
+                message: with_reasons(format!("{word} ({why})")),
+            })
+        }
+    };
+    lines.push(wording::verdict_disclaimer(standards, lang));
+    let output = (!matches!(outcome, Some(Outcome::Failure { .. }))).then(|| lines.join("\n"));
     Case {
         name: "certification".into(),
         time: None,
@@ -517,8 +796,15 @@ fn certification_case(scenario: &ScenarioReport, standards: &StandardsReport, la
 }
 
 /// One vantage of a merged scenario: its own gate, with its figures as the HTML
-/// report's "By vantage" table shows them.
-fn vantage_case(vantage: &VantageReport, lang: Lang) -> Case {
+/// report's "By vantage" table shows them. It fails when the merged gate failed on
+/// something seen from there: `failed_here` (its probes the gate names), or its
+/// verdict when the verdict gates.
+fn vantage_case(
+    vantage: &VantageReport,
+    failed_here: &[&str],
+    verdict_here: bool,
+    lang: Lang,
+) -> Case {
     let availability = wording::vantage_availability(vantage);
     let p95 = wording::vantage_p95(vantage);
     let failed = if vantage.failed_probes.is_empty() {
@@ -554,14 +840,33 @@ fn vantage_case(vantage: &VantageReport, lang: Lang) -> Case {
         ));
     }
     lines.push(format!("run_id: {}", vantage.run_id));
-    let outcome = (vantage.gate == Gate::Fail).then(|| Outcome::Failure {
-        message: format!(
-            "{} {}: {figures}",
-            lang.pick("gagal dari titik uji", "failed from vantage"),
-            vantage.vantage
-        ),
-        kind: "vantage".into(),
-        text: lines.join("\n"),
+    let fails = !failed_here.is_empty() || verdict_here;
+    let outcome = fails.then(|| {
+        let mut text = lines.clone();
+        if !failed_here.is_empty() {
+            text.push(fix_line(
+                &match lang {
+                    Lang::Id => format!(
+                        "lihat kasus probe {}: permintaan dari titik uji ini adalah buktinya",
+                        failed_here.join(", ")
+                    ),
+                    Lang::En => format!(
+                        "see the probe cases {}: this vantage's exchange is their evidence",
+                        failed_here.join(", ")
+                    ),
+                },
+                lang,
+            ));
+        }
+        Outcome::Failure {
+            message: format!(
+                "{} {}: {figures}",
+                lang.pick("gagal dari titik uji", "failed from vantage"),
+                vantage.vantage
+            ),
+            kind: "vantage".into(),
+            text: text.join("\n"),
+        }
     });
     let output = outcome.is_none().then(|| lines.join("\n"));
     Case {
@@ -569,6 +874,42 @@ fn vantage_case(vantage: &VantageReport, lang: Lang) -> Case {
         time: None,
         outcome,
         output,
+    }
+}
+
+/// A scenario cut short. It fails when the gate says so (nothing unmeasured may
+/// pass); a report whose gate does not is shown as skipped, still visible.
+fn complete_case(fails: bool, lang: Lang) -> Case {
+    let message = expected_actual(
+        "",
+        lang.pick("uji selesai", "a complete run"),
+        lang.pick(
+            "dihentikan sebelum selesai; hasil parsial",
+            "interrupted; results are partial",
+        ),
+        lang,
+    );
+    let fix = fix_line(
+        lang.pick(
+            "jalankan lagi sampai selesai (tanpa Ctrl-C atau --max-duration yang terlalu pendek)",
+            "run it again to the end (no Ctrl-C, no --max-duration too short for it)",
+        ),
+        lang,
+    );
+    let outcome = if fails {
+        Outcome::Failure {
+            message: message.clone(),
+            kind: "interrupted".into(),
+            text: format!("{message}\n{fix}"),
+        }
+    } else {
+        Outcome::Skipped { message }
+    };
+    Case {
+        name: "complete".into(),
+        time: None,
+        outcome: Some(outcome),
+        output: None,
     }
 }
 
@@ -590,6 +931,7 @@ fn load_error_suite(error: &LoadErrorReport) -> Suite {
         .collect::<Vec<_>>();
     Suite {
         name: error.file.clone(),
+        file: error.file.clone(),
         time: None,
         timestamp: None,
         properties: vec![("file", error.file.clone())],
@@ -654,6 +996,7 @@ fn timestamp(rfc3339: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Gate;
 
     #[test]
     fn illegal_characters_become_replacement_characters() {
@@ -694,37 +1037,70 @@ mod tests {
     }
 
     fn case_xml(case: &Case) -> String {
+        let suite = Suite {
+            name: "dukcapil".into(),
+            file: "scenarios/dukcapil.yaml".into(),
+            time: None,
+            timestamp: None,
+            properties: Vec::new(),
+            cases: Vec::new(),
+            errors: Vec::new(),
+        };
         let mut writer = Writer::new(Vec::new());
-        write_case(&mut writer, "dukcapil", case).expect("writes");
+        write_case(&mut writer, &suite, case).expect("writes");
         String::from_utf8(writer.into_inner()).expect("UTF-8")
     }
 
     #[test]
-    fn a_vantage_that_failed_its_gate_is_a_failing_case() {
-        let xml = case_xml(&vantage_case(&vantage("me\u{1b}dan", Gate::Fail), Lang::En));
+    fn a_vantage_where_the_gate_failed_is_a_failing_case() {
+        let failed = ["health", "penduduk"];
+        let xml = case_xml(&vantage_case(
+            &vantage("me\u{1b}dan", Gate::Fail),
+            &failed,
+            false,
+            Lang::En,
+        ));
         assert!(
             xml.starts_with(
-                "<testcase name=\"vantage me\u{FFFD}dan\" classname=\"dukcapil\"><failure \
+                "<testcase name=\"vantage me\u{FFFD}dan\" classname=\"dukcapil\" \
+                 file=\"scenarios/dukcapil.yaml\"><failure \
                  message=\"failed from vantage me\u{FFFD}dan: availability 25.0% (1/4), p95 240 ms \
                  (load), failed probes: health, penduduk\" type=\"vantage\">"
             ),
             "{xml}"
         );
         assert!(xml.contains("run_id: run-b"), "{xml}");
-        let id = case_xml(&vantage_case(&vantage("medan", Gate::Fail), Lang::Id));
+        assert!(
+            xml.contains("fix: see the probe cases health, penduduk"),
+            "{xml}"
+        );
+        let id = case_xml(&vantage_case(
+            &vantage("medan", Gate::Fail),
+            &failed,
+            false,
+            Lang::Id,
+        ));
         assert!(
             id.contains("message=\"gagal dari titik uji medan: ketersediaan 25.0% (1/4)"),
             "{id}"
         );
         assert!(id.contains("probe gagal: health, penduduk"), "{id}");
+        // Its verdict, when the verdict gates, is enough.
+        let verdict = vantage_case(&vantage("medan", Gate::Fail), &[], true, Lang::En);
+        assert!(matches!(verdict.outcome, Some(Outcome::Failure { .. })));
     }
 
     #[test]
-    fn a_vantage_that_passed_is_a_passing_case_with_its_figures() {
-        let passed = vantage_case(&vantage("jakarta", Gate::Pass), Lang::En);
-        assert!(passed.outcome.is_none());
-        let xml = case_xml(&passed);
-        assert!(!xml.contains("<failure"), "{xml}");
-        assert!(xml.contains("<system-out>gate: PASS\n"), "{xml}");
+    fn a_vantage_that_failed_no_gate_passes_with_its_own_figures() {
+        for gate in [Gate::Pass, Gate::Fail] {
+            // Its own run may have failed (a threshold its samples alone missed),
+            // yet the merged gate holds: nothing red.
+            let case = vantage_case(&vantage("jakarta", gate), &[], false, Lang::En);
+            assert!(case.outcome.is_none(), "{gate:?}");
+            let xml = case_xml(&case);
+            assert!(!xml.contains("<failure"), "{xml}");
+            let own = format!("<system-out>gate: {}\n", wording::gate_word(gate, Lang::En));
+            assert!(xml.contains(&own), "{xml}");
+        }
     }
 }

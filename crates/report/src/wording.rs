@@ -357,10 +357,24 @@ pub fn limit_text(threshold: &ThresholdOutcome) -> String {
     let limit = threshold.limit;
     match threshold.unit {
         FigureUnit::Seconds => format_duration(Duration::from_secs_f64(limit.max(0.0))),
-        FigureUnit::Ratio => format_ratio(limit),
         FigureUnit::PerSecond => format!("{limit}/s"),
-        FigureUnit::Index => format!("{limit:.2}"),
-        FigureUnit::Level => format!("{limit}"),
+        unit => figure_text(unit, limit),
+    }
+}
+
+/// A measured figure in its unit (base units in, as report.json keeps them):
+/// `1.01 s`, `212 ms`, `92.5%`, `12.5/s`, `3.40`; a level as its number.
+pub fn figure_text(unit: FigureUnit, value: f64) -> String {
+    match unit {
+        FigureUnit::Seconds if value >= 1.0 => {
+            let text = format!("{value:.2}");
+            format!("{} s", text.trim_end_matches('0').trim_end_matches('.'))
+        }
+        FigureUnit::Seconds => ms(value.max(0.0) * 1000.0),
+        FigureUnit::Ratio => format_ratio(value),
+        FigureUnit::PerSecond => format!("{value:.1}/s"),
+        FigureUnit::Index => format!("{value:.2}"),
+        FigureUnit::Level => format!("{value}"),
     }
 }
 
@@ -561,6 +575,15 @@ mod tests {
                 ("zeta".to_string(), "1".to_string()),
             ]
         );
+    }
+
+    #[test]
+    fn measured_figures_keep_the_digits_that_matter() {
+        assert_eq!(figure_text(FigureUnit::Seconds, 1.0104), "1.01 s");
+        assert_eq!(figure_text(FigureUnit::Seconds, 2.0), "2 s");
+        assert_eq!(figure_text(FigureUnit::Seconds, 0.0212), "21.2 ms");
+        assert_eq!(figure_text(FigureUnit::Ratio, 0.925), "92.5%");
+        assert_eq!(figure_text(FigureUnit::PerSecond, 12.54), "12.5/s");
     }
 
     #[test]
