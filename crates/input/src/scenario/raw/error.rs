@@ -1,0 +1,240 @@
+//! [`ParseError`], and how the YAML library's errors are described to the user:
+//! in the user's terms, at the place to fix, with a hint where one helps.
+
+use super::{Position, closest};
+
+/// Why a file could not be parsed: the first syntax or type error, with position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    pub(crate) position: Position,
+    /// Key path where serde was when it failed (`probes[2].expect`), when known.
+    pub(crate) path: Option<String>,
+    pub(crate) message: String,
+    /// A valid key close to a misspelled one.
+    pub(crate) suggestion: Option<String>,
+    /// How to fix it, when the message alone does not say.
+    pub(crate) help: Option<String>,
+}
+
+pub(super) fn describe(
+    error: &serde_saphyr::Error,
+    path: Option<String>,
+    text: &str,
+) -> ParseError {
+    let mut position = error
+        .location()
+        .map(|location| Position::from_location(&location))
+        .unwrap_or_default();
+    let mut help = None;
+    let (message, suggestion) = match innermost(error) {
+        serde_saphyr::Error::SerdeUnknownField {
+            field, expected, ..
+        } => {
+            let suggestion = closest(field, expected.iter().copied());
+            (
+                format!(
+                    "unknown key `{field}`; expected one of: {}",
+                    expected.join(", ")
+                ),
+                suggestion,
+            )
+        }
+        serde_saphyr::Error::SerdeMissingField { field, .. } => {
+            help = Some(format!("add `{field}:` to this map"));
+            (format!("missing required key `{field}`"), None)
+        }
+        serde_saphyr::Error::DuplicateMappingKey { key, .. } => (
+            match key {
+                Some(key) => format!(
+                    "duplicate key `{key}`: a repeated key would silently drop one of its values"
+                ),
+                None => "duplicate key: a repeated key would silently drop one of its values"
+                    .to_string(),
+            },
+            None,
+        ),
+        // The library says "expected mapping start at line 8, column 7": say what
+        // was expected in the user's terms, and what was found instead.
+        serde_saphyr::Error::Unexpected { expected, .. }
+            if matches!(
+                *expected,
+                "mapping start" | "empty mapping start" | "sequence start" | "string scalar"
+            ) =>
+        {
+            let found = found_at(text, position);
+            let wanted = match *expected {
+                "sequence start" => "a list",
+                "string scalar" => "a single value",
+                _ => "a map of `key: value` entries",
+            };
+            if wanted.starts_with("a map") && found == "a list" {
+                help = Some("write the keys directly under this key, without `-`".to_string());
+            }
+            (format!("expected {wanted}, found {found}"), None)
+        }
+        serde_saphyr::Error::InvalidScalar { ty, .. } => {
+            let wanted = match *ty {
+                "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "a whole number (0 or more)",
+                "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number",
+                "f32" | "f64" => "a number",
+                "bool" => "true or false",
+                other => other,
+            };
+            (
+                format!("expected {wanted}, found {}", found_at(text, position)),
+                None,
+            )
+        }
+        other => {
+            let message = other
+                .render_with_options(serde_saphyr::render_options!(
+                    snippets: serde_saphyr::SnippetMode::Off
+                ))
+                .lines()
+                .next()
+                .unwrap_or("invalid YAML")
+                .to_string();
+            // An unclosed `{` or `[` is found only where the parser gives up, often
+            // lines later, with a message about what it found there; point at the
+            // bracket that is never closed.
+            if let Some((start, open)) = unclosed_flow(text, position) {
+                let close = if open == '{' { '}' } else { ']' };
+                position = start;
+                help = Some(format!(
+                    "this `{open}` is not closed by `{close}`; close it, or write the entries one per line without brackets"
+                ));
+            }
+            (message, None)
+        }
+    };
+    ParseError {
+        position,
+        path,
+        message,
+        suggestion,
+        help,
+    }
+}
+
+/// The rest of the line at `position`, for "expected a map, found ...".
+fn found_at(text: &str, position: Position) -> String {
+    let line = usize::try_from(position.line.saturating_sub(1)).unwrap_or(usize::MAX);
+    let column = usize::try_from(position.column.saturating_sub(1)).unwrap_or(0);
+    let rest: String = text
+        .lines()
+        .nth(line)
+        .map(|line| line.chars().skip(column).collect())
+        .unwrap_or_default();
+    let rest = rest.trim();
+    let value = match rest.find(" #") {
+        Some(comment) if !rest.starts_with(['"', '\'']) => rest[..comment].trim_end(),
+        _ => rest,
+    };
+    let quoted = value.starts_with(['"', '\'']);
+    if value.is_empty() {
+        "nothing".to_string()
+    } else if value == "-" || value.starts_with("- ") || value.starts_with('[') {
+        "a list".to_string()
+    } else if value.starts_with('{') || (!quoted && (value.contains(": ") || value.ends_with(':')))
+    {
+        "a map".to_string()
+    } else if value.chars().count() > 40 {
+        format!("`{}...`", value.chars().take(40).collect::<String>())
+    } else {
+        format!("`{value}`")
+    }
+}
+
+/// The innermost flow collection (`{` or `[`) opened before `upto` and never closed
+/// in the whole text, with its bracket. A light scan: brackets count only where a
+/// node starts; quotes, comments and block scalars (`|`, `>`) are skipped.
+fn unclosed_flow(text: &str, upto: Position) -> Option<(Position, char)> {
+    let mut stack: Vec<(char, u64, u64)> = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut block_indent: Option<usize> = None;
+    for (index, line) in text.lines().enumerate() {
+        let line_number = index as u64 + 1;
+        let indent = line.len() - line.trim_start().len();
+        if let Some(parent) = block_indent {
+            if line.trim().is_empty() || indent > parent {
+                continue;
+            }
+            block_indent = None;
+        }
+        // The last character that is not a space, and whether a space came after it.
+        let mut previous: Option<char> = None;
+        let mut after_space = true;
+        let mut chars = line.chars().enumerate().peekable();
+        while let Some((offset, c)) = chars.next() {
+            let column = offset as u64 + 1;
+            if let Some(q) = quote {
+                if c == '\\' && q == '"' {
+                    chars.next();
+                } else if c == q {
+                    if q == '\'' && chars.peek().is_some_and(|(_, next)| *next == '\'') {
+                        chars.next();
+                    } else {
+                        quote = None;
+                        previous = Some(c);
+                        after_space = false;
+                    }
+                }
+                continue;
+            }
+            let node_start = match previous {
+                None | Some('[' | '{' | ',') => true,
+                Some(':' | '-' | '?') => after_space,
+                Some(_) => false,
+            };
+            match c {
+                ' ' | '\t' => {
+                    after_space = true;
+                    continue;
+                }
+                '#' if after_space => break,
+                '"' | '\'' if node_start => quote = Some(c),
+                '{' | '[' if node_start => stack.push((c, line_number, column)),
+                '}' | ']'
+                    if stack
+                        .last()
+                        .is_some_and(|(top, _, _)| (*top == '{') == (c == '}')) =>
+                {
+                    stack.pop();
+                }
+                _ => {}
+            }
+            previous = Some(c);
+            after_space = false;
+        }
+        let content = line.split(" #").next().unwrap_or_default().trim_end();
+        let indicator =
+            content.trim_end_matches(|c: char| c == '-' || c == '+' || c.is_ascii_digit());
+        if stack.is_empty()
+            && quote.is_none()
+            && [" |", " >", "|", ">"]
+                .iter()
+                .any(|end| indicator.ends_with(end) && (end.len() == 2 || indicator.trim() == *end))
+        {
+            block_indent = Some(indent);
+        }
+    }
+    stack
+        .iter()
+        .rev()
+        .find(|(_, line, column)| (*line, *column) < (upto.line, upto.column))
+        .map(|(open, line, column)| {
+            let start = Position {
+                line: *line,
+                column: *column,
+                bytes: None,
+            };
+            (start, *open)
+        })
+}
+
+fn innermost(mut error: &serde_saphyr::Error) -> &serde_saphyr::Error {
+    while let serde_saphyr::Error::WithSnippet { error: inner, .. } = error {
+        error = inner;
+    }
+    error
+}

@@ -1,0 +1,172 @@
+//! The raw layer: a serde mirror of the YAML a user writes, with source positions.
+//!
+//! Fixed structure is typed here (`deny_unknown_fields`, so a misspelled key is a
+//! parse error with a position); values whose shape varies by design (matchers,
+//! JSON bodies, header maps, captures) are kept as `Node` trees, each node with
+//! its position, and given meaning in `validate`. The YAML library sits behind
+//! [`parse`] alone.
+//!
+//! `node` holds the free-shape `Node`, `scenario` the typed mirror of a scenario
+//! file, `error` how the library's errors are described to the user.
+
+mod error;
+mod node;
+mod scenario;
+
+use serde::de::DeserializeOwned;
+
+pub use error::ParseError;
+pub(crate) use node::Node;
+pub(crate) use scenario::{
+    Identity, RawAvailability, RawDefaults, RawExpect, RawLoad, RawPages, RawProbe, RawRequest,
+    RawScenario, RawService, RawStandards, RawThreshold, RawTls, RawWaiver,
+};
+pub(crate) use serde_saphyr::Spanned;
+
+/// A position in a source file, 1-based; 0 when unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Position {
+    pub(crate) line: u64,
+    pub(crate) column: u64,
+    /// Byte range of the node in the source, when the parser knows it.
+    pub(crate) bytes: Option<(usize, usize)>,
+}
+
+impl Position {
+    pub(crate) fn of<T>(spanned: &Spanned<T>) -> Self {
+        Self::from_location(&spanned.referenced)
+    }
+
+    pub(super) fn from_location(location: &serde_saphyr::Location) -> Self {
+        let span = location.span();
+        let bytes = match (span.byte_offset(), span.byte_len()) {
+            (Some(offset), Some(len)) => Some((offset as usize, (offset + len) as usize)),
+            _ => None,
+        };
+        Self {
+            line: location.line(),
+            column: location.column(),
+            bytes,
+        }
+    }
+}
+
+/// Parses YAML text into `T`, the one place the YAML library is called.
+///
+/// Duplicate keys are errors; alias expansion is budgeted by the library, so a
+/// "billion laughs" file fails fast instead of exhausting memory.
+#[allow(clippy::result_large_err)] // called once or twice per file
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
+    // Most files are valid: parse without path tracking first (it costs about a
+    // third of the parse), and again with it only to describe an error.
+    if let Ok(value) = serde_saphyr::from_str(text) {
+        return Ok(value);
+    }
+    let mut path = None;
+    let result = serde_saphyr::with_deserializer_from_str(text, |deserializer| {
+        serde_path_to_error::deserialize(deserializer).map_err(|error| {
+            // `Spanned` wraps each value in a struct whose field is `value`; a map
+            // key serde cannot name (inside a `Node` map) shows as `?`.
+            let at = error
+                .path()
+                .to_string()
+                .replace(".value", "")
+                .replace(".?", "");
+            if at != "." && at != "?" && !at.is_empty() {
+                path = Some(at);
+            }
+            error.into_inner()
+        })
+    });
+    result.map_err(|error| error::describe(&error, path, text))
+}
+
+/// The candidate within edit distance 2 of `word`, for "did you mean".
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::levenshtein(word, candidate), candidate))
+        .filter(|(distance, _)| *distance <= 2)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Small {
+        timeout: Spanned<String>,
+        extra: Option<Spanned<Node>>,
+    }
+
+    #[test]
+    fn unknown_key_has_position_and_suggestion() {
+        let error = parse::<Small>("timeout: 1s\ntiemout: 2s\n").unwrap_err();
+        assert_eq!(error.position.line, 2);
+        assert_eq!(error.suggestion.as_deref(), Some("timeout"));
+    }
+
+    #[test]
+    fn duplicate_key_is_an_error() {
+        let error = parse::<Small>("timeout: 1s\ntimeout: 2s\n").unwrap_err();
+        assert!(error.message.contains("duplicate key"), "{error:?}");
+        assert_eq!(error.position.line, 2);
+    }
+
+    #[test]
+    fn nodes_keep_positions() {
+        let small: Small = parse("timeout: 1s\nextra:\n  a: [1, \"x\"]\n").unwrap();
+        let extra = small.extra.unwrap();
+        let Node::Map(entries) = &extra.value else {
+            panic!("not a map")
+        };
+        let Node::Seq(items) = &entries[0].1.value else {
+            panic!("not a list")
+        };
+        assert_eq!(items[0].value, Node::Int(1));
+        assert_eq!(items[1].value, Node::Str("x".into()));
+        assert_eq!(Position::of(&items[1]).line, 3);
+        assert_eq!(Position::of(&small.timeout).column, 10);
+    }
+
+    #[test]
+    fn type_error_has_a_path() {
+        let error = parse::<Small>("timeout: [1]\n").unwrap_err();
+        assert_eq!(error.position.line, 1);
+        assert_eq!(error.path.as_deref(), Some("timeout"));
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Counted {
+        #[allow(dead_code)]
+        count: Spanned<u32>,
+    }
+
+    #[test]
+    fn type_error_says_what_was_found() {
+        let error = parse::<Counted>("count: lima # a comment\n").unwrap_err();
+        assert_eq!(
+            error.message,
+            "expected a whole number (0 or more), found `lima`"
+        );
+        let error = parse::<Small>("timeout:\n  - 1s\n").unwrap_err();
+        assert!(error.message.contains("found a list"), "{error:?}");
+    }
+
+    #[test]
+    fn an_unclosed_bracket_is_shown_where_it_opens() {
+        let text = "a: |\n  { not yaml\nb: \"{ quoted\"\nc: [1, {x: 2}]\nd: {e: 1\nf: 2\n";
+        let error = parse::<Spanned<Node>>(text).unwrap_err();
+        assert_eq!(
+            (error.position.line, error.position.column),
+            (5, 4),
+            "{error:?}"
+        );
+        assert!(error.help.unwrap_or_default().contains("not closed"));
+    }
+}
