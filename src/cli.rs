@@ -192,6 +192,17 @@ pub struct DiffArgs {
     /// Percentiles over fewer responses than this are shown but never gate.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub min_samples: u64,
+    /// An error rate or availability regresses only with at least this many
+    /// failed requests (or samples down) in the new report.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub min_failures: u64,
+    /// A service or probe of the base that the new report lacks is shown, not
+    /// a regression.
+    #[arg(long)]
+    pub allow_missing: bool,
+    /// Show every figure, also those that changed less than the minimum deltas.
+    #[arg(long)]
+    pub all: bool,
     /// `text` for a terminal, `md` for a pull request.
     #[arg(long, default_value = "text", value_parser = ["text", "md"])]
     pub format: String,

@@ -120,11 +120,13 @@ pub fn diff(args: DiffArgs, quiet: bool) -> ExitCode {
         min_ratio_delta: args.min_ratio_delta,
         min_index_delta: args.min_index_delta,
         min_samples: args.min_samples,
+        min_failures: args.min_failures,
+        allow_missing: args.allow_missing,
     };
     let diff = compare(&base, &new, limits);
     let text = match args.format.as_str() {
-        "md" => render_markdown(&diff),
-        _ => render_text(&diff),
+        "md" => render_markdown(&diff, args.all),
+        _ => render_text(&diff, args.all),
     };
     if let Some(path) = &args.out
         && let Err(error) = report::write::write_atomically(path, text.as_bytes())

@@ -897,6 +897,167 @@ async fn diff_exits_1_when_the_new_run_is_slower() {
     assert!(text(&missing.stderr).contains("nope.json"));
 }
 
+/// `diff` as a gate to trust: what the base had and the new run lacks is a
+/// regression (unless `--allow-missing`); a handful of failed requests is noise
+/// (`--min-failures`); a percentile over one response is one row; rows that
+/// changed less than the minimum deltas are hidden unless `--all`. The counts are
+/// set by hand on copies of a real report, so every figure is known exactly.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diff_is_a_gate_you_can_trust() {
+    let sandbox = start_sandbox().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenarios = quick_set(dir.path(), "set", &["satu"]).await;
+    let mut dua = Spec::new("dua");
+    dua.availability = false;
+    dua.load = true;
+    write_set(&scenarios, &[dua]);
+    let base_out = dir.path().join("base");
+    let mut command = ujilab();
+    command
+        .envs(sandbox.env())
+        .args(shard_args(&scenarios, "1/1", "default", &base_out));
+    let run = output(command).await;
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    sandbox.shutdown().await;
+    let base = read_json(&base_out.join("report.json"));
+    let write = |name: &str, report: &Value| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, report.to_string()).expect("write");
+        path
+    };
+    let diff = |base: &Path, new: &Path, extra: &[&str]| {
+        let mut command = ujilab();
+        command.arg("diff").arg(base).arg(new).args(extra);
+        command
+    };
+    let at = |report: &Value, id: &str| -> usize {
+        report["scenarios"]
+            .as_array()
+            .and_then(|all| all.iter().position(|s| s["service"]["id"] == id))
+            .unwrap_or_else(|| panic!("no {id}"))
+    };
+
+    // A service and a probe of the base, missing from the new run.
+    let mut fewer = base.clone();
+    let satu = at(&fewer, "satu");
+    fewer["scenarios"][satu]["probes"]
+        .as_array_mut()
+        .expect("probes")
+        .retain(|p| p["id"] != "penduduk");
+    let dua = at(&fewer, "dua");
+    fewer["scenarios"]
+        .as_array_mut()
+        .expect("scenarios")
+        .remove(dua);
+    let base_path = write("base.json", &base);
+    let fewer_path = write("fewer.json", &fewer);
+    let missing = output(diff(&base_path, &fewer_path, &[])).await;
+    assert_eq!(missing.status.code(), Some(1), "{}", text(&missing.stdout));
+    let stdout = text(&missing.stdout);
+    assert!(stdout.contains("2 regression(s):"), "{stdout}");
+    let rows: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.contains("missing from new"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{stdout}");
+    assert!(
+        rows[0].starts_with("dua ") && rows[0].contains(" service "),
+        "{stdout}"
+    );
+    assert!(
+        rows[1].starts_with("satu ")
+            && rows[1].contains(" penduduk ")
+            && rows[1].contains(" probe "),
+        "{stdout}"
+    );
+    let allowed = output(diff(&base_path, &fewer_path, &["--allow-missing"])).await;
+    assert_eq!(allowed.status.code(), Some(0), "{}", text(&allowed.stdout));
+    assert!(text(&allowed.stdout).contains("missing from new"));
+
+    // Load errors: 0 of 200 in the base; 1, then 3, of 200 in the new run.
+    let with_failures = |failed: u64| {
+        let mut report = base.clone();
+        let dua = at(&report, "dua");
+        let load = &mut report["scenarios"][dua]["load"];
+        load["requests"] = Value::from(200);
+        load["failed"] = Value::from(failed);
+        load["error_rate"] = Value::from(failed as f64 / 200.0);
+        load["errors"] = if failed == 0 {
+            serde_json::json!({})
+        } else {
+            serde_json::json!({ "http_5xx": failed })
+        };
+        for (_, probe) in load["per_probe"].as_object_mut().expect("per probe") {
+            probe["requests"] = Value::from(100);
+            probe["failed"] = Value::from(0);
+            probe["error_rate"] = Value::from(0.0);
+        }
+        load["per_probe"]["health"]["failed"] = Value::from(failed);
+        load["per_probe"]["health"]["error_rate"] = Value::from(failed as f64 / 100.0);
+        report
+    };
+    let quiet_base = write("quiet.json", &with_failures(0));
+    let one = write("one-5xx.json", &with_failures(1));
+    let three = write("three-5xx.json", &with_failures(3));
+    let noise = output(diff(&quiet_base, &one, &[])).await;
+    assert_eq!(
+        noise.status.code(),
+        Some(0),
+        "one 5xx in 200 requests is not a regression: {}",
+        text(&noise.stdout)
+    );
+    let stdout = text(&noise.stdout);
+    assert!(stdout.contains("no regression"), "{stdout}");
+    assert!(
+        stdout.contains("error_rate (load)") && stdout.contains("+0.50 pt"),
+        "shown as a change: {stdout}"
+    );
+    let real = output(diff(&quiet_base, &three, &[])).await;
+    assert_eq!(real.status.code(), Some(1), "{}", text(&real.stdout));
+    let stdout = text(&real.stdout);
+    assert!(
+        stdout
+            .lines()
+            .any(|line| line.starts_with("dua ") && line.contains("error_rate (load)")),
+        "{stdout}"
+    );
+    let strict = output(diff(&quiet_base, &one, &["--min-failures", "1"])).await;
+    assert_eq!(strict.status.code(), Some(1), "{}", text(&strict.stdout));
+
+    // Against itself: nothing shown but the note of what is hidden; --all shows
+    // every figure, and a probe's one functional response is one row.
+    let same = output(diff(&base_path, &base_path, &[])).await;
+    assert_eq!(same.status.code(), Some(0));
+    let stdout = text(&same.stdout);
+    assert!(!stdout.contains("other changes"), "{stdout}");
+    assert!(
+        stdout.contains("are hidden; --all shows every figure"),
+        "{stdout}"
+    );
+    let all = output(diff(&base_path, &base_path, &["--all"])).await;
+    let stdout = text(&all.stdout);
+    let penduduk: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.starts_with("satu ") && line.contains(" penduduk "))
+        .collect();
+    assert!(
+        penduduk
+            .iter()
+            .any(|line| line.contains(" latency (probes) ")),
+        "{stdout}"
+    );
+    assert!(
+        !penduduk.iter().any(|line| line.contains(" p95 ")),
+        "one response, one row: {stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|line| line.starts_with("dua ") && line.contains(" p95 (load) ")),
+        "{stdout}"
+    );
+}
+
 /// `portfolio`: regions from `service.region`, their mean index and predicate, and
 /// the national targets. The indices are set by hand on copies of a real report, so
 /// every share and mean is known exactly.

@@ -6,12 +6,20 @@
 //! compared with one measured by the functional probes):
 //! - p50, p95, p99: the load run's when both runs had one, else the probes';
 //!   they regress when they grow by more than `max_regression` of the base value
-//!   *and* by more than `min_delta`;
+//!   *and* by more than `min_delta`, over at least `min_samples` responses on
+//!   each side. Over a single response the three are one figure: one row;
 //! - error rate, and availability through its failing share (1 - availability):
 //!   they regress when that share grows by more than `max_regression` of its base
-//!   value (any growth from 0) *and* by more than `min_ratio_delta` points;
+//!   value (any growth from 0) *and* by more than `min_ratio_delta` points, and the
+//!   new run counts at least `min_failures` failed requests (or samples down): one
+//!   5xx in 200 requests is noise, not a regression;
 //! - the standards index regresses when it drops by at least `min_index_delta`;
-//! - a rule regresses when its level drops; a gate when it goes from pass to fail.
+//! - a rule regresses when its level drops; a gate when it goes from pass to fail;
+//! - a service or probe of the base that the new run lacks regresses unless
+//!   `allow_missing`: a gate must not pass because what failed was left out.
+//!
+//! The human renderings show the regressions, then the changes at least as large
+//! as the minimum deltas; smaller ones are counted and hidden unless `all`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -35,6 +43,11 @@ pub struct Limits {
     /// Percentiles of fewer responses than this (on either side) are shown but
     /// never gate: one functional exchange is not a distribution.
     pub min_samples: u64,
+    /// An error rate or availability regresses only with at least this many
+    /// failed requests (samples down) in the new run.
+    pub min_failures: u64,
+    /// A service or probe missing from the new run is shown, not a regression.
+    pub allow_missing: bool,
 }
 
 impl Default for Limits {
@@ -45,6 +58,8 @@ impl Default for Limits {
             min_ratio_delta: 0.001,
             min_index_delta: 0.05,
             min_samples: 10,
+            min_failures: 3,
+            allow_missing: false,
         }
     }
 }
@@ -61,6 +76,8 @@ pub enum Figure {
     Index(f64),
     Level(u8),
     Gate(Gate),
+    /// The service or probe is in this run.
+    Present,
 }
 
 /// One figure of one service (or one of its probes) in both runs.
@@ -69,7 +86,8 @@ pub struct Row {
     pub service: String,
     /// `None` for the whole scenario.
     pub probe: Option<String>,
-    /// `p95`, `error_rate`, `availability`, `index`, `rule SC-04`, `gate`.
+    /// `p95`, `latency` (one response), `error_rate`, `availability`, `index`,
+    /// `rule SC-04`, `gate`, or `service` / `probe` for one missing from a run.
     pub figure: String,
     /// `load` or `probes` for latency and error rate.
     pub source: Option<&'static str>,
@@ -83,9 +101,10 @@ pub struct Diff {
     pub base_file: String,
     pub new_file: String,
     pub limits: Limits,
+    /// Every figure compared, with a `service` or `probe` row for each one of the
+    /// base that the new run lacks.
     pub rows: Vec<Row>,
-    /// Services in only one of the runs.
-    pub only_base: Vec<String>,
+    /// Services only in the new run.
     pub only_new: Vec<String>,
 }
 
@@ -93,15 +112,38 @@ impl Diff {
     pub fn regressions(&self) -> impl Iterator<Item = &Row> {
         self.rows.iter().filter(|row| row.regression)
     }
+
+    /// Whether a row that is not a regression changed by at least its minimum
+    /// delta (and is shown without `--all`).
+    fn notable(&self, row: &Row) -> bool {
+        let limits = &self.limits;
+        let at_least = |change: f64, min: f64| change.abs() >= min - 1e-12;
+        match (row.base, row.new) {
+            (Some(Figure::Latency(b)), Some(Figure::Latency(n))) => {
+                at_least(n - b, limits.min_delta)
+            }
+            (
+                Some(Figure::ErrorRate(b) | Figure::Availability(b)),
+                Some(Figure::ErrorRate(n) | Figure::Availability(n)),
+            ) => at_least(n - b, limits.min_ratio_delta),
+            (Some(Figure::Index(b)), Some(Figure::Index(n))) => {
+                at_least(n - b, limits.min_index_delta)
+            }
+            (base, new) => base != new,
+        }
+    }
 }
 
 pub fn compare(base: &ReportFile, new: &ReportFile, limits: Limits) -> Diff {
     let base_services: BTreeMap<String, &ScenarioReport> = ran(&base.report).collect();
     let new_services: BTreeMap<String, &ScenarioReport> = ran(&new.report).collect();
     let mut rows = Vec::new();
-    for (id, new_scenario) in &new_services {
-        if let Some(base_scenario) = base_services.get(id) {
-            compare_scenario(id, base_scenario, new_scenario, &limits, &mut rows);
+    for (id, base_scenario) in &base_services {
+        match new_services.get(id) {
+            Some(new_scenario) => {
+                compare_scenario(id, base_scenario, new_scenario, &limits, &mut rows)
+            }
+            None => rows.push(missing(id, None, &limits)),
         }
     }
     Diff {
@@ -109,11 +151,6 @@ pub fn compare(base: &ReportFile, new: &ReportFile, limits: Limits) -> Diff {
         new_file: new.file.clone(),
         limits,
         rows,
-        only_base: base_services
-            .keys()
-            .filter(|id| !new_services.contains_key(*id))
-            .cloned()
-            .collect(),
         only_new: new_services
             .keys()
             .filter(|id| !base_services.contains_key(*id))
@@ -122,12 +159,33 @@ pub fn compare(base: &ReportFile, new: &ReportFile, limits: Limits) -> Diff {
     }
 }
 
+/// A service (or one of its probes) of the base that the new run lacks.
+fn missing(service: &str, probe: Option<&str>, limits: &Limits) -> Row {
+    Row {
+        service: service.to_string(),
+        probe: probe.map(str::to_string),
+        figure: if probe.is_some() { "probe" } else { "service" }.to_string(),
+        source: None,
+        base: Some(Figure::Present),
+        new: None,
+        regression: !limits.allow_missing,
+    }
+}
+
 /// The figures of one scope (the scenario, or one probe) of one run.
 #[derive(Debug, Default)]
 struct Scope {
     latency: Option<Latency>,
-    error_rate: Option<(&'static str, f64)>,
-    availability: Option<f64>,
+    error_rate: Option<Share>,
+    availability: Option<Share>,
+}
+
+/// A ratio, where it came from, and how many requests (samples) failed.
+#[derive(Debug, Clone, Copy)]
+struct Share {
+    source: &'static str,
+    ratio: f64,
+    failed: u64,
 }
 
 /// p50, p95 and p99 in seconds, where they came from and over how many responses.
@@ -168,7 +226,11 @@ fn scope(scenario: &ScenarioReport, probe: Option<&str>) -> Scope {
                 .latency_ms
                 .as_ref()
                 .map(|l| from_summary("load", l, load.responses));
-            scope.error_rate = Some(("load", load.error_rate));
+            scope.error_rate = Some(Share {
+                source: "load",
+                ratio: load.error_rate,
+                failed: load.failed,
+            });
         }
         (Some(load), Some(id)) => {
             if let Some(entry) = load.per_probe.get(id) {
@@ -176,7 +238,11 @@ fn scope(scenario: &ScenarioReport, probe: Option<&str>) -> Scope {
                     .latency_ms
                     .as_ref()
                     .map(|l| from_summary("load", l, entry.responses));
-                scope.error_rate = entry.error_rate.map(|rate| ("load", rate));
+                scope.error_rate = entry.error_rate.map(|ratio| Share {
+                    source: "load",
+                    ratio,
+                    failed: entry.failed,
+                });
             }
         }
         (None, _) => {}
@@ -201,15 +267,30 @@ fn scope(scenario: &ScenarioReport, probe: Option<&str>) -> Scope {
                 .and_then(|f| f.per_probe.get(id))
                 .map(|p| (p.requests, p.failed)),
         };
-        scope.error_rate = counts
-            .filter(|(requests, _)| *requests > 0)
-            .map(|(requests, failed)| ("probes", failed as f64 / requests as f64));
+        scope.error_rate =
+            counts
+                .filter(|(requests, _)| *requests > 0)
+                .map(|(requests, failed)| Share {
+                    source: "probes",
+                    ratio: failed as f64 / requests as f64,
+                    failed,
+                });
     }
     if let Some(availability) = &scenario.availability {
-        scope.availability = match probe {
-            None => availability.ratio,
-            Some(id) => availability.per_probe.get(id).and_then(|p| p.ratio),
+        let counts = match probe {
+            None => Some((availability.ratio, availability.samples, availability.up)),
+            Some(id) => availability
+                .per_probe
+                .get(id)
+                .map(|p| (p.ratio, p.samples, p.up)),
         };
+        scope.availability = counts.and_then(|(ratio, samples, up)| {
+            ratio.map(|ratio| Share {
+                source: "availability",
+                ratio,
+                failed: samples.saturating_sub(up),
+            })
+        });
     }
     scope
 }
@@ -238,6 +319,13 @@ fn compare_scenario(
         Some(Figure::Gate(new.gate)),
         base.gate == Gate::Pass && new.gate == Gate::Fail,
     ));
+    for probe in base
+        .probes
+        .iter()
+        .filter(|b| !new.probes.iter().any(|p| p.id == b.id))
+    {
+        rows.push(missing(service, Some(&probe.id), limits));
+    }
     let mut probes: Vec<Option<&str>> = vec![None];
     probes.extend(
         new.probes
@@ -247,47 +335,61 @@ fn compare_scenario(
     );
     for probe in probes {
         let (b, n) = (scope(base, probe), scope(new, probe));
-        match (b.latency, n.latency) {
-            (Some(bl), Some(nl)) if bl.source == nl.source => {
-                let enough = bl.count.min(nl.count) >= limits.min_samples;
-                for (at, name) in ["p50", "p95", "p99"].iter().enumerate() {
-                    let (before, after) = (bl.seconds[at], nl.seconds[at]);
-                    let grew = after - before;
-                    let regression =
-                        enough && grew > limits.min_delta && grew > limits.max_regression * before;
-                    rows.push(row(
-                        probe,
-                        name,
-                        Some(bl.source),
-                        Some(Figure::Latency(before)),
-                        Some(Figure::Latency(after)),
-                        regression,
-                    ));
-                }
+        let comparable =
+            matches!((b.latency, n.latency), (Some(bl), Some(nl)) if bl.source == nl.source);
+        let (b_latency, n_latency) = if comparable || b.latency.is_none() || n.latency.is_none() {
+            (b.latency, n.latency)
+        } else {
+            // Measured differently (load on one side, probes on the other): the
+            // new run's figures, with nothing to compare them with.
+            (None, n.latency)
+        };
+        let single = [b_latency, n_latency]
+            .iter()
+            .flatten()
+            .any(|latency| latency.count <= 1);
+        let enough = match (b_latency, n_latency) {
+            (Some(bl), Some(nl)) => bl.count.min(nl.count) >= limits.min_samples,
+            _ => false,
+        };
+        // Over one response, p50, p95 and p99 are the same figure: one row, the
+        // median of the other side beside it.
+        let figures: &[(usize, &str)] = if single {
+            &[(0, "latency")]
+        } else {
+            &[(0, "p50"), (1, "p95"), (2, "p99")]
+        };
+        if b_latency.is_some() || n_latency.is_some() {
+            for &(at, name) in figures {
+                let before = b_latency.map(|l| l.seconds[at]);
+                let after = n_latency.map(|l| l.seconds[at]);
+                let regression = match (before, after) {
+                    (Some(before), Some(after)) => {
+                        let grew = after - before;
+                        enough && grew > limits.min_delta && grew > limits.max_regression * before
+                    }
+                    _ => false,
+                };
+                rows.push(row(
+                    probe,
+                    name,
+                    n_latency.or(b_latency).map(|l| l.source),
+                    before.map(Figure::Latency),
+                    after.map(Figure::Latency),
+                    regression,
+                ));
             }
-            (b_latency, n_latency) if b_latency.is_some() || n_latency.is_some() => {
-                // Not comparable (one side missing, or measured differently).
-                for (at, name) in ["p50", "p95", "p99"].iter().enumerate() {
-                    rows.push(row(
-                        probe,
-                        name,
-                        n_latency.or(b_latency).map(|l| l.source),
-                        b_latency.map(|l| Figure::Latency(l.seconds[at])),
-                        n_latency.map(|l| Figure::Latency(l.seconds[at])),
-                        false,
-                    ));
-                }
-            }
-            _ => {}
         }
-        if let (Some((bs, be)), Some((ns, ne))) = (b.error_rate, n.error_rate) {
+        if let (Some(bs), Some(ns)) = (b.error_rate, n.error_rate) {
             rows.push(row(
                 probe,
                 "error_rate",
-                Some(ns),
-                Some(Figure::ErrorRate(be)),
-                Some(Figure::ErrorRate(ne)),
-                bs == ns && share_regressed(be, ne, limits),
+                Some(ns.source),
+                Some(Figure::ErrorRate(bs.ratio)),
+                Some(Figure::ErrorRate(ns.ratio)),
+                bs.source == ns.source
+                    && ns.failed >= limits.min_failures
+                    && share_regressed(bs.ratio, ns.ratio, limits),
             ));
         }
         if let (Some(ba), Some(na)) = (b.availability, n.availability) {
@@ -295,9 +397,10 @@ fn compare_scenario(
                 probe,
                 "availability",
                 None,
-                Some(Figure::Availability(ba)),
-                Some(Figure::Availability(na)),
-                share_regressed(1.0 - ba, 1.0 - na, limits),
+                Some(Figure::Availability(ba.ratio)),
+                Some(Figure::Availability(na.ratio)),
+                na.failed >= limits.min_failures
+                    && share_regressed(1.0 - ba.ratio, 1.0 - na.ratio, limits),
             ));
         }
     }
@@ -352,6 +455,7 @@ fn figure_text(figure: Option<Figure>) -> String {
         Some(Figure::Level(l)) => format!("L{l}"),
         Some(Figure::Gate(Gate::Pass)) => "pass".into(),
         Some(Figure::Gate(Gate::Fail)) => "fail".into(),
+        Some(Figure::Present) => "present".into(),
     }
 }
 
@@ -400,12 +504,9 @@ fn change_text(row: &Row) -> String {
         }
         (Some(Figure::Gate(b)), Some(Figure::Gate(n))) if b == n => "=".into(),
         (Some(_), Some(_)) => "changed".into(),
+        (Some(Figure::Present), None) => "missing from new".into(),
         _ => "not comparable".into(),
     }
-}
-
-fn changed(row: &Row) -> bool {
-    row.base != row.new
 }
 
 fn scope_text(row: &Row) -> String {
@@ -421,20 +522,55 @@ fn figure_name(row: &Row) -> String {
 
 fn limits_text(limits: &Limits) -> String {
     format!(
-        "latency +{:.0}% and +{} (over at least {} responses); error rate and unavailability +{:.0}% and +{} pt; index -{:.2}; any rule level drop; pass to fail",
+        "latency +{:.0}% and +{} (over at least {} responses); error rate and unavailability +{:.0}% and +{} pt (with at least {} failed in the new run); index -{:.2}; any rule level drop; pass to fail; {}",
         limits.max_regression * 100.0,
         wording::ms(limits.min_delta * 1000.0),
         limits.min_samples,
         limits.max_regression * 100.0,
         limits.min_ratio_delta * 100.0,
-        limits.min_index_delta
+        limits.min_failures,
+        limits.min_index_delta,
+        if limits.allow_missing {
+            "a service or probe missing from the new run is shown (--allow-missing)"
+        } else {
+            "a service or probe missing from the new run"
+        }
     )
 }
 
-/// Plain text for a terminal: the regressions, then every figure that changed.
-pub fn render_text(diff: &Diff) -> String {
-    let mut out = String::new();
+/// What the human renderings list: the regressions, then the other rows, and how
+/// many of those are hidden (changed less than the minimum deltas) without `all`.
+struct Shown<'a> {
+    regressions: Vec<&'a Row>,
+    others: Vec<&'a Row>,
+    hidden: usize,
+}
+
+fn shown(diff: &Diff, all: bool) -> Shown<'_> {
     let regressions: Vec<&Row> = diff.regressions().collect();
+    let (others, hidden): (Vec<&Row>, Vec<&Row>) = diff
+        .rows
+        .iter()
+        .filter(|row| !row.regression)
+        .partition(|row| all || diff.notable(row));
+    Shown {
+        regressions,
+        others,
+        hidden: hidden.len(),
+    }
+}
+
+fn hidden_text(hidden: usize) -> String {
+    format!(
+        "{hidden} figure(s) changed by less than the minimum deltas, or not at all, are hidden; --all shows every figure"
+    )
+}
+
+/// Plain text for a terminal: the regressions, then the figures that changed by
+/// at least the minimum deltas (every figure with `all`).
+pub fn render_text(diff: &Diff, all: bool) -> String {
+    let mut out = String::new();
+    let shown = shown(diff, all);
     let _ = writeln!(out, "ujilab diff {} -> {}", diff.base_file, diff.new_file);
     let _ = writeln!(out, "regression limits: {}", limits_text(&diff.limits));
     let table = |rows: &[&Row], out: &mut String| {
@@ -471,37 +607,36 @@ pub fn render_text(diff: &Diff) -> String {
             line(row, out);
         }
     };
-    if regressions.is_empty() {
+    if shown.regressions.is_empty() {
         let _ = writeln!(out, "\nno regression");
     } else {
-        let _ = writeln!(out, "\n{} regression(s):", regressions.len());
-        table(&regressions, &mut out);
+        let _ = writeln!(out, "\n{} regression(s):", shown.regressions.len());
+        table(&shown.regressions, &mut out);
     }
-    let changes: Vec<&Row> = diff
-        .rows
-        .iter()
-        .filter(|row| !row.regression && changed(row))
-        .collect();
-    if !changes.is_empty() {
-        let _ = writeln!(out, "\nother changes:");
-        table(&changes, &mut out);
+    if !shown.others.is_empty() {
+        let label = if all {
+            "every other figure"
+        } else {
+            "other changes"
+        };
+        let _ = writeln!(out, "\n{label}:");
+        table(&shown.others, &mut out);
     }
-    for (label, ids) in [
-        ("only in base", &diff.only_base),
-        ("only in new", &diff.only_new),
-    ] {
-        if !ids.is_empty() {
-            let _ = writeln!(out, "\n{label}: {}", ids.join(", "));
-        }
+    if shown.hidden > 0 {
+        let _ = writeln!(out, "\n{}", hidden_text(shown.hidden));
+    }
+    if !diff.only_new.is_empty() {
+        let _ = writeln!(out, "\nonly in new: {}", diff.only_new.join(", "));
     }
     out
 }
 
-/// Markdown for a pull request: the verdict, the regressions, then every figure
-/// in a collapsed section. Service text is escaped (never markup or a link).
-pub fn render_markdown(diff: &Diff) -> String {
+/// Markdown for a pull request: the verdict, the regressions, then the other
+/// changes (every figure with `all`) in a collapsed section. Service text is
+/// escaped (never markup or a link).
+pub fn render_markdown(diff: &Diff, all: bool) -> String {
     let mut out = String::new();
-    let regressions: Vec<&Row> = diff.regressions().collect();
+    let shown = shown(diff, all);
     let _ = writeln!(out, "## ujilab diff\n");
     let _ = writeln!(
         out,
@@ -509,11 +644,11 @@ pub fn render_markdown(diff: &Diff) -> String {
         code(&diff.base_file),
         code(&diff.new_file)
     );
-    if regressions.is_empty() {
+    if shown.regressions.is_empty() {
         let _ = writeln!(out, "**No regression.**\n");
     } else {
-        let _ = writeln!(out, "**{} regression(s).**\n", regressions.len());
-        table_md(&regressions, &mut out);
+        let _ = writeln!(out, "**{} regression(s).**\n", shown.regressions.len());
+        table_md(&shown.regressions, &mut out);
         out.push('\n');
     }
     let _ = writeln!(
@@ -521,24 +656,26 @@ pub fn render_markdown(diff: &Diff) -> String {
         "<sub>Regression limits: {}.</sub>\n",
         markdown::text(&limits_text(&diff.limits))
     );
-    let all: Vec<&Row> = diff.rows.iter().collect();
-    if !all.is_empty() {
+    if !shown.others.is_empty() {
+        let label = if all {
+            "Every other figure"
+        } else {
+            "Other changes"
+        };
         let _ = writeln!(
             out,
-            "<details><summary>All figures ({} rows)</summary>\n",
-            all.len()
+            "<details><summary>{label} ({} rows)</summary>\n",
+            shown.others.len()
         );
-        table_md(&all, &mut out);
+        table_md(&shown.others, &mut out);
         let _ = writeln!(out, "\n</details>\n");
     }
-    for (label, ids) in [
-        ("Only in base", &diff.only_base),
-        ("Only in new", &diff.only_new),
-    ] {
-        if !ids.is_empty() {
-            let list: Vec<String> = ids.iter().map(|id| markdown::text(id)).collect();
-            let _ = writeln!(out, "{label}: {}\n", list.join(", "));
-        }
+    if shown.hidden > 0 {
+        let _ = writeln!(out, "<sub>{}.</sub>\n", hidden_text(shown.hidden));
+    }
+    if !diff.only_new.is_empty() {
+        let list: Vec<String> = diff.only_new.iter().map(|id| markdown::text(id)).collect();
+        let _ = writeln!(out, "Only in new: {}\n", list.join(", "));
     }
     out
 }
@@ -567,10 +704,172 @@ fn table_md(rows: &[&Row], out: &mut String) {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::{Value, json};
+
     use super::*;
+    use crate::fleet::testing::{availability, histogram, load, probe, report_of, run};
 
     fn limits() -> Limits {
         Limits::default()
+    }
+
+    /// `run()` as service `id`.
+    fn service(id: &str) -> Value {
+        let mut scenario = run();
+        scenario["service"]["id"] = json!(id);
+        scenario["file"] = json!(format!("scenarios/{id}.yaml"));
+        scenario
+    }
+
+    fn diff(base: Vec<Value>, new: Vec<Value>, limits: Limits) -> Diff {
+        compare(&report_of("base", base), &report_of("new", new), limits)
+    }
+
+    fn rows<'a>(diff: &'a Diff, figure: &str) -> Vec<&'a Row> {
+        diff.rows
+            .iter()
+            .filter(|row| row.figure == figure)
+            .collect()
+    }
+
+    #[test]
+    fn a_service_or_probe_missing_from_the_new_run_is_a_regression() {
+        let mut satu = service("satu");
+        satu["probes"] = json!([probe("health", 200, true), probe("lapor", 200, true)]);
+        let base = vec![satu.clone(), service("dua")];
+        let mut fewer = service("satu");
+        fewer["probes"] = json!([probe("health", 200, true)]);
+        let compared = diff(base.clone(), vec![fewer.clone()], limits());
+        let missing: Vec<(&str, Option<&str>, bool)> = compared
+            .regressions()
+            .map(|row| (row.service.as_str(), row.probe.as_deref(), row.regression))
+            .collect();
+        assert_eq!(
+            missing,
+            [("dua", None, true), ("satu", Some("lapor"), true)],
+            "{:#?}",
+            compared.rows
+        );
+        let text = render_text(&compared, false);
+        assert!(text.contains("2 regression(s)"), "{text}");
+        assert!(text.contains("missing from new"), "{text}");
+
+        // --allow-missing: shown, not a regression.
+        let allowed = diff(
+            base,
+            vec![fewer],
+            Limits {
+                allow_missing: true,
+                ..limits()
+            },
+        );
+        assert_eq!(allowed.regressions().count(), 0);
+        assert_eq!(rows(&allowed, "service").len(), 1);
+        assert_eq!(rows(&allowed, "probe").len(), 1);
+        assert!(render_text(&allowed, false).contains("missing from new"));
+        // Only in the new run: information, never a regression.
+        let grown = diff(vec![satu.clone()], vec![satu, service("tiga")], limits());
+        assert_eq!(grown.regressions().count(), 0);
+        assert_eq!(grown.only_new, ["tiga"]);
+    }
+
+    #[test]
+    fn an_error_rate_regresses_only_with_enough_failures_in_the_new_run() {
+        let with_load = |failed: u64| {
+            let mut scenario = service("satu");
+            scenario["load"] = load(200, failed, &histogram(10, 200 - failed), 10.0);
+            scenario
+        };
+        let regressed = |failed: u64, min_failures: u64| {
+            let compared = diff(
+                vec![with_load(0)],
+                vec![with_load(failed)],
+                Limits {
+                    min_failures,
+                    ..limits()
+                },
+            );
+            rows(&compared, "error_rate")
+                .iter()
+                .any(|row| row.probe.is_none() && row.regression)
+        };
+        assert!(!regressed(1, 3), "one 5xx in 200 requests is noise");
+        assert!(!regressed(2, 3));
+        assert!(regressed(3, 3), "3 of 200: 1.5%, with 3 failures");
+        assert!(regressed(1, 1), "--min-failures 1 counts one");
+    }
+
+    #[test]
+    fn availability_regresses_only_with_enough_samples_down() {
+        let sampled = |samples: u64, up: u64| {
+            let mut scenario = service("satu");
+            scenario["availability"] = availability(samples, up);
+            scenario
+        };
+        let regressed = |up: u64| {
+            diff(vec![sampled(30, 30)], vec![sampled(30, up)], limits())
+                .regressions()
+                .any(|row| row.figure == "availability")
+        };
+        assert!(!regressed(29), "one sample down of 30");
+        assert!(!regressed(28));
+        assert!(regressed(27), "three down");
+    }
+
+    #[test]
+    fn a_percentile_over_one_response_is_one_row() {
+        let timed = |ms: u64, count: u64| {
+            let mut scenario = service("satu");
+            scenario["probe_latency_histogram"] = json!(histogram(ms, count).encode());
+            scenario
+        };
+        let one = diff(vec![timed(10, 1)], vec![timed(40, 1)], limits());
+        let latency: Vec<&str> = one
+            .rows
+            .iter()
+            .filter(|row| matches!(row.base, Some(Figure::Latency(_))))
+            .map(|row| row.figure.as_str())
+            .collect();
+        assert_eq!(latency, ["latency"]);
+        assert_eq!(one.regressions().count(), 0, "one response never gates");
+
+        let many = diff(vec![timed(10, 50)], vec![timed(40, 50)], limits());
+        let figures: Vec<&str> = many
+            .rows
+            .iter()
+            .filter(|row| matches!(row.base, Some(Figure::Latency(_))))
+            .map(|row| row.figure.as_str())
+            .collect();
+        assert_eq!(figures, ["p50", "p95", "p99"]);
+        assert_eq!(many.regressions().count(), 3);
+    }
+
+    #[test]
+    fn changes_under_the_minimum_deltas_are_hidden_unless_all() {
+        let timed = |ms: u64| {
+            let mut scenario = service("satu");
+            scenario["probe_latency_histogram"] = json!(histogram(ms, 50).encode());
+            scenario
+        };
+        // 1 ms slower: under --min-delta (2 ms).
+        let small = diff(vec![timed(10)], vec![timed(11)], limits());
+        assert_eq!(small.regressions().count(), 0);
+        let text = render_text(&small, false);
+        assert!(!text.contains("p95 (probes)"), "{text}");
+        assert!(
+            text.contains("are hidden; --all shows every figure"),
+            "{text}"
+        );
+        let all = render_text(&small, true);
+        assert!(all.contains("p95 (probes)"), "{all}");
+        assert!(all.contains("gate"), "{all}");
+        assert!(!all.contains("hidden"), "{all}");
+        let markdown = render_markdown(&small, false);
+        assert!(!markdown.contains("p95 (probes)"), "{markdown}");
+        assert!(render_markdown(&small, true).contains("| satu | (all) | p95 (probes) |"));
+        // 5 ms faster: past the delta, shown as a change though not a regression.
+        let faster = diff(vec![timed(10)], vec![timed(5)], limits());
+        assert!(render_text(&faster, false).contains("p95 (probes)"));
     }
 
     #[test]

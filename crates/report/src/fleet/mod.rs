@@ -12,3 +12,5 @@ pub mod merge;
 pub mod portfolio;
 pub mod read;
 pub mod shard;
+#[cfg(test)]
+mod testing;
