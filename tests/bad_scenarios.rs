@@ -428,3 +428,68 @@ fn a_folder_loads_good_and_bad_in_sorted_order_and_skips_non_scenarios() {
         "{notes:?}"
     );
 }
+
+/// A one-shot HTTP server on 127.0.0.1 (port 0): answers the first request with
+/// `200 {}` and hands over that request's body.
+fn capture_one_request_body() -> (u16, std::sync::mpsc::Receiver<Vec<u8>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    let port = listener.local_addr().expect("local address").port();
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let Ok((stream, _)) = listener.accept() else {
+            return;
+        };
+        let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+        let mut reader = BufReader::new(&stream);
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+        let mut body = vec![0; length];
+        let _ = reader.read_exact(&mut body);
+        let _ = (&stream).write_all(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}",
+        );
+        let _ = sender.send(body);
+    });
+    (port, receiver)
+}
+
+/// YAML 1.2 through the real binary: `n` and `no` are keys named "n" and "no",
+/// not two booleans false of which one would be dropped.
+#[test]
+fn a_json_body_keeps_keys_that_yaml_1_1_read_as_booleans() {
+    let (port, body) = capture_one_request_body();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("yaml12.yaml");
+    std::fs::write(
+        &file,
+        format!(
+            "version: 1\nservice: {{ id: kab-yaml12, base_url: \"http://127.0.0.1:{port}\" }}\nprobes:\n  - id: kirim\n    request:\n      method: POST\n      path: /kirim\n      json: {{ n: 3, no: 6 }}\n    expect:\n      status: 200\n"
+        ),
+    )
+    .expect("write scenario");
+    let out = tempfile::tempdir().expect("temp dir");
+    let output = crate::support::run_command(
+        crate::support::ujilab_command()
+            .args(["run", "--no-progress", "--quiet"])
+            .arg(&file)
+            .arg("--out")
+            .arg(out.path()),
+    );
+    crate::support::assert_exit_code(&output, 0);
+    let body = body
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the probe reached the server");
+    let sent: serde_json::Value = serde_json::from_slice(&body).expect("a JSON body");
+    assert_eq!(sent, serde_json::json!({ "n": 3, "no": 6 }));
+}

@@ -85,25 +85,18 @@ pub(super) fn describe(
                 None,
             )
         }
+        // YAML 1.2: `yes`, `no`, `on`, `off`, `y` and `n` are text, not booleans.
+        serde_saphyr::Error::InvalidBooleanStrict { .. } => {
+            help = Some("only true and false are booleans (YAML 1.2)".to_string());
+            (
+                format!("expected true or false, found {}", found_at(text, position)),
+                None,
+            )
+        }
         other => {
-            let message = other
-                .render_with_options(serde_saphyr::render_options!(
-                    snippets: serde_saphyr::SnippetMode::Off
-                ))
-                .lines()
-                .next()
-                .unwrap_or("invalid YAML")
-                .to_string();
-            // An unclosed `{` or `[` is found only where the parser gives up, often
-            // lines later, with a message about what it found there; point at the
-            // bracket that is never closed.
-            if let Some((start, open)) = unclosed_flow(text, position) {
-                let close = if open == '{' { '}' } else { ']' };
-                position = start;
-                help = Some(format!(
-                    "this `{open}` is not closed by `{close}`; close it, or write the entries one per line without brackets"
-                ));
-            }
+            let (message, syntax_help, at) = describe_syntax(other, text, position);
+            position = at;
+            help = syntax_help;
             (message, None)
         }
     };
@@ -114,6 +107,88 @@ pub(super) fn describe(
         suggestion,
         help,
     }
+}
+
+/// Any other error, syntax errors above all: the library's message, moved to the
+/// place to fix when the parser gave up somewhere else, with a hint where one helps.
+/// Messages of ujilab's own visitors carry their hint on a second line.
+fn describe_syntax(
+    error: &serde_saphyr::Error,
+    text: &str,
+    position: Position,
+) -> (String, Option<String>, Position) {
+    let (message, help) = match error {
+        serde_saphyr::Error::Message { msg, .. } => match msg.split_once('\n') {
+            Some((message, help)) => (message.to_string(), Some(help.to_string())),
+            None => (msg.clone(), None),
+        },
+        other => {
+            let rendered = other.render_with_options(serde_saphyr::render_options!(
+                snippets: serde_saphyr::SnippetMode::Off
+            ));
+            let first = rendered.lines().next().unwrap_or("invalid YAML");
+            (without_location(first).to_string(), None)
+        }
+    };
+    // `{ ca_file: ${env:CA} }`: inside brackets `{` starts a nested map, so the
+    // parser stops at the `{` right after `$`.
+    if let Some((start, value)) = interpolation_in_flow(text, position) {
+        let help = format!(
+            "inside `{{ }}` or `[ ]`, a value that starts with `${{` must be quoted: write \"{value}\""
+        );
+        return (message, Some(help), start);
+    }
+    // An unclosed `{` or `[` is found only where the parser gives up, often
+    // lines later, with a message about what it found there; point at the
+    // bracket that is never closed.
+    if let Some((start, open)) = unclosed_flow(text, position) {
+        let close = if open == '{' { '}' } else { ']' };
+        let help = format!(
+            "this `{open}` is not closed by `{close}`; close it, or write the entries one per line without brackets"
+        );
+        return (message, Some(help), start);
+    }
+    (message, help, position)
+}
+
+/// The library's message without its " at line 6, column 20": the position is
+/// shown beside it, and may be moved to the place to fix.
+fn without_location(message: &str) -> &str {
+    let Some((before, location)) = message.rsplit_once(" at line ") else {
+        return message;
+    };
+    let is_location = location
+        .split_once(", column ")
+        .is_some_and(|(line, column)| {
+            !line.is_empty()
+                && !column.is_empty()
+                && line.bytes().all(|b| b.is_ascii_digit())
+                && column.bytes().all(|b| b.is_ascii_digit())
+        });
+    if is_location { before } else { message }
+}
+
+/// A plain `${...}` value inside a flow collection, when `position` is the `{`
+/// of its `${`: where the value starts, and the value to quote.
+fn interpolation_in_flow(text: &str, position: Position) -> Option<(Position, String)> {
+    let line = text
+        .lines()
+        .nth(usize::try_from(position.line.checked_sub(1)?).ok()?)?;
+    let column = usize::try_from(position.column).ok()?;
+    let chars: Vec<char> = line.chars().collect();
+    // `position` is 1-based: the `{` is chars[column - 1], the `$` before it.
+    let dollar = column.checked_sub(2)?;
+    if chars.get(dollar) != Some(&'$') || chars.get(column - 1) != Some(&'{') {
+        return None;
+    }
+    let close = chars[dollar..].iter().position(|c| *c == '}')?;
+    let value: String = chars[dollar..=dollar + close].iter().collect();
+    let start = Position {
+        line: position.line,
+        column: position.column - 1,
+        bytes: None,
+    };
+    Some((start, value))
 }
 
 /// The rest of the line at `position`, for "expected a map, found ...".

@@ -53,32 +53,41 @@ impl Position {
 
 /// Parses YAML text into `T`, the one place the YAML library is called.
 ///
-/// Duplicate keys are errors; alias expansion is budgeted by the library, so a
-/// "billion laughs" file fails fast instead of exhausting memory.
+/// YAML 1.2's core schema: only `true` and `false` (in any case) are booleans, so
+/// `y`, `n`, `yes`, `no`, `on` and `off` stay text. Duplicate keys are errors,
+/// written alike or read alike (`True` and `true`); alias expansion is budgeted
+/// by the library, so a "billion laughs" file fails fast instead of exhausting
+/// memory.
 #[allow(clippy::result_large_err)] // called once or twice per file
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
     // Most files are valid: parse without path tracking first (it costs about a
     // third of the parse), and again with it only to describe an error.
-    if let Ok(value) = serde_saphyr::from_str(text) {
+    if let Ok(value) = serde_saphyr::from_str_with_options(text, options()) {
         return Ok(value);
     }
     let mut path = None;
-    let result = serde_saphyr::with_deserializer_from_str(text, |deserializer| {
-        serde_path_to_error::deserialize(deserializer).map_err(|error| {
-            // `Spanned` wraps each value in a struct whose field is `value`; a map
-            // key serde cannot name (inside a `Node` map) shows as `?`.
-            let at = error
-                .path()
-                .to_string()
-                .replace(".value", "")
-                .replace(".?", "");
-            if at != "." && at != "?" && !at.is_empty() {
-                path = Some(at);
-            }
-            error.into_inner()
-        })
-    });
+    let result =
+        serde_saphyr::with_deserializer_from_str_with_options(text, options(), |deserializer| {
+            serde_path_to_error::deserialize(deserializer).map_err(|error| {
+                // `Spanned` wraps each value in a struct whose field is `value`; a map
+                // key serde cannot name (inside a `Node` map) shows as `?`.
+                let at = error
+                    .path()
+                    .to_string()
+                    .replace(".value", "")
+                    .replace(".?", "");
+                if at != "." && at != "?" && !at.is_empty() {
+                    path = Some(at);
+                }
+                error.into_inner()
+            })
+        });
     result.map_err(|error| error::describe(&error, path, text))
+}
+
+/// How every file is read (see [`parse`]).
+fn options() -> serde_saphyr::Options {
+    serde_saphyr::options! { strict_booleans: true }
 }
 
 /// The candidate within edit distance 2 of `word`, for "did you mean".
@@ -168,5 +177,98 @@ mod tests {
             "{error:?}"
         );
         assert!(error.help.unwrap_or_default().contains("not closed"));
+    }
+
+    /// The keys of a parsed map, as JSON text of each key node.
+    fn keys(text: &str) -> Vec<Node> {
+        let small: Small = parse(text).unwrap_or_else(|error| panic!("{error:?}"));
+        let Some(Node::Map(entries)) = small.extra.map(|extra| extra.value) else {
+            panic!("not a map")
+        };
+        entries.into_iter().map(|(key, _)| key.value).collect()
+    }
+
+    #[test]
+    fn only_true_and_false_are_booleans() {
+        let keys = keys(
+            "timeout: 1s\nextra: { y: 1, n: 3, yes: 1, no: 6, On: 2, OFF: 0, True: 1, false: 0 }\n",
+        );
+        let strings: Vec<Node> = ["y", "n", "yes", "no", "On", "OFF"]
+            .into_iter()
+            .map(|key| Node::Str(key.into()))
+            .collect();
+        assert_eq!(keys[..6], strings[..]);
+        assert_eq!(keys[6..], [Node::Bool(true), Node::Bool(false)]);
+        let small: Small = parse("timeout: 1s\nextra: [no, off, TRUE]\n").unwrap();
+        let Some(Node::Seq(items)) = small.extra.map(|extra| extra.value) else {
+            panic!("not a list")
+        };
+        let values: Vec<Node> = items.into_iter().map(|item| item.value).collect();
+        assert_eq!(
+            values,
+            [
+                Node::Str("no".into()),
+                Node::Str("off".into()),
+                Node::Bool(true)
+            ]
+        );
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Flag {
+        #[allow(dead_code)]
+        flag: Spanned<bool>,
+    }
+
+    #[test]
+    fn a_yes_where_a_boolean_is_expected_is_an_error() {
+        let error = parse::<Flag>("flag: yes\n").unwrap_err();
+        assert_eq!(error.message, "expected true or false, found `yes`");
+        assert_eq!((error.position.line, error.position.column), (1, 7));
+        assert!(parse::<Flag>("flag: True\n").is_ok());
+    }
+
+    #[test]
+    fn keys_that_read_alike_are_duplicates_at_the_second_key() {
+        for (text, read) in [
+            ("extra:\n  True: 1\n  true: 2\n", "key `true`"),
+            ("extra:\n  1: a\n  \"1\": b\n", "key `1`"),
+            ("extra:\n  1.0: a\n  1: b\n", "key `1`"),
+            ("extra:\n  ~: a\n  \"\": b\n", "the empty key"),
+        ] {
+            let error = parse::<Small>(&format!("timeout: 1s\n{text}")).unwrap_err();
+            assert!(
+                error.message.contains(read)
+                    && error.message.contains("the key on line 3 reads the same"),
+                "{text:?}: {error:?}"
+            );
+            assert_eq!(
+                (error.position.line, error.position.column),
+                (4, 3),
+                "{text:?}: {error:?}"
+            );
+            assert!(error.help.is_some_and(|help| help.contains("keep one")));
+        }
+        // Keys that differ once read are fine, in flow maps as well.
+        assert_eq!(keys("timeout: 1s\nextra: { n: 3, no: 6 }\n").len(), 2);
+    }
+
+    #[test]
+    fn an_interpolation_in_a_flow_map_is_shown_with_quotes() {
+        let error =
+            parse::<Spanned<Node>>("defaults:\n  tls: { ca_file: ${env:CA}, insecure: false }\n")
+                .unwrap_err();
+        assert_eq!(
+            (error.position.line, error.position.column),
+            (2, 19),
+            "{error:?}"
+        );
+        assert!(
+            error
+                .help
+                .is_some_and(|help| help.contains("must be quoted: write \"${env:CA}\"")),
+        );
+        let error = parse::<Spanned<Node>>("probes: [${first}]\n").unwrap_err();
+        assert_eq!((error.position.line, error.position.column), (1, 10));
     }
 }

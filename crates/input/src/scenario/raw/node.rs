@@ -1,12 +1,13 @@
 //! `Node`: a YAML value of free shape (matchers, JSON bodies, header maps,
 //! captures), every node with its position.
 
+use std::collections::HashMap;
 use std::fmt;
 
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use super::Spanned;
+use super::{Position, Spanned};
 
 /// A YAML value of free shape, every node with its position.
 #[derive(Debug, Clone, PartialEq)]
@@ -129,10 +130,65 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
         let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<Spanned<Node>>()? {
+        let mut seen = HashMap::new();
+        while let Some(key) = map.next_key_seed(DistinctKey { seen: &mut seen })? {
             let value = map.next_value::<Spanned<Node>>()?;
             entries.push((key, value));
         }
         Ok(Node::Map(entries))
+    }
+}
+
+/// Reads one key of a map and refuses one that reads the same as an earlier key
+/// of that map (`True` and `true`, `1` and `"1"`, `1` and `1.0`, `~` and `""`):
+/// both would become one JSON key, and one value would be dropped without a word.
+/// The library already refuses keys written the same; the error is raised while
+/// the key is read, so the library gives it the key's position.
+struct DistinctKey<'a> {
+    /// Each earlier key as read (its JSON key), with the key and its line.
+    seen: &'a mut HashMap<String, (Node, u64)>,
+}
+
+impl<'de> DeserializeSeed<'de> for DistinctKey<'_> {
+    type Value = Spanned<Node>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        let key = Spanned::<Node>::deserialize(deserializer)?;
+        let read = key.value.scalar_text().unwrap_or_default();
+        if let Some((first, line)) = self.seen.get(&read) {
+            // A second line is the hint (see `error::describe_syntax`).
+            let why = alike(&key.value).or_else(|| alike(first)).unwrap_or(
+                "keys are compared as they are read, not as they are written".to_string(),
+            );
+            let named = if read.is_empty() {
+                "the empty key".to_string()
+            } else {
+                format!("key `{read}`")
+            };
+            return Err(de::Error::custom(format!(
+                "duplicate {named}: the key on line {line} reads the same; a repeated key would silently drop one of its values\n{why}; keep one of them"
+            )));
+        }
+        self.seen
+            .insert(read, (key.value.clone(), Position::of(&key).line));
+        Ok(key)
+    }
+}
+
+/// Why a key that is not text reads like another key, for the hint.
+fn alike(key: &Node) -> Option<String> {
+    match key {
+        Node::Bool(value) => Some(format!(
+            "YAML reads `{value}` in any case as the boolean {value}, which becomes the key `{value}`"
+        )),
+        Node::Int(_) | Node::Float(_) => Some(format!(
+            "YAML reads a number key as a number (`1.0` and `01` are both 1), which becomes the key `{}`",
+            key.scalar_text().unwrap_or_default()
+        )),
+        Node::Null => Some(
+            "YAML reads `~`, `null` and an empty key as null, which becomes the empty key"
+                .to_string(),
+        ),
+        Node::Str(_) | Node::Seq(_) | Node::Map(_) => None,
     }
 }
