@@ -237,6 +237,15 @@ pub struct PortfolioArgs {
     /// The predicate that counts as good (this band or a higher one).
     #[arg(long, value_name = "PREDICATE", default_value = "Baik")]
     pub good: String,
+    /// List incomplete reports and partial runs (--only, --no-load,
+    /// --no-availability), marked and counted toward no target, instead of
+    /// refusing them.
+    #[arg(long)]
+    pub allow_incomplete: bool,
+    /// List runs under test conditions (resolve, an extra CA file, insecure),
+    /// marked and counted toward no target, instead of refusing them.
+    #[arg(long)]
+    pub allow_test_conditions: bool,
 }
 
 #[derive(Debug, Args)]

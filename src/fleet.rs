@@ -174,6 +174,8 @@ pub fn portfolio(args: PortfolioArgs, quiet: bool) -> ExitCode {
         kabupaten: args.target_kabupaten,
         kota: args.target_kota,
         good: args.good,
+        allow_incomplete: args.allow_incomplete,
+        allow_test_conditions: args.allow_test_conditions,
     };
     let portfolio = match build(&inputs, &settings, &catalogue) {
         Ok(portfolio) => portfolio,

@@ -1058,6 +1058,18 @@ async fn diff_is_a_gate_you_can_trust() {
     );
 }
 
+/// A scenario as if run against the public service: the sandbox's `resolve` and CA
+/// file taken out of the scenario as run (its test conditions).
+fn on_the_public_service(scenario: &mut Value) {
+    if let Some(defaults) = scenario["effective"]["defaults"].as_object_mut() {
+        defaults.remove("resolve");
+        defaults.remove("tls");
+    }
+    if let Some(conditions) = scenario["standards"]["conditions"].as_array_mut() {
+        conditions.clear();
+    }
+}
+
 /// `portfolio`: regions from `service.region`, their mean index and predicate, and
 /// the national targets. The indices are set by hand on copies of a real report, so
 /// every share and mean is known exactly.
@@ -1081,7 +1093,8 @@ async fn portfolio_rolls_regions_up_against_the_targets() {
     sandbox.shutdown().await;
 
     let mut report = read_json(&base_out.join("report.json"));
-    let template = report["scenarios"][0].clone();
+    let mut template = report["scenarios"][0].clone();
+    on_the_public_service(&mut template);
     let service = |id: &str, region: Option<(&str, &str, &str)>, index: Option<f64>| {
         let mut scenario = template.clone();
         scenario["service"]["id"] = Value::from(id);
@@ -1214,6 +1227,201 @@ async fn portfolio_rolls_regions_up_against_the_targets() {
         text(&run.stderr).contains("Sangat Baik"),
         "{}",
         text(&run.stderr)
+    );
+}
+
+/// `portfolio` counts only what it may: an incomplete report, a partial run and a
+/// run under test conditions are refused (exit 2, the file named, nothing
+/// written) unless allowed; allowed, they are marked in every output and count
+/// toward no target. A run cut short that scored better than a complete one
+/// cannot meet the mean-index target for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn portfolio_counts_only_what_it_may() {
+    let sandbox = start_sandbox().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenarios = quick_set(dir.path(), "set", &["dasar"]).await;
+    let base_out = dir.path().join("base");
+    let mut command = ujilab();
+    command
+        .envs(sandbox.env())
+        .args(shard_args(&scenarios, "1/1", "default", &base_out));
+    let base_run = output(command).await;
+    assert_eq!(
+        base_run.status.code(),
+        Some(0),
+        "{}",
+        text(&base_run.stderr)
+    );
+    sandbox.shutdown().await;
+
+    // The real report: run against the sandbox, through `resolve` and its CA.
+    let real = read_json(&base_out.join("report.json"));
+    let scored = |id: &str, code: &str, index: f64| {
+        let mut scenario = real["scenarios"][0].clone();
+        scenario["service"]["id"] = Value::from(id);
+        scenario["service"]["region"] = serde_json::json!({"code": code, "name": format!("Kabupaten {code}"), "type": "kabupaten"});
+        scenario["standards"] = serde_json::json!({
+            "catalogue": "idsll-core", "version": "2026.1", "index": index,
+            "predicate": null, "coverage": 1.0, "verdict": "certified",
+            "verdict_reasons": [], "conditions": [], "waived_critical": [],
+            "aspects": [], "rules": []
+        });
+        scenario
+    };
+    let file = |name: &str, scenarios: Vec<Value>, complete: bool| {
+        let mut report = real.clone();
+        report["run"]["complete"] = Value::from(complete);
+        report["scenarios"] = Value::Array(scenarios);
+        let path = dir.path().join(name);
+        std::fs::write(&path, report.to_string()).expect("write");
+        path
+    };
+    let mut clean = scored("kab-a", "32.01", 3.20);
+    on_the_public_service(&mut clean);
+    let clean = file("clean.json", vec![clean], true);
+    // Cut short before the load built up: it scored better than it would have.
+    let mut cut = scored("kab-b", "32.02", 3.81);
+    on_the_public_service(&mut cut);
+    cut["complete"] = Value::from(false);
+    let cut = file("cut.json", vec![cut], false);
+    let mut partial = scored("kab-c", "32.03", 3.90);
+    on_the_public_service(&mut partial);
+    partial["overrides"]["no_load"] = Value::from(true);
+    partial["phases"]["load"] = serde_json::json!({"status": "skipped", "reason": "--no-load"});
+    partial["standards"]["verdict"] = Value::from("not_evaluated");
+    partial["standards"]["verdict_reasons"] =
+        serde_json::json!([{"code": "partial_run", "flags": ["--no-load"]}]);
+    let partial = file("partial.json", vec![partial], true);
+    // As run against the sandbox: resolve and a CA file in the scenario.
+    let conditions = file(
+        "conditions.json",
+        vec![scored("kab-d", "32.04", 4.50)],
+        true,
+    );
+
+    let out = dir.path().join("portfolio");
+    let portfolio = |inputs: &[&PathBuf], extra: &[&str]| {
+        let mut command = ujilab();
+        command
+            .args(["portfolio", "--lang", "en", "--out"])
+            .arg(&out)
+            .args(inputs)
+            .args(extra);
+        command
+    };
+    let refused = |result: &Output, needles: &[&str]| {
+        assert_eq!(result.status.code(), Some(2), "{}", text(&result.stderr));
+        let stderr = text(&result.stderr);
+        for needle in needles {
+            assert!(stderr.contains(needle), "{needle:?} not in {stderr}");
+        }
+        assert!(!out.exists(), "nothing written");
+    };
+    let result = output(portfolio(&[&clean, &cut], &[])).await;
+    refused(
+        &result,
+        &[
+            &cut.display().to_string(),
+            "kab-b",
+            "incomplete",
+            "--allow-incomplete",
+        ],
+    );
+    assert!(!text(&result.stderr).contains("clean.json"));
+    let result = output(portfolio(&[&clean, &partial], &[])).await;
+    refused(
+        &result,
+        &[&partial.display().to_string(), "partial run (--no-load)"],
+    );
+    let result = output(portfolio(&[&clean, &conditions], &[])).await;
+    refused(
+        &result,
+        &[
+            &conditions.display().to_string(),
+            "test conditions (resolve, ca_file)",
+            "--allow-test-conditions",
+        ],
+    );
+    // One allowance does not let the other in.
+    let result = output(portfolio(
+        &[&clean, &cut, &conditions],
+        &["--allow-incomplete"],
+    ))
+    .await;
+    refused(&result, &["conditions.json"]);
+    assert!(!text(&result.stderr).contains("cut.json"));
+
+    // Allowed: listed, marked, counted toward no target. Counted, the cut-short
+    // 3.81 would lift the mean of 3.20 to 3.51 and meet 3.50; it must not.
+    let result = output(portfolio(
+        &[&clean, &cut, &partial, &conditions],
+        &["--allow-incomplete", "--allow-test-conditions"],
+    ))
+    .await;
+    assert_eq!(result.status.code(), Some(1), "{}", text(&result.stderr));
+    let json = read_json(&out.join("portfolio.json"));
+    let summary = &json["summary"];
+    assert_eq!(summary["mean_index"], 3.2, "{summary}");
+    assert_eq!(summary["scored_regions"], 1);
+    assert_eq!(summary["not_counted"], 3);
+    assert_eq!(summary["met"], false);
+    assert_eq!(summary["kabupaten"]["scored"], 1);
+    let services: Vec<&Value> = json["regions"]
+        .as_array()
+        .expect("regions")
+        .iter()
+        .flat_map(|region| region["services"].as_array().expect("services"))
+        .collect();
+    let caveats = |id: &str| -> Value {
+        services
+            .iter()
+            .find(|s| s["id"] == id)
+            .map(|s| s["caveats"].clone())
+            .unwrap_or_else(|| panic!("{id} listed"))
+    };
+    assert_eq!(caveats("kab-a"), serde_json::json!([]));
+    assert_eq!(caveats("kab-b"), serde_json::json!(["incomplete"]));
+    assert_eq!(caveats("kab-c"), serde_json::json!(["partial_run"]));
+    assert_eq!(caveats("kab-d"), serde_json::json!(["test_conditions"]));
+    let regions = json["regions"].as_array().expect("regions");
+    assert_eq!(
+        regions[1]["index"],
+        Value::Null,
+        "32.02 has no counted service"
+    );
+    assert_eq!(regions[1]["not_counted"], 1);
+    let markdown = std::fs::read_to_string(out.join("portfolio.md")).expect("md");
+    assert!(
+        markdown.contains("kab-b (3.81, ⚠ not counted: incomplete, the run was cut short)"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("kab-d (4.50, ⚠ not counted: test conditions (resolve, ca\\_file))"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("3 service(s) listed but counted toward no target"));
+    let html = std::fs::read_to_string(out.join("portfolio.html")).expect("html");
+    assert!(
+        html.contains("⚠ not counted: partial run (--no-load)"),
+        "{html}"
+    );
+    assert!(html.contains("3 service(s) listed but counted toward no target"));
+
+    // In Indonesian too.
+    let mut command = ujilab();
+    command
+        .args(["portfolio", "--lang", "id", "--format", "md", "--out"])
+        .arg(&out)
+        .args([&clean, &cut, &partial, &conditions])
+        .args(["--allow-incomplete", "--allow-test-conditions"]);
+    let result = output(command).await;
+    assert_eq!(result.status.code(), Some(1), "{}", text(&result.stderr));
+    let markdown = std::fs::read_to_string(out.join("portfolio.md")).expect("md");
+    assert!(
+        markdown.contains(
+            "kab-b (3.81, ⚠ tidak dihitung: tidak lengkap, uji dihentikan sebelum selesai)"
+        ),
+        "{markdown}"
     );
 }
 

@@ -7,6 +7,15 @@
 //! Predicates come from the built-in catalogue's bands. A service without an index
 //! (not scored, or inconclusive) is listed but counts in no mean; a region without
 //! any scored service has no index and counts in no share.
+//!
+//! A portfolio counts only what was measured in full, on the public service. It
+//! refuses (bad input, naming the file) a report whose run or scenario is
+//! incomplete (`complete: false`), a partial run (a phase skipped by `--only`,
+//! `--no-load` or `--no-availability`) and a run under test conditions
+//! (`resolve`, an extra CA file, `insecure`, from the scenario or the command
+//! line). `allow_incomplete` and `allow_test_conditions` let such services in,
+//! marked with their [`Caveat`]s in every output and counted toward no target: not
+//! in their region's index, so not in any share or mean.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -20,7 +29,7 @@ use input::lang::Lang;
 
 use crate::fleet::read::{ReportFile, ran};
 use crate::markdown;
-use crate::model::{Gate, Predicate, Verdict};
+use crate::model::{Gate, PhaseState, Predicate, Report, ScenarioReport, Verdict};
 
 /// One service's latest run: its finish time, its entry, and its region
 /// (code, name, type) when the report names one.
@@ -74,6 +83,9 @@ pub struct Summary {
     pub scored_regions: u64,
     /// Mean index of the scored regions (rounded half-up to two decimals).
     pub mean_index: Option<f64>,
+    /// Services listed with a caveat, counted toward no target.
+    #[serde(default)]
+    pub not_counted: u64,
     pub mean_index_met: bool,
     pub kabupaten: Share,
     pub kota: Share,
@@ -107,6 +119,9 @@ pub struct RegionEntry {
     pub services: Vec<ServiceEntry>,
     /// Services that count in the index.
     pub scored_services: u64,
+    /// Services listed with a caveat, not in the index.
+    #[serde(default)]
+    pub not_counted: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -121,6 +136,35 @@ pub struct ServiceEntry {
     pub gate: Gate,
     pub file: String,
     pub run_id: String,
+    /// Why the service counts toward no target (empty when it counts).
+    #[serde(default)]
+    pub caveats: Vec<Caveat>,
+    /// What the caveats rest on: the flags that skipped a phase (`--no-load`), the
+    /// test conditions (`resolve`, `ca_file`, `insecure`).
+    #[serde(default)]
+    pub caveat_details: Vec<String>,
+}
+
+impl ServiceEntry {
+    /// Whether the service counts toward the targets (through its region).
+    pub fn counted(&self) -> bool {
+        self.caveats.is_empty()
+    }
+}
+
+/// Why a service is listed but counted toward no target.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Caveat {
+    /// The run or the scenario was cut short (`complete: false`).
+    Incomplete,
+    /// A phase was skipped by `--only`, `--no-load` or `--no-availability`.
+    PartialRun,
+    /// Measured under test conditions (`resolve`, an extra CA file, `insecure`):
+    /// not evidence about the public service.
+    TestConditions,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -131,6 +175,122 @@ pub enum PortfolioError {
         catalogue: String,
         known: String,
     },
+    #[error(
+        "a portfolio counts only complete runs on the public service; refused:\n{}",
+        refusals.iter().map(|r| format!("  {r}")).collect::<Vec<_>>().join("\n")
+    )]
+    Refused { refusals: Vec<Refusal> },
+}
+
+/// One service of one report that a portfolio may not count.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    pub file: String,
+    pub service: String,
+    pub caveat: Caveat,
+    pub details: Vec<String>,
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let details = self.details.join(", ");
+        let (what, flag) = match self.caveat {
+            Caveat::Incomplete => (
+                "incomplete: the run was cut short (complete: false)".to_string(),
+                "--allow-incomplete",
+            ),
+            Caveat::PartialRun => (
+                format!("a partial run ({details}): a phase was skipped"),
+                "--allow-incomplete",
+            ),
+            Caveat::TestConditions => (
+                format!("measured under test conditions ({details}), not on the public service"),
+                "--allow-test-conditions",
+            ),
+        };
+        write!(
+            f,
+            "{}: {}: {what}; {flag} lists it, marked, counted toward no target",
+            self.file, self.service
+        )
+    }
+}
+
+/// The caveats of one scenario of one report, with what each rests on.
+fn caveats(report: &Report, scenario: &ScenarioReport) -> Vec<(Caveat, Vec<String>)> {
+    let mut found = Vec::new();
+    if !report.run.complete || !scenario.complete {
+        found.push((Caveat::Incomplete, Vec::new()));
+    }
+    let mut flags: Vec<String> = Vec::new();
+    let phases = &scenario.phases;
+    for phase in [&phases.functional, &phases.availability, &phases.load] {
+        let Some(reason) = phase.reason.as_deref() else {
+            continue;
+        };
+        if phase.status != PhaseState::Skipped {
+            continue;
+        }
+        for flag in ["--only", "--no-load", "--no-availability"] {
+            if reason.starts_with(flag) && !flags.iter().any(|known| known == flag) {
+                flags.push(flag.to_string());
+            }
+        }
+    }
+    let partial_verdict = scenario.standards.as_ref().is_some_and(|standards| {
+        standards.verdict_reasons.iter().any(|reason| {
+            reason == "partial_run" || reason.get("code").is_some_and(|code| code == "partial_run")
+        })
+    });
+    if partial_verdict && flags.is_empty() {
+        flags.push("partial_run".to_string());
+    }
+    if !flags.is_empty() {
+        found.push((Caveat::PartialRun, flags));
+    }
+    let conditions = test_conditions(scenario);
+    if !conditions.is_empty() {
+        found.push((Caveat::TestConditions, conditions));
+    }
+    found
+}
+
+/// `resolve`, `ca_file`, `insecure`: from the command line (`overrides`), the
+/// verdict's `conditions`, or the scenario as run (`effective`), which records
+/// them also for a scenario without standards.
+fn test_conditions(scenario: &ScenarioReport) -> Vec<String> {
+    let overrides = &scenario.overrides;
+    let effective = &scenario.effective;
+    let non_empty = |pointer: &str| {
+        effective.pointer(pointer).is_some_and(|value| match value {
+            serde_json::Value::Null | serde_json::Value::Bool(false) => false,
+            serde_json::Value::Object(map) => !map.is_empty(),
+            serde_json::Value::Array(items) => !items.is_empty(),
+            serde_json::Value::String(text) => !text.is_empty(),
+            _ => true,
+        })
+    };
+    let from_standards = |name: &str| {
+        scenario
+            .standards
+            .as_ref()
+            .is_some_and(|standards| standards.conditions.iter().any(|c| c == name))
+    };
+    let mut conditions = Vec::new();
+    if !overrides.resolve.is_empty() || from_standards("resolve") || non_empty("/defaults/resolve")
+    {
+        conditions.push("resolve".to_string());
+    }
+    if !overrides.ca_file.is_empty()
+        || from_standards("ca_file")
+        || non_empty("/defaults/tls/ca_file")
+    {
+        conditions.push("ca_file".to_string());
+    }
+    if overrides.insecure || from_standards("insecure") || non_empty("/defaults/tls/insecure") {
+        conditions.push("insecure".to_string());
+    }
+    conditions
 }
 
 /// Hundredths of an index, exactly (reports round indices to two decimals).
@@ -162,6 +322,10 @@ pub struct Settings {
     pub kota: f64,
     /// A band name, in either language.
     pub good: String,
+    /// List incomplete and partial runs (marked, not counted) instead of refusing.
+    pub allow_incomplete: bool,
+    /// List runs under test conditions (marked, not counted) instead of refusing.
+    pub allow_test_conditions: bool,
 }
 
 pub fn build(
@@ -188,11 +352,37 @@ pub fn build(
         })?;
     let is_good = |index: f64| index >= good_band.min - 1e-9;
 
+    // What may not be counted is refused, every case of it at once, unless allowed.
+    let mut refusals = Vec::new();
+    for input in inputs {
+        for (identity, scenario) in ran(&input.report) {
+            for (caveat, details) in caveats(&input.report, scenario) {
+                let allowed = match caveat {
+                    Caveat::Incomplete | Caveat::PartialRun => settings.allow_incomplete,
+                    Caveat::TestConditions => settings.allow_test_conditions,
+                };
+                if !allowed {
+                    refusals.push(Refusal {
+                        file: input.file.clone(),
+                        service: identity.clone(),
+                        caveat,
+                        details,
+                    });
+                }
+            }
+        }
+    }
+    if !refusals.is_empty() {
+        return Err(PortfolioError::Refused { refusals });
+    }
+
     // The latest run of each service wins.
     let mut services: BTreeMap<String, LatestRun> = BTreeMap::new();
     let mut notes = Vec::new();
     for input in inputs {
         for (identity, scenario) in ran(&input.report) {
+            let (caveats, details): (Vec<Caveat>, Vec<Vec<String>>) =
+                caveats(&input.report, scenario).into_iter().unzip();
             let standards = scenario.standards.as_ref();
             let index = standards.and_then(|s| s.index);
             let entry = ServiceEntry {
@@ -205,6 +395,8 @@ pub fn build(
                 gate: scenario.gate,
                 file: input.file.clone(),
                 run_id: input.report.run.id.clone(),
+                caveats,
+                caveat_details: details.concat(),
             };
             let region = scenario
                 .service
@@ -251,6 +443,7 @@ pub fn build(
                 good: false,
                 services: Vec::new(),
                 scored_services: 0,
+                not_counted: 0,
             })
             .services
             .push(entry);
@@ -260,9 +453,11 @@ pub fn build(
         let scored: Vec<i64> = region
             .services
             .iter()
+            .filter(|s| s.counted())
             .filter_map(|s| s.index.map(hundredths))
             .collect();
         region.scored_services = scored.len() as u64;
+        region.not_counted = region.services.iter().filter(|s| !s.counted()).count() as u64;
         region.index = mean_index(&scored);
         region.predicate = region.index.and_then(|i| predicate_of(catalogue, i));
         region.good = region.index.is_some_and(is_good);
@@ -293,10 +488,17 @@ pub fn build(
         .collect();
     let mean = mean_index(&scored);
     let mean_index_met = mean.is_some_and(|m| m >= settings.index - 1e-9);
+    let not_counted = regions
+        .iter()
+        .flat_map(|r| &r.services)
+        .chain(&unassigned)
+        .filter(|s| !s.counted())
+        .count() as u64;
     let summary = Summary {
         regions: regions.len() as u64,
         scored_regions: scored.len() as u64,
         mean_index: mean,
+        not_counted,
         mean_index_met,
         met: mean_index_met
             && (kabupaten.regions == 0 || kabupaten.met)
@@ -358,6 +560,69 @@ fn met_word(met: bool, lang: Lang) -> &'static str {
         (true, Lang::En) => "met",
         (false, Lang::En) => "not met",
     }
+}
+
+/// Why a service counts toward no target, in words: `not counted: partial run
+/// (--no-load)`; empty for a service that counts.
+fn caveat_text(service: &ServiceEntry, lang: Lang) -> String {
+    if service.counted() {
+        return String::new();
+    }
+    let details = |wanted: &[&str]| -> String {
+        let found: Vec<&str> = service
+            .caveat_details
+            .iter()
+            .map(String::as_str)
+            .filter(|detail| wanted.contains(detail))
+            .collect();
+        if found.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", found.join(", "))
+        }
+    };
+    let words: Vec<String> = service
+        .caveats
+        .iter()
+        .map(|caveat| match caveat {
+            Caveat::Incomplete => lang
+                .pick(
+                    "tidak lengkap, uji dihentikan sebelum selesai",
+                    "incomplete, the run was cut short",
+                )
+                .to_string(),
+            Caveat::PartialRun => format!(
+                "{}{}",
+                lang.pick("uji parsial", "partial run"),
+                details(&["--only", "--no-load", "--no-availability", "partial_run"])
+            ),
+            Caveat::TestConditions => format!(
+                "{}{}",
+                lang.pick("kondisi uji", "test conditions"),
+                details(&["resolve", "ca_file", "insecure"])
+            ),
+        })
+        .collect();
+    format!(
+        "{}: {}",
+        lang.pick("tidak dihitung", "not counted"),
+        words.join("; ")
+    )
+}
+
+/// Said under the targets when services were listed without counting.
+fn not_counted_note(portfolio: &Portfolio, lang: Lang) -> Option<String> {
+    let count = portfolio.summary.not_counted;
+    (count > 0).then(|| match lang {
+        Lang::Id => format!(
+            "{count} layanan dicantumkan tetapi tidak dihitung untuk target mana pun \
+             (tidak lengkap, uji parsial atau kondisi uji)"
+        ),
+        Lang::En => format!(
+            "{count} service(s) listed but counted toward no target \
+             (incomplete, partial run or test conditions)"
+        ),
+    })
 }
 
 fn region_label(region: &RegionEntry) -> String {
@@ -457,6 +722,9 @@ pub fn render_markdown(portfolio: &Portfolio, lang: Lang) -> String {
             view.met_word
         );
     }
+    if let Some(note) = not_counted_note(portfolio, lang) {
+        let _ = writeln!(out, "\n⚠ {}.", markdown::text(&note));
+    }
     let _ = writeln!(
         out,
         "\n| {} | {} | {} | {} | {} |",
@@ -471,7 +739,7 @@ pub fn render_markdown(portfolio: &Portfolio, lang: Lang) -> String {
         let services: Vec<String> = region
             .services
             .iter()
-            .map(|s| format!("{} ({})", markdown::text(&s.id), index_text(s.index)))
+            .map(|s| service_md(s, lang))
             .collect();
         let _ = writeln!(
             out,
@@ -487,7 +755,7 @@ pub fn render_markdown(portfolio: &Portfolio, lang: Lang) -> String {
         let ids: Vec<String> = portfolio
             .unassigned
             .iter()
-            .map(|s| markdown::text(&s.id))
+            .map(|s| service_md(s, lang))
             .collect();
         let _ = writeln!(
             out,
@@ -505,6 +773,20 @@ pub fn render_markdown(portfolio: &Portfolio, lang: Lang) -> String {
     out
 }
 
+/// `id (3.81)`, or `id (3.81, ⚠ not counted: incomplete, ...)`.
+fn service_md(service: &ServiceEntry, lang: Lang) -> String {
+    let index = index_text(service.index);
+    if service.counted() {
+        format!("{} ({index})", markdown::text(&service.id))
+    } else {
+        format!(
+            "{} ({index}, ⚠ {})",
+            markdown::text(&service.id),
+            markdown::text(&caveat_text(service, lang))
+        )
+    }
+}
+
 #[derive(Template)]
 #[template(path = "portfolio.html")]
 struct Page<'a> {
@@ -515,6 +797,7 @@ struct Page<'a> {
     regions: Vec<RegionView>,
     unassigned: Vec<ServiceView>,
     notes: &'a [String],
+    not_counted: Option<String>,
 }
 
 impl Page<'_> {
@@ -539,6 +822,8 @@ struct ServiceView {
     predicate: String,
     verdict: String,
     gate_pass: bool,
+    /// Empty when the service counts.
+    caveat: String,
 }
 
 fn service_view(service: &ServiceEntry, lang: Lang) -> ServiceView {
@@ -551,6 +836,7 @@ fn service_view(service: &ServiceEntry, lang: Lang) -> ServiceView {
             .verdict
             .map_or_else(|| "-".into(), |verdict| verdict.to_string()),
         gate_pass: service.gate == Gate::Pass,
+        caveat: caveat_text(service, lang),
     }
 }
 
@@ -584,13 +870,64 @@ pub fn render_html(portfolio: &Portfolio, lang: Lang) -> Result<String, askama::
             .map(|s| service_view(s, lang))
             .collect(),
         notes: &portfolio.notes,
+        not_counted: not_counted_note(portfolio, lang),
     }
     .render()
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+    use crate::fleet::testing::{report, run};
+
+    fn caveats_of(scenario: serde_json::Value) -> Vec<(Caveat, Vec<String>)> {
+        let file = report("default", scenario);
+        let (_, scenario) = ran(&file.report).next().expect("a scenario");
+        caveats(&file.report, scenario)
+    }
+
+    #[test]
+    fn caveats_say_what_may_not_be_counted_and_why() {
+        assert_eq!(caveats_of(run()), []);
+        let mut cut = run();
+        cut["complete"] = json!(false);
+        assert_eq!(caveats_of(cut), [(Caveat::Incomplete, vec![])]);
+        // A phase skipped by a flag is a partial run; the flag given is named.
+        let mut partial = run();
+        partial["overrides"]["only"] = json!("health");
+        partial["phases"]["functional"] =
+            json!({ "status": "skipped", "reason": "--only: some probes were not sent" });
+        partial["phases"]["availability"] = json!({ "status": "skipped", "reason": "--only" });
+        assert_eq!(
+            caveats_of(partial),
+            [(Caveat::PartialRun, vec!["--only".to_string()])]
+        );
+        // `--only` naming the scenario itself, or a flag for a phase it does not
+        // have, skips nothing.
+        let mut whole = run();
+        whole["overrides"]["only"] = json!("dukcapil");
+        whole["overrides"]["no_load"] = json!(true);
+        assert_eq!(caveats_of(whole), []);
+        // Test conditions, from the command line or the scenario as run.
+        let mut insecure = run();
+        insecure["overrides"]["insecure"] = json!(true);
+        insecure["effective"] = json!({ "defaults": { "resolve": { "a.go.id": "127.0.0.1" } } });
+        assert_eq!(
+            caveats_of(insecure),
+            [(
+                Caveat::TestConditions,
+                vec!["resolve".to_string(), "insecure".to_string()]
+            )]
+        );
+        let mut ca = run();
+        ca["effective"] = json!({ "defaults": { "tls": { "ca_file": "ca.pem" } } });
+        assert_eq!(
+            caveats_of(ca),
+            [(Caveat::TestConditions, vec!["ca_file".to_string()])]
+        );
+    }
 
     #[test]
     fn the_mean_index_is_exact_and_rounded_half_up_once() {
