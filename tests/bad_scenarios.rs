@@ -493,3 +493,59 @@ fn a_json_body_keeps_keys_that_yaml_1_1_read_as_booleans() {
     let sent: serde_json::Value = serde_json::from_slice(&body).expect("a JSON body");
     assert_eq!(sent, serde_json::json!({ "n": 3, "no": 6 }));
 }
+
+/// A scenario whose top-level key is misspelled, found in a folder, is a
+/// scenario with an error (position and "did you mean"), not a skipped file;
+/// files plainly not scenarios (a CI file, a catalogue) are still skipped.
+#[test]
+fn a_folder_reports_a_misspelled_scenario_and_skips_other_yaml() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("a-dukcapil.yaml"), GOOD).expect("write good");
+    let probs = GOOD
+        .replace("id: contohkab-dukcapil", "id: contohkab-perizinan")
+        .replace("probes:\n  - id: health", "probs:\n  - id: health");
+    std::fs::write(dir.path().join("b-perizinan.yaml"), probs).expect("write probs");
+    let verison = GOOD
+        .replace("id: contohkab-dukcapil", "id: contohkab-pengaduan")
+        .replace("version: 1", "verison: 1");
+    std::fs::write(dir.path().join("c-pengaduan.yaml"), verison).expect("write verison");
+    std::fs::write(
+        dir.path().join("ci.yml"),
+        "stages: [test]\njobs:\n  ujilab: { script: ujilab run }\n",
+    )
+    .expect("write CI file");
+    std::fs::write(
+        dir.path().join("katalog.yaml"),
+        "catalogue: mine\nversion: \"1\"\ntitle: { id: Katalog, en: Catalogue }\n",
+    )
+    .expect("write catalogue");
+
+    let (loaded, notes) = load_paths(&[dir.path().to_path_buf()]);
+
+    let described: Vec<String> = loaded.iter().map(describe).collect();
+    assert_eq!(loaded.len(), 3, "{described:?}");
+    assert!(matches!(loaded[0], Loaded::Ready { .. }), "{described:?}");
+    for (item, line, key, suggestion) in [
+        (&loaded[1], 13, "probs", "probes"),
+        (&loaded[2], 1, "verison", "version"),
+    ] {
+        let Loaded::Failed(failure) = item else {
+            panic!("{described:?}")
+        };
+        let problem = &failure.problems[0];
+        assert_eq!((problem.line, problem.column), (line, 1), "{described:?}");
+        assert!(
+            problem.message.contains(&format!("unknown key `{key}`")),
+            "{described:?}"
+        );
+        assert_eq!(
+            problem.help.as_deref(),
+            Some(format!("did you mean `{suggestion}`?").as_str())
+        );
+    }
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(
+        notes[0].contains("ci.yml") && notes[1].contains("katalog.yaml"),
+        "{notes:?}"
+    );
+}

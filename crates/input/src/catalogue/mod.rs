@@ -67,21 +67,8 @@ pub fn parse(text: &str, file: &str) -> Result<Catalogue, CatalogueFailure> {
         text: Some(text.to_string()),
         problems,
     };
-    let raw: raw::RawCatalogue = yaml::parse(text).map_err(|error| {
-        let help = error
-            .suggestion
-            .as_ref()
-            .map(|suggestion| format!("did you mean `{suggestion}`?"))
-            .or(error.help);
-        fail(vec![
-            Problem::error(
-                error.position,
-                error.path.unwrap_or_default(),
-                error.message,
-            )
-            .with_help(help),
-        ])
-    })?;
+    let raw: raw::RawCatalogue =
+        yaml::parse(text).map_err(|error| fail(vec![error.into_problem()]))?;
     let mut checker = validate::Checker::default();
     let catalogue = checker.catalogue(raw, file, text);
     match catalogue {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::Problem;
 use crate::scenario::model::Scenario;
 use crate::scenario::raw;
-use crate::scenario::raw::{Identity, Position, RawScenario};
+use crate::scenario::raw::{Position, RawScenario, TopLevelKeys};
 use crate::scenario::validate::{LoadSettings, validate};
 
 /// The text of one scenario file, as read (or embedded, for the demo).
@@ -193,7 +193,7 @@ pub fn load_where(
     for (source, load) in sources.iter().zip(loads) {
         let Some((outline, item)) = load else {
             notes.push(format!(
-                "skipped {}: no `version` and `service` at its top level, so not a scenario",
+                "skipped {}: no key of a scenario (such as `service` or `probes`) at its top level, nor a near miss of one, so not a scenario",
                 source.name
             ));
             continue;
@@ -223,71 +223,31 @@ pub fn load_where(
 
 /// `None` when a file found in a folder is not a scenario at all.
 fn load_one(source: &Source, settings: &LoadSettings) -> Option<Loaded> {
-    let fail = |problems: Vec<Problem>, text: Option<String>| {
+    let fail = |problem: Problem, text: Option<&str>| {
         Some(Loaded::Failed(LoadFailure {
             file: source.name.clone(),
-            text,
-            problems,
+            text: text.map(str::to_string),
+            problems: vec![problem],
         }))
     };
-    let text = match std::str::from_utf8(&source.bytes) {
+    let text = match utf8_text(&source.bytes) {
         Ok(text) => text,
-        Err(error) => {
-            let valid = &source.bytes[..error.valid_up_to()];
-            let line = valid.iter().filter(|b| **b == b'\n').count() as u64 + 1;
-            let column = valid.iter().rev().take_while(|b| **b != b'\n').count() as u64 + 1;
-            let at = Position {
-                line,
-                column,
-                bytes: None,
-            };
-            return fail(
-                vec![Problem::error(
-                    at,
-                    "",
-                    format!(
-                        "the file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
-                        error.valid_up_to()
-                    ),
-                )],
-                None,
-            );
-        }
+        Err(problem) => return fail(problem, None),
     };
     if text.trim().is_empty() {
-        return fail(
-            vec![Problem::error(
-                Position::default(),
-                "",
-                "the file is empty; a scenario needs at least `version`, `service` and `probes`",
-            )],
-            Some(text.to_string()),
+        let problem = Problem::error(
+            Position::default(),
+            "",
+            "the file is empty; a scenario needs at least `version`, `service` and `probes`",
         );
+        return fail(problem, Some(text));
     }
     let raw_scenario = match raw::parse::<RawScenario>(text) {
         Ok(raw_scenario) => raw_scenario,
-        Err(error) => {
-            // A YAML file found in a folder that is not a scenario at all (no
-            // `version` and `service` at its top level) is skipped, not an error.
-            let is_scenario = raw::parse::<Identity>(text)
-                .map(|identity| identity.version.is_some() && identity.service.is_some())
-                .unwrap_or(true);
-            if !source.named && !is_scenario {
-                return None;
-            }
-            let help = error
-                .suggestion
-                .as_ref()
-                .map(|suggestion| format!("did you mean `{suggestion}`?"))
-                .or(error.help);
-            let problem = Problem::error(
-                error.position,
-                error.path.unwrap_or_default(),
-                error.message,
-            )
-            .with_help(help);
-            return fail(vec![problem], Some(text.to_string()));
-        }
+        // A YAML file found in a folder that is plainly not a scenario is skipped
+        // (with a note), not an error; one with a misspelled key is a scenario.
+        Err(_) if !source.named && !looks_like_a_scenario(text) => return None,
+        Err(error) => return fail(error.into_problem(), Some(text)),
     };
     Some(match validate(raw_scenario, &source.name, text, settings) {
         Ok((scenario, warnings)) => Loaded::Ready {
@@ -300,6 +260,37 @@ fn load_one(source: &Source, settings: &LoadSettings) -> Option<Loaded> {
             problems,
         }),
     })
+}
+
+/// The file's text, or where its first byte that is not UTF-8 is.
+fn utf8_text(bytes: &[u8]) -> Result<&str, Problem> {
+    std::str::from_utf8(bytes).map_err(|error| {
+        let valid = &bytes[..error.valid_up_to()];
+        let line = valid.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+        let column = valid.iter().rev().take_while(|b| **b != b'\n').count() as u64 + 1;
+        let at = Position {
+            line,
+            column,
+            bytes: None,
+        };
+        Problem::error(
+            at,
+            "",
+            format!(
+                "the file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
+                error.valid_up_to()
+            ),
+        )
+    })
+}
+
+/// Whether a file that did not parse as a scenario is one all the same (see
+/// [`TopLevelKeys`]); a file whose top level cannot be read at all is one, so
+/// that its error is shown.
+fn looks_like_a_scenario(text: &str) -> bool {
+    raw::parse::<TopLevelKeys>(text)
+        .map(|keys| keys.look_like_a_scenario())
+        .unwrap_or(true)
 }
 
 /// `f` of every item, in order: the calling thread takes the first share and one
@@ -493,5 +484,43 @@ mod tests {
         let expected: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(files, expected);
         assert_eq!(set.kept.len(), 150);
+    }
+
+    #[test]
+    fn a_misspelled_scenario_in_a_folder_is_an_error_and_other_files_are_skipped() {
+        let found = |name: &str, text: &str| Source {
+            name: name.into(),
+            bytes: text.as_bytes().to_vec(),
+            named: false,
+        };
+        let sources = [
+            found(
+                "servce.yaml",
+                "version: 1\nservce: { id: kab-a, base_url: \"http://127.0.0.1:9\" }\nprobes:\n  - id: health\n    request: { path: /health }\n",
+            ),
+            found("ci.yaml", "stages: [test]\njobs: {}\n"),
+            found(
+                "catalogue.yaml",
+                "catalogue: mine\nversion: \"1\"\nrules: []\n",
+            ),
+        ];
+        let mut notes = Vec::new();
+        let loaded = load_all(&sources, &settings(), &mut notes);
+        let [Loaded::Failed(failure)] = loaded.as_slice() else {
+            panic!("{loaded:?}")
+        };
+        let problem = &failure.problems[0];
+        assert_eq!(failure.file, "servce.yaml");
+        assert_eq!((problem.line, problem.column), (2, 1), "{problem:?}");
+        assert!(
+            problem.message.contains("unknown key `servce`"),
+            "{problem:?}"
+        );
+        assert_eq!(problem.help.as_deref(), Some("did you mean `service`?"));
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(
+            notes[0].starts_with("skipped ci.yaml")
+                && notes[1].starts_with("skipped catalogue.yaml")
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! in the user's terms, at the place to fix, with a hint where one helps.
 
 use super::{Position, closest};
+use crate::diagnostic::Problem;
 
 /// Why a file could not be parsed: the first syntax or type error, with position.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,6 +15,17 @@ pub struct ParseError {
     pub(crate) suggestion: Option<String>,
     /// How to fix it, when the message alone does not say.
     pub(crate) help: Option<String>,
+}
+
+impl ParseError {
+    /// As a problem of the file, the suggestion turned into a "did you mean".
+    pub(crate) fn into_problem(self) -> Problem {
+        let help = self
+            .suggestion
+            .map(|suggestion| format!("did you mean `{suggestion}`?"))
+            .or(self.help);
+        Problem::error(self.position, self.path.unwrap_or_default(), self.message).with_help(help)
+    }
 }
 
 pub(super) fn describe(

@@ -18,8 +18,8 @@ use serde::de::DeserializeOwned;
 pub use error::ParseError;
 pub(crate) use node::Node;
 pub(crate) use scenario::{
-    Identity, RawAvailability, RawDefaults, RawExpect, RawLoad, RawPages, RawProbe, RawRequest,
-    RawScenario, RawService, RawStandards, RawThreshold, RawTls, RawWaiver,
+    RawAvailability, RawDefaults, RawExpect, RawLoad, RawPages, RawProbe, RawRequest, RawScenario,
+    RawService, RawStandards, RawThreshold, RawTls, RawWaiver, TopLevelKeys,
 };
 pub(crate) use serde_saphyr::Spanned;
 

@@ -1,16 +1,77 @@
 //! The typed mirror of a scenario file: fixed structure with `deny_unknown_fields`,
-//! so a misspelled key is a parse error with a position.
+//! so a misspelled key is a parse error with a position; and how a file found in
+//! a folder is told to be a scenario ([`TopLevelKeys`]).
 
-use serde::de;
+use std::fmt;
+
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use super::{Node, Spanned};
 
-/// Only the two keys that tell a scenario file from another YAML file in a folder.
-#[derive(Deserialize)]
-pub(crate) struct Identity {
-    pub(crate) version: Option<de::IgnoredAny>,
-    pub(crate) service: Option<de::IgnoredAny>,
+/// The keys of a scenario's top level: those of [`RawScenario`].
+pub(crate) const SCENARIO_KEYS: [&str; 11] = [
+    "version",
+    "service",
+    "scenario",
+    "standards",
+    "vars",
+    "secrets",
+    "defaults",
+    "probes",
+    "availability",
+    "load",
+    "thresholds",
+];
+
+/// The top-level keys of a YAML file, read to tell a scenario, perhaps with a
+/// misspelled key, from another YAML file kept in a scenario folder (a CI file,
+/// a catalogue).
+pub(crate) struct TopLevelKeys(Vec<String>);
+
+impl TopLevelKeys {
+    /// A scenario has a key that only scenarios have (any but `version`, which
+    /// catalogues and other files share), or a near miss of any scenario key
+    /// (`servce`, `probs`, `verison`): within edit distance 2, or 1 for keys of
+    /// four letters (`vars`, `load`), which 2 would confuse with `tags` or `args`.
+    pub(crate) fn look_like_a_scenario(&self) -> bool {
+        self.0.iter().any(|key| {
+            let key = key.to_ascii_lowercase();
+            SCENARIO_KEYS.iter().any(|known| {
+                let allowed = if known.len() <= 4 { 1 } else { 2 };
+                if key == *known {
+                    *known != "version"
+                } else {
+                    strsim::levenshtein(&key, known) <= allowed
+                }
+            })
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for TopLevelKeys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(TopLevelKeysVisitor)
+    }
+}
+
+struct TopLevelKeysVisitor;
+
+impl<'de> Visitor<'de> for TopLevelKeysVisitor {
+    type Value = TopLevelKeys;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a map of `key: value` entries")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopLevelKeys, A::Error> {
+        let mut keys = Vec::new();
+        while let Some(key) = map.next_key::<Node>()? {
+            map.next_value::<IgnoredAny>()?;
+            keys.extend(key.scalar_text());
+        }
+        Ok(TopLevelKeys(keys))
+    }
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -167,4 +228,55 @@ pub(crate) struct RawThreshold {
     pub(crate) max: Option<Spanned<Node>>,
     pub(crate) min: Option<Spanned<Node>>,
     pub(crate) source: Option<Spanned<String>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::raw::parse;
+
+    fn looks_like_a_scenario(text: &str) -> bool {
+        parse::<TopLevelKeys>(text)
+            .unwrap_or_else(|error| panic!("{error:?}"))
+            .look_like_a_scenario()
+    }
+
+    #[test]
+    fn the_scenario_keys_are_those_of_the_raw_mirror() {
+        let Err(error) = parse::<RawScenario>("bogus: 1\n") else {
+            panic!("should fail")
+        };
+        assert_eq!(
+            error.message,
+            format!(
+                "unknown key `bogus`; expected one of: {}",
+                SCENARIO_KEYS.join(", ")
+            )
+        );
+    }
+
+    #[test]
+    fn a_misspelled_scenario_is_a_scenario_and_other_files_are_not() {
+        for scenario in [
+            "version: 1\nservice: {}\n",
+            "verison: 1\nservce: {}\nprobs: []\n",
+            "servce: {}\n",
+            "probs: []\n",
+            "Probes: []\n",
+            "vars: {}\n",
+            "var: {}\n",
+        ] {
+            assert!(looks_like_a_scenario(scenario), "{scenario:?}");
+        }
+        for other in [
+            // A CI file, a catalogue, a Kubernetes manifest, an OpenAPI document.
+            "stages: [test]\njobs: {}\n",
+            "catalogue: mine\nversion: \"1\"\ntitle: {}\nbands: []\nrules: []\n",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {}\ndata: {}\n",
+            "openapi: 3.1.0\ninfo: {}\npaths: {}\ntags: []\nservers: []\n",
+            "args: []\n1: x\n",
+        ] {
+            assert!(!looks_like_a_scenario(other), "{other:?}");
+        }
+    }
 }
