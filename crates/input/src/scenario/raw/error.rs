@@ -73,30 +73,18 @@ pub(super) fn describe(
                 "mapping start" | "empty mapping start" | "sequence start" | "string scalar"
             ) =>
         {
-            let found = found_at(text, position);
-            let wanted = match *expected {
-                "sequence start" => "a list",
-                "string scalar" => "a single value",
-                _ => "a map of `key: value` entries",
-            };
-            if wanted.starts_with("a map") && found == "a list" {
-                help = Some("write the keys directly under this key, without `-`".to_string());
-            }
-            (format!("expected {wanted}, found {found}"), None)
+            let (message, shape_help) = describe_unexpected(expected, text, position);
+            help = shape_help;
+            (message, None)
         }
-        serde_saphyr::Error::InvalidScalar { ty, .. } => {
-            let wanted = match *ty {
-                "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "a whole number (0 or more)",
-                "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number",
-                "f32" | "f64" => "a number",
-                "bool" => "true or false",
-                other => other,
-            };
-            (
-                format!("expected {wanted}, found {}", found_at(text, position)),
-                None,
-            )
-        }
+        serde_saphyr::Error::InvalidScalar { ty, .. } => (
+            format!(
+                "expected {}, found {}",
+                scalar_type_name(ty),
+                found_at(text, position)
+            ),
+            None,
+        ),
         // YAML 1.2: `yes`, `no`, `on`, `off`, `y` and `n` are text, not booleans.
         serde_saphyr::Error::InvalidBooleanStrict { .. } => {
             help = Some("only true and false are booleans (YAML 1.2)".to_string());
@@ -119,6 +107,31 @@ pub(super) fn describe(
         suggestion,
         help,
     }
+}
+
+/// A Rust scalar type in the user's terms.
+fn scalar_type_name(ty: &str) -> &str {
+    match ty {
+        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "a whole number (0 or more)",
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "a whole number",
+        "f32" | "f64" => "a number",
+        "bool" => "true or false",
+        other => other,
+    }
+}
+
+/// A value of the wrong shape: what was expected, in the user's terms, and what
+/// was found; a list where a map belongs gets a hint.
+fn describe_unexpected(expected: &str, text: &str, position: Position) -> (String, Option<String>) {
+    let found = found_at(text, position);
+    let wanted = match expected {
+        "sequence start" => "a list",
+        "string scalar" => "a single value",
+        _ => "a map of `key: value` entries",
+    };
+    let help = (wanted.starts_with("a map") && found == "a list")
+        .then(|| "write the keys directly under this key, without `-`".to_string());
+    (format!("expected {wanted}, found {found}"), help)
 }
 
 /// Any other error, syntax errors above all: the library's message, moved to the
