@@ -197,10 +197,18 @@ pub fn merge(inputs: &[ReportFile], options: &MergeOptions) -> Result<Report, Me
             ScenarioEntry::Ran(scenario) => scenario.complete,
             ScenarioEntry::LoadError(_) => true,
         });
-    let failed = scenarios.iter().any(|entry| match entry {
-        ScenarioEntry::Ran(scenario) => scenario.gate == Gate::Fail,
-        ScenarioEntry::LoadError(_) => true,
-    });
+    // The run's gate, as a live run decides it: every scenario's, the run complete,
+    // every file loaded.
+    let gate = gate::run_gate(
+        scenarios.iter().filter_map(|entry| match entry {
+            ScenarioEntry::Ran(scenario) => Some(scenario.gate),
+            ScenarioEntry::LoadError(_) => None,
+        }),
+        complete,
+        scenarios
+            .iter()
+            .any(|entry| matches!(entry, ScenarioEntry::LoadError(_))),
+    );
     let started_at = inputs
         .iter()
         .map(|input| input.report.run.started_at.as_str())
@@ -253,11 +261,7 @@ pub fn merge(inputs: &[ReportFile], options: &MergeOptions) -> Result<Report, Me
             missing_shards: checked.missing_shards,
             missing_entries,
         }),
-        gate: if failed || !complete {
-            Gate::Fail
-        } else {
-            Gate::Pass
-        },
+        gate,
         scenarios,
     })
 }
