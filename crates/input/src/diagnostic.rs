@@ -68,11 +68,12 @@ pub fn render(file: &str, source: Option<&str>, problems: &[Problem]) -> String 
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let _ = write!(out, "{label}: {}", problem.message);
+        let _ = write!(out, "{label}: {}", visible(&problem.message));
         if !problem.path.is_empty() {
-            let _ = write!(out, " (at `{}`)", problem.path);
+            let _ = write!(out, " (at `{}`)", visible(&problem.path));
         }
         out.push('\n');
+        let file = visible(file);
         if problem.line == 0 {
             let _ = writeln!(out, "  --> {file}");
         } else {
@@ -88,19 +89,45 @@ pub fn render(file: &str, source: Option<&str>, problems: &[Problem]) -> String 
                 let indent: String = line_text
                     .chars()
                     .take(caret_at)
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .map(|c| match c {
+                        '\t' => "\t".to_string(),
+                        c => " ".repeat(visible(c.encode_utf8(&mut [0; 4])).chars().count()),
+                    })
                     .collect();
                 let _ = writeln!(out, "{gutter} |");
-                let _ = writeln!(out, "{number} | {line_text}");
+                let _ = writeln!(out, "{number} | {}", visible(line_text));
                 let _ = writeln!(out, "{gutter} | {indent}^");
             }
         }
         if let Some(help) = &problem.help {
-            let _ = writeln!(out, "   = help: {help}");
+            let _ = writeln!(out, "   = help: {}", visible(help));
         }
         out.push('\n');
     }
     out
+}
+
+/// `text` with every control character but tab written as an escape (`\x1b`,
+/// `\x00`, `\u{85}`): a scenario line or value shown on a terminal must not
+/// move the cursor, change colours or hide what follows.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| c != '\t' && c.is_control();
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            c if !hidden(c) => shown.push(c),
+            c if c.is_ascii() => {
+                let _ = write!(shown, "\\x{:02x}", c as u32);
+            }
+            c => {
+                let _ = write!(shown, "\\u{{{:x}}}", c as u32);
+            }
+        }
+    }
+    std::borrow::Cow::Owned(shown)
 }
 
 #[cfg(test)]
@@ -123,5 +150,32 @@ mod tests {
         assert!(text.contains("--> a.yaml:2:3"), "{text}");
         assert!(text.contains("2 |   tiemout: 1s\n  |   ^"), "{text}");
         assert!(text.contains("help: did you mean `timeout`?"), "{text}");
+    }
+
+    #[test]
+    fn control_characters_are_shown_as_escapes() {
+        let problem = Problem::error(
+            Position {
+                line: 1,
+                column: 9,
+                bytes: None,
+            },
+            "service.name",
+            "`\u{1b}[31mred` is odd",
+        );
+        let text = render("a\u{0}.yaml", Some("name: \u{1b}[2J x\n"), &[problem]);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{0}'),
+            "{text:?}"
+        );
+        assert!(text.contains("`\\x1b[31mred`"), "{text}");
+        assert!(text.contains("--> a\\x00.yaml:1:9"), "{text}");
+        // The caret stays under column 9 (`x`), past the four-character escape.
+        assert!(
+            text.contains("1 | name: \\x1b[2J x\n  |            ^"),
+            "{text}"
+        );
+        assert_eq!(visible("plain\ttext"), "plain\ttext");
+        assert_eq!(visible("\u{85}"), "\\u{85}");
     }
 }

@@ -1,7 +1,8 @@
 //! The input stage: everything a user writes, turned into typed values with every
 //! problem positioned (file, line, column, key path).
 //!
-//! Owns: [`diagnostic`] (problems and their rustc-style rendering), [`quantity`]
+//! Owns: [`diagnostic`] (problems and their rustc-style rendering), [`file`]
+//! (bounded reading of the files a user names), [`quantity`]
 //! (durations, ratios, sizes), [`lang`], [`scenario`] (YAML entry point, raw mirror,
 //! validation, interpolation, matchers) and [`catalogue`] (standards catalogues and
 //! the check kinds they may name).
@@ -18,6 +19,7 @@
 
 pub mod catalogue;
 pub mod diagnostic;
+pub mod file;
 pub mod lang;
 pub mod quantity;
 pub mod scenario;

@@ -20,9 +20,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             "`{text}` has a space before its unit: write the number and unit together, e.g. {number}s"
         ));
     }
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration: write e.g. 250ms, 2s or 1m"))?;
+    let value = plain_decimal(number)
+        .ok_or_else(|| format!("`{text}` is not a duration: write e.g. 250ms, 2s or 1m"))?;
     let seconds_per_unit = match unit {
         "ms" => 0.001,
         "s" => 1.0,
@@ -50,10 +49,8 @@ pub fn parse_ratio(text: &str) -> Result<f64, String> {
             "`{text}` is not a percentage: ratios are percentages, write 1% for one percent"
         ));
     };
-    let value: f64 = number
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{text}` is not a percentage like 99.5%"))?;
+    let value =
+        plain_decimal(number).ok_or_else(|| format!("`{text}` is not a percentage like 99.5%"))?;
     if !(0.0..=100.0).contains(&value) {
         return Err(format!("`{text}` is outside 0%..100%"));
     }
@@ -97,11 +94,12 @@ pub(crate) fn parse_rate(text: &str) -> Result<f64, String> {
             "`{text}` is not a rate: write arrivals per second or minute, e.g. 50/s or 120/m"
         ));
     };
-    let value: f64 = number
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{text}` is not a rate like 50/s"))?;
-    let per_second = match per.trim() {
+    let value = plain_decimal(number).ok_or_else(|| {
+        format!(
+            "`{text}` is not a rate like 50/s: write the number in digits, with no space before `/`"
+        )
+    })?;
+    let per_second = match per {
         "s" => value,
         "m" => value / 60.0,
         other => return Err(format!("`/{other}` is not a rate unit: use /s or /m")),
@@ -110,6 +108,21 @@ pub(crate) fn parse_rate(text: &str) -> Result<f64, String> {
         return Err(format!("`{text}` must be a positive rate"));
     }
     Ok(per_second)
+}
+
+/// The value of a number written in plain digits, with an optional fraction
+/// (`50`, `99.5`): what the scenario schema's patterns accept, so `1e3`, `.5`,
+/// `inf` and ` 5` are not numbers here.
+fn plain_decimal(text: &str) -> Option<f64> {
+    let (whole, fraction) = match text.split_once('.') {
+        Some((whole, fraction)) => (whole, Some(fraction)),
+        None => (text, None),
+    };
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || fraction.is_some_and(|fraction| !digits(fraction)) {
+        return None;
+    }
+    text.parse().ok()
 }
 
 /// Writes a duration the way a person reads it: `850 ms`, `1.25 s`.
@@ -172,6 +185,13 @@ mod tests {
         assert_eq!(parse_rate("120/m"), Ok(2.0));
         assert!(parse_rate("50").is_err());
         assert!(parse_rate("0/s").is_err());
+        for written in ["1e300/s", "inf/s", "5 /s", ".5/s", "5./s"] {
+            assert!(parse_rate(written).is_err(), "{written}");
+        }
+        assert!(parse_duration(".5s").is_err());
+        assert!(parse_duration("1e3ms").is_err());
+        assert!(parse_ratio("1e1%").is_err());
+        assert!(parse_ratio("99.5 %").is_err());
     }
 
     #[test]

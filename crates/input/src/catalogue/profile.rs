@@ -107,14 +107,12 @@ pub fn resolve(profile: &str, scenario_dir: &Path) -> Result<Arc<Catalogue>, Pro
     if is_path {
         let path = scenario_dir.join(profile);
         let shown = path.display().to_string();
-        let bytes = std::fs::read(&path).map_err(|error| ProfileError::Unreadable {
-            path: shown.clone(),
-            message: error.to_string(),
-        })?;
-        let text = String::from_utf8(bytes).map_err(|_| ProfileError::Unreadable {
-            path: shown.clone(),
-            message: "the file is not UTF-8 text".into(),
-        })?;
+        let text = crate::file::read_bounded_text(&path, crate::file::INPUT_FILE_LIMIT).map_err(
+            |error| ProfileError::Unreadable {
+                path: shown.clone(),
+                message: error.to_string(),
+            },
+        )?;
         return parse(&text, &shown)
             .map(Arc::new)
             .map_err(ProfileError::Invalid);

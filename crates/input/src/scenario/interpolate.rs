@@ -5,9 +5,19 @@
 //! (`${ticket}` of a value taken from an earlier response) can only be known at run
 //! time, so a string that uses one stays a [`Template`] until the probe is sent.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use crate::scenario::raw::closest;
+
+/// The longest value one string may grow to by interpolation. Vars may use vars,
+/// so ten vars of ten copies each would make 10^10 bytes from a 668-byte file:
+/// resolving stops at this size instead.
+pub const MAX_VALUE_BYTES: usize = 1 << 20;
+
+/// The most bytes interpolation may produce for a whole scenario (every string
+/// of it together): many references to a large var stop here.
+pub const MAX_TOTAL_BYTES: usize = 32 << 20;
 
 /// The environment a scenario is loaded in: a snapshot of the process environment
 /// plus overrides (the demo passes the sandbox's ports this way), so loading never
@@ -80,6 +90,14 @@ impl Template {
         }
     }
 
+    /// The text between the holes (all of it for a literal).
+    pub(crate) fn texts(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|part| match part {
+            Part::Text(text) => Some(text.as_str()),
+            Part::Capture(_) => None,
+        })
+    }
+
     pub(crate) fn captures(&self) -> impl Iterator<Item = &str> {
         self.parts.iter().filter_map(|part| match part {
             Part::Capture(name) => Some(name.as_str()),
@@ -139,6 +157,8 @@ pub(crate) struct Interpolator<'e> {
     values: HashMap<String, String>,
     /// Every capture name of the scenario, with the probe that captures it.
     captures: HashMap<String, usize>,
+    /// Bytes produced by interpolation so far, against [`MAX_TOTAL_BYTES`].
+    expanded: Cell<usize>,
 }
 
 impl<'e> Interpolator<'e> {
@@ -147,6 +167,7 @@ impl<'e> Interpolator<'e> {
             env,
             values: HashMap::new(),
             captures: HashMap::new(),
+            expanded: Cell::new(0),
         }
     }
 
@@ -209,7 +230,23 @@ impl<'e> Interpolator<'e> {
             let reference = &body_start[..end];
             rest = &body_start[end + 1..];
             match self.lookup(reference, capture_use) {
-                Ok(Lookup::Value(value)) => push_text(&mut parts, &value),
+                Ok(Lookup::Value(value)) => {
+                    let length: usize = parts
+                        .iter()
+                        .map(|part| match part {
+                            Part::Text(text) => text.len(),
+                            Part::Capture(_) => 0,
+                        })
+                        .sum();
+                    let expanded = self.expanded.get() + value.len();
+                    if let Some(problem) = over_budget(reference, length + value.len(), expanded) {
+                        // Nothing of the value is kept: a var defined by it is
+                        // empty, so the vars after it do not grow again.
+                        return Err((problem, Template { parts: Vec::new() }));
+                    }
+                    self.expanded.set(expanded);
+                    push_text(&mut parts, value);
+                }
                 Ok(Lookup::Capture(name)) => parts.push(Part::Capture(name)),
                 Err(problem) => {
                     first_problem.get_or_insert(problem);
@@ -224,11 +261,11 @@ impl<'e> Interpolator<'e> {
         }
     }
 
-    fn lookup(
-        &self,
-        reference: &str,
+    fn lookup<'s>(
+        &'s self,
+        reference: &'s str,
         capture_use: CaptureUse,
-    ) -> Result<Lookup, InterpolationProblem> {
+    ) -> Result<Lookup<'s>, InterpolationProblem> {
         let problem = |message: String, suggestion: Option<String>| InterpolationProblem {
             message,
             suggestion,
@@ -243,9 +280,9 @@ impl<'e> Interpolator<'e> {
                 return Err(problem("`${env:}` needs a variable name".into(), None));
             }
             return match (self.env.get(name), default) {
-                (Some(""), Some(default)) => Ok(Lookup::Value(default.to_string())),
-                (Some(value), _) => Ok(Lookup::Value(value.to_string())),
-                (None, Some(default)) => Ok(Lookup::Value(default.to_string())),
+                (Some(""), Some(default)) => Ok(Lookup::Value(default)),
+                (Some(value), _) => Ok(Lookup::Value(value)),
+                (None, Some(default)) => Ok(Lookup::Value(default)),
                 (None, None) => Err(InterpolationProblem {
                     message: format!(
                         "environment variable `{name}` is not set (set it, or give a default: `${{env:{name}:-value}}`)"
@@ -256,7 +293,7 @@ impl<'e> Interpolator<'e> {
             };
         }
         if let Some(value) = self.values.get(reference) {
-            return Ok(Lookup::Value(value.clone()));
+            return Ok(Lookup::Value(value));
         }
         if let Some(&captured_by) = self.captures.get(reference) {
             return match capture_use {
@@ -289,9 +326,32 @@ impl<'e> Interpolator<'e> {
     }
 }
 
-enum Lookup {
-    Value(String),
+enum Lookup<'s> {
+    Value(&'s str),
     Capture(String),
+}
+
+/// The problem when a value of `length` bytes, after `expanded` bytes of
+/// interpolation in the whole scenario, is over budget.
+fn over_budget(reference: &str, length: usize, expanded: usize) -> Option<InterpolationProblem> {
+    let message = if length > MAX_VALUE_BYTES {
+        format!(
+            "`${{{reference}}}` makes this value longer than {} MiB, the most interpolation may produce for one value; a var that repeats other vars grows fast",
+            MAX_VALUE_BYTES >> 20
+        )
+    } else if expanded > MAX_TOTAL_BYTES {
+        format!(
+            "interpolation in this scenario has produced more than {} MiB, the most ujilab allows; `${{{reference}}}` is used too often or is too long",
+            MAX_TOTAL_BYTES >> 20
+        )
+    } else {
+        return None;
+    };
+    Some(InterpolationProblem {
+        message,
+        suggestion: None,
+        missing_env: false,
+    })
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Problem;
+use crate::file::{INPUT_FILE_LIMIT, read_bounded};
 use crate::scenario::model::Scenario;
 use crate::scenario::raw;
 use crate::scenario::raw::{Position, RawScenario, TopLevelKeys};
@@ -63,58 +64,182 @@ pub struct Discovery {
 
 /// Reads the files named, and `*.yaml`/`*.yml` files in the folders named
 /// (recursively, sorted, hidden folders skipped).
+///
+/// Each folder is visited once, by device and inode, however many links lead to
+/// it: a link back to a folder being scanned (`self -> .`, `/proc/self/root`) is
+/// skipped with a note, so a scan always ends and never finds a file twice.
+/// A scan stops, as an error, after [`MAX_SCAN_ENTRIES`] entries. Files are read
+/// with [`read_bounded`]: a FIFO, a device or a file over
+/// [`INPUT_FILE_LIMIT`] is an error, never a hang.
 pub fn discover(paths: &[PathBuf]) -> Discovery {
     let mut discovery = Discovery::default();
+    let mut scan = Scan::default();
     for path in paths {
         let name = path.display().to_string();
-        if path.is_dir() {
-            let mut found = Vec::new();
-            collect_yaml(path, &mut found, &mut discovery);
-            found.sort();
-            for file in found {
-                read_source(&file, false, &mut discovery);
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_dir() => {
+                let mut found = Vec::new();
+                // A link from inside the scan to a folder above where it started (as
+                // `/proc/self/root` is) would scan that whole folder: the start's
+                // own ancestors count as being scanned.
+                let ancestors = ancestors_of(path);
+                scan.folder(path, &metadata, &ancestors, &mut found, &mut discovery);
+                found.sort();
+                for file in found {
+                    read_source(&file, false, &mut discovery);
+                }
             }
-        } else if path.exists() {
-            read_source(path, true, &mut discovery);
-        } else {
-            discovery
+            Ok(_) => read_source(path, true, &mut discovery),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => discovery
                 .unreadable
-                .push(LoadFailure::whole_file(&name, "no such file or folder"));
+                .push(LoadFailure::whole_file(&name, "no such file or folder")),
+            Err(error) => discovery.unreadable.push(LoadFailure::whole_file(
+                &name,
+                format!("cannot read: {error}"),
+            )),
         }
     }
     discovery
 }
 
-fn collect_yaml(dir: &Path, found: &mut Vec<PathBuf>, discovery: &mut Discovery) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(error) => {
-            discovery.unreadable.push(LoadFailure::whole_file(
-                &dir.display().to_string(),
-                format!("cannot read folder: {error}"),
-            ));
-            return;
+/// The most entries one discovery looks at: a folder of scenarios has far fewer,
+/// and a scan of `/` by mistake ends with an error instead of running for hours.
+pub const MAX_SCAN_ENTRIES: usize = 100_000;
+
+/// A folder's identity: device and inode where the platform has them, else its
+/// canonical path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum FolderId {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    #[cfg_attr(unix, allow(dead_code))]
+    Path(PathBuf),
+}
+
+impl FolderId {
+    fn of(path: &Path, metadata: &std::fs::Metadata) -> Self {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt as _;
+            let _ = path;
+            FolderId::Inode(metadata.dev(), metadata.ino())
         }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if path.is_dir() {
-            if !hidden {
-                collect_yaml(&path, found, discovery);
-            }
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("yaml" | "yml")
-        ) {
-            found.push(path);
+        #[cfg(not(unix))]
+        {
+            let _ = metadata;
+            FolderId::Path(path.canonicalize().unwrap_or_else(|_| path.to_path_buf()))
         }
     }
 }
 
+/// The state of one discovery's walk over folders.
+#[derive(Default)]
+struct Scan {
+    /// Every folder entered so far, with the path it was entered by.
+    visited: HashMap<FolderId, PathBuf>,
+    entries: usize,
+    stopped: bool,
+}
+
+impl Scan {
+    /// Collects the YAML files under `dir`; `ancestors` are the folders being
+    /// scanned above it (a link to one of them is a loop).
+    fn folder(
+        &mut self,
+        dir: &Path,
+        metadata: &std::fs::Metadata,
+        ancestors: &[FolderId],
+        found: &mut Vec<PathBuf>,
+        discovery: &mut Discovery,
+    ) {
+        let id = FolderId::of(dir, metadata);
+        if ancestors.contains(&id) {
+            discovery.notes.push(format!(
+                "skipped {}: it links back to a folder that holds it, which would scan it again",
+                dir.display()
+            ));
+            return;
+        }
+        if let Some(first) = self.visited.get(&id) {
+            discovery.notes.push(format!(
+                "skipped {}: the same folder as {}, already scanned",
+                dir.display(),
+                first.display()
+            ));
+            return;
+        }
+        self.visited.insert(id.clone(), dir.to_path_buf());
+        let mut ancestors = ancestors.to_vec();
+        ancestors.push(id);
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(error) => {
+                discovery.unreadable.push(LoadFailure::whole_file(
+                    &dir.display().to_string(),
+                    format!("cannot read folder: {error}"),
+                ));
+                return;
+            }
+        };
+        let mut entries: Vec<_> = entries.flatten().collect();
+        entries.sort_by_key(|entry| entry.file_name());
+        for entry in entries {
+            if self.stopped {
+                return;
+            }
+            self.entries += 1;
+            if self.entries > MAX_SCAN_ENTRIES {
+                self.stopped = true;
+                discovery.unreadable.push(LoadFailure::whole_file(
+                    &dir.display().to_string(),
+                    format!(
+                        "stopped scanning after {MAX_SCAN_ENTRIES} files and folders; name the folder that holds the scenarios"
+                    ),
+                ));
+                return;
+            }
+            let path = entry.path();
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            // Follows links: a link to a folder is scanned (once), a link to a
+            // file is read like the file.
+            let Ok(metadata) = std::fs::metadata(&path) else {
+                continue;
+            };
+            if metadata.is_dir() {
+                if !hidden {
+                    self.folder(&path, &metadata, &ancestors, found, discovery);
+                }
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml")
+            ) {
+                found.push(path);
+            }
+        }
+    }
+}
+
+/// The folders above `dir` (its canonical path's), outermost first.
+fn ancestors_of(dir: &Path) -> Vec<FolderId> {
+    let Ok(canonical) = dir.canonicalize() else {
+        return Vec::new();
+    };
+    let mut ancestors: Vec<FolderId> = canonical
+        .ancestors()
+        .skip(1)
+        .filter_map(|ancestor| {
+            std::fs::metadata(ancestor)
+                .ok()
+                .map(|metadata| FolderId::of(ancestor, &metadata))
+        })
+        .collect();
+    ancestors.reverse();
+    ancestors
+}
+
 fn read_source(path: &Path, named: bool, discovery: &mut Discovery) {
     let name = path.display().to_string();
-    match std::fs::read(path) {
+    match read_bounded(path, INPUT_FILE_LIMIT) {
         Ok(bytes) => discovery.sources.push(Source { name, bytes, named }),
         Err(error) => discovery.unreadable.push(LoadFailure::whole_file(
             &name,
@@ -144,11 +269,14 @@ impl Outline {
     }
 }
 
-/// Every file's outline, and the scenarios kept.
+/// Every file's outline, the scenarios kept, and the files skipped.
 #[derive(Debug, Default)]
 pub struct LoadedSet {
     pub outlines: Vec<Outline>,
     pub kept: Vec<Loaded>,
+    /// Files found in a folder that are plainly not scenarios (no scenario key at
+    /// their top level, nor a near miss of one), in the sources' order.
+    pub skipped: Vec<String>,
 }
 
 /// Loads every source in order, then checks identities across the run.
@@ -190,8 +318,10 @@ pub fn load_where(
     let mut outlines = Vec::new();
     // (index of the outline, the loaded scenario), by index
     let mut kept = Vec::new();
+    let mut skipped = Vec::new();
     for (source, load) in sources.iter().zip(loads) {
         let Some((outline, item)) = load else {
+            skipped.push(source.name.clone());
             notes.push(format!(
                 "skipped {}: no key of a scenario (such as `service` or `probes`) at its top level, nor a near miss of one, so not a scenario",
                 source.name
@@ -218,7 +348,11 @@ pub fn load_where(
         .filter(|(index, _)| keep(&outlines[*index]))
         .map(|(_, item)| item)
         .collect();
-    LoadedSet { outlines, kept }
+    LoadedSet {
+        outlines,
+        kept,
+        skipped,
+    }
 }
 
 /// `None` when a file found in a folder is not a scenario at all.

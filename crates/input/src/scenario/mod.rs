@@ -3,11 +3,13 @@
 //! Two layers: [`raw`] mirrors the YAML with positions (and is the one entry point
 //! to the YAML library, [`raw::parse`]); `validate` turns it into the model,
 //! collecting every problem with file, line, column and key path. `load` finds
-//! files and loads each one, `interpolate` resolves `${...}`, [`matcher`] holds
+//! files and loads each one, `interpolate` resolves `${...}`, [`limits`] holds the documented ranges of
+//! numbers, [`matcher`] holds
 //! matchers and how they test values, [`schema`] the scenario format's JSON
 //! Schema. Nothing here touches the network.
 
 mod interpolate;
+pub mod limits;
 mod load;
 pub mod matcher;
 mod model;

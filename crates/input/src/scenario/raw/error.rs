@@ -93,6 +93,20 @@ pub(super) fn describe(
                 None,
             )
         }
+        // The library's own words name its API ("use from_str_multiple") or
+        // print a Rust value ("budget breached: Nodes { ... }"): say it plainly.
+        serde_saphyr::Error::MultipleDocuments { .. } => {
+            help = Some(
+                "a scenario file holds one YAML document: remove the `---` and what follows, or put each scenario in its own file"
+                    .to_string(),
+            );
+            ("a second YAML document starts here".to_string(), None)
+        }
+        serde_saphyr::Error::Budget { breach, .. } => {
+            let (message, budget_help) = describe_budget(breach);
+            help = Some(budget_help);
+            (message, None)
+        }
         other => {
             let (message, syntax_help, at) = describe_syntax(other, text, position);
             position = at;
@@ -106,6 +120,47 @@ pub(super) fn describe(
         message,
         suggestion,
         help,
+    }
+}
+
+/// A YAML size limit reached, in the user's terms: what is too large, and what
+/// to do about it.
+fn describe_budget(breach: &serde_saphyr::budget::BudgetBreach) -> (String, String) {
+    use serde_saphyr::budget::BudgetBreach;
+    let split =
+        "a scenario is meant to be small: split a large set of probes into several scenarios"
+            .to_string();
+    match breach {
+        BudgetBreach::Aliases { .. }
+        | BudgetBreach::Anchors { .. }
+        | BudgetBreach::AliasAnchorRatio { .. }
+        | BudgetBreach::RecordedAnchorEvents { .. }
+        | BudgetBreach::RecordedAnchorBytes { .. }
+        | BudgetBreach::MergeKeys { .. } => (
+            "the file's aliases (`*name`) and merge keys (`<<`) expand to too much; ujilab stops reading it"
+                .to_string(),
+            "write the values out, or use fewer aliases (a file whose aliases multiply each other grows exponentially)".to_string(),
+        ),
+        BudgetBreach::Depth { depth } => (
+            format!("the file nests maps and lists {depth} levels deep, more than a scenario may"),
+            "a scenario needs only a few levels; look for unclosed or repeated brackets".to_string(),
+        ),
+        BudgetBreach::Documents { .. } => (
+            "the file holds too many YAML documents".to_string(),
+            "a scenario file holds one YAML document; remove the `---` separators".to_string(),
+        ),
+        BudgetBreach::Nodes { nodes } => (
+            format!("the file holds more than {nodes} values, more than a scenario may"),
+            split,
+        ),
+        BudgetBreach::Events { .. } | BudgetBreach::ScalarBytes { .. } | BudgetBreach::InputBytes { .. } => (
+            "the file is larger than a scenario may be".to_string(),
+            split,
+        ),
+        _ => (
+            "the file is too large or too complex for a scenario; ujilab stops reading it".to_string(),
+            split,
+        ),
     }
 }
 

@@ -4,6 +4,9 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use super::Checker;
+use crate::scenario::limits::{
+    MAX_AVAILABILITY_EVERY, MAX_AVAILABILITY_SAMPLES, MAX_AVAILABILITY_WINDOW,
+};
 use crate::scenario::model::Availability;
 use crate::scenario::raw::{Position, RawAvailability, Spanned};
 
@@ -48,15 +51,8 @@ impl Checker<'_> {
             .as_ref()
             .is_some_and(|flag| flag.value);
         self.check_safe_methods(&used, methods, probe_index, allow_unsafe);
-        let every = self.duration(&raw.every, "availability.every")?;
-        if every.is_zero() {
-            self.error(
-                Position::of(&raw.every),
-                "availability.every",
-                "`every` must be longer than 0",
-            );
-            return None;
-        }
+        let every =
+            self.duration_within(&raw.every, "availability.every", MAX_AVAILABILITY_EVERY)?;
         let rounds = self.availability_rounds(raw, every, at)?;
         if rounds == 0 {
             self.error(at, "availability", "availability would take no samples");
@@ -85,10 +81,38 @@ impl Checker<'_> {
                 );
                 None
             }
+            (Some(samples), None) if samples.value > MAX_AVAILABILITY_SAMPLES => {
+                self.error_with_help(
+                    Position::of(samples),
+                    "availability.samples",
+                    format!(
+                        "{} samples are more than the {MAX_AVAILABILITY_SAMPLES} an availability run may take",
+                        samples.value
+                    ),
+                    Some(format!("write a number from 1 to {MAX_AVAILABILITY_SAMPLES}")),
+                );
+                None
+            }
             (Some(samples), None) => Some(samples.value),
-            (None, Some(window)) => {
-                let window = self.duration(window, "availability.for")?;
-                Some((window.as_secs_f64() / every.as_secs_f64()).floor() as u64)
+            (None, Some(written_window)) => {
+                let window = self.duration_within(
+                    written_window,
+                    "availability.for",
+                    MAX_AVAILABILITY_WINDOW,
+                )?;
+                let rounds = (window.as_secs_f64() / every.as_secs_f64()).floor() as u64;
+                if rounds > MAX_AVAILABILITY_SAMPLES {
+                    self.error_with_help(
+                        Position::of(written_window),
+                        "availability.for",
+                        format!(
+                            "`for` / `every` makes {rounds} rounds, more than the {MAX_AVAILABILITY_SAMPLES} an availability run may take"
+                        ),
+                        Some("sample less often (a longer `every`) or for less time".into()),
+                    );
+                    return None;
+                }
+                Some(rounds)
             }
             (None, None) => {
                 self.error(

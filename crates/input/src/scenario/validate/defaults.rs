@@ -4,9 +4,12 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use super::scalars::interpolates;
 use super::{Checker, child};
 use crate::diagnostic::Problem;
+use crate::file::{FileError, INPUT_FILE_LIMIT, read_bounded};
 use crate::scenario::interpolate::{CaptureUse, Template};
+use crate::scenario::limits::MAX_TIMEOUT;
 use crate::scenario::model::{Connection, HttpVersion, RequestDefaults};
 use crate::scenario::raw::{Node, Position, RawDefaults, RawTls, Spanned};
 
@@ -62,7 +65,7 @@ impl Checker<'_> {
         };
         if let Some(timeout) = &raw.timeout {
             defaults.timeout = self
-                .duration(timeout, "defaults.timeout")
+                .duration_within(timeout, "defaults.timeout", MAX_TIMEOUT)
                 .unwrap_or(DEFAULT_TIMEOUT);
         }
         if let Some(max) = &raw.max_redirects {
@@ -158,19 +161,28 @@ impl Checker<'_> {
         if let Some(ca_file) = &tls.ca_file {
             let path = self.text(ca_file, "defaults.tls.ca_file");
             let resolved = self.dir.join(&path);
-            if !resolved.is_file() {
-                // Like an unset environment variable: `validate` warns (the file
-                // may exist where the scenario runs), `run` refuses.
-                let problem = Problem::error(
+            match read_bounded(&resolved, INPUT_FILE_LIMIT) {
+                Ok(_) => {}
+                Err(FileError::Io(error)) if error.kind() == std::io::ErrorKind::NotFound => {
+                    // Like an unset environment variable: `validate` warns (the file
+                    // may exist where the scenario runs), `run` refuses.
+                    let problem = Problem::error(
+                        Position::of(ca_file),
+                        "defaults.tls.ca_file",
+                        format!("CA file `{}` does not exist", resolved.display()),
+                    );
+                    self.problems.push(if self.settings.require_env {
+                        problem
+                    } else {
+                        problem.warning()
+                    });
+                }
+                // A FIFO, a device or a huge file is wrong wherever it runs.
+                Err(error) => self.error(
                     Position::of(ca_file),
                     "defaults.tls.ca_file",
-                    format!("CA file `{}` does not exist", resolved.display()),
-                );
-                self.problems.push(if self.settings.require_env {
-                    problem
-                } else {
-                    problem.warning()
-                });
+                    format!("cannot read CA file `{}`: {error}", resolved.display()),
+                ),
             }
             connection.ca_files.push(resolved);
         }
@@ -196,20 +208,33 @@ impl Checker<'_> {
                 .unwrap_or_default()
                 .to_ascii_lowercase();
             let path = child("defaults.resolve", &host);
-            let text = match &value.value {
-                Node::Str(text) => self
-                    .template_at(text, Position::of(value), &path, CaptureUse::Forbidden)
-                    .as_literal()
-                    .unwrap_or_default(),
-                other => other.scalar_text().unwrap_or_default(),
+            let (text, written) = match &value.value {
+                Node::Str(text) => (
+                    self.template_at(text, Position::of(value), &path, CaptureUse::Forbidden)
+                        .as_literal()
+                        .unwrap_or_default(),
+                    text.clone(),
+                ),
+                other => {
+                    let text = other.scalar_text().unwrap_or_default();
+                    (text.clone(), text)
+                }
             };
             match text.parse::<IpAddr>() {
                 Ok(ip) => pairs.push((host, ip)),
-                Err(_) => self.error(
-                    Position::of(value),
-                    &path,
-                    format!("`{text}` is not an IP address"),
-                ),
+                Err(_) => {
+                    let quoted = if interpolates(&written) {
+                        written
+                    } else {
+                        text
+                    };
+                    self.error_with_help(
+                        Position::of(value),
+                        &path,
+                        format!("`{quoted}` is not an IP address"),
+                        Some("write an IPv4 or IPv6 address, e.g. 10.20.0.15".into()),
+                    );
+                }
             }
         }
         pairs

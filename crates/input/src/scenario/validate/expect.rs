@@ -7,6 +7,7 @@ use serde_json::Value;
 use serde_json_path::JsonPath;
 
 use super::{Checker, child};
+use crate::file::{INPUT_FILE_LIMIT, read_bounded_text};
 use crate::scenario::interpolate::CaptureUse;
 use crate::scenario::model::{
     Expectations, JsonPathExpectation, SchemaExpectation, StatusExpectation, StatusPattern,
@@ -153,7 +154,7 @@ impl Checker<'_> {
         let file = self.text(value, path);
         let at = Position::of(value);
         let full = self.dir.join(&file);
-        let text = match std::fs::read_to_string(&full) {
+        let text = match read_bounded_text(&full, INPUT_FILE_LIMIT) {
             Ok(text) => text,
             Err(error) => {
                 self.error(
@@ -235,6 +236,9 @@ impl jsonschema::Retrieve for FolderRetriever {
         if !path.starts_with(&self.folder) {
             return Err(format!("$ref `{uri}` points outside the schema's folder").into());
         }
-        Ok(serde_json::from_str(&std::fs::read_to_string(path)?)?)
+        Ok(serde_json::from_str(&read_bounded_text(
+            &path,
+            INPUT_FILE_LIMIT,
+        )?)?)
     }
 }

@@ -7,6 +7,10 @@ use std::time::Duration;
 use super::repeated_probes::NamedProbe;
 use super::{Checker, child};
 use crate::quantity::parse_rate;
+use crate::scenario::limits::{
+    MAX_CONCURRENCY, MAX_LOAD_DURATION, MAX_LOAD_REQUESTS, MAX_LOAD_WARMUP, MAX_RATE_PER_SECOND,
+    written,
+};
 use crate::scenario::model::{Load, LoadEnd, LoadModel};
 use crate::scenario::raw::{Node, Position, RawLoad, Spanned};
 
@@ -44,7 +48,26 @@ impl Checker<'_> {
         let concurrency = self.load_concurrency(raw, model, at)?;
         let end = self.load_end(raw, at)?;
         let warmup = match &raw.warmup {
-            Some(warmup) => self.duration(warmup, "load.warmup")?,
+            Some(warmup) => {
+                let duration = self.duration(warmup, "load.warmup")?;
+                if duration > MAX_LOAD_WARMUP {
+                    self.error_with_help(
+                        Position::of(warmup),
+                        "load.warmup",
+                        format!(
+                            "`{}` is longer than {}, the longest `warmup` ujilab accepts",
+                            warmup.value,
+                            written(MAX_LOAD_WARMUP)
+                        ),
+                        Some(format!(
+                            "write a duration from 0s to {}",
+                            written(MAX_LOAD_WARMUP)
+                        )),
+                    );
+                    return None;
+                }
+                duration
+            }
             None => Duration::ZERO,
         };
         Some(Load {
@@ -161,14 +184,29 @@ impl Checker<'_> {
                 None
             }
             (_, Some(rate)) => {
-                let text = self.text(rate, "load.rate");
-                match parse_rate(&text) {
-                    Ok(rate) => Some(LoadModel::Open { rate }),
-                    Err(message) => {
-                        self.error(Position::of(rate), "load.rate", message);
-                        None
-                    }
+                let with_range = |text: &str| {
+                    parse_rate(text).map_err(|message| {
+                        format!("{message} (a load's rate is at most {MAX_RATE_PER_SECOND}/s)")
+                    })
+                };
+                let per_second =
+                    self.parse_value(rate, "load.rate", with_range, "a rate like 50/s or 120/m")?;
+                if per_second > MAX_RATE_PER_SECOND {
+                    self.error_with_help(
+                        Position::of(rate),
+                        "load.rate",
+                        format!(
+                            "`{}` is more than one machine can send: a load's rate is at most {MAX_RATE_PER_SECOND}/s",
+                            rate.value
+                        ),
+                        Some(format!(
+                            "write a rate up to {MAX_RATE_PER_SECOND}/s (or {}/m); for more, run shards from several machines (`--shard`)",
+                            MAX_RATE_PER_SECOND * 60.0
+                        )),
+                    );
+                    return None;
                 }
+                Some(LoadModel::Open { rate: per_second })
             }
             (_, None) => {
                 self.error(
@@ -189,6 +227,18 @@ impl Checker<'_> {
                     Position::of(concurrency),
                     "load.concurrency",
                     "`concurrency` must be at least 1",
+                );
+                None
+            }
+            (Some(concurrency), _) if concurrency.value > MAX_CONCURRENCY => {
+                self.error_with_help(
+                    Position::of(concurrency),
+                    "load.concurrency",
+                    format!(
+                        "a concurrency of {} is more than the {MAX_CONCURRENCY} requests in flight one load may hold",
+                        concurrency.value
+                    ),
+                    Some(format!("write a number from 1 to {MAX_CONCURRENCY}")),
                 );
                 None
             }
@@ -217,8 +267,20 @@ impl Checker<'_> {
                 None
             }
             (Some(duration), None) => self
-                .duration(duration, "load.duration")
+                .duration_within(duration, "load.duration", MAX_LOAD_DURATION)
                 .map(LoadEnd::Duration),
+            (None, Some(requests)) if requests.value > MAX_LOAD_REQUESTS => {
+                self.error_with_help(
+                    Position::of(requests),
+                    "load.requests",
+                    format!(
+                        "{} requests are more than the {MAX_LOAD_REQUESTS} one load may send",
+                        requests.value
+                    ),
+                    Some(format!("write a number from 1 to {MAX_LOAD_REQUESTS}")),
+                );
+                None
+            }
             (None, Some(requests)) if requests.value > 0 => Some(LoadEnd::Requests(requests.value)),
             _ => {
                 self.error(

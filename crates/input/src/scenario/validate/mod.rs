@@ -73,6 +73,7 @@ pub(crate) fn validate(
         settings,
         source,
         dir,
+        secrets: Vec::new(),
     };
     // The raw mirror serializes back to the document as written (absent optional
     // keys become nulls, dropped again by `effective`), so no second parse is needed.
@@ -83,8 +84,14 @@ pub(crate) fn validate(
         }
         scenario
     });
-    let (errors, warnings): (Vec<Problem>, Vec<Problem>) =
-        checker.problems.into_iter().partition(Problem::is_error);
+    // Messages quote interpolated values as written (`${token}`), not as
+    // resolved; should one quote a secret all the same, it is masked here.
+    let secrets = std::mem::take(&mut checker.secrets);
+    let problems = checker
+        .problems
+        .into_iter()
+        .map(|problem| mask_secrets(problem, &secrets));
+    let (errors, warnings): (Vec<Problem>, Vec<Problem>) = problems.partition(Problem::is_error);
     match scenario {
         Some(scenario) if errors.is_empty() => Ok((scenario, warnings)),
         _ => Err(errors.into_iter().chain(warnings).collect()),
@@ -99,6 +106,8 @@ struct Checker<'a> {
     settings: &'a LoadSettings,
     source: &'a str,
     dir: PathBuf,
+    /// The secrets' values, to mask in every message.
+    secrets: Vec<String>,
 }
 
 /// The key path of `key` under `path` (`probes[0]` + `id` = `probes[0].id`).
@@ -159,6 +168,7 @@ impl<'a> Checker<'a> {
         self.version(&raw.version);
         self.vars(raw.vars.as_ref());
         let secret_values = self.secrets(raw.secrets.as_ref());
+        self.secrets.clone_from(&secret_values);
         self.declare_captures(&raw.probes.value);
 
         let service = self.service(&raw.service);
@@ -233,6 +243,21 @@ impl<'a> Checker<'a> {
             ),
         }
     }
+}
+
+/// The problem with every secret value in its message and help shown as `***`.
+fn mask_secrets(mut problem: Problem, secrets: &[String]) -> Problem {
+    for secret in secrets.iter().filter(|secret| !secret.is_empty()) {
+        if problem.message.contains(secret.as_str()) {
+            problem.message = problem.message.replace(secret.as_str(), "***");
+        }
+        if let Some(help) = &mut problem.help
+            && help.contains(secret.as_str())
+        {
+            *help = help.replace(secret.as_str(), "***");
+        }
+    }
+    problem
 }
 
 /// SHA-256 of a file's bytes, lower-case hex (a scenario's `sha256`).

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use super::defaults::ProbeDefaults;
 use super::{Checker, child};
 use crate::scenario::interpolate::{CaptureUse, Template};
+use crate::scenario::limits::MAX_TIMEOUT;
 use crate::scenario::model::{Body, Expectations, Probe, ProbeKind};
 use crate::scenario::raw::{Position, RawProbe, Spanned};
 
@@ -78,7 +79,7 @@ impl Checker<'_> {
         let timeout = raw
             .timeout
             .as_ref()
-            .and_then(|value| self.duration(value, &child(path, "timeout")))
+            .and_then(|value| self.duration_within(value, &child(path, "timeout"), MAX_TIMEOUT))
             .unwrap_or(defaults.timeout);
         let max_redirects = raw
             .max_redirects

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use super::scalars::{interpolates, shown};
 use super::{Checker, child};
 use crate::scenario::interpolate::{CaptureUse, Template};
 use crate::scenario::model::{Body, JsonTemplate, Target};
@@ -22,10 +23,11 @@ impl Checker<'_> {
         match http::Method::from_bytes(text.as_bytes()) {
             Ok(method) => method,
             Err(_) => {
-                self.error(
+                self.error_with_help(
                     Position::of(method),
                     &child(request_path, "method"),
-                    format!("`{text}` is not an HTTP method"),
+                    format!("`{}` is not an HTTP method", shown(method, &text)),
+                    Some("write GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS".into()),
                 );
                 http::Method::GET
             }
@@ -85,7 +87,10 @@ impl Checker<'_> {
                         self.error(
                             Position::of(url_value),
                             &at,
-                            format!("`{literal}` is not an absolute http(s) URL"),
+                            format!(
+                                "`{}` is not an absolute http(s) URL",
+                                shown(url_value, &literal)
+                            ),
                         );
                     }
                 }
@@ -196,7 +201,28 @@ impl Checker<'_> {
             let template = match &value.value {
                 Node::Null => None,
                 Node::Str(text) => {
-                    Some(self.template_at(text, Position::of(value), &header_path, capture_use))
+                    let template =
+                        self.template_at(text, Position::of(value), &header_path, capture_use);
+                    if template
+                        .texts()
+                        .any(|part| part.chars().any(breaks_a_header))
+                    {
+                        let message = if interpolates(text) {
+                            format!(
+                                "`{text}` gives a header value with a line break or another control character"
+                            )
+                        } else {
+                            "a header value cannot hold a line break (CR, LF) or another control character".to_string()
+                        };
+                        self.error_with_help(
+                            Position::of(value),
+                            &header_path,
+                            message,
+                            Some("a line break would end the header and start another: write the value on one line, without control characters".into()),
+                        );
+                        continue;
+                    }
+                    Some(template)
                 }
                 Node::Seq(_) | Node::Map(_) => {
                     self.error(
@@ -297,4 +323,10 @@ impl Checker<'_> {
             ),
         }
     }
+}
+
+/// A character no header value may hold (RFC 9110 field values: no control
+/// characters but tab): CR and LF above all, which would start another header.
+fn breaks_a_header(c: char) -> bool {
+    (c.is_ascii_control() && c != '\t') || ('\u{80}'..='\u{9f}').contains(&c)
 }

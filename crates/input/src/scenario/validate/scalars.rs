@@ -7,7 +7,29 @@ use super::Checker;
 use crate::diagnostic::Problem;
 use crate::quantity::{parse_duration, parse_size};
 use crate::scenario::interpolate::{CaptureUse, Template};
+use crate::scenario::limits::written;
 use crate::scenario::raw::{Node, Position, Spanned};
+
+/// What a duration looks like, for a message about a value not shown.
+pub(super) const DURATION_EXPECTED: &str = "a duration like 250ms, 2s or 1m";
+
+/// The help of a message about an interpolated value that is not shown.
+pub(super) const HIDDEN_VALUE_HELP: &str = "the value is not shown, since it may hold a secret; check the vars, secrets and environment variables it uses";
+
+/// Whether a string as written uses interpolation (`${...}`; `$${` is a literal).
+pub(super) fn interpolates(text: &str) -> bool {
+    text.replace("$${", "").contains("${")
+}
+
+/// How a value is quoted in a message: as resolved when it was written as is,
+/// as written (`${token}`) when interpolation gave it, since it may hold a secret.
+pub(super) fn shown(value: &Spanned<String>, resolved: &str) -> String {
+    if interpolates(&value.value) {
+        value.value.clone()
+    } else {
+        resolved.to_string()
+    }
+}
 
 impl Checker<'_> {
     /// Resolves env, vars and secrets in a string where captures are not allowed.
@@ -52,18 +74,79 @@ impl Checker<'_> {
         (errors_after == errors_before).then_some(text)
     }
 
-    pub(super) fn duration(&mut self, value: &Spanned<String>, path: &str) -> Option<Duration> {
+    /// Parses a resolved string value with `parse`. An error about a value that
+    /// interpolation gave quotes the value as written (`${token}`) and says what
+    /// was `expected`, never the value nor a piece of it: it may hold a secret.
+    pub(super) fn parse_value<T>(
+        &mut self,
+        value: &Spanned<String>,
+        path: &str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+        expected: &str,
+    ) -> Option<T> {
         let text = self.resolved_text(value, path)?;
-        parse_duration(&text)
-            .map_err(|message| self.error(Position::of(value), path, message))
+        parse(&text)
+            .map_err(|message| {
+                let at = Position::of(value);
+                if interpolates(&value.value) {
+                    self.error_with_help(
+                        at,
+                        path,
+                        format!(
+                            "`{}` does not give {expected} once interpolated",
+                            value.value
+                        ),
+                        Some(HIDDEN_VALUE_HELP.into()),
+                    );
+                } else {
+                    self.error(at, path, message);
+                }
+            })
             .ok()
     }
 
+    pub(super) fn duration(&mut self, value: &Spanned<String>, path: &str) -> Option<Duration> {
+        self.parse_value(value, path, parse_duration, DURATION_EXPECTED)
+    }
+
+    /// A duration longer than zero and at most `max` (the documented range of
+    /// the key at `path`).
+    pub(super) fn duration_within(
+        &mut self,
+        value: &Spanned<String>,
+        path: &str,
+        max: Duration,
+    ) -> Option<Duration> {
+        let duration = self.duration(value, path)?;
+        let key = path.rsplit('.').next().unwrap_or(path);
+        let shown = shown(value, &value.value);
+        let range = format!("write a duration from 1ms to {}", written(max));
+        if duration.is_zero() {
+            self.error_with_help(
+                Position::of(value),
+                path,
+                format!("`{shown}` is no time at all: `{key}` must be longer than 0"),
+                Some(range),
+            );
+            return None;
+        }
+        if duration > max {
+            self.error_with_help(
+                Position::of(value),
+                path,
+                format!(
+                    "`{shown}` is longer than {}, the longest `{key}` ujilab accepts",
+                    written(max)
+                ),
+                Some(range),
+            );
+            return None;
+        }
+        Some(duration)
+    }
+
     pub(super) fn size(&mut self, value: &Spanned<String>, path: &str) -> Option<u64> {
-        let text = self.resolved_text(value, path)?;
-        parse_size(&text)
-            .map_err(|message| self.error(Position::of(value), path, message))
-            .ok()
+        self.parse_value(value, path, parse_size, "a size like 512KiB or 10MiB")
     }
 
     /// A number scalar whose text is not that number's canonical form (`1.10`,

@@ -1,6 +1,7 @@
 //! `service`: the service's identity, region and base URL.
 
 use super::Checker;
+use super::scalars::shown;
 use crate::scenario::model::{Region, RegionKind, Service};
 use crate::scenario::raw::{Position, RawService, Spanned};
 
@@ -19,7 +20,7 @@ impl Checker<'_> {
             self.error_with_help(
                 Position::of(&raw.id),
                 "service.id",
-                format!("`{id}` is not a valid service id"),
+                format!("`{}` is not a valid service id", shown(&raw.id, &id)),
                 Some(
                     "use lowercase letters, digits, `.`, `_` and `-`, e.g. sumedang-dukcapil"
                         .into(),
@@ -66,8 +67,9 @@ impl Checker<'_> {
     }
 
     pub(super) fn absolute_url(&mut self, value: &Spanned<String>, path: &str) -> Option<url::Url> {
-        let text = self.resolved_text(value, path)?;
-        match url::Url::parse(&text) {
+        let resolved = self.resolved_text(value, path)?;
+        let text = shown(value, &resolved);
+        match url::Url::parse(&resolved) {
             Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
                 Some(url)
             }
