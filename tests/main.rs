@@ -16,5 +16,6 @@ mod hostile;
 mod load;
 mod reports;
 mod sandbox_smoke;
+mod secret_echoes;
 mod standards;
 mod standards_evidence;

@@ -86,6 +86,8 @@ pub fn render(file: &str, source: Option<&str>, problems: &[Problem]) -> String 
                 let number = problem.line.to_string();
                 let gutter = " ".repeat(number.len());
                 let caret_at = usize::try_from(problem.column.saturating_sub(1)).unwrap_or(0);
+                let (line_text, caret_at) = window(line_text, caret_at);
+                let line_text = line_text.as_str();
                 let indent: String = line_text
                     .chars()
                     .take(caret_at)
@@ -105,6 +107,33 @@ pub fn render(file: &str, source: Option<&str>, problems: &[Problem]) -> String 
         out.push('\n');
     }
     out
+}
+
+/// The most characters of a source line shown; a longer line is cut around
+/// the caret, so a 600 KB line does not flood the terminal.
+const LINE_WINDOW: usize = 120;
+
+/// The part of `line` shown around the character at `caret_at`, with `...`
+/// where it was cut, and where the caret falls in it.
+fn window(line: &str, caret_at: usize) -> (String, usize) {
+    let length = line.chars().count();
+    if length <= LINE_WINDOW {
+        return (line.to_string(), caret_at);
+    }
+    let start = caret_at
+        .saturating_sub(LINE_WINDOW / 2)
+        .min(length - LINE_WINDOW);
+    let mut shown: String = if start > 0 {
+        "...".to_string()
+    } else {
+        String::new()
+    };
+    let prefix = shown.chars().count();
+    shown.extend(line.chars().skip(start).take(LINE_WINDOW));
+    if start + LINE_WINDOW < length {
+        shown.push_str("...");
+    }
+    (shown, caret_at - start + prefix)
 }
 
 /// `text` with every control character but tab written as an escape (`\x1b`,
@@ -176,6 +205,26 @@ mod tests {
             "{text}"
         );
         assert_eq!(visible("plain\ttext"), "plain\ttext");
+
+        let long = format!("many: [{}]", "1,".repeat(5000));
+        let problem = Problem::error(
+            Position {
+                line: 1,
+                column: 5000,
+                bytes: None,
+            },
+            "vars",
+            "too many",
+        );
+        let text = render("a.yaml", Some(&long), &[problem]);
+        assert!(text.len() < 600, "{text}");
+        let lines: Vec<&str> = text.lines().collect();
+        let caret = lines[4].find('^').expect("a caret");
+        assert_eq!(lines[3].as_bytes()[caret], b'1', "{text}");
+        assert!(
+            lines[3].contains("| ...1,1,") && lines[3].ends_with("..."),
+            "{text}"
+        );
         assert_eq!(visible("\u{85}"), "\\u{85}");
     }
 }

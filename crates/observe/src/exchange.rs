@@ -11,7 +11,10 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
-/// What happened to one request. Exactly one of `response` and `error` is set.
+use crate::redact::Redactor;
+
+/// What happened to one request. Exactly one of `response` and `error` is set;
+/// `received` may accompany `error`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Exchange {
     pub method: String,
@@ -29,6 +32,11 @@ pub struct Exchange {
     pub response: Option<Response>,
     /// Why no complete final response arrived.
     pub error: Option<TransportError>,
+    /// With `error`, when the final response's head did arrive (the body was then cut
+    /// short, too large, undecodable or too slow): its status and headers. A failed
+    /// exchange keeps what it received, so a report can show the 200 or the 502 that
+    /// came before the failure.
+    pub received: Option<ReceivedHead>,
     pub started_at: SystemTime,
     /// From sending the first request to the last byte of the final body, or to the
     /// failure.
@@ -36,6 +44,61 @@ pub struct Exchange {
 }
 
 impl Exchange {
+    /// Redacts again every string a report may show, with a redactor that has learnt
+    /// secrets since this exchange was recorded (a token captured from this very
+    /// response's headers, say).
+    pub fn redact_again(&mut self, redactor: &Redactor) {
+        let again = |text: &mut String| {
+            if let std::borrow::Cow::Owned(redacted) = redactor.redact(text) {
+                *text = redacted;
+            }
+        };
+        let headers_again = |headers: &mut Vec<(String, String)>| {
+            for (name, value) in headers.iter_mut() {
+                *value = redactor.redact_header(name, value);
+                again(name);
+            }
+        };
+        again(&mut self.url);
+        again(&mut self.final_url);
+        headers_again(&mut self.request_headers);
+        for hop in &mut self.redirects {
+            again(&mut hop.url);
+            again(&mut hop.location);
+            headers_again(&mut hop.headers);
+        }
+        if let Some(response) = &mut self.response {
+            // From the raw lines when they are kept: a secret that overlaps one
+            // masked before would otherwise leave its tail behind.
+            if response.raw_headers.len() == response.headers.len() {
+                response.headers = response
+                    .raw_headers
+                    .iter()
+                    .map(|(name, value)| {
+                        (
+                            redactor.redact(name).into_owned(),
+                            redactor.redact_header(name, value),
+                        )
+                    })
+                    .collect();
+            } else {
+                headers_again(&mut response.headers);
+            }
+            if let Some(encoding) = &mut response.content_encoding {
+                again(encoding);
+            }
+            if let Some(note) = &mut response.decode_note {
+                again(note);
+            }
+        }
+        if let Some(error) = &mut self.error {
+            again(&mut error.message);
+        }
+        if let Some(received) = &mut self.received {
+            headers_again(&mut received.headers);
+        }
+    }
+
     /// True when a complete final response arrived.
     pub fn is_complete(&self) -> bool {
         self.response.is_some()
@@ -45,6 +108,16 @@ impl Exchange {
     pub fn status(&self) -> Option<u16> {
         self.response.as_ref().map(|r| r.status)
     }
+}
+
+/// The head of a final response whose body did not arrive whole.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReceivedHead {
+    pub status: u16,
+    /// `HTTP/1.1`, `HTTP/2`...
+    pub version: String,
+    /// As in [`Response::headers`]: names lower-case, redacted.
+    pub headers: Vec<(String, String)>,
 }
 
 /// A redirect response (3xx with a usable `Location`).

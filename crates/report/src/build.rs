@@ -170,6 +170,8 @@ fn probe_report(scenario: &Scenario, result: &ProbeResult, redactor: &Redactor) 
     };
     let exchange = result.exchange.as_ref();
     let response = exchange.and_then(|exchange| exchange.response.as_ref());
+    // A failed exchange keeps the status and headers that did arrive.
+    let received = exchange.and_then(|exchange| exchange.received.as_ref());
     let pairs = |headers: &[(String, String)]| -> Vec<[String; 2]> {
         headers
             .iter()
@@ -186,9 +188,13 @@ fn probe_report(scenario: &Scenario, result: &ProbeResult, redactor: &Redactor) 
         method: exchange.map(|e| e.method.clone()),
         url: exchange.map(|e| e.url.clone()),
         final_url: exchange.map(|e| e.final_url.clone()),
-        status: response.map(|r| r.status),
+        status: response
+            .map(|r| r.status)
+            .or(received.map(|r| r.status)),
         latency_ms: exchange.map(|e| round3(e.latency.as_secs_f64() * 1000.0)),
-        http_version: response.map(|r| r.version.clone()),
+        http_version: response
+            .map(|r| r.version.clone())
+            .or(received.map(|r| r.version.clone())),
         remote_addr: response.and_then(|r| r.remote_addr.clone()),
         wire_bytes: response.map(|r| r.wire_bytes),
         body_bytes: response.map(|r| r.body_bytes),
@@ -212,10 +218,13 @@ fn probe_report(scenario: &Scenario, result: &ProbeResult, redactor: &Redactor) 
         request_headers: exchange
             .map(|e| pairs(&e.request_headers))
             .unwrap_or_default(),
-        response_headers: response.map(|r| pairs(&r.headers)).unwrap_or_default(),
+        response_headers: response
+            .map(|r| pairs(&r.headers))
+            .or(received.map(|r| pairs(&r.headers)))
+            .unwrap_or_default(),
         body_excerpt: response
             .filter(|r| !r.text.is_empty())
-            .map(|r| redactor.redact(excerpt(&r.text)).into_owned()),
+            .map(|r| redactor.excerpt(&r.text, EXCERPT_BYTES)),
         expectations: result
             .checks
             .iter()
@@ -366,26 +375,22 @@ fn load_report(load: &LoadResult) -> LoadReport {
     }
 }
 
-fn excerpt(text: &str) -> &str {
-    if text.len() <= EXCERPT_BYTES {
-        return text;
-    }
-    let mut end = EXCERPT_BYTES;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
-}
-
 fn redact_json(value: &mut serde_json::Value, redactor: &Redactor) {
     match value {
         serde_json::Value::String(text) => *text = redactor.redact(text).into_owned(),
         serde_json::Value::Array(items) => items
             .iter_mut()
             .for_each(|item| redact_json(item, redactor)),
-        serde_json::Value::Object(map) => map
-            .values_mut()
-            .for_each(|item| redact_json(item, redactor)),
+        serde_json::Value::Object(map) => {
+            // Keys too: a `resolve:` host may hold a secret (lower-cased).
+            *map = std::mem::take(map)
+                .into_iter()
+                .map(|(key, mut item)| {
+                    redact_json(&mut item, redactor);
+                    (redactor.redact(&key).into_owned(), item)
+                })
+                .collect();
+        }
         _ => {}
     }
 }

@@ -22,7 +22,7 @@ use http::{Method, Version};
 use reqwest::Url;
 use reqwest::cookie::CookieStore as _;
 
-use observe::exchange::{Exchange, Hop, Response, TransportError, TransportKind};
+use observe::exchange::{Exchange, Hop, ReceivedHead, Response, TransportError, TransportKind};
 use observe::redact::Redactor;
 
 use crate::client::Session;
@@ -84,13 +84,18 @@ pub async fn perform(session: &Session, spec: &RequestSpec, redactor: &Redactor)
         Ok(result) => result,
         Err(_elapsed) => Err(run.timeout_error(spec.timeout)),
     };
-    let (response, error) = match result {
-        Ok(final_response) => (Some(final_response.into_response(redactor)), None),
+    let (response, error, received) = match result {
+        Ok(final_response) => (Some(final_response.into_response(redactor)), None, None),
         Err(error) => (
             None,
             Some(TransportError {
                 kind: error.kind,
                 message: redactor.redact(&error.message).into_owned(),
+            }),
+            run.head.take().map(|head| ReceivedHead {
+                status: head.status,
+                version: head.version,
+                headers: redact_headers(&head.headers, redactor),
             }),
         ),
     };
@@ -111,6 +116,7 @@ pub async fn perform(session: &Session, spec: &RequestSpec, redactor: &Redactor)
             .collect(),
         response,
         error,
+        received,
         started_at,
         latency,
     }
@@ -172,6 +178,13 @@ impl FinalResponse {
     }
 }
 
+/// The final response's head, unredacted, kept in case its body fails.
+struct RawHead {
+    status: u16,
+    version: String,
+    headers: Vec<(String, String)>,
+}
+
 /// An unredacted failure.
 struct Failure {
     kind: TransportKind,
@@ -196,6 +209,8 @@ struct Run {
     body: Option<Bytes>,
     first_headers: Vec<(String, String)>,
     hops: Vec<RawHop>,
+    /// Set once the final response's head arrived.
+    head: Option<RawHead>,
     phase: Phase,
     credentials_dropped: bool,
 }
@@ -219,6 +234,7 @@ impl Run {
             headers,
             body: spec.body.clone(),
             hops: Vec::new(),
+            head: None,
             phase: Phase::Head,
             credentials_dropped: false,
         }
@@ -369,6 +385,11 @@ impl Run {
             .find(|(n, _)| n == "content-type")
             .map(|(_, v)| v.clone());
         let version = version_name(response.version());
+        self.head = Some(RawHead {
+            status,
+            version: version.clone(),
+            headers: headers.clone(),
+        });
         let remote_addr = response.remote_addr().map(|a| a.to_string());
         let mut decoder = BodyDecoder::new(content_encoding.as_deref(), spec.max_body);
 

@@ -1,12 +1,23 @@
 //! Testing a response against a probe's expectations, and taking its captures.
 //! Pure functions of the exchange: no I/O.
+//!
+//! A JSON body that repeats a key (`{"status": "UP", "status": "DOWN"}`) is read both
+//! ways, keeping the first value and keeping the last, because clients disagree (most
+//! JavaScript and Go code keeps the last, some parsers the first, some refuse). A
+//! check or capture whose answer depends on the reading fails and says why; one that
+//! gets the same answer either way is unaffected, so a repeated key elsewhere in the
+//! document does not fail an unrelated check.
 
+use std::cell::RefCell;
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 use input::quantity::format_duration;
 use input::scenario::matcher::show_nodes;
 use input::scenario::{Capture, Probe, status_accepted};
-use input::scenario::{CaptureSource, StatusExpectation};
+use input::scenario::{CaptureSource, JsonPathExpectation, StatusExpectation};
 use observe::exchange::{Exchange, Response};
 use observe::observations::Check;
 
@@ -15,11 +26,14 @@ use crate::request::Captured;
 /// Every expectation of the probe, tested against the exchange.
 pub fn evaluate(probe: &Probe, exchange: &Exchange, captured: &Captured) -> Vec<Check> {
     let Some(response) = &exchange.response else {
-        let actual = exchange
+        let mut actual = exchange
             .error
             .as_ref()
             .map(|error| format!("{}: {}", error.kind.code(), error.message))
             .unwrap_or_else(|| "no response".to_string());
+        if let Some(received) = &exchange.received {
+            actual.push_str(&format!(" (after status {} arrived)", received.status));
+        }
         return vec![Check {
             what: "response".into(),
             expected: "a complete response".into(),
@@ -76,20 +90,19 @@ pub fn evaluate(probe: &Probe, exchange: &Exchange, captured: &Captured) -> Vec<
         checks.push(check("body".into(), matcher, &text, captured));
     }
     if !expect.json.is_empty() || expect.schema.is_some() {
-        let document = serde_json::from_slice::<Value>(&response.body).ok();
+        let document = JsonBody::parse(&response.body);
         for (path, matcher) in &expect.json {
             let what = format!("json {}", path.source);
             checks.push(match &document {
-                Some(document) => {
-                    let nodes: Vec<Value> = path
-                        .path
-                        .query(document)
-                        .all()
-                        .into_iter()
-                        .cloned()
-                        .collect();
-                    check(what, matcher, &nodes, captured)
-                }
+                Some(document) => match document.query(path) {
+                    Ok(nodes) => check(what, matcher, &nodes, captured),
+                    Err(ambiguous) => Check {
+                        what,
+                        expected: matcher.to_string(),
+                        actual: ambiguous,
+                        passed: false,
+                    },
+                },
                 None => not_json(what, matcher.to_string(), response),
             });
         }
@@ -97,12 +110,15 @@ pub fn evaluate(probe: &Probe, exchange: &Exchange, captured: &Captured) -> Vec<
             let what = format!("schema {}", schema.file);
             checks.push(match &document {
                 Some(document) => {
-                    let errors: Vec<String> = schema
-                        .validator
-                        .iter_errors(document)
-                        .take(3)
-                        .map(|error| format!("{} at `{}`", error, error.instance_path()))
-                        .collect();
+                    let mut errors: Vec<String> = Vec::new();
+                    for (reading, value) in document.readings() {
+                        for error in schema.validator.iter_errors(value).take(3) {
+                            let error = format!("{error} at `{}`{reading}", error.instance_path());
+                            if !errors.contains(&error) {
+                                errors.push(error);
+                            }
+                        }
+                    }
                     Check {
                         what,
                         expected: "valid against the schema".into(),
@@ -165,26 +181,200 @@ fn not_json(what: String, expected: String, response: &Response) -> Check {
     }
 }
 
-/// The value a capture takes from a response, as text and as JSON.
-pub fn take(capture: &Capture, response: &Response) -> Option<(String, Value)> {
+/// The value a capture takes from a response, as text and as JSON; `Err` says why
+/// there is none.
+pub fn take(capture: &Capture, response: &Response) -> Result<(String, Value), String> {
+    let nothing = || "nothing captured".to_string();
     match &capture.source {
         CaptureSource::Json(path) => {
-            let document = serde_json::from_slice::<Value>(&response.body).ok()?;
-            let node = path.path.query(&document).exactly_one().ok()?.clone();
+            let document = JsonBody::parse(&response.body).ok_or_else(nothing)?;
+            let nodes = document.query(path)?;
+            let [node] = <[Value; 1]>::try_from(nodes).map_err(|nodes| {
+                if nodes.is_empty() {
+                    nothing()
+                } else {
+                    format!("{} values", nodes.len())
+                }
+            })?;
             let text = match &node {
                 Value::String(text) => text.clone(),
                 other => other.to_string(),
             };
-            Some((text, node))
+            Ok((text, node))
         }
         CaptureSource::Header(name) => response
             .header(name)
-            .map(|value| (value.to_string(), Value::String(value.to_string()))),
+            .map(|value| (value.to_string(), Value::String(value.to_string())))
+            .ok_or_else(nothing),
         CaptureSource::BodyRegex(regex) => {
-            let found = regex.captures(&response.text)?;
-            let text = found.get(1).or_else(|| found.get(0))?.as_str().to_string();
-            Some((text.clone(), Value::String(text)))
+            let found = regex.captures(&response.text).ok_or_else(nothing)?;
+            let text = found
+                .get(1)
+                .or_else(|| found.get(0))
+                .ok_or_else(nothing)?
+                .as_str()
+                .to_string();
+            Ok((text.clone(), Value::String(text)))
         }
+    }
+}
+
+/// A JSON body, with both readings when it repeats a key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonBody {
+    /// Repeated keys keep their last value (what serde_json and JavaScript do).
+    last: Value,
+    /// Repeated keys keep their first value; `None` when no key is repeated.
+    first: Option<Value>,
+    /// The keys that were repeated, each once, in order of repetition.
+    repeated: Vec<String>,
+}
+
+impl JsonBody {
+    /// `None` when the body is not JSON.
+    pub fn parse(body: &[u8]) -> Option<JsonBody> {
+        let repeated = RefCell::new(Vec::new());
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        let first = FirstWins {
+            repeated: &repeated,
+        }
+        .deserialize(&mut deserializer)
+        .ok()?;
+        deserializer.end().ok()?;
+        let repeated = repeated.into_inner();
+        if repeated.is_empty() {
+            return Some(JsonBody {
+                last: first,
+                first: None,
+                repeated,
+            });
+        }
+        let last = serde_json::from_slice::<Value>(body).ok()?;
+        Some(JsonBody {
+            last,
+            first: Some(first),
+            repeated,
+        })
+    }
+
+    /// The keys the body repeats.
+    pub fn repeated(&self) -> &[String] {
+        &self.repeated
+    }
+
+    /// Each reading, with a phrase that names it when there are two.
+    fn readings(&self) -> Vec<(&'static str, &Value)> {
+        match &self.first {
+            None => vec![("", &self.last)],
+            Some(first) => vec![
+                (" (repeated keys read with their first value)", first),
+                (" (repeated keys read with their last value)", &self.last),
+            ],
+        }
+    }
+
+    /// The nodes `path` selects; `Err` when the two readings disagree.
+    pub fn query(&self, path: &JsonPathExpectation) -> Result<Vec<Value>, String> {
+        let source = &path.source;
+        let select = |value: &Value| -> Vec<Value> {
+            path.path.query(value).all().into_iter().cloned().collect()
+        };
+        let last = select(&self.last);
+        if let Some(first) = &self.first {
+            let first = select(first);
+            if first != last {
+                return Err(format!(
+                    "ambiguous: the body repeats the key {} and clients disagree on which \
+                     value counts: {source} is {} with the first value, {} with the last",
+                    self.repeated
+                        .iter()
+                        .map(|key| format!("`{key}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    show_nodes(&first),
+                    show_nodes(&last)
+                ));
+            }
+        }
+        Ok(last)
+    }
+}
+
+/// Deserializes a JSON value keeping the first of repeated keys, and notes them.
+#[derive(Clone, Copy)]
+struct FirstWins<'a> {
+    repeated: &'a RefCell<Vec<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for FirstWins<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FirstWins<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_string()))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(self)?;
+            if object.contains_key(&key) {
+                let mut repeated = self.repeated.borrow_mut();
+                if !repeated.contains(&key) {
+                    repeated.push(key);
+                }
+            } else {
+                object.insert(key, value);
+            }
+        }
+        Ok(Value::Object(object))
     }
 }
 
@@ -194,5 +384,51 @@ pub fn describe(capture: &Capture) -> String {
         CaptureSource::Json(path) => path.source.clone(),
         CaptureSource::Header(name) => format!("header {name}"),
         CaptureSource::BodyRegex(regex) => format!("body /{}/", regex.as_str()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(source: &str) -> JsonPathExpectation {
+        JsonPathExpectation {
+            source: source.to_string(),
+            path: serde_json_path::JsonPath::parse(source).expect("path"),
+        }
+    }
+
+    #[test]
+    fn a_body_without_repeated_keys_has_one_reading() {
+        let body = JsonBody::parse(br#"{"a": {"b": [1, 2.5, "x", null, true]}}"#).expect("json");
+        assert!(body.repeated().is_empty());
+        assert_eq!(
+            body.query(&path("$.a.b[*]")),
+            Ok(serde_json::from_str::<Vec<Value>>(r#"[1, 2.5, "x", null, true]"#).expect("v"))
+        );
+        assert_eq!(
+            body.last,
+            serde_json::from_str::<Value>(r#"{"a": {"b": [1, 2.5, "x", null, true]}}"#).expect("v")
+        );
+        assert!(JsonBody::parse(b"{\"a\": 1} trailing").is_none());
+        assert!(JsonBody::parse(b"<html>").is_none());
+    }
+
+    #[test]
+    fn a_repeated_key_fails_only_the_checks_it_changes() {
+        let body = JsonBody::parse(
+            br#"{"status": "UP", "data": {"id": 7}, "status": "DOWN", "meta": {"v": 1, "v": 1}}"#,
+        )
+        .expect("json");
+        assert_eq!(body.repeated(), ["status", "v"]);
+        let status = body.query(&path("$.status")).expect_err("ambiguous");
+        assert!(status.contains("`status`"), "{status}");
+        assert!(
+            status.contains(r#""UP" with the first value, "DOWN" with the last"#),
+            "{status}"
+        );
+        assert_eq!(body.query(&path("$.data.id")), Ok(vec![Value::from(7)]));
+        // Repeated with the same value: both readings agree.
+        assert_eq!(body.query(&path("$.meta.v")), Ok(vec![Value::from(1)]));
     }
 }

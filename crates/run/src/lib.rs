@@ -213,21 +213,35 @@ pub async fn run_scenario(
     let mut captured = Captured::default();
     let mut probes = Vec::new();
     let mut complete = true;
+    let secrets_before = redactor.len();
     for probe in scenario
         .probes
         .iter()
         .filter(|probe| selected.contains(&probe.id))
     {
-        if cancel.is_cancelled() {
+        // A probe in flight when the run is stopped is dropped at once (its request
+        // cancelled), not waited for: it measured nothing.
+        let sent = run_probe(scenario, probe, &functional, &mut captured, &mut redactor);
+        let result = tokio::select! {
+            biased;
+            () = cancel.cancelled() => None,
+            result = sent => Some(result),
+        };
+        let Some(result) = result else {
             complete = false;
             break;
-        }
-        let result = run_probe(scenario, probe, &functional, &mut captured, &mut redactor).await;
+        };
         events.send(Event::ProbeFinished {
             scenario: identity.clone(),
             passed: result.passed(),
         });
         probes.push(result);
+    }
+    if redactor.len() > secrets_before {
+        // A secret captured by a later probe may have been echoed by an earlier one.
+        for result in &mut probes {
+            redact_probe_again(result, &redactor);
+        }
     }
 
     let partial = settings.only_probe.is_some();
@@ -246,11 +260,25 @@ pub async fn run_scenario(
                 scenario: identity.clone(),
                 phase: "standards",
             });
-            evidence =
-                gather_standards_evidence(scenario, standards, settings, &functional, &redactor)
-                    .await?;
-            PhaseStatus::Ran
+            let gathered =
+                gather_standards_evidence(scenario, standards, settings, &functional, &redactor);
+            // Stopped while pages or the TLS handshake are in flight: dropped at once.
+            match tokio::select! {
+                biased;
+                () = cancel.cancelled() => None,
+                gathered = gathered => Some(gathered?),
+            } {
+                Some(gathered) => {
+                    evidence = gathered;
+                    PhaseStatus::Ran
+                }
+                None => {
+                    complete = false;
+                    PhaseStatus::Skipped("interrupted".into())
+                }
+            }
         } else {
+
             PhaseStatus::Skipped("interrupted".into())
         };
     }
@@ -262,8 +290,7 @@ pub async fn run_scenario(
             PhaseStatus::Skipped("--only".into())
         } else if !complete {
             PhaseStatus::Skipped("interrupted".into())
-        } else {
-            let _turn = settings.exclusive.lock().await;
+        } else if let Some(_turn) = exclusive_turn(settings, cancel).await {
             events.send(Event::PhaseStarted {
                 scenario: identity.clone(),
                 phase: "availability",
@@ -285,6 +312,9 @@ pub async fn run_scenario(
                 complete = false;
             }
             PhaseStatus::Ran
+        } else {
+            complete = false;
+            PhaseStatus::Skipped("interrupted".into())
         };
     }
     let mut load = None;
@@ -296,8 +326,7 @@ pub async fn run_scenario(
         } else if !complete || cancel.is_cancelled() {
             complete = false;
             PhaseStatus::Skipped("interrupted".into())
-        } else {
-            let _turn = settings.exclusive.lock().await;
+        } else if let Some(_turn) = exclusive_turn(settings, cancel).await {
             events.send(Event::PhaseStarted {
                 scenario: identity.clone(),
                 phase: "load",
@@ -315,6 +344,9 @@ pub async fn run_scenario(
                 }
                 Err(reason) => PhaseStatus::Skipped(redactor.redact(&reason).into_owned()),
             }
+        } else {
+            complete = false;
+            PhaseStatus::Skipped("interrupted".into())
         };
     }
     events.send(Event::ScenarioFinished { scenario: identity });
@@ -331,6 +363,31 @@ pub async fn run_scenario(
         complete,
         redactor,
     })
+}
+
+/// The turn of a phase that must not overlap another scenario's (availability,
+/// load); `None` when the run is stopped while waiting for it, or before.
+async fn exclusive_turn<'a>(
+    settings: &'a RunSettings,
+    cancel: &Cancel,
+) -> Option<tokio::sync::MutexGuard<'a, ()>> {
+    let turn = tokio::select! {
+        biased;
+        () = cancel.cancelled() => return None,
+        turn = settings.exclusive.lock() => turn,
+    };
+    (!cancel.is_cancelled()).then_some(turn)
+}
+
+/// A probe's recorded strings redacted again with secrets learnt since.
+fn redact_probe_again(result: &mut ProbeResult, redactor: &Redactor) {
+    if let Some(exchange) = &mut result.exchange {
+        exchange.redact_again(redactor);
+    }
+    for check in &mut result.checks {
+        check.actual = redactor.redact(&check.actual).into_owned();
+        check.expected = redactor.redact(&check.expected).into_owned();
+    }
 }
 
 /// What the standards rules read besides the probes.
@@ -433,26 +490,33 @@ async fn run_probe(
             };
         }
     };
-    let exchange = exchange::perform(session, &spec, redactor).await;
+    let mut exchange = exchange::perform(session, &spec, redactor).await;
     let mut checks = expect::evaluate(probe, &exchange, captured);
+    let secrets_before = redactor.len();
     if let Some(response) = &exchange.response {
         for capture in &probe.captures {
             match expect::take(capture, response) {
-                Some((text, json)) => {
+                Ok((text, json)) => {
                     if capture.secret {
                         *redactor = redactor.with_secret(&text);
                     }
                     captured.text.insert(capture.name.clone(), text);
                     captured.json.insert(capture.name.clone(), json);
                 }
-                None => checks.push(Check {
+                Err(actual) => checks.push(Check {
                     what: format!("capture {}", capture.name),
                     expected: format!("exactly one value from {}", expect::describe(capture)),
-                    actual: "nothing captured".into(),
+                    actual,
                     passed: false,
                 }),
             }
         }
+    }
+    if redactor.len() > secrets_before {
+        // The exchange was recorded before this response's secrets were known: its
+        // headers (a token in `Set-Cookie` or `X-Token`) are redacted again, from the
+        // raw lines.
+        exchange.redact_again(redactor);
     }
     for check in &mut checks {
         check.actual = redactor.redact(&check.actual).into_owned();

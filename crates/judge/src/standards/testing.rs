@@ -111,6 +111,7 @@ pub fn exchange(url: &str, response: Response) -> Exchange {
         redirects: Vec::new(),
         response: Some(response),
         error: None,
+        received: None,
         started_at: started_at(),
         latency: Duration::from_millis(20),
     }

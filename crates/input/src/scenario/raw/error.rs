@@ -150,7 +150,10 @@ fn describe_budget(breach: &serde_saphyr::budget::BudgetBreach) -> (String, Stri
             "a scenario file holds one YAML document; remove the `---` separators".to_string(),
         ),
         BudgetBreach::Nodes { nodes } => (
-            format!("the file holds more than {nodes} values, more than a scenario may"),
+            format!(
+                "the file holds more than {} values, more than a scenario may",
+                nodes.saturating_sub(1)
+            ),
             split,
         ),
         BudgetBreach::Events { .. } | BudgetBreach::ScalarBytes { .. } | BudgetBreach::InputBytes { .. } => (
@@ -388,7 +391,11 @@ fn unclosed_flow(text: &str, upto: Position) -> Option<(Position, char)> {
 }
 
 fn innermost(mut error: &serde_saphyr::Error) -> &serde_saphyr::Error {
-    while let serde_saphyr::Error::WithSnippet { error: inner, .. } = error {
+    // An error met while expanding an alias (`*name`) is wrapped with where
+    // the alias is used and defined; the position shown is the use.
+    while let serde_saphyr::Error::WithSnippet { error: inner, .. }
+    | serde_saphyr::Error::AliasError { error: inner, .. } = error
+    {
         error = inner;
     }
     error

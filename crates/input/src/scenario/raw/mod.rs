@@ -85,9 +85,19 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ParseError> {
     result.map_err(|error| error::describe(&error, path, text))
 }
 
-/// How every file is read (see [`parse`]).
+/// How every file is read (see [`parse`]). The budget is the library's, made
+/// tighter where a scenario or catalogue never comes near it (the built-in
+/// catalogue has a few thousand values): a file whose aliases multiply each
+/// other stops after 100,000 values, not 250,000, and 8 MiB of text (the file
+/// itself is at most 4 MiB, see [`crate::file::INPUT_FILE_LIMIT`]).
 fn options() -> serde_saphyr::Options {
-    serde_saphyr::options! { strict_booleans: true }
+    serde_saphyr::options! {
+        strict_booleans: true,
+        budget: serde_saphyr::budget! {
+            max_nodes: 100_000,
+            max_total_scalar_bytes: 8 << 20,
+        },
+    }
 }
 
 /// The candidate within edit distance 2 of `word`, for "did you mean".

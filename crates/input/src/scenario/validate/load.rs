@@ -44,9 +44,11 @@ impl Checker<'_> {
             .is_some_and(|flag| flag.value);
         self.check_safe_methods(&used, methods, probe_index, allow_unsafe);
 
-        let model = self.load_model(raw, at)?;
-        let concurrency = self.load_concurrency(raw, model, at)?;
-        let end = self.load_end(raw, at)?;
+        // Each part is checked even when another is wrong, so that every
+        // problem is listed at once.
+        let model = self.load_model(raw, at);
+        let concurrency = self.load_concurrency(raw, model, at);
+        let end = self.load_end(raw, at);
         let warmup = match &raw.warmup {
             Some(warmup) => {
                 let duration = self.duration(warmup, "load.warmup")?;
@@ -72,9 +74,9 @@ impl Checker<'_> {
         };
         Some(Load {
             mix,
-            model,
-            concurrency,
-            end,
+            model: model?,
+            concurrency: concurrency?,
+            end: end?,
             warmup,
         })
     }
@@ -220,7 +222,12 @@ impl Checker<'_> {
     }
 
     /// `concurrency`: required by the closed model, capped by default for the open one.
-    fn load_concurrency(&mut self, raw: &RawLoad, model: LoadModel, at: Position) -> Option<u64> {
+    fn load_concurrency(
+        &mut self,
+        raw: &RawLoad,
+        model: Option<LoadModel>,
+        at: Position,
+    ) -> Option<u64> {
         match (&raw.concurrency, model) {
             (Some(concurrency), _) if concurrency.value == 0 => {
                 self.error(
@@ -243,8 +250,9 @@ impl Checker<'_> {
                 None
             }
             (Some(concurrency), _) => Some(concurrency.value),
-            (None, LoadModel::Open { .. }) => Some(DEFAULT_OPEN_CONCURRENCY),
-            (None, LoadModel::Closed) => {
+            (None, Some(LoadModel::Open { .. })) => Some(DEFAULT_OPEN_CONCURRENCY),
+            (None, None) => None,
+            (None, Some(LoadModel::Closed)) => {
                 self.error(
                     at,
                     "load.concurrency",
