@@ -452,6 +452,8 @@ fn handmade_load() -> LoadResult {
         ],
         warmup_requests: 0,
         error_examples: Default::default(),
+        first_failures: Default::default(),
+        achieved_rate: Some(10.0),
         complete: true,
     }
 }

@@ -139,13 +139,42 @@ pub struct LoadResult {
     pub warmup_requests: u64,
     /// For each error kind, the first message seen (redacted).
     pub error_examples: std::collections::BTreeMap<String, String>,
+    /// For each error kind, its first failed request: what to look for in the
+    /// service's own log.
+    pub first_failures: std::collections::BTreeMap<String, LoadFailureExample>,
+    /// Open model: measured arrivals actually sent, per second of the span they were
+    /// due in (or, when sending fell behind, of the span until the last was sent).
+    /// `None` in the closed model or without arrivals.
+    pub achieved_rate: Option<f64>,
     /// False when the run was stopped (Ctrl-C, `--max-duration`) before its end.
     pub complete: bool,
+}
+
+/// The first failed load request of one error kind.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadFailureExample {
+    /// The probe of the mix it sent.
+    pub probe: String,
+    pub method: String,
+    /// Redacted.
+    pub url: String,
+    /// The status of a complete response the probe's expectation rejects.
+    pub status: Option<u16>,
+    /// Why there was no complete response (redacted).
+    pub error: Option<String>,
+    /// When it ended, from the start of the load run (warmup included).
+    pub after: Duration,
+    /// When it ended, by the clock (to match the service's log).
+    pub at: SystemTime,
 }
 
 /// Share of arrivals that may be dropped before the open model's target rate counts
 /// as not sustained.
 pub const MAX_DROPPED_RATIO: f64 = 0.01;
+
+/// Below this share of the target, the open model's achieved rate counts as not
+/// sustained, even when no arrival was dropped.
+pub const MIN_ACHIEVED_RATIO: f64 = 0.95;
 
 impl LoadResult {
     /// The whole mix (`None`), or one probe's figures.
@@ -166,11 +195,24 @@ impl LoadResult {
         (seconds > 0.0).then(|| tally.responses as f64 / seconds)
     }
 
-    /// Open model: false when more than 1% of arrivals were dropped; every output
-    /// then says "target rate not sustained". Always true in the closed model.
+    /// Open model: false when more than 1% of arrivals were dropped or the achieved
+    /// rate is below 95% of the target; every output then says "target rate not
+    /// sustained". Always true in the closed model.
     pub fn rate_sustained(&self) -> bool {
-        self.total.requests == 0
-            || (self.total.dropped as f64 / self.total.requests as f64) <= MAX_DROPPED_RATIO
+        self.dropped_too_many().is_none() && self.rate_fell_short().is_none()
+    }
+
+    /// The share of arrivals dropped, when it is more than [`MAX_DROPPED_RATIO`].
+    pub fn dropped_too_many(&self) -> Option<f64> {
+        let share = self.total.dropped as f64 / self.total.requests.max(1) as f64;
+        (share > MAX_DROPPED_RATIO).then_some(share)
+    }
+
+    /// Open model: the achieved rate, when it is below [`MIN_ACHIEVED_RATIO`] of the
+    /// target.
+    pub fn rate_fell_short(&self) -> Option<f64> {
+        let (target, achieved) = (self.target_rate?, self.achieved_rate?);
+        (achieved < target * MIN_ACHIEVED_RATIO).then_some(achieved)
     }
 }
 

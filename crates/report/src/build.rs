@@ -188,9 +188,7 @@ fn probe_report(scenario: &Scenario, result: &ProbeResult, redactor: &Redactor) 
         method: exchange.map(|e| e.method.clone()),
         url: exchange.map(|e| e.url.clone()),
         final_url: exchange.map(|e| e.final_url.clone()),
-        status: response
-            .map(|r| r.status)
-            .or(received.map(|r| r.status)),
+        status: response.map(|r| r.status).or(received.map(|r| r.status)),
         latency_ms: exchange.map(|e| round3(e.latency.as_secs_f64() * 1000.0)),
         http_version: response
             .map(|r| r.version.clone())
@@ -307,13 +305,19 @@ fn load_report(load: &LoadResult) -> LoadReport {
     let total = &load.total;
     let mut notes = Vec::new();
     let rate_sustained = load.target_rate.map(|_| load.rate_sustained());
-    if rate_sustained == Some(false) {
+    if let Some(share) = load.dropped_too_many() {
         notes.push(format!(
             "target rate not sustained: {} of {} arrivals ({}) waited longer than their timeout for one of the {} request slots and were dropped",
             total.dropped,
             total.requests,
-            format_ratio(total.dropped as f64 / total.requests.max(1) as f64),
+            format_ratio(share),
             load.concurrency
+        ));
+    }
+    if let (Some(achieved), Some(target)) = (load.rate_fell_short(), load.target_rate) {
+        notes.push(format!(
+            "target rate not sustained: {achieved:.1}/s sent of the {target}/s asked ({})",
+            format_ratio(achieved / target)
         ));
     }
     if !load.complete {
@@ -370,6 +374,25 @@ fn load_report(load: &LoadResult) -> LoadReport {
         rate_sustained,
         interrupted: !load.complete,
         error_examples: load.error_examples.clone(),
+        first_failures: load
+            .first_failures
+            .iter()
+            .map(|(kind, example)| {
+                (
+                    kind.clone(),
+                    LoadFailureReport {
+                        probe: example.probe.clone(),
+                        method: example.method.clone(),
+                        url: example.url.clone(),
+                        status: example.status,
+                        error: example.error.clone(),
+                        after_s: round3(example.after.as_secs_f64()),
+                        at: rfc3339(example.at),
+                    },
+                )
+            })
+            .collect(),
+        achieved_rate: load.achieved_rate.map(round3),
         notes,
         reason,
     }

@@ -929,7 +929,11 @@ fn load_view(scenario: &ScenarioReport, load: &LoadReport, lang: Lang) -> LoadVi
                 (
                     kind.clone(),
                     *count,
-                    load.error_examples.get(kind).cloned().unwrap_or_default(),
+                    load.first_failures
+                        .get(kind)
+                        .map(|example| example.sentence())
+                        .or_else(|| load.error_examples.get(kind).cloned())
+                        .unwrap_or_default(),
                 )
             })
             .collect(),

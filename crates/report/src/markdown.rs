@@ -103,6 +103,7 @@ pub fn render(report: &Report) -> String {
                         .into_iter()
                         .map(|note| format!("{}: {note}", lang.pick("catatan", "note"))),
                 );
+                shown.extend(wording::load_first_failures(scenario, lang));
                 let breakdown = (!scenario.vantages.is_empty())
                     .then(|| vantage_table(&scenario.vantages, lang));
                 if !shown.is_empty() || breakdown.is_some() {

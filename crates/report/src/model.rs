@@ -347,12 +347,53 @@ pub struct LoadReport {
     /// For each error kind, the first message seen (redacted).
     #[serde(default)]
     pub error_examples: BTreeMap<String, String>,
+    /// For each error kind, its first failed request (URL, status or error, when):
+    /// what to look for in the service's own log.
+    #[serde(default)]
+    pub first_failures: BTreeMap<String, LoadFailureReport>,
+    /// Open model: measured arrivals actually sent per second (below 95% of `rate`,
+    /// the target rate was not sustained); null in the closed model.
+    #[serde(default)]
+    pub achieved_rate: Option<f64>,
     /// Sentences every human format shows, such as "target rate not sustained".
     #[serde(default)]
     pub notes: Vec<String>,
     /// Why a figure is missing.
     #[serde(default)]
     pub reason: Option<String>,
+}
+
+/// The first failed load request of one error kind.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct LoadFailureReport {
+    /// The probe of the mix it sent.
+    pub probe: String,
+    pub method: String,
+    /// Redacted.
+    pub url: String,
+    /// The status of a complete response the probe's expectation rejects.
+    pub status: Option<u16>,
+    /// Why there was no complete response (redacted).
+    pub error: Option<String>,
+    /// When it ended, in seconds from the start of the load run (warmup included).
+    pub after_s: f64,
+    /// When it ended (RFC 3339), to match the service's log.
+    pub at: String,
+}
+
+impl LoadFailureReport {
+    /// `GET http://h/x -> status 503, 12.3 s into the load (2026-...)`.
+    pub fn sentence(&self) -> String {
+        let what = match (self.status, &self.error) {
+            (Some(status), _) => format!("status {status}"),
+            (None, Some(error)) => error.clone(),
+            (None, None) => "failed".to_string(),
+        };
+        format!(
+            "{} {} -> {what}, {:.1} s into the load ({})",
+            self.method, self.url, self.after_s, self.at
+        )
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

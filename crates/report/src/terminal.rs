@@ -75,6 +75,7 @@ pub fn render(report: &Report, style: Style) -> String {
                 }
                 let mut shown = failed;
                 shown.extend(load_notes(scenario, lang));
+                shown.extend(wording::load_first_failures(scenario, lang));
                 if !shown.is_empty() {
                     details.push((wording::identity(scenario), shown));
                 }

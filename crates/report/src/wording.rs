@@ -494,13 +494,22 @@ pub fn load_notes(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
     };
     let mut notes = Vec::new();
     if load.rate_sustained == Some(false) {
-        notes.push(format!(
-            "{}: {} / {} {}",
-            lang.pick("laju target tidak tercapai", "target rate not sustained"),
-            load.dropped,
-            load.requests,
-            lang.pick("kedatangan dibuang (dropped)", "arrivals dropped"),
-        ));
+        let not_sustained = lang.pick("laju target tidak tercapai", "target rate not sustained");
+        match (load.achieved_rate, load.rate) {
+            // Too few sent, none (or few) dropped: say the rate reached.
+            (Some(achieved), Some(target)) if load.dropped * 100 <= load.requests => {
+                notes.push(format!(
+                    "{not_sustained}: {achieved:.1}/s {} {target}/s",
+                    lang.pick("terkirim dari", "sent of the"),
+                ));
+            }
+            _ => notes.push(format!(
+                "{not_sustained}: {} / {} {}",
+                load.dropped,
+                load.requests,
+                lang.pick("kedatangan dibuang (dropped)", "arrivals dropped"),
+            )),
+        }
     }
     if load.interrupted {
         notes.push(
@@ -518,6 +527,24 @@ pub fn load_notes(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
     };
     notes.extend(load.notes.iter().filter(|note| !said(note)).cloned());
     notes
+}
+
+/// The first failed load request of each error kind, one line each: what to look
+/// for in the service's log.
+pub fn load_first_failures(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
+    let Some(load) = &scenario.load else {
+        return Vec::new();
+    };
+    load.first_failures
+        .iter()
+        .map(|(kind, example)| {
+            format!(
+                "{} {kind}: {}",
+                lang.pick("contoh pertama", "first"),
+                example.sentence()
+            )
+        })
+        .collect()
 }
 
 /// Everything a person should read that is not a failure: the load run's notes

@@ -675,6 +675,9 @@ fn combine_load(members: &[Member<'_>]) -> Result<Option<CombinedLoad>, MergeErr
         rate_sustained: first.rate_sustained.map(|_| true),
         interrupted: false,
         error_examples: BTreeMap::new(),
+        first_failures: BTreeMap::new(),
+        // Each vantage's own; rate_sustained above says whether all held.
+        achieved_rate: None,
         notes: Vec::new(),
         per_probe: BTreeMap::new(),
         ..first.clone()
@@ -699,6 +702,12 @@ fn combine_load(members: &[Member<'_>]) -> Result<Option<CombinedLoad>, MergeErr
         for (kind, example) in &load.error_examples {
             combined
                 .error_examples
+                .entry(kind.clone())
+                .or_insert_with(|| example.clone());
+        }
+        for (kind, example) in &load.first_failures {
+            combined
+                .first_failures
                 .entry(kind.clone())
                 .or_insert_with(|| example.clone());
         }

@@ -4,11 +4,11 @@
 //! grow with the number of requests.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use observe::exchange::TransportKind;
 use observe::latency::LatencyHistogram;
-use observe::observations::{LoadTally, ProbeLoad};
+use observe::observations::{LoadFailureExample, LoadTally, ProbeLoad};
 use observe::redact::Redactor;
 
 /// The kind of a failed load request, as a report key.
@@ -75,11 +75,12 @@ impl Default for Tally {
 
 impl Tally {
     pub fn merge(&mut self, other: &Tally) {
-        self.requests += other.requests;
+        // Saturating: an absurd rate drops more arrivals than a u64 counts.
+        self.requests = self.requests.saturating_add(other.requests);
         self.responses += other.responses;
-        self.failed += other.failed;
+        self.failed = self.failed.saturating_add(other.failed);
         for (mine, theirs) in self.errors.iter_mut().zip(other.errors) {
-            *mine += theirs;
+            *mine = mine.saturating_add(theirs);
         }
         self.latency.merge(&other.latency);
     }
@@ -112,9 +113,20 @@ pub struct Outcome {
     /// free slot, else the send.
     pub start: Instant,
     pub end: Instant,
+    /// When it was sent; `None` when it was dropped.
+    pub sent: Option<Instant>,
     /// The status of a complete response, whether the probe accepts it, or why
     /// there was none.
     pub result: Result<(u16, bool), crate::load::transport::Failure>,
+}
+
+/// The first failed request of one kind, unredacted until merged.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub entry: usize,
+    pub status: Option<u16>,
+    pub message: Option<String>,
+    pub end: Instant,
 }
 
 /// Everything one worker thread counted.
@@ -124,8 +136,10 @@ pub struct Figures {
     pub warmup_requests: u64,
     /// End of the last measured request.
     pub last_end: Option<Instant>,
-    /// The first message of each error kind (unredacted until merged).
-    pub examples: Vec<Option<String>>,
+    /// When the last measured request was sent.
+    pub last_sent: Option<Instant>,
+    /// The first failed request of each error kind.
+    pub examples: Vec<Option<Example>>,
 }
 
 impl Figures {
@@ -134,6 +148,7 @@ impl Figures {
             per_probe: vec![Tally::default(); probes],
             warmup_requests: 0,
             last_end: None,
+            last_sent: None,
             examples: vec![None; KEYS],
         }
     }
@@ -147,6 +162,9 @@ impl Figures {
             self.last_end
                 .map_or(outcome.end, |last| last.max(outcome.end)),
         );
+        if let Some(sent) = outcome.sent {
+            self.last_sent = Some(self.last_sent.map_or(sent, |last| last.max(sent)));
+        }
         let tally = &mut self.per_probe[outcome.entry];
         tally.requests += 1;
         let failure = match outcome.result {
@@ -158,15 +176,37 @@ impl Figures {
                 if accepted {
                     return;
                 }
-                (ErrorKey::Status(status), None)
+                (ErrorKey::Status(status), Some(status), None)
             }
-            Err(failure) => (failure.key, Some(failure.message)),
+            Err(failure) => (failure.key, None, Some(failure.message)),
         };
         tally.failed += 1;
         let slot = failure.0.slot();
         tally.errors[slot] += 1;
-        if let (None, Some(message)) = (&self.examples[slot], failure.1) {
-            self.examples[slot] = Some(message);
+        if self.examples[slot].is_none() {
+            self.examples[slot] = Some(Example {
+                entry: outcome.entry,
+                status: failure.1,
+                message: failure.2,
+                end: outcome.end,
+            });
+        }
+    }
+
+    /// Arrivals dropped at once, without being claimed one by one (see
+    /// `Claims::claim_overdue`): `measured[i]` of mix entry `i` after the warmup,
+    /// `warmup` before it. The first drop's example was recorded already.
+    pub fn record_dropped(&mut self, measured: &[u64], warmup: u64, end: Instant) {
+        self.warmup_requests = self.warmup_requests.saturating_add(warmup);
+        let slot = ErrorKey::Dropped.slot();
+        for (tally, &count) in self.per_probe.iter_mut().zip(measured) {
+            if count == 0 {
+                continue;
+            }
+            tally.requests = tally.requests.saturating_add(count);
+            tally.failed = tally.failed.saturating_add(count);
+            tally.errors[slot] = tally.errors[slot].saturating_add(count);
+            self.last_end = Some(self.last_end.map_or(end, |last| last.max(end)));
         }
     }
 
@@ -180,9 +220,16 @@ impl Figures {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         };
+        self.last_sent = match (self.last_sent, other.last_sent) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
         for (mine, theirs) in self.examples.iter_mut().zip(&other.examples) {
-            if mine.is_none() {
-                mine.clone_from(theirs);
+            // The earliest of the threads' first examples.
+            match (mine.as_ref(), theirs) {
+                (None, Some(_)) => mine.clone_from(theirs),
+                (Some(a), Some(b)) if b.end < a.end => mine.clone_from(theirs),
+                _ => {}
             }
         }
     }
@@ -197,12 +244,48 @@ impl Figures {
     }
 
     /// The figures of the whole mix and of each probe, with examples redacted.
+    /// `entries` names each mix entry's probe, method and URL; `start` is the load
+    /// run's start, on both clocks.
     pub fn finish(
         self,
         probes: Vec<(String, u32)>,
+        entries: &[(String, String)],
+        start: (Instant, SystemTime),
         redactor: &Redactor,
-    ) -> (LoadTally, Vec<ProbeLoad>, BTreeMap<String, String>) {
+    ) -> Finished {
         let total = self.snapshot().into_load_tally();
+        let mut error_examples = BTreeMap::new();
+        let mut first_failures = BTreeMap::new();
+        for (slot, example) in self.examples.into_iter().enumerate() {
+            let Some(example) = example else {
+                continue;
+            };
+            let key = ErrorKey::from_slot(slot);
+            let message = example.message.map(|m| redactor.redact(&m).into_owned());
+            let shown = match (&message, example.status) {
+                (Some(message), _) => message.clone(),
+                (None, Some(status)) => format!("status {status}"),
+                (None, None) => continue,
+            };
+            error_examples.insert(key.clone(), shown);
+            let (method, url) = entries.get(example.entry).cloned().unwrap_or_default();
+            let after = example.end.saturating_duration_since(start.0);
+            first_failures.insert(
+                key,
+                LoadFailureExample {
+                    probe: probes
+                        .get(example.entry)
+                        .map(|(id, _)| id.clone())
+                        .unwrap_or_default(),
+                    method,
+                    url: redactor.redact(&url).into_owned(),
+                    status: example.status,
+                    error: message,
+                    after,
+                    at: start.1 + after,
+                },
+            );
+        }
         let per_probe = probes
             .into_iter()
             .zip(self.per_probe)
@@ -212,16 +295,22 @@ impl Figures {
                 tally: tally.into_load_tally(),
             })
             .collect();
-        let examples = self
-            .examples
-            .into_iter()
-            .enumerate()
-            .filter_map(|(slot, message)| {
-                message.map(|m| (ErrorKey::from_slot(slot), redactor.redact(&m).into_owned()))
-            })
-            .collect();
-        (total, per_probe, examples)
+        Finished {
+            total,
+            per_probe,
+            error_examples,
+            first_failures,
+        }
     }
+}
+
+/// A load run's figures, ready for its [`LoadResult`](observe::observations::LoadResult).
+#[derive(Debug)]
+pub struct Finished {
+    pub total: LoadTally,
+    pub per_probe: Vec<ProbeLoad>,
+    pub error_examples: BTreeMap<String, String>,
+    pub first_failures: BTreeMap<String, LoadFailureExample>,
 }
 
 /// From `start` to `end`, or zero when `end` is earlier or missing.
@@ -241,6 +330,7 @@ mod tests {
             warmup: false,
             start,
             end: start + Duration::from_millis(ms),
+            sent: Some(start),
             result,
         }
     }
@@ -277,9 +367,20 @@ mod tests {
         let (first_copy, second_copy) = (first.clone(), second.clone());
         first.merge(&second);
         assert_eq!(first.warmup_requests, 1);
-        let (total, per_probe, examples) = first.finish(
+        let started = (Instant::now() - Duration::from_secs(1), SystemTime::now());
+        let Finished {
+            total,
+            per_probe,
+            error_examples: examples,
+            first_failures,
+        } = first.finish(
             vec![("a".into(), 3), ("b".into(), 1)],
-            &Redactor::new(Vec::<String>::new()),
+            &[
+                ("GET".into(), "http://h/a?key=s3cret".into()),
+                ("POST".into(), "http://h/b".into()),
+            ],
+            started,
+            &Redactor::new(["s3cret".to_string()]),
         );
         assert_eq!(total.requests, 103);
         assert_eq!(total.responses, 101);
@@ -315,6 +416,41 @@ mod tests {
             total.latency.count()
         );
         assert_eq!(examples["reset"], "reset by peer");
+        assert_eq!(examples["http_5xx"], "status 503");
+        let reset = &first_failures["reset"];
+        assert_eq!(
+            (
+                reset.probe.as_str(),
+                reset.method.as_str(),
+                reset.url.as_str()
+            ),
+            ("a", "GET", "http://h/a?key=***")
+        );
+        assert_eq!(
+            (reset.status, reset.error.as_deref()),
+            (None, Some("reset by peer"))
+        );
+        let status = &first_failures["http_5xx"];
+        assert_eq!((status.probe.as_str(), status.status), ("b", Some(503)));
+        assert!(status.after >= Duration::from_secs(1), "{:?}", status.after);
+        assert!(status.at > started.1);
+        assert_eq!(first_failures.len(), 3);
+    }
+
+    #[test]
+    fn dropped_in_bulk_count_like_one_by_one() {
+        let mut figures = Figures::new(2);
+        let end = Instant::now();
+        figures.record_dropped(&[5, 2], 4, end);
+        figures.record_dropped(&[u64::MAX, 0], 0, end);
+        assert_eq!(figures.warmup_requests, 4);
+        let total = figures.snapshot();
+        assert_eq!(total.requests, u64::MAX);
+        assert_eq!(figures.per_probe[1].requests, 2);
+        assert_eq!(figures.per_probe[1].failed, 2);
+        assert_eq!(figures.per_probe[1].errors[ErrorKey::Dropped.slot()], 2);
+        assert_eq!(figures.last_end, Some(end));
+        assert_eq!(figures.last_sent, None);
     }
 
     #[test]

@@ -11,21 +11,29 @@
 //! counts into its own [`figures::Figures`] without any lock. The figures are merged
 //! when the threads end; a thread publishes a snapshot for the progress line a few
 //! times a second. Ctrl-C stops every thread at once; what was measured is kept.
+//!
+//! Slots are started as they are needed, never all up front: the closed model starts
+//! its users in batches; the open model starts with one slot waiting for the next
+//! arrival and adds one whenever every slot is busy, up to `concurrency`. Every turn
+//! of the request loop spends Tokio's cooperative budget, so a loop that never has to
+//! wait (a rate the client cannot reach, a service that fails at once) still yields,
+//! and a stop is heard. Arrivals so late that they would be dropped anyway are
+//! dropped in one step ([`schedule::Claims::claim_overdue`]).
 
 pub mod figures;
 pub mod http1;
 pub mod schedule;
 pub mod transport;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
-use figures::{Figures, Outcome, Tally};
+use figures::{Figures, Finished, Outcome, Tally};
 use futures_util::StreamExt as _;
 use futures_util::stream::FuturesUnordered;
 use schedule::{Claim, Claims, Mix, Schedule};
-use tokio::sync::oneshot;
+use tokio::sync::{Notify, oneshot};
 use transport::{Failure, Prepared, Slot, Transport};
 
 use input::quantity::format_duration;
@@ -41,6 +49,8 @@ use crate::{Cancel, Event, Events, LoadProgress};
 const PUBLISH_EVERY: Duration = Duration::from_millis(250);
 /// How often the progress line is redrawn.
 const PROGRESS_EVERY: Duration = Duration::from_millis(500);
+/// Slots a worker thread starts in one turn of its loop (the closed model's users).
+const START_BATCH: usize = 64;
 
 /// What every worker thread reads.
 struct Shared {
@@ -50,6 +60,9 @@ struct Shared {
     transport: Transport,
     /// Request slots over all threads: the in-flight cap.
     concurrency: u64,
+    /// The longest timeout of the mix: an arrival due longer ago than this is
+    /// dropped whichever probe it sends.
+    max_timeout: Duration,
     /// One snapshot per thread for the progress line: figures so far and warmup
     /// requests. Locked a few times a second, never per request.
     live: Vec<Mutex<(Tally, u64)>>,
@@ -85,13 +98,20 @@ pub async fn run(
     let weights: Vec<u32> = names.iter().map(|(_, weight)| *weight).collect();
     let schedule = Schedule::new(load);
     let threads = load_threads(&transport, load.concurrency);
+    let entries: Vec<(String, String)> = prepared
+        .iter()
+        .map(|p| (p.method.to_string(), p.url.to_string()))
+        .collect();
+    let max_timeout = prepared.iter().map(|p| p.timeout).max().unwrap_or_default();
     let start = Instant::now();
+    let started_at = SystemTime::now();
     let shared = Arc::new(Shared {
         claims: Claims::new(schedule, start),
         mix: Mix::new(&weights),
         prepared,
         transport,
         concurrency: load.concurrency,
+        max_timeout,
         live: (0..threads)
             .map(|_| Mutex::new((Tally::default(), 0)))
             .collect(),
@@ -149,12 +169,27 @@ pub async fn run(
     let warmup_end = shared.claims.warmup_end();
     let window = figures::window(warmup_end, figures.last_end);
     let warmup_requests = figures.warmup_requests;
-    let (total, per_probe, error_examples) = figures.finish(names, redactor);
+    let last_sent = figures.last_sent;
+    let Finished {
+        total,
+        per_probe,
+        error_examples,
+        first_failures,
+    } = figures.finish(names, &entries, (start, started_at), redactor);
+    let target_rate = match load.model {
+        LoadModel::Open { rate } => Some(rate),
+        LoadModel::Closed => None,
+    };
+    let achieved_rate = target_rate.and_then(|rate| {
+        achieved_rate(
+            rate,
+            total.requests,
+            total.dropped,
+            last_sent.map(|sent| sent.saturating_duration_since(warmup_end)),
+        )
+    });
     Ok(LoadResult {
-        target_rate: match load.model {
-            LoadModel::Open { rate } => Some(rate),
-            LoadModel::Closed => None,
-        },
+        target_rate,
         concurrency: load.concurrency,
         warmup: load.warmup,
         window,
@@ -162,8 +197,30 @@ pub async fn run(
         per_probe,
         warmup_requests,
         error_examples,
+        first_failures,
+        achieved_rate,
         complete: !interrupted && notes.is_empty(),
     })
+}
+
+/// Open model: the rate at which measured arrivals were actually sent. `requests`
+/// arrivals (`dropped` of them never sent) were due over `requests / rate` seconds;
+/// when sending fell behind, the span runs to the last send (`last_sent`, from the
+/// end of the warmup) plus one interval. At the target rate with nothing late, that
+/// is the target rate itself.
+fn achieved_rate(
+    rate: f64,
+    requests: u64,
+    dropped: u64,
+    last_sent: Option<Duration>,
+) -> Option<f64> {
+    if requests == 0 || rate <= 0.0 {
+        return None;
+    }
+    let due_span = requests as f64 / rate;
+    let sent_span = last_sent.map_or(0.0, |sent| sent.as_secs_f64() + 1.0 / rate);
+    let span = due_span.max(sent_span);
+    (span > 0.0).then(|| requests.saturating_sub(dropped) as f64 / span)
 }
 
 /// How many load threads to run: one per CPU core, but only half the cores when
@@ -208,7 +265,29 @@ fn worker(
     runtime.shutdown_background();
 }
 
-/// The worker task of one thread: `slots` request slots, each running the one
+/// Starts a worker thread's request slots as they are needed.
+struct Spawner {
+    /// Open model, below the cap: a busy slot may ask for another.
+    may_grow: Cell<bool>,
+    /// Open model: slots waiting for their arrival's due time.
+    waiting: Cell<usize>,
+    /// Slots asked for by a slot that found no other waiting.
+    wanted: Cell<usize>,
+    wake: Notify,
+}
+
+impl Spawner {
+    /// A slot is about to send: if no other slot waits for the next arrival, ask
+    /// for one more (the worker starts it if the cap allows).
+    fn about_to_send(&self) {
+        if self.may_grow.get() && self.waiting.get() == 0 {
+            self.wanted.set(self.wanted.get() + 1);
+            self.wake.notify_one();
+        }
+    }
+}
+
+/// The worker task of one thread: up to `slots` request slots, each running the one
 /// request loop ([`slot_loop`]) as a future of this task, all counting into one
 /// [`Figures`]. The task runs under `block_on` on this thread alone, so the figures
 /// sit in a `RefCell`: no lock and no atomic on the hot path.
@@ -220,19 +299,41 @@ async fn drive(
 ) -> ThreadResult {
     let pooled = shared.transport.pooled_client()?;
     let figures = RefCell::new(Figures::new(shared.prepared.len()));
-    let mut running: FuturesUnordered<_> = (0..slots)
-        .map(|_| slot_loop(shared, &figures, pooled.as_ref()))
-        .collect();
+    let open = matches!(shared.claims.schedule().model, LoadModel::Open { .. });
+    let spawner = Spawner {
+        may_grow: Cell::new(open),
+        waiting: Cell::new(0),
+        wanted: Cell::new(0),
+        wake: Notify::new(),
+    };
+    // Closed model: every user, started a batch per turn. Open model: one slot to
+    // wait for the first arrival; the others when the ones running are all busy.
+    let mut to_start = if open { slots.min(1) } else { slots };
+    let mut started = 0;
+    let mut running = FuturesUnordered::new();
     let mut publish_tick = tokio::time::interval(PUBLISH_EVERY);
     publish_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
+        let wanted = spawner.wanted.replace(0);
+        to_start = to_start.saturating_add(wanted).min(slots - started);
+        let batch = to_start.min(START_BATCH);
+        for _ in 0..batch {
+            running.push(slot_loop(shared, &figures, pooled.as_ref(), &spawner));
+        }
+        started += batch;
+        to_start -= batch;
+        spawner.may_grow.set(open && started < slots);
         tokio::select! {
             biased;
             _ = &mut stop => break,
-            next = running.next() => if next.is_none() {
-                break;
-            },
+            () = spawner.wake.notified() => {}
+            // More to start: let the slots just started run first.
+            () = tokio::task::yield_now(), if to_start > 0 => {}
+            _ = running.next(), if !running.is_empty() => {}
             _ = publish_tick.tick() => publish(shared, id, &figures.borrow()),
+        }
+        if running.is_empty() && to_start == 0 && spawner.wanted.get() == 0 {
+            break;
         }
     }
     // Requests still in flight (after a stop) are dropped uncounted.
@@ -252,11 +353,39 @@ fn publish(shared: &Shared, id: usize, figures: &Figures) {
 /// The one request loop, run by every slot until the schedule has nothing left for
 /// it: claim the next arrival, wait until it is due, send it (or drop it when it
 /// waited past its timeout), count how it ended.
-async fn slot_loop(shared: &Shared, figures: &RefCell<Figures>, pooled: Option<&reqwest::Client>) {
+async fn slot_loop(
+    shared: &Shared,
+    figures: &RefCell<Figures>,
+    pooled: Option<&reqwest::Client>,
+    spawner: &Spawner,
+) {
     let mut slot = Slot::new(shared.transport.targets.len());
-    while let Some(outcome) = step(&mut slot, shared, pooled).await {
+    loop {
+        // Every turn spends the task's budget: a turn that never waits (a rate the
+        // client cannot reach, a service that fails at once) still yields.
+        tokio::task::coop::consume_budget().await;
+        let Some(outcome) = step(&mut slot, shared, pooled, spawner).await else {
+            break;
+        };
+        let dropped = outcome.sent.is_none();
+        let end = outcome.end;
         figures.borrow_mut().record(outcome);
+        if dropped {
+            drop_overdue(shared, figures, end);
+        }
     }
+}
+
+/// After a drop: every arrival due longer ago than the longest timeout would be
+/// dropped too, so they are claimed and counted in one step.
+fn drop_overdue(shared: &Shared, figures: &RefCell<Figures>, now: Instant) {
+    let Some(range) = shared.claims.claim_overdue(now, shared.max_timeout) else {
+        return;
+    };
+    let warmup = shared.claims.warmup_in(&range);
+    let measured = (range.start + warmup)..range.end;
+    let counts = shared.mix.counts(measured, shared.prepared.len());
+    figures.borrow_mut().record_dropped(&counts, warmup, now);
 }
 
 /// One turn of a slot: `None` when the schedule has nothing left for it.
@@ -264,6 +393,7 @@ async fn step(
     slot: &mut Slot,
     shared: &Shared,
     pooled: Option<&reqwest::Client>,
+    spawner: &Spawner,
 ) -> Option<Outcome> {
     let now = Instant::now();
     let Claim::Arrival(arrival) = shared.claims.claim(now) else {
@@ -278,30 +408,40 @@ async fn step(
     // service.
     let queued = arrival.due < now;
     if arrival.due > now {
+        spawner.waiting.set(spawner.waiting.get() + 1);
         slot.wait_until(arrival.due).await;
+        spawner.waiting.set(spawner.waiting.get() - 1);
     }
     let sent = Instant::now();
     let waited = sent.saturating_duration_since(arrival.due);
-    let result = if waited > request.timeout {
-        Err(Failure::dropped(format!(
-            "waited {} for one of the {} request slots, longer than the timeout ({}): not sent",
-            format_duration(waited),
-            shared.concurrency,
-            format_duration(request.timeout)
-        )))
-    } else {
-        slot.send(&shared.transport, pooled, request)
-            .await
-            .map(|status| (status, request.accepts(status)))
-    };
-    let outcome = Outcome {
+    if waited > request.timeout {
+        return Some(Outcome {
+            entry,
+            warmup: arrival.warmup,
+            start: arrival.due,
+            end: sent,
+            sent: None,
+            result: Err(Failure::dropped(format!(
+                "waited {} for one of the {} request slots, longer than the timeout ({}): not sent",
+                format_duration(waited),
+                shared.concurrency,
+                format_duration(request.timeout)
+            ))),
+        });
+    }
+    spawner.about_to_send();
+    let result = slot
+        .send(&shared.transport, pooled, request)
+        .await
+        .map(|status| (status, request.accepts(status)));
+    Some(Outcome {
         entry,
         warmup: arrival.warmup,
         start: if queued { arrival.due } else { sent },
         end: Instant::now(),
+        sent: Some(sent),
         result,
-    };
-    Some(outcome)
+    })
 }
 
 /// The live progress line: figures so far, summed over the threads' snapshots.

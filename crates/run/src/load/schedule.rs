@@ -16,6 +16,10 @@ use input::scenario::{Load, LoadEnd, LoadModel};
 /// Floating-point slack when counting the arrivals that fit in a window, so that
 /// `200/s` for `60s` is exactly 12000 arrivals, not 12001.
 const EPSILON: f64 = 1e-9;
+/// A due time no run reaches (a century), for arithmetic that would overflow.
+/// The most arrivals a run schedules (only an absurd rate reaches it).
+const MAX_ARRIVALS: u64 = u64::MAX / 2;
+const FAR: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
 /// The pacing, warmup and end of a load run.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -62,7 +66,9 @@ impl Schedule {
     /// Open model: when arrival `index` is due, after the start.
     pub fn due(&self, index: u64) -> Duration {
         match self.model {
-            LoadModel::Open { rate } => Duration::from_secs_f64(index as f64 / rate),
+            LoadModel::Open { rate } => {
+                Duration::try_from_secs_f64(index as f64 / rate).unwrap_or(FAR)
+            }
             LoadModel::Closed => Duration::ZERO,
         }
     }
@@ -122,7 +128,11 @@ impl Claims {
         Claims {
             schedule,
             start,
-            total: schedule.total_arrivals(),
+            // Capped well below u64::MAX, so that claiming past the end (each slot
+            // once more) never wraps the counter around.
+            total: schedule
+                .total_arrivals()
+                .map(|total| total.min(MAX_ARRIVALS)),
             warmup_arrivals: schedule.warmup_arrivals(),
             next: AtomicU64::new(0),
             measured: AtomicU64::new(0),
@@ -152,7 +162,7 @@ impl Claims {
                 }
                 Claim::Arrival(Arrival {
                     index,
-                    due: self.start + self.schedule.due(index),
+                    due: self.due(index),
                     warmup: index < self.warmup_arrivals,
                 })
             }
@@ -178,6 +188,40 @@ impl Claims {
                 })
             }
         }
+    }
+
+    fn due(&self, index: u64) -> Instant {
+        let after = self.schedule.due(index);
+        self.start
+            .checked_add(after)
+            .unwrap_or_else(|| self.start + FAR)
+    }
+
+    /// Open model: claims at once every arrival not yet claimed that was due more
+    /// than `timeout` before `now`; each would be dropped on its claim, so a client
+    /// that cannot keep up skips them in one step instead of one by one (at an
+    /// absurd rate, there could be more than it would ever get through). The range
+    /// of arrival indexes claimed, if any.
+    pub fn claim_overdue(&self, now: Instant, timeout: Duration) -> Option<std::ops::Range<u64>> {
+        let LoadModel::Open { rate } = self.schedule.model else {
+            return None;
+        };
+        let cutoff = now
+            .checked_duration_since(self.start)?
+            .checked_sub(timeout)?;
+        let mut overdue = Schedule::arrivals_within(rate, cutoff);
+        if let Some(total) = self.total {
+            overdue = overdue.min(total);
+        }
+        let before = self.next.fetch_max(overdue, Ordering::Relaxed);
+        (before < overdue).then_some(before..overdue)
+    }
+
+    /// How many arrivals of `range` belong to the warmup.
+    pub fn warmup_in(&self, range: &std::ops::Range<u64>) -> u64 {
+        self.warmup_arrivals
+            .clamp(range.start, range.end)
+            .saturating_sub(range.start)
     }
 
     /// Arrivals handed out so far (warmup included).
@@ -235,6 +279,27 @@ impl Mix {
     /// The mix entry arrival `index` sends.
     pub fn pick(&self, index: u64) -> usize {
         self.cycle[(index % self.cycle.len() as u64) as usize] as usize
+    }
+
+    /// How many arrivals of `range` each of `entries` mix entries sends.
+    pub fn counts(&self, range: std::ops::Range<u64>, entries: usize) -> Vec<u64> {
+        let mut counts = vec![0u64; entries];
+        let length = self.cycle.len() as u64;
+        let span = range.end.saturating_sub(range.start);
+        let (cycles, rest) = (span / length, span % length);
+        if cycles > 0 {
+            for &entry in &self.cycle {
+                if let Some(count) = counts.get_mut(entry as usize) {
+                    *count = count.saturating_add(cycles);
+                }
+            }
+        }
+        for offset in 0..rest {
+            if let Some(count) = counts.get_mut(self.pick(range.start + offset)) {
+                *count += 1;
+            }
+        }
+        counts
     }
 }
 
@@ -338,5 +403,50 @@ mod tests {
         assert!(big.cycle.len() as u64 <= MAX_CYCLE + 1);
         assert!(big.cycle.contains(&1));
         assert_eq!(Mix::new(&[7]).pick(12345), 0);
+        // Counts over a range agree with picking each arrival.
+        let mix = Mix::new(&[5, 1, 1]);
+        for range in [0..0, 3..4, 2..23, 1000..1700] {
+            let mut picked = vec![0u64; 3];
+            for index in range.clone() {
+                picked[mix.pick(index)] += 1;
+            }
+            assert_eq!(mix.counts(range.clone(), 3), picked, "{range:?}");
+        }
+        assert_eq!(mix.counts(0..u64::MAX, 3).iter().sum::<u64>(), u64::MAX);
+    }
+
+    #[test]
+    fn overdue_arrivals_are_claimed_at_once() {
+        let start = Instant::now();
+        let claims = Claims::new(open(100.0, 1, LoadEnd::Requests(1000)), start);
+        let at = |ms| start + Duration::from_millis(ms);
+        let timeout = Duration::from_secs(2);
+        assert_eq!(
+            claims.claim_overdue(at(1500), timeout),
+            None,
+            "nothing is late yet"
+        );
+        assert!(matches!(claims.claim(at(0)), Claim::Arrival(a) if a.index == 0));
+        // At 3.5 s, arrivals due before 1.5 s (indexes 0..150) waited past 2 s.
+        let overdue = claims.claim_overdue(at(3500), timeout).expect("overdue");
+        assert_eq!(overdue, 1..150);
+        assert_eq!(claims.warmup_in(&overdue), 99);
+        assert_eq!(
+            claims.claim_overdue(at(3500), timeout),
+            None,
+            "claimed once"
+        );
+        assert!(matches!(claims.claim(at(3500)), Claim::Arrival(a) if a.index == 150));
+        // Never past the end of the schedule.
+        assert_eq!(claims.claim_overdue(at(100_000), timeout), Some(151..1100));
+        assert_eq!(claims.claim(at(100_000)), Claim::Done);
+        // An absurd rate: every arrival is due at once and the count saturates.
+        let absurd = Claims::new(
+            open(1e300, 0, LoadEnd::Duration(Duration::from_secs(1))),
+            start,
+        );
+        let all = absurd.claim_overdue(at(3000), timeout).expect("overdue");
+        assert_eq!(all, 0..MAX_ARRIVALS);
+        assert_eq!(absurd.claim(at(3000)), Claim::Done);
     }
 }
