@@ -388,6 +388,47 @@ mod tests {
     }
 
     #[test]
+    fn vars_that_repeat_vars_stop_at_the_budget() {
+        let env = Environment::empty();
+        let mut interpolator = Interpolator::new(&env);
+        interpolator.define("v0", "x".repeat(10));
+        let mut failed_at = None;
+        for level in 1..10 {
+            let text = format!("${{v{}}}", level - 1).repeat(10);
+            match interpolator.resolve(&text, CaptureUse::Forbidden) {
+                Ok(template) => {
+                    let value = template.as_literal().unwrap_or_default();
+                    // Past the first failure, the vars build on an empty one.
+                    let expected = if failed_at.is_some() {
+                        0
+                    } else {
+                        10usize.pow(level + 1)
+                    };
+                    assert_eq!(value.len(), expected);
+                    interpolator.define(&format!("v{level}"), value);
+                }
+                Err((problem, partial)) => {
+                    assert!(problem.message.contains("longer than 1 MiB"), "{problem:?}");
+                    assert_eq!(partial.as_literal().as_deref(), Some(""));
+                    failed_at.get_or_insert(level);
+                    interpolator.define(&format!("v{level}"), String::new());
+                }
+            }
+        }
+        // v5 is 10^6 bytes (under 1 MiB); v6 would be 10^7.
+        assert_eq!(failed_at, Some(6));
+
+        // Many uses of one large value stop at the scenario's total.
+        let env = Environment::empty();
+        let mut interpolator = Interpolator::new(&env);
+        interpolator.define("big", "y".repeat(MAX_VALUE_BYTES / 2));
+        let total = (0..200)
+            .map(|_| interpolator.resolve("${big}", CaptureUse::Forbidden))
+            .position(|result| result.is_err());
+        assert_eq!(total, Some(MAX_TOTAL_BYTES / (MAX_VALUE_BYTES / 2)));
+    }
+
+    #[test]
     fn captures_follow_probe_order_and_place() {
         let env = Environment::empty();
         let mut interpolator = Interpolator::new(&env);

@@ -38,11 +38,11 @@ pub const MAX_LOAD_WARMUP: Duration = Duration::from_secs(3600);
 /// `1 h`, `24 h`, `7 d`: a limit as a scenario would write it.
 pub(crate) fn written(duration: Duration) -> String {
     let seconds = duration.as_secs();
-    if seconds >= 86_400 && seconds % 86_400 == 0 && seconds > 86_400 {
+    if seconds > 86_400 && seconds.is_multiple_of(86_400) {
         format!("{}d", seconds / 86_400)
-    } else if seconds >= 3600 && seconds % 3600 == 0 {
+    } else if seconds >= 3600 && seconds.is_multiple_of(3600) {
         format!("{}h", seconds / 3600)
-    } else if seconds >= 60 && seconds % 60 == 0 {
+    } else if seconds >= 60 && seconds.is_multiple_of(60) {
         format!("{}m", seconds / 60)
     } else {
         format!("{seconds}s")
