@@ -110,19 +110,27 @@ pub struct RunArgs {
     /// Scenarios run in parallel (their availability and load phases never overlap).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..))]
     pub concurrency: u16,
-    /// Run only this probe (and the probes whose captures it needs), or only the
-    /// scenario with this id; the verdict is then not_evaluated.
+    /// Run only the scenario with this id (a whole run of it), or only this probe
+    /// (and the probes whose captures it needs; the verdict is then
+    /// not_evaluated). A name that matches nothing is an error.
     #[arg(long, value_name = "PROBE_OR_SCENARIO_ID")]
     pub only: Option<String>,
     /// Trust this CA certificate (PEM) too, for every scenario.
     #[arg(long, value_name = "PEM")]
     pub ca_file: Vec<PathBuf>,
-    /// Skip load runs (a quick functional pass).
+    /// Skip load runs (a quick functional pass); a scenario whose load is skipped
+    /// gets the verdict not_evaluated.
     #[arg(long)]
     pub no_load: bool,
-    /// Skip availability sampling.
+    /// Skip availability sampling; a scenario whose sampling is skipped gets the
+    /// verdict not_evaluated.
     #[arg(long)]
     pub no_availability: bool,
+    /// Fail the gate of every scenario with `standards:` whose verdict is not
+    /// certified (not_evaluated included), whatever its `standards.gate` says:
+    /// for pipelines that certify.
+    #[arg(long)]
+    pub require_verdict: bool,
     /// If any scenario fails to load, probe nothing.
     #[arg(long)]
     pub strict: bool,

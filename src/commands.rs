@@ -1,26 +1,21 @@
-//! What each command does, from validated arguments to an exit code.
+//! What each command does, from validated arguments to an exit code. `run` and
+//! `demo` build a [`Plan`] and hand it to [`execute`]: load, run, judge, write,
+//! exit code.
 
-use std::io::IsTerminal as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use futures_util::StreamExt as _;
-
 use input::lang::Lang;
-use input::scenario::{
-    Environment, LoadSettings, Loaded, LoadedSet, Source, discover, load_all, load_where,
-};
-use report::build::{RunContext, load_error_report, rfc3339, scenario_report};
-use report::fleet::shard::Shard;
-use report::model::{Gate, Overrides, Report, ScenarioEntry};
-use report::terminal::Style;
-use report::write::{Format, append, write_all};
-use report::{model, terminal};
-use run::{Cancel, RunSettings, run_scenario};
+use input::scenario::{Environment, LoadSettings, Loaded, LoadedSet, Source, discover, load_where};
+use report::build::RunContext;
+use report::model::{Overrides, Report};
+use report::write::Format;
+use run::RunSettings;
 
-use crate::cli::{Cli, Command, DemoArgs, OutputArgs, RunArgs, SchemaKind, ValidateArgs};
+use crate::cli::{Cli, Command, DemoArgs, RunArgs, SchemaKind, ValidateArgs};
+use crate::execute::{Plan, execute, nothing_to_test};
 use crate::exit::ExitCode;
-use crate::{logging, progress, signals};
+use crate::logging;
 
 /// The demo scenarios, embedded so that an installed binary runs the demo anywhere.
 const DEMO_SCENARIOS: [(&str, &str); 3] = [
@@ -77,7 +72,16 @@ fn validate(args: ValidateArgs, quiet: bool) -> ExitCode {
         known_rules: Vec::new(),
     };
     let mut notes = discovery.notes.clone();
-    let loaded = load_all(&discovery.sources, &settings, &mut notes);
+    let LoadedSet {
+        kept: loaded,
+        skipped,
+        ..
+    } = load_where(&discovery.sources, &settings, &mut notes, |_| true);
+    if loaded.is_empty() && discovery.unreadable.is_empty() {
+        let lang = Lang::from_env(std::env::var("LANG").ok().as_deref());
+        eprintln!("error: {}", nothing_to_test(&paths, &skipped, lang));
+        return ExitCode::BadInput;
+    }
     let mut failures = discovery.unreadable.len();
     for failure in &discovery.unreadable {
         eprint!("{}", failure.render());
@@ -118,25 +122,6 @@ fn validate(args: ValidateArgs, quiet: bool) -> ExitCode {
     }
 }
 
-/// What both `run` and `demo` need to run scenarios and report.
-struct Plan {
-    sources: Vec<Source>,
-    unreadable: Vec<input::scenario::LoadFailure>,
-    notes: Vec<String>,
-    env: Environment,
-    set: Vec<(String, String)>,
-    settings: RunSettings,
-    concurrency: usize,
-    strict: bool,
-    max_duration: Option<std::time::Duration>,
-    output: OutputArgs,
-    out_dir: PathBuf,
-    overrides: Overrides,
-    /// `--shard K/N`: run only this part of the set.
-    shard: Option<report::fleet::shard::Shard>,
-    vantage: Option<String>,
-}
-
 async fn run(args: RunArgs, quiet: bool) -> ExitCode {
     let paths = default_paths(args.paths.clone());
     let discovery = discover(&paths);
@@ -159,31 +144,38 @@ async fn run(args: RunArgs, quiet: bool) -> ExitCode {
             .collect(),
         insecure: false,
         proxy: proxy.clone(),
+        require_verdict: args.require_verdict,
     };
     let out_dir = args.output.out.clone().unwrap_or_else(default_out_dir);
     let plan = Plan {
+        paths,
         sources: discovery.sources,
         unreadable: discovery.unreadable,
         notes: discovery.notes,
         env: Environment::from_process(),
         set: args.load.set,
+        only: args.only,
         settings: RunSettings {
             no_load: args.no_load,
             no_availability: args.no_availability,
-            only_probe: args.only,
-            only_scenario: false,
+            only_probe: None,
             extra_ca_files: args.ca_file,
             proxy,
             trust_system: args.trust.is_some(),
             exclusive: Arc::default(),
             clients: Arc::default(),
         },
+        context: RunContext {
+            overrides,
+            judge: judge::JudgeSettings {
+                require_verdict: args.require_verdict,
+            },
+        },
         concurrency: usize::from(args.concurrency),
         strict: args.strict,
         max_duration: args.max_duration,
         output: args.output,
         out_dir,
-        overrides,
         shard: args.shard,
         vantage: args.vantage,
     };
@@ -217,6 +209,7 @@ async fn demo(args: DemoArgs, quiet: bool) -> ExitCode {
         .clone()
         .unwrap_or_else(|| PathBuf::from("reports/demo"));
     let plan = Plan {
+        paths: Vec::new(),
         sources: DEMO_SCENARIOS
             .iter()
             .map(|(name, text)| Source {
@@ -229,13 +222,14 @@ async fn demo(args: DemoArgs, quiet: bool) -> ExitCode {
         notes: Vec::new(),
         env,
         set: Vec::new(),
+        only: None,
         settings: RunSettings::default(),
+        context: RunContext::default(),
         concurrency: 3,
         strict: false,
         max_duration: None,
         output: args.output,
         out_dir,
-        overrides: Overrides::default(),
         shard: None,
         vantage: None,
     };
@@ -254,219 +248,6 @@ async fn demo(args: DemoArgs, quiet: bool) -> ExitCode {
         ExitCode::GateFailed => ExitCode::Success,
         other => other,
     }
-}
-
-/// Loads, runs, reports; the exit code and the files written.
-async fn execute(mut plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
-    let lang = Lang::from_env(
-        plan.output
-            .lang
-            .as_deref()
-            .or(std::env::var("LANG").ok().as_deref()),
-    );
-    let formats = match Format::parse_list(&plan.output.format) {
-        Ok(formats) => formats,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return (ExitCode::BadInput, Vec::new());
-        }
-    };
-    let started_at = std::time::SystemTime::now();
-    let load_settings = LoadSettings {
-        env: plan.env,
-        set: plan.set,
-        require_env: true,
-        known_rules: Vec::new(),
-    };
-    let mut notes = plan.notes;
-    // The plan covers the whole set, so that every shard of it agrees; a shard
-    // keeps only its own scenarios.
-    let shard = plan.shard.unwrap_or(Shard::WHOLE);
-    let sources = std::mem::take(&mut plan.sources);
-    let LoadedSet {
-        outlines,
-        kept: mut loaded,
-    } = load_where(&sources, &load_settings, &mut notes, |outline| {
-        shard.holds_outline(outline)
-    });
-    let run_plan = report::fleet::shard::plan_of_run(&outlines, &plan.unreadable);
-    plan.unreadable
-        .retain(|failure| shard.holds_unreadable(failure));
-    // The files' bytes and outlines are not needed past this point; a large set
-    // frees them before the run rather than after it.
-    drop((sources, outlines));
-    // `--only` naming a scenario narrows the run to it; naming a probe narrows
-    // each scenario's functional pass instead (see `run::selected_probes`).
-    let mut settings = plan.settings;
-    if let Some(only) = settings.only_probe.clone() {
-        let names_scenario = |item: &Loaded| match item {
-            Loaded::Ready { scenario, .. } => {
-                scenario.identity() == only || scenario.service.id == only
-            }
-            Loaded::Failed(_) => false,
-        };
-        if loaded.iter().any(names_scenario) {
-            loaded.retain(|item| names_scenario(item) || matches!(item, Loaded::Failed(_)));
-            settings.only_probe = None;
-            settings.only_scenario = true;
-        }
-    }
-    if !quiet {
-        for note in &notes {
-            eprintln!("note: {note}");
-        }
-    }
-    let mut bad_input = !plan.unreadable.is_empty();
-    for failure in &plan.unreadable {
-        eprint!("{}", failure.render());
-    }
-    for item in &loaded {
-        match item {
-            Loaded::Failed(failure) => {
-                bad_input = true;
-                eprint!("{}", failure.render());
-            }
-            Loaded::Ready { scenario, .. } => logging::add_secrets(&scenario.secret_values),
-        }
-    }
-
-    let cancel = Cancel::default();
-    let signal = signals::watch(cancel.clone());
-    if let Some(limit) = plan.max_duration {
-        let cancel = cancel.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(limit).await;
-            eprintln!("stopping: --max-duration reached; writing what was measured");
-            cancel.cancel();
-        });
-    }
-    let show_progress = !quiet && !plan.output.no_progress && std::io::stderr().is_terminal();
-    let (events, display) = progress::start(show_progress);
-    let context = RunContext {
-        overrides: plan.overrides,
-    };
-    let probe_nothing = plan.strict && bad_input;
-
-    // Each scenario is moved into its task and dropped once its report is built,
-    // so that a large set does not keep every parsed scenario to the end.
-    let results: Vec<Result<ScenarioEntry, String>> =
-        futures_util::stream::iter(loaded)
-            .map(|item| {
-                let (settings, cancel, events, context) = (&settings, &cancel, &events, &context);
-                async move {
-                    match item {
-                        Loaded::Failed(failure) => {
-                            Ok(ScenarioEntry::LoadError(load_error_report(&failure)))
-                        }
-                        Loaded::Ready { .. } if probe_nothing => Err(String::new()),
-                        Loaded::Ready { scenario, .. } => {
-                            match run_scenario(&scenario, settings, cancel, events).await {
-                                Ok(observations) => Ok(ScenarioEntry::Ran(Box::new(
-                                    scenario_report(&scenario, &observations, context),
-                                ))),
-                                Err(error) => Err(format!("{}: {error}", scenario.file)),
-                            }
-                        }
-                    }
-                }
-            })
-            .buffered(plan.concurrency.max(1))
-            .collect()
-            .await;
-    drop(events);
-    display.finish().await;
-
-    let mut scenarios: Vec<ScenarioEntry> = plan
-        .unreadable
-        .iter()
-        .map(|failure| ScenarioEntry::LoadError(load_error_report(failure)))
-        .collect();
-    let mut harness_fault = false;
-    for result in results {
-        match result {
-            Ok(entry) => scenarios.push(entry),
-            Err(message) if message.is_empty() => {}
-            Err(message) => {
-                // The scenario could not be set up (a CA file that is not PEM, say):
-                // bad input, reported with the file named.
-                eprintln!("error: {message}");
-                bad_input = true;
-            }
-        }
-    }
-    let interrupted = signal.received();
-    let all_complete = scenarios.iter().all(|entry| match entry {
-        ScenarioEntry::Ran(scenario) => scenario.complete,
-        ScenarioEntry::LoadError(_) => true,
-    });
-    let complete = all_complete && interrupted.is_none();
-    let gate = judge::gate::run_gate(
-        scenarios.iter().filter_map(|entry| match entry {
-            ScenarioEntry::Ran(scenario) => Some(scenario.gate),
-            ScenarioEntry::LoadError(_) => None,
-        }),
-        complete,
-        bad_input,
-    );
-    let report = Report {
-        format: model::FORMAT.into(),
-        tool: model::Tool {
-            name: "ujilab".into(),
-            version: env!("CARGO_PKG_VERSION").into(),
-        },
-        run: model::RunInfo {
-            id: run_id(started_at),
-            started_at: rfc3339(started_at),
-            finished_at: rfc3339(std::time::SystemTime::now()),
-            complete,
-            lang: lang.code().into(),
-            shard: plan.shard.map(|shard| shard.to_string()),
-            vantage: plan.vantage.clone(),
-            args: logging::redact_args(std::env::args().collect()),
-        },
-        plan: Some(run_plan),
-        merge: None,
-        gate,
-        scenarios,
-    };
-    let written = match write_all(&report, &plan.out_dir, &formats) {
-        Ok(written) => written,
-        Err(error) => {
-            eprintln!("error: {error}");
-            harness_fault = true;
-            Vec::new()
-        }
-    };
-    // CI step summaries get the Markdown whatever --format says.
-    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-        let path = PathBuf::from(path);
-        if let Err(error) = append(&path, &report::markdown::render(&report)) {
-            eprintln!("error: cannot append to {}: {error}", path.display());
-            harness_fault = true;
-        }
-    }
-    if !quiet {
-        let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        print_stdout(&terminal::render(&report, Style { colour, lang }));
-        if let Some(path) = written.first() {
-            eprintln!(
-                "reports written to {}",
-                path.parent().unwrap_or(Path::new(".")).display()
-            );
-        }
-    }
-    let code = if let Some(signal) = interrupted {
-        signal
-    } else if harness_fault {
-        ExitCode::HarnessFault
-    } else if bad_input {
-        ExitCode::BadInput
-    } else if gate == Gate::Fail {
-        ExitCode::GateFailed
-    } else {
-        ExitCode::Success
-    };
-    (code, written)
 }
 
 async fn sandbox(args: crate::cli::SandboxArgs) -> ExitCode {
@@ -521,7 +302,7 @@ fn standards(command: crate::cli::StandardsCommand) -> ExitCode {
     match command {
         StandardsCommand::List(args) => match load(&args) {
             Ok((catalogue, lang)) => {
-                write_stdout(&docs::list(&catalogue, lang));
+                print_stdout(&docs::list(&catalogue, lang));
                 ExitCode::Success
             }
             Err(code) => code,
@@ -531,7 +312,7 @@ fn standards(command: crate::cli::StandardsCommand) -> ExitCode {
                 let wanted = code.trim().to_ascii_uppercase();
                 match catalogue.rule(&wanted) {
                     Some(rule) => {
-                        write_stdout(&docs::show(&catalogue, rule, lang));
+                        print_stdout(&docs::show(&catalogue, rule, lang));
                         ExitCode::Success
                     }
                     None => {
@@ -555,7 +336,7 @@ fn standards(command: crate::cli::StandardsCommand) -> ExitCode {
             Err(code) => code,
         },
         StandardsCommand::Kinds => {
-            write_stdout(&docs::kinds());
+            print_stdout(&docs::kinds());
             ExitCode::Success
         }
         StandardsCommand::Check { path } => {
@@ -588,14 +369,6 @@ fn standards(command: crate::cli::StandardsCommand) -> ExitCode {
     }
 }
 
-/// Prints to stdout; a closed pipe (`| head`) is not an error worth a panic.
-fn write_stdout(text: &str) {
-    use std::io::Write as _;
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
-}
-
 fn schema(which: SchemaKind) -> ExitCode {
     let text = match which {
         SchemaKind::Scenario => input::scenario::schema::SCENARIO_SCHEMA.to_string(),
@@ -614,9 +387,11 @@ fn schema(which: SchemaKind) -> ExitCode {
 
 /// Writes to stdout, ignoring a closed pipe (`ujilab schema report | head` must
 /// not panic): what the reader did not want is not an error.
-fn print_stdout(text: &str) {
+pub(crate) fn print_stdout(text: &str) {
     use std::io::Write as _;
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
 }
 
 fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
@@ -641,12 +416,4 @@ fn default_out_dir() -> PathBuf {
         .map(|n| PathBuf::from("reports").join(format!("{stamp}-{n}")))
         .find(|candidate| !candidate.exists())
         .unwrap_or(base)
-}
-
-fn run_id(started_at: std::time::SystemTime) -> String {
-    let nanos = started_at
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    format!("{nanos:x}-{:x}", std::process::id())
 }

@@ -5,6 +5,7 @@
 
 mod cli;
 mod commands;
+mod execute;
 mod exit;
 mod fleet;
 mod logging;

@@ -28,6 +28,9 @@ const MEASURED_KEYS: &[&str] = &[
     "window_s",
     "remote_addr",
     "args",
+    "achieved_rate",
+    "after_s",
+    "at",
 ];
 
 const MASK: &str = "<measured>";

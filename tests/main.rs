@@ -9,11 +9,13 @@ mod support;
 
 mod bad_scenarios;
 mod cli;
+mod crate_graph;
 mod demo_report;
 mod exchange_hostile;
 mod fleet;
 mod hostile;
 mod input_hardening;
+mod integrity;
 mod load;
 mod load_limits;
 mod reports;

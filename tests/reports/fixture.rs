@@ -441,8 +441,8 @@ pub fn single(lang: &str) -> Report {
 }
 
 /// A run stopped by Ctrl-C on a partial (`--no-availability`) pass: verdict
-/// `not_evaluated`, a load run cut short that could not hold its rate, and
-/// `complete: false`.
+/// `not_evaluated` for both reasons, a provisional index without a predicate, a
+/// load run cut short that could not hold its rate, and `complete: false`.
 pub fn interrupted(lang: &str) -> Report {
     let mut scenario = dukcapil();
     scenario["complete"] = json!(false);
@@ -459,7 +459,12 @@ pub fn interrupted(lang: &str) -> Report {
     scenario["phases"]["availability"] =
         json!({ "status": "skipped", "reason": "--no-availability" });
     scenario["standards"]["verdict"] = json!("not_evaluated");
-    scenario["standards"]["verdict_reasons"] = json!(["partial_run"]);
+    scenario["standards"]["verdict_reasons"] = json!([
+        { "code": "interrupted" },
+        { "code": "partial_run", "flags": ["--no-availability"] }
+    ]);
+    scenario["standards"]["provisional"] = json!(true);
+    scenario["standards"]["predicate"] = Value::Null;
     scenario["standards"]["conditions"] = json!([]);
     scenario["overrides"]["no_availability"] = json!(true);
     let mut report = report(lang, vec![scenario], "fail");

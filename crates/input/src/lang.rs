@@ -25,6 +25,11 @@ impl Lang {
 
     /// Picks the text in this language.
     pub fn pick(self, id: &'static str, en: &'static str) -> &'static str {
+        self.choose(id, en)
+    }
+
+    /// Picks the one in this language of two texts built at run time.
+    pub fn choose<T>(self, id: T, en: T) -> T {
         match self {
             Lang::Id => id,
             Lang::En => en,

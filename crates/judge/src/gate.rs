@@ -157,13 +157,40 @@ pub struct ProbeFinding<'a> {
     pub vantage: Option<&'a str>,
 }
 
+/// How a scenario's standards verdict bears on its gate (report.json
+/// `standards.verdict_gate`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum VerdictGate {
+    /// `standards.gate: none`: scored and reported, never gating.
+    None,
+    /// `standards.gate: verdict` (the default): `not_certified` and `inconclusive`
+    /// fail; `not_evaluated` (a partial run) does not.
+    Verdict,
+    /// `--require-verdict`: anything but `certified` fails, `not_evaluated` too,
+    /// for pipelines that certify.
+    Certified,
+}
+
+impl VerdictGate {
+    pub fn fails(self, verdict: Verdict) -> bool {
+        match self {
+            VerdictGate::None => false,
+            VerdictGate::Verdict => verdict.fails_gate(),
+            VerdictGate::Certified => verdict != Verdict::Certified,
+        }
+    }
+}
+
 /// Everything a scenario's gate is decided on.
 #[derive(Debug, Clone, Copy)]
 pub struct GateInputs<'a> {
     pub probes: &'a [ProbeFinding<'a>],
     pub thresholds: &'a [ThresholdOutcome],
-    /// The verdict of a `gate: verdict` scenario; `None` when the verdict does not gate.
-    pub gating_verdict: Option<Verdict>,
+    /// The standards verdict and how it gates; `None` without `standards:`.
+    pub verdict: Option<(Verdict, VerdictGate)>,
     /// False when the run was cut short before the scenario finished.
     pub complete: bool,
 }
@@ -209,7 +236,10 @@ pub fn decide(inputs: &GateInputs<'_>) -> GateDecision {
             display: threshold.display.clone(),
         });
     }
-    if let Some(verdict) = inputs.gating_verdict.filter(|v| v.fails_gate()) {
+    if let Some((verdict, _)) = inputs
+        .verdict
+        .filter(|(verdict, gate)| gate.fails(*verdict))
+    {
         reasons.push(GateReason::StandardsVerdict(verdict));
     }
     if !inputs.complete {
@@ -261,7 +291,7 @@ mod tests {
         GateInputs {
             probes,
             thresholds,
-            gating_verdict: None,
+            verdict: None,
             complete: true,
         }
     }
@@ -289,7 +319,7 @@ mod tests {
         }];
         let failed = [threshold(ThresholdStatus::Fail)];
         let decision = decide(&GateInputs {
-            gating_verdict: Some(Verdict::Inconclusive),
+            verdict: Some((Verdict::Inconclusive, VerdictGate::Verdict)),
             complete: false,
             ..inputs(&skipped, &failed)
         });
@@ -307,19 +337,27 @@ mod tests {
     }
 
     #[test]
-    fn a_verdict_that_does_not_fail_the_gate_is_no_reason() {
-        for verdict in [Verdict::Certified, Verdict::NotEvaluated] {
-            let decision = decide(&GateInputs {
-                gating_verdict: Some(verdict),
-                ..inputs(&[], &[])
-            });
-            assert_eq!(decision.gate(), Gate::Pass, "{verdict:?}");
-        }
-        let decision = decide(&GateInputs {
-            gating_verdict: Some(Verdict::NotCertified),
-            ..inputs(&[], &[])
-        });
-        assert_eq!(decision.gate(), Gate::Fail);
+    fn each_verdict_gate_fails_exactly_its_verdicts() {
+        use Verdict::*;
+        let all = [Certified, NotCertified, Inconclusive, NotEvaluated];
+        let failing = |gate: VerdictGate| -> Vec<Verdict> {
+            all.into_iter()
+                .filter(|verdict| {
+                    decide(&GateInputs {
+                        verdict: Some((*verdict, gate)),
+                        ..inputs(&[], &[])
+                    })
+                    .gate()
+                        == Gate::Fail
+                })
+                .collect()
+        };
+        assert_eq!(failing(VerdictGate::None), []);
+        assert_eq!(failing(VerdictGate::Verdict), [NotCertified, Inconclusive]);
+        assert_eq!(
+            failing(VerdictGate::Certified),
+            [NotCertified, Inconclusive, NotEvaluated]
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use input::scenario::{Scenario, StandardsGate};
 use observe::observations::Observations;
 
-use crate::gate::{self, GateDecision, GateInputs, ProbeFinding, ProbeStatus};
+use crate::gate::{self, GateDecision, GateInputs, ProbeFinding, ProbeStatus, VerdictGate};
 use crate::standards::{self, Score};
 use crate::thresholds::{self, ThresholdOutcome};
 
@@ -17,10 +17,24 @@ pub struct Judgement {
     /// Every threshold, in the scenario's order.
     pub thresholds: Vec<ThresholdOutcome>,
     pub gate: GateDecision,
+    /// How the verdict bore on the gate; `None` without `standards:`.
+    pub verdict_gate: Option<VerdictGate>,
+}
+
+/// What the command line adds to the scenario's own rules of judgement.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JudgeSettings {
+    /// `--require-verdict`: a scenario with `standards:` passes only when certified,
+    /// whatever its `standards.gate` says.
+    pub require_verdict: bool,
 }
 
 /// Scores the standards, holds the thresholds and decides the gate.
-pub fn judge(scenario: &Scenario, observations: &Observations) -> Judgement {
+pub fn judge(
+    scenario: &Scenario,
+    observations: &Observations,
+    settings: JudgeSettings,
+) -> Judgement {
     let score = scenario
         .standards
         .as_ref()
@@ -35,21 +49,25 @@ pub fn judge(scenario: &Scenario, observations: &Observations) -> Judgement {
             vantage: None,
         })
         .collect();
-    let gating_verdict = match (&scenario.standards, &score) {
-        (Some(settings), Some(score)) if settings.gate == StandardsGate::Verdict => {
-            Some(score.verdict)
+    let verdict_gate = scenario.standards.as_ref().map(|standards| {
+        if settings.require_verdict {
+            VerdictGate::Certified
+        } else if standards.gate == StandardsGate::Verdict {
+            VerdictGate::Verdict
+        } else {
+            VerdictGate::None
         }
-        _ => None,
-    };
+    });
     let gate = gate::decide(&GateInputs {
         probes: &probes,
         thresholds: &thresholds,
-        gating_verdict,
+        verdict: score.as_ref().map(|score| score.verdict).zip(verdict_gate),
         complete: observations.complete,
     });
     Judgement {
         score,
         thresholds,
         gate,
+        verdict_gate,
     }
 }

@@ -14,4 +14,4 @@ mod judgement;
 pub mod standards;
 pub mod thresholds;
 
-pub use judgement::{Judgement, judge};
+pub use judgement::{JudgeSettings, Judgement, judge};

@@ -231,12 +231,16 @@ pub fn evaluate_with_score(
     reports
 }
 
-/// The index (rounded, as the bands read it) or a rule's level. A partial run
-/// gives no index to hold a scenario to; a waived or not-applicable rule skips.
+/// The index (rounded, as the bands read it) or a rule's level. A partial run or
+/// one cut short gives no index to hold a scenario to; a waived or
+/// not-applicable rule skips.
 fn standards_figure(metric: &Metric, score: &crate::standards::Score) -> Measured {
     use crate::standards::{RuleStatus, Verdict};
     let partial = score.verdict == Verdict::NotEvaluated;
     let value = match metric {
+        Metric::Score if score.provisional => {
+            Err("run cut short: the index is provisional".to_string())
+        }
         Metric::Score if partial => Err("partial run: the index is not evaluated".to_string()),
         Metric::Score => score.index.ok_or_else(|| NO_DATA.to_string()),
         Metric::Rule(code) => match score.rule(code).map(|rule| rule.status) {
@@ -482,7 +486,7 @@ pub fn reported_spec(report: &ThresholdOutcome) -> Option<(Metric, Bound)> {
 
 fn skip(phase: &PhaseStatus) -> String {
     match phase {
-        PhaseStatus::Skipped(reason) => reason.clone(),
+        PhaseStatus::Skipped(reason) => reason.to_string(),
         PhaseStatus::Ran | PhaseStatus::NotRequested => "not measured".to_string(),
     }
 }

@@ -4,6 +4,7 @@
 //! request data are redacted already, except raw bodies, which checks need; the
 //! [`Redactor`] travels along so later stages redact what they excerpt.
 
+use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use crate::exchange::Exchange;
@@ -40,10 +41,29 @@ pub struct Phases {
     pub availability: PhaseStatus,
     pub load: PhaseStatus,
     pub standards: PhaseStatus,
-    /// `--only` narrowed the functional pass.
+    /// `--only` named a probe, so the functional pass ran part of the scenario.
     pub partial_probes: bool,
-    /// `--only`, `--no-load` or `--no-availability`: no standards verdict.
-    pub partial_run: bool,
+}
+
+impl Phases {
+    /// The command-line flags that left part of this scenario unmeasured, in a
+    /// fixed order: `--only` when it narrowed the probes, then each flag that
+    /// skipped a phase the scenario asks for. A flag that skipped nothing (`--no-load`
+    /// on a scenario without `load:`) is not here; empty means the run was whole.
+    pub fn partial_flags(&self) -> Vec<PartialFlag> {
+        let mut flags = Vec::new();
+        if self.partial_probes {
+            flags.push(PartialFlag::Only);
+        }
+        for phase in [&self.availability, &self.load] {
+            if let PhaseStatus::Skipped(SkipReason::Flag(flag)) = phase
+                && !flags.contains(flag)
+            {
+                flags.push(*flag);
+            }
+        }
+        flags
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -52,8 +72,59 @@ pub enum PhaseStatus {
     #[default]
     NotRequested,
     Ran,
-    /// Asked for, but not run; the reason says why (a flag, an interruption).
-    Skipped(String),
+    /// Asked for, but not run.
+    Skipped(SkipReason),
+}
+
+/// Why a phase the scenario asks for did not run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SkipReason {
+    /// A command-line flag left it out on purpose.
+    Flag(PartialFlag),
+    /// The run was cut short (a signal, `--max-duration`) before it started.
+    Interrupted,
+    /// It could not start; the message says why (redacted).
+    Failed(String),
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::Flag(flag) => flag.fmt(f),
+            SkipReason::Interrupted => f.write_str("interrupted"),
+            SkipReason::Failed(message) => f.write_str(message),
+        }
+    }
+}
+
+/// A command-line flag that measures less than the scenario asks for; in
+/// report.json as the user types it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum PartialFlag {
+    /// `--only PROBE`: part of the functional pass, no availability or load.
+    #[serde(rename = "--only")]
+    Only,
+    #[serde(rename = "--no-load")]
+    NoLoad,
+    #[serde(rename = "--no-availability")]
+    NoAvailability,
+}
+
+impl PartialFlag {
+    /// The flag as a user types it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartialFlag::Only => "--only",
+            PartialFlag::NoLoad => "--no-load",
+            PartialFlag::NoAvailability => "--no-availability",
+        }
+    }
+}
+
+impl fmt::Display for PartialFlag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -329,4 +400,41 @@ pub enum CertificateProblem {
     Expired,
     NotYetValid,
     Other(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_flags_name_only_what_they_skipped() {
+        let mut phases = Phases::default();
+        assert!(
+            phases.partial_flags().is_empty(),
+            "nothing asked, nothing skipped"
+        );
+
+        phases.load = PhaseStatus::Skipped(SkipReason::Flag(PartialFlag::NoLoad));
+        phases.availability = PhaseStatus::Skipped(SkipReason::Interrupted);
+        assert_eq!(phases.partial_flags(), [PartialFlag::NoLoad]);
+
+        phases.partial_probes = true;
+        phases.availability = PhaseStatus::Skipped(SkipReason::Flag(PartialFlag::Only));
+        phases.load = PhaseStatus::Skipped(SkipReason::Flag(PartialFlag::Only));
+        assert_eq!(phases.partial_flags(), [PartialFlag::Only]);
+    }
+
+    #[test]
+    fn skip_reasons_read_as_before_in_reports() {
+        let shown = |reason: SkipReason| reason.to_string();
+        assert_eq!(
+            shown(SkipReason::Flag(PartialFlag::NoAvailability)),
+            "--no-availability"
+        );
+        assert_eq!(shown(SkipReason::Interrupted), "interrupted");
+        assert_eq!(
+            shown(SkipReason::Failed("no probe to load".into())),
+            "no probe to load"
+        );
+    }
 }

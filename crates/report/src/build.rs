@@ -18,6 +18,8 @@ const EXCERPT_BYTES: usize = 2048;
 #[derive(Debug, Clone, Default)]
 pub struct RunContext {
     pub overrides: Overrides,
+    /// What the command line adds to judging (`--require-verdict`).
+    pub judge: judge::JudgeSettings,
 }
 
 pub fn scenario_report(
@@ -31,7 +33,7 @@ pub fn scenario_report(
         .iter()
         .map(|result| probe_report(scenario, result, redactor))
         .collect();
-    let judgement = judge::judge(scenario, observations);
+    let judgement = judge::judge(scenario, observations, context.judge);
     let probe_latency = judge::thresholds::probe_latency(scenario, observations);
     let probe_latency_histogram = (probe_latency.count() > 0).then(|| probe_latency.encode());
     let service = &scenario.service;
@@ -68,9 +70,10 @@ pub fn scenario_report(
         finished_at: rfc3339(observations.finished_at),
         phases: PhasesReport {
             functional: if observations.phases.partial_probes {
-                phase(&PhaseStatus::Skipped(
-                    "--only: some probes were not sent".into(),
-                ))
+                PhaseReport {
+                    status: PhaseState::Skipped,
+                    reason: Some("--only: some probes were not sent".into()),
+                }
             } else {
                 phase(&PhaseStatus::Ran)
             },
@@ -94,7 +97,12 @@ pub fn scenario_report(
             .as_ref()
             .zip(scenario.standards.as_ref())
             .map(|(score, standards)| {
-                crate::standards::report(score, &standards.catalogue, &context.overrides)
+                crate::standards::report(
+                    score,
+                    judgement.verdict_gate,
+                    &standards.catalogue,
+                    &context.overrides,
+                )
             }),
         effective,
         overrides: context.overrides.clone(),
@@ -158,7 +166,7 @@ fn phase(status: &PhaseStatus) -> PhaseReport {
     let (status, reason) = match status {
         PhaseStatus::NotRequested => (PhaseState::NotRequested, None),
         PhaseStatus::Ran => (PhaseState::Ran, None),
-        PhaseStatus::Skipped(reason) => (PhaseState::Skipped, Some(reason.clone())),
+        PhaseStatus::Skipped(reason) => (PhaseState::Skipped, Some(reason.to_string())),
     };
     PhaseReport { status, reason }
 }

@@ -75,6 +75,8 @@ struct RunView {
     /// After `ujilab merge`: what was merged, and what is missing.
     merged: Option<String>,
     missing: Vec<String>,
+    /// Files skipped as not scenarios, as one line.
+    skipped: Option<String>,
 }
 
 struct SummaryRow {
@@ -316,6 +318,7 @@ fn page(report: &Report, lang: Lang) -> Page {
             started_at: wording::time_text(&report.run.started_at),
             finished_at: wording::time_text(&report.run.finished_at),
             complete: report.run.complete,
+            skipped: wording::skipped_files(report, lang),
             tool: format!("{} {}", report.tool.name, report.tool.version),
             gate_pass: report.gate == Gate::Pass,
             gate: wording::gate_word(report.gate, lang),
@@ -375,7 +378,7 @@ fn summary_row(scenario: &ScenarioReport, view: &ScenarioView, lang: Lang) -> Su
         gate: view.gate,
         verdict: standards.map_or_else(|| "-".into(), |s| wording::verdict_word(s, lang)),
         verdict_class: standards.map_or_else(String::new, |s| verdict_class(s.verdict)),
-        index: standards.map_or_else(|| "-".into(), wording::index_text),
+        index: standards.map_or_else(|| "-".into(), |s| wording::index_text(s, lang)),
         predicate: standards
             .and_then(|s| s.predicate.as_ref())
             .map_or_else(|| "-".into(), |p| wording::predicate(p, lang).to_string()),
@@ -584,7 +587,7 @@ fn verdict_view(standards: &StandardsReport, lang: Lang) -> VerdictView {
     VerdictView {
         class: verdict_class(standards.verdict),
         word: wording::verdict_word(standards, lang),
-        index: wording::index_text(standards),
+        index: wording::index_text(standards, lang),
         predicate: standards
             .predicate
             .as_ref()

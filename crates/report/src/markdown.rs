@@ -43,6 +43,9 @@ pub fn render(report: &Report) -> String {
         );
     }
     out.push_str("\n\n");
+    if let Some(line) = wording::skipped_files(report, lang) {
+        let _ = writeln!(out, "> {}\n", text(&line));
+    }
     if !report.run.complete {
         let _ = writeln!(
             out,
@@ -85,7 +88,7 @@ pub fn render(report: &Report) -> String {
                     format!("`{}`", code_text(&wording::identity(scenario))),
                     gate,
                     standards.map_or_else(|| "-".into(), |s| wording::verdict_word(s, lang)),
-                    standards.map_or_else(|| "-".into(), wording::index_text),
+                    standards.map_or_else(|| "-".into(), |s| wording::index_text(s, lang)),
                     standards
                         .and_then(|s| s.predicate.as_ref())
                         .map_or_else(|| "-".into(), |p| text(wording::predicate(p, lang))),
@@ -98,6 +101,7 @@ pub fn render(report: &Report) -> String {
                 ];
                 let _ = writeln!(out, "| {} |", cells.join(" | "));
                 let mut shown = wording::failed_items(scenario, lang);
+                shown.extend(wording::improvement_items(scenario, lang));
                 shown.extend(
                     wording::notes(scenario, lang)
                         .into_iter()

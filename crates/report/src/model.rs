@@ -68,11 +68,15 @@ pub struct RunInfo {
     pub vantage: Option<String>,
     /// The command line, redacted.
     pub args: Vec<String>,
+    /// YAML files found in the folders given that were skipped as plainly not
+    /// scenarios (no scenario key at their top level, nor a near miss of one).
+    #[serde(default)]
+    pub skipped: Vec<String>,
 }
 
 pub use input::catalogue::Basis;
 pub use input::scenario::ProbeKind;
-pub use judge::gate::{Gate, GateReason, ProbeStatus};
+pub use judge::gate::{Gate, GateReason, ProbeStatus, VerdictGate};
 pub use judge::standards::{RuleState, Verdict};
 pub use judge::thresholds::{FigureSource, FigureUnit, Op, ThresholdOutcome, ThresholdStatus};
 pub use observe::exchange::TransportKind;
@@ -425,6 +429,10 @@ pub struct StandardsReport {
     pub catalogue: String,
     pub version: String,
     pub index: Option<f64>,
+    /// The run was cut short: the index is what was measured so far, not
+    /// evidence of the service, and has no predicate.
+    #[serde(default)]
+    pub provisional: bool,
     pub predicate: Option<Predicate>,
     pub coverage: Option<f64>,
     pub verdict: Verdict,
@@ -454,6 +462,10 @@ pub struct StandardsReport {
     /// Expired waivers and the like, as English sentences.
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// How the verdict bore on the gate (`none`, `verdict`, or `certified` under
+    /// `--require-verdict`); absent in reports made before it was recorded.
+    #[serde(default)]
+    pub verdict_gate: Option<VerdictGate>,
 }
 
 /// The `certification:` block of the catalogue that scored this scenario.
@@ -544,6 +556,9 @@ pub struct Overrides {
     pub ca_file: Vec<String>,
     pub insecure: bool,
     pub proxy: Option<String>,
+    /// `--require-verdict`: the verdict gated, and only `certified` passed.
+    #[serde(default)]
+    pub require_verdict: bool,
 }
 
 /// The scenario set of a run before `--shard` split it (semantics of `ujilab merge`).

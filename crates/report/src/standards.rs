@@ -2,6 +2,7 @@
 //! Nothing is localized here: texts carry both languages, enums are codes.
 
 use input::catalogue::Text;
+use judge::gate::VerdictGate;
 use judge::standards::score::{conditions_note, disclaimer};
 use judge::standards::{Score, Verdict};
 
@@ -14,6 +15,7 @@ use crate::model::{
 /// rule, and `--ca-file` as a test condition when it was given.
 pub fn report(
     score: &Score,
+    verdict_gate: Option<VerdictGate>,
     catalogue: &input::catalogue::Catalogue,
     overrides: &Overrides,
 ) -> StandardsReport {
@@ -22,7 +24,10 @@ pub fn report(
     } else {
         &["ca_file"]
     };
-    with_texts(standards_report(score, extra), catalogue)
+    StandardsReport {
+        verdict_gate,
+        ..with_texts(standards_report(score, extra), catalogue)
+    }
 }
 
 fn localized(text: &Text) -> LocalizedText {
@@ -45,6 +50,8 @@ pub fn standards_report(score: &Score, extra_conditions: &[&str]) -> StandardsRe
         catalogue: score.catalogue.clone(),
         version: score.version.clone(),
         index: score.index,
+        provisional: score.provisional,
+        verdict_gate: None,
         predicate: score.predicate.as_ref().map(|text| Predicate {
             id: text.id.clone(),
             en: text.en.clone(),

@@ -48,11 +48,12 @@ pub fn render(report: &Report, style: Style) -> String {
         lang.pick("Skenario", "Scenario"),
         lang.pick("Gerbang", "Gate"),
         lang.pick("Indeks", "Index"),
+        lang.pick("Putusan", "Verdict"),
         "p95",
         lang.pick("Ketersediaan", "Availability"),
         lang.pick("Temuan", "Findings"),
     ];
-    let mut rows: Vec<[String; 6]> = Vec::new();
+    let mut rows: Vec<[String; 7]> = Vec::new();
     let mut details: Vec<(String, Vec<String>)> = Vec::new();
     for entry in &report.scenarios {
         match entry {
@@ -62,6 +63,10 @@ pub fn render(report: &Report, style: Style) -> String {
                     wording::identity(scenario),
                     gate_word(scenario.gate, lang).to_string(),
                     index_text(scenario, lang),
+                    scenario
+                        .standards
+                        .as_ref()
+                        .map_or_else(|| "-".to_string(), |s| wording::verdict_word(s, lang)),
                     p95_text(scenario),
                     scenario
                         .availability
@@ -74,6 +79,7 @@ pub fn render(report: &Report, style: Style) -> String {
                     rows.extend(scenario.vantages.iter().map(|v| vantage_row(v, lang)));
                 }
                 let mut shown = failed;
+                shown.extend(wording::improvement_items(scenario, lang));
                 shown.extend(load_notes(scenario, lang));
                 shown.extend(wording::load_first_failures(scenario, lang));
                 if !shown.is_empty() {
@@ -84,6 +90,7 @@ pub fn render(report: &Report, style: Style) -> String {
                 rows.push([
                     error.file.clone(),
                     wording::load_error_word(lang).to_string(),
+                    "-".into(),
                     "-".into(),
                     "-".into(),
                     "-".into(),
@@ -132,6 +139,9 @@ pub fn render(report: &Report, style: Style) -> String {
             let _ = writeln!(out, "  - {}", printable(&item));
         }
     }
+    if let Some(line) = wording::skipped_files(report, lang) {
+        let _ = writeln!(out, "\n{}", printable(&line));
+    }
     let (passed, failed, load_errors) = report.tally();
     let _ = write!(
         out,
@@ -162,13 +172,17 @@ pub fn render(report: &Report, style: Style) -> String {
 }
 
 /// One vantage's own figures, as a row beneath its scenario.
-fn vantage_row(vantage: &VantageReport, lang: Lang) -> [String; 6] {
+fn vantage_row(vantage: &VantageReport, lang: Lang) -> [String; 7] {
     [
         format!("  @ {}", vantage.vantage),
         gate_word(vantage.gate, lang).to_string(),
         vantage
             .index
             .map_or_else(|| "-".to_string(), |index| format!("{index:.2}")),
+        vantage.verdict.map_or_else(
+            || "-".to_string(),
+            |verdict| wording::verdict_code_word(verdict, false, lang),
+        ),
         vantage
             .p95_ms
             .map_or_else(|| "-".to_string(), |p95| format!("{p95:.0} ms")),
@@ -183,15 +197,15 @@ fn vantage_row(vantage: &VantageReport, lang: Lang) -> [String; 6] {
     ]
 }
 
+/// The index with its band (a provisional index has none).
 fn index_text(scenario: &ScenarioReport, lang: Lang) -> String {
-    match &scenario.standards {
-        Some(standards) => match (&standards.index, &standards.predicate) {
-            (Some(index), Some(predicate)) => {
-                format!("{index:.2} {}", wording::predicate(predicate, lang))
-            }
-            _ => wording::verdict_word(standards, lang),
-        },
-        None => "-".to_string(),
+    let Some(standards) = &scenario.standards else {
+        return "-".to_string();
+    };
+    let index = wording::index_text(standards, lang);
+    match &standards.predicate {
+        Some(predicate) => format!("{index} {}", wording::predicate(predicate, lang)),
+        None => index,
     }
 }
 
@@ -211,6 +225,7 @@ fn load_notes(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Verdict;
 
     #[test]
     fn a_vantage_row_holds_its_own_figures() {
@@ -224,15 +239,16 @@ mod tests {
             p95_ms: Some(20.4),
             p95_source: Some("probes".into()),
             failed_probes: vec!["health".into(), "penduduk".into()],
-            index: None,
-            verdict: None,
+            index: Some(2.1),
+            verdict: Some(Verdict::NotCertified),
         };
         assert_eq!(
             vantage_row(&vantage, Lang::En),
             [
                 "  @ medan",
                 "FAIL",
-                "-",
+                "2.10",
+                "Not certified",
                 "20 ms",
                 "0.0%",
                 "probe health, penduduk"

@@ -13,9 +13,9 @@ use input::lang::Lang;
 use input::quantity::{format_duration, format_ratio};
 
 use crate::model::{
-    Basis, FigureUnit, Gate, LatencyReport, LocalizedText, PhaseState, Predicate, RuleReport,
-    RuleState, ScenarioReport, StandardsReport, ThresholdOutcome, ThresholdStatus, VantageReport,
-    Verdict,
+    Basis, FigureUnit, Gate, GateReason, LatencyReport, LocalizedText, PhaseState, Predicate,
+    Report, RuleReport, RuleState, ScenarioReport, StandardsReport, ThresholdOutcome,
+    ThresholdStatus, VantageReport, Verdict, VerdictGate,
 };
 
 /// `service-id`, or `service-id/label` for a labelled scenario.
@@ -133,10 +133,15 @@ pub fn predicate(predicate: &Predicate, lang: Lang) -> &str {
 }
 
 /// `3.84`, or `-` when there is no index.
-pub fn index_text(standards: &StandardsReport) -> String {
-    standards
-        .index
-        .map_or_else(|| "-".to_string(), |index| format!("{index:.2}"))
+/// The index to two decimals; a provisional one (a run cut short) says so.
+pub fn index_text(standards: &StandardsReport, lang: Lang) -> String {
+    match standards.index {
+        None => "-".to_string(),
+        Some(index) if standards.provisional => {
+            format!("{index:.2} ({})", lang.pick("sementara", "provisional"))
+        }
+        Some(index) => format!("{index:.2}"),
+    }
 }
 
 /// One verdict reason in words. Reasons are codes, as a string or as an object with
@@ -173,8 +178,12 @@ pub fn reason_text(reason: &Value, lang: Lang) -> String {
             "A critical rule could not be measured",
         ),
         "partial_run" => lang.pick(
-            "Uji parsial (--no-load, --no-availability atau --only): tidak dinilai",
-            "Partial run (--no-load, --no-availability or --only): not evaluated",
+            "Pengujian parsial: tidak dinilai",
+            "Partial run: not evaluated",
+        ),
+        "interrupted" => lang.pick(
+            "Pengujian terhenti sebelum semua fase selesai: tidak dinilai, indeks hanya sementara",
+            "Run cut short before every phase finished: not evaluated, the index is provisional",
         ),
         "" => "",
         other => other,
@@ -405,7 +414,7 @@ pub fn failed_items(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
     if let Some(standards) = scenario
         .standards
         .as_ref()
-        .filter(|standards| scenario.gate == Gate::Fail && verdict_gates(scenario, standards))
+        .filter(|_| verdict_failed_gate(scenario))
     {
         let reasons: Vec<String> = standards
             .verdict_reasons
@@ -460,23 +469,6 @@ pub fn failed_items(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
             threshold.display
         ));
     }
-    if let Some(standards) = &scenario.standards {
-        for rule in standards
-            .rules
-            .iter()
-            .filter(|rule| rule_failed(rule, standards))
-        {
-            let title = rule_title(rule, lang)
-                .map(|title| format!(" {title}"))
-                .unwrap_or_default();
-            items.push(format!(
-                "{} {}{title}: {}",
-                lang.pick("aturan", "rule"),
-                rule.code,
-                outcome_word(rule, lang)
-            ));
-        }
-    }
     if !scenario.complete {
         items.push(
             lang.pick("dihentikan sebelum selesai", "interrupted before the end")
@@ -484,6 +476,45 @@ pub fn failed_items(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
         );
     }
     items
+}
+
+/// The files skipped as not scenarios, as one line; `None` when there are none.
+pub fn skipped_files(report: &Report, lang: Lang) -> Option<String> {
+    let skipped = &report.run.skipped;
+    (!skipped.is_empty()).then(|| {
+        format!(
+            "{} ({}): {}",
+            lang.pick("Dilewati, bukan skenario", "Skipped as not scenarios"),
+            skipped.len(),
+            skipped.join(", ")
+        )
+    })
+}
+
+/// Rules to improve: at level 1, or critical below the certification minimum.
+/// They lower the index, and fail the gate only through the verdict (said among
+/// [`failed_items`]), so they are listed apart from what failed.
+pub fn improvement_items(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
+    let Some(standards) = &scenario.standards else {
+        return Vec::new();
+    };
+    standards
+        .rules
+        .iter()
+        .filter(|rule| rule_failed(rule, standards))
+        .map(|rule| {
+            let title = rule_title(rule, lang)
+                .map(|title| format!(" {title}"))
+                .unwrap_or_default();
+            format!(
+                "{}: {} {}{title}: {}",
+                lang.pick("perlu diperbaiki", "to improve"),
+                lang.pick("aturan", "rule"),
+                rule.code,
+                outcome_word(rule, lang)
+            )
+        })
+        .collect()
 }
 
 /// What a person should know about the load run that is not a failure: the
@@ -559,16 +590,25 @@ pub fn notes(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
 
 /// Whether the verdict holds the gate: `standards.gate: verdict` (the default) and a
 /// verdict other than `certified` or `not_evaluated`.
-pub fn verdict_gates(scenario: &ScenarioReport, standards: &StandardsReport) -> bool {
-    let gating = scenario
-        .effective
-        .pointer("/standards/gate")
-        .is_none_or(|gate| gate.as_str() != Some("none"));
-    gating
-        && !matches!(
-            standards.verdict,
-            Verdict::Certified | Verdict::NotEvaluated
-        )
+/// Whether the scenario said `standards.gate: none` (recorded in the standards
+/// block; older reports only in the effective scenario).
+pub fn gate_none(scenario: &ScenarioReport, standards: &StandardsReport) -> bool {
+    match standards.verdict_gate {
+        Some(gate) => gate == VerdictGate::None,
+        None => scenario
+            .effective
+            .pointer("/standards/gate")
+            .is_some_and(|gate| gate.as_str() == Some("none")),
+    }
+}
+
+/// Whether the verdict failed the scenario's gate.
+pub fn verdict_failed_gate(scenario: &ScenarioReport) -> bool {
+    // The gate's own reasons say it, as `judge::gate::decide` wrote them.
+    scenario
+        .gate_reasons
+        .iter()
+        .any(|reason| matches!(reason, GateReason::StandardsVerdict(_)))
 }
 
 #[cfg(test)]
@@ -584,8 +624,15 @@ mod tests {
             "The index is below the certification minimum (index 2.41, min 2.6)"
         );
         assert_eq!(
-            reason_text(&json!("partial_run"), Lang::Id),
-            "Uji parsial (--no-load, --no-availability atau --only): tidak dinilai"
+            reason_text(
+                &json!({"code": "partial_run", "flags": ["--no-load"]}),
+                Lang::En
+            ),
+            "Partial run: not evaluated (flags --no-load)"
+        );
+        assert_eq!(
+            reason_text(&json!("interrupted"), Lang::Id),
+            "Pengujian terhenti sebelum semua fase selesai: tidak dinilai, indeks hanya sementara"
         );
         assert_eq!(reason_text(&json!("new_code"), Lang::En), "new_code");
     }

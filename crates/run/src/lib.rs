@@ -23,7 +23,9 @@ use request::Captured;
 use tokio::sync::{Mutex, mpsc, watch};
 
 use input::scenario::{HttpVersion, Probe, Scenario};
-use observe::observations::{Check, Observations, PhaseStatus, Phases, ProbeOutcome, ProbeResult};
+use observe::observations::{
+    Check, Observations, PartialFlag, PhaseStatus, Phases, ProbeOutcome, ProbeResult, SkipReason,
+};
 use observe::redact::Redactor;
 
 /// Run-wide choices from the command line.
@@ -33,9 +35,6 @@ pub struct RunSettings {
     pub no_availability: bool,
     /// `--only`: a probe id (that probe, and those whose captures it needs).
     pub only_probe: Option<String>,
-    /// `--only` named a scenario: its run is complete, but the run as a whole is
-    /// partial, so no verdict is given.
-    pub only_scenario: bool,
     pub extra_ca_files: Vec<PathBuf>,
     /// `--proxy URL` (or the proxy from the environment, resolved by the CLI).
     pub proxy: Option<String>,
@@ -245,11 +244,8 @@ pub async fn run_scenario(
     }
 
     let partial = settings.only_probe.is_some();
-    let partial_run =
-        partial || settings.only_scenario || settings.no_load || settings.no_availability;
     let mut phases = Phases {
         partial_probes: partial,
-        partial_run,
         ..Phases::default()
     };
     // semantics.md, "Phases": functional pass; pages, TLS and SC-01; availability; load.
@@ -274,22 +270,21 @@ pub async fn run_scenario(
                 }
                 None => {
                     complete = false;
-                    PhaseStatus::Skipped("interrupted".into())
+                    PhaseStatus::Skipped(SkipReason::Interrupted)
                 }
             }
         } else {
-
-            PhaseStatus::Skipped("interrupted".into())
+            PhaseStatus::Skipped(SkipReason::Interrupted)
         };
     }
     let mut availability = None;
     if let Some(plan) = &scenario.availability {
         phases.availability = if settings.no_availability {
-            PhaseStatus::Skipped("--no-availability".into())
+            PhaseStatus::Skipped(SkipReason::Flag(PartialFlag::NoAvailability))
         } else if partial {
-            PhaseStatus::Skipped("--only".into())
+            PhaseStatus::Skipped(SkipReason::Flag(PartialFlag::Only))
         } else if !complete {
-            PhaseStatus::Skipped("interrupted".into())
+            PhaseStatus::Skipped(SkipReason::Interrupted)
         } else if let Some(_turn) = exclusive_turn(settings, cancel).await {
             events.send(Event::PhaseStarted {
                 scenario: identity.clone(),
@@ -314,18 +309,18 @@ pub async fn run_scenario(
             PhaseStatus::Ran
         } else {
             complete = false;
-            PhaseStatus::Skipped("interrupted".into())
+            PhaseStatus::Skipped(SkipReason::Interrupted)
         };
     }
     let mut load = None;
     if let Some(plan) = &scenario.load {
         phases.load = if settings.no_load {
-            PhaseStatus::Skipped("--no-load".into())
+            PhaseStatus::Skipped(SkipReason::Flag(PartialFlag::NoLoad))
         } else if partial {
-            PhaseStatus::Skipped("--only".into())
+            PhaseStatus::Skipped(SkipReason::Flag(PartialFlag::Only))
         } else if !complete || cancel.is_cancelled() {
             complete = false;
-            PhaseStatus::Skipped("interrupted".into())
+            PhaseStatus::Skipped(SkipReason::Interrupted)
         } else if let Some(_turn) = exclusive_turn(settings, cancel).await {
             events.send(Event::PhaseStarted {
                 scenario: identity.clone(),
@@ -342,11 +337,13 @@ pub async fn run_scenario(
                     load = Some(result);
                     PhaseStatus::Ran
                 }
-                Err(reason) => PhaseStatus::Skipped(redactor.redact(&reason).into_owned()),
+                Err(reason) => {
+                    PhaseStatus::Skipped(SkipReason::Failed(redactor.redact(&reason).into_owned()))
+                }
             }
         } else {
             complete = false;
-            PhaseStatus::Skipped("interrupted".into())
+            PhaseStatus::Skipped(SkipReason::Interrupted)
         };
     }
     events.send(Event::ScenarioFinished { scenario: identity });

@@ -22,6 +22,8 @@ pub struct Scenario {
     pub standards: Option<Standards>,
     /// Values that must never be shown: secrets (captured secrets are added at run time).
     pub secret_values: Vec<String>,
+    /// The names under `vars:`, the ones `--set` may override.
+    pub var_names: Vec<String>,
     pub connection: Connection,
     /// `defaults:` as page fetches and SC-01 use them (probes have them merged in).
     pub request_defaults: RequestDefaults,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use input::catalogue::{Basis, Catalogue, Certification, Text};
 use input::scenario::Scenario;
-use observe::observations::{Observations, PhaseStatus};
+use observe::observations::{Observations, PartialFlag};
 
 use crate::standards::{Outcome, RuleOutcome};
 
@@ -42,6 +42,11 @@ pub struct Score {
     pub aspects: Vec<AspectScore>,
     /// Rounded half-up to two decimals; `None` with no levelled aspect.
     pub index: Option<f64>,
+    /// The index of a run cut short: what was measured so far, which is not
+    /// evidence of the service (a load cut before its queue builds scores better
+    /// than a whole one). It has no predicate.
+    pub provisional: bool,
+    /// The band of the index; `None` without an index or when it is provisional.
     pub predicate: Option<Text>,
     /// Ratio 0..1; `None` when no applicable rule was levelled or inconclusive.
     pub coverage: Option<f64>,
@@ -67,7 +72,8 @@ pub enum Verdict {
     Certified,
     NotCertified,
     Inconclusive,
-    /// A partial run (`--no-load`, `--no-availability`, `--only`): no verdict.
+    /// A partial run (`--no-load`, `--no-availability`, `--only PROBE`) or one cut
+    /// short (a signal, `--max-duration`): no verdict.
     NotEvaluated,
 }
 
@@ -108,8 +114,11 @@ impl Verdict {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum VerdictReason {
+    /// The run was cut short before every phase of the scenario finished.
+    Interrupted,
+    /// Flags skipped part of what the scenario asks for.
     PartialRun {
-        flags: Vec<String>,
+        flags: Vec<PartialFlag>,
     },
     CoverageBelowMin {
         coverage: Option<f64>,
@@ -137,6 +146,7 @@ pub struct RuleLevel {
 impl VerdictReason {
     pub fn code(&self) -> &'static str {
         match self {
+            VerdictReason::Interrupted => "interrupted",
             VerdictReason::PartialRun { .. } => "partial_run",
             VerdictReason::CoverageBelowMin { .. } => "coverage_below_min",
             VerdictReason::CriticalInconclusive { .. } => "critical_inconclusive",
@@ -149,13 +159,23 @@ impl VerdictReason {
     pub fn describe(&self, lang: input::lang::Lang) -> String {
         let percent = |ratio: f64| input::quantity::format_ratio(ratio);
         match self {
+            VerdictReason::Interrupted => lang
+                .pick(
+                    "pengujian terhenti sebelum semua fase selesai: tidak ada putusan, indeks hanya sementara",
+                    "run cut short before every phase finished: no verdict, the index is provisional",
+                )
+                .to_string(),
             VerdictReason::PartialRun { flags } => format!(
                 "{} ({})",
                 lang.pick(
-                    "run parsial: tidak ada putusan sertifikasi",
+                    "pengujian parsial: tidak ada putusan sertifikasi",
                     "partial run: no certification verdict"
                 ),
-                flags.join(", ")
+                flags
+                    .iter()
+                    .map(|flag| flag.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
             VerdictReason::CoverageBelowMin {
                 coverage,
@@ -388,7 +408,9 @@ pub fn score(
         let value = approximate.iter().map(|(w, s)| w * s).sum::<f64>() / total;
         Some(round2(value))
     };
+    let provisional = !observations.complete;
     let predicate = index
+        .filter(|_| !provisional)
         .and_then(|index| catalogue.band(index))
         .map(|band| band.name.clone());
 
@@ -411,10 +433,16 @@ pub fn score(
         .map(|rule| rule.code.clone())
         .collect();
     let mut reasons = Vec::new();
-    let verdict = if observations.phases.partial_run {
+    let partial_flags = observations.phases.partial_flags();
+    if provisional {
+        reasons.push(VerdictReason::Interrupted);
+    }
+    if !partial_flags.is_empty() {
         reasons.push(VerdictReason::PartialRun {
-            flags: partial_flags(observations),
+            flags: partial_flags,
         });
+    }
+    let verdict = if !reasons.is_empty() {
         Verdict::NotEvaluated
     } else {
         let mut inconclusive = false;
@@ -493,6 +521,7 @@ pub fn score(
         rules,
         aspects,
         index,
+        provisional,
         predicate,
         coverage,
         verdict,
@@ -501,24 +530,6 @@ pub fn score(
         conditions,
         warnings,
     }
-}
-
-/// The flags that made the run partial.
-fn partial_flags(observations: &Observations) -> Vec<String> {
-    let phases = &observations.phases;
-    let mut flags = Vec::new();
-    for phase in [&phases.availability, &phases.load] {
-        if let PhaseStatus::Skipped(reason) = phase
-            && reason.starts_with("--")
-            && !flags.contains(reason)
-        {
-            flags.push(reason.clone());
-        }
-    }
-    if phases.partial_probes || flags.is_empty() {
-        flags.push("--only".to_string());
-    }
-    flags
 }
 
 /// The first instant after `date` ends in WIB (UTC+7).
@@ -638,7 +649,7 @@ mod tests {
     use crate::standards::testing::*;
     use crate::standards::{Evidence, RuleOutcome};
     use input::catalogue::built_in;
-    use observe::observations::PhaseStatus;
+    use observe::observations::{PhaseStatus, SkipReason};
 
     fn outcomes(level_of: &dyn Fn(&input::catalogue::Rule) -> i8) -> Vec<RuleOutcome> {
         let catalogue = built_in().unwrap_or_else(|f| panic!("{}", f.render()));
@@ -779,17 +790,56 @@ mod tests {
         );
         // A partial run.
         let mut partial = observations();
-        partial.phases.partial_run = true;
-        partial.phases.load = PhaseStatus::Skipped("--no-load".into());
+        partial.phases.load = PhaseStatus::Skipped(SkipReason::Flag(PartialFlag::NoLoad));
         let score = scored("", &partial, &[("AV-01", 1)]);
         assert_eq!(score.verdict, Verdict::NotEvaluated);
         assert_eq!(
             score.reasons,
             [VerdictReason::PartialRun {
-                flags: vec!["--no-load".into()]
+                flags: vec![PartialFlag::NoLoad]
             }]
         );
         assert!(!score.verdict.fails_gate());
+    }
+
+    #[test]
+    fn a_flag_that_skipped_nothing_leaves_the_verdict_alone() {
+        // `--no-load` on a scenario without `load:`: the load phase was never
+        // requested, so nothing is missing and the verdict stands.
+        let whole = observations();
+        assert_eq!(whole.phases.load, PhaseStatus::NotRequested);
+        let score = scored("", &whole, &[("TR-01", 1)]);
+        assert_eq!(score.verdict, Verdict::NotCertified);
+        // A load that could not start is not a flag either.
+        let mut failed = observations();
+        failed.phases.load = PhaseStatus::Skipped(SkipReason::Failed("no probe to load".into()));
+        assert_ne!(scored("", &failed, &[]).verdict, Verdict::NotEvaluated);
+    }
+
+    #[test]
+    fn a_run_cut_short_has_no_verdict_and_a_provisional_index() {
+        let mut cut = observations();
+        cut.complete = false;
+        cut.phases.load = PhaseStatus::Skipped(SkipReason::Interrupted);
+        let score = scored("", &cut, &[]);
+        assert_eq!(score.verdict, Verdict::NotEvaluated);
+        assert_eq!(score.reasons, [VerdictReason::Interrupted]);
+        assert_eq!(score.index, Some(5.0), "what was measured is still shown");
+        assert!(score.provisional);
+        assert_eq!(score.predicate, None, "a provisional index has no band");
+
+        // With a partial flag as well, both reasons are given.
+        cut.phases.partial_probes = true;
+        let score = scored("", &cut, &[]);
+        assert_eq!(
+            score.reasons,
+            [
+                VerdictReason::Interrupted,
+                VerdictReason::PartialRun {
+                    flags: vec![PartialFlag::Only]
+                }
+            ]
+        );
     }
 
     const WAIVED: &str = r#"

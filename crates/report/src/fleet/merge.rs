@@ -241,6 +241,8 @@ pub fn merge(inputs: &[ReportFile], options: &MergeOptions) -> Result<Report, Me
                 _ => None,
             },
             args: options.args.clone(),
+            // Every shard scans the same folders, so each skipped the same files.
+            skipped: skipped_files(inputs),
         },
         plan: Some(checked.plan.clone()),
         merge: Some(MergeReport {
@@ -401,7 +403,13 @@ fn combine(members: &[Member<'_>], show_vantages: bool) -> Result<ScenarioReport
     }
     let load = combine_load(members)?;
     let standards_from = worst_standards(members);
-    let standards = standards_from.and_then(|m| m.scenario.standards.clone());
+    let verdict_gate = merged_verdict_gate(members);
+    let standards = standards_from
+        .and_then(|m| m.scenario.standards.clone())
+        .map(|standards| StandardsReport {
+            verdict_gate: Some(verdict_gate),
+            ..standards
+        });
 
     // Probes: passed only if passed everywhere; the evidence of a failing vantage.
     let mut probes = Vec::with_capacity(first.probes.len());
@@ -450,22 +458,12 @@ fn combine(members: &[Member<'_>], show_vantages: bool) -> Result<ScenarioReport
             vantage: probe.vantage.as_deref(),
         })
         .collect();
-    // A verdict that gated anywhere gates the merge: the scenario's `gate:` setting
-    // is the same everywhere, and the kept standards block is the worst verdict.
-    let verdict_gates = members.iter().any(|member| {
-        member
-            .scenario
-            .gate_reasons
-            .iter()
-            .any(|reason| matches!(reason, GateReason::StandardsVerdict(_)))
-    });
     let decision = gate::decide(&GateInputs {
         probes: &findings,
         thresholds: &thresholds,
-        gating_verdict: standards
+        verdict: standards
             .as_ref()
-            .map(|standards| standards.verdict)
-            .filter(|_| verdict_gates),
+            .map(|standards| (standards.verdict, verdict_gate)),
         complete,
     });
 
@@ -990,6 +988,42 @@ fn vantage_report(member: &Member<'_>) -> VantageReport {
         index: scenario.standards.as_ref().and_then(|s| s.index),
         verdict: scenario.standards.as_ref().map(|s| s.verdict),
     }
+}
+
+/// The files any input skipped as not scenarios, each once, in first-seen order.
+fn skipped_files(inputs: &[ReportFile]) -> Vec<String> {
+    let mut files: Vec<String> = Vec::new();
+    for file in inputs.iter().flat_map(|input| &input.report.run.skipped) {
+        if !files.contains(file) {
+            files.push(file.clone());
+        }
+    }
+    files
+}
+
+/// How the merged verdict gates: the strictest way any member's did. Members
+/// recorded it (`standards.verdict_gate`); a report from before that field gated
+/// on its verdict exactly when a verdict is among its gate reasons.
+fn merged_verdict_gate(members: &[Member<'_>]) -> VerdictGate {
+    members
+        .iter()
+        .map(|member| {
+            let scenario = &member.scenario;
+            let recorded = scenario.standards.as_ref().and_then(|s| s.verdict_gate);
+            recorded.unwrap_or_else(|| {
+                let gated = scenario
+                    .gate_reasons
+                    .iter()
+                    .any(|reason| matches!(reason, GateReason::StandardsVerdict(_)));
+                if gated {
+                    VerdictGate::Verdict
+                } else {
+                    VerdictGate::None
+                }
+            })
+        })
+        .max()
+        .unwrap_or(VerdictGate::None)
 }
 
 #[cfg(test)]

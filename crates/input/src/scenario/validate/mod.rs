@@ -166,7 +166,7 @@ impl<'a> Checker<'a> {
     /// (vars before anything interpolated, probes before what names them).
     fn scenario(&mut self, raw: RawScenario, file: &str) -> Option<Scenario> {
         self.version(&raw.version);
-        self.vars(raw.vars.as_ref());
+        let var_names = self.vars(raw.vars.as_ref());
         let secret_values = self.secrets(raw.secrets.as_ref());
         self.secrets.clone_from(&secret_values);
         self.declare_captures(&raw.probes.value);
@@ -219,6 +219,7 @@ impl<'a> Checker<'a> {
             label,
             standards,
             secret_values,
+            var_names,
             connection,
             request_defaults,
             probes,

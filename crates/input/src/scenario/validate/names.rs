@@ -6,8 +6,11 @@ use crate::scenario::interpolate::CaptureUse;
 use crate::scenario::raw::{Node, Position, RawProbe, Spanned};
 
 impl Checker<'_> {
-    pub(super) fn vars(&mut self, vars: Option<&Spanned<Node>>) {
-        let Some(vars) = vars else { return };
+    /// Defines the `vars:` (a `--set` value over the file's) and returns their
+    /// names, which are what `--set` may name.
+    pub(super) fn vars(&mut self, vars: Option<&Spanned<Node>>) -> Vec<String> {
+        let mut names = Vec::new();
+        let Some(vars) = vars else { return names };
         let Node::Map(entries) = &vars.value else {
             self.error(
                 Position::of(vars),
@@ -17,7 +20,7 @@ impl Checker<'_> {
                     vars.value.kind()
                 ),
             );
-            return;
+            return names;
         };
         for (key, value) in entries {
             let name = key.value.scalar_text().unwrap_or_default();
@@ -56,7 +59,9 @@ impl Checker<'_> {
                 .as_literal()
                 .unwrap_or_default();
             self.interpolator.define(&name, resolved);
+            names.push(name);
         }
+        names
     }
 
     pub(super) fn secrets(&mut self, secrets: Option<&Spanned<Node>>) -> Vec<String> {

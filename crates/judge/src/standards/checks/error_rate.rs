@@ -3,7 +3,7 @@
 //! load run: functional and availability exchanges are too few to say.
 
 use input::quantity::format_ratio;
-use observe::observations::PhaseStatus;
+use observe::observations::{PhaseStatus, SkipReason};
 
 use crate::standards::checks::Input;
 use crate::standards::{Evidence, RuleOutcome};
@@ -15,11 +15,16 @@ pub fn check(input: &Input) -> RuleOutcome {
             return RuleOutcome::not_applicable("the scenario has no `load:`");
         }
         return match &facts.observations.phases.load {
-            PhaseStatus::Skipped(reason) if reason == "interrupted" => {
+            PhaseStatus::Skipped(SkipReason::Interrupted) => {
                 RuleOutcome::inconclusive("the load run was interrupted")
             }
-            PhaseStatus::Skipped(reason) => {
-                RuleOutcome::not_applicable(format!("no load run: {reason}"))
+            // A load that could not start measured nothing: never a free pass.
+            PhaseStatus::Skipped(SkipReason::Failed(reason)) => {
+                RuleOutcome::inconclusive(format!("the load run could not start: {reason}"))
+            }
+            // Skipped on purpose: the run is partial and gets no verdict anyway.
+            PhaseStatus::Skipped(SkipReason::Flag(flag)) => {
+                RuleOutcome::not_applicable(format!("no load run: {flag}"))
             }
             PhaseStatus::NotRequested | PhaseStatus::Ran => {
                 RuleOutcome::inconclusive("the load run produced no figures")
@@ -47,7 +52,7 @@ mod tests {
     use crate::standards::LoadFigures;
     use crate::standards::testing::*;
     use observe::latency::LatencyHistogram;
-    use observe::observations::PhaseStatus;
+    use observe::observations::{PartialFlag, PhaseStatus, SkipReason};
 
     const WITH_LOAD: &str = r#"
 version: 1
@@ -88,11 +93,18 @@ load: { probes: [beranda], rate: 10/s, duration: 1s }
     fn not_applicable_without_load() {
         assert_eq!(level(&run_rule("AV-02", &scenario(""), &observations())), 0);
         let mut obs = observations();
-        obs.phases.load = PhaseStatus::Skipped("--no-load".into());
+        obs.phases.load = PhaseStatus::Skipped(SkipReason::Flag(PartialFlag::NoLoad));
         let outcome = run_rule("AV-02", &scenario(WITH_LOAD), &obs);
         assert_eq!(level(&outcome), 0);
         assert_eq!(outcome.evidence.notes, ["no load run: --no-load"]);
-        obs.phases.load = PhaseStatus::Skipped("interrupted".into());
+        obs.phases.load = PhaseStatus::Skipped(SkipReason::Interrupted);
         assert_eq!(level(&run_rule("AV-02", &scenario(WITH_LOAD), &obs)), -1);
+        obs.phases.load = PhaseStatus::Skipped(SkipReason::Failed("no probe to load".into()));
+        let outcome = run_rule("AV-02", &scenario(WITH_LOAD), &obs);
+        assert_eq!(
+            level(&outcome),
+            -1,
+            "a load that never started is not a pass"
+        );
     }
 }
