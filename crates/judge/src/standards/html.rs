@@ -315,6 +315,340 @@ impl HtmlPage {
     }
 }
 
+/// ARIA roles of the site's template rather than the page's own content: the
+/// banner, the footer, sidebars, navigation and the search box. The elements
+/// (`header`, `footer`, `aside`, `nav`) are template too, but a `header` or
+/// `footer` inside `article`, `main` or `section` belongs to that content.
+const TEMPLATE_ROLES: [&str; 5] = [
+    "banner",
+    "contentinfo",
+    "complementary",
+    "navigation",
+    "search",
+];
+
+/// Blocks shorter than this are never taken for template repeated on every
+/// page: a heading "Biaya" may well appear on two pages of the same site.
+pub const TEMPLATE_MIN_CHARS: usize = 40;
+/// Longer blocks are not fingerprinted (they are the page, not a widget).
+const TEMPLATE_MAX_BYTES: usize = 8 << 10;
+/// Fingerprinting stops after this many blocks per page.
+const TEMPLATE_MAX_BLOCKS: usize = 20_000;
+
+/// Elements a repeated template block can be.
+const BLOCKS: [&str; 14] = [
+    "div", "section", "ul", "ol", "dl", "table", "form", "p", "li", "aside", "header", "footer",
+    "nav", "span",
+];
+
+/// A page's own content, as read for the page-component rules: its visible
+/// text (normalised) and, for each run of text, where it sits.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    /// Lower case, whitespace folded, runs joined by a space.
+    pub text: String,
+    /// `(byte offset in text, path)` of each run, in order.
+    runs: Vec<(usize, String)>,
+    /// What was left out, for the evidence: `footer`, `aside.widget-area`...
+    pub skipped: Vec<String>,
+    /// `main`, `article` or `body`: what was read.
+    pub scope: &'static str,
+}
+
+/// Where a phrase was found in a page's own content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// `main > section > h2`.
+    pub path: String,
+    /// The text around the phrase, at most about 80 characters.
+    pub excerpt: String,
+}
+
+impl Content {
+    /// Where `phrase` (normalised) first occurs as whole words.
+    pub fn find(&self, phrase: &str) -> Option<Found> {
+        let start = phrase_at(&self.text, phrase)?;
+        let run = self
+            .runs
+            .partition_point(|(offset, _)| *offset <= start)
+            .saturating_sub(1);
+        let path = self
+            .runs
+            .get(run)
+            .map_or_else(String::new, |(_, path)| path.clone());
+        Some(Found {
+            path,
+            excerpt: excerpt_around(&self.text, start, phrase.len()),
+        })
+    }
+}
+
+/// About 30 characters either side of `text[start..start + len]`, with `…`
+/// where it was cut.
+fn excerpt_around(text: &str, start: usize, len: usize) -> String {
+    let before: Vec<(usize, char)> = text[..start].char_indices().collect();
+    let from = before.len().saturating_sub(30);
+    let from_byte = before.get(from).map_or(start, |(at, _)| *at);
+    let after_start = start + len;
+    let to_byte = text[after_start..]
+        .char_indices()
+        .nth(30)
+        .map_or(text.len(), |(at, _)| after_start + at);
+    let mut out = String::new();
+    if from_byte > 0 {
+        out.push('…');
+    }
+    out.push_str(text[from_byte..to_byte].trim());
+    if to_byte < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// The byte offset where `phrase` occurs in `text` as whole words.
+fn phrase_at(text: &str, phrase: &str) -> Option<usize> {
+    if phrase.is_empty() {
+        return None;
+    }
+    let is_word = |c: char| c.is_alphanumeric();
+    text.match_indices(phrase)
+        .find(|(start, _)| {
+            let before = text[..*start].chars().next_back();
+            let after = text[start + phrase.len()..].chars().next();
+            !before.is_some_and(is_word) && !after.is_some_and(is_word)
+        })
+        .map(|(start, _)| start)
+}
+
+/// `div.widget` for an element: its name and first class.
+fn label_of(element: &scraper::node::Element) -> String {
+    let name = element.name();
+    match element.classes().next() {
+        Some(class) => format!("{name}.{class}"),
+        None => match element.attr("role") {
+            Some(role) => format!("{name}[role={}]", role.trim()),
+            None => name.to_string(),
+        },
+    }
+}
+
+fn has_role(element: &scraper::node::Element, roles: &[&str]) -> bool {
+    element.attr("role").is_some_and(|role| {
+        role.split_whitespace()
+            .any(|role| roles.iter().any(|r| role.eq_ignore_ascii_case(r)))
+    })
+}
+
+/// Appends a run of text read under `path`.
+fn flush(run: &mut String, path: &[String], content: &mut Content) {
+    let text = normalise(run);
+    run.clear();
+    if text.is_empty() {
+        return;
+    }
+    if !content.text.is_empty() {
+        content.text.push(' ');
+    }
+    content.runs.push((content.text.len(), path.join(" > ")));
+    content.text.push_str(&text);
+}
+
+/// A WordPress-style widget (`widget`, `widget_recent_entries`, `widget-area`).
+fn is_widget(element: &scraper::node::Element) -> bool {
+    element.classes().any(|class| {
+        let class = class.to_ascii_lowercase();
+        class == "widget" || class.starts_with("widget_") || class.starts_with("widget-")
+    })
+}
+
+fn fingerprint(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+impl HtmlPage {
+    /// Fingerprints of this page's blocks of at least [`TEMPLATE_MIN_CHARS`]
+    /// characters of visible text: a block whose fingerprint every page read
+    /// shares is template (a sidebar, a footer widget), not the page's content.
+    pub fn block_fingerprints(&self) -> HashSet<u64> {
+        self.block_texts().into_values().collect()
+    }
+
+    /// The page's own content (issue: judge the page, not the template): inside
+    /// `<main>` or `[role=main]` when the page has one, else its `<article>`s,
+    /// else the body; never site-wide regions (`header`, `footer`, `aside`,
+    /// `nav`, their ARIA roles, widgets), `ignore`d elements, nor blocks whose
+    /// fingerprint is in `template` (repeated identically on every page read).
+    pub fn content(&self, ignore: &[String], template: &HashSet<u64>) -> Content {
+        let is = |element: &scraper::node::Element, names: &[&str]| names.contains(&element.name());
+        let mains: Vec<ElementRef<'_>> = self
+            .elements()
+            .filter(|e| e.value().name() == "main" || has_role(e.value(), &["main"]))
+            .collect();
+        let (roots, scope): (Vec<ElementRef<'_>>, &'static str) = if !mains.is_empty() {
+            (mains, "main")
+        } else {
+            let articles: Vec<ElementRef<'_>> = self
+                .elements()
+                .filter(|e| {
+                    e.value().name() == "article"
+                        && !e
+                            .ancestors()
+                            .filter_map(ElementRef::wrap)
+                            .any(|a| a.value().name() == "article")
+                })
+                .collect();
+            if articles.is_empty() {
+                (self.root().into_iter().collect(), "body")
+            } else {
+                (articles, "article")
+            }
+        };
+        // Roots nested in another root are read with it.
+        let roots: Vec<ElementRef<'_>> = roots
+            .iter()
+            .copied()
+            .filter(|root| {
+                !root
+                    .ancestors()
+                    .any(|a| roots.iter().any(|other| other.id() == a.id()))
+            })
+            .collect();
+        let template_prints = if template.is_empty() {
+            std::collections::HashMap::new()
+        } else {
+            self.block_texts()
+        };
+        let mut content = Content {
+            scope,
+            ..Content::default()
+        };
+        let mut skipped: Vec<String> = Vec::new();
+        for root in roots {
+            let mut path: Vec<String> = Vec::new();
+            let mut skipping: Option<ego_tree::NodeId> = None;
+            let mut run = String::new();
+            for edge in root.traverse() {
+                match edge {
+                    Edge::Open(node) => {
+                        if skipping.is_some() {
+                            continue;
+                        }
+                        match node.value() {
+                            Node::Element(element) => {
+                                let inside_content =
+                                    node.ancestors().filter_map(ElementRef::wrap).any(|a| {
+                                        matches!(a.value().name(), "article" | "main" | "section")
+                                    });
+                                let template_element = is(element, &["aside", "nav"])
+                                    || (is(element, &["header", "footer"]) && !inside_content)
+                                    || has_role(element, &TEMPLATE_ROLES)
+                                    || is_widget(element)
+                                    || ignore
+                                        .iter()
+                                        .any(|i| i.eq_ignore_ascii_case(element.name()));
+                                let repeated = template_prints
+                                    .get(&node.id())
+                                    .is_some_and(|print| template.contains(print));
+                                if INVISIBLE.contains(&element.name()) {
+                                    skipping = Some(node.id());
+                                } else if (template_element || repeated) && node.id() != root.id() {
+                                    skipping = Some(node.id());
+                                    let mut label = label_of(element);
+                                    if repeated && !template_element {
+                                        label.push_str(" (on every page)");
+                                    }
+                                    if !skipped.contains(&label) {
+                                        skipped.push(label);
+                                    }
+                                } else if !INLINE.contains(&element.name()) {
+                                    flush(&mut run, &path, &mut content);
+                                    path.push(label_of(element));
+                                }
+                            }
+                            Node::Text(text) => run.push_str(text),
+                            _ => {}
+                        }
+                    }
+                    Edge::Close(node) => {
+                        if skipping == Some(node.id()) {
+                            skipping = None;
+                        } else if skipping.is_none()
+                            && let Node::Element(element) = node.value()
+                            && !INLINE.contains(&element.name())
+                        {
+                            flush(&mut run, &path, &mut content);
+                            path.pop();
+                        }
+                    }
+                }
+            }
+            flush(&mut run, &path, &mut content);
+        }
+        content.skipped = skipped;
+        content
+    }
+
+    /// The fingerprint of each block's text, by node (as [`Self::block_fingerprints`]).
+    fn block_texts(&self) -> std::collections::HashMap<ego_tree::NodeId, u64> {
+        let mut raw = String::new();
+        let mut open: Vec<(ego_tree::NodeId, usize)> = Vec::new();
+        let mut skipping: Option<ego_tree::NodeId> = None;
+        let mut prints = std::collections::HashMap::new();
+        for edge in self.document.tree.root().traverse() {
+            match edge {
+                Edge::Open(node) => {
+                    if skipping.is_some() {
+                        continue;
+                    }
+                    match node.value() {
+                        Node::Element(element) if INVISIBLE.contains(&element.name()) => {
+                            skipping = Some(node.id())
+                        }
+                        Node::Element(element) => {
+                            if BLOCKS.contains(&element.name()) {
+                                open.push((node.id(), raw.len()));
+                            }
+                            if !INLINE.contains(&element.name()) {
+                                raw.push(' ');
+                            }
+                        }
+                        Node::Text(text) => raw.push_str(text),
+                        _ => {}
+                    }
+                }
+                Edge::Close(node) => {
+                    if skipping == Some(node.id()) {
+                        skipping = None;
+                        continue;
+                    }
+                    if skipping.is_some() {
+                        continue;
+                    }
+                    if open.last().is_some_and(|(id, _)| *id == node.id())
+                        && let Some((id, start)) = open.pop()
+                        && raw.len() - start <= TEMPLATE_MAX_BYTES
+                        && prints.len() < TEMPLATE_MAX_BLOCKS
+                    {
+                        let text = normalise(&raw[start..]);
+                        if text.chars().count() >= TEMPLATE_MIN_CHARS {
+                            prints.insert(id, fingerprint(&text));
+                        }
+                    }
+                    if let Node::Element(element) = node.value()
+                        && !INLINE.contains(&element.name())
+                    {
+                        raw.push(' ');
+                    }
+                }
+            }
+        }
+        prints
+    }
+}
+
 /// Elements that never nest: void elements, and those whose end tag is optional
 /// and that close when a sibling starts (a list of unclosed `<li>` is not deep).
 const NOT_NESTING: [&str; 31] = [
@@ -409,15 +743,7 @@ fn hidden(element: ElementRef<'_>) -> bool {
 
 /// Whether `phrase` (normalised) occurs in `text` (normalised) as whole words.
 pub fn contains_phrase(text: &str, phrase: &str) -> bool {
-    if phrase.is_empty() {
-        return false;
-    }
-    let is_word = |c: char| c.is_alphanumeric();
-    text.match_indices(phrase).any(|(start, _)| {
-        let before = text[..start].chars().next_back();
-        let after = text[start + phrase.len()..].chars().next();
-        !before.is_some_and(is_word) && !after.is_some_and(is_word)
-    })
+    phrase_at(text, phrase).is_some()
 }
 
 #[cfg(test)]

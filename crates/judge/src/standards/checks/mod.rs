@@ -32,6 +32,8 @@ pub mod tls_certificate;
 pub mod tls_version;
 pub mod version_disclosure;
 
+use std::collections::HashSet;
+
 use input::catalogue::kinds::Kind;
 use input::catalogue::{Levels, Params, format_value};
 use input::scenario::{ProbeKind, Scenario};
@@ -83,6 +85,10 @@ pub struct Facts<'a> {
     /// The load run's figures after warmup, when it ran.
     pub load: Option<crate::standards::LoadFigures<'a>>,
     pub pages: Vec<Page<'a>>,
+    /// Fingerprints of blocks repeated identically on every distinct HTML page
+    /// read (a sidebar, a footer widget): the site's template, which page
+    /// component rules do not count. Empty with fewer than two such pages.
+    pub template: HashSet<u64>,
 }
 
 /// One declared page as fetched, classified for the page rules.
@@ -111,7 +117,7 @@ impl<'a> Facts<'a> {
         observations: &'a Observations,
         load: Option<crate::standards::LoadFigures<'a>>,
     ) -> Self {
-        let pages = observations
+        let pages: Vec<Page<'a>> = observations
             .pages
             .iter()
             .map(|fetch| Page {
@@ -121,11 +127,13 @@ impl<'a> Facts<'a> {
                 state: classify(&fetch.exchange),
             })
             .collect();
+        let template = template_blocks(&pages);
         Facts {
             scenario,
             observations,
             load,
             pages,
+            template,
         }
     }
 
@@ -220,6 +228,32 @@ impl<'a> Facts<'a> {
             .iter()
             .any(|probe| probe.kind == ProbeKind::Api)
     }
+}
+
+/// Blocks every distinct HTML page shares (pages with the same visible text, a
+/// page declared twice, count once, or the whole page would be template).
+fn template_blocks(pages: &[Page<'_>]) -> HashSet<u64> {
+    let mut texts = HashSet::new();
+    let mut shared: Option<HashSet<u64>> = None;
+    let mut distinct = 0;
+    for page in pages {
+        let PageState::Html(html) = &page.state else {
+            continue;
+        };
+        if page.role == PageRole::Openapi || !texts.insert(html.visible_text(&[])) {
+            continue;
+        }
+        distinct += 1;
+        let prints = html.block_fingerprints();
+        shared = Some(match shared {
+            None => prints,
+            Some(shared) => shared.intersection(&prints).copied().collect(),
+        });
+    }
+    if distinct < 2 {
+        return HashSet::new();
+    }
+    shared.unwrap_or_default()
 }
 
 /// Where a response came from.

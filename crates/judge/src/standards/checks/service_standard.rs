@@ -8,7 +8,6 @@
 use observe::observations::PageRole;
 
 use crate::standards::checks::{Input, PageRead, reading_notes};
-use crate::standards::html::contains_phrase;
 use crate::standards::{Evidence, RuleOutcome};
 
 pub fn check(input: &Input) -> RuleOutcome {
@@ -47,18 +46,32 @@ pub fn check(input: &Input) -> RuleOutcome {
             };
         }
     };
-    let text = html.visible_text(input.params.strings("ignore"));
-    let (found, missing): (Vec<_>, Vec<_>) = components.iter().partition(|component| {
-        component
+    let content = html.content(input.params.strings("ignore"), &facts.template);
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    for component in components {
+        match component
             .keywords
             .iter()
-            .any(|keyword| contains_phrase(&text, keyword))
-    });
+            .find_map(|keyword| content.find(keyword))
+        {
+            Some(place) => found.push((component, place)),
+            None => missing.push(component),
+        }
+    }
     let mut keywords: Vec<String> = components
         .iter()
         .flat_map(|component| component.keywords.iter().cloned())
         .collect();
     keywords.push("standar pelayanan".into());
+    let mut notes = reading_notes(html, &page.url, &keywords);
+    notes.extend(content_note(&content));
+    notes.extend(found.iter().map(|(component, place)| {
+        format!(
+            "{}: in {} \"{}\"",
+            component.name.id, place.path, place.excerpt
+        )
+    }));
     input.level_of_value(
         found.len() as f64,
         format!("{} of {} components", found.len(), components.len()),
@@ -75,10 +88,39 @@ pub fn check(input: &Input) -> RuleOutcome {
                         .join("; ")
                 )
             }),
-            notes: reading_notes(html, &page.url, &keywords),
+            notes,
             ..page.evidence()
         },
     )
+}
+
+/// What part of the page was read, and which site-wide regions were not; `None`
+/// when the whole body was read and nothing left out.
+pub fn content_note(content: &crate::standards::html::Content) -> Option<String> {
+    if content.scope == "body" && content.skipped.is_empty() {
+        return None;
+    }
+    let mut note = if content.scope == "body" {
+        "read the page's body".to_string()
+    } else {
+        format!(
+            "read the page's <{}> only: the site's header, sidebars and footer around it do not count",
+            content.scope
+        )
+    };
+    if !content.skipped.is_empty() {
+        let shown: Vec<&str> = content.skipped.iter().take(6).map(String::as_str).collect();
+        note.push_str(&format!(
+            "; not counted (site template): {}{}",
+            shown.join(", "),
+            if content.skipped.len() > shown.len() {
+                ", ..."
+            } else {
+                ""
+            }
+        ));
+    }
+    Some(note)
 }
 
 #[cfg(test)]
@@ -171,6 +213,92 @@ mod tests {
         let served_pdf = run_rule("TR-01", &scenario(""), &obs);
         assert_eq!(level(&served_pdf), 1);
         assert!(served_pdf.evidence.notes[0].starts_with("published as PDF at"));
+    }
+
+    /// A WordPress theme's page (issue 19): the standard omits "Produk
+    /// Pelayanan", but the footer's "Recent Posts" widget and the sidebar name a
+    /// product on every page.
+    pub(crate) fn wordpress(main: &str) -> String {
+        format!(
+            r#"<!DOCTYPE html><html lang="id"><head><title>Kab. Contoh</title></head><body>
+<header id="masthead" class="site-header"><p class="site-title">Pemerintah Kabupaten Contoh</p>
+<nav class="main-navigation"><a href="/">Beranda</a><a href="/pengaduan">Pengaduan</a></nav></header>
+<div id="content" class="site-content"><div id="primary" class="content-area">
+<main id="main" class="site-main"><article class="page type-page">
+<header class="entry-header"><h1 class="entry-title">Standar Pelayanan</h1></header>
+<div class="entry-content">{main}</div></article></main></div>
+<aside id="secondary" class="widget-area"><section class="widget widget_search"><form role="search"><input name="s"></form></section>
+<section class="widget widget_text"><p>Biaya layanan kami gratis: tarif nol rupiah.</p></section></aside></div>
+<footer id="colophon" class="site-footer"><div class="footer-widgets">
+<section id="recent-posts-2" class="widget widget_recent_entries"><h2 class="widget-title">Recent Posts</h2>
+<ul><li><a href="/2026/05/pameran-produk-umkm/">Pameran Produk UMKM di Alun-alun Contoh</a></li>
+<li><a href="/2026/05/jadwal/">Jadwal pelayanan keliling bulan Juni</a></li></ul></section></div>
+<div class="site-info">Hak cipta Pemerintah Kabupaten Contoh. Pengaduan: lapor.go.id</div></footer>
+</body></html>"#
+        )
+    }
+
+    const FIVE: &str = "<h2>Persyaratan</h2><p>KTP-el dan KK.</p><h2>Sistem, mekanisme, dan prosedur</h2>\
+        <p>Datang ke loket.</p><h2>Jangka waktu pelayanan</h2><p>3 hari kerja.</p>\
+        <h2>Biaya/tarif</h2><p>Gratis.</p><h2>Penanganan pengaduan, saran, dan masukan</h2><p>Kotak saran.</p>";
+
+    #[test]
+    fn template_regions_do_not_count_and_found_components_say_where() {
+        let outcome = with(&wordpress(FIVE));
+        assert_eq!(level(&outcome), 4, "{outcome:#?}");
+        assert_eq!(
+            outcome.evidence.excerpt.as_deref(),
+            Some("missing: Produk pelayanan")
+        );
+        let notes = &outcome.evidence.notes;
+        assert!(
+            notes[0].starts_with("read the page's <main> only"),
+            "{notes:?}"
+        );
+        assert_eq!(
+            notes[1],
+            "Persyaratan: in main.site-main > article.page > div.entry-content > h2 \"standar pelayanan persyaratan ktp-el dan kk. sistem, mekani…\""
+        );
+        // A contact page with no component at all: nothing from the template.
+        let contact = with(&wordpress("<p>Telepon (0261) 123456</p>"));
+        assert_eq!(level(&contact), 1, "{contact:#?}");
+    }
+
+    #[test]
+    fn blocks_repeated_on_every_page_are_template_even_without_landmarks() {
+        // An old theme: no main, no footer element; the "Berita" box is on every page.
+        let shell = |body: &str| {
+            format!(
+                "<div id=isi>{body}</div><div class=kotak><b>Berita terbaru</b><ul>\
+                 <li>Pameran produk unggulan desa dibuka bupati</li></ul></div>"
+            )
+        };
+        let mut obs = observations();
+        obs.pages.push(html_page(
+            PageRole::ServiceStandard,
+            &[],
+            &shell(&FIVE.replace("<h2>Persyaratan</h2><p>KTP-el dan KK.</p>", "")),
+        ));
+        obs.pages.push(html_page(
+            PageRole::Home,
+            &[],
+            &shell("<p>Selamat datang</p>"),
+        ));
+        let outcome = run_rule("TR-01", &scenario(""), &obs);
+        assert_eq!(level(&outcome), 3, "{outcome:#?}");
+        assert!(
+            outcome.evidence.notes[0].contains("div.kotak (on every page)"),
+            "{:?}",
+            outcome.evidence.notes
+        );
+        // With one page read, nothing can be told repeated.
+        let mut obs = observations();
+        obs.pages.push(html_page(
+            PageRole::ServiceStandard,
+            &[],
+            &shell(&FIVE.replace("<h2>Persyaratan</h2><p>KTP-el dan KK.</p>", "")),
+        ));
+        assert_eq!(level(&run_rule("TR-01", &scenario(""), &obs)), 4);
     }
 
     #[test]
