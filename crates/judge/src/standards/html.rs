@@ -69,6 +69,12 @@ pub struct Control {
     /// `input name=hp`, `select#kategori`, `textarea name=isi`.
     pub description: String,
     pub labelled: bool,
+    /// Inside `hidden` or `aria-hidden=true` when the page was read: a modal or a
+    /// collapsed panel that script opens. Still a control citizens fill in.
+    pub hidden: bool,
+    /// The form it belongs to (`action` or `id`), empty outside a form: with
+    /// the description, what tells the same form repeated on several pages.
+    pub form: String,
 }
 
 impl HtmlPage {
@@ -266,7 +272,8 @@ impl HtmlPage {
         count
     }
 
-    /// Visible form controls (semantics.md, AX-04) and whether each is labelled.
+    /// Form controls (semantics.md, AX-04), whether each is labelled, and
+    /// whether it was hidden when read.
     pub fn controls(&self) -> Vec<Control> {
         let labelled_ids: HashSet<String> = self
             .elements()
@@ -290,7 +297,7 @@ impl HtmlPage {
                 ),
                 _ => false,
             };
-            if !is_control || hidden(element) {
+            if !is_control {
                 continue;
             }
             let has = |attr: &str| value.attr(attr).is_some_and(|v| !v.trim().is_empty());
@@ -306,9 +313,24 @@ impl HtmlPage {
                 (None, Some(field)) => format!("{name} name={field}"),
                 (None, None) => name.to_string(),
             };
+            let form = element
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .find(|ancestor| ancestor.value().name() == "form")
+                .map(|form| {
+                    let form = form.value();
+                    form.attr("action")
+                        .or_else(|| form.attr("id"))
+                        .unwrap_or("form")
+                        .trim()
+                        .to_string()
+                })
+                .unwrap_or_default();
             controls.push(Control {
                 description,
                 labelled: by_for || wrapped || has("aria-label") || has("aria-labelledby"),
+                hidden: hidden(element),
+                form,
             });
         }
         controls
@@ -787,6 +809,7 @@ mod tests {
         let controls: Vec<(String, bool)> = page
             .controls()
             .into_iter()
+            .filter(|c| !c.hidden)
             .map(|c| (c.description, c.labelled))
             .collect();
         assert_eq!(
