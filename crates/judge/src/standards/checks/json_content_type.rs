@@ -1,6 +1,9 @@
-//! IO-01 `json_content_type`: the share of `api` probe responses with a JSON media
-//! type (application/json or any +json). Responses without a body (204, 304,
-//! empty) need no type and are not counted.
+//! IO-01 `json_content_type`: the share of successful (2xx) `api` probe
+//! responses with a JSON media type (application/json or any +json). Error
+//! responses are IO-02's: a scenario's deliberate negative probe (a 404 for an
+//! unknown id) must not count against the service, or a thorough scenario
+//! scores worse than a lazy one. Responses without a body (204, 304, empty)
+//! need no type and are not counted.
 
 use input::quantity::format_ratio;
 
@@ -15,8 +18,13 @@ pub fn check(input: &Input) -> RuleOutcome {
     let mut counted = 0;
     let mut json = 0;
     let mut first_other = None;
+    let mut errors = 0;
     for (probe, exchange, response) in facts.api_responses() {
-        if matches!(response.status, 204 | 304) || response.body_bytes == 0 {
+        if !(200..300).contains(&response.status) {
+            errors += usize::from(response.status >= 400);
+            continue;
+        }
+        if response.status == 204 || response.body_bytes == 0 {
             continue;
         }
         counted += 1;
@@ -28,10 +36,17 @@ pub fn check(input: &Input) -> RuleOutcome {
         }
     }
     if counted == 0 {
-        return RuleOutcome::inconclusive("no API probe got a response with a body");
+        return RuleOutcome::inconclusive(
+            "no API probe got a successful (2xx) response with a body",
+        );
     }
     let ratio = json as f64 / counted as f64;
     let mut evidence = Evidence::default();
+    if errors > 0 {
+        evidence.notes.push(format!(
+            "{errors} API error responses (4xx/5xx) not counted here: IO-02 judges them"
+        ));
+    }
     if let Some((probe, url, content_type)) = first_other {
         evidence.probe = Some(format!("probe {probe}"));
         evidence.url = Some(url);
@@ -86,6 +101,30 @@ mod tests {
         assert_eq!(level(&with(&["application/json", "text/plain"])), 2);
         assert_eq!(level(&with(&["text/html"])), 1);
         assert_eq!(level(&with(&[])), -1);
+    }
+
+    /// Issue 14: a negative probe's deliberate 404 is not a wrong type.
+    #[test]
+    fn error_responses_are_not_counted() {
+        let mut obs = observations();
+        obs.probes.push(probe_result(
+            "api",
+            exchange(
+                BASE,
+                response(200, &[("content-type", "application/json")], "{}"),
+            ),
+        ));
+        obs.probes.push(probe_result(
+            "api",
+            exchange(
+                BASE,
+                response(404, &[("content-type", "text/html")], "<h1>404</h1>"),
+            ),
+        ));
+        let outcome = run_rule("IO-01", &scenario(""), &obs);
+        assert_eq!(level(&outcome), 5, "{outcome:#?}");
+        assert_eq!(measured(&outcome), "1 of 1 API responses are JSON (100%)");
+        assert!(outcome.evidence.notes[0].starts_with("1 API error responses"));
     }
 
     #[test]
