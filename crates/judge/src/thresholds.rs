@@ -386,9 +386,16 @@ pub fn judge(spec: &ThresholdSpec<'_>, measured: Measured) -> ThresholdOutcome {
         FigureUnit::Index => format!("{value:.2}"),
         FigureUnit::Level => format!("{value}"),
     };
-    let symbol = match op {
-        Op::Max => "<=",
-        Op::Min => ">=",
+    // A figure that fails but prints like its limit is shown to more digits, so
+    // the sentence never reads "800 ms exceeds the limit 800 ms".
+    let precise = |value: f64| match unit {
+        FigureUnit::Seconds => format!("{:.3} ms", value * 1000.0),
+        FigureUnit::Ratio => format!("{:.4}%", value * 100.0),
+        _ => format!("{value}"),
+    };
+    let limit_words = match op {
+        Op::Max => "the limit",
+        Op::Min => "the minimum",
     };
     match measured.value {
         Ok(actual) => {
@@ -402,15 +409,31 @@ pub fn judge(spec: &ThresholdSpec<'_>, measured: Measured) -> ThresholdOutcome {
             } else {
                 ThresholdStatus::Fail
             };
-            report.display = format!("{label} {} {symbol} {}", shown(actual), shown(limit));
+            let mut figure = shown(actual);
+            if !pass && figure == shown(limit) {
+                figure = precise(actual);
+            }
+            let verb = match (op, pass) {
+                (Op::Max, true) => ", within",
+                (Op::Max, false) => " exceeds",
+                (Op::Min, true) => ", at or above",
+                (Op::Min, false) => ", below",
+            };
+            report.display = format!("{label} {figure}{verb} {limit_words} {}", shown(limit));
         }
         Err(reason) if reason == NO_DATA => {
             report.status = ThresholdStatus::Fail;
-            report.display = format!("{label} no data {symbol} {}", shown(limit));
+            report.display = format!(
+                "{label}: no data, so {limit_words} {} is not met",
+                shown(limit)
+            );
             report.reason = Some(reason);
         }
         Err(reason) => {
-            report.display = format!("{label} {symbol} {} (skipped: {reason})", shown(limit));
+            report.display = format!(
+                "{label} not held to {limit_words} {}: {reason}",
+                shown(limit)
+            );
             report.reason = Some(reason);
         }
     }
@@ -488,5 +511,66 @@ fn skip(phase: &PhaseStatus) -> String {
     match phase {
         PhaseStatus::Skipped(reason) => reason.to_string(),
         PhaseStatus::Ran | PhaseStatus::NotRequested => "not measured".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(metric: Metric, bound: Bound, value: Result<f64, String>) -> (ThresholdStatus, String) {
+        let outcome = judge(
+            &ThresholdSpec {
+                metric: &metric,
+                probe: None,
+                bound,
+            },
+            Measured {
+                source: Some(FigureSource::Load),
+                value,
+            },
+        );
+        (outcome.status, outcome.display)
+    }
+
+    #[test]
+    fn every_outcome_reads_as_a_true_sentence() {
+        use ThresholdStatus::*;
+        let p99 = || Metric::LatencyPercentile(99.0);
+        assert_eq!(
+            line(p99(), Bound::Max(0.8), Ok(1.01)),
+            (Fail, "p99 1.01 s exceeds the limit 800 ms".into())
+        );
+        assert_eq!(
+            line(p99(), Bound::Max(0.8), Ok(0.62)),
+            (Pass, "p99 620 ms, within the limit 800 ms".into())
+        );
+        assert_eq!(
+            line(Metric::Availability, Bound::Min(0.99), Ok(0.925)),
+            (Fail, "availability 92.5%, below the minimum 99%".into())
+        );
+        assert_eq!(
+            line(Metric::Availability, Bound::Min(0.99), Ok(1.0)),
+            (Pass, "availability 100%, at or above the minimum 99%".into())
+        );
+        assert_eq!(
+            line(p99(), Bound::Max(0.8), Err(NO_DATA.into())),
+            (Fail, "p99: no data, so the limit 800 ms is not met".into())
+        );
+        assert_eq!(
+            line(Metric::ErrorRate, Bound::Max(0.01), Err("--no-load".into())),
+            (Skipped, "error_rate not held to the limit 1%: --no-load".into())
+        );
+    }
+
+    #[test]
+    fn a_failing_figure_that_prints_like_its_limit_shows_more_digits() {
+        let (status, display) = line(
+            Metric::LatencyPercentile(95.0),
+            Bound::Max(0.8),
+            Ok(0.800_004),
+        );
+        assert_eq!(status, ThresholdStatus::Fail);
+        assert_eq!(display, "p95 800.004 ms exceeds the limit 800 ms");
     }
 }

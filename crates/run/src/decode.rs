@@ -146,6 +146,7 @@ impl BodyDecoder {
     }
 
     /// Decoded bytes produced so far.
+    #[cfg(test)]
     pub fn decoded_bytes(&self) -> u64 {
         self.out.total
     }
@@ -198,6 +199,7 @@ impl BodyDecoder {
 }
 
 /// Decodes a whole body at once (for bodies already in memory).
+#[cfg(test)]
 pub fn decode_all(
     content_encoding: Option<&str>,
     raw: &[u8],

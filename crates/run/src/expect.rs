@@ -258,6 +258,7 @@ impl JsonBody {
     }
 
     /// The keys the body repeats.
+    #[cfg(test)]
     pub fn repeated(&self) -> &[String] {
         &self.repeated
     }

@@ -1,18 +1,23 @@
-//! The run stage, the only one that touches the network: functional probes,
-//! availability sampling (and, later, pages, TLS and load) into [`Observations`].
+//! The run stage, the only one that touches the network: the functional pass,
+//! the pages, TLS facts and SC-01 check the standards read, availability sampling
+//! and load, into [`Observations`] ([`run_scenario`]).
 //!
 //! A failing service is data; `Err` from here means the harness itself could not
-//! do its job (for instance a CA file that is not PEM).
+//! do its job (for instance a CA file that is not PEM). Reads `input` (the
+//! scenario) and writes `observe` (what was measured); never judges, never writes
+//! a report, and never imports the sandbox. Public: [`run_scenario`] with its
+//! settings, cancellation and progress events, and the HTTP client and single
+//! exchange ([`client`], [`exchange`]) that the hostile-server tests drive.
 
-pub mod availability;
+mod availability;
 pub mod client;
-pub mod decode;
+mod decode;
 pub mod exchange;
-pub mod expect;
-pub mod load;
-pub mod pages;
-pub mod request;
-pub mod tls;
+mod expect;
+mod load;
+mod pages;
+mod request;
+mod tls;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -151,7 +156,7 @@ pub enum SetupError {
     #[error("cannot read CA file {path}: {source}")]
     CaFile {
         path: String,
-        source: std::io::Error,
+        source: input::file::FileError,
     },
     #[error(transparent)]
     Client(#[from] client::ClientError),
@@ -165,7 +170,9 @@ fn client_settings(
     let connection = &scenario.connection;
     let mut extra_roots_pem = Vec::new();
     for path in connection.ca_files.iter().chain(&settings.extra_ca_files) {
-        let pem = std::fs::read(path).map_err(|source| SetupError::CaFile {
+        // A regular file of at most 4 MiB: a FIFO or /dev/zero given as
+        // `--ca-file` (never validated as a scenario's `tls.ca_file` is) is refused.
+        let pem = input::file::read_bounded(path, input::file::INPUT_FILE_LIMIT).map_err(|source| SetupError::CaFile {
             path: path.display().to_string(),
             source,
         })?;

@@ -143,10 +143,6 @@ impl Claims {
         &self.schedule
     }
 
-    pub fn start(&self) -> Instant {
-        self.start
-    }
-
     /// When the warmup ends (the start of the measured window).
     pub fn warmup_end(&self) -> Instant {
         self.start + self.schedule.warmup
@@ -225,6 +221,7 @@ impl Claims {
     }
 
     /// Arrivals handed out so far (warmup included).
+    #[cfg(test)]
     pub fn claimed(&self) -> u64 {
         let next = self.next.load(Ordering::Relaxed);
         self.total.map_or(next, |total| next.min(total))
