@@ -331,31 +331,73 @@ pub struct ExchangeFigures {
     pub latency: LatencyHistogram,
 }
 
-/// Which declared page a fetch is.
+/// Which declared page a fetch is, or which of ujilab's own requests for the
+/// standards rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PageRole {
     Home,
     ServiceStandard,
     Complaints,
     Openapi,
+    /// Maklumat pelayanan (the service pledge).
+    Maklumat,
+    /// Published results of the survei kepuasan masyarakat (SKM/IKM).
+    Skm,
+    /// PPID: public information officer and Daftar Informasi Publik.
+    Ppid,
+    /// Privacy notice.
+    Privacy,
+    Contact,
+    /// One of `standards.pages.other` (a login form, a registration page...).
+    Other,
+    /// ujilab's own request to an unknown path under an API base: how the API
+    /// answers an error, whatever probes the scenario has (IO-02).
+    ApiUnknownPath,
+    /// A well-known file that may disclose the platform's version (a CMS
+    /// readme, a feed), one request each per site (SC-07).
+    VersionFile,
 }
 
 impl PageRole {
-    pub const ALL: [PageRole; 4] = [
+    /// Roles declared under `standards.pages` (`other` is a list).
+    pub const ALL: [PageRole; 10] = [
         PageRole::Home,
         PageRole::ServiceStandard,
         PageRole::Complaints,
         PageRole::Openapi,
+        PageRole::Maklumat,
+        PageRole::Skm,
+        PageRole::Ppid,
+        PageRole::Privacy,
+        PageRole::Contact,
+        PageRole::Other,
     ];
 
-    /// The key under `standards.pages`.
+    /// The key under `standards.pages` (a name for ujilab's own requests).
     pub fn key(self) -> &'static str {
         match self {
             PageRole::Home => "home",
             PageRole::ServiceStandard => "service_standard",
             PageRole::Complaints => "complaints",
             PageRole::Openapi => "openapi",
+            PageRole::Maklumat => "maklumat",
+            PageRole::Skm => "skm",
+            PageRole::Ppid => "ppid",
+            PageRole::Privacy => "privacy",
+            PageRole::Contact => "contact",
+            PageRole::Other => "other",
+            PageRole::ApiUnknownPath => "api_unknown_path",
+            PageRole::VersionFile => "version_file",
         }
+    }
+
+    /// A declared HTML page, which the page rules read (not the OpenAPI
+    /// document, not ujilab's own requests).
+    pub fn is_html_page(self) -> bool {
+        !matches!(
+            self,
+            PageRole::Openapi | PageRole::ApiUnknownPath | PageRole::VersionFile
+        )
     }
 }
 

@@ -1,5 +1,9 @@
 //! What the standards stage reads beyond the probes: the declared pages, fetched
-//! as a browser would ask for them, and SC-01's look at plain `http://`.
+//! as a browser would ask for them, SC-01's look at plain `http://`, and a few
+//! requests of ujilab's own, bounded per scenario: one unknown path under each
+//! API base (how the API answers an error, IO-02, whatever probes the scenario
+//! has), and, when the home page shows a known CMS, the files that disclose its
+//! version (SC-07).
 
 use std::time::Duration;
 
@@ -8,6 +12,7 @@ use input::scenario::{Scenario, Standards};
 use observe::exchange::Exchange;
 use observe::observations::{PageFetch, PageRole};
 use observe::redact::Redactor;
+use std::collections::HashMap;
 
 use crate::client::Session;
 use crate::exchange::{RequestSpec, perform};
@@ -16,6 +21,17 @@ const BROWSER_ACCEPT: &str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8";
 
 /// A 5xx or a transport failure may be a blip: one retry after this pause.
 const RETRY_PAUSE: Duration = Duration::from_secs(1);
+
+/// The path ujilab asks under each API base to see how the API answers an
+/// error; no service has it.
+pub const UNKNOWN_API_PATH: &str = "ujilab-tidak-ada-404";
+
+/// At most this many API bases are asked an unknown path.
+const MAX_API_BASES: usize = 3;
+
+/// Files that disclose a WordPress site's version, asked once each when the
+/// home page shows WordPress.
+pub const WORDPRESS_VERSION_FILES: [&str; 2] = ["/readme.html", "/feed/"];
 
 /// The page URL for each declared role; `home` defaults to base_url's `/`.
 pub fn declared_pages(scenario: &Scenario, standards: &Standards) -> Vec<(PageRole, url::Url)> {
@@ -29,10 +45,73 @@ pub fn declared_pages(scenario: &Scenario, standards: &Standards) -> Vec<(PageRo
         (PageRole::ServiceStandard, pages.service_standard.clone()),
         (PageRole::Complaints, pages.complaints.clone()),
         (PageRole::Openapi, pages.openapi.clone()),
+        (PageRole::Maklumat, pages.maklumat.clone()),
+        (PageRole::Skm, pages.skm.clone()),
+        (PageRole::Ppid, pages.ppid.clone()),
+        (PageRole::Privacy, pages.privacy.clone()),
+        (PageRole::Contact, pages.contact.clone()),
     ]
     .into_iter()
     .filter_map(|(role, url)| Some((role, url?)))
+    .chain(pages.other.iter().map(|url| (PageRole::Other, url.clone())))
     .collect()
+}
+
+/// One unknown path under each API base: the first segment of each `api`
+/// probe's path (`/api/v1/izin` -> `/api/ujilab-tidak-ada-404`); probes with a
+/// one-segment path or whose path uses a capture are skipped.
+pub fn unknown_api_paths(scenario: &Scenario) -> Vec<url::Url> {
+    let mut urls: Vec<url::Url> = Vec::new();
+    for probe in &scenario.probes {
+        if probe.kind != input::scenario::ProbeKind::Api {
+            continue;
+        }
+        let Some(url) = probe_url(scenario, probe) else {
+            continue;
+        };
+        let base_path = scenario.service.base_url.path().trim_end_matches('/');
+        let same_site = url.origin() == scenario.service.base_url.origin();
+        let (prefix, relative) = match url.path().strip_prefix(base_path) {
+            Some(relative) if same_site => (base_path, relative),
+            _ => ("", url.path()),
+        };
+        let relative = relative.trim_start_matches('/');
+        // A one-segment path (`/openapi.json`, `/status`) sits at the site's
+        // root, which is the website, not the API.
+        let base = match relative.split_once('/') {
+            Some((first, _)) if !first.is_empty() => format!("/{first}/"),
+            _ => continue,
+        };
+        let mut unknown = url.clone();
+        unknown.set_query(None);
+        unknown.set_fragment(None);
+        unknown.set_path(&format!("{prefix}{base}{UNKNOWN_API_PATH}"));
+        if !urls.contains(&unknown) && urls.len() < MAX_API_BASES {
+            urls.push(unknown);
+        }
+    }
+    urls
+}
+
+fn probe_url(scenario: &Scenario, probe: &input::scenario::Probe) -> Option<url::Url> {
+    let none = HashMap::new();
+    match &probe.target {
+        input::scenario::Target::Path(path) => Some(join_path(
+            &scenario.service.base_url,
+            &path.render(&none).ok()?,
+        )),
+        input::scenario::Target::Url(url) => url::Url::parse(&url.render(&none).ok()?).ok(),
+    }
+}
+
+/// Whether a home page shows WordPress: its generator meta, or its theme and
+/// API paths. A plain substring look: the run stage parses no HTML.
+pub fn shows_wordpress(home: &str) -> bool {
+    let text = home.to_ascii_lowercase();
+    text.contains("content=\"wordpress")
+        || text.contains("/wp-content/")
+        || text.contains("/wp-json/")
+        || text.contains("/wp-includes/")
 }
 
 /// Fetches every declared page with the scenario's defaults (headers except Accept).
@@ -59,7 +138,45 @@ pub async fn fetch_pages(
             attempts,
         });
     }
+    for url in unknown_api_paths(scenario) {
+        let mut spec = page_request(scenario, url.clone());
+        spec.headers
+            .retain(|(name, _)| !name.eq_ignore_ascii_case("accept"));
+        spec.headers
+            .push(("Accept".into(), "application/json".into()));
+        spec.max_redirects = 0;
+        fetches.push(own_request(spec, PageRole::ApiUnknownPath, session, redactor).await);
+    }
+    let wordpress = fetches
+        .iter()
+        .find(|fetch| fetch.role == PageRole::Home)
+        .and_then(|home| home.exchange.response.as_ref())
+        .is_some_and(|response| shows_wordpress(&response.text));
+    if wordpress {
+        for path in WORDPRESS_VERSION_FILES {
+            let url = join_path(&scenario.service.base_url, path);
+            let spec = page_request(scenario, url);
+            fetches.push(own_request(spec, PageRole::VersionFile, session, redactor).await);
+        }
+    }
     fetches
+}
+
+/// One of ujilab's own requests, not retried: what it shows is a bonus.
+async fn own_request(
+    spec: RequestSpec,
+    role: PageRole,
+    session: &Session,
+    redactor: &Redactor,
+) -> PageFetch {
+    let url = redactor.redact(spec.url.as_str()).into_owned();
+    let exchange = perform(session, &spec, redactor).await;
+    PageFetch {
+        role,
+        url,
+        exchange,
+        attempts: 1,
+    }
 }
 
 /// SC-01: the first answer of `http_url`, without following redirects.
@@ -98,5 +215,66 @@ fn worth_retrying(exchange: &Exchange) -> bool {
     match &exchange.response {
         Some(response) => response.status >= 500,
         None => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use input::scenario::{Environment, LoadSettings, Loaded, Source, load_all};
+
+    fn scenario(probes: &str) -> Scenario {
+        let text = format!(
+            "version: 1\nservice: {{ id: t, base_url: \"https://svc.example.go.id/portal\" }}\nprobes:\n{probes}"
+        );
+        let settings = LoadSettings {
+            env: Environment::empty(),
+            ..LoadSettings::default()
+        };
+        let source = Source {
+            name: "t.yaml".into(),
+            bytes: text.into_bytes(),
+            named: true,
+        };
+        match load_all(&[source], &settings, &mut Vec::new()).pop() {
+            Some(Loaded::Ready { scenario, .. }) => *scenario,
+            Some(Loaded::Failed(failure)) => panic!("{}", failure.render()),
+            None => panic!("nothing loaded"),
+        }
+    }
+
+    #[test]
+    fn one_unknown_path_per_api_base() {
+        let accept = "headers: { Accept: application/json }";
+        let scenario = scenario(&format!(
+            "  - {{ id: a, request: {{ path: /api/v1/penduduk/1, {accept} }} }}\n\
+             \x20 - {{ id: b, request: {{ path: /api/v1/verifikasi, {accept} }} }}\n\
+             \x20 - {{ id: c, request: {{ path: /openapi.json, {accept} }} }}\n\
+             \x20 - {{ id: d, request: {{ path: /layanan/status, {accept} }} }}\n\
+             \x20 - {{ id: e, request: {{ path: /halaman/satu }} }}\n"
+        ));
+        let urls: Vec<String> = unknown_api_paths(&scenario)
+            .iter()
+            .map(url::Url::to_string)
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                "https://svc.example.go.id/portal/api/ujilab-tidak-ada-404",
+                "https://svc.example.go.id/portal/layanan/ujilab-tidak-ada-404",
+            ]
+        );
+    }
+
+    #[test]
+    fn wordpress_is_told_by_what_the_home_page_sends() {
+        let with = |body: &str| body.to_string();
+        assert!(shows_wordpress(&with(
+            r#"<meta name="generator" content="WordPress 6.1.9">"#
+        )));
+        assert!(shows_wordpress(&with(
+            r#"<link rel="stylesheet" href="/wp-content/themes/x/style.css?ver=6.1.9">"#
+        )));
+        assert!(!shows_wordpress(&with("<p>Portal Perizinan</p>")));
     }
 }

@@ -106,6 +106,13 @@ pub struct Pages {
     pub service_standard: Option<url::Url>,
     pub complaints: Option<url::Url>,
     pub openapi: Option<url::Url>,
+    pub maklumat: Option<url::Url>,
+    pub skm: Option<url::Url>,
+    pub ppid: Option<url::Url>,
+    pub privacy: Option<url::Url>,
+    pub contact: Option<url::Url>,
+    /// Further pages the page rules read (a login form, a registration page).
+    pub other: Vec<url::Url>,
 }
 
 #[derive(Debug, Clone)]

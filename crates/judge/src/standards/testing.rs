@@ -156,6 +156,14 @@ pub fn page_url(role: PageRole) -> String {
         PageRole::ServiceStandard => "/standar-pelayanan",
         PageRole::Complaints => "/pengaduan",
         PageRole::Openapi => "/openapi.json",
+        PageRole::Maklumat => "/maklumat",
+        PageRole::Skm => "/skm",
+        PageRole::Ppid => "/ppid",
+        PageRole::Privacy => "/privasi",
+        PageRole::Contact => "/kontak",
+        PageRole::Other => "/masuk",
+        PageRole::ApiUnknownPath => "/api/ujilab-tidak-ada-404",
+        PageRole::VersionFile => "/readme.html",
     };
     format!("{BASE}{path}")
 }

@@ -127,6 +127,12 @@ pub(crate) struct RawPages {
     pub(crate) service_standard: Option<Spanned<String>>,
     pub(crate) complaints: Option<Spanned<String>>,
     pub(crate) openapi: Option<Spanned<String>>,
+    pub(crate) maklumat: Option<Spanned<String>>,
+    pub(crate) skm: Option<Spanned<String>>,
+    pub(crate) ppid: Option<Spanned<String>>,
+    pub(crate) privacy: Option<Spanned<String>>,
+    pub(crate) contact: Option<Spanned<String>>,
+    pub(crate) other: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]

@@ -4,6 +4,9 @@ use super::{Checker, child, join_path};
 use crate::scenario::model::{Pages, Service, Standards, StandardsGate, Waiver};
 use crate::scenario::raw::{Position, RawPages, RawStandards, RawWaiver, Spanned, closest};
 
+/// `standards.pages.other` holds at most this many pages (the schema says the same).
+const MAX_OTHER_PAGES: usize = 20;
+
 impl Checker<'_> {
     pub(super) fn standards(
         &mut self,
@@ -79,11 +82,36 @@ impl Checker<'_> {
 
     /// Pages are paths under the base URL (`None` when it is not known).
     fn pages(&mut self, pages: &RawPages, base_url: Option<&url::Url>) -> Pages {
+        if let Some(other) = &pages.other
+            && let Some(extra) = other.get(MAX_OTHER_PAGES)
+        {
+            self.error_with_help(
+                Position::of(extra),
+                "standards.pages.other",
+                format!("{} pages; at most {MAX_OTHER_PAGES}", other.len()),
+                Some("declare the pages whose forms and content matter most".into()),
+            );
+        }
         Pages {
             home: self.page(&pages.home, "home", base_url),
             service_standard: self.page(&pages.service_standard, "service_standard", base_url),
             complaints: self.page(&pages.complaints, "complaints", base_url),
             openapi: self.page(&pages.openapi, "openapi", base_url),
+            maklumat: self.page(&pages.maklumat, "maklumat", base_url),
+            skm: self.page(&pages.skm, "skm", base_url),
+            ppid: self.page(&pages.ppid, "ppid", base_url),
+            privacy: self.page(&pages.privacy, "privacy", base_url),
+            contact: self.page(&pages.contact, "contact", base_url),
+            other: pages
+                .other
+                .iter()
+                .flatten()
+                .take(MAX_OTHER_PAGES)
+                .enumerate()
+                .filter_map(|(index, page)| {
+                    self.page(&Some(page.clone()), &format!("other[{index}]"), base_url)
+                })
+                .collect(),
         }
     }
 

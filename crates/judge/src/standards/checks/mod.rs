@@ -153,14 +153,26 @@ impl<'a> Facts<'a> {
             PageRole::ServiceStandard => pages.service_standard.is_some(),
             PageRole::Complaints => pages.complaints.is_some(),
             PageRole::Openapi => pages.openapi.is_some(),
+            PageRole::Maklumat => pages.maklumat.is_some(),
+            PageRole::Skm => pages.skm.is_some(),
+            PageRole::Ppid => pages.ppid.is_some(),
+            PageRole::Privacy => pages.privacy.is_some(),
+            PageRole::Contact => pages.contact.is_some(),
+            PageRole::Other => !pages.other.is_empty(),
+            PageRole::ApiUnknownPath | PageRole::VersionFile => false,
         }
     }
 
-    /// Pages the HTML rules read: every declared page but the OpenAPI document.
+    /// Pages the HTML rules read: every declared page but the OpenAPI document
+    /// (not ujilab's own requests).
     pub fn html_pages(&self) -> impl Iterator<Item = &Page<'a>> {
-        self.pages
-            .iter()
-            .filter(|page| page.role != PageRole::Openapi)
+        self.pages.iter().filter(|page| page.role.is_html_page())
+    }
+
+    /// ujilab's own requests of a role (IO-02's unknown API paths, SC-07's
+    /// version files).
+    pub fn own_requests(&self, role: PageRole) -> impl Iterator<Item = &Page<'a>> {
+        self.pages.iter().filter(move |page| page.role == role)
     }
 
     /// The HTML page responses header rules read (SC-05, SC-06), and notes on
@@ -240,7 +252,7 @@ fn template_blocks(pages: &[Page<'_>]) -> HashSet<u64> {
         let PageState::Html(html) = &page.state else {
             continue;
         };
-        if page.role == PageRole::Openapi || !texts.insert(html.visible_text(&[])) {
+        if !page.role.is_html_page() || !texts.insert(html.visible_text(&[])) {
             continue;
         }
         distinct += 1;
