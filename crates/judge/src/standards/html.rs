@@ -210,6 +210,52 @@ impl HtmlPage {
             .collect()
     }
 
+    /// The `<meta name="generator">` contents, trimmed.
+    pub fn generators(&self) -> Vec<String> {
+        self.elements()
+            .filter(|element| {
+                let value = element.value();
+                value.name() == "meta"
+                    && value
+                        .attr("name")
+                        .is_some_and(|name| name.trim().eq_ignore_ascii_case("generator"))
+            })
+            .filter_map(|element| element.value().attr("content"))
+            .map(|content| content.trim().to_string())
+            .filter(|content| !content.is_empty())
+            .collect()
+    }
+
+    /// The URLs of the assets a page loads: `script src`, `link href`, `img src`.
+    pub fn asset_urls(&self) -> Vec<String> {
+        self.elements()
+            .filter_map(|element| {
+                let value = element.value();
+                match value.name() {
+                    "script" | "img" => value.attr("src"),
+                    "link" => value.attr("href"),
+                    _ => None,
+                }
+            })
+            .map(|url| url.trim().to_string())
+            .collect()
+    }
+
+    /// Every table row's cells (`td`, `th`), each normalised, rows of nested
+    /// tables apart.
+    pub fn table_rows(&self) -> Vec<Vec<String>> {
+        self.elements()
+            .filter(|element| element.value().name() == "tr")
+            .map(|row| {
+                row.children()
+                    .filter_map(ElementRef::wrap)
+                    .filter(|cell| matches!(cell.value().name(), "td" | "th"))
+                    .map(|cell| normalise(&cell.text().collect::<String>()))
+                    .collect()
+            })
+            .collect()
+    }
+
     /// `(images, images with an alt attribute, src of the first without)`.
     pub fn images(&self) -> (usize, usize, Option<String>) {
         let mut total = 0;

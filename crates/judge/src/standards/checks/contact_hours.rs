@@ -1,7 +1,10 @@
-//! TR-03 `contact_hours`: the home or service-standard page states service hours
-//! (a `time_range` within `near_chars` of one of the `hours_near` words) and a
-//! contact (a phone number, an e-mail address, a street address, or a mailto:/
-//! tel: link): `both`, `one`, `none`.
+//! TR-03 `contact_hours`: the home, service-standard or contact page states
+//! service hours (a `time_range` within `near_chars` of one of the `hours_near`
+//! words, or a table row naming a day with an opening and a closing time, as in
+//! `Senin | 08:00:00 | 16:00:00`) and a contact (a phone number, an e-mail
+//! address, a street address, or a mailto:/tel: link): `both`, `one`, `none`.
+//! Times seen near the hours words without a range are noted: a person may
+//! find hours a pattern cannot.
 
 use std::sync::LazyLock;
 
@@ -32,9 +35,34 @@ static CONTACT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     .collect()
 });
 
+/// A clock time: 08:00, 8.00, 08:00:00.
+static TIME: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b\d{1,2}[.:]\d{2}(?:[.:]\d{2})?\b").expect("a valid pattern"));
+
+const DAYS: [&str; 8] = [
+    "senin", "selasa", "rabu", "kamis", "jumat", "jum'at", "sabtu", "minggu",
+];
+
 struct Found {
     hours: Option<String>,
     contact: Option<String>,
+    /// Times near the hours words that were not in a range.
+    loose_times: Option<String>,
+}
+
+/// A table row naming a day with at least two times (opening, closing).
+fn hours_in_table(page: &HtmlPage) -> Option<String> {
+    page.table_rows().into_iter().find_map(|cells| {
+        let day = cells
+            .iter()
+            .any(|cell| DAYS.iter().any(|day| contains_phrase(cell, day)));
+        let times = cells
+            .iter()
+            .filter(|cell| TIME.find_iter(cell).next().is_some())
+            .flat_map(|cell| TIME.find_iter(cell).map(|m| m.as_str().to_string()))
+            .count();
+        (day && times >= 2).then(|| format!("{} (table row)", cells.join(" | ")))
+    })
 }
 
 fn read(page: &HtmlPage, input: &Input) -> Found {
@@ -57,6 +85,20 @@ fn read(page: &HtmlPage, input: &Input) -> Found {
                 .map(|word| format!("{} (near \"{word}\")", found.as_str()))
         })
     });
+    let hours = hours.or_else(|| hours_in_table(page));
+    let loose_times = if hours.is_none() {
+        TIME.find_iter(&text).find_map(|found| {
+            let start = floor_boundary(&text, found.start().saturating_sub(near_chars));
+            let end = ceil_boundary(&text, (found.end() + near_chars).min(text.len()));
+            let window = &text[start..end];
+            near_words
+                .iter()
+                .any(|word| contains_phrase(window, word))
+                .then(|| window.trim().to_string())
+        })
+    } else {
+        None
+    };
     let contact = page
         .links()
         .into_iter()
@@ -70,7 +112,11 @@ fn read(page: &HtmlPage, input: &Input) -> Found {
                 .iter()
                 .find_map(|pattern| pattern.find(&text).map(|m| m.as_str().to_string()))
         });
-    Found { hours, contact }
+    Found {
+        hours,
+        contact,
+        loose_times,
+    }
 }
 
 fn floor_boundary(text: &str, mut index: usize) -> usize {
@@ -94,7 +140,8 @@ pub fn check(input: &Input) -> RuleOutcome {
     let mut failed = Vec::new();
     let mut notes = Vec::new();
     let mut read_any = Vec::new();
-    for role in [PageRole::Home, PageRole::ServiceStandard] {
+    let mut loose = Vec::new();
+    for role in [PageRole::Home, PageRole::ServiceStandard, PageRole::Contact] {
         if !facts.declared(role) {
             continue;
         }
@@ -112,11 +159,20 @@ pub fn check(input: &Input) -> RuleOutcome {
                 if contact.is_none() {
                     contact = found.contact.map(|c| (c, page.url.clone()));
                 }
+                if let Some(window) = found.loose_times {
+                    loose.push(format!(
+                        "times near the hours words but not as a range at {}: \"{window}\"",
+                        page.url
+                    ));
+                }
                 notes.extend(reading_notes(html, &page.url, &[]));
             }
             PageRead::Missing(evidence) => notes.extend(evidence.notes),
             PageRead::Failed(evidence) => failed.extend(evidence.notes),
         }
+    }
+    if hours.is_none() {
+        notes.extend(loose);
     }
     let outcome = match (&hours, &contact) {
         (Some(_), Some(_)) => "both",
@@ -180,6 +236,47 @@ mod tests {
         assert_eq!(with(hours, "<p>tidak ada</p>"), 3);
         assert_eq!(with("<p>Hubungi kami di info@contohkab.go.id</p>", ""), 3);
         assert_eq!(with("<p>Selamat datang</p>", "<p>Pukul 10.00</p>"), 1);
+    }
+
+    /// Issue 14: office hours written as a table.
+    #[test]
+    fn hours_in_a_table_count_and_loose_times_are_noted() {
+        let table = "<h2>Jam Pelayanan</h2><table><tr><th>Hari</th><th>Buka</th><th>Tutup</th></tr>\
+                     <tr><td>Senin</td><td>08:00:00</td><td>16:00:00</td></tr>\
+                     <tr><td>Jumat</td><td>08:00:00</td><td>11:30:00</td></tr></table>\
+                     <p>Telepon (0261) 555-0101</p>";
+        let mut obs = observations();
+        obs.pages.push(html_page(PageRole::Contact, &[], table));
+        let outcome = run_rule("TR-03", &scenario(&contact_scenario()), &obs);
+        assert_eq!(level(&outcome), 5, "{outcome:#?}");
+        assert_eq!(
+            outcome.evidence.notes[0],
+            "service hours: \"senin | 08:00:00 | 16:00:00 (table row)\" at https://svc.example.go.id/kontak"
+        );
+        let loose = with("<p>Jam pelayanan kantor dimulai pukul 08.00 WIB</p>", "");
+        assert_eq!(loose, 1);
+        let mut obs = observations();
+        obs.pages.push(html_page(
+            PageRole::Home,
+            &[],
+            "<p>Jam pelayanan kantor dimulai pukul 08.00 WIB</p>",
+        ));
+        let outcome = run_rule("TR-03", &scenario(""), &obs);
+        assert!(
+            outcome
+                .evidence
+                .notes
+                .iter()
+                .any(|note| note.starts_with("times near the hours words but not as a range")),
+            "{outcome:#?}"
+        );
+    }
+
+    fn contact_scenario() -> String {
+        "version: 1\nservice: { id: t, base_url: \"https://svc.example.go.id\" }\n\
+         standards: { profile: idsll-core, pages: { contact: /kontak } }\n\
+         probes:\n  - id: p\n    request: { path: / }\n"
+            .to_string()
     }
 
     #[test]

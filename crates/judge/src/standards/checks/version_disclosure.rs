@@ -1,45 +1,167 @@
-//! SC-07 `version_disclosure`: no response of the service (redirect hops and the
-//! http check included) carries a `forbidden_headers` header, or a
-//! `version_headers` header whose value matches `version_pattern`.
+//! SC-07 `version_disclosure`: nothing the service sends names its software's
+//! version. Read on every response (redirect hops and the http check included):
+//! a `forbidden_headers` header, or a `version_headers` header whose value
+//! matches `version_pattern`; on every HTML page read: a `<meta name="generator">`
+//! with a version, and `?ver=` on the URLs of its assets (WordPress adds its own
+//! version to every script and style); and, when ujilab asked them (a CMS was
+//! detected), a readme that states the version and a feed's `<generator>`. The
+//! evidence names each disclosure.
 
-use crate::standards::checks::Input;
+use std::sync::LazyLock;
+
+use observe::observations::PageRole;
+use regex::Regex;
+
+use crate::standards::checks::{Input, PageState};
 use crate::standards::{Evidence, RuleOutcome};
 
+/// A version in a CMS readme (`Version 6.1.9`) or a feed's generator.
+static README_VERSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bversi(?:on)?\s*:?\s*v?\d+\.\d+(?:\.\d+)?").expect("a valid pattern")
+});
+static FEED_GENERATOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)<generator[^>]*>[^<]*?\d+\.\d+[^<]*</generator>").expect("a valid pattern")
+});
+/// A version number on its own (`6.1.9`).
+static BARE_VERSION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^v?\d+(?:\.\d+)+").expect("a valid pattern"));
+
+/// At most this many disclosures are listed in the evidence.
+const LISTED: usize = 8;
+
+/// One disclosure: where, and what it said.
+struct Disclosure {
+    url: String,
+    source: String,
+    what: String,
+}
+
 pub fn check(input: &Input) -> RuleOutcome {
-    let responses = input.facts.responses();
+    let facts = input.facts;
+    let responses = facts.responses();
     if responses.is_empty() {
         return RuleOutcome::inconclusive("no response of the service was observed");
     }
     let forbidden = input.params.strings("forbidden_headers");
     let versioned = input.params.strings("version_headers");
     let pattern = input.params.regex("version_pattern");
+    let versioned_text = |text: &str| {
+        pattern.is_some_and(|pattern| pattern.is_match(text)) || BARE_VERSION.is_match(text)
+    };
+    let mut found: Vec<Disclosure> = Vec::new();
+    let mut add = |url: &str, source: String, what: String| {
+        if !found.iter().any(|d| d.what == what) {
+            found.push(Disclosure {
+                url: url.to_string(),
+                source,
+                what,
+            });
+        }
+    };
     for seen in &responses {
         for (name, value) in seen.headers {
             let is = |list: &[String]| list.iter().any(|n| n.eq_ignore_ascii_case(name));
             let disclosed = is(forbidden)
                 || (is(versioned) && pattern.is_some_and(|pattern| pattern.is_match(value)));
             if disclosed {
-                return input.level_of_outcome(
-                    "fail",
-                    Evidence {
-                        measured: Some(format!("{} discloses a version", canonical(name))),
-                        excerpt: Some(format!("{}: {value}", canonical(name))),
-                        ..seen.evidence()
-                    },
+                add(
+                    seen.url,
+                    seen.origin.describe(),
+                    format!("{}: {value}", canonical(name)),
                 );
             }
         }
     }
+    for page in facts.html_pages() {
+        let PageState::Html(html) = &page.state else {
+            continue;
+        };
+        let source = format!("page {}", page.role.key());
+        for generator in html.generators() {
+            if versioned_text(&generator) {
+                add(
+                    &page.url,
+                    source.clone(),
+                    format!("<meta name=\"generator\" content=\"{generator}\">"),
+                );
+            }
+        }
+        for asset in html.asset_urls() {
+            let Some(version) = ver_parameter(&asset) else {
+                continue;
+            };
+            if BARE_VERSION.is_match(&version) {
+                add(
+                    &page.url,
+                    source.clone(),
+                    format!("?ver={version} on {asset}"),
+                );
+                break;
+            }
+        }
+    }
+    for page in facts.own_requests(PageRole::VersionFile) {
+        let Some(response) = &page.fetch.exchange.response else {
+            continue;
+        };
+        if !(200..300).contains(&response.status) {
+            continue;
+        }
+        let text = &response.text;
+        let hit = FEED_GENERATOR
+            .find(text)
+            .or_else(|| README_VERSION.find(text));
+        if let Some(hit) = hit {
+            add(
+                &page.url,
+                "ujilab's request for a CMS version file".to_string(),
+                format!("{} says \"{}\"", page.url, hit.as_str().trim()),
+            );
+        }
+    }
+    let Some(first) = found.first() else {
+        return input.level_of_outcome(
+            "pass",
+            Evidence {
+                measured: Some(format!(
+                    "no version in the headers of {} responses, nor in the pages read",
+                    responses.len()
+                )),
+                ..Evidence::default()
+            },
+        );
+    };
+    let measured = if found.len() == 1 {
+        "a version is disclosed".to_string()
+    } else {
+        format!("a version is disclosed in {} places", found.len())
+    };
     input.level_of_outcome(
-        "pass",
+        "fail",
         Evidence {
-            measured: Some(format!(
-                "no version in the headers of {} responses",
-                responses.len()
-            )),
+            measured: Some(measured),
+            excerpt: Some(first.what.clone()),
+            url: Some(first.url.clone()),
+            probe: Some(first.source.clone()),
+            notes: found
+                .iter()
+                .skip(1)
+                .take(LISTED)
+                .map(|d| format!("{} ({}, {})", d.what, d.source, d.url))
+                .collect(),
             ..Evidence::default()
         },
     )
+}
+
+/// The `ver` query parameter of a URL as written (relative or absolute).
+fn ver_parameter(url: &str) -> Option<String> {
+    let query = url.split_once('?')?.1;
+    let query = query.split('#').next().unwrap_or_default();
+    query.split('&').find_map(|pair| {
+        let (name, value) = pair.split_once('=')?;
+        name.eq_ignore_ascii_case("ver").then(|| value.to_string())
+    })
 }
 
 /// `x-powered-by` -> `X-Powered-By`.
@@ -59,6 +181,7 @@ fn canonical(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use crate::standards::testing::*;
+    use observe::observations::PageRole;
 
     fn with(headers: &[(&str, &str)]) -> crate::standards::RuleOutcome {
         let mut obs = observations();
@@ -83,6 +206,7 @@ mod tests {
         }
         let apache = with(&[("server", "Apache/2.2.15 (CentOS)")]);
         assert_eq!(level(&apache), 1);
+        assert_eq!(measured(&apache), "a version is disclosed");
         assert_eq!(
             apache.evidence.excerpt.as_deref(),
             Some("Server: Apache/2.2.15 (CentOS)")
@@ -98,6 +222,65 @@ mod tests {
         ] {
             assert_eq!(level(&with(&[(name, value)])), 1, "{name}: {value}");
         }
+    }
+
+    /// Issue 19: a hardened WordPress site with clean headers still names its
+    /// version in the page, on every asset URL, in its readme and its feed.
+    #[test]
+    fn versions_in_pages_assets_readme_and_feed() {
+        let mut obs = observations();
+        obs.pages.push(html_page(
+            PageRole::Home,
+            &[("server", "nginx")],
+            r#"<head><meta name="generator" content="WordPress 6.1.9">
+<link rel="stylesheet" href="/wp-includes/css/dist/block-library/style.min.css?ver=6.1.9">
+<script src="/wp-content/themes/twentytwentyone/assets/js/x.js?ver=1.7"></script></head>"#,
+        ));
+        let outcome = run_rule("SC-07", &scenario(""), &obs);
+        assert_eq!(level(&outcome), 1, "{outcome:#?}");
+        assert_eq!(measured(&outcome), "a version is disclosed in 2 places");
+        assert_eq!(
+            outcome.evidence.excerpt.as_deref(),
+            Some(r#"<meta name="generator" content="WordPress 6.1.9">"#)
+        );
+        assert_eq!(
+            outcome.evidence.notes,
+            [
+                "?ver=6.1.9 on /wp-includes/css/dist/block-library/style.min.css?ver=6.1.9 (page home, https://svc.example.go.id/)"
+            ]
+        );
+        // A generator without a version, and a cache-busting hash, disclose nothing.
+        let mut obs = observations();
+        obs.pages.push(html_page(
+            PageRole::Home,
+            &[],
+            r#"<meta name="generator" content="WordPress"><script src="/app.js?ver=a81f3c"></script>"#,
+        ));
+        assert_eq!(level(&run_rule("SC-07", &scenario(""), &obs)), 5);
+        // The readme and the feed ujilab asked for.
+        let mut readme = page(
+            PageRole::VersionFile,
+            200,
+            "text/html",
+            "<h1>WordPress</h1><br /> Version 6.1.9",
+        );
+        readme.url = format!("{BASE}/readme.html");
+        obs.pages.push(readme);
+        let outcome = run_rule("SC-07", &scenario(""), &obs);
+        assert_eq!(level(&outcome), 1);
+        assert_eq!(
+            outcome.evidence.excerpt.as_deref(),
+            Some("https://svc.example.go.id/readme.html says \"Version 6.1.9\"")
+        );
+        let mut obs = observations();
+        obs.pages.push(html_page(PageRole::Home, &[], "<p>x</p>"));
+        obs.pages.push(page(
+            PageRole::VersionFile,
+            200,
+            "application/rss+xml",
+            "<rss><channel><generator>https://wordpress.org/?v=6.1.9</generator></channel></rss>",
+        ));
+        assert_eq!(level(&run_rule("SC-07", &scenario(""), &obs)), 1);
     }
 
     #[test]
