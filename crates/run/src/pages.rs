@@ -114,6 +114,24 @@ pub fn shows_wordpress(home: &str) -> bool {
         || text.contains("/wp-includes/")
 }
 
+/// A login page the home page links to (`/login`, `/masuk`, `/wp-login.php`,
+/// `/signin`, on the same site): the page that sets a visitor's session cookie,
+/// which SC-08 judges whatever probes the scenario has, and whose form the
+/// accessibility rules read.
+pub fn login_link(home: &str, home_url: &url::Url) -> Option<url::Url> {
+    static LOGIN: std::sync::LazyLock<Option<regex::Regex>> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r#"(?i)href\s*=\s*["']([^"'#?]*/(?:login|masuk|signin|sign-in|wp-login\.php)/?)(?:[?#][^"']*)?["']"#,
+        )
+        .ok()
+    });
+    let login = LOGIN.as_ref()?;
+    login.captures_iter(home).find_map(|captures| {
+        let url = home_url.join(captures.get(1)?.as_str()).ok()?;
+        (url.origin() == home_url.origin()).then_some(url)
+    })
+}
+
 /// Fetches every declared page with the scenario's defaults (headers except Accept).
 pub async fn fetch_pages(
     scenario: &Scenario,
@@ -147,11 +165,29 @@ pub async fn fetch_pages(
         spec.max_redirects = 0;
         fetches.push(own_request(spec, PageRole::ApiUnknownPath, session, redactor).await);
     }
-    let wordpress = fetches
+    let home = fetches
         .iter()
         .find(|fetch| fetch.role == PageRole::Home)
-        .and_then(|home| home.exchange.response.as_ref())
-        .is_some_and(|response| shows_wordpress(&response.text));
+        .and_then(|home| {
+            Some((
+                home.exchange.final_url.clone(),
+                home.exchange.response.as_ref()?.text.clone(),
+            ))
+        });
+    let wordpress = home.as_ref().is_some_and(|(_, text)| shows_wordpress(text));
+    let login = home.as_ref().and_then(|(url, text)| {
+        let url = url::Url::parse(url).ok()?;
+        login_link(text, &url)
+    });
+    if let Some(url) = login {
+        let declared = fetches
+            .iter()
+            .any(|fetch| fetch.exchange.url == url.as_str() || fetch.url == url.as_str());
+        if !declared {
+            let spec = page_request(scenario, url);
+            fetches.push(own_request(spec, PageRole::Other, session, redactor).await);
+        }
+    }
     if wordpress {
         for path in WORDPRESS_VERSION_FILES {
             let url = join_path(&scenario.service.base_url, path);
@@ -276,5 +312,24 @@ mod tests {
             r#"<link rel="stylesheet" href="/wp-content/themes/x/style.css?ver=6.1.9">"#
         )));
         assert!(!shows_wordpress(&with("<p>Portal Perizinan</p>")));
+    }
+
+    #[test]
+    fn the_login_link_on_the_home_page_is_found_on_the_same_site_only() {
+        let home = url::Url::parse("https://desa.example.desa.id/").expect("a URL");
+        let found = |body: &str| login_link(body, &home).map(|url| url.to_string());
+        assert_eq!(
+            found(r#"<a href="/wp-login.php?redirect_to=x">Masuk</a>"#).as_deref(),
+            Some("https://desa.example.desa.id/wp-login.php")
+        );
+        assert_eq!(
+            found(r#"<a class=btn href='admin/masuk/'>Masuk</a>"#).as_deref(),
+            Some("https://desa.example.desa.id/admin/masuk/")
+        );
+        assert_eq!(found(r#"<a href="/saran-dan-masukan">Masukan</a>"#), None);
+        assert_eq!(
+            found(r#"<a href="https://sso.example.com/login">SSO</a>"#),
+            None
+        );
     }
 }

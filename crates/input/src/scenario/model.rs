@@ -92,6 +92,9 @@ pub struct Standards {
     pub pages: Pages,
     pub http_url: url::Url,
     pub waivers: Vec<Waiver>,
+    /// Cookies the site's script must read (a CSRF double-submit cookie): SC-08
+    /// asks no HttpOnly of them, besides the catalogue's own list.
+    pub script_readable_cookies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -118,6 +118,7 @@ pub(crate) struct RawStandards {
     pub(crate) pages: Option<Spanned<RawPages>>,
     pub(crate) http_url: Option<Spanned<String>>,
     pub(crate) waive: Option<Vec<Spanned<RawWaiver>>>,
+    pub(crate) script_readable_cookies: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]

@@ -50,8 +50,35 @@ impl Checker<'_> {
             .enumerate()
             .map(|(index, waiver)| self.waiver(&waiver.value, index, &known))
             .collect();
+        let script_readable_cookies = raw
+            .script_readable_cookies
+            .iter()
+            .flatten()
+            .enumerate()
+            .filter_map(|(index, name)| {
+                let path = format!("standards.script_readable_cookies[{index}]");
+                let text = self.text(name, &path);
+                let valid = !text.is_empty()
+                    && text
+                        .bytes()
+                        .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b));
+                if !valid {
+                    self.error_with_help(
+                        Position::of(name),
+                        &path,
+                        format!("`{text}` is not a cookie name"),
+                        Some(
+                            "write the name as the Set-Cookie header sends it, like XSRF-TOKEN"
+                                .into(),
+                        ),
+                    );
+                }
+                valid.then_some(text)
+            })
+            .collect();
         Some(Standards {
             profile,
+            script_readable_cookies,
             catalogue: catalogue?,
             gate,
             pages,

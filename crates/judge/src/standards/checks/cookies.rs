@@ -1,13 +1,27 @@
 //! SC-08 `cookies`: every Set-Cookie seen (redirect hops and the http check
 //! included) has Secure, HttpOnly and SameSite: `all_three`, `two`, `fewer`; the
 //! lowest over cookies counts. SameSite=None counts only with Secure; cookies in
-//! `http_only_exempt` (CSRF tokens JavaScript must read) need no HttpOnly.
+//! `http_only_exempt` (CSRF tokens JavaScript must read) need no HttpOnly, nor
+//! do those the scenario lists in `standards.script_readable_cookies` (a site's
+//! own double-submit cookie). Cookies are read on every response ujilab saw:
+//! probes, declared pages, the home page and the login page it links to, which
+//! ujilab fetches itself, so the level does not depend on which probes a
+//! scenario has. The evidence says which response set the cookie judged.
 
 use crate::standards::checks::Input;
 use crate::standards::{Evidence, RuleOutcome};
 
 pub fn check(input: &Input) -> RuleOutcome {
-    let exempt = input.params.strings("http_only_exempt");
+    let mut exempt: Vec<String> = input.params.strings("http_only_exempt").to_vec();
+    let from_scenario = input
+        .facts
+        .scenario
+        .standards
+        .as_ref()
+        .map(|standards| standards.script_readable_cookies.clone())
+        .unwrap_or_default();
+    exempt.extend(from_scenario.iter().cloned());
+    let exempt = exempt.as_slice();
     let redactor = &input.facts.observations.redactor;
     let mut cookies = 0;
     let mut worst: Option<(u8, &'static str, String, Evidence)> = None;
@@ -41,11 +55,18 @@ pub fn check(input: &Input) -> RuleOutcome {
     let Some((_, outcome, measured, evidence)) = worst else {
         return RuleOutcome::not_applicable("no cookie was set");
     };
+    let mut notes = vec![format!("lowest of {cookies} Set-Cookie headers")];
+    if !from_scenario.is_empty() {
+        notes.push(format!(
+            "no HttpOnly asked of {}: the scenario says the site's script reads them",
+            from_scenario.join(", ")
+        ));
+    }
     input.level_of_outcome(
         outcome,
         Evidence {
             measured: Some(measured),
-            notes: vec![format!("lowest of {cookies} Set-Cookie headers")],
+            notes,
             ..evidence
         },
     )
@@ -99,6 +120,7 @@ fn judge(line: &str, exempt: &[String]) -> (String, Vec<&'static str>) {
 #[cfg(test)]
 mod tests {
     use crate::standards::testing::*;
+    use observe::observations::PageRole;
 
     fn with(cookies: &[&str]) -> crate::standards::RuleOutcome {
         let mut obs = observations();
@@ -136,6 +158,23 @@ mod tests {
         assert_eq!(level(&with(&["a=1; Secure; HttpOnly; SameSite=None"])), 5);
         assert_eq!(level(&with(&["a=1; HttpOnly; SameSite=None"])), 1);
         assert_eq!(level(&with(&["XSRF-TOKEN=t; Secure; SameSite=Strict"])), 5);
+        // Issue 14: a site's own double-submit cookie, declared by the scenario.
+        let mut obs = observations();
+        obs.pages.push(html_page(
+            PageRole::Other,
+            &[("set-cookie", "csrf_desa=t; Secure; SameSite=Strict")],
+            "<form></form>",
+        ));
+        assert_eq!(level(&run_rule("SC-08", &scenario(""), &obs)), 3);
+        let declared = scenario(
+            "version: 1\nservice: { id: t, base_url: \"https://svc.example.go.id\" }\n\
+             standards: { profile: idsll-core, script_readable_cookies: [csrf_desa] }\n\
+             probes:\n  - id: p\n    request: { path: / }\n",
+        );
+        let outcome = run_rule("SC-08", &declared, &obs);
+        assert_eq!(level(&outcome), 5);
+        assert_eq!(outcome.evidence.probe.as_deref(), Some("page other"));
+        assert!(outcome.evidence.notes[1].starts_with("no HttpOnly asked of csrf_desa"));
         // The lowest over cookies counts.
         assert_eq!(
             level(&with(&[
