@@ -266,8 +266,9 @@ pub static KINDS: &[Kind] = &[
     },
     Kind {
         name: "tls_version",
-        summary: "The protocol negotiated by a full handshake: `tls1_3`, `tls1_2`, or `none` when \
-                  no TLS 1.2+ handshake completes (or the service has no TLS).",
+        summary: "The oldest version the server accepts when TLS 1.0, 1.1, 1.2 and 1.3 are each \
+                  offered alone: `tls1_3`, `tls1_2`, or `none` when it still accepts TLS 1.0 or \
+                  1.1, when no TLS 1.2+ handshake completes, or when the service has no TLS.",
         shape: Shape::Table(&["tls1_3", "tls1_2", "none"]),
         params: &[],
     },
@@ -432,16 +433,26 @@ pub static KINDS: &[Kind] = &[
     },
     Kind {
         name: "gov_domain",
-        summary: "The host of base_url ends with one of `suffixes`. Not applicable for IP \
+        summary: "The host of base_url ends with one of `suffixes`, or, for a service whose \
+                  region type is desa, one of `desa_suffixes` too. Not applicable for IP \
                   literals and localhost.",
         shape: Shape::Binary,
-        params: &[ParamSpec {
-            name: "suffixes",
-            kind: ParamKind::Strings {
-                default: &["go.id"],
+        params: &[
+            ParamSpec {
+                name: "suffixes",
+                kind: ParamKind::Strings {
+                    default: &["go.id"],
+                },
+                doc: "government domain suffixes",
             },
-            doc: "government domain suffixes",
-        }],
+            ParamSpec {
+                name: "desa_suffixes",
+                kind: ParamKind::Strings {
+                    default: &["desa.id"],
+                },
+                doc: "domain suffixes a village government (region type desa) may also use",
+            },
+        ],
     },
     Kind {
         name: "html_lang",

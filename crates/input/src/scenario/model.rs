@@ -81,6 +81,23 @@ pub enum RegionKind {
     Provinsi,
     Kabupaten,
     Kota,
+    /// A village government (pemerintah desa), on desa.id by right.
+    Desa,
+    /// An urban village, an office of the kota/kabupaten: go.id.
+    Kelurahan,
+}
+
+impl RegionKind {
+    /// How many digits a Kemendagri region code of this type has: 2 for a
+    /// provinsi (32), 4 for a kabupaten/kota (32.11), 10 for a desa/kelurahan
+    /// (32.11.01.2001).
+    pub fn code_digits(self) -> usize {
+        match self {
+            RegionKind::Provinsi => 2,
+            RegionKind::Kabupaten | RegionKind::Kota => 4,
+            RegionKind::Desa | RegionKind::Kelurahan => 10,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

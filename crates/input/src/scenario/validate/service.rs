@@ -38,18 +38,52 @@ impl Checker<'_> {
                     "provinsi" => Some(RegionKind::Provinsi),
                     "kabupaten" => Some(RegionKind::Kabupaten),
                     "kota" => Some(RegionKind::Kota),
+                    "desa" => Some(RegionKind::Desa),
+                    "kelurahan" => Some(RegionKind::Kelurahan),
                     other => {
                         let other = other.to_string();
                         self.error_with_help(
                             Position::of(kind),
                             "service.region.type",
                             format!("`{other}` is not a region type"),
-                            Some("use provinsi, kabupaten or kota".into()),
+                            Some("use provinsi, kabupaten, kota, desa or kelurahan".into()),
                         );
                         None
                     }
                 }
             });
+            if let (Some(kind), Some(code)) = (kind, &region.code) {
+                let text = self.text(code, "service.region.code");
+                let digits = text.chars().filter(char::is_ascii_digit).count();
+                let well_formed = text.chars().all(|c| c.is_ascii_digit() || c == '.');
+                if well_formed && digits != kind.code_digits() {
+                    let by_digits = match digits {
+                        2 => Some("provinsi"),
+                        4 => Some("kabupaten or kota"),
+                        6 => Some("kecamatan"),
+                        10 => Some("desa or kelurahan"),
+                        _ => None,
+                    };
+                    self.error_with_help(
+                        Position::of(code),
+                        "service.region.code",
+                        format!(
+                            "`{text}` has {digits} digits; a {} code has {}",
+                            serde_json::to_value(kind)
+                                .ok()
+                                .and_then(|v| v.as_str().map(str::to_string))
+                                .unwrap_or_default(),
+                            kind.code_digits()
+                        ),
+                        Some(match by_digits {
+                            Some(types) => format!(
+                                "a code of {digits} digits is a {types} (Kemendagri): correct the type or the code"
+                            ),
+                            None => "Kemendagri codes: 32 (provinsi), 32.11 (kabupaten/kota), 32.11.01.2001 (desa/kelurahan)".to_string(),
+                        }),
+                    );
+                }
+            }
             Region {
                 code: optional(self, &region.code, "service.region.code"),
                 name: optional(self, &region.name, "service.region.name"),
@@ -112,4 +146,54 @@ pub fn join_path(base: &url::Url, path: &str) -> url::Url {
     url.set_path(&joined);
     url.set_query(query);
     url
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::{Environment, LoadSettings, Loaded, RegionKind, Source, load_all};
+
+    fn load(region: &str) -> Result<Option<RegionKind>, String> {
+        let text = format!(
+            "version: 1\nservice: {{ id: t, base_url: \"https://sukamaju.desa.id\", region: {region} }}\nprobes:\n  - id: p\n    request: {{ path: / }}\n"
+        );
+        let settings = LoadSettings {
+            env: Environment::empty(),
+            ..LoadSettings::default()
+        };
+        let source = Source {
+            name: "t.yaml".into(),
+            bytes: text.into_bytes(),
+            named: true,
+        };
+        match load_all(&[source], &settings, &mut Vec::new()).pop() {
+            Some(Loaded::Ready { scenario, .. }) => {
+                Ok(scenario.service.region.and_then(|region| region.kind))
+            }
+            Some(Loaded::Failed(failure)) => Err(failure.render()),
+            None => Err("nothing loaded".into()),
+        }
+    }
+
+    /// Issue 14: villages are regions, and a desa code is not a kabupaten's.
+    #[test]
+    fn desa_and_kelurahan_with_codes_that_fit_their_type() {
+        assert_eq!(
+            load("{ type: desa, code: \"32.11.01.2001\" }"),
+            Ok(Some(RegionKind::Desa))
+        );
+        assert_eq!(
+            load("{ type: kelurahan, code: \"3211011001\" }"),
+            Ok(Some(RegionKind::Kelurahan))
+        );
+        assert_eq!(
+            load("{ type: kabupaten, code: \"32.11\" }"),
+            Ok(Some(RegionKind::Kabupaten))
+        );
+        let wrong = load("{ type: kabupaten, code: \"32.11.01.2001\" }").unwrap_err();
+        assert!(
+            wrong.contains("`32.11.01.2001` has 10 digits; a kabupaten code has 4")
+                && wrong.contains("is a desa or kelurahan"),
+            "{wrong}"
+        );
+    }
 }

@@ -1,6 +1,8 @@
-//! TR-04 `gov_domain`: the host of base_url ends with one of `suffixes` (go.id).
-//! Not applicable for IP literals and localhost, which say nothing about the
-//! public name.
+//! TR-04 `gov_domain`: the host of base_url ends with one of `suffixes` (go.id),
+//! or, when the scenario's region type is `desa`, one of `desa_suffixes`
+//! (desa.id, the domain reserved for village governments). A kelurahan is an
+//! office of its kabupaten/kota and uses go.id. Not applicable for IP literals
+//! and localhost, which say nothing about the public name.
 
 use crate::standards::checks::Input;
 use crate::standards::{Evidence, RuleOutcome};
@@ -17,11 +19,32 @@ pub fn check(input: &Input) -> RuleOutcome {
     if host == "localhost" || host.ends_with(".localhost") {
         return RuleOutcome::not_applicable("base_url is localhost");
     }
-    let suffixes = input.params.strings("suffixes");
-    let pass = suffixes.iter().any(|suffix| {
+    let region = input
+        .facts
+        .scenario
+        .service
+        .region
+        .as_ref()
+        .and_then(|region| region.kind);
+    let desa = region == Some(input::scenario::RegionKind::Desa);
+    let mut suffixes: Vec<String> = input.params.strings("suffixes").to_vec();
+    let desa_suffixes = input.params.strings("desa_suffixes");
+    if desa {
+        suffixes.extend(desa_suffixes.iter().cloned());
+    }
+    let under = |suffix: &String| {
         let suffix = suffix.trim_start_matches('.').to_ascii_lowercase();
         host == suffix || host.ends_with(&format!(".{suffix}"))
-    });
+    };
+    let pass = suffixes.iter().any(under);
+    let mut notes = Vec::new();
+    if !pass && desa_suffixes.iter().any(under) {
+        notes.push(format!(
+            "{} is for village governments: declare `service.region.type: desa` if this service is one's; other regions use {}",
+            desa_suffixes.join(", "),
+            input.params.strings("suffixes").join(", ")
+        ));
+    }
     input.level_of_outcome(
         if pass { "pass" } else { "fail" },
         Evidence {
@@ -31,6 +54,7 @@ pub fn check(input: &Input) -> RuleOutcome {
                 format!("{host} is not under {}", suffixes.join(" or "))
             }),
             url: Some(url.to_string()),
+            notes,
             ..Evidence::default()
         },
     )
@@ -57,5 +81,22 @@ mod tests {
         assert_eq!(at("http://127.0.0.1:8080"), 0);
         assert_eq!(at("http://[::1]:8080"), 0);
         assert_eq!(at("http://localhost:8080"), 0);
+    }
+
+    /// Issue 14: desa.id is the village governments' own domain.
+    #[test]
+    fn a_desa_may_use_desa_id_and_others_are_told_why_not() {
+        let of = |kind: &str, url: &str| {
+            let yaml = format!(
+                "version: 1\nservice: {{ id: t, base_url: \"{url}\", region: {{ type: {kind} }} }}\nstandards: {{ profile: idsll-core }}\nprobes:\n  - id: p\n    request: {{ path: / }}\n"
+            );
+            run_rule("TR-04", &scenario(&yaml), &observations())
+        };
+        assert_eq!(level(&of("desa", "https://sukamaju.desa.id")), 5);
+        assert_eq!(level(&of("desa", "https://sukamaju-kec.go.id")), 5);
+        let kabupaten = of("kabupaten", "https://sukamaju.desa.id");
+        assert_eq!(level(&kabupaten), 1);
+        assert!(kabupaten.evidence.notes[0].starts_with("desa.id is for village governments"));
+        assert_eq!(level(&of("kelurahan", "https://cibeunying.desa.id")), 1);
     }
 }
