@@ -180,7 +180,7 @@ pub struct ProbeAvailability {
     pub up: u64,
 }
 
-/// One availability exchange, reduced to what figures need.
+/// One availability exchange, reduced to what figures and the sample record need.
 #[derive(Debug, Clone)]
 pub struct Sample {
     pub probe: String,
@@ -188,6 +188,14 @@ pub struct Sample {
     /// Present when a complete response arrived (whatever its status).
     pub latency: Option<Duration>,
     pub error: Option<String>,
+    /// When the request was sent, by the clock; `None` when it was not sent (a
+    /// capture it needs has no value).
+    pub at: Option<SystemTime>,
+    /// The final status of a complete response.
+    pub status: Option<u16>,
+    /// Why no complete response arrived, in the transport vocabulary; `None` with
+    /// a response, or when the request was not sent.
+    pub error_kind: Option<crate::exchange::TransportKind>,
 }
 
 /// What a load run measured after its warmup (semantics.md, "Phases, availability
@@ -417,6 +425,105 @@ pub struct TlsFacts {
     pub host: String,
     pub port: u16,
     pub handshake: Result<Handshake, crate::exchange::TransportError>,
+    /// Each protocol version offered alone (TLS 1.0, 1.1, 1.2, 1.3, in that
+    /// order): whether the server accepts it. Empty when not probed.
+    pub versions: Vec<VersionProbe>,
+}
+
+impl TlsFacts {
+    /// The oldest version the server accepted, of those offered.
+    pub fn oldest_accepted(&self) -> Option<TlsVersion> {
+        self.versions
+            .iter()
+            .filter(|probe| probe.result == VersionResult::Accepted)
+            .map(|probe| probe.version)
+            .min()
+    }
+}
+
+/// A TLS protocol version ujilab offers, oldest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TlsVersion {
+    Tls1_0,
+    Tls1_1,
+    Tls1_2,
+    Tls1_3,
+}
+
+impl TlsVersion {
+    pub const ALL: [TlsVersion; 4] = [
+        TlsVersion::Tls1_0,
+        TlsVersion::Tls1_1,
+        TlsVersion::Tls1_2,
+        TlsVersion::Tls1_3,
+    ];
+
+    /// As rustls and OpenSSL name it: `TLSv1.0`...`TLSv1.3`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TlsVersion::Tls1_0 => "TLSv1.0",
+            TlsVersion::Tls1_1 => "TLSv1.1",
+            TlsVersion::Tls1_2 => "TLSv1.2",
+            TlsVersion::Tls1_3 => "TLSv1.3",
+        }
+    }
+
+    /// The version's code on the wire (`legacy_version` / `server_version`).
+    pub fn wire(self) -> u16 {
+        match self {
+            TlsVersion::Tls1_0 => 0x0301,
+            TlsVersion::Tls1_1 => 0x0302,
+            TlsVersion::Tls1_2 => 0x0303,
+            TlsVersion::Tls1_3 => 0x0304,
+        }
+    }
+}
+
+/// One version offered alone, and what the server did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionProbe {
+    pub version: TlsVersion,
+    pub result: VersionResult,
+    /// What was seen: the alert, the version answered instead, the error.
+    pub detail: Option<String>,
+    /// From connecting to the answer.
+    pub took: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionResult {
+    /// A ServerHello (a completed handshake for 1.2 and 1.3) of this version.
+    Accepted,
+    /// An alert, another version, or the connection closed.
+    Refused,
+    /// No answer either way (timeout, could not connect).
+    Unknown,
+}
+
+impl VersionResult {
+    pub fn code(self) -> &'static str {
+        match self {
+            VersionResult::Accepted => "accepted",
+            VersionResult::Refused => "refused",
+            VersionResult::Unknown => "unknown",
+        }
+    }
+}
+
+/// One certificate of the chain the server sent, leaf first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainCertificate {
+    /// RFC 4514 distinguished names.
+    pub subject: String,
+    pub issuer: String,
+    /// subjectAltName entries: DNS names as they are, IP addresses as text.
+    pub sans: Vec<String>,
+    pub not_before: Option<SystemTime>,
+    pub not_after: Option<SystemTime>,
+    /// SHA-256 of the DER, lower-case hex.
+    pub sha256: String,
+    /// The DER bytes as sent (for a PEM copy in an evidence bundle).
+    pub der: Vec<u8>,
 }
 
 /// What a completed handshake showed. Verification failures are recorded, not
@@ -432,6 +539,8 @@ pub struct Handshake {
     /// The leaf certificate's notAfter.
     pub not_after: Option<SystemTime>,
     pub chain_length: usize,
+    /// The certificates the server sent, leaf first, as sent.
+    pub chain: Vec<ChainCertificate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -107,6 +107,57 @@ pub fn scenario_report(
         effective,
         overrides: context.overrides.clone(),
         vantages: Vec::new(),
+        tls: observations.tls.as_ref().map(tls_report),
+    }
+}
+
+/// The TLS facts as report.json keeps them.
+fn tls_report(facts: &observe::observations::TlsFacts) -> TlsReport {
+    use base64::Engine;
+    let (handshake, error) = match &facts.handshake {
+        Ok(handshake) => (Some(handshake), None),
+        Err(error) => (
+            None,
+            Some(TransportErrorReport {
+                kind: error.kind,
+                message: error.message.clone(),
+            }),
+        ),
+    };
+    TlsReport {
+        host: facts.host.clone(),
+        port: facts.port,
+        protocol: handshake.map(|h| h.protocol.clone()),
+        cipher_suite: handshake.map(|h| h.cipher_suite.clone()),
+        error,
+        chain: handshake
+            .map(|h| {
+                h.chain
+                    .iter()
+                    .map(|certificate| CertificateReport {
+                        subject: certificate.subject.clone(),
+                        issuer: certificate.issuer.clone(),
+                        sans: certificate.sans.clone(),
+                        not_before: certificate.not_before.map(rfc3339),
+                        not_after: certificate.not_after.map(rfc3339),
+                        sha256: certificate.sha256.clone(),
+                        der_base64: base64::engine::general_purpose::STANDARD
+                            .encode(&certificate.der),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        versions: facts
+            .versions
+            .iter()
+            .map(|probe| TlsVersionReport {
+                version: probe.version.name().to_string(),
+                result: probe.result.code().to_string(),
+                detail: probe.detail.clone(),
+                took_ms: round3(probe.took.as_secs_f64() * 1000.0),
+            })
+            .collect(),
+        oldest_accepted: facts.oldest_accepted().map(|v| v.name().to_string()),
     }
 }
 
@@ -241,6 +292,7 @@ fn probe_report(scenario: &Scenario, result: &ProbeResult, redactor: &Redactor) 
                 passed: check.passed,
             })
             .collect(),
+        sent_at: exchange.map(|e| rfc3339(e.started_at)),
         vantage: None,
     }
 }
@@ -271,6 +323,21 @@ fn availability_report(
                             ratio: ratio(p.up, p.samples),
                         },
                     )
+                })
+                .collect(),
+            record: availability
+                .exchanges
+                .iter()
+                .map(|sample| SampleReport {
+                    probe: sample.probe.clone(),
+                    at: sample.at.map(rfc3339),
+                    up: sample.up,
+                    status: sample.status,
+                    latency_ms: sample
+                        .latency
+                        .map(|latency| round3(latency.as_secs_f64() * 1000.0)),
+                    error_kind: sample.error_kind,
+                    error: sample.error.clone(),
                 })
                 .collect(),
         });
@@ -305,6 +372,7 @@ fn availability_report(
         source: FigureSource::Probes,
         window_s: 0.0,
         per_probe,
+        record: Vec::new(),
     })
 }
 

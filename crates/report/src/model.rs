@@ -175,6 +175,76 @@ pub struct ScenarioReport {
     /// figures (the other fields combine them). Empty for a single run.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vantages: Vec<VantageReport>,
+    /// The TLS facts of base_url's host (the evidence of SC-02 and SC-03): the
+    /// certificate chain the server sent and the versions it accepts. Null when
+    /// not gathered (no `standards:`, or plain http).
+    #[serde(default)]
+    pub tls: Option<TlsReport>,
+}
+
+/// The separate TLS handshake and the version offers of a scenario.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct TlsReport {
+    pub host: String,
+    pub port: u16,
+    /// The protocol a full handshake negotiated (`TLSv1.3`...); null when it failed.
+    pub protocol: Option<String>,
+    pub cipher_suite: Option<String>,
+    /// Why the full handshake failed.
+    pub error: Option<TransportErrorReport>,
+    /// The certificates the server sent, leaf first.
+    pub chain: Vec<CertificateReport>,
+    /// TLS 1.0, 1.1, 1.2 and 1.3, each offered alone.
+    pub versions: Vec<TlsVersionReport>,
+    /// The oldest version accepted (what SC-03 scores); null when none was.
+    pub oldest_accepted: Option<String>,
+}
+
+/// One certificate of the chain.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct CertificateReport {
+    /// RFC 4514 distinguished name.
+    pub subject: String,
+    pub issuer: String,
+    /// subjectAltName DNS names and IP addresses.
+    pub sans: Vec<String>,
+    /// RFC 3339, UTC.
+    pub not_before: Option<String>,
+    pub not_after: Option<String>,
+    /// SHA-256 of the DER, lower-case hex.
+    pub sha256: String,
+    /// The certificate as sent (DER), base64: an evidence bundle writes it as PEM.
+    pub der_base64: String,
+}
+
+/// One version offered alone.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct TlsVersionReport {
+    /// `TLSv1.0`, `TLSv1.1`, `TLSv1.2`, `TLSv1.3`.
+    pub version: String,
+    /// `accepted`, `refused` (an alert, another version, the connection closed)
+    /// or `unknown` (no answer: timeout, could not connect).
+    pub result: String,
+    /// The alert, the version answered instead, or the error.
+    pub detail: Option<String>,
+    /// From connecting to the answer, in ms.
+    pub took_ms: f64,
+}
+
+/// One availability sample.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct SampleReport {
+    pub probe: String,
+    /// When the request was sent, RFC 3339 UTC; null when it was not sent.
+    pub at: Option<String>,
+    pub up: bool,
+    pub status: Option<u16>,
+    /// Complete responses only.
+    pub latency_ms: Option<f64>,
+    /// The transport error's kind, when no complete response arrived.
+    pub error_kind: Option<TransportKind>,
+    /// Redacted.
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -235,6 +305,9 @@ pub struct ProbeReport {
     /// At most 2 KiB of the decoded body, redacted.
     pub body_excerpt: Option<String>,
     pub expectations: Vec<ExpectationReport>,
+    /// When the request was sent, by ujilab's clock: RFC 3339, UTC.
+    #[serde(default)]
+    pub sent_at: Option<String>,
     /// After a merge of several vantages: where this exchange was made from (a
     /// failing one when the probe failed anywhere).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -275,6 +348,9 @@ pub struct AvailabilityReport {
     pub window_s: f64,
     #[serde(serialize_with = "by_key")]
     pub per_probe: ProbeMap<ProbeAvailabilityReport>,
+    /// Every sample in the order taken (`source: availability`; empty otherwise).
+    #[serde(default)]
+    pub record: Vec<SampleReport>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

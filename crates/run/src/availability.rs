@@ -50,6 +50,9 @@ pub async fn sample(
                             probe: probe.id.clone(),
                             up,
                             latency: exchange.response.as_ref().map(|_| exchange.latency),
+                            at: Some(exchange.started_at),
+                            status: exchange.status(),
+                            error_kind: exchange.error.as_ref().map(|error| error.kind),
                             error: exchange.error.map(|error| error.message),
                         }
                     }
@@ -58,6 +61,9 @@ pub async fn sample(
                         up: false,
                         latency: None,
                         error: Some(format!("capture `{missing}` has no value")),
+                        at: None,
+                        status: None,
+                        error_kind: None,
                     },
                 }
             }

@@ -13,9 +13,14 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, SignatureScheme};
 
 use observe::exchange::{TransportError, TransportKind};
-use observe::observations::{CertificateProblem, Handshake, TlsFacts};
+use observe::observations::{
+    CertificateProblem, ChainCertificate, Handshake, TlsFacts, TlsVersion, VersionProbe,
+    VersionResult,
+};
 
 use crate::exchange::tls_error;
+
+mod legacy;
 
 /// Where to connect and whom to trust.
 pub struct TlsTarget<'a> {
@@ -41,18 +46,23 @@ pub async fn inspect(target: TlsTarget<'_>) -> TlsFacts {
                 ),
             })
         });
+    let versions = futures_util::future::join_all(
+        TlsVersion::ALL.map(|version| offer(&target, &host, port, version)),
+    )
+    .await;
     TlsFacts {
         host,
         port,
         handshake,
+        versions,
     }
 }
 
-async fn handshake(
+async fn connect(
     target: &TlsTarget<'_>,
     host: &str,
     port: u16,
-) -> Result<Handshake, TransportError> {
+) -> Result<tokio::net::TcpStream, TransportError> {
     let at = format!("{host}:{port}");
     let transport = |kind, message: String| TransportError { kind, message };
     let address: SocketAddr = match target.resolved {
@@ -65,14 +75,134 @@ async fn handshake(
                 transport(TransportKind::Dns, format!("could not resolve host {host}"))
             })?,
     };
-    let tcp = tokio::net::TcpStream::connect(address)
+    tokio::net::TcpStream::connect(address)
         .await
         .map_err(|error| {
             transport(
                 TransportKind::Connect,
                 format!("could not connect to {at}: {error}"),
             )
-        })?;
+        })
+}
+
+/// Offers one version alone, within the target's timeout. TLS 1.2 and 1.3 by a
+/// full rustls handshake (certificate problems do not matter here); TLS 1.0 and
+/// 1.1, which rustls does not speak, by a hand-made ClientHello whose answer is
+/// read up to the ServerHello's version or an alert.
+async fn offer(target: &TlsTarget<'_>, host: &str, port: u16, version: TlsVersion) -> VersionProbe {
+    let started = std::time::Instant::now();
+    let attempt = async {
+        let tcp = connect(target, host, port)
+            .await
+            .map_err(|e| (VersionResult::Unknown, e.message))?;
+        match version {
+            TlsVersion::Tls1_0 | TlsVersion::Tls1_1 => legacy::offer(tcp, host, version).await,
+            TlsVersion::Tls1_2 | TlsVersion::Tls1_3 => modern_offer(tcp, host, version).await,
+        }
+    };
+    let (result, detail) = match tokio::time::timeout(target.timeout, attempt).await {
+        Ok(Ok(())) => (VersionResult::Accepted, None),
+        Ok(Err((result, detail))) => (result, Some(detail)),
+        Err(_) => (
+            VersionResult::Unknown,
+            Some(format!(
+                "no answer within {}s",
+                target.timeout.as_secs_f64()
+            )),
+        ),
+    };
+    VersionProbe {
+        version,
+        result,
+        detail,
+        took: started.elapsed(),
+    }
+}
+
+async fn modern_offer(
+    tcp: tokio::net::TcpStream,
+    host: &str,
+    version: TlsVersion,
+) -> Result<(), (VersionResult, String)> {
+    let unknown = |message: String| (VersionResult::Unknown, message);
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    // Whether the version is accepted, not whether the certificate is good
+    // (SC-02 says that): any certificate is taken, its signature still checked.
+    let verifier = Arc::new(AnyCertificate(provider.signature_verification_algorithms));
+    let only: &[&'static rustls::SupportedProtocolVersion] = match version {
+        TlsVersion::Tls1_3 => &[&rustls::version::TLS13],
+        _ => &[&rustls::version::TLS12],
+    };
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(only)
+        .map_err(|error| unknown(error.to_string()))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+    let name = server_name(host).map_err(|e| unknown(e.message))?;
+    match tokio_rustls::TlsConnector::from(Arc::new(config))
+        .connect(name, tcp)
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(error) => Err((VersionResult::Refused, error.to_string())),
+    }
+}
+
+/// Takes any certificate; checks the handshake signature with it.
+#[derive(Debug)]
+struct AnyCertificate(rustls::crypto::WebPkiSupportedAlgorithms);
+
+impl ServerCertVerifier for AnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _: &CertificateDer<'_>,
+        _: &[CertificateDer<'_>],
+        _: &ServerName<'_>,
+        _: &[u8],
+        _: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_schemes()
+    }
+}
+
+fn server_name(host: &str) -> Result<ServerName<'static>, TransportError> {
+    ServerName::try_from(host.to_string()).map_err(|_| TransportError {
+        kind: TransportKind::Tls,
+        message: format!("`{host}` is not a valid TLS server name"),
+    })
+}
+
+async fn handshake(
+    target: &TlsTarget<'_>,
+    host: &str,
+    port: u16,
+) -> Result<Handshake, TransportError> {
+    let at = format!("{host}:{port}");
+    let transport = |kind, message: String| TransportError { kind, message };
+    let tcp = connect(target, host, port).await?;
 
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let inner = WebPkiServerVerifier::builder_with_provider(
@@ -134,6 +264,7 @@ async fn handshake(
         problems: recorded.problems,
         not_after: recorded.not_after,
         chain_length: recorded.chain_length,
+        chain: recorded.chain,
     })
 }
 
@@ -154,6 +285,7 @@ struct Recorded {
     problems: Vec<CertificateProblem>,
     not_after: Option<SystemTime>,
     chain_length: usize,
+    chain: Vec<ChainCertificate>,
 }
 
 #[derive(Debug)]
@@ -213,6 +345,10 @@ impl ServerCertVerifier for RecordingVerifier {
                 problems,
                 not_after: leaf.and_then(|leaf| leaf.not_after),
                 chain_length: 1 + intermediates.len(),
+                chain: std::iter::once(end_entity)
+                    .chain(intermediates)
+                    .map(chain_certificate)
+                    .collect(),
             };
         }
         Ok(ServerCertVerified::assertion())
@@ -259,6 +395,76 @@ fn problem_of(error: &rustls::Error) -> CertificateProblem {
             other => CertificateProblem::Other(other.to_string()),
         },
         other => CertificateProblem::Other(other.to_string()),
+    }
+}
+
+/// A certificate as the report shows it; one that does not parse keeps its
+/// fingerprint and bytes, with the parse error as its subject.
+fn chain_certificate(der: &CertificateDer<'_>) -> ChainCertificate {
+    use sha2::Digest;
+    let sha256 = sha2::Sha256::digest(der.as_ref())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let time = |timestamp: i64| {
+        u64::try_from(timestamp)
+            .ok()
+            .map(|seconds| SystemTime::UNIX_EPOCH + Duration::from_secs(seconds))
+    };
+    match x509_parser::parse_x509_certificate(der.as_ref()) {
+        Ok((_, certificate)) => {
+            let validity = certificate.validity();
+            let sans = certificate
+                .subject_alternative_name()
+                .ok()
+                .flatten()
+                .map(|san| {
+                    san.value
+                        .general_names
+                        .iter()
+                        .filter_map(|name| match name {
+                            x509_parser::extensions::GeneralName::DNSName(dns) => {
+                                Some(dns.to_string())
+                            }
+                            x509_parser::extensions::GeneralName::IPAddress(bytes) => {
+                                ip_text(bytes)
+                            }
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            ChainCertificate {
+                subject: certificate.subject().to_string(),
+                issuer: certificate.issuer().to_string(),
+                sans,
+                not_before: time(validity.not_before.timestamp()),
+                not_after: time(validity.not_after.timestamp()),
+                sha256,
+                der: der.as_ref().to_vec(),
+            }
+        }
+        Err(error) => ChainCertificate {
+            subject: format!("(unreadable certificate: {error})"),
+            issuer: String::new(),
+            sans: Vec::new(),
+            not_before: None,
+            not_after: None,
+            sha256,
+            der: der.as_ref().to_vec(),
+        },
+    }
+}
+
+fn ip_text(bytes: &[u8]) -> Option<String> {
+    match bytes.len() {
+        4 => <[u8; 4]>::try_from(bytes)
+            .ok()
+            .map(|b| IpAddr::from(b).to_string()),
+        16 => <[u8; 16]>::try_from(bytes)
+            .ok()
+            .map(|b| IpAddr::from(b).to_string()),
+        _ => None,
     }
 }
 
@@ -331,5 +537,132 @@ mod tests {
             "dukcapil.contohkab.go.id",
             "DUKCAPIL.contohkab.go.id"
         ));
+    }
+
+    /// A loopback server that speaks TLS 1.2 only: 1.2 accepted, 1.3 refused,
+    /// 1.0 and 1.1 refused with rustls's alert; the chain is the one certificate.
+    #[tokio::test]
+    async fn versions_and_chain_of_a_tls12_only_server() {
+        let key = rcgen::KeyPair::generate().expect("key");
+        let params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).expect("params");
+        let certificate = params.self_signed(&key).expect("certificate");
+        let der = certificate.der().clone();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_protocol_versions(&[&rustls::version::TLS12])
+            .expect("versions")
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![der.clone()],
+                rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+            )
+            .expect("config");
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        tokio::spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    let _ = acceptor.accept(tcp).await;
+                });
+            }
+        });
+        let url = url::Url::parse(&format!("https://localhost:{port}/")).expect("url");
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(der.clone()).expect("root");
+        let facts = inspect(TlsTarget {
+            url: &url,
+            resolved: Some(IpAddr::from([127, 0, 0, 1])),
+            roots,
+            timeout: Duration::from_secs(5),
+        })
+        .await;
+        let results: Vec<(&str, VersionResult)> = facts
+            .versions
+            .iter()
+            .map(|probe| (probe.version.name(), probe.result))
+            .collect();
+        assert_eq!(
+            results,
+            [
+                ("TLSv1.0", VersionResult::Refused),
+                ("TLSv1.1", VersionResult::Refused),
+                ("TLSv1.2", VersionResult::Accepted),
+                ("TLSv1.3", VersionResult::Refused),
+            ],
+            "{:?}",
+            facts.versions
+        );
+        assert_eq!(facts.oldest_accepted(), Some(TlsVersion::Tls1_2));
+        let legacy_detail = facts.versions[0].detail.as_deref().unwrap_or_default();
+        assert!(legacy_detail.contains("alert"), "{legacy_detail}");
+        let handshake = facts.handshake.expect("handshake");
+        assert_eq!(handshake.protocol, "TLSv1.2");
+        assert_eq!(handshake.chain.len(), 1);
+        let leaf = &handshake.chain[0];
+        assert_eq!(leaf.sans, ["localhost"]);
+        assert_eq!(leaf.der, der.as_ref());
+        use sha2::Digest;
+        let expected: String = sha2::Sha256::digest(der.as_ref())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(leaf.sha256, expected);
+        assert!(leaf.subject.contains("rcgen"), "{}", leaf.subject);
+        assert!(leaf.not_before.is_some() && leaf.not_after.is_some());
+    }
+
+    /// A loopback server that answers any hello with a TLS 1.0 ServerHello: the
+    /// hand-made offer of TLS 1.0 reads it as accepted, and of 1.1 as refused
+    /// (it answered another version).
+    #[tokio::test]
+    async fn a_legacy_server_hello_is_read() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        tokio::spawn(async move {
+            while let Ok((mut tcp, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut hello = [0u8; 512];
+                    let _ = tcp.read(&mut hello).await;
+                    let _ = tcp
+                        .write_all(&[0x16, 3, 1, 0, 42, 2, 0, 0, 38, 3, 1, 0, 0])
+                        .await;
+                });
+            }
+        });
+        let url = url::Url::parse(&format!("https://old.example.go.id:{port}/")).expect("url");
+        let target = TlsTarget {
+            url: &url,
+            resolved: Some(IpAddr::from([127, 0, 0, 1])),
+            roots: rustls::RootCertStore::empty(),
+            timeout: Duration::from_secs(5),
+        };
+        let host = "old.example.go.id";
+        let accepted = offer(&target, host, port, TlsVersion::Tls1_0).await;
+        assert_eq!(accepted.result, VersionResult::Accepted, "{accepted:?}");
+        let other = offer(&target, host, port, TlsVersion::Tls1_1).await;
+        assert_eq!(other.result, VersionResult::Refused);
+        assert_eq!(other.detail.as_deref(), Some("answered with TLSv1.0"));
+        // Nothing listening: unknown, not refused.
+        drop(target);
+        let closed = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let dead = closed.local_addr().expect("addr").port();
+        drop(closed);
+        let target = TlsTarget {
+            url: &url,
+            resolved: Some(IpAddr::from([127, 0, 0, 1])),
+            roots: rustls::RootCertStore::empty(),
+            timeout: Duration::from_secs(2),
+        };
+        let unknown = offer(&target, host, dead, TlsVersion::Tls1_0).await;
+        assert_eq!(unknown.result, VersionResult::Unknown, "{unknown:?}");
     }
 }

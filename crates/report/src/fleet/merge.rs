@@ -501,6 +501,7 @@ fn combine(members: &[Member<'_>], show_vantages: bool) -> Result<ScenarioReport
         effective: first.effective.clone(),
         overrides: first.overrides.clone(),
         vantages,
+        tls: first.tls.clone(),
     })
 }
 
@@ -556,6 +557,10 @@ fn combine_availability(members: &[Member<'_>]) -> Option<AvailabilityReport> {
         source: first.source,
         window_s: 0.0,
         per_probe: ProbeMap::new(),
+        record: chosen
+            .iter()
+            .flat_map(|a| a.record.iter().cloned())
+            .collect(),
     };
     for availability in &chosen {
         combined.rounds += availability.rounds;

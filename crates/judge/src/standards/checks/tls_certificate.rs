@@ -127,7 +127,9 @@ mod tests {
                     }
                 }),
                 chain_length: 2,
+                chain: vec![],
             }),
+            versions: vec![],
         }
     }
 
@@ -170,6 +172,7 @@ mod tests {
                 kind,
                 message: "the server offers only TLS 1.0".into(),
             }),
+            versions: vec![],
         };
         assert_eq!(level(&with(failed(TransportKind::TlsLegacyOnly))), 1);
         assert_eq!(level(&with(failed(TransportKind::Timeout))), -1);
