@@ -19,6 +19,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["ujilab-input", "ujilab-observe", "ujilab-judge"],
     ),
     ("ujilab-sandbox", &[]),
+    ("ujilab-bundle", &[]),
 ];
 
 /// The workspace's packages and, for each, the workspace packages it depends on
