@@ -43,6 +43,11 @@ pub(crate) const BUILT_IN_TEXT: &str = include_str!("../../../../standards/idsll
 pub(crate) const BUILT_IN_NAME: &str = "idsll-core";
 /// How the built-in catalogue is named in messages and `source`.
 const BUILT_IN_FILE: &str = "standards/idsll-core.yaml (built in)";
+/// idsll-core 2026.2 (catalogue-2026.2.md), built in beside 2026.1 and chosen
+/// with `profile: idsll-core@2026.2`; 2026.1 stays the default until the demo's
+/// expected outcomes move with it.
+const BUILT_IN_2026_2_TEXT: &str = include_str!("../../../../standards/idsll-core-2026.2.yaml");
+const BUILT_IN_2026_2_FILE: &str = "standards/idsll-core-2026.2.yaml (built in)";
 
 /// Why a catalogue could not be loaded: every problem, positioned in its file.
 #[derive(Debug, Clone)]
@@ -85,9 +90,57 @@ pub fn built_in() -> Result<Arc<Catalogue>, CatalogueFailure> {
         .clone()
 }
 
+/// Every built-in version of idsll-core, the default first.
+pub fn built_in_versions() -> Vec<Result<Arc<Catalogue>, CatalogueFailure>> {
+    static V2026_2: OnceLock<Result<Arc<Catalogue>, CatalogueFailure>> = OnceLock::new();
+    vec![
+        built_in(),
+        V2026_2
+            .get_or_init(|| parse(BUILT_IN_2026_2_TEXT, BUILT_IN_2026_2_FILE).map(Arc::new))
+            .clone(),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 14: 2026.2 loads, keeps every 2026.1 rule, and carries the
+    /// corrected bases with their source marks.
+    #[test]
+    fn built_in_2026_2_is_valid_with_corrected_bases() {
+        let versions: Vec<Arc<Catalogue>> = built_in_versions()
+            .into_iter()
+            .map(|loaded| loaded.unwrap_or_else(|failure| panic!("{}", failure.render())))
+            .collect();
+        let (old, new) = (&versions[0], &versions[1]);
+        assert_eq!(new.version, "2026.2");
+        assert_eq!(new.codes(), old.codes());
+        let rule = |code: &str| new.rule(code).unwrap_or_else(|| panic!("{code}"));
+        assert_eq!(rule("IO-03").basis, Basis::Practice);
+        assert!(rule("TR-03").reference.contains("PP 71/2019 Pasal 29"));
+        assert!(!rule("TR-03").reference.contains("Pasal 21"));
+        assert!(rule("TR-02").reference.contains("Pasal 36-37 [C]"));
+        assert!(!rule("TR-02").why.id.contains("terhubung dengan SP4N"));
+        assert!(!rule("SC-01").fix.id.contains("BSrE") && !rule("SC-01").fix.en.contains("BSrE"));
+        assert!(
+            rule("TR-04")
+                .reference
+                .contains("PP 71/2019 Pasal 82 dan 85")
+        );
+        assert!(rule("PF-01").reference.starts_with("Kebijakan harness"));
+        for rule in &new.rules {
+            assert!(
+                !rule.title.id.contains("jawab") && !rule.why.id.contains("jawaban"),
+                "{}: 'respons', not 'jawaban'",
+                rule.code
+            );
+        }
+        let keywords = rule("TR-01").params.components("components")[4]
+            .keywords
+            .clone();
+        assert!(!keywords.iter().any(|k| k == "produk"), "{keywords:?}");
+    }
 
     #[test]
     fn built_in_catalogue_is_valid_and_complete() {

@@ -127,17 +127,22 @@ pub fn resolve(profile: &str, scenario_dir: &Path) -> Result<Arc<Catalogue>, Pro
             suggestion: closest(name, [BUILT_IN_NAME]),
         });
     }
-    let catalogue = built_in().map_err(ProfileError::Invalid)?;
-    if let Some(wanted) = pinned
-        && wanted != catalogue.version
-    {
-        return Err(ProfileError::VersionMismatch {
-            name: name.to_string(),
-            wanted: wanted.to_string(),
-            embedded: catalogue.version.clone(),
-        });
+    let Some(wanted) = pinned else {
+        return built_in().map_err(ProfileError::Invalid);
+    };
+    let mut embedded = Vec::new();
+    for loaded in super::built_in_versions() {
+        let catalogue = loaded.map_err(ProfileError::Invalid)?;
+        if catalogue.version == wanted {
+            return Ok(catalogue);
+        }
+        embedded.push(catalogue.version.clone());
     }
-    Ok(catalogue)
+    Err(ProfileError::VersionMismatch {
+        name: name.to_string(),
+        wanted: wanted.to_string(),
+        embedded: embedded.join(", "),
+    })
 }
 
 #[cfg(test)]
@@ -150,11 +155,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         assert!(resolve("idsll-core", dir.path()).is_ok());
         assert!(resolve("idsll-core@2026.1", dir.path()).is_ok());
+        let pinned = resolve("idsll-core@2026.2", dir.path()).map(|c| c.version.clone());
+        assert_eq!(pinned.ok().as_deref(), Some("2026.2"));
+        let default = resolve("idsll-core", dir.path()).map(|c| c.version.clone());
+        assert_eq!(default.ok().as_deref(), Some("2026.1"));
         match resolve("idsll-core@2025.2", dir.path()) {
             Err(ProfileError::VersionMismatch {
                 wanted, embedded, ..
             }) => {
-                assert_eq!((wanted.as_str(), embedded.as_str()), ("2025.2", "2026.1"));
+                assert_eq!(
+                    (wanted.as_str(), embedded.as_str()),
+                    ("2025.2", "2026.1, 2026.2")
+                );
             }
             other => panic!("{other:?}"),
         }

@@ -191,7 +191,8 @@ pub fn html_page(role: PageRole, headers: &[(&str, &str)], body: &str) -> PageFe
     page_with(role, response(200, &all, body))
 }
 
-/// Runs the built-in rule `code` on hand-made observations.
+/// Runs rule `code` of the scenario's catalogue (the built-in default when it
+/// has no `standards:`) on hand-made observations.
 pub fn run_rule(code: &str, scenario: &Scenario, observations: &Observations) -> RuleOutcome {
     run_rule_with_load(code, scenario, observations, None)
 }
@@ -202,7 +203,10 @@ pub fn run_rule_with_load(
     observations: &Observations,
     load: Option<crate::standards::LoadFigures<'_>>,
 ) -> RuleOutcome {
-    let catalogue = built_in().unwrap_or_else(|failure| panic!("{}", failure.render()));
+    let catalogue = match &scenario.standards {
+        Some(standards) => standards.catalogue.clone(),
+        None => built_in().unwrap_or_else(|failure| panic!("{}", failure.render())),
+    };
     let Some(rule) = catalogue.rule(code) else {
         panic!("no rule {code}")
     };

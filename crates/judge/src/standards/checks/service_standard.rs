@@ -301,6 +301,27 @@ mod tests {
         assert_eq!(level(&run_rule("TR-01", &scenario(""), &obs)), 4);
     }
 
+    /// idsll-core 2026.2: "produk hukum" and "produk unggulan" are not the
+    /// service's product; "tidak dipungut biaya" and "hari kerja" count.
+    #[test]
+    fn catalogue_2026_2_keywords() {
+        let yaml = "version: 1\nservice: { id: t, base_url: \"https://svc.example.go.id\" }\n\
+                    standards: { profile: idsll-core@2026.2, pages: { service_standard: /standar-pelayanan } }\n\
+                    probes:\n  - id: p\n    request: { path: / }\n";
+        let run = |body: &str| {
+            let mut obs = observations();
+            obs.pages
+                .push(html_page(PageRole::ServiceStandard, &[], body));
+            run_rule("TR-01", &scenario(yaml), &obs)
+        };
+        let outcome = run("<p>Lihat produk hukum dan produk unggulan desa.</p>");
+        assert_eq!(level(&outcome), 1, "{outcome:#?}");
+        let outcome = run(
+            "<p>Layanan ini tidak dipungut biaya, selesai 3 hari kerja. Produk pelayanan: KTP-el.</p>",
+        );
+        assert_eq!(measured(&outcome), "3 of 6 components");
+    }
+
     #[test]
     fn a_script_rendered_page_says_so() {
         let outcome = with(r#"<div id="root"></div><script src="/app.js"></script>"#);
