@@ -462,23 +462,27 @@ pub static KINDS: &[Kind] = &[
     },
     Kind {
         name: "img_alt",
-        summary: "Share of <img> elements on the HTML pages that have an alt attribute (empty \
-                  alt marks decoration and counts). Not applicable without images.",
+        summary: "Share of <img> elements on the HTML pages with a text alternative or marked \
+                  decorative: an alt attribute (empty alt counts), aria-label(ledby), \
+                  aria-hidden=true, role presentation/none. Not applicable without images.",
         shape: RATIO_UP,
         params: &[],
     },
     Kind {
         name: "page_basics",
-        summary: "Every HTML page has a non-empty <title> and a <meta name=viewport>: `both`, \
-                  `one`, `none`; the lowest over pages.",
+        summary: "Every HTML page has a non-empty <title> and a <meta name=viewport> that allows \
+                  zoom (no user-scalable=no, maximum-scale at least 2): `both`, `one`, `none`; \
+                  the lowest over pages.",
         shape: Shape::Table(&["both", "one", "none"]),
         params: &[],
     },
     Kind {
         name: "form_labels",
-        summary: "Share of visible form controls (input except hidden/submit/button/reset/image, \
-                  select, textarea; not hidden or aria-hidden) with a label: label[for], a \
-                  wrapping label, aria-label or aria-labelledby. Not applicable without controls.",
+        summary: "Share of form controls (input except hidden/submit/button/reset/image, select, \
+                  textarea; those in hidden or aria-hidden containers, such as modals, count) \
+                  with a label: label[for], a wrapping label, aria-label or aria-labelledby; the \
+                  same control of the same form on several pages counts once. Not applicable \
+                  without controls.",
         shape: RATIO_UP,
         params: &[],
     },

@@ -141,6 +141,35 @@ impl HtmlPage {
         })
     }
 
+    /// Why the viewport stops people zooming (WCAG 1.4.4): `user-scalable=no`
+    /// or a `maximum-scale` below 2; `None` when it does not (or is absent).
+    pub fn zoom_lock(&self) -> Option<String> {
+        let content = self.elements().find_map(|element| {
+            let value = element.value();
+            (value.name() == "meta"
+                && value
+                    .attr("name")
+                    .is_some_and(|name| name.trim().eq_ignore_ascii_case("viewport")))
+            .then(|| value.attr("content"))
+            .flatten()
+        })?;
+        content
+            .split([',', ';'])
+            .filter_map(|pair| pair.split_once('='))
+            .find_map(|(key, value)| {
+                let (key, value) = (
+                    key.trim().to_ascii_lowercase(),
+                    value.trim().to_ascii_lowercase(),
+                );
+                let locks = match key.as_str() {
+                    "user-scalable" => value == "no" || value == "0",
+                    "maximum-scale" => value.parse::<f64>().is_ok_and(|scale| scale < 2.0),
+                    _ => false,
+                };
+                locks.then(|| format!("{key}={value}"))
+            })
+    }
+
     /// How many `<script>` elements the page has (inline or external).
     pub fn scripts(&self) -> usize {
         self.elements()
@@ -263,10 +292,22 @@ impl HtmlPage {
         let mut first_missing = None;
         for image in self.elements().filter(|e| e.value().name() == "img") {
             total += 1;
-            if image.value().attr("alt").is_some() {
+            let value = image.value();
+            let has = |attr: &str| value.attr(attr).is_some_and(|v| !v.trim().is_empty());
+            // WCAG 1.1.1 is met by an alt, by a name from ARIA, or by marking
+            // the image decorative (aria-hidden, role presentation/none).
+            let decorative = value
+                .attr("aria-hidden")
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+                || has_role(value, &["presentation", "none"]);
+            if value.attr("alt").is_some()
+                || has("aria-label")
+                || has("aria-labelledby")
+                || decorative
+            {
                 with_alt += 1;
             } else if first_missing.is_none() {
-                first_missing = Some(image.value().attr("src").unwrap_or("(no src)").to_string());
+                first_missing = Some(value.attr("src").unwrap_or("(no src)").to_string());
             }
         }
         (total, with_alt, first_missing)

@@ -1,6 +1,7 @@
-//! AX-02 `img_alt`: the share of `<img>` elements on the HTML pages that have an
-//! alt attribute (an empty alt marks decoration and counts). Not applicable
-//! without images.
+//! AX-02 `img_alt`: the share of `<img>` elements on the HTML pages that have a
+//! text alternative or are marked decorative (WCAG 1.1.1): an alt attribute (an
+//! empty alt marks decoration and counts), aria-label or aria-labelledby,
+//! aria-hidden=true, or role presentation/none. Not applicable without images.
 
 use crate::standards::checks::Input;
 use crate::standards::{Evidence, RuleOutcome};
@@ -43,6 +44,22 @@ pub fn check(input: &Input) -> RuleOutcome {
 
 #[cfg(test)]
 mod tests {
+    /// catalogue-2026.2.md: decorative and ARIA-named images satisfy 1.1.1.
+    #[test]
+    fn decorative_and_aria_named_images_count() {
+        use crate::standards::testing::*;
+        use observe::observations::PageRole;
+        let mut obs = observations();
+        obs.pages.push(html_page(
+            PageRole::Home,
+            &[],
+            r#"<img src=a aria-hidden="true"><img src=b role=presentation><img src=c role="none">
+<img src=d aria-label="Logo Kabupaten"><img src=e>"#,
+        ));
+        let outcome = run_rule("AX-02", &scenario(""), &obs);
+        assert_eq!(level(&outcome), 3, "{outcome:#?}");
+    }
+
     use crate::standards::testing::*;
     use observe::observations::PageRole;
 

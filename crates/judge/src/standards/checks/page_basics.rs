@@ -1,5 +1,7 @@
 //! AX-03 `page_basics`: every HTML page has a non-empty `<title>` and a
-//! `<meta name="viewport">`: `both`, `one`, `none`; the lowest over pages.
+//! `<meta name="viewport">` that lets people zoom: `both`, `one`, `none`; the
+//! lowest over pages. A viewport with `user-scalable=no` or `maximum-scale`
+//! below 2 locks zoom, which fails WCAG 1.4.4, and counts as no viewport.
 
 use crate::standards::checks::Input;
 use crate::standards::{Evidence, RuleOutcome};
@@ -9,14 +11,16 @@ pub fn check(input: &Input) -> RuleOutcome {
     if pages.is_empty() {
         return crate::standards::checks::no_html_pages(failed);
     }
-    let mut worst: Option<(u8, &'static str, Vec<&'static str>, Evidence)> = None;
+    let mut worst: Option<(u8, &'static str, Vec<String>, Evidence)> = None;
     for (page, html) in &pages {
         let mut missing = Vec::new();
         if html.title().is_none() {
-            missing.push("<title>");
+            missing.push("<title>".to_string());
         }
         if !html.has_viewport() {
-            missing.push("<meta name=\"viewport\">");
+            missing.push("<meta name=\"viewport\">".to_string());
+        } else if let Some(lock) = html.zoom_lock() {
+            missing.push(format!("a viewport that allows zoom ({lock} locks it)"));
         }
         let outcome = ["both", "one", "none"][missing.len()];
         let level = input.levels.of_outcome(outcome);
@@ -45,6 +49,31 @@ pub fn check(input: &Input) -> RuleOutcome {
 
 #[cfg(test)]
 mod tests {
+    /// catalogue-2026.2.md: a zoom lock violates WCAG 1.4.4.
+    #[test]
+    fn a_zoom_lock_is_not_a_viewport() {
+        use crate::standards::testing::*;
+        use observe::observations::PageRole;
+        let with = |viewport: &str| {
+            let mut obs = observations();
+            obs.pages.push(html_page(
+                PageRole::Home,
+                &[],
+                &format!("<title>x</title><meta name=viewport content=\"{viewport}\">"),
+            ));
+            run_rule("AX-03", &scenario(""), &obs)
+        };
+        assert_eq!(level(&with("width=device-width, initial-scale=1")), 5);
+        let locked = with("width=device-width, initial-scale=1, maximum-scale=1, user-scalable=no");
+        assert_eq!(level(&locked), 3);
+        assert_eq!(
+            measured(&locked),
+            "missing a viewport that allows zoom (maximum-scale=1 locks it)"
+        );
+        assert_eq!(level(&with("width=device-width, user-scalable=0")), 3);
+        assert_eq!(level(&with("width=device-width, maximum-scale=5")), 5);
+    }
+
     use crate::standards::testing::*;
     use observe::observations::PageRole;
 
