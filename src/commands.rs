@@ -341,7 +341,7 @@ fn standards(command: crate::cli::StandardsCommand) -> ExitCode {
         }
         StandardsCommand::Check { path } => {
             let name = path.display().to_string();
-            let text = match std::fs::read_to_string(&path) {
+            let text = match input::file::read_bounded_text(&path, input::file::INPUT_FILE_LIMIT) {
                 Ok(text) => text,
                 Err(error) => {
                     eprintln!("error: cannot read {name}: {error}");

@@ -1,7 +1,9 @@
 //! Logs (tracing) on stderr, redacted: a secret must not leak through the debug
 //! output of any crate, so every log line passes the redactor before it is written.
+//! The redactor knows the scenarios' secrets (after loading) and the values
+//! captured with `secret: true` (as they are captured). Colour only on a terminal.
 
-use std::io::Write;
+use std::io::{IsTerminal as _, Write};
 use std::sync::{OnceLock, RwLock};
 
 use tracing_subscriber::EnvFilter;
@@ -21,6 +23,12 @@ pub fn add_secrets(values: &[String]) {
             *redactor = redactor.with_secret(value);
         }
     }
+}
+
+/// Whether log lines carry colour: only on a terminal, and not with `NO_COLOR`
+/// set, as for the rest of the output.
+fn log_colour(stderr_is_terminal: bool, no_color_set: bool) -> bool {
+    stderr_is_terminal && !no_color_set
 }
 
 /// The command line as it may be recorded: `--set name=value` values and secrets hidden.
@@ -60,8 +68,14 @@ pub fn init(verbose: u8, quiet: bool) {
         _ => "trace",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    observe::redact::on_secret_learnt(|secret| add_secrets(&[secret.to_string()]));
+    let colour = log_colour(
+        std::io::stderr().is_terminal(),
+        std::env::var_os("NO_COLOR").is_some(),
+    );
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(RedactingStderr)
         .with_target(verbose > 1)
         .try_init();
@@ -97,5 +111,30 @@ impl Drop for LineBuffer {
             Err(_) => text.into_owned(),
         };
         let _ = std::io::stderr().write_all(redacted.as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        assert!(log_colour(true, false));
+        assert!(!log_colour(false, false));
+        assert!(!log_colour(true, true));
+    }
+
+    /// A value captured with `secret: true` is announced by the run crate
+    /// (`observe::redact::secret_learnt`); from then on log lines mask it.
+    #[test]
+    fn captured_secrets_reach_the_log_redactor() {
+        observe::redact::on_secret_learnt(|secret| add_secrets(&[secret.to_string()]));
+        observe::redact::secret_learnt("captured-Tok3n-value");
+        let redactor = secrets().read().expect("not poisoned").clone();
+        assert_eq!(
+            redactor.redact("GET /x?t=captured-Tok3n-value"),
+            "GET /x?t=***"
+        );
     }
 }

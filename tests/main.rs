@@ -18,6 +18,7 @@ mod input_hardening;
 mod integrity;
 mod load;
 mod load_limits;
+mod report_inputs;
 mod reports;
 mod sandbox_smoke;
 mod scenario_schema;

@@ -106,6 +106,23 @@ const PERCENT_SETS: [&AsciiSet; 8] = [
     URL_PATH,
 ];
 
+/// Who hears of secrets learnt while running (see [`secret_learnt`]).
+static LEARNT: std::sync::OnceLock<fn(&str)> = std::sync::OnceLock::new();
+
+/// Sets, once per process, who hears of secrets learnt while running: the binary
+/// adds them to the redactor of its log, which outlives every scenario's own.
+pub fn on_secret_learnt(listener: fn(&str)) {
+    let _ = LEARNT.set(listener);
+}
+
+/// Announces a secret learnt while running (a value captured with `secret:
+/// true`) to the listener set by [`on_secret_learnt`], if any.
+pub fn secret_learnt(secret: &str) {
+    if let Some(listener) = LEARNT.get() {
+        listener(secret);
+    }
+}
+
 /// Replaces secrets with `***`. Cheap to clone (the automaton is shared).
 ///
 /// `Debug` shows only how many secrets it holds, never the secrets.

@@ -107,7 +107,7 @@ impl Suite {
 
 pub fn render(report: &Report) -> io::Result<String> {
     let lang = Lang::from_env(Some(&report.run.lang));
-    let suites: Vec<Suite> = report
+    let mut suites: Vec<Suite> = report
         .scenarios
         .iter()
         .map(|entry| match entry {
@@ -122,6 +122,10 @@ pub fn render(report: &Report) -> io::Result<String> {
                 .map(|file| skipped_file_suite(file, lang)),
         )
         .collect();
+    // Every file of a report set names its run.
+    for suite in &mut suites {
+        suite.properties.push(("run_id", report.run.id.clone()));
+    }
     let mut writer = Writer::new_with_indent(Vec::new(), b' ', 2);
     writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     let total = |count: fn(&Suite) -> usize| suites.iter().map(count).sum::<usize>().to_string();
@@ -380,6 +384,9 @@ fn scenario_suite(scenario: &ScenarioReport, lang: Lang) -> Suite {
             gate.verdict_gates() && vantage.verdict.is_some_and(|verdict| verdict.fails_gate());
         vantage_case(vantage, &failed_here, verdict_here, lang)
     }));
+    if let Some(case) = unsustained_rate_case(scenario, lang) {
+        cases.push(case);
+    }
     let interrupted = gate.interrupted();
     if interrupted || !scenario.complete {
         cases.push(complete_case(interrupted, lang));
@@ -416,6 +423,9 @@ fn scenario_suite(scenario: &ScenarioReport, lang: Lang) -> Suite {
     if !scenario.complete {
         properties.push(("complete", "false".into()));
     }
+    if let Some(held) = scenario.load.as_ref().and_then(|load| load.rate_sustained) {
+        properties.push(("rate_sustained", held.to_string()));
+    }
     if let Some(standards) = &scenario.standards {
         properties.push(("verdict", standards.verdict.to_string()));
         if let Some(index) = standards.index {
@@ -434,6 +444,23 @@ fn scenario_suite(scenario: &ScenarioReport, lang: Lang) -> Suite {
         cases,
         errors: Vec::new(),
     }
+}
+
+/// An open-model load run that did not send at its target rate: a `load` case
+/// that passes (the rate gates nothing by itself; thresholds on the figures do)
+/// with the achieved rate and the load notes in `<system-out>`, so that a CI
+/// reader sees the figures were measured under less load than asked.
+fn unsustained_rate_case(scenario: &ScenarioReport, lang: Lang) -> Option<Case> {
+    let load = scenario.load.as_ref()?;
+    if load.rate_sustained != Some(false) {
+        return None;
+    }
+    Some(Case {
+        name: "load".into(),
+        time: None,
+        outcome: None,
+        output: Some(wording::load_notes(scenario, lang).join("\n")),
+    })
 }
 
 /// The rule codes the verdict's reasons name: critical rules below their minimum
@@ -1137,5 +1164,37 @@ mod tests {
             let own = format!("<system-out>gate: {}\n", wording::gate_word(gate, Lang::En));
             assert!(xml.contains(&own), "{xml}");
         }
+    }
+
+    /// The run id on every suite; an unsustained target rate as a property and
+    /// a passing `load` case that says so.
+    #[test]
+    fn the_run_id_and_an_unsustained_rate_are_in_junit() {
+        use crate::fleet::testing::{histogram, load, report, run};
+        let mut scenario = run();
+        scenario["phases"]["load"]["status"] = serde_json::json!("ran");
+        scenario["load"] = load(20, 2, &histogram(10, 19), 1.0);
+        scenario["load"]["rate_sustained"] = serde_json::json!(false);
+        scenario["load"]["rate"] = serde_json::json!(20.0);
+        scenario["load"]["achieved_rate"] = serde_json::json!(12.5);
+        let xml = render(&report("jakarta", scenario).report).expect("renders");
+        assert!(
+            xml.contains("<property name=\"run_id\" value=\"run-jakarta\"/>"),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<property name=\"rate_sustained\" value=\"false\"/>"),
+            "{xml}"
+        );
+        let case = xml
+            .split("<testcase ")
+            .find(|case| case.starts_with("name=\"load\""))
+            .unwrap_or_else(|| panic!("a load case in {xml}"));
+        let case = &case[..case.find("</testcase>").expect("closed")];
+        assert!(!case.contains("<failure"), "{case}");
+        assert!(
+            case.contains("<system-out>target rate not sustained: 12.5/s sent of the 20/s"),
+            "{case}"
+        );
     }
 }

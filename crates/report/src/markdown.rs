@@ -156,6 +156,13 @@ pub fn render(report: &Report) -> String {
             text(wording::verdict_disclaimer(standards, lang).trim_end_matches('.'))
         );
     }
+    // Every file of a report set names its run.
+    let _ = writeln!(
+        out,
+        "\n<sub>{}: `{}`</sub>",
+        lang.pick("ID uji", "Run id"),
+        code_text(&report.run.id)
+    );
     out
 }
 

@@ -15,9 +15,15 @@
 //! | `ujilab_latency_seconds` | histogram | from the HDR histogram: `source="load"` (the load run) or `source="probes"` (functional and availability exchanges) |
 //! | `ujilab_availability_ratio` | gauge | up / samples |
 //! | `ujilab_error_ratio` | gauge | failed / requests of the load run |
+//! | `ujilab_load_rate_sustained` | gauge | open model: 1 when the target rate held, 0 when not |
 //! | `ujilab_p95_seconds` | gauge | per vantage after a merge of several |
 //! | `ujilab_standards_index` | gauge | the index, 1.00 to 5.00 |
 //! | `ujilab_rule_level` | gauge | each levelled rule (labels `rule`, `aspect`) |
+//!
+//! and first `ujilab_run_info{run_id, version} 1` (a gauge without the scenario
+//! labels, as Prometheus's `*_info` series are: promtool's text parser knows no
+//! `info` type), so that the file names the run it comes from, as every file of a
+//! report set does.
 
 use std::fmt::Write as _;
 
@@ -181,6 +187,23 @@ pub(crate) fn render(report: &Report) -> String {
         None,
         "Capability level (1-5) of each levelled standards rule.",
     );
+    let mut sustained = Family::new(
+        "ujilab_load_rate_sustained",
+        "gauge",
+        None,
+        "Open model: 1 when the load run sent at its target rate, 0 when the target rate was not sustained.",
+    );
+    let mut run = Family::new(
+        "ujilab_run_info",
+        "gauge",
+        None,
+        "The run these figures come from (always 1).",
+    );
+    run.samples.push(format!(
+        "ujilab_run_info{{run_id=\"{}\",version=\"{}\"}} 1",
+        escape(&report.run.id),
+        escape(&report.tool.version)
+    ));
     let run_vantage = report.run.vantage.as_deref().unwrap_or("default");
     for entry in &report.scenarios {
         let ScenarioEntry::Ran(scenario) = entry else {
@@ -251,6 +274,9 @@ pub(crate) fn render(report: &Report) -> String {
         if let Some(load) = scenario.load.as_ref().filter(|l| l.requests > 0) {
             errors.push("", &labels, &[], load.error_rate);
         }
+        if let Some(held) = scenario.load.as_ref().and_then(|l| l.rate_sustained) {
+            sustained.push("", &labels, &[], f64::from(u8::from(held)));
+        }
         for vantage in &scenario.vantages {
             let labels = Labels {
                 service: labels.service.clone(),
@@ -282,12 +308,14 @@ pub(crate) fn render(report: &Report) -> String {
     }
     let mut out = String::new();
     for family in [
+        run,
         gate,
         probe_success,
         probe_duration,
         latency,
         availability,
         errors,
+        sustained,
         p95,
         index,
         rules,
@@ -534,6 +562,29 @@ mod tests {
         ] {
             assert!(check_grammar(bad).is_err(), "accepted: {bad}");
         }
+    }
+
+    /// The run id in an info family, and whether the target rate held.
+    #[test]
+    fn the_run_and_an_unsustained_rate_are_in_the_metrics() {
+        use crate::fleet::testing::{histogram, load, report, run};
+        let mut scenario = run();
+        scenario["phases"]["load"]["status"] = serde_json::json!("ran");
+        scenario["load"] = load(20, 2, &histogram(10, 19), 1.0);
+        scenario["load"]["rate_sustained"] = serde_json::json!(false);
+        let text = render(&report("jakarta", scenario).report);
+        check_grammar(&text).unwrap_or_else(|error| panic!("{error}\n{text}"));
+        assert!(
+            text.contains("# TYPE ujilab_run_info gauge\n")
+                && text.contains("ujilab_run_info{run_id=\"run-jakarta\",version=\"0.1.0\"} 1\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "ujilab_load_rate_sustained{service=\"dukcapil\",region=\"\",vantage=\"jakarta\"} 0\n"
+            ),
+            "{text}"
+        );
     }
 
     #[test]

@@ -142,6 +142,19 @@ pub fn render(report: &Report, style: Style) -> String {
     if let Some(line) = wording::skipped_files(report, lang) {
         let _ = writeln!(out, "\n{}", printable(&line));
     }
+    // A verdict reached under test conditions (resolve, an extra CA, insecure)
+    // says so here as in every other format.
+    let conditions = report.scenarios.iter().find_map(|entry| match entry {
+        ScenarioEntry::Ran(scenario) => scenario
+            .standards
+            .as_ref()
+            .filter(|standards| !standards.conditions.is_empty()),
+        ScenarioEntry::LoadError(_) => None,
+    });
+    if let Some(standards) = conditions {
+        let notice = wording::verdict_conditions_notice(standards, lang);
+        let _ = writeln!(out, "\n! {}.", printable(notice.trim_end_matches('.')));
+    }
     let (passed, failed, load_errors) = report.tally();
     let _ = write!(
         out,
@@ -255,5 +268,37 @@ mod tests {
             ]
         );
         assert_eq!(vantage_row(&vantage, Lang::Id)[1], "GAGAL");
+    }
+
+    /// A verdict under test conditions says so on the terminal too, in both
+    /// languages; without conditions nothing is said.
+    #[test]
+    fn test_conditions_are_stated_on_the_terminal() {
+        use crate::fleet::testing::{report, run, standards};
+        let mut scenario = run();
+        scenario["standards"] = standards("certified", 4.2);
+        let plain = report("default", scenario.clone()).report;
+        let en = Style {
+            colour: false,
+            lang: Lang::En,
+        };
+        assert!(!render(&plain, en).contains("test conditions"));
+        scenario["standards"]["conditions"] = serde_json::json!(["resolve"]);
+        let conditioned = report("default", scenario).report;
+        let text = render(&conditioned, en);
+        assert!(
+            text.contains(
+                "! This result was obtained under test conditions and is not evidence about the public service."
+            ),
+            "{text}"
+        );
+        let id = render(
+            &conditioned,
+            Style {
+                colour: false,
+                lang: Lang::Id,
+            },
+        );
+        assert!(id.contains("diperoleh dalam kondisi uji"), "{id}");
     }
 }

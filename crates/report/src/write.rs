@@ -1,5 +1,12 @@
 //! Writing report files: each to a temporary name in the output folder, then
 //! renamed into place, so a crash or Ctrl-C never leaves a half-written report.
+//!
+//! One run per output folder at a time: [`OutLock`] holds `.ujilab.lock` in the
+//! folder (an advisory lock the system drops when the process ends, so a crashed
+//! run leaves no stale lock), and [`write_all`] takes it for the write unless
+//! this process holds it already. A second run into the same folder fails with
+//! the first one's run id and pid, rather than leave report.json from one run and
+//! the other files from the other.
 
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt as _;
@@ -85,6 +92,142 @@ pub struct WriteError {
     pub source: std::io::Error,
 }
 
+/// The lock file's name in an output folder.
+pub const LOCK_FILE: &str = ".ujilab.lock";
+
+/// The output folders this process holds the lock of (canonical paths).
+static HELD: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn held() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    HELD.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// This process's hold on an output folder: `.ujilab.lock`, locked, holding the
+/// run id and pid. Released (and the file removed) when dropped.
+#[derive(Debug)]
+pub struct OutLock {
+    dir: PathBuf,
+    path: PathBuf,
+    file: std::fs::File,
+}
+
+impl OutLock {
+    /// Takes the lock of `dir` (created if needed) for the run `run_id`; an error
+    /// naming the run and pid that hold it when another process does. A folder
+    /// this process holds already is an error too: ask [`OutLock::held_here`].
+    pub fn acquire(dir: &Path, run_id: &str) -> Result<OutLock, WriteError> {
+        let fail = |path: &Path| {
+            let path = path.display().to_string();
+            move |source| WriteError { path, source }
+        };
+        std::fs::create_dir_all(dir).map_err(fail(dir))?;
+        let canonical = dir.canonicalize().map_err(fail(dir))?;
+        let path = canonical.join(LOCK_FILE);
+        // A holder may remove the file between our open and our lock: then the
+        // lock we got is on a file nobody else will see, and we open it again.
+        for _ in 0..8 {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(fail(&path))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(WriteError {
+                        path: dir.display().to_string(),
+                        source: std::io::Error::new(
+                            std::io::ErrorKind::ResourceBusy,
+                            held_by_message(&path),
+                        ),
+                    });
+                }
+                Err(std::fs::TryLockError::Error(error)) => return Err(fail(&path)(error)),
+            }
+            if !same_file(&file, &path) {
+                continue;
+            }
+            let mut lock = OutLock {
+                dir: canonical.clone(),
+                path: path.clone(),
+                file,
+            };
+            lock.record(run_id).map_err(fail(&path))?;
+            held().push(canonical);
+            return Ok(lock);
+        }
+        Err(fail(&path)(std::io::Error::other(
+            "the lock file kept being replaced by another run",
+        )))
+    }
+
+    /// Whether this process holds the lock of `dir` already.
+    pub fn held_here(dir: &Path) -> bool {
+        dir.canonicalize()
+            .is_ok_and(|canonical| held().contains(&canonical))
+    }
+
+    /// Writes `run <id>` and `pid <pid>` into the lock file, for the run that
+    /// finds it locked.
+    fn record(&mut self, run_id: &str) -> std::io::Result<()> {
+        self.file.set_len(0)?;
+        let text = format!("run {run_id}\npid {}\n", std::process::id());
+        (&self.file).write_all(text.as_bytes())?;
+        self.file.sync_all()
+    }
+}
+
+impl Drop for OutLock {
+    fn drop(&mut self) {
+        // Removed while still locked, so that no other run can lock this file and
+        // then see it vanish; the lock goes with the handle.
+        let _ = std::fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+        let mut held = held();
+        if let Some(at) = held.iter().position(|dir| *dir == self.dir) {
+            held.swap_remove(at);
+        }
+    }
+}
+
+/// Whether the open `file` is still the one at `path` (not removed or replaced).
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(open), Ok(named)) => open.dev() == named.dev() && open.ino() == named.ino(),
+        _ => false,
+    }
+}
+
+/// `another ujilab run (run 18c…-4d2, pid 1234) is writing to this folder ...`,
+/// from what the holder recorded in the lock file.
+fn held_by_message(path: &Path) -> String {
+    let recorded = input::file::read_bounded_text(path, 4096).unwrap_or_default();
+    let field = |name: &str| {
+        recorded
+            .lines()
+            .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+            .map(|value| {
+                value
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .take(80)
+                    .collect::<String>()
+            })
+            .unwrap_or_else(|| "?".to_string())
+    };
+    format!(
+        "another ujilab run (run {}, pid {}) is using this output folder (lock {}); \
+         wait for it to finish, or choose another --out",
+        field("run"),
+        field("pid"),
+        path.display()
+    )
+}
+
 /// Writes the formats asked for into `dir` (created if needed); returns the paths.
 pub fn write_all(
     report: &Report,
@@ -96,6 +239,13 @@ pub fn write_all(
         move |source| WriteError { path, source }
     };
     std::fs::create_dir_all(dir).map_err(fail(dir))?;
+    // One writer at a time: the lock this process took for the whole run, or
+    // one taken for the write.
+    let _lock = if OutLock::held_here(dir) {
+        None
+    } else {
+        Some(OutLock::acquire(dir, &report.run.id)?)
+    };
     // Every format is rendered into a temporary file before any report is
     // replaced: a format that cannot be rendered leaves the previous reports in
     // place, and the temporary files vanish with it.
@@ -198,5 +348,51 @@ mod tests {
             .filter(|entry| entry.file_name().to_string_lossy().starts_with(".ujilab-"))
             .collect();
         assert!(leftovers.is_empty(), "no temporary file is left behind");
+    }
+
+    /// Another process's lock (a handle of our own stands for it): the write
+    /// fails naming that run and pid, and the reports already there stay.
+    #[test]
+    fn a_folder_locked_by_another_run_is_not_written() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        std::fs::write(dir.path().join("report.json"), "earlier").expect("writes");
+        let other = std::fs::File::create(dir.path().join(LOCK_FILE)).expect("creates");
+        other.try_lock().expect("locks");
+        (&other)
+            .write_all(b"run 18c0ffee-4d2\npid 4242\n")
+            .expect("records");
+        let report = crate::fleet::testing::report_of("a", Vec::new()).report;
+        let error = write_all(&report, dir.path(), &[Format::Markdown]).expect_err("locked");
+        let message = error.to_string();
+        assert!(message.contains("run 18c0ffee-4d2, pid 4242"), "{message}");
+        assert_eq!(error.source.kind(), std::io::ErrorKind::ResourceBusy);
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("report.json")).expect("reads"),
+            "earlier"
+        );
+        assert!(!dir.path().join("summary.md").exists());
+
+        // Released: written, and the lock file is gone with the lock.
+        other.unlock().expect("unlocks");
+        drop(other);
+        write_all(&report, dir.path(), &[Format::Markdown]).expect("writes");
+        assert!(dir.path().join("summary.md").is_file());
+        assert!(!dir.path().join(LOCK_FILE).exists(), "lock file removed");
+    }
+
+    #[test]
+    fn a_lock_held_by_this_process_covers_its_writes_and_no_one_elses() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let lock = OutLock::acquire(dir.path(), "run-a").expect("locks");
+        let recorded = std::fs::read_to_string(dir.path().join(LOCK_FILE)).expect("reads");
+        assert_eq!(recorded, format!("run run-a\npid {}\n", std::process::id()));
+        let again = OutLock::acquire(dir.path(), "run-b").expect_err("held");
+        assert!(again.to_string().contains("run run-a"), "{again}");
+        let report = crate::fleet::testing::report_of("a", Vec::new()).report;
+        write_all(&report, dir.path(), &[Format::Markdown]).expect("the holder writes");
+        assert!(dir.path().join(LOCK_FILE).exists(), "still held");
+        drop(lock);
+        assert!(!dir.path().join(LOCK_FILE).exists());
+        assert!(!OutLock::held_here(dir.path()));
     }
 }

@@ -172,10 +172,13 @@ fn client_settings(
     for path in connection.ca_files.iter().chain(&settings.extra_ca_files) {
         // A regular file of at most 4 MiB: a FIFO or /dev/zero given as
         // `--ca-file` (never validated as a scenario's `tls.ca_file` is) is refused.
-        let pem = input::file::read_bounded(path, input::file::INPUT_FILE_LIMIT).map_err(|source| SetupError::CaFile {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let pem =
+            input::file::read_bounded(path, input::file::INPUT_FILE_LIMIT).map_err(|source| {
+                SetupError::CaFile {
+                    path: path.display().to_string(),
+                    source,
+                }
+            })?;
         extra_roots_pem.push(pem);
     }
     Ok(ClientSettings {
@@ -503,6 +506,8 @@ async fn run_probe(
                 Ok((text, json)) => {
                     if capture.secret {
                         *redactor = redactor.with_secret(&text);
+                        // The log outlives this scenario's redactor.
+                        observe::redact::secret_learnt(&text);
                     }
                     captured.text.insert(capture.name.clone(), text);
                     captured.json.insert(capture.name.clone(), json);

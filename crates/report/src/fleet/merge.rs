@@ -5,7 +5,9 @@
 //! every report is `ujilab-report/1` with a plan, all plans are the same, and each
 //! vantage brings every shard `1..=N` of one count N exactly once (a missing shard
 //! is allowed with `--allow-partial`, which marks the result incomplete). Every
-//! histogram must decode.
+//! histogram must decode, and every scenario's figures must agree with each other
+//! ([`consistency`](crate::fleet::consistency): counts against histograms, failed
+//! at most requests, phases against sections).
 //!
 //! Then, per scenario: the runs of the same scenario from several vantages are
 //! combined. Counts add up; latency histograms merge exactly (HdrHistogram) and
@@ -28,6 +30,7 @@ use judge::thresholds;
 use judge::thresholds::{FigureInputs, Measured, ThresholdSpec};
 use observe::latency::{DecodeError, LatencyHistogram};
 
+use crate::fleet::consistency;
 use crate::fleet::read::{ReportFile, identity};
 use crate::model::*;
 
@@ -98,6 +101,14 @@ pub enum MergeError {
         first_file: String,
         file: String,
     },
+    #[error(
+        "{file}: scenario {identity}: inconsistent figures: {what}; not a report as ujilab writes it (edited by hand?), not merged"
+    )]
+    Inconsistent {
+        file: String,
+        identity: String,
+        what: String,
+    },
     #[error("{file}: scenario {identity}: {what}: {source}")]
     Histogram {
         file: String,
@@ -143,6 +154,7 @@ pub fn merge(inputs: &[ReportFile], options: &MergeOptions) -> Result<Report, Me
             match entry {
                 ScenarioEntry::Ran(scenario) => {
                     let identity = identity(scenario);
+                    check_figures(&input.file, &identity, scenario)?;
                     if let Some(first_file) =
                         seen_in_vantage.insert((identity.clone(), vantage), &input.file)
                     {
@@ -265,6 +277,23 @@ pub fn merge(inputs: &[ReportFile], options: &MergeOptions) -> Result<Report, Me
         }),
         gate,
         scenarios,
+    })
+}
+
+/// One scenario's figures agree with each other (see [`consistency`]).
+fn check_figures(file: &str, identity: &str, scenario: &ScenarioReport) -> Result<(), MergeError> {
+    consistency::check_scenario(scenario).map_err(|problem| match problem {
+        consistency::Problem::Histogram { what, source } => MergeError::Histogram {
+            file: file.to_string(),
+            identity: identity.to_string(),
+            what,
+            source,
+        },
+        consistency::Problem::Inconsistent(what) => MergeError::Inconsistent {
+            file: file.to_string(),
+            identity: identity.to_string(),
+            what,
+        },
     })
 }
 

@@ -7,10 +7,11 @@
 //! Everything here reads and writes `report.json` (the contract); nothing touches
 //! the network.
 
+pub mod consistency;
 pub mod diff;
 pub mod merge;
 pub mod portfolio;
 pub mod read;
 pub mod shard;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;

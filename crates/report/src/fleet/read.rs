@@ -1,12 +1,23 @@
 //! Reading report.json files written by ujilab (possibly on other machines), with
 //! errors that name the file: they are the bad input of `merge`, `diff` and
 //! `portfolio` (exit 2).
+//!
+//! A report is read with [`input::file::read_bounded`]: a regular file only (a
+//! FIFO or `/dev/zero` is refused before it is opened) and at most
+//! [`REPORT_FILE_LIMIT`] bytes (a larger file is refused from its size, unread).
 
 use std::path::Path;
+
+use input::file::{FileError, read_bounded};
 
 use serde::Deserialize;
 
 use crate::model::{FORMAT, Report, ScenarioEntry, ScenarioReport};
+
+/// The most ujilab reads from one report.json: 256 MiB. A report keeps every
+/// probe's exchanges (body excerpts of at most 2 KiB) and a few histograms per
+/// scenario: 10,000 scenarios of the demo's size make about 60 MiB.
+pub const REPORT_FILE_LIMIT: u64 = 256 << 20;
 
 /// A report and the file it came from.
 #[derive(Debug, Clone)]
@@ -20,10 +31,7 @@ pub struct ReportFile {
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error("{file}: cannot read: {source}")]
-    Io {
-        file: String,
-        source: std::io::Error,
-    },
+    Io { file: String, source: FileError },
     #[error("{file}: not a ujilab report (corrupt or truncated?): {message}")]
     Corrupt { file: String, message: String },
     #[error("{file}: format `{found}` is not {FORMAT}; this ujilab reads only {FORMAT}")]
@@ -38,7 +46,7 @@ struct Header {
 
 pub fn read_report(path: &Path) -> Result<ReportFile, ReadError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
+    let bytes = read_bounded(path, REPORT_FILE_LIMIT).map_err(|source| ReadError::Io {
         file: file.clone(),
         source,
     })?;
@@ -119,5 +127,17 @@ mod tests {
         );
         let error = parse_report("c.json", b"\x89PNG").expect_err("not JSON");
         assert!(error.to_string().starts_with("c.json: not a ujilab report"));
+    }
+
+    #[test]
+    fn refuses_a_folder_and_a_device_without_reading() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let error = read_report(dir.path()).expect_err("a folder");
+        assert!(error.to_string().contains("a folder"), "{error}");
+        #[cfg(unix)]
+        {
+            let error = read_report(Path::new("/dev/zero")).expect_err("a device");
+            assert!(error.to_string().contains("character device"), "{error}");
+        }
     }
 }

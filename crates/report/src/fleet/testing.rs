@@ -102,16 +102,19 @@ pub(crate) fn load(
     let latency =
         serde_json::to_value(histogram.summary().map(LatencyReport::from)).expect("serializes");
     let responses = histogram.count();
+    let errors = json!({ "http_5xx": failed - (requests - responses),
+                         "timeout": requests - responses });
     json!({
         "model": "open", "requests": requests,
-        "errors": { "http_5xx": failed - (requests - responses), "timeout": requests - responses },
+        "errors": errors,
         "dropped": 0, "error_rate": failed as f64 / requests as f64,
         "throughput_rps": responses as f64 / window_s,
         "latency_ms": latency, "histogram": histogram.encode(),
         "per_probe": {
             "health": { "requests": requests, "latency_ms": latency,
                         "histogram": histogram.encode(), "responses": responses,
-                        "failed": failed, "error_rate": failed as f64 / requests as f64,
+                        "failed": failed, "errors": errors,
+                        "error_rate": failed as f64 / requests as f64,
                         "throughput_rps": responses as f64 / window_s }
         },
         "window_s": window_s, "responses": responses, "failed": failed,

@@ -149,11 +149,13 @@ fn a_gating_verdict_fails_the_gate_and_a_verdict_that_does_not_gate_does_not() {
 fn counts_add_up_and_rates_are_read_again_from_the_sums() {
     let mut jakarta = run();
     jakarta["load"] = load(100, 2, &histogram(10, 99), 10.0);
+    jakarta["phases"]["load"]["status"] = json!("ran");
     jakarta["probe_figures"] = json!({ "requests": 11, "failed": 0,
         "per_probe": { "health": { "requests": 11, "failed": 0, "histogram": null } } });
     let mut medan = run();
     medan["availability"] = availability(30, 27);
     medan["load"] = load(50, 10, &histogram(40, 45), 5.0);
+    medan["phases"]["load"]["status"] = json!("ran");
     medan["probe_figures"] = json!({ "requests": 31, "failed": 3,
         "per_probe": { "health": { "requests": 31, "failed": 3, "histogram": null } } });
     let merged = merged(&[report("jakarta", jakarta), report("medan", medan)]);
@@ -198,9 +200,11 @@ fn merged_histograms_give_the_percentiles_of_one_histogram_of_all_samples() {
     all.merge(&histogram(800, 100));
     let mut jakarta = run();
     jakarta["load"] = load(900, 0, &fast, 30.0);
+    jakarta["phases"]["load"]["status"] = json!("ran");
     jakarta["probe_latency_histogram"] = json!(fast.encode());
     let mut medan = run();
     medan["load"] = load(100, 0, &slow, 30.0);
+    medan["phases"]["load"]["status"] = json!("ran");
     medan["probe_latency_histogram"] = json!(slow.encode());
     let merged = merged(&[report("jakarta", jakarta), report("medan", medan)]);
     let scenario = only_scenario(&merged);
@@ -239,6 +243,7 @@ fn merged_histograms_give_the_percentiles_of_one_histogram_of_all_samples() {
 fn one_vantage_comes_out_as_it_went_in() {
     let mut jakarta = run();
     jakarta["load"] = load(100, 2, &histogram(10, 99), 10.0);
+    jakarta["phases"]["load"]["status"] = json!("ran");
     let input = report("jakarta", jakarta);
     let merged = merged(std::slice::from_ref(&input));
     let ScenarioEntry::Ran(before) = &input.report.scenarios[0] else {
