@@ -359,6 +359,22 @@ impl HtmlPage {
         count
     }
 
+    /// How the first form holding a `<textarea>` is named: `<form action="/lapor">`.
+    pub fn textarea_form(&self) -> Option<String> {
+        self.elements()
+            .filter(|element| element.value().name() == "textarea")
+            .find_map(|textarea| {
+                textarea
+                    .ancestors()
+                    .filter_map(ElementRef::wrap)
+                    .find(|ancestor| ancestor.value().name() == "form")
+            })
+            .map(|form| match form.value().attr("action") {
+                Some(action) => format!("<form action=\"{}\">", action.trim()),
+                None => "<form>".to_string(),
+            })
+    }
+
     /// Form controls (semantics.md, AX-04), whether each is labelled, and
     /// whether it was hidden when read.
     pub fn controls(&self) -> Vec<Control> {

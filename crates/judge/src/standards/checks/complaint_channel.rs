@@ -56,21 +56,33 @@ pub fn check(input: &Input) -> RuleOutcome {
             })
     });
     let forms = html.form_textareas();
-    let notes = reading_notes(
+    let mut notes = reading_notes(
         html,
         &page.url,
         &["pengaduan".to_string(), "lapor".to_string()],
     );
-    let (pass, measured, excerpt) = match (&link, forms) {
-        (Some(link), _) => (
-            true,
-            "links to the national complaint service".to_string(),
-            Some(link.href.clone()),
-        ),
-        (None, forms) if forms > 0 => (
+    let form = (forms > 0).then(|| {
+        html.textarea_form()
+            .unwrap_or_else(|| "a form written inside a table".to_string())
+    });
+    let (pass, measured, excerpt) = match (&link, &form) {
+        (Some(link), form) => {
+            if let Some(form) = form {
+                notes.insert(
+                    0,
+                    format!("also holds a complaint form with a free-text field: {form}"),
+                );
+            }
+            (
+                true,
+                "links to the national complaint service".to_string(),
+                Some(format!("<a href=\"{}\">{}</a>", link.href, link.text)),
+            )
+        }
+        (None, Some(form)) => (
             true,
             "holds a complaint form with a free-text field".to_string(),
-            None,
+            Some(form.clone()),
         ),
         _ => (
             false,
@@ -101,6 +113,37 @@ mod tests {
         let mut obs = observations();
         obs.pages.push(html_page(role, &[], body));
         level(&run_rule("TR-02", &scenario(""), &obs))
+    }
+
+    /// Issue 19: the evidence names what was credited, the form too.
+    #[test]
+    fn evidence_names_the_link_and_the_form() {
+        let mut obs = observations();
+        obs.pages.push(html_page(
+            PageRole::Complaints,
+            &[],
+            r#"<a href="https://www.lapor.go.id">LAPOR!</a><form action="/lapor" method=post><textarea name=isi></textarea></form>"#,
+        ));
+        let outcome = run_rule("TR-02", &scenario(""), &obs);
+        assert_eq!(
+            outcome.evidence.excerpt.as_deref(),
+            Some(r#"<a href="https://www.lapor.go.id">lapor!</a>"#)
+        );
+        assert_eq!(
+            outcome.evidence.notes[0],
+            r#"also holds a complaint form with a free-text field: <form action="/lapor">"#
+        );
+        let mut obs = observations();
+        obs.pages.push(html_page(
+            PageRole::Complaints,
+            &[],
+            r#"<form action="/lapor"><textarea name=isi></textarea></form>"#,
+        ));
+        let outcome = run_rule("TR-02", &scenario(""), &obs);
+        assert_eq!(
+            outcome.evidence.excerpt.as_deref(),
+            Some(r#"<form action="/lapor">"#)
+        );
     }
 
     #[test]
