@@ -45,6 +45,13 @@ pub enum Command {
         #[command(subcommand)]
         command: StandardsCommand,
     },
+    /// Make an Ed25519 key to sign evidence bundles: FILE (PKCS#8 PEM, kept
+    /// private) and FILE.pub; prints the public key and its fingerprint.
+    Keygen(KeygenArgs),
+    /// Check an evidence bundle: every SHA-256 digest and the signature; names
+    /// the file that was changed. Exit 0 ok, 1 changed (or unsigned with --key),
+    /// 2 not a bundle.
+    Verify(VerifyArgs),
     /// Print a JSON Schema.
     Schema {
         #[arg(value_enum)]
@@ -92,6 +99,47 @@ pub enum SchemaKind {
     Catalogue,
 }
 
+/// `--bundle` and `--sign-key` (run, demo, merge).
+#[derive(Debug, Args, Default)]
+pub struct BundleArgs {
+    /// Also write an evidence bundle (tar): report.json, the scenarios as run,
+    /// the catalogues used, the certificate chains seen (PEM) and a manifest of
+    /// SHA-256 digests.
+    #[arg(long, value_name = "FILE")]
+    pub bundle: Option<PathBuf>,
+    /// Sign the bundle with this Ed25519 secret key: PKCS#8 PEM (ujilab keygen,
+    /// openssl genpkey -algorithm ed25519) or a 32-byte seed in hex or base64.
+    /// Default: the key itself in UJILAB_SIGN_KEY; unsigned without either.
+    #[arg(long, value_name = "FILE")]
+    pub sign_key: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Where to write the secret key (mode 0600); the public key goes to FILE.pub.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Overwrite FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Language: id or en (default: UJILAB_LANG, then LC_ALL, LC_MESSAGES, LANG).
+    #[arg(long, value_parser = ["id", "en"])]
+    pub lang: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The bundle (a tar written by --bundle).
+    pub file: PathBuf,
+    /// The public key it must be signed with: a file or the key itself (32 bytes
+    /// in base64 or hex, or a PEM PUBLIC KEY).
+    #[arg(long, value_name = "PUB")]
+    pub key: Option<String>,
+    /// Language: id or en (default: UJILAB_LANG, then LC_ALL, LC_MESSAGES, LANG).
+    #[arg(long, value_parser = ["id", "en"])]
+    pub lang: Option<String>,
+}
+
 #[derive(Debug, Args, Default)]
 pub struct LoadArgs {
     /// Override a var: NAME=VALUE (repeatable).
@@ -107,6 +155,8 @@ pub struct RunArgs {
     pub load: LoadArgs,
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub bundle: BundleArgs,
     /// Scenarios run in parallel (their availability and load phases never overlap).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..))]
     pub concurrency: u16,
@@ -174,6 +224,8 @@ pub struct MergeArgs {
     /// Merge even when shards are missing; the result is marked incomplete.
     #[arg(long)]
     pub allow_partial: bool,
+    #[command(flatten)]
+    pub bundle: BundleArgs,
 }
 
 #[derive(Debug, Args)]
@@ -288,6 +340,8 @@ pub struct ValidateArgs {
 pub struct DemoArgs {
     #[command(flatten)]
     pub output: OutputArgs,
+    #[command(flatten)]
+    pub bundle: BundleArgs,
     /// Seed for the sandbox's faults.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,

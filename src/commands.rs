@@ -58,6 +58,14 @@ pub fn main(cli: Cli) -> ExitCode {
             Command::Portfolio(args) => crate::fleet::portfolio(args, quiet),
             Command::Standards { command } => standards(command),
             Command::Schema { which } => schema(which),
+            Command::Keygen(args) => {
+                let lang = crate::bundle::lang_of(args.lang.as_deref());
+                crate::bundle::keygen(args, lang)
+            }
+            Command::Verify(args) => {
+                let lang = crate::bundle::lang_of(args.lang.as_deref());
+                crate::bundle::verify(args, lang)
+            }
         }
     })
 }
@@ -123,6 +131,13 @@ fn validate(args: ValidateArgs, quiet: bool) -> ExitCode {
 }
 
 async fn run(args: RunArgs, quiet: bool) -> ExitCode {
+    let bundle = match crate::bundle::request(
+        &args.bundle,
+        crate::bundle::lang_of(args.output.lang.as_deref()),
+    ) {
+        Ok(bundle) => bundle,
+        Err(code) => return code,
+    };
     let paths = default_paths(args.paths.clone());
     let discovery = discover(&paths);
     let proxy = match args.proxy.as_deref() {
@@ -178,11 +193,19 @@ async fn run(args: RunArgs, quiet: bool) -> ExitCode {
         out_dir,
         shard: args.shard,
         vantage: args.vantage,
+        bundle,
     };
     execute(plan, quiet).await.0
 }
 
 async fn demo(args: DemoArgs, quiet: bool) -> ExitCode {
+    let bundle = match crate::bundle::request(
+        &args.bundle,
+        crate::bundle::lang_of(args.output.lang.as_deref()),
+    ) {
+        Ok(bundle) => bundle,
+        Err(code) => return code,
+    };
     let mut config = sandbox::SandboxConfig::ephemeral();
     config.seed = args.seed;
     let sandbox = match sandbox::Sandbox::start(config).await {
@@ -232,6 +255,7 @@ async fn demo(args: DemoArgs, quiet: bool) -> ExitCode {
         out_dir,
         shard: None,
         vantage: None,
+        bundle,
     };
     let (code, written) = execute(plan, quiet).await;
     sandbox.shutdown().await;

@@ -45,6 +45,8 @@ pub struct Plan {
     /// `--shard K/N`: run only this part of the set.
     pub shard: Option<Shard>,
     pub vantage: Option<String>,
+    /// `--bundle`: the evidence bundle to write, and the key to sign it with.
+    pub bundle: Option<crate::bundle::Request>,
 }
 
 /// Loads, runs, judges and reports; the exit code and the files written.
@@ -69,7 +71,20 @@ pub async fn execute(mut plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
     };
     let measured = run_selected(&plan, selection, quiet).await;
     let report = assemble(&plan, measured, lang, started_at);
-    let (written, write_failed) = write_reports(&report, &plan.out_dir, &formats);
+    let (written, mut write_failed) = write_reports(&report, &plan.out_dir, &formats);
+    if let Some(request) = &plan.bundle {
+        match crate::bundle::write(request, &report.report, &written, lang) {
+            Ok(bundle) if !quiet => eprintln!(
+                "{} {} ({} bytes, sha256 {})",
+                lang.pick("bundel bukti ditulis ke", "evidence bundle written to"),
+                bundle.path.display(),
+                bundle.bytes,
+                bundle.sha256
+            ),
+            Ok(_) => {}
+            Err(_) => write_failed = true,
+        }
+    }
     if !quiet {
         let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         crate::commands::print_stdout(&terminal::render(&report.report, Style { colour, lang }));

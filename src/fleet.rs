@@ -29,6 +29,11 @@ fn read_all(paths: &[PathBuf]) -> Result<Vec<ReportFile>, String> {
 }
 
 pub fn merge(args: MergeArgs, quiet: bool) -> ExitCode {
+    let bundle_lang = crate::bundle::lang_of(args.lang.as_deref());
+    let bundle = match crate::bundle::request(&args.bundle, bundle_lang) {
+        Ok(bundle) => bundle,
+        Err(code) => return code,
+    };
     let formats = match Format::parse_list(&args.format) {
         Ok(formats) => formats,
         Err(message) => {
@@ -73,6 +78,19 @@ pub fn merge(args: MergeArgs, quiet: bool) -> ExitCode {
         if let Err(error) = append(&path, &report::markdown::render(&report)) {
             eprintln!("error: cannot append to {}: {error}", path.display());
             code = ExitCode::HarnessFault;
+        }
+    }
+    if let Some(request) = &bundle {
+        match crate::bundle::write(request, &report, &written, bundle_lang) {
+            Ok(bundle) if !quiet => eprintln!(
+                "{} {} ({} bytes, sha256 {})",
+                bundle_lang.pick("bundel bukti ditulis ke", "evidence bundle written to"),
+                bundle.path.display(),
+                bundle.bytes,
+                bundle.sha256
+            ),
+            Ok(_) => {}
+            Err(failed) => code = failed,
         }
     }
     if !quiet {

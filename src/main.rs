@@ -3,6 +3,7 @@
 //! The pipeline lives in the workspace's crates (input → run → judge → report, the
 //! sandbox apart); this package is the command line over them.
 
+mod bundle;
 mod cli;
 mod commands;
 mod execute;

@@ -8,6 +8,7 @@
 mod support;
 
 mod bad_scenarios;
+mod bundle;
 mod cli;
 mod crate_graph;
 mod demo_report;

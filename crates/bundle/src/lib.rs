@@ -212,6 +212,12 @@ pub fn certificate_pem(der: &[u8]) -> String {
     pem("CERTIFICATE", der)
 }
 
+/// A certificate given as base64 DER (as report.json keeps it) as PEM; `None`
+/// when it is not base64.
+pub fn certificate_pem_base64(der_base64: &str) -> Option<String> {
+    B64.decode(der_base64).ok().map(|der| certificate_pem(&der))
+}
+
 fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('/')
