@@ -79,9 +79,17 @@ pub enum StandardsCommand {
     },
 }
 
+/// `--lang` for commands that only print.
+#[derive(Debug, Args, Default)]
+pub struct LangArg {
+    /// Language: id or en (default: UJILAB_LANG, then LC_ALL, LC_MESSAGES, LANG).
+    #[arg(long, value_parser = ["id", "en"])]
+    pub lang: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct CatalogueArgs {
-    /// Language: id or en (default from LANG).
+    /// Language: id or en (default: UJILAB_LANG, then LC_ALL, LC_MESSAGES, LANG).
     #[arg(long, value_parser = ["id", "en"])]
     pub lang: Option<String>,
     /// The catalogue: idsll-core (built in), idsll-core@VERSION, or a file.
@@ -317,7 +325,8 @@ pub struct OutputArgs {
     /// junit (junit.xml), md (summary.md), prom (metrics.prom, OpenMetrics).
     #[arg(long, value_delimiter = ',', default_value = "json,html,junit,md")]
     pub format: Vec<String>,
-    /// Language of human output: id or en (default from LANG).
+    /// Language of human output: id or en (default: UJILAB_LANG, then LC_ALL,
+    /// LC_MESSAGES, LANG).
     #[arg(long, value_parser = ["id", "en"])]
     pub lang: Option<String>,
     /// No progress display, even on a terminal.
@@ -329,6 +338,8 @@ pub struct OutputArgs {
 pub struct ValidateArgs {
     /// Scenario files or folders (default: ./scenarios).
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub lang: LangArg,
     #[command(flatten)]
     pub load: LoadArgs,
     /// Unset environment variables and secrets are errors, not warnings.

@@ -71,6 +71,7 @@ pub fn main(cli: Cli) -> ExitCode {
 }
 
 fn validate(args: ValidateArgs, quiet: bool) -> ExitCode {
+    let lang = chosen_lang(args.lang.lang.as_deref());
     let paths = default_paths(args.paths);
     let discovery = discover(&paths);
     let settings = LoadSettings {
@@ -86,7 +87,6 @@ fn validate(args: ValidateArgs, quiet: bool) -> ExitCode {
         ..
     } = load_where(&discovery.sources, &settings, &mut notes, |_| true);
     if loaded.is_empty() && discovery.unreadable.is_empty() {
-        let lang = Lang::from_env(std::env::var("LANG").ok().as_deref());
         eprintln!("error: {}", nothing_to_test(&paths, &skipped, lang));
         return ExitCode::BadInput;
     }
@@ -121,7 +121,13 @@ fn validate(args: ValidateArgs, quiet: bool) -> ExitCode {
         for note in &notes {
             eprintln!("note: {note}");
         }
-        println!("{ready} scenario(s) valid, {failures} with errors");
+        println!(
+            "{}",
+            lang.choose(
+                format!("{ready} skenario valid, {failures} dengan galat"),
+                format!("{ready} scenario(s) valid, {failures} with errors"),
+            )
+        );
     }
     if failures > 0 {
         ExitCode::BadInput
@@ -306,11 +312,7 @@ fn standards(command: crate::cli::StandardsCommand) -> ExitCode {
     use input::catalogue;
     use input::catalogue::docs;
     let load = |args: &crate::cli::CatalogueArgs| {
-        let lang = Lang::from_env(
-            args.lang
-                .as_deref()
-                .or(std::env::var("LANG").ok().as_deref()),
-        );
+        let lang = chosen_lang(args.lang.as_deref());
         let cwd = std::env::current_dir().unwrap_or_default();
         catalogue::resolve(&args.profile, &cwd)
             .map(|catalogue| (catalogue, lang))
@@ -407,6 +409,12 @@ fn schema(which: SchemaKind) -> ExitCode {
     };
     print_stdout(&format!("{text}\n"));
     ExitCode::Success
+}
+
+/// The language of what ujilab says: `--lang`, else the environment in
+/// [`Lang::ENV_ORDER`].
+pub(crate) fn chosen_lang(explicit: Option<&str>) -> Lang {
+    Lang::resolve(explicit, |name| std::env::var(name).ok())
 }
 
 /// Writes to stdout, ignoring a closed pipe (`ujilab schema report | head` must

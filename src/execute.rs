@@ -51,12 +51,7 @@ pub struct Plan {
 
 /// Loads, runs, judges and reports; the exit code and the files written.
 pub async fn execute(mut plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
-    let lang = Lang::from_env(
-        plan.output
-            .lang
-            .as_deref()
-            .or(std::env::var("LANG").ok().as_deref()),
-    );
+    let lang = crate::commands::chosen_lang(plan.output.lang.as_deref());
     let formats = match Format::parse_list(&plan.output.format) {
         Ok(formats) => formats,
         Err(message) => {

@@ -202,11 +202,7 @@ pub fn portfolio(args: PortfolioArgs, quiet: bool) -> ExitCode {
             return ExitCode::BadInput;
         }
     };
-    let lang = Lang::from_env(
-        args.lang
-            .as_deref()
-            .or(std::env::var("LANG").ok().as_deref()),
-    );
+    let lang = crate::commands::chosen_lang(args.lang.as_deref());
     // Rendered first, written after: a failure leaves the folder as it was.
     let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
     for format in &formats {

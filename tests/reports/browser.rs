@@ -484,7 +484,7 @@ fn fixture_report_in_a_browser() {
         "4.31",
         "Excellent",
         "Not certified",
-        "Self-assessment by ujilab, not an official IDSLL certification",
+        "Automated self-assessment by ujilab; not an official IDSLL certification and not an SPBE/Pemdi index score",
         "This result was obtained under test conditions",
         "The index is below the certification minimum",
         fixture::HOSTILE_SCRIPT,
@@ -516,9 +516,9 @@ fn indonesian_single_report_in_a_browser() {
         "no run summary for one scenario"
     );
     for expected in [
-        "Tersertifikasi dengan pengecualian",
+        "Memenuhi syarat dengan pengecualian",
         "Memuaskan",
-        "Penilaian mandiri oleh ujilab, bukan sertifikasi resmi IDSLL",
+        "Hasil uji otomatis (penilaian mandiri) oleh ujilab; bukan sertifikasi resmi IDSLL dan bukan nilai Indeks SPBE/Pemdi",
         "Distribusi latensi",
     ] {
         assert!(text.contains(expected), "`{expected}` is not shown");

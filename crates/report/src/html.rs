@@ -382,12 +382,12 @@ fn summary_row(scenario: &ScenarioReport, view: &ScenarioView, lang: Lang) -> Su
         predicate: standards
             .and_then(|s| s.predicate.as_ref())
             .map_or_else(|| "-".into(), |p| wording::predicate(p, lang).to_string()),
-        p95: wording::headline_latency(scenario).map_or_else(|| "-".into(), |l| ms(l.p95)),
+        p95: wording::headline_latency(scenario).map_or_else(|| "-".into(), |l| ms(l.p95, lang)),
         availability: scenario
             .availability
             .as_ref()
             .and_then(|a| a.ratio)
-            .map_or_else(|| "-".into(), percent),
+            .map_or_else(|| "-".into(), |r| percent(r, lang)),
         failed: view.failed.len(),
     }
 }
@@ -485,8 +485,8 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
                 name: v.vantage.clone(),
                 gate_pass: v.gate == Gate::Pass,
                 gate: wording::gate_word(v.gate, lang),
-                availability: wording::vantage_availability(v),
-                p95: wording::vantage_p95(v),
+                availability: wording::vantage_availability(v, lang),
+                p95: wording::vantage_p95(v, lang),
                 index: v
                     .index
                     .map_or_else(|| "-".into(), |index| format!("{index:.2}")),
@@ -502,7 +502,7 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
             .iter()
             .any(|p| p.passed && p.method.is_some()),
         availability: scenario.availability.as_ref().map(|a| AvailabilityView {
-            ratio: a.ratio.map_or_else(|| "-".into(), percent),
+            ratio: a.ratio.map_or_else(|| "-".into(), |r| percent(r, lang)),
             up: a.up,
             samples: a.samples,
             rounds: a.rounds,
@@ -512,7 +512,7 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
                     .pick("sampel ketersediaan", "availability samples")
                     .to_string(),
                 FigureSource::Probes => lang
-                    .pick("pertukaran fungsional", "functional exchanges")
+                    .pick("permintaan uji fungsi", "functional exchanges")
                     .to_string(),
                 other => other.to_string(),
             },
@@ -523,7 +523,7 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
                 .map(|(id, p)| {
                     (
                         id.clone(),
-                        p.ratio.map_or_else(|| "-".into(), percent),
+                        p.ratio.map_or_else(|| "-".into(), |r| percent(r, lang)),
                         p.up,
                         p.samples,
                     )
@@ -592,7 +592,9 @@ fn verdict_view(standards: &StandardsReport, lang: Lang) -> VerdictView {
             .predicate
             .as_ref()
             .map_or_else(|| "-".into(), |p| wording::predicate(p, lang).to_string()),
-        coverage: standards.coverage.map_or_else(|| "-".into(), percent),
+        coverage: standards
+            .coverage
+            .map_or_else(|| "-".into(), |r| percent(r, lang)),
         catalogue: match &standards.title {
             Some(title) => format!(
                 "{} ({} {})",
@@ -607,10 +609,10 @@ fn verdict_view(standards: &StandardsReport, lang: Lang) -> VerdictView {
                 "{} {:.2} · {} L{} · {} {}",
                 lang.pick("indeks minimum", "minimum index"),
                 c.min_index,
-                lang.pick("aturan kritis minimum", "critical rules at least"),
+                lang.pick("kriteria wajib minimum", "critical rules at least"),
                 c.critical_min_level,
                 lang.pick("cakupan minimum", "minimum coverage"),
-                percent(c.min_coverage)
+                percent(c.min_coverage, lang)
             )
         }),
         reasons: standards
@@ -761,7 +763,7 @@ fn probe_view(probe: &ProbeReport, lang: Lang) -> ProbeView {
         status: probe
             .status
             .map_or_else(|| "-".into(), |status| status.to_string()),
-        latency: probe.latency_ms.map_or_else(|| "-".into(), ms),
+        latency: probe.latency_ms.map_or_else(|| "-".into(), |v| ms(v, lang)),
         error: probe
             .error
             .as_ref()
@@ -785,16 +787,16 @@ fn probe_view(probe: &ProbeReport, lang: Lang) -> ProbeView {
     }
 }
 
-fn latency_rows(latency: &LatencyReport) -> Vec<(&'static str, String)> {
+fn latency_rows(latency: &LatencyReport, lang: Lang) -> Vec<(&'static str, String)> {
     vec![
-        ("min", ms(latency.min)),
-        ("p50", ms(latency.p50)),
-        ("p90", ms(latency.p90)),
-        ("p95", ms(latency.p95)),
-        ("p99", ms(latency.p99)),
-        ("p99.9", ms(latency.p99_9)),
-        ("max", ms(latency.max)),
-        ("mean", ms(latency.mean)),
+        ("min", ms(latency.min, lang)),
+        ("p50", ms(latency.p50, lang)),
+        ("p90", ms(latency.p90, lang)),
+        ("p95", ms(latency.p95, lang)),
+        ("p99", ms(latency.p99, lang)),
+        ("p99.9", ms(latency.p99_9, lang)),
+        ("max", ms(latency.max, lang)),
+        ("mean", ms(latency.mean, lang)),
     ]
 }
 
@@ -847,7 +849,7 @@ fn latency_view(scenario: &ScenarioReport, lang: Lang) -> Option<LatencyView> {
         }
         (_, Some(latency)) => (
             lang.pick(
-                "pertukaran fungsional dan sampel ketersediaan",
+                "permintaan uji fungsi dan sampel ketersediaan",
                 "functional exchanges and availability samples",
             ),
             Some(latency),
@@ -875,7 +877,7 @@ fn latency_view(scenario: &ScenarioReport, lang: Lang) -> Option<LatencyView> {
         source: source.to_string(),
         chart,
         chart_note,
-        rows: latency_rows(latency),
+        rows: latency_rows(latency, lang),
         count,
     })
 }
@@ -886,7 +888,7 @@ fn load_view(scenario: &ScenarioReport, load: &LoadReport, lang: Lang) -> LoadVi
             "{} · {} {rate}/s · {} {}",
             lang.pick("model terbuka", "open model"),
             lang.pick("target", "target"),
-            lang.pick("maks. dalam proses", "at most in flight"),
+            lang.pick("maks. permintaan bersamaan", "at most in flight"),
             load.concurrency
         ),
         (LoadShape::Closed, _) => format!(
@@ -903,7 +905,7 @@ fn load_view(scenario: &ScenarioReport, load: &LoadReport, lang: Lang) -> LoadVi
         timing: {
             let window = format!(
                 "{} {:.1} s",
-                lang.pick("jendela ukur", "measured window"),
+                lang.pick("rentang pengukuran", "measured window"),
                 load.window_s
             );
             if load.warmup_s > 0.0 {
@@ -950,7 +952,7 @@ fn load_view(scenario: &ScenarioReport, load: &LoadReport, lang: Lang) -> LoadVi
                     probe
                         .latency_ms
                         .as_ref()
-                        .map_or_else(|| "-".into(), |l| ms(pick(l)))
+                        .map_or_else(|| "-".into(), |l| ms(pick(l), lang))
                 };
                 LoadProbeView {
                     id: id.clone(),

@@ -634,7 +634,7 @@ fn rule_case(rule: &RuleReport, standards: &StandardsReport, fails: bool, lang: 
     let outcome_word = wording::outcome_word(rule, lang);
     let critical = rule
         .critical
-        .then(|| lang.pick("aturan kritis", "critical rule"));
+        .then(|| lang.pick("kriteria wajib", "critical rule"));
     let mut details = Vec::new();
     if let Some(title) = wording::rule_title(rule, lang) {
         details.push(title.to_string());
@@ -673,7 +673,9 @@ fn rule_case(rule: &RuleReport, standards: &StandardsReport, fails: bool, lang: 
         _ if fails => {
             let expected = match critical_min {
                 Some(min) => format!("L{min}+"),
-                None => lang.pick("level minimum", "the minimum level").to_string(),
+                None => lang
+                    .pick("tingkat minimum", "the minimum level")
+                    .to_string(),
             };
             let mut message = expected_actual(&rule.code, &expected, &outcome_word, lang);
             if let Some(critical) = critical {
@@ -737,7 +739,7 @@ fn certification_case(
         .collect();
     let mut lines = vec![format!(
         "{}: {word}; {}: {}; {}",
-        lang.pick("verdik", "verdict"),
+        lang.pick("kesimpulan", "verdict"),
         lang.pick("indeks", "index"),
         wording::index_text(standards, lang),
         standards
@@ -786,7 +788,7 @@ fn certification_case(
             }
             text.push(fix_line(
                 lang.pick(
-                    "naikkan aturan dengan level terendah; tiap kasus `rule` menjelaskan caranya",
+                    "naikkan kriteria dengan tingkat terendah; tiap kasus `rule` menjelaskan caranya",
                     "raise the rules with the lowest levels; each `rule` case says how",
                 ),
                 lang,
@@ -812,7 +814,7 @@ fn certification_case(
                 "standards.gate: none"
             } else {
                 lang.pick(
-                    "verdik tidak menentukan gerbang",
+                    "kesimpulan tidak menentukan status uji",
                     "the verdict does not gate",
                 )
             };
@@ -841,8 +843,8 @@ fn vantage_case(
     verdict_here: bool,
     lang: Lang,
 ) -> Case {
-    let availability = wording::vantage_availability(vantage);
-    let p95 = wording::vantage_p95(vantage);
+    let availability = wording::vantage_availability(vantage, lang);
+    let p95 = wording::vantage_p95(vantage, lang);
     let failed = if vantage.failed_probes.is_empty() {
         "-".to_string()
     } else {
@@ -856,7 +858,7 @@ fn vantage_case(
     let mut lines = vec![
         format!(
             "{}: {}",
-            lang.pick("gerbang", "gate"),
+            lang.pick("status uji", "gate"),
             wording::gate_word(vantage.gate, lang)
         ),
         figures.clone(),
@@ -868,7 +870,7 @@ fn vantage_case(
             vantage
                 .index
                 .map_or_else(|| "-".to_string(), |index| format!("{index:.2}")),
-            lang.pick("verdik", "verdict"),
+            lang.pick("kesimpulan", "verdict"),
             vantage.verdict.map_or_else(
                 || "-".to_string(),
                 |verdict| wording::verdict_code_word(verdict, false, lang)
@@ -1143,7 +1145,7 @@ mod tests {
             Lang::Id,
         ));
         assert!(
-            id.contains("message=\"gagal dari titik uji medan: ketersediaan 25.0% (1/4)"),
+            id.contains("message=\"gagal dari titik uji medan: ketersediaan 25,0% (1/4)"),
             "{id}"
         );
         assert!(id.contains("probe gagal: health, penduduk"), "{id}");

@@ -39,7 +39,7 @@ pub fn render(report: &Report) -> String {
         let _ = write!(
             out,
             ", {load_errors} {}",
-            lang.pick("galat muat", "load errors")
+            lang.pick("skenario gagal dimuat", "load errors")
         );
     }
     out.push_str("\n\n");
@@ -58,8 +58,8 @@ pub fn render(report: &Report) -> String {
     }
     let headers = [
         lang.pick("Skenario", "Scenario"),
-        lang.pick("Gerbang", "Gate"),
-        lang.pick("Verdik", "Verdict"),
+        lang.pick("Status uji", "Gate"),
+        lang.pick("Kesimpulan", "Verdict"),
         lang.pick("Indeks", "Index"),
         lang.pick("Predikat", "Predicate"),
         "p95",
@@ -92,12 +92,13 @@ pub fn render(report: &Report) -> String {
                     standards
                         .and_then(|s| s.predicate.as_ref())
                         .map_or_else(|| "-".into(), |p| text(wording::predicate(p, lang))),
-                    wording::headline_latency(scenario).map_or_else(|| "-".into(), |l| ms(l.p95)),
+                    wording::headline_latency(scenario)
+                        .map_or_else(|| "-".into(), |l| ms(l.p95, lang)),
                     scenario
                         .availability
                         .as_ref()
                         .and_then(|a| a.ratio)
-                        .map_or_else(|| "-".into(), percent),
+                        .map_or_else(|| "-".into(), |r| percent(r, lang)),
                 ];
                 let _ = writeln!(out, "| {} |", cells.join(" | "));
                 let mut shown = wording::failed_items(scenario, lang);
@@ -172,7 +173,7 @@ fn vantage_table(vantages: &[VantageReport], lang: Lang) -> String {
     let mut out = String::new();
     let headers = [
         lang.pick("Titik uji", "Vantage"),
-        lang.pick("Gerbang", "Gate"),
+        lang.pick("Status uji", "Gate"),
         lang.pick("Ketersediaan", "Availability"),
         "p95",
         lang.pick("Probe gagal", "Failed probes"),
@@ -183,8 +184,8 @@ fn vantage_table(vantages: &[VantageReport], lang: Lang) -> String {
             Gate::Pass => format!("✅ {}", wording::gate_word(Gate::Pass, lang)),
             Gate::Fail => format!("❌ {}", wording::gate_word(Gate::Fail, lang)),
         };
-        let availability = wording::vantage_availability(vantage);
-        let p95 = text(&wording::vantage_p95(vantage));
+        let availability = wording::vantage_availability(vantage, lang);
+        let p95 = text(&wording::vantage_p95(vantage, lang));
         let failed = if vantage.failed_probes.is_empty() {
             "-".into()
         } else {
@@ -315,7 +316,7 @@ mod tests {
         );
         let id = vantage_table(&vantages, Lang::Id);
         assert!(
-            id.starts_with("| Titik uji | Gerbang | Ketersediaan | p95 | Probe gagal |\n"),
+            id.starts_with("| Titik uji | Status uji | Ketersediaan | p95 | Probe gagal |\n"),
             "{id}"
         );
         assert!(id.contains("| jakarta | ✅ LULUS |"), "{id}");

@@ -46,9 +46,9 @@ pub fn render(report: &Report, style: Style) -> String {
     let lang = style.lang;
     let headers = [
         lang.pick("Skenario", "Scenario"),
-        lang.pick("Gerbang", "Gate"),
+        lang.pick("Status uji", "Gate"),
         lang.pick("Indeks", "Index"),
-        lang.pick("Putusan", "Verdict"),
+        lang.pick("Kesimpulan", "Verdict"),
         "p95",
         lang.pick("Ketersediaan", "Availability"),
         lang.pick("Temuan", "Findings"),
@@ -67,12 +67,12 @@ pub fn render(report: &Report, style: Style) -> String {
                         .standards
                         .as_ref()
                         .map_or_else(|| "-".to_string(), |s| wording::verdict_word(s, lang)),
-                    p95_text(scenario),
+                    p95_text(scenario, lang),
                     scenario
                         .availability
                         .as_ref()
                         .and_then(|a| a.ratio)
-                        .map_or_else(|| "-".to_string(), |ratio| format!("{:.1}%", ratio * 100.0)),
+                        .map_or_else(|| "-".to_string(), |ratio| wording::percent(ratio, lang)),
                     failed.len().to_string(),
                 ]);
                 if scenario.vantages.len() >= 2 {
@@ -167,7 +167,7 @@ pub fn render(report: &Report, style: Style) -> String {
         let _ = write!(
             out,
             ", {load_errors} {}",
-            lang.pick("galat muat", "load errors")
+            lang.pick("skenario gagal dimuat", "load errors")
         );
     }
     if !report.run.complete {
@@ -222,10 +222,10 @@ fn index_text(scenario: &ScenarioReport, lang: Lang) -> String {
     }
 }
 
-fn p95_text(scenario: &ScenarioReport) -> String {
+fn p95_text(scenario: &ScenarioReport, lang: Lang) -> String {
     wording::headline_latency(scenario).map_or_else(
         || "-".to_string(),
-        |latency| format!("{:.0} ms", latency.p95),
+        |latency| wording::number(&format!("{:.0} ms", latency.p95), lang),
     )
 }
 

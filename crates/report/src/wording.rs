@@ -30,8 +30,8 @@ pub fn identity(scenario: &ScenarioReport) -> String {
 /// Printed under every verdict (semantics.md, "Reports").
 pub fn disclaimer(lang: Lang) -> &'static str {
     lang.pick(
-        "Penilaian mandiri oleh ujilab, bukan sertifikasi resmi IDSLL",
-        "Self-assessment by ujilab, not an official IDSLL certification",
+        "Hasil uji otomatis (penilaian mandiri) oleh ujilab; bukan sertifikasi resmi IDSLL dan bukan nilai Indeks SPBE/Pemdi",
+        "Automated self-assessment by ujilab; not an official IDSLL certification and not an SPBE/Pemdi index score",
     )
 }
 
@@ -91,7 +91,7 @@ pub fn gate_word(gate: Gate, lang: Lang) -> &'static str {
 }
 
 pub fn load_error_word(lang: Lang) -> &'static str {
-    lang.pick("GALAT MUAT", "LOAD ERROR")
+    lang.pick("GAGAL DIMUAT", "LOAD ERROR")
 }
 
 /// The verdict in words; a certified verdict with waived critical rules says so.
@@ -107,11 +107,11 @@ pub fn verdict_word(standards: &StandardsReport, lang: Lang) -> String {
 pub fn verdict_code_word(verdict: Verdict, with_waivers: bool, lang: Lang) -> String {
     match verdict {
         Verdict::Certified if with_waivers => lang.pick(
-            "Tersertifikasi dengan pengecualian",
+            "Memenuhi syarat dengan pengecualian",
             "Certified with waivers",
         ),
-        Verdict::Certified => lang.pick("Tersertifikasi", "Certified"),
-        Verdict::NotCertified => lang.pick("Tidak tersertifikasi", "Not certified"),
+        Verdict::Certified => lang.pick("Memenuhi syarat (penilaian mandiri)", "Certified"),
+        Verdict::NotCertified => lang.pick("Belum memenuhi syarat", "Not certified"),
         Verdict::Inconclusive => lang.pick("Tidak dapat disimpulkan", "Inconclusive"),
         Verdict::NotEvaluated => lang.pick("Tidak dinilai", "Not evaluated"),
     }
@@ -137,10 +137,12 @@ pub fn predicate(predicate: &Predicate, lang: Lang) -> &str {
 pub fn index_text(standards: &StandardsReport, lang: Lang) -> String {
     match standards.index {
         None => "-".to_string(),
-        Some(index) if standards.provisional => {
-            format!("{index:.2} ({})", lang.pick("sementara", "provisional"))
-        }
-        Some(index) => format!("{index:.2}"),
+        Some(index) if standards.provisional => format!(
+            "{} ({})",
+            number(&format!("{index:.2}"), lang),
+            lang.pick("sementara", "provisional")
+        ),
+        Some(index) => number(&format!("{index:.2}"), lang),
     }
 }
 
@@ -162,7 +164,7 @@ pub fn reason_text(reason: &Value, lang: Lang) -> String {
     };
     let sentence = match code {
         "critical_below_min" => lang.pick(
-            "Aturan kritis di bawah level minimum",
+            "Kriteria wajib di bawah tingkat minimum",
             "A critical rule is below the minimum level",
         ),
         "index_below_min" => lang.pick(
@@ -174,7 +176,7 @@ pub fn reason_text(reason: &Value, lang: Lang) -> String {
             "Measurement coverage is below the minimum",
         ),
         "critical_inconclusive" => lang.pick(
-            "Aturan kritis tidak dapat diukur",
+            "Kriteria wajib tidak dapat diukur",
             "A critical rule could not be measured",
         ),
         "partial_run" => lang.pick(
@@ -268,8 +270,8 @@ pub fn evidence_lines(evidence: &Value, lang: Lang) -> Vec<(String, String)> {
     ];
     let label = |key: &str| -> String {
         match key {
-            "measured" => lang.pick("terukur", "measured").to_string(),
-            "threshold" => lang.pick("ambang", "threshold").to_string(),
+            "measured" => lang.pick("hasil ukur", "measured").to_string(),
+            "threshold" => lang.pick("ambang batas", "threshold").to_string(),
             "url" => "URL".to_string(),
             "probe" => "probe".to_string(),
             "excerpt" => lang.pick("kutipan", "excerpt").to_string(),
@@ -300,12 +302,28 @@ pub fn evidence_lines(evidence: &Value, lang: Lang) -> Vec<(String, String)> {
     }
 }
 
-/// `11.1 ms`, `1.2 s`: latency figures as people read them.
-pub fn ms(value: f64) -> String {
+/// A number written the English way (`1,234.5`) as a reader of `lang` writes it:
+/// Indonesian swaps the marks (`1.234,5`, decimal comma, thousands dot).
+pub fn number(english: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => english.to_string(),
+        Lang::Id => english
+            .chars()
+            .map(|c| match c {
+                '.' => ',',
+                ',' => '.',
+                other => other,
+            })
+            .collect(),
+    }
+}
+
+/// `11.1 ms`, `1.2 s` (`11,1 ms` in Indonesian): latency figures as people read them.
+pub fn ms(value: f64, lang: Lang) -> String {
     if !value.is_finite() {
         return "-".to_string();
     }
-    if value >= 10_000.0 {
+    let english = if value >= 10_000.0 {
         format!("{:.1} s", value / 1000.0)
     } else if value >= 100.0 {
         format!("{value:.0} ms")
@@ -313,7 +331,8 @@ pub fn ms(value: f64) -> String {
         format!("{value:.1} ms")
     } else {
         format!("{value:.2} ms")
-    }
+    };
+    number(&english, lang)
 }
 
 /// An RFC 3339 time as people read it: `2026-11-28 16:50:15 UTC` (as given when it
@@ -326,27 +345,34 @@ pub fn time_text(rfc3339: &str) -> String {
         .map_or_else(|| rfc3339.to_string(), |text| format!("{text} UTC"))
 }
 
-/// `92.5%`.
-pub fn percent(ratio: f64) -> String {
-    format!("{:.1}%", ratio * 100.0)
+/// `92.5%` (`92,5%` in Indonesian).
+pub fn percent(ratio: f64, lang: Lang) -> String {
+    number(&format!("{:.1}%", ratio * 100.0), lang)
 }
 
 /// One vantage's availability with its counts, `99.2% (119/120)`; `-` without
 /// samples.
-pub fn vantage_availability(vantage: &VantageReport) -> String {
+pub fn vantage_availability(vantage: &VantageReport, lang: Lang) -> String {
     vantage.availability.map_or_else(
         || "-".into(),
-        |ratio| format!("{} ({}/{})", percent(ratio), vantage.up, vantage.samples),
+        |ratio| {
+            format!(
+                "{} ({}/{})",
+                percent(ratio, lang),
+                vantage.up,
+                vantage.samples
+            )
+        },
     )
 }
 
 /// One vantage's p95 and what it was read from, `27.7 ms (load)`; `-` without one.
-pub fn vantage_p95(vantage: &VantageReport) -> String {
+pub fn vantage_p95(vantage: &VantageReport, lang: Lang) -> String {
     vantage.p95_ms.map_or_else(
         || "-".into(),
         |p95| match &vantage.p95_source {
-            Some(source) => format!("{} ({source})", ms(p95)),
-            None => ms(p95),
+            Some(source) => format!("{} ({source})", ms(p95, lang)),
+            None => ms(p95, lang),
         },
     )
 }
@@ -379,7 +405,7 @@ pub fn figure_text(unit: FigureUnit, value: f64) -> String {
             let text = format!("{value:.2}");
             format!("{} s", text.trim_end_matches('0').trim_end_matches('.'))
         }
-        FigureUnit::Seconds => ms(value.max(0.0) * 1000.0),
+        FigureUnit::Seconds => ms(value.max(0.0) * 1000.0, Lang::En),
         FigureUnit::Ratio => format_ratio(value),
         FigureUnit::PerSecond => format!("{value:.1}/s"),
         FigureUnit::Index => format!("{value:.2}"),
@@ -423,7 +449,7 @@ pub fn failed_items(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
             .collect();
         let mut item = format!(
             "{}: {}",
-            lang.pick("verdik", "verdict"),
+            lang.pick("kesimpulan", "verdict"),
             verdict_word(standards, lang)
         );
         if !reasons.is_empty() {
@@ -465,7 +491,7 @@ pub fn failed_items(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
     {
         items.push(format!(
             "{} {}",
-            lang.pick("ambang", "threshold"),
+            lang.pick("ambang batas", "threshold"),
             threshold.display
         ));
     }
@@ -509,7 +535,7 @@ pub fn improvement_items(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
             format!(
                 "{}: {} {}{title}: {}",
                 lang.pick("perlu diperbaiki", "to improve"),
-                lang.pick("aturan", "rule"),
+                lang.pick("kriteria", "rule"),
                 rule.code,
                 outcome_word(rule, lang)
             )
@@ -662,9 +688,17 @@ mod tests {
 
     #[test]
     fn latency_figures_keep_three_significant_digits() {
-        assert_eq!(ms(1.2345), "1.23 ms");
-        assert_eq!(ms(11.095), "11.1 ms");
-        assert_eq!(ms(192.4), "192 ms");
-        assert_eq!(ms(12_345.0), "12.3 s");
+        assert_eq!(ms(1.2345, Lang::En), "1.23 ms");
+        assert_eq!(ms(11.095, Lang::En), "11.1 ms");
+        assert_eq!(ms(192.4, Lang::En), "192 ms");
+        assert_eq!(ms(12_345.0, Lang::En), "12.3 s");
+    }
+
+    #[test]
+    fn indonesian_numbers_use_a_decimal_comma_and_a_thousands_dot() {
+        assert_eq!(ms(11.095, Lang::Id), "11,1 ms");
+        assert_eq!(percent(0.995, Lang::Id), "99,5%");
+        assert_eq!(number("1,234.5", Lang::Id), "1.234,5");
+        assert_eq!(number("1,234.5", Lang::En), "1,234.5");
     }
 }

@@ -17,8 +17,8 @@ use crate::standards::{Outcome, RuleOutcome};
 /// Printed under every verdict, in both languages.
 pub fn disclaimer() -> Text {
     Text {
-        id: "Penilaian mandiri oleh ujilab, bukan sertifikasi resmi IDSLL".into(),
-        en: "Self-assessment by ujilab, not an official IDSLL certification".into(),
+        id: "Hasil uji otomatis (penilaian mandiri) oleh ujilab; bukan sertifikasi resmi IDSLL dan bukan nilai Indeks SPBE/Pemdi".into(),
+        en: "Automated self-assessment by ujilab; not an official IDSLL certification and not an SPBE/Pemdi index score".into(),
     }
 }
 
@@ -161,14 +161,14 @@ impl VerdictReason {
         match self {
             VerdictReason::Interrupted => lang
                 .pick(
-                    "pengujian terhenti sebelum semua fase selesai: tidak ada putusan, indeks hanya sementara",
+                    "pengujian terhenti sebelum semua fase selesai: tidak ada kesimpulan, indeks hanya sementara",
                     "run cut short before every phase finished: no verdict, the index is provisional",
                 )
                 .to_string(),
             VerdictReason::PartialRun { flags } => format!(
                 "{} ({})",
                 lang.pick(
-                    "pengujian parsial: tidak ada putusan sertifikasi",
+                    "pengujian parsial: tidak ada kesimpulan",
                     "partial run: no certification verdict"
                 ),
                 flags
@@ -189,7 +189,7 @@ impl VerdictReason {
             VerdictReason::CriticalInconclusive { rules } => format!(
                 "{}: {}",
                 lang.pick(
-                    "aturan kritis tidak dapat diukur",
+                    "kriteria wajib tidak dapat diukur",
                     "critical rules could not be measured"
                 ),
                 rules.join(", ")
@@ -204,7 +204,7 @@ impl VerdictReason {
                 critical_min_level,
             } => format!(
                 "{} {critical_min_level}: {}",
-                lang.pick("aturan kritis di bawah level", "critical rules below level"),
+                lang.pick("kriteria wajib di bawah tingkat", "critical rules below level"),
                 rules
                     .iter()
                     .map(|rule| format!("{} = {}", rule.code, rule.level))

@@ -24,6 +24,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use input::lang::Lang;
 use observe::latency::LatencyHistogram;
 
 use crate::fleet::read::{ReportFile, ran};
@@ -449,7 +450,7 @@ fn share_regressed(base: f64, new: f64, limits: &Limits) -> bool {
 fn figure_text(figure: Option<Figure>) -> String {
     match figure {
         None => "-".into(),
-        Some(Figure::Latency(s)) => wording::ms(s * 1000.0),
+        Some(Figure::Latency(s)) => wording::ms(s * 1000.0, Lang::En),
         Some(Figure::ErrorRate(r) | Figure::Availability(r)) => ratio_text(r),
         Some(Figure::Index(i)) => format!("{i:.2}"),
         Some(Figure::Level(l)) => format!("L{l}"),
@@ -475,7 +476,10 @@ fn change_text(row: &Row) -> String {
             } else {
                 String::new()
             };
-            format!("{sign}{}{relative}", wording::ms((n - b).abs() * 1000.0))
+            format!(
+                "{sign}{}{relative}",
+                wording::ms((n - b).abs() * 1000.0, Lang::En)
+            )
         }
         (
             Some(Figure::ErrorRate(b) | Figure::Availability(b)),
@@ -524,7 +528,7 @@ fn limits_text(limits: &Limits) -> String {
     format!(
         "latency +{:.0}% and +{} (over at least {} responses); error rate and unavailability +{:.0}% and +{} pt (with at least {} failed in the new run); index -{:.2}; any rule level drop; pass to fail; {}",
         limits.max_regression * 100.0,
-        wording::ms(limits.min_delta * 1000.0),
+        wording::ms(limits.min_delta * 1000.0, Lang::En),
         limits.min_samples,
         limits.max_regression * 100.0,
         limits.min_ratio_delta * 100.0,
