@@ -60,7 +60,6 @@ async fn a_signed_bundle_verifies_and_each_tampered_member_is_named() {
             "run",
             "scenarios/demo/dukcapil.yaml",
             "--no-load",
-            "--no-availability",
             "--no-progress",
             "--out",
         ])
@@ -112,6 +111,52 @@ async fn a_signed_bundle_verifies_and_each_tampered_member_is_named() {
     assert!(
         html.contains(&fingerprint),
         "key fingerprint in report.html"
+    );
+
+    // The TLS evidence and the sample record, in report.json and on the page.
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("report.json")).expect("json"))
+            .expect("report.json");
+    let scenario = &report["scenarios"][0];
+    let tls = &scenario["tls"];
+    assert_eq!(tls["oldest_accepted"], "TLSv1.2", "{tls:#}");
+    let results: Vec<&str> = tls["versions"]
+        .as_array()
+        .expect("versions")
+        .iter()
+        .map(|v| v["result"].as_str().expect("result"))
+        .collect();
+    assert_eq!(results, ["refused", "refused", "accepted", "accepted"]);
+    let leaf = &tls["chain"][0];
+    assert!(
+        leaf["sans"]
+            .as_array()
+            .expect("sans")
+            .iter()
+            .any(|san| san == "dukcapil.contohkab.go.id")
+    );
+    let fingerprint_hex = leaf["sha256"].as_str().expect("sha256");
+    assert!(
+        html.contains(fingerprint_hex),
+        "the leaf's SHA-256 on the page"
+    );
+    assert!(html.contains("Certificate chain the server sent"));
+    let record = scenario["availability"]["record"]
+        .as_array()
+        .expect("record");
+    assert_eq!(record.len(), 40, "20 rounds of 2 probes");
+    assert!(record.iter().all(|sample| sample["at"].is_string()));
+    let cells = html.matches("<span class=\"up\" title=").count()
+        + html.matches("<span class=\"down\" title=").count();
+    assert_eq!(cells, record.len(), "one strip cell per sample");
+    assert!(
+        scenario["probes"]
+            .as_array()
+            .expect("probes")
+            .iter()
+            .all(|probe| probe["sent_at"]
+                .as_str()
+                .is_some_and(|at| at.ends_with('Z')))
     );
 
     let members = member_offsets(&bytes);

@@ -113,6 +113,8 @@ struct ScenarioView {
     /// Whether any passing probe has an exchange to show.
     passed_exchanges: bool,
     availability: Option<AvailabilityView>,
+    /// The certificate chain and the TLS versions accepted (report.json `tls`).
+    tls: Option<TlsView>,
     latency: Option<LatencyView>,
     load: Option<LoadView>,
     thresholds: Vec<ThresholdView>,
@@ -211,6 +213,20 @@ struct AvailabilityView {
     source: String,
     reason: Option<String>,
     per_probe: Vec<(String, String, u64, u64)>,
+    /// One cell per sample in the order taken (`up` or `down`, and a title).
+    strip: Vec<(&'static str, String)>,
+    /// The samples that were down: time, probe, what happened.
+    down: Vec<(String, String, String)>,
+}
+
+struct TlsView {
+    target: String,
+    protocol: String,
+    /// subject, issuer, SANs, not before, not after, SHA-256.
+    chain: Vec<[String; 6]>,
+    /// version, result code, detail.
+    versions: Vec<(String, &'static str, String)>,
+    oldest: String,
 }
 
 struct LatencyView {
@@ -529,7 +545,35 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
                     )
                 })
                 .collect(),
+            strip: a
+                .record
+                .iter()
+                .map(|sample| {
+                    let what = sample_outcome(sample);
+                    (
+                        if sample.up { "up" } else { "down" },
+                        format!(
+                            "{} {} {what}",
+                            sample.at.as_deref().unwrap_or("-"),
+                            sample.probe
+                        ),
+                    )
+                })
+                .collect(),
+            down: a
+                .record
+                .iter()
+                .filter(|sample| !sample.up)
+                .map(|sample| {
+                    (
+                        sample.at.clone().unwrap_or_else(|| "-".into()),
+                        sample.probe.clone(),
+                        sample_outcome(sample),
+                    )
+                })
+                .collect(),
         }),
+        tls: scenario.tls.as_ref().map(|tls| tls_view(tls, lang)),
         latency: latency_view(scenario, lang),
         load: scenario
             .load
@@ -580,6 +624,70 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
         })
         .collect(),
         overrides: overrides(scenario),
+    }
+}
+
+/// `200, 12.3 ms`, `timeout: no response within 10s`.
+fn sample_outcome(sample: &crate::model::SampleReport) -> String {
+    match (sample.status, &sample.error_kind, &sample.error) {
+        (Some(status), _, _) => match sample.latency_ms {
+            Some(latency) => format!("{status}, {latency:.1} ms"),
+            None => status.to_string(),
+        },
+        (None, Some(kind), Some(error)) => format!("{kind}: {error}"),
+        (None, _, Some(error)) => error.clone(),
+        (None, _, None) => "-".into(),
+    }
+}
+
+fn tls_view(tls: &crate::model::TlsReport, lang: Lang) -> TlsView {
+    TlsView {
+        target: format!("{}:{}", tls.host, tls.port),
+        protocol: match (&tls.protocol, &tls.error) {
+            (Some(protocol), _) => format!(
+                "{protocol}{}",
+                tls.cipher_suite
+                    .as_deref()
+                    .map(|suite| format!(", {suite}"))
+                    .unwrap_or_default()
+            ),
+            (None, Some(error)) => format!("{}: {}", error.kind, error.message),
+            (None, None) => "-".into(),
+        },
+        chain: tls
+            .chain
+            .iter()
+            .map(|c| {
+                [
+                    c.subject.clone(),
+                    c.issuer.clone(),
+                    c.sans.join(", "),
+                    c.not_before.clone().unwrap_or_else(|| "-".into()),
+                    c.not_after.clone().unwrap_or_else(|| "-".into()),
+                    c.sha256.clone(),
+                ]
+            })
+            .collect(),
+        versions: tls
+            .versions
+            .iter()
+            .map(|v| {
+                let word = match v.result.as_str() {
+                    "accepted" => lang.pick("diterima", "accepted"),
+                    "refused" => lang.pick("ditolak", "refused"),
+                    _ => lang.pick("tidak diketahui", "unknown"),
+                };
+                (
+                    v.version.clone(),
+                    word,
+                    v.detail.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        oldest: tls
+            .oldest_accepted
+            .clone()
+            .unwrap_or_else(|| lang.pick("tidak ada", "none").to_string()),
     }
 }
 
