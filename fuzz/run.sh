@@ -36,6 +36,7 @@ for target in "${targets[@]}"; do
     scenario_loader) seeds+=(../tests/bad ../scenarios/demo) ;;
     report_merge) seeds+=(../tests/expected) ;;
   esac
+  if [ -d "regressions/$target" ]; then seeds+=("regressions/$target"); fi
   echo "== fuzz $target for ${seconds}s"
   "$target_dir/$host/release/$target" "corpus/$target" "${seeds[@]}" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=262144 \

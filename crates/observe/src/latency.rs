@@ -114,6 +114,7 @@ impl LatencyHistogram {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(encoded)
             .map_err(|error| DecodeError(format!("not base64: {error}")))?;
+        check_payload_length(&bytes)?;
         let histogram: Histogram<u64> = Deserializer::new()
             .deserialize(&mut &bytes[..])
             .map_err(|error| DecodeError(format!("not an HdrHistogram: {error:?}")))?;
@@ -259,6 +260,46 @@ fn zlib_stored(data: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(&((b << 16) | a).to_be_bytes());
 }
 
+/// hdrhistogram's deserializer allocates the payload length its header states (up
+/// to 4 GiB) before reading it: a 160-byte report field made `merge` take 2 GB
+/// (found by fuzz/report_merge). For the compressed V2 encoding, the stream is
+/// inflated here (at most 64 MiB) and the stated length must fit in what is there.
+fn check_payload_length(bytes: &[u8]) -> Result<(), DecodeError> {
+    use std::io::Read as _;
+    const V2_COMPRESSED: u32 = 0x1c84_9314;
+    const V2: u32 = 0x1c84_9313;
+    const INFLATED_LIMIT: u64 = 64 << 20;
+    let word = |at: usize, of: &[u8]| -> Option<u32> {
+        Some(u32::from_be_bytes(of.get(at..at + 4)?.try_into().ok()?))
+    };
+    let inner_length = |inner: &[u8]| -> Result<(), DecodeError> {
+        let stated = word(4, inner).unwrap_or(0) as usize;
+        // The V2 header is 40 bytes; the payload follows it.
+        if inner.len().saturating_sub(40) < stated {
+            return Err(DecodeError(format!(
+                "states a payload of {stated} bytes but holds {}",
+                inner.len().saturating_sub(40)
+            )));
+        }
+        Ok(())
+    };
+    match word(0, bytes) {
+        Some(V2_COMPRESSED) => {
+            let mut inner = Vec::new();
+            flate2::read::ZlibDecoder::new(bytes.get(8..).unwrap_or_default())
+                .take(INFLATED_LIMIT)
+                .read_to_end(&mut inner)
+                .map_err(|error| DecodeError(format!("not an HdrHistogram: {error}")))?;
+            if word(0, &inner) == Some(V2) {
+                inner_length(&inner)?;
+            }
+            Ok(())
+        }
+        Some(V2) => inner_length(bytes),
+        _ => Ok(()),
+    }
+}
+
 /// An encoded histogram that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("histogram does not decode: {0}")]
@@ -351,5 +392,38 @@ mod tests {
         );
         let text = latency.encode();
         assert!(LatencyHistogram::decode(&text[..text.len() / 2]).is_err());
+    }
+
+    /// A header stating a payload far larger than the stream: refused before
+    /// hdrhistogram allocates it (it took 2 GB; fuzz/regressions/report_merge).
+    #[test]
+    fn a_stated_payload_larger_than_the_stream_is_refused() {
+        use std::io::{Read as _, Write as _};
+        let mut histogram = LatencyHistogram::new();
+        histogram.record(Duration::from_millis(12));
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(histogram.encode())
+            .expect("base64");
+        let mut inner = Vec::new();
+        flate2::read::ZlibDecoder::new(&bytes[8..])
+            .read_to_end(&mut inner)
+            .expect("inflates");
+        inner[4..8].copy_from_slice(&0x7fff_ffffu32.to_be_bytes());
+        let mut packed =
+            flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        packed.write_all(&inner).expect("deflates");
+        let packed = packed.finish().expect("deflates");
+        let mut forged = bytes[..4].to_vec();
+        forged.extend_from_slice(&(packed.len() as u32).to_be_bytes());
+        forged.extend_from_slice(&packed);
+        let text = base64::engine::general_purpose::STANDARD.encode(forged);
+        let error = LatencyHistogram::decode(&text).expect_err("forged length");
+        assert!(
+            error
+                .to_string()
+                .contains("states a payload of 2147483647 bytes"),
+            "{error}"
+        );
+        assert!(LatencyHistogram::decode(&histogram.encode()).is_ok());
     }
 }
