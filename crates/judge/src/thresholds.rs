@@ -551,7 +551,10 @@ mod tests {
         );
         assert_eq!(
             line(Metric::Availability, Bound::Min(0.99), Ok(1.0)),
-            (Pass, "availability 100%, at or above the minimum 99%".into())
+            (
+                Pass,
+                "availability 100%, at or above the minimum 99%".into()
+            )
         );
         assert_eq!(
             line(p99(), Bound::Max(0.8), Err(NO_DATA.into())),
@@ -559,7 +562,10 @@ mod tests {
         );
         assert_eq!(
             line(Metric::ErrorRate, Bound::Max(0.01), Err("--no-load".into())),
-            (Skipped, "error_rate not held to the limit 1%: --no-load".into())
+            (
+                Skipped,
+                "error_rate not held to the limit 1%: --no-load".into()
+            )
         );
     }
 
