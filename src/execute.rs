@@ -64,6 +64,15 @@ pub async fn execute(mut plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
         Ok(selection) => selection,
         Err(code) => return (code, Vec::new()),
     };
+    // One run per output folder: held from the first request to the last file, so
+    // a second run into the same folder stops before it probes anything.
+    let _lock = match report::write::OutLock::acquire(&plan.out_dir, &run_id(started_at)) {
+        Ok(lock) => lock,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return (ExitCode::HarnessFault, Vec::new());
+        }
+    };
     let measured = run_selected(&plan, selection, quiet).await;
     let report = assemble(&plan, measured, lang, started_at);
     let (written, mut write_failed) = write_reports(&report, &plan.out_dir, &formats);
