@@ -36,12 +36,20 @@ async fn well_run_service_shows_pages_tls_and_redirect() {
             PageRole::Home,
             PageRole::ServiceStandard,
             PageRole::Complaints,
-            PageRole::Openapi
+            PageRole::Openapi,
+            // ujilab's own request to an unknown path under the API, for IO-02.
+            PageRole::ApiUnknownPath
         ]
     );
     for page in &observations.pages {
         let response = page.exchange.response.as_ref().expect("page answered");
-        assert_eq!(response.status, 200, "{}", page.url);
+        // The unknown path is asked for its 404; every declared page is served.
+        let expected = if page.role == PageRole::ApiUnknownPath {
+            404
+        } else {
+            200
+        };
+        assert_eq!(response.status, expected, "{}", page.url);
     }
     let home = &observations.pages[0].exchange;
     let accept = home
