@@ -156,7 +156,7 @@ fn select(plan: &mut Plan, lang: Lang, quiet: bool) -> Result<Selection, ExitCod
 
     let mut argument_errors = unknown_set_names(&plan.set, &loaded, shard, lang);
     if let Some(only) = plan.only.clone() {
-        match narrow_to_only(&only, &mut loaded, &mut plan.settings) {
+        match narrow_to_only(&only, &mut loaded, &mut plan.settings, lang) {
             Ok(()) => {}
             Err(_) if shard != Shard::WHOLE => {
                 // Another shard may hold what it names; this one runs nothing.
@@ -263,6 +263,7 @@ fn narrow_to_only(
     only: &str,
     loaded: &mut Vec<Loaded>,
     settings: &mut RunSettings,
+    lang: Lang,
 ) -> Result<(), String> {
     let ready = || {
         loaded.iter().filter_map(|item| match item {
@@ -285,11 +286,18 @@ fn narrow_to_only(
             names.push(scenario.service.id.clone());
             names.extend(scenario.probes.iter().map(|probe| probe.id.clone()));
         }
-        let hint = closest(only, names.iter().map(String::as_str))
-            .map(|name| format!("; did you mean `{name}`?"))
-            .unwrap_or_default();
-        return Err(format!(
-            "--only {only}: no scenario or probe has this id{hint}"
+        let hint = closest(only, names.iter().map(String::as_str));
+        let id_hint = hint.as_ref().map(|name| format!("; maksud Anda `{name}`?"));
+        let en_hint = hint.map(|name| format!("; did you mean `{name}`?"));
+        return Err(lang.choose(
+            format!(
+                "--only {only}: tidak ada skenario atau probe dengan id ini{}",
+                id_hint.unwrap_or_default()
+            ),
+            format!(
+                "--only {only}: no scenario or probe has this id{}",
+                en_hint.unwrap_or_default()
+            ),
         ));
     };
     loaded.retain(|item| match item {

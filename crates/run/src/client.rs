@@ -214,9 +214,7 @@ pub fn rustls_config(settings: &ClientSettings) -> Result<rustls::ClientConfig, 
     let mut config = if settings.insecure {
         builder
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate {
-                algorithms: provider.signature_verification_algorithms,
-            }))
+            .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate::new(&provider)))
             .with_no_client_auth()
     } else {
         builder.with_root_certificates(roots).with_no_client_auth()
@@ -341,8 +339,16 @@ fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
 /// with the provider's algorithms (the peer must hold the key of the certificate it
 /// presents).
 #[derive(Debug)]
-struct AcceptAnyCertificate {
+pub(crate) struct AcceptAnyCertificate {
     algorithms: WebPkiSupportedAlgorithms,
+}
+
+impl AcceptAnyCertificate {
+    pub(crate) fn new(provider: &rustls::crypto::CryptoProvider) -> Self {
+        Self {
+            algorithms: provider.signature_verification_algorithms,
+        }
+    }
 }
 
 impl ServerCertVerifier for AcceptAnyCertificate {

@@ -18,6 +18,7 @@ use observe::observations::{
     VersionResult,
 };
 
+use crate::client::AcceptAnyCertificate;
 use crate::exchange::tls_error;
 
 mod legacy;
@@ -128,7 +129,7 @@ async fn modern_offer(
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     // Whether the version is accepted, not whether the certificate is good
     // (SC-02 says that): any certificate is taken, its signature still checked.
-    let verifier = Arc::new(AnyCertificate(provider.signature_verification_algorithms));
+    let verifier = Arc::new(AcceptAnyCertificate::new(&provider));
     let only: &[&'static rustls::SupportedProtocolVersion] = match version {
         TlsVersion::Tls1_3 => &[&rustls::version::TLS13],
         _ => &[&rustls::version::TLS12],
@@ -146,45 +147,6 @@ async fn modern_offer(
     {
         Ok(_) => Ok(()),
         Err(error) => Err((VersionResult::Refused, error.to_string())),
-    }
-}
-
-/// Takes any certificate; checks the handshake signature with it.
-#[derive(Debug)]
-struct AnyCertificate(rustls::crypto::WebPkiSupportedAlgorithms);
-
-impl ServerCertVerifier for AnyCertificate {
-    fn verify_server_cert(
-        &self,
-        _: &CertificateDer<'_>,
-        _: &[CertificateDer<'_>],
-        _: &ServerName<'_>,
-        _: &[u8],
-        _: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_schemes()
     }
 }
 
@@ -406,34 +368,11 @@ fn chain_certificate(der: &CertificateDer<'_>) -> ChainCertificate {
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect();
-    let time = |timestamp: i64| {
-        u64::try_from(timestamp)
-            .ok()
-            .map(|seconds| SystemTime::UNIX_EPOCH + Duration::from_secs(seconds))
-    };
+    let time = certificate_time;
     match x509_parser::parse_x509_certificate(der.as_ref()) {
         Ok((_, certificate)) => {
             let validity = certificate.validity();
-            let sans = certificate
-                .subject_alternative_name()
-                .ok()
-                .flatten()
-                .map(|san| {
-                    san.value
-                        .general_names
-                        .iter()
-                        .filter_map(|name| match name {
-                            x509_parser::extensions::GeneralName::DNSName(dns) => {
-                                Some(dns.to_string())
-                            }
-                            x509_parser::extensions::GeneralName::IPAddress(bytes) => {
-                                ip_text(bytes)
-                            }
-                            _ => None,
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
+            let sans = subject_alt_names(&certificate, true);
             ChainCertificate {
                 subject: certificate.subject().to_string(),
                 issuer: certificate.issuer().to_string(),
@@ -480,34 +419,45 @@ impl Leaf {
     fn parse(der: &CertificateDer<'_>) -> Option<Leaf> {
         let (_, certificate) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
         let validity = certificate.validity();
-        let time = |timestamp: i64| {
-            u64::try_from(timestamp)
-                .ok()
-                .map(|seconds| SystemTime::UNIX_EPOCH + Duration::from_secs(seconds))
-        };
-        let names = certificate
-            .subject_alternative_name()
-            .ok()
-            .flatten()
-            .map(|san| {
-                san.value
-                    .general_names
-                    .iter()
-                    .filter_map(|name| match name {
-                        x509_parser::extensions::GeneralName::DNSName(dns) => {
-                            Some(dns.to_ascii_lowercase())
-                        }
-                        _ => None,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let time = certificate_time;
+        let names = subject_alt_names(&certificate, false)
+            .into_iter()
+            .map(|name| name.to_ascii_lowercase())
+            .collect();
         Some(Leaf {
             not_before: time(validity.not_before.timestamp()),
             not_after: time(validity.not_after.timestamp()),
             names,
         })
     }
+}
+
+/// A certificate time as a `SystemTime`; `None` before 1970.
+fn certificate_time(timestamp: i64) -> Option<SystemTime> {
+    u64::try_from(timestamp)
+        .ok()
+        .map(|seconds| SystemTime::UNIX_EPOCH + Duration::from_secs(seconds))
+}
+
+/// The DNS names (and, with `with_ips`, the IP addresses) in a certificate's
+/// subject alternative names, as written.
+fn subject_alt_names(
+    certificate: &x509_parser::certificate::X509Certificate<'_>,
+    with_ips: bool,
+) -> Vec<String> {
+    use x509_parser::extensions::GeneralName;
+    let Ok(Some(san)) = certificate.subject_alternative_name() else {
+        return Vec::new();
+    };
+    san.value
+        .general_names
+        .iter()
+        .filter_map(|name| match name {
+            GeneralName::DNSName(dns) => Some(dns.to_string()),
+            GeneralName::IPAddress(bytes) if with_ips => ip_text(bytes),
+            _ => None,
+        })
+        .collect()
 }
 
 /// A SAN pattern against a host name; `*.` matches exactly one leftmost label.
