@@ -7,6 +7,8 @@
 //! CA files; other crates use it with their own cap.
 
 use std::fmt;
+
+use crate::lang::Lang;
 use std::io::Read as _;
 use std::path::Path;
 
@@ -26,18 +28,94 @@ pub enum FileError {
     TooLarge(u64),
 }
 
+impl FileError {
+    /// What went wrong, in the reader's language.
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            FileError::Io(error) => io_reason(error, lang),
+            FileError::NotRegular(kind) => lang.choose(
+                format!(
+                    "berkas ini {}, bukan berkas biasa; sebutkan sebuah berkas",
+                    not_regular_id(kind)
+                ),
+                format!("it is {kind}, not a regular file; name a file"),
+            ),
+            FileError::TooLarge(limit) => {
+                let limit = format_bytes(*limit);
+                lang.choose(
+                    format!("berkas lebih besar dari {limit}, batas yang dibaca ujilab dari berkas seperti ini"),
+                    format!("it is larger than {limit}, the most ujilab reads from such a file"),
+                )
+            }
+        }
+    }
+}
+
+/// [`FileError::NotRegular`]'s words, in Indonesian.
+fn not_regular_id(kind: &str) -> &'static str {
+    match kind {
+        "a folder" => "berupa folder",
+        "a FIFO (named pipe)" => "berupa FIFO (named pipe)",
+        "a character device" => "berupa perangkat karakter",
+        "a block device" => "berupa perangkat blok",
+        "a socket" => "berupa soket",
+        _ => "bukan berkas biasa",
+    }
+}
+
+#[cfg(test)]
+mod describe_tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_path_is_worded_in_indonesian() {
+        for kind in [
+            "a folder",
+            "a FIFO (named pipe)",
+            "a character device",
+            "a block device",
+            "a socket",
+        ] {
+            let id = FileError::NotRegular(kind).describe(Lang::Id);
+            assert!(
+                !id.contains(kind) && id.starts_with("berkas ini berupa"),
+                "{id}"
+            );
+        }
+        let missing = FileError::Io(std::io::Error::from(std::io::ErrorKind::NotFound));
+        assert_eq!(missing.describe(Lang::Id), "tidak ditemukan");
+        assert_eq!(missing.describe(Lang::En), "not found");
+    }
+}
+
+/// Why the operating system refused, in words the reader knows; the system's
+/// own (English) wording only for kinds without a translation.
+pub fn io_reason(error: &std::io::Error, lang: Lang) -> String {
+    use std::io::ErrorKind;
+    let known = match error.kind() {
+        ErrorKind::NotFound => Some(("tidak ditemukan", "not found")),
+        ErrorKind::PermissionDenied => Some(("akses ditolak", "permission denied")),
+        ErrorKind::AlreadyExists => Some(("sudah ada", "already exists")),
+        ErrorKind::IsADirectory => Some(("berupa folder", "is a folder")),
+        ErrorKind::NotADirectory => Some(("bukan folder", "not a folder")),
+        ErrorKind::StorageFull => Some(("ruang disk penuh", "no space left on the disk")),
+        ErrorKind::ReadOnlyFilesystem => {
+            Some(("sistem berkas hanya-baca", "read-only file system"))
+        }
+        _ => None,
+    };
+    match known {
+        Some((id, en)) => lang.pick(id, en).to_string(),
+        None => lang.choose(format!("kesalahan sistem: {error}"), error.to_string()),
+    }
+}
+
 impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // The system's own words, as before: logs and tests read them.
             FileError::Io(error) => write!(f, "{error}"),
-            FileError::NotRegular(kind) => {
-                write!(f, "it is {kind}, not a regular file; name a file")
-            }
-            FileError::TooLarge(limit) => write!(
-                f,
-                "it is larger than {}, the most ujilab reads from such a file",
-                format_bytes(*limit)
-            ),
+            other => f.write_str(&other.describe(Lang::En)),
         }
     }
 }
