@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::catalogue::kinds::{KINDS, Kind, ParamKind, Shape, Unit};
+use crate::catalogue::kinds::{CONDITIONS, KINDS, Kind, PAGE_ROLES, ParamKind, Shape, Unit};
 use crate::catalogue::{Catalogue, Levels, Rule};
 use crate::lang::Lang;
 
@@ -196,6 +196,23 @@ fn text_schema() -> Value {
     })
 }
 
+fn band_list_schema() -> Value {
+    json!({
+        "type": "array",
+        "minItems": 1,
+        "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["min", "id", "en"],
+            "properties": {
+                "min": { "type": "number", "minimum": 0, "maximum": 5 },
+                "id": { "type": "string", "minLength": 1 },
+                "en": { "type": "string", "minLength": 1 }
+            }
+        }
+    })
+}
+
 fn unit_schema(unit: Unit) -> Value {
     match unit {
         Unit::Ratio => json!({ "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?%$" }),
@@ -226,25 +243,30 @@ fn levels_schema(shape: Shape) -> Value {
                 }
             } }
         }),
-        Shape::Table(outcomes) => {
-            let level = json!({ "type": "integer", "minimum": 1, "maximum": 5 });
-            let properties: serde_json::Map<String, Value> = outcomes
-                .iter()
-                .map(|outcome| ((*outcome).to_string(), level.clone()))
-                .collect();
-            json!({
-                "type": "object",
-                "additionalProperties": false,
-                "required": ["table"],
-                "properties": { "table": {
-                    "type": "object",
-                    "additionalProperties": false,
-                    "required": outcomes,
-                    "properties": properties
-                } }
-            })
-        }
+        Shape::Table(outcomes) => table_schema(outcomes),
+        Shape::TableOrBinary(outcomes) => json!({
+            "anyOf": [table_schema(outcomes), { "const": "binary" }]
+        }),
     }
+}
+
+fn table_schema(outcomes: &[&str]) -> Value {
+    let level = json!({ "type": "integer", "minimum": 1, "maximum": 5 });
+    let properties: serde_json::Map<String, Value> = outcomes
+        .iter()
+        .map(|outcome| ((*outcome).to_string(), level.clone()))
+        .collect();
+    json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["table"],
+        "properties": { "table": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": outcomes,
+            "properties": properties
+        } }
+    })
 }
 
 fn param_schema(kind: &ParamKind, doc: &str) -> Value {
@@ -274,10 +296,21 @@ fn param_schema(kind: &ParamKind, doc: &str) -> Value {
                 "properties": {
                     "id": { "type": "string", "minLength": 1 },
                     "name": text_schema(),
-                    "keywords": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 } }
-                }
+                    "keywords": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 } },
+                    "value": { "type": "string", "format": "regex", "description": "a pattern that must match near a keyword" },
+                    "near": { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1 }, "description": "words of which one must stand near a keyword" },
+                    "recent_years": { "type": "integer", "minimum": 0, "maximum": 100, "description": "the value is a year no older than the run's year minus this" }
+                },
+                "dependentRequired": { "recent_years": ["value"] }
             }
         }),
+        ParamKind::Pages { default } => json!({
+            "type": "array",
+            "minItems": 1,
+            "items": { "enum": PAGE_ROLES },
+            "default": default
+        }),
+        ParamKind::Condition => json!({ "enum": CONDITIONS }),
     };
     if let Value::Object(map) = &mut schema {
         map.insert("description".into(), Value::String(doc.to_string()));
@@ -341,19 +374,32 @@ pub fn catalogue_schema() -> Value {
             "version": { "type": "string", "minLength": 1 },
             "title": text_schema(),
             "bands": {
-                "description": "Predicate table, highest first; `min` is inclusive; the last band's min is at most 1.",
-                "type": "array",
-                "minItems": 1,
-                "items": {
-                    "type": "object",
-                    "additionalProperties": false,
-                    "required": ["min", "id", "en"],
-                    "properties": {
-                        "min": { "type": "number", "minimum": 0, "maximum": 5 },
-                        "id": { "type": "string", "minLength": 1 },
-                        "en": { "type": "string", "minLength": 1 }
+                "description": "Predicate table, highest first; `min` is inclusive; the last band's min is at most 1. Either one list, or named tables with the one the index is banded with (`use`).",
+                "anyOf": [
+                    band_list_schema(),
+                    {
+                        "type": "object",
+                        "additionalProperties": false,
+                        "required": ["use", "tables"],
+                        "properties": {
+                            "use": { "type": "string", "minLength": 1, "description": "the name of the table that bands the index" },
+                            "tables": {
+                                "type": "array",
+                                "minItems": 1,
+                                "items": {
+                                    "type": "object",
+                                    "additionalProperties": false,
+                                    "required": ["name", "source", "bands"],
+                                    "properties": {
+                                        "name": { "type": "string", "pattern": "^\\S+$" },
+                                        "source": { "type": "string", "minLength": 1, "description": "the instrument, with its source mark ([C], [S], [U])" },
+                                        "bands": band_list_schema()
+                                    }
+                                }
+                            }
+                        }
                     }
-                }
+                ]
             },
             "certification": {
                 "type": "object",
@@ -362,7 +408,9 @@ pub fn catalogue_schema() -> Value {
                 "properties": {
                     "min_index": { "type": "number", "minimum": 1, "maximum": 5 },
                     "critical_min_level": { "type": "integer", "minimum": 1, "maximum": 5 },
-                    "min_coverage": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?%$" }
+                    "min_coverage": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?%$" },
+                    "predicate_requires_critical": { "type": "boolean", "default": false, "description": "show the predicate only when every critical rule reaches critical_min_level" },
+                    "count_attested": { "type": "boolean", "default": false, "description": "count rules of kind attestation in the index and the verdict" }
                 }
             },
             "aspects": {
@@ -392,6 +440,7 @@ pub fn catalogue_schema() -> Value {
                         "basis": { "enum": ["regulation", "practice"] },
                         "reference": { "type": "string" },
                         "critical": { "type": "boolean" },
+                        "critical_when": { "enum": CONDITIONS, "description": "critical only when this holds for the run; with critical: false" },
                         "weight": { "type": "number", "exclusiveMinimum": 0 },
                         "title": text_schema(),
                         "why": text_schema(),
@@ -416,13 +465,17 @@ mod tests {
     fn built_in_catalogue_matches_its_schema() {
         let schema = catalogue_schema();
         let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{e}"));
+        for text in [BUILT_IN_TEXT, crate::catalogue::BUILT_IN_2026_2_TEXT] {
+            let document: Value =
+                crate::scenario::raw::parse(text).unwrap_or_else(|e| panic!("{e:?}"));
+            let errors: Vec<String> = validator
+                .iter_errors(&document)
+                .map(|error| format!("{} at {}", error, error.instance_path()))
+                .collect();
+            assert!(errors.is_empty(), "{errors:#?}");
+        }
         let document: Value =
             crate::scenario::raw::parse(BUILT_IN_TEXT).unwrap_or_else(|e| panic!("{e:?}"));
-        let errors: Vec<String> = validator
-            .iter_errors(&document)
-            .map(|error| format!("{} at {}", error, error.instance_path()))
-            .collect();
-        assert!(errors.is_empty(), "{errors:#?}");
         // And the schema rejects what the loader rejects.
         let mut bad = document.clone();
         bad["rules"][0]["levels"] = json!("binary");

@@ -35,6 +35,9 @@ pub enum Shape {
     Binary,
     /// `{ table: { outcome: level, ... } }` with exactly these outcomes.
     Table(&'static [&'static str]),
+    /// A table as above, or `binary` as an older catalogue wrote it: the check
+    /// says which outcomes pass.
+    TableOrBinary(&'static [&'static str]),
 }
 
 impl Shape {
@@ -47,16 +50,21 @@ impl Shape {
                 unit.describe()
             ),
             Shape::Binary => "binary".to_string(),
-            Shape::Table(outcomes) => format!(
-                "{{ table: {{ {} }} }}",
-                outcomes
-                    .iter()
-                    .map(|outcome| format!("{outcome}: LEVEL"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            Shape::Table(outcomes) => table_text(outcomes),
+            Shape::TableOrBinary(outcomes) => format!("{} or binary", table_text(outcomes)),
         }
     }
+}
+
+fn table_text(outcomes: &[&str]) -> String {
+    format!(
+        "{{ table: {{ {} }} }}",
+        outcomes
+            .iter()
+            .map(|outcome| format!("{outcome}: LEVEL"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 /// The unit of a threshold value.
@@ -134,9 +142,33 @@ pub enum ParamKind {
     Regex {
         default: &'static str,
     },
-    /// `[{ id, name: { id, en }, keywords: [..] }, ...]`; required.
+    /// `[{ id, name: { id, en }, keywords: [..], value?, near?, recent_years? }, ...]`;
+    /// required.
     Components,
+    /// Page roles in order of preference (`[maklumat, service_standard, home]`):
+    /// the first one the scenario declares is read.
+    Pages {
+        default: &'static [&'static str],
+    },
+    /// One of [`CONDITIONS`]; absent by default.
+    Condition,
 }
+
+/// The page roles a `page` param may name, as `standards.pages` spells them.
+pub const PAGE_ROLES: &[&str] = &[
+    "home",
+    "service_standard",
+    "complaints",
+    "maklumat",
+    "skm",
+    "ppid",
+    "privacy",
+    "contact",
+    "other",
+];
+
+/// Conditions a kind's `applies_when` and a rule's `critical_when` may name.
+pub const CONDITIONS: &[&str] = &["collects_personal_data"];
 
 impl ParamKind {
     /// The type and default, for docs.
@@ -152,8 +184,17 @@ impl ParamKind {
             }
             ParamKind::Regex { default } => format!("regex, default '{default}'"),
             ParamKind::Components => {
-                "list of { id, name: { id, en }, keywords: [..] }, required".to_string()
+                "list of { id, name: { id, en }, keywords: [..], value: REGEX, \
+                                       near: [..], recent_years: N } (value, near and \
+                                       recent_years optional), required"
+                    .to_string()
             }
+            ParamKind::Condition => format!("one of {}, optional", CONDITIONS.join(", ")),
+            ParamKind::Pages { default } => format!(
+                "list of page roles ({}), the first declared one is read, default [{}]",
+                PAGE_ROLES.join(", "),
+                default.join(", ")
+            ),
         }
     }
 }
@@ -388,17 +429,105 @@ pub static KINDS: &[Kind] = &[
         ],
     },
     Kind {
-        name: "complaint_channel",
-        summary: "`pages.complaints` (else the home page) links to one of `domains` (or a \
-                  subdomain) or holds a complaint form (a <form> with a <textarea>).",
-        shape: Shape::Binary,
-        params: &[ParamSpec {
-            name: "domains",
-            kind: ParamKind::Strings {
-                default: &["lapor.go.id"],
+        name: "page_components",
+        summary: "How many `components` the first declared page of `page` names in its own \
+                  content (<main>, else its <article>s, else the body; never header, footer, \
+                  aside, nav or blocks repeated on every page read): a keyword as a whole word \
+                  or phrase, and, when given, a `value` pattern and a `near` word within \
+                  `near_chars` of it; `recent_years` asks the value to be a year no older than \
+                  the run's year minus that many. With `applies_when`, not applicable unless \
+                  the condition holds. Level 1 when no page of `page` is declared or it is \
+                  missing.",
+        shape: COUNT_UP,
+        params: &[
+            ParamSpec {
+                name: "page",
+                kind: ParamKind::Pages { default: &["home"] },
+                doc: "the page to read: the first of these roles the scenario declares",
             },
-            doc: "national complaint services a link to which counts",
+            ParamSpec {
+                name: "components",
+                kind: ParamKind::Components,
+                doc: "the components to look for, each with its keywords, and optionally a \
+                      value pattern, words it must be near, and a recent year",
+            },
+            ParamSpec {
+                name: "near_chars",
+                kind: ParamKind::Integer {
+                    default: 150,
+                    min: 0,
+                },
+                doc: "how near a value or a near word must be to the keyword, in characters \
+                      of visible text",
+            },
+            ParamSpec {
+                name: "ignore",
+                kind: ParamKind::Strings { default: &["nav"] },
+                doc: "elements whose text does not count (`nav` also covers role=navigation)",
+            },
+            ParamSpec {
+                name: "applies_when",
+                kind: ParamKind::Condition,
+                doc: "the rule applies only when this holds, else it is not applicable: \
+                      collects_personal_data (a page read has a form asking for NIK, e-mail or \
+                      a phone number)",
+            },
+        ],
+    },
+    Kind {
+        name: "attestation",
+        summary: "An officer's statement in the scenario (`standards.attestations.CODE`: by, \
+                  role, date, and document_url or sk_number) dated within `max_age` before \
+                  the run: `attested`, else `missing`. Not measured: shown in its own group and \
+                  counted in the index only when the catalogue's certification says \
+                  `count_attested: true`.",
+        shape: Shape::Table(&["attested", "missing"]),
+        params: &[ParamSpec {
+            name: "max_age",
+            kind: ParamKind::Duration { default: "365d" },
+            doc: "a statement dated longer before the run than this no longer counts",
         }],
+    },
+    Kind {
+        name: "complaint_channel",
+        summary: "`pages.complaints` (else the home page) offers a way to complain: a link to \
+                  one of `domains` (or a subdomain) is `sp4n_lapor`; a complaint form (a <form> \
+                  with a <textarea>, near one of `form_near` when that is given) is `form`; a \
+                  phone number, e-mail address or WhatsApp link within `near_chars` of a \
+                  `contact_near` word is `contact`; else `none`. Levels `binary` (2026.1): \
+                  `sp4n_lapor` and `form` pass.",
+        shape: Shape::TableOrBinary(&["none", "contact", "form", "sp4n_lapor"]),
+        params: &[
+            ParamSpec {
+                name: "domains",
+                kind: ParamKind::Strings {
+                    default: &["lapor.go.id"],
+                },
+                doc: "national complaint services a link to which counts",
+            },
+            ParamSpec {
+                name: "form_near",
+                kind: ParamKind::Strings { default: &[] },
+                doc: "words a complaint form must stand near (its own text, its heading, the \
+                      text before it); empty: any form with a textarea counts",
+            },
+            ParamSpec {
+                name: "contact_near",
+                kind: ParamKind::Strings {
+                    default: &["pengaduan", "aduan", "keluhan", "lapor"],
+                },
+                doc: "words a phone number, e-mail or WhatsApp link must stand near to count as \
+                      a complaint contact",
+            },
+            ParamSpec {
+                name: "near_chars",
+                kind: ParamKind::Integer {
+                    default: 200,
+                    min: 0,
+                },
+                doc: "how near, in characters of visible text",
+            },
+        ],
     },
     Kind {
         name: "contact_hours",

@@ -30,8 +30,13 @@ pub struct Catalogue {
     pub name: String,
     pub version: String,
     pub title: Text,
-    /// Highest first; the last one's `min` is at most 1.0, so every index has one.
+    /// The predicate table the index is banded with: highest first; the last
+    /// one's `min` is at most 1.0, so every index has one.
     pub bands: Vec<Band>,
+    /// The name of that table, when the catalogue names its tables.
+    pub bands_name: Option<String>,
+    /// Every named table the catalogue lists (empty for a plain list), for docs.
+    pub band_tables: Vec<BandTable>,
     pub certification: Certification,
     pub aspects: Vec<Aspect>,
     /// In file order: the order of every report.
@@ -68,12 +73,27 @@ pub struct Band {
     pub name: Text,
 }
 
+/// A named predicate table with its source (`spbe-2020`, `pemdi-2026`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BandTable {
+    pub name: String,
+    /// The instrument it comes from, with its source mark.
+    pub source: String,
+    pub bands: Vec<Band>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Certification {
     pub min_index: f64,
     pub critical_min_level: u8,
     /// Ratio 0..1.
     pub min_coverage: f64,
+    /// The predicate is shown only when every critical rule reaches
+    /// `critical_min_level` (catalogue-2026.2.md section 2, fix a).
+    pub predicate_requires_critical: bool,
+    /// Rules of kind `attestation` count in the index and the verdict; by
+    /// default they are shown apart, not measured.
+    pub count_attested: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -108,6 +128,9 @@ pub struct Rule {
     pub basis: Basis,
     pub reference: String,
     pub critical: bool,
+    /// Critical only when this condition holds for the run
+    /// (`collects_personal_data`); `critical` is then false.
+    pub critical_when: Option<String>,
     pub weight: f64,
     pub title: Text,
     pub why: Text,
@@ -115,4 +138,11 @@ pub struct Rule {
     pub check: &'static Kind,
     pub params: Params,
     pub levels: Levels,
+}
+
+impl Rule {
+    /// Whether this rule is an officer's statement, not a measurement.
+    pub fn is_attestation(&self) -> bool {
+        self.check.name == "attestation"
+    }
 }

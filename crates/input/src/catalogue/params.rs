@@ -7,13 +7,32 @@ use crate::catalogue::kinds::{Kind, ParamKind};
 use crate::catalogue::model::Text;
 use crate::quantity::parse_duration;
 
-/// One component a service-standard page must name.
-#[derive(Debug, Clone, PartialEq)]
+/// One component a page must name: a keyword, and optionally a value and a word
+/// near it.
+#[derive(Debug, Clone)]
 pub struct Component {
     pub id: String,
     pub name: Text,
     /// Normalised: lower case, whitespace folded.
     pub keywords: Vec<String>,
+    /// A pattern that must match near a keyword (a score, a year), case-insensitive.
+    pub value: Option<regex::Regex>,
+    /// Words (normalised) of which one must stand near a keyword.
+    pub near: Vec<String>,
+    /// The value must be a year no older than the run's year minus this.
+    pub recent_years: Option<u32>,
+}
+
+impl PartialEq for Component {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+            && self.name == other.name
+            && self.keywords == other.keywords
+            && self.value.as_ref().map(regex::Regex::as_str)
+                == other.value.as_ref().map(regex::Regex::as_str)
+            && self.near == other.near
+            && self.recent_years == other.recent_years
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +69,10 @@ impl Params {
                     case_insensitive(default).ok().map(ParamValue::Regex)
                 }
                 ParamKind::Components => Some(ParamValue::Components(Vec::new())),
+                ParamKind::Pages { default } => Some(ParamValue::Strings(
+                    default.iter().map(|s| (*s).to_string()).collect(),
+                )),
+                ParamKind::Condition => None,
             };
             if let Some(value) = value {
                 params.set(spec.name, value);
@@ -107,6 +130,11 @@ impl Params {
             Some(ParamValue::Regex(regex)) => Some(regex),
             _ => None,
         }
+    }
+
+    /// A condition param (`applies_when`), when the catalogue sets it.
+    pub fn condition(&self, name: &str) -> Option<&str> {
+        self.strings(name).first().map(String::as_str)
     }
 
     pub fn components(&self, name: &str) -> &[Component] {

@@ -12,7 +12,8 @@ pub(super) struct RawCatalogue {
     pub(super) catalogue: Spanned<String>,
     pub(super) version: Spanned<String>,
     pub(super) title: Spanned<RawText>,
-    pub(super) bands: Spanned<Vec<Spanned<RawBand>>>,
+    /// A list of bands, or named tables (`validate::bands`).
+    pub(super) bands: Spanned<Node>,
     pub(super) certification: Spanned<RawCertification>,
     pub(super) aspects: Spanned<Vec<Spanned<RawAspect>>>,
     pub(super) rules: Spanned<Vec<Spanned<RawRule>>>,
@@ -27,18 +28,12 @@ pub(super) struct RawText {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawBand {
-    pub(super) min: Spanned<f64>,
-    pub(super) id: Spanned<String>,
-    pub(super) en: Spanned<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub(super) struct RawCertification {
     pub(super) min_index: Spanned<f64>,
     pub(super) critical_min_level: Spanned<i64>,
     pub(super) min_coverage: Spanned<String>,
+    pub(super) predicate_requires_critical: Option<Spanned<bool>>,
+    pub(super) count_attested: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -57,6 +52,7 @@ pub(super) struct RawRule {
     pub(super) basis: Spanned<String>,
     pub(super) reference: Spanned<String>,
     pub(super) critical: Spanned<bool>,
+    pub(super) critical_when: Option<Spanned<String>>,
     pub(super) weight: Spanned<f64>,
     pub(super) title: Spanned<RawText>,
     pub(super) why: Spanned<RawText>,

@@ -26,7 +26,7 @@ impl Checker {
         };
         let entry = match &raw.value {
             Node::Str(text) if text == "binary" => {
-                if kind.shape != Shape::Binary {
+                if !matches!(kind.shape, Shape::Binary | Shape::TableOrBinary(_)) {
                     wrong_shape(self, position);
                     return None;
                 }
@@ -53,7 +53,7 @@ impl Checker {
             ("thresholds", Shape::Thresholds { unit, direction }) => {
                 self.thresholds(body, unit, direction, &format!("{path}.thresholds"))
             }
-            ("table", Shape::Table(outcomes)) => {
+            ("table", Shape::Table(outcomes) | Shape::TableOrBinary(outcomes)) => {
                 self.table(body, outcomes, &format!("{path}.table"))
             }
             ("thresholds" | "table", _) => {
@@ -192,8 +192,10 @@ impl Checker {
             let (Some((low, _)), Some((high, position))) = (values[slot - 1], values[slot]) else {
                 continue;
             };
+            // A count may repeat the level below it, skipping a level: with
+            // L2: 1, L3: 1, one component found is level 3.
             let in_order = match direction {
-                Direction::AtLeast => high > low,
+                Direction::AtLeast => high > low || (unit == Unit::Count && high == low),
                 Direction::AtMost => high < low,
             };
             if !in_order {

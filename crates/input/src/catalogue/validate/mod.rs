@@ -4,14 +4,15 @@
 //! rule's params against its check kind, `levels` its levels against the kind's
 //! shape.
 
+mod bands;
 mod levels;
 mod params;
 
 use sha2::{Digest, Sha256};
 
 use crate::catalogue::kinds;
-use crate::catalogue::model::{Aspect, Band, Basis, Catalogue, Certification, Rule, Text};
-use crate::catalogue::raw::{RawAspect, RawBand, RawCatalogue, RawCertification, RawRule, RawText};
+use crate::catalogue::model::{Aspect, Basis, Catalogue, Certification, Rule, Text};
+use crate::catalogue::raw::{RawAspect, RawCatalogue, RawCertification, RawRule, RawText};
 use crate::diagnostic::Problem;
 use crate::quantity::parse_ratio;
 use crate::scenario::raw::{Position, Spanned, closest};
@@ -75,7 +76,7 @@ impl Checker {
             self.error(at(&raw.version), "version", "the version is empty");
         }
         let title = self.text(&raw.title, "title");
-        let bands = self.bands(&raw.bands);
+        let bands = self.read_bands(&raw.bands);
         let certification = self.certification(&raw.certification);
         let aspects = self.aspects(&raw.aspects);
         let rules = self.rules(&raw.rules, &aspects);
@@ -100,71 +101,15 @@ impl Checker {
             name,
             version,
             title,
-            bands,
+            bands: bands.chosen,
+            bands_name: bands.chosen_name,
+            band_tables: bands.tables,
             certification,
             aspects,
             rules,
             source: file.to_string(),
             sha256: hex(&Sha256::digest(text.as_bytes())),
         })
-    }
-
-    fn bands(&mut self, raw: &Spanned<Vec<Spanned<RawBand>>>) -> Vec<Band> {
-        if raw.value.is_empty() {
-            self.error(
-                at(raw),
-                "bands",
-                "bands is empty: list the predicates, highest first",
-            );
-        }
-        let mut bands: Vec<Band> = Vec::new();
-        for (index, spanned) in raw.value.iter().enumerate() {
-            let path = format!("bands[{index}]");
-            let band = &spanned.value;
-            let min = band.min.value;
-            if !(0.0..=5.0).contains(&min) {
-                self.error(
-                    at(&band.min),
-                    &format!("{path}.min"),
-                    format!("{min} is outside the index scale 0..5"),
-                );
-            }
-            if let Some(previous) = bands.last()
-                && min >= previous.min
-            {
-                self.error_with_help(
-                    at(&band.min),
-                    &format!("{path}.min"),
-                    format!(
-                        "bands out of order: {min} is not below the band above it ({})",
-                        previous.min
-                    ),
-                    "list bands highest first, each `min` lower than the one before",
-                );
-            }
-            let name = Text {
-                id: band.id.value.trim().to_string(),
-                en: band.en.value.trim().to_string(),
-            };
-            if name.id.is_empty() || name.en.is_empty() {
-                self.error(at(spanned), &path, "a band needs a name in id and en");
-            }
-            bands.push(Band { min, name });
-        }
-        if let Some(last) = bands.last()
-            && last.min > 1.0
-        {
-            self.error_with_help(
-                at(raw),
-                "bands",
-                format!(
-                    "the lowest band starts at {}: an index below it would have no predicate",
-                    last.min
-                ),
-                "end with a band whose min is 0 or 1",
-            );
-        }
-        bands
     }
 
     fn certification(&mut self, raw: &Spanned<RawCertification>) -> Certification {
@@ -196,6 +141,11 @@ impl Checker {
             min_index,
             critical_min_level: level.clamp(1, 5) as u8,
             min_coverage,
+            predicate_requires_critical: raw
+                .predicate_requires_critical
+                .as_ref()
+                .is_some_and(|flag| flag.value),
+            count_attested: raw.count_attested.as_ref().is_some_and(|flag| flag.value),
         }
     }
 
@@ -291,12 +241,17 @@ impl Checker {
             at(&raw.check),
         );
         let levels = self.levels(kind, &raw.levels, &format!("{path}.levels"));
+        let critical_when = raw
+            .critical_when
+            .as_ref()
+            .and_then(|condition| self.critical_when(condition, raw.critical.value, path));
         Some(Rule {
             code,
             aspect,
             basis,
             reference: raw.reference.value.trim().to_string(),
             critical: raw.critical.value,
+            critical_when,
             weight,
             title,
             why,
@@ -305,6 +260,38 @@ impl Checker {
             params,
             levels: levels?,
         })
+    }
+
+    /// `critical_when:` names a condition, on a rule that is not always critical.
+    fn critical_when(
+        &mut self,
+        raw: &Spanned<String>,
+        critical: bool,
+        path: &str,
+    ) -> Option<String> {
+        let condition = raw.value.trim();
+        let key_path = format!("{path}.critical_when");
+        if !kinds::CONDITIONS.contains(&condition) {
+            let help = closest(condition, kinds::CONDITIONS.iter().copied())
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| format!("conditions are: {}", kinds::CONDITIONS.join(", ")));
+            self.error_with_help(
+                at(raw),
+                &key_path,
+                format!("`{condition}` is not a condition"),
+                help,
+            );
+            return None;
+        }
+        if critical {
+            self.error_with_help(
+                at(raw),
+                &key_path,
+                "the rule is already `critical: true`",
+                "write `critical: false` with `critical_when`, or drop `critical_when`",
+            );
+        }
+        Some(condition.to_string())
     }
 
     /// A rule's aspect must be one the catalogue lists.

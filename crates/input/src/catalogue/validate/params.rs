@@ -1,7 +1,7 @@
 //! A rule's `params:` checked against its check kind: known names, the right
 //! types and ranges, and the components a service-standard check needs.
 
-use crate::catalogue::kinds::{Kind, ParamKind};
+use crate::catalogue::kinds::{CONDITIONS, Kind, PAGE_ROLES, ParamKind};
 use crate::catalogue::model::Text;
 use crate::catalogue::params::{Component, ParamValue, Params, case_insensitive, normalise};
 use crate::diagnostic::Problem;
@@ -9,6 +9,9 @@ use crate::quantity::parse_duration;
 use crate::scenario::raw::{Node, Position, Spanned, closest};
 
 use super::{Checker, at};
+
+/// The keys a component takes.
+const COMPONENT_KEYS: [&str; 6] = ["id", "name", "keywords", "value", "near", "recent_years"];
 
 impl Checker {
     pub(super) fn params(
@@ -132,6 +135,45 @@ impl Checker {
                 }
                 Some(ParamValue::Components(self.components(items, path)))
             }
+            (ParamKind::Pages { .. }, Node::Seq(items)) => {
+                let roles = self.strings(items, path);
+                if items.is_empty() {
+                    self.error(position, path, "list at least one page role");
+                }
+                let mut known = Vec::new();
+                for (index, role) in roles.iter().enumerate() {
+                    if PAGE_ROLES.contains(&role.as_str()) {
+                        known.push(role.clone());
+                        continue;
+                    }
+                    let help = closest(role, PAGE_ROLES.iter().copied())
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .unwrap_or_else(|| format!("page roles are: {}", PAGE_ROLES.join(", ")));
+                    self.error_with_help(
+                        at(&items[index]),
+                        &format!("{path}[{index}]"),
+                        format!("`{role}` is not a page role"),
+                        help,
+                    );
+                }
+                Some(ParamValue::Strings(known))
+            }
+            (ParamKind::Condition, Node::Str(text)) => {
+                let condition = text.trim();
+                if CONDITIONS.contains(&condition) {
+                    return Some(ParamValue::Strings(vec![condition.to_string()]));
+                }
+                let help = closest(condition, CONDITIONS.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| format!("conditions are: {}", CONDITIONS.join(", ")));
+                self.error_with_help(
+                    position,
+                    path,
+                    format!("`{condition}` is not a condition"),
+                    help,
+                );
+                None
+            }
             (kind, found) => {
                 self.error(
                     position,
@@ -148,13 +190,16 @@ impl Checker {
             self.error(
                 at(item),
                 path,
-                "a component is a map { id, name: { id, en }, keywords: [..] }",
+                "a component is a map { id, name: { id, en }, keywords: [..], value?, near?, recent_years? }",
             );
             return None;
         };
         let mut id = None;
         let mut name = None;
         let mut keywords = Vec::new();
+        let mut pattern = None;
+        let mut near = Vec::new();
+        let mut recent_years = None;
         for (key, value) in entries {
             let key_text = key.value.scalar_text().unwrap_or_default();
             match (key_text.as_str(), &value.value) {
@@ -178,19 +223,48 @@ impl Checker {
                 ("keywords", Node::Seq(words)) => {
                     keywords.extend(self.keywords(words, &format!("{path}.keywords")));
                 }
-                (other, _) if ["id", "name", "keywords"].contains(&other) => self.error(
+                ("value", Node::Str(text)) => match case_insensitive(text) {
+                    Ok(regex) => pattern = Some(regex),
+                    Err(error) => self.error(
+                        at(value),
+                        &format!("{path}.value"),
+                        format!("not a valid regex: {error}"),
+                    ),
+                },
+                ("near", Node::Seq(words)) => {
+                    near.extend(self.keywords(words, &format!("{path}.near")));
+                    if words.is_empty() {
+                        self.error(
+                            at(value),
+                            &format!("{path}.near"),
+                            "list at least one word, or leave `near` out",
+                        );
+                    }
+                }
+                ("recent_years", Node::Int(years)) if (0..=100).contains(years) => {
+                    recent_years = Some(*years as u32);
+                }
+                ("recent_years", _) => self.error(
+                    at(value),
+                    &format!("{path}.recent_years"),
+                    "recent_years is a whole number of years from 0 to 100",
+                ),
+                (other, _) if COMPONENT_KEYS.contains(&other) => self.error(
                     at(value),
                     &format!("{path}.{other}"),
                     format!("`{other}` has the wrong type"),
                 ),
                 (other, _) => {
-                    let help = closest(other, ["id", "name", "keywords"])
+                    let help = closest(other, COMPONENT_KEYS.iter().copied())
                         .map(|s| format!("did you mean `{s}`?"));
                     self.problems.push(
                         Problem::error(
                             at(key),
                             format!("{path}.{other}"),
-                            format!("unknown key `{other}`; expected one of: id, name, keywords"),
+                            format!(
+                                "unknown key `{other}`; expected one of: {}",
+                                COMPONENT_KEYS.join(", ")
+                            ),
                         )
                         .with_help(help),
                     );
@@ -204,8 +278,22 @@ impl Checker {
                 "a component needs at least one keyword",
             );
         }
+        if recent_years.is_some() && pattern.is_none() {
+            self.error(
+                at(item),
+                &format!("{path}.recent_years"),
+                "recent_years judges the component's `value`: give a `value` pattern that matches a year, like '\\b20\\d{2}\\b'",
+            );
+        }
         match (id, name) {
-            (Some(id), Some(name)) if !id.is_empty() => Some(Component { id, name, keywords }),
+            (Some(id), Some(name)) if !id.is_empty() => Some(Component {
+                id,
+                name,
+                keywords,
+                value: pattern,
+                near,
+                recent_years,
+            }),
             _ => {
                 self.error(at(item), path, "a component needs `id` and `name`");
                 None

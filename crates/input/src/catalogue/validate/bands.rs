@@ -1,0 +1,317 @@
+//! `bands:`, the predicate table: a plain list (2026.1), or named tables with the
+//! one the catalogue scores with (`use:`), each with its source, so a catalogue can
+//! carry the SPBE 2020 table and the reported Pemdi 2026 one side by side.
+//!
+//! ```yaml
+//! bands:
+//!   use: spbe-2020
+//!   tables:
+//!     - name: spbe-2020
+//!       source: "PermenPANRB 59/2020 Lampiran I Tabel 13 [S]"
+//!       bands:
+//!         - { min: 4.2, id: Memuaskan, en: Excellent }
+//!         ...
+//! ```
+
+use crate::catalogue::model::{Band, BandTable, Text};
+use crate::scenario::raw::{Node, Position, Spanned, closest};
+
+use super::{Checker, at};
+
+/// The keys of a named `bands:` map and of one table.
+const BANDS_KEYS: [&str; 2] = ["use", "tables"];
+const TABLE_KEYS: [&str; 3] = ["name", "source", "bands"];
+const BAND_KEYS: [&str; 3] = ["min", "id", "en"];
+
+/// The bands the catalogue scores with, and every table it lists.
+pub(super) struct ReadBands {
+    pub(super) chosen: Vec<Band>,
+    pub(super) tables: Vec<BandTable>,
+    pub(super) chosen_name: Option<String>,
+}
+
+fn entry<'n>(
+    entries: &'n [(Spanned<Node>, Spanned<Node>)],
+    key: &str,
+) -> Option<&'n Spanned<Node>> {
+    entries
+        .iter()
+        .find(|(name, _)| name.value.scalar_text().as_deref() == Some(key))
+        .map(|(_, value)| value)
+}
+
+impl Checker {
+    pub(super) fn read_bands(&mut self, raw: &Spanned<Node>) -> ReadBands {
+        match &raw.value {
+            Node::Seq(items) => ReadBands {
+                chosen: self.band_list(items, at(raw), "bands"),
+                tables: Vec::new(),
+                chosen_name: None,
+            },
+            Node::Map(entries) => self.named_bands(entries, at(raw)),
+            other => {
+                self.error_with_help(
+                    at(raw),
+                    "bands",
+                    format!("bands is a list or a map of named tables, found {}", other.kind()),
+                    "write `bands: [{ min: 4.2, id: Memuaskan, en: Excellent }, ...]`, or `bands: { use: NAME, tables: [...] }`",
+                );
+                ReadBands {
+                    chosen: Vec::new(),
+                    tables: Vec::new(),
+                    chosen_name: None,
+                }
+            }
+        }
+    }
+
+    fn unknown_keys(
+        &mut self,
+        entries: &[(Spanned<Node>, Spanned<Node>)],
+        known: &[&str],
+        path: &str,
+    ) {
+        for (key, _) in entries {
+            let name = key.value.scalar_text().unwrap_or_default();
+            if known.contains(&name.as_str()) {
+                continue;
+            }
+            let help = closest(&name, known.iter().copied())
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| format!("expected one of: {}", known.join(", ")));
+            self.error_with_help(
+                at(key),
+                &format!("{path}.{name}"),
+                format!("unknown key `{name}`"),
+                help,
+            );
+        }
+    }
+
+    fn named_bands(
+        &mut self,
+        entries: &[(Spanned<Node>, Spanned<Node>)],
+        position: Position,
+    ) -> ReadBands {
+        self.unknown_keys(entries, &BANDS_KEYS, "bands");
+        let mut tables: Vec<BandTable> = Vec::new();
+        match entry(entries, "tables").map(|node| (node, &node.value)) {
+            Some((_, Node::Seq(items))) if !items.is_empty() => {
+                for (index, item) in items.iter().enumerate() {
+                    let path = format!("bands.tables[{index}]");
+                    if let Some(table) = self.band_table(item, &path) {
+                        if tables.iter().any(|known| known.name == table.name) {
+                            self.error(
+                                at(item),
+                                &format!("{path}.name"),
+                                format!("band table `{}` is listed twice", table.name),
+                            );
+                        }
+                        tables.push(table);
+                    }
+                }
+            }
+            Some((node, _)) => {
+                self.error(at(node), "bands.tables", "tables is a non-empty list");
+            }
+            None => self.error(position, "bands", "missing `tables`"),
+        }
+        let chosen_name = match entry(entries, "use") {
+            Some(node) => match node.value.scalar_text() {
+                Some(name) if tables.iter().any(|table| table.name == name.trim()) => {
+                    Some(name.trim().to_string())
+                }
+                Some(name) => {
+                    let help = closest(&name, tables.iter().map(|t| t.name.as_str()))
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .unwrap_or_else(|| {
+                            format!(
+                                "the tables are: {}",
+                                tables
+                                    .iter()
+                                    .map(|t| t.name.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        });
+                    self.error_with_help(
+                        at(node),
+                        "bands.use",
+                        format!("no band table `{name}` in `bands.tables`"),
+                        help,
+                    );
+                    None
+                }
+                None => {
+                    self.error(at(node), "bands.use", "use names one of the tables");
+                    None
+                }
+            },
+            None => {
+                self.error_with_help(
+                    position,
+                    "bands",
+                    "missing `use`: which table scores the index",
+                    "write `use: NAME` with the name of one of the tables",
+                );
+                None
+            }
+        };
+        let chosen = chosen_name
+            .as_ref()
+            .and_then(|name| tables.iter().find(|table| &table.name == name))
+            .map(|table| table.bands.clone())
+            .unwrap_or_default();
+        ReadBands {
+            chosen,
+            tables,
+            chosen_name,
+        }
+    }
+
+    fn band_table(&mut self, item: &Spanned<Node>, path: &str) -> Option<BandTable> {
+        let Node::Map(entries) = &item.value else {
+            self.error(
+                at(item),
+                path,
+                "a band table is a map { name, source, bands }",
+            );
+            return None;
+        };
+        self.unknown_keys(entries, &TABLE_KEYS, path);
+        let name = entry(entries, "name")
+            .and_then(|node| node.value.scalar_text())
+            .map(|name| name.trim().to_string())
+            .filter(|name| !name.is_empty() && !name.contains(char::is_whitespace));
+        let Some(name) = name else {
+            self.error(
+                at(item),
+                &format!("{path}.name"),
+                "a band table needs a `name`, one word like spbe-2020",
+            );
+            return None;
+        };
+        let source = match entry(entries, "source") {
+            Some(node) => match node.value.scalar_text() {
+                Some(text) if !text.trim().is_empty() => text.trim().to_string(),
+                _ => {
+                    self.error(at(node), &format!("{path}.source"), "this text is empty");
+                    String::new()
+                }
+            },
+            None => {
+                self.error_with_help(
+                    at(item),
+                    &format!("{path}.source"),
+                    "a band table needs its `source`",
+                    "name the instrument, with a source mark ([C], [S] or [U]) when it is not verified",
+                );
+                String::new()
+            }
+        };
+        let bands = match entry(entries, "bands") {
+            Some(node) => match &node.value {
+                Node::Seq(items) => self.band_list(items, at(node), &format!("{path}.bands")),
+                other => {
+                    self.error(
+                        at(node),
+                        &format!("{path}.bands"),
+                        format!("bands is a list, found {}", other.kind()),
+                    );
+                    Vec::new()
+                }
+            },
+            None => {
+                self.error(at(item), &format!("{path}.bands"), "missing `bands`");
+                Vec::new()
+            }
+        };
+        Some(BandTable {
+            name,
+            source,
+            bands,
+        })
+    }
+
+    /// One predicate table, highest first; the last band's `min` at most 1.
+    fn band_list(&mut self, items: &[Spanned<Node>], position: Position, path: &str) -> Vec<Band> {
+        if items.is_empty() {
+            self.error(
+                position,
+                path,
+                "bands is empty: list the predicates, highest first",
+            );
+        }
+        let mut bands: Vec<Band> = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            let band_path = format!("{path}[{index}]");
+            let Node::Map(entries) = &item.value else {
+                self.error(at(item), &band_path, "a band is a map { min, id, en }");
+                continue;
+            };
+            self.unknown_keys(entries, &BAND_KEYS, &band_path);
+            let min_node = entry(entries, "min");
+            let min = match min_node.map(|node| &node.value) {
+                Some(Node::Int(value)) => *value as f64,
+                Some(Node::Float(value)) => *value,
+                _ => {
+                    self.error(
+                        min_node.map_or(at(item), at),
+                        &format!("{band_path}.min"),
+                        "min is a number on the index scale 0..5",
+                    );
+                    continue;
+                }
+            };
+            let min_at = min_node.map_or(at(item), at);
+            if !(0.0..=5.0).contains(&min) {
+                self.error(
+                    min_at,
+                    &format!("{band_path}.min"),
+                    format!("{min} is outside the index scale 0..5"),
+                );
+            }
+            if let Some(previous) = bands.last()
+                && min >= previous.min
+            {
+                self.error_with_help(
+                    min_at,
+                    &format!("{band_path}.min"),
+                    format!(
+                        "bands out of order: {min} is not below the band above it ({})",
+                        previous.min
+                    ),
+                    "list bands highest first, each `min` lower than the one before",
+                );
+            }
+            let text = |key: &str| {
+                entry(entries, key)
+                    .and_then(|node| node.value.scalar_text())
+                    .map(|text| text.trim().to_string())
+                    .unwrap_or_default()
+            };
+            let name = Text {
+                id: text("id"),
+                en: text("en"),
+            };
+            if name.id.is_empty() || name.en.is_empty() {
+                self.error(at(item), &band_path, "a band needs a name in id and en");
+            }
+            bands.push(Band { min, name });
+        }
+        if let Some(last) = bands.last()
+            && last.min > 1.0
+        {
+            self.error_with_help(
+                position,
+                path,
+                format!(
+                    "the lowest band starts at {}: an index below it would have no predicate",
+                    last.min
+                ),
+                "end with a band whose min is 0 or 1",
+            );
+        }
+        bands
+    }
+}
