@@ -10,12 +10,14 @@ use crate::Service;
 /// Size of [`BodyFault::huge`]: large enough to trip any sane body cap.
 pub const HUGE_BODY_BYTES: u64 = 64 * 1024 * 1024;
 
-/// The knobs of all three services.
+/// The knobs of every service.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Knobs {
     dukcapil: Behaviour,
     perizinan: Behaviour,
     pengaduan: Behaviour,
+    portal: Behaviour,
+    desa: Behaviour,
 }
 
 impl Knobs {
@@ -42,6 +44,8 @@ impl Knobs {
             Service::Dukcapil => &self.dukcapil,
             Service::Perizinan => &self.perizinan,
             Service::Pengaduan => &self.pengaduan,
+            Service::Portal => &self.portal,
+            Service::Desa => &self.desa,
         }
     }
 
@@ -51,6 +55,8 @@ impl Knobs {
             Service::Dukcapil => &mut self.dukcapil,
             Service::Perizinan => &mut self.perizinan,
             Service::Pengaduan => &mut self.pengaduan,
+            Service::Portal => &mut self.portal,
+            Service::Desa => &mut self.desa,
         }
     }
 }

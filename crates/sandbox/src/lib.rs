@@ -1,15 +1,17 @@
 //! The sandbox: "Kabupaten Contoh" (region 99.01, fictional), a small regency whose
-//! three digital services run on loopback so that ujilab can be demonstrated, taught
-//! and tested without a network.
+//! digital services run on loopback so that ujilab can be demonstrated, taught and
+//! tested without a network.
 //!
 //! It is a real server, not a mock: one HTTP and one HTTPS listener on 127.0.0.1
-//! carry three services told apart by the Host header (and the TLS SNI name):
+//! carry five sites told apart by the Host header (and the TLS SNI name):
 //!
 //! | host | imitates | built to score |
 //! |---|---|---|
 //! | `dukcapil.contohkab.go.id` | population-records JSON API with pages | well |
 //! | `perizinan.contohkab.go.id` | licensing portal with a search API | middling |
 //! | `pengaduan.contohkab.go.id` | legacy complaints portal, plain HTTP | poorly |
+//! | `www.contohkab.go.id` | the regency's WordPress-like portal | its template and CMS findings |
+//! | `sukamaju.desa.id` | a village government's site (Desa Sukamaju) | as a desa on desa.id |
 //!
 //! Faults are chosen from `(seed, host, per-host request number)`, so their counts
 //! are exact and repeatable; their timings are not. [`Knobs`] make a service hostile
@@ -57,7 +59,7 @@ pub fn default_ca_out() -> PathBuf {
     std::env::temp_dir().join("ujilab-sandbox-ca.pem")
 }
 
-/// One of the three services of Kabupaten Contoh.
+/// One of the sites of Kabupaten Contoh.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Service {
     /// `dukcapil.contohkab.go.id`: population administration, the well-run one.
@@ -66,11 +68,21 @@ pub enum Service {
     Perizinan,
     /// `pengaduan.contohkab.go.id`: legacy complaints portal, the poor one.
     Pengaduan,
+    /// `www.contohkab.go.id`: the regency's portal, built like a WordPress site.
+    Portal,
+    /// `sukamaju.desa.id`: the site of Desa Sukamaju, a village of the regency.
+    Desa,
 }
 
 impl Service {
     /// Every service, in a fixed order.
-    pub const ALL: [Service; 3] = [Service::Dukcapil, Service::Perizinan, Service::Pengaduan];
+    pub const ALL: [Service; 5] = [
+        Service::Dukcapil,
+        Service::Perizinan,
+        Service::Pengaduan,
+        Service::Portal,
+        Service::Desa,
+    ];
 
     /// The host name the service answers to.
     pub fn host(self) -> &'static str {
@@ -78,6 +90,8 @@ impl Service {
             Service::Dukcapil => "dukcapil.contohkab.go.id",
             Service::Perizinan => "perizinan.contohkab.go.id",
             Service::Pengaduan => "pengaduan.contohkab.go.id",
+            Service::Portal => "www.contohkab.go.id",
+            Service::Desa => "sukamaju.desa.id",
         }
     }
 
@@ -94,6 +108,8 @@ impl Service {
             Service::Dukcapil => 0,
             Service::Perizinan => 1,
             Service::Pengaduan => 2,
+            Service::Portal => 3,
+            Service::Desa => 4,
         }
     }
 }

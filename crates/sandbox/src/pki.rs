@@ -1,5 +1,6 @@
-//! The sandbox's own small PKI: a private CA created at every start and one server
-//! certificate for the two HTTPS services. A fresh CA per start means no private key
+//! The sandbox's own small PKI: a private CA created at every start, one server
+//! certificate for the two HTTPS services and one for the sites Diskominfo hosts
+//! (the regency portal and the village site), as each would get its own. A fresh CA per start means no private key
 //! ever sits on disk; scenarios trust it through `tls.ca_file`.
 
 use std::sync::Arc;
@@ -26,6 +27,8 @@ pub(super) struct Pki {
     pub ca_pem: String,
     /// The server certificate for dukcapil and perizinan, with its key.
     pub leaf: Arc<CertifiedKey>,
+    /// The server certificate for the portal and the desa site.
+    pub hosted_leaf: Arc<CertifiedKey>,
     pub provider: Arc<CryptoProvider>,
 }
 
@@ -51,28 +54,55 @@ impl Pki {
         let ca_cert = ca.self_signed(&ca_key)?;
         let issuer = Issuer::new(ca, ca_key);
 
-        let leaf_key = KeyPair::generate()?;
-        let mut leaf = CertificateParams::new(vec![
-            Service::Dukcapil.host().to_owned(),
-            Service::Perizinan.host().to_owned(),
-        ])?;
-        leaf.distinguished_name = name(Service::Dukcapil.host());
-        leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-        leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-        leaf.use_authority_key_identifier_extension = true;
-        leaf.not_before = now - Duration::hours(1);
-        leaf.not_after = now + LEAF_VALIDITY;
-        let leaf_cert = leaf.signed_by(&leaf_key, &issuer)?;
-
-        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
-        let leaf = CertifiedKey::from_der(vec![leaf_cert.der().clone()], key, &provider)?;
+        let leaf = issue_leaf(
+            &[Service::Dukcapil.host(), Service::Perizinan.host()],
+            &issuer,
+            &provider,
+            now,
+        )?;
+        let hosted_leaf = issue_leaf(
+            &[Service::Portal.host(), Service::Desa.host()],
+            &issuer,
+            &provider,
+            now,
+        )?;
 
         Ok(Pki {
             ca_pem: ca_cert.pem(),
             leaf: Arc::new(leaf),
+            hosted_leaf: Arc::new(hosted_leaf),
             provider,
         })
     }
+}
+
+/// A server certificate for `hosts` (the first is its subject), signed by the CA.
+fn issue_leaf(
+    hosts: &[&str],
+    issuer: &Issuer<'_, KeyPair>,
+    provider: &CryptoProvider,
+    now: OffsetDateTime,
+) -> Result<CertifiedKey, SandboxError> {
+    let leaf_key = KeyPair::generate()?;
+    let mut leaf = CertificateParams::new(
+        hosts
+            .iter()
+            .map(|host| (*host).to_owned())
+            .collect::<Vec<_>>(),
+    )?;
+    leaf.distinguished_name = name(hosts.first().copied().unwrap_or_default());
+    leaf.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    leaf.use_authority_key_identifier_extension = true;
+    leaf.not_before = now - Duration::hours(1);
+    leaf.not_after = now + LEAF_VALIDITY;
+    let leaf_cert = leaf.signed_by(&leaf_key, issuer)?;
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
+    Ok(CertifiedKey::from_der(
+        vec![leaf_cert.der().clone()],
+        key,
+        provider,
+    )?)
 }
 
 fn name(common_name: &str) -> DistinguishedName {

@@ -141,10 +141,14 @@ fn unknown_host(host: Option<&str>) -> Response {
          - {} (http redirects to https)\n\
          - {} (http and https)\n\
          - {} (plain http only)\n\
+         - {} (http redirects to https)\n\
+         - {} (http and https)\n\
          Reach them with the Host header or ujilab's `resolve:` to 127.0.0.1.\n",
         Service::Dukcapil.host(),
         Service::Perizinan.host(),
         Service::Pengaduan.host(),
+        Service::Portal.host(),
+        Service::Desa.host(),
     );
     (
         StatusCode::NOT_FOUND,

@@ -34,7 +34,7 @@ pub(super) struct Shared {
     pub started: Instant,
     pub sites: Sites,
     knobs: RwLock<Knobs>,
-    counters: [AtomicU64; 3],
+    counters: [AtomicU64; Service::ALL.len()],
 }
 
 impl Shared {
@@ -102,12 +102,19 @@ pub(super) fn local_addr(
 #[derive(Debug)]
 struct SniResolver {
     leaf: Arc<CertifiedKey>,
+    hosted_leaf: Arc<CertifiedKey>,
 }
 
 impl ResolvesServerCert for SniResolver {
     fn resolve(&self, hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
         match hello.server_name() {
             Some(name) if name.eq_ignore_ascii_case(Service::Pengaduan.host()) => None,
+            Some(name)
+                if name.eq_ignore_ascii_case(Service::Portal.host())
+                    || name.eq_ignore_ascii_case(Service::Desa.host()) =>
+            {
+                Some(Arc::clone(&self.hosted_leaf))
+            }
             // Any other name (or none) gets the one certificate, as a real shared
             // server's default vhost would; a name it does not cover fails
             // verification on the client, which is the realistic outcome.
@@ -122,6 +129,7 @@ pub(super) fn tls_acceptor(pki: &Pki) -> Result<TlsAcceptor, SandboxError> {
         .with_no_client_auth()
         .with_cert_resolver(Arc::new(SniResolver {
             leaf: Arc::clone(&pki.leaf),
+            hosted_leaf: Arc::clone(&pki.hosted_leaf),
         }));
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(TlsAcceptor::from(Arc::new(config)))

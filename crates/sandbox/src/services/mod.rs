@@ -1,10 +1,12 @@
-//! The three services of Kabupaten Contoh. Each module holds one service's router,
+//! The sites of Kabupaten Contoh. Each module holds one service's router,
 //! pages and house style (headers every answer carries, its own faults); this one
 //! dispatches to them and applies what differs by scheme.
 
+mod desa;
 mod dukcapil;
 mod pengaduan;
 mod perizinan;
+mod portal;
 
 use std::time::Duration;
 
@@ -35,11 +37,13 @@ pub(super) struct OwnFaults {
     pub server_error: bool,
 }
 
-/// The three routers.
+/// The routers, one per site.
 pub(super) struct Sites {
     dukcapil: Router,
     perizinan: Router,
     pengaduan: Router,
+    portal: Router,
+    desa: Router,
     seed: u64,
 }
 
@@ -49,13 +53,15 @@ impl Sites {
             dukcapil: dukcapil::router(),
             perizinan: perizinan::router(),
             pengaduan: pengaduan::router(),
+            portal: portal::router(),
+            desa: desa::router(),
             seed,
         }
     }
 
     pub fn own_faults(&self, service: Service, seq: u64) -> OwnFaults {
         match service {
-            Service::Dukcapil => OwnFaults::default(),
+            Service::Dukcapil | Service::Portal | Service::Desa => OwnFaults::default(),
             Service::Perizinan => perizinan::own_faults(self.seed, seq),
             Service::Pengaduan => pengaduan::own_faults(self.seed, seq),
         }
@@ -78,6 +84,9 @@ impl Sites {
             (Service::Dukcapil, Scheme::Http) => {
                 return dukcapil::redirect_to_https(exchange.https_port, request.uri());
             }
+            (Service::Portal, Scheme::Http) => {
+                return portal::redirect_to_https(exchange.https_port, request.uri());
+            }
             (Service::Pengaduan, Scheme::Https) => {
                 // Only reachable with a certificate-bearing SNI name and
                 // pengaduan's Host header: this server does not serve it on https.
@@ -86,6 +95,8 @@ impl Sites {
             (Service::Dukcapil, _) => &self.dukcapil,
             (Service::Perizinan, _) => &self.perizinan,
             (Service::Pengaduan, _) => &self.pengaduan,
+            (Service::Portal, _) => &self.portal,
+            (Service::Desa, _) => &self.desa,
         };
         match router.clone().oneshot(request.map(Body::new)).await {
             Ok(response) => response,
@@ -99,12 +110,14 @@ impl Sites {
             Service::Dukcapil => dukcapil::decorate(exchange, response),
             Service::Perizinan => perizinan::decorate(exchange, response),
             Service::Pengaduan => pengaduan::decorate(exchange, response),
+            Service::Portal => portal::decorate(exchange, response),
+            Service::Desa => desa::decorate(exchange, response),
         }
     }
 
     /// Whether the service gzips large text answers when the client accepts it.
     pub fn compresses(&self, service: Service) -> bool {
-        service == Service::Dukcapil
+        matches!(service, Service::Dukcapil | Service::Portal)
     }
 }
 
