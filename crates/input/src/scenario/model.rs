@@ -112,6 +112,20 @@ pub struct Standards {
     /// Cookies the site's script must read (a CSRF double-submit cookie): SC-08
     /// asks no HttpOnly of them, besides the catalogue's own list.
     pub script_readable_cookies: Vec<String>,
+    /// Officers' statements for the catalogue's `attestation` rules.
+    pub attestations: Vec<Attestation>,
+}
+
+/// An officer's statement for one `attestation` rule: who states it, in what
+/// role, on what date, and the document that backs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attestation {
+    pub rule: String,
+    pub by: String,
+    pub role: String,
+    pub date: time::Date,
+    pub document_url: Option<url::Url>,
+    pub sk_number: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

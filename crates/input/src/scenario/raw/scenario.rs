@@ -119,6 +119,9 @@ pub(crate) struct RawStandards {
     pub(crate) http_url: Option<Spanned<String>>,
     pub(crate) waive: Option<Vec<Spanned<RawWaiver>>>,
     pub(crate) script_readable_cookies: Option<Vec<Spanned<String>>>,
+    /// Officers' statements for the catalogue's `attestation` rules, by rule code
+    /// (`validate::attestations` reads the map).
+    pub(crate) attestations: Option<Spanned<Node>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]

@@ -16,6 +16,7 @@
 //!   probes;
 //! - `standards` and `thresholds`: how the run is judged.
 
+mod attestations;
 mod availability;
 mod capture;
 mod defaults;

@@ -76,9 +76,15 @@ impl Checker<'_> {
                 valid.then_some(text)
             })
             .collect();
+        let attestations = raw
+            .attestations
+            .as_ref()
+            .map(|node| self.attestations(node, catalogue.as_deref()))
+            .unwrap_or_default();
         Some(Standards {
             profile,
             script_readable_cookies,
+            attestations,
             catalogue: catalogue?,
             gate,
             pages,
