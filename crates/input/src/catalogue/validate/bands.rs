@@ -315,3 +315,125 @@ impl Checker {
         bands
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::catalogue::parse;
+    use crate::catalogue::validate::tests::with_rule;
+
+    const NAMED: &str = "bands:
+  use: pemdi-2026
+  tables:
+    - name: spbe-2020
+      source: \"PermenPANRB 59/2020 [S]\"
+      bands:
+        - { min: 4.2, id: Memuaskan, en: Excellent }
+        - { min: 0.0, id: Kurang, en: Poor }
+    - name: pemdi-2026
+      source: \"PermenPANRB 8/2026 [S]\"
+      bands:
+        - { min: 4.0, id: Memuaskan, en: Excellent }
+        - { min: 0.0, id: Kurang, en: Poor }
+";
+
+    fn with_bands(bands: &str) -> String {
+        let text = with_rule("    check: html_lang\n    levels: binary\n");
+        let start = text.find("bands:").unwrap_or_default();
+        let end = text.find("certification:").unwrap_or_default();
+        format!("{}{bands}{}", &text[..start], &text[end..])
+    }
+
+    #[test]
+    fn named_tables_band_with_the_one_in_use() {
+        let catalogue = parse(&with_bands(NAMED), "named.yaml")
+            .unwrap_or_else(|failure| panic!("{}", failure.render()));
+        assert_eq!(catalogue.bands_name.as_deref(), Some("pemdi-2026"));
+        assert_eq!(catalogue.band_tables.len(), 2);
+        assert_eq!(catalogue.band_tables[0].source, "PermenPANRB 59/2020 [S]");
+        // 4.1 is Memuaskan under pemdi-2026 (4.0), not under spbe-2020 (4.2).
+        assert_eq!(
+            catalogue.band(4.1).map(|band| band.name.id.as_str()),
+            Some("Memuaskan")
+        );
+    }
+
+    #[test]
+    fn a_named_table_that_is_not_listed_is_positioned() {
+        let text = with_bands(&NAMED.replace("use: pemdi-2026", "use: pemdi-2025"));
+        let failure = parse(&text, "named.yaml").err();
+        let problems = failure.map(|f| f.problems).unwrap_or_default();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].message,
+            "no band table `pemdi-2025` in `bands.tables`"
+        );
+        assert_eq!(
+            problems[0].help.as_deref(),
+            Some("did you mean `pemdi-2026`?")
+        );
+        assert_eq!(
+            (problems[0].line, problems[0].path.as_str()),
+            (5, "bands.use")
+        );
+
+        let text = with_bands(
+            &NAMED
+                .replace("      source: \"PermenPANRB 8/2026 [S]\"\n", "")
+                .replace("{ min: 4.0, id", "{ min: 4.5, idd"),
+        );
+        let problems = parse(&text, "named.yaml")
+            .err()
+            .map(|f| f.problems)
+            .unwrap_or_default();
+        let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert!(
+            messages.contains(&"a band table needs its `source`")
+                && messages.contains(&"unknown key `idd`")
+                && messages.contains(&"a band needs a name in id and en"),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn certification_flags_and_critical_when() {
+        let text = with_rule("    check: html_lang\n    levels: binary\n")
+            .replace(
+                "min_coverage: 90% }",
+                "min_coverage: 90%, predicate_requires_critical: true, count_attested: true }",
+            )
+            .replace(
+                "critical: false\n",
+                "critical: false\n    critical_when: collects_personal_data\n",
+            );
+        let catalogue =
+            parse(&text, "c.yaml").unwrap_or_else(|failure| panic!("{}", failure.render()));
+        assert!(catalogue.certification.predicate_requires_critical);
+        assert!(catalogue.certification.count_attested);
+        assert_eq!(
+            catalogue.rules[0].critical_when.as_deref(),
+            Some("collects_personal_data")
+        );
+        let bad = text
+            .replace("critical: false\n", "critical: true\n")
+            .replace("collects_personal_data", "collects_personal_dat");
+        let problems = parse(&bad, "c.yaml")
+            .err()
+            .map(|f| f.problems)
+            .unwrap_or_default();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].message,
+            "`collects_personal_dat` is not a condition"
+        );
+        assert_eq!(
+            problems[0].help.as_deref(),
+            Some("did you mean `collects_personal_data`?")
+        );
+        let both = text.replace("critical: false\n", "critical: true\n");
+        let problems = parse(&both, "c.yaml")
+            .err()
+            .map(|f| f.problems)
+            .unwrap_or_default();
+        assert_eq!(problems[0].message, "the rule is already `critical: true`");
+    }
+}

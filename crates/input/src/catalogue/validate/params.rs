@@ -341,3 +341,154 @@ impl Checker {
         keywords
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::catalogue::parse;
+    use crate::catalogue::validate::tests::with_rule;
+
+    fn rule(params: &str, levels: &str) -> String {
+        with_rule(&format!(
+            "    check: page_components\n    params:\n{params}    levels: {levels}\n"
+        ))
+    }
+
+    const COUNT: &str = "{ thresholds: { direction: at_least, L2: 1, L3: 1, L4: 2, L5: 3 } }";
+
+    #[test]
+    fn page_components_with_values_near_words_and_recent_years() {
+        let text = rule(
+            "      page: [skm, home]\n      components:\n        - id: nilai\n          name: { id: Nilai IKM, en: Score }\n          keywords: [IKM,  Nilai]\n          value: '\\b\\d{2}(?:[.,]\\d{1,2})?\\b'\n          near: [Indeks  Kepuasan]\n        - id: tahun\n          name: { id: Tahun, en: Year }\n          keywords: [skm]\n          value: '\\b20\\d{2}\\b'\n          recent_years: 1\n      applies_when: collects_personal_data\n",
+            COUNT,
+        );
+        let catalogue = parse(&text, "p.yaml").unwrap_or_else(|f| panic!("{}", f.render()));
+        let params = &catalogue.rules[0].params;
+        assert_eq!(params.strings("page"), ["skm", "home"]);
+        assert_eq!(
+            params.condition("applies_when"),
+            Some("collects_personal_data")
+        );
+        assert_eq!(params.integer("near_chars"), 150);
+        let components = params.components("components");
+        assert_eq!(components[0].keywords, ["ikm", "nilai"]);
+        assert_eq!(components[0].near, ["indeks kepuasan"]);
+        assert!(
+            components[0]
+                .value
+                .as_ref()
+                .is_some_and(|v| v.is_match("IKM 87,5"))
+        );
+        assert_eq!(components[1].recent_years, Some(1));
+        // Equal count thresholds skip a level: one component is level 3.
+        assert_eq!(catalogue.rules[0].levels.of_value(1.0), 3);
+        assert_eq!(catalogue.rules[0].levels.of_value(2.0), 4);
+        // Without applies_when there is no condition.
+        let plain = rule(
+            "      components:\n        - { id: a, name: { id: A, en: A }, keywords: [a] }\n",
+            COUNT,
+        );
+        let catalogue = parse(&plain, "p.yaml").unwrap_or_else(|f| panic!("{}", f.render()));
+        assert_eq!(catalogue.rules[0].params.condition("applies_when"), None);
+        assert_eq!(catalogue.rules[0].params.strings("page"), ["home"]);
+    }
+
+    #[test]
+    fn page_components_params_are_checked_with_positions() {
+        let text = rule(
+            "      page: [privasi]\n      applies_when: always\n      components:\n        - id: a\n          name: { id: A, en: A }\n          keywords: [a]\n          value: '[0-9'\n          neer: [b]\n          recent_years: 1000\n",
+            COUNT,
+        );
+        let problems = parse(&text, "p.yaml")
+            .err()
+            .map(|f| f.problems)
+            .unwrap_or_default();
+        let found: Vec<(u64, &str, &str)> = problems
+            .iter()
+            .map(|p| (p.line, p.path.as_str(), p.message.as_str()))
+            .collect();
+        assert_eq!(found.len(), 5, "{found:#?}");
+        assert_eq!(
+            found[0],
+            (
+                22,
+                "rules[0].params.page[0]",
+                "`privasi` is not a page role"
+            )
+        );
+        assert_eq!(problems[0].help.as_deref(), Some("did you mean `privacy`?"));
+        assert_eq!(
+            found[1],
+            (
+                23,
+                "rules[0].params.applies_when",
+                "`always` is not a condition"
+            )
+        );
+        assert!(found[2].2.starts_with("not a valid regex"), "{found:?}");
+        assert_eq!(found[2].1, "rules[0].params.components[0].value");
+        assert_eq!(
+            found[3].2,
+            "unknown key `neer`; expected one of: id, name, keywords, value, near, recent_years"
+        );
+        assert_eq!(problems[3].help.as_deref(), Some("did you mean `near`?"));
+        assert_eq!(
+            found[4],
+            (
+                30,
+                "rules[0].params.components[0].recent_years",
+                "recent_years is a whole number of years from 0 to 100"
+            )
+        );
+
+        let no_value = rule(
+            "      components:\n        - { id: a, name: { id: A, en: A }, keywords: [a], recent_years: 1 }\n",
+            COUNT,
+        );
+        let problems = parse(&no_value, "p.yaml")
+            .err()
+            .map(|f| f.problems)
+            .unwrap_or_default();
+        assert!(
+            problems[0]
+                .message
+                .starts_with("recent_years judges the component's `value`"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn complaint_channel_takes_its_table_or_the_old_binary() {
+        let table = with_rule(
+            "    check: complaint_channel\n    params: { form_near: [pengaduan] }\n    levels: { table: { none: 1, contact: 3, form: 4, sp4n_lapor: 5 } }\n",
+        );
+        let catalogue = parse(&table, "t.yaml").unwrap_or_else(|f| panic!("{}", f.render()));
+        assert_eq!(catalogue.rules[0].levels.of_outcome("contact"), 3);
+        assert_eq!(
+            catalogue.rules[0].params.strings("form_near"),
+            ["pengaduan"]
+        );
+        let binary = with_rule("    check: complaint_channel\n    levels: binary\n");
+        assert!(parse(&binary, "t.yaml").is_ok());
+        let wrong = with_rule(
+            "    check: complaint_channel\n    levels: { table: { none: 1, form: 4, sp4n_lapor: 5 } }\n",
+        );
+        let problems = parse(&wrong, "t.yaml")
+            .err()
+            .map(|f| f.problems)
+            .unwrap_or_default();
+        assert_eq!(problems[0].message, "missing outcome `contact`");
+    }
+
+    #[test]
+    fn attestation_levels_and_max_age() {
+        let text = with_rule(
+            "    check: attestation\n    params: { max_age: 180d }\n    levels: { table: { attested: 5, missing: 1 } }\n",
+        );
+        let catalogue = parse(&text, "a.yaml").unwrap_or_else(|f| panic!("{}", f.render()));
+        assert!(catalogue.rules[0].is_attestation());
+        assert_eq!(
+            catalogue.rules[0].params.duration("max_age").as_secs(),
+            180 * 86400
+        );
+    }
+}
