@@ -125,8 +125,13 @@ async fn sandbox_services_score_as_the_table_says() {
                 "  {} {:>12}  {}  {}\n",
                 rule.code,
                 got,
-                evidence.measured.as_deref().unwrap_or_default(),
-                evidence.notes.join(" | ")
+                evidence.measured.as_ref().map_or("", |text| text.en.as_str()),
+                evidence
+                    .notes
+                    .iter()
+                    .map(|note| note.en.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" | ")
             ));
             match expected.get(&rule.code) {
                 Some(row) if row[column] == got => {}

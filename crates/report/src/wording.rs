@@ -156,11 +156,13 @@ pub fn reason_text(reason: &Value, lang: Lang) -> String {
             let figures = map
                 .iter()
                 .filter(|(key, _)| key.as_str() != "code")
-                .map(|(key, value)| format!("{} {}", key.replace('_', " "), value_text(value)))
+                .map(|(key, value)| {
+                    format!("{} {}", key.replace('_', " "), value_text(value, lang))
+                })
                 .collect();
             (code, figures)
         }
-        other => return value_text(other),
+        other => return value_text(other, lang),
     };
     let sentence = match code {
         "critical_below_min" => lang.pick(
@@ -197,27 +199,43 @@ pub fn reason_text(reason: &Value, lang: Lang) -> String {
     }
 }
 
-/// A JSON value as plain text: strings without quotes, lists joined by commas.
-pub fn value_text(value: &Value) -> String {
+/// A JSON value as plain text in `lang`: strings without quotes, lists joined by
+/// commas, a text in both languages (`{"id": .., "en": ..}`, as the judge writes
+/// evidence) in `lang`, numbers with `lang`'s decimal mark.
+pub fn value_text(value: &Value, lang: Lang) -> String {
     match value {
         Value::Null => "-".to_string(),
         Value::String(text) => text.clone(),
-        Value::Array(items) => items.iter().map(value_text).collect::<Vec<_>>().join(", "),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| value_text(item, lang))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Value::Object(map) if is_bilingual(map) => value_text(&map[lang.code()], lang),
         // A rule and its level, as verdict reasons list them: `SC-01 L1`.
         Value::Object(map) if map.contains_key("code") && map.contains_key("level") => {
             format!(
                 "{} L{}",
-                value_text(&map["code"]),
-                value_text(&map["level"])
+                value_text(&map["code"], lang),
+                value_text(&map["level"], lang)
             )
         }
         Value::Object(map) => map
             .iter()
-            .map(|(key, value)| format!("{} {}", key.replace('_', " "), value_text(value)))
+            .map(|(key, value)| format!("{} {}", key.replace('_', " "), value_text(value, lang)))
             .collect::<Vec<_>>()
             .join(", "),
+        Value::Number(number) => self::number(&number.to_string(), lang),
         other => other.to_string(),
     }
+}
+
+/// `{"id": "...", "en": "..."}` and nothing else: a text in both languages.
+fn is_bilingual(map: &serde_json::Map<String, Value>) -> bool {
+    map.len() == 2
+        && [Lang::Id, Lang::En]
+            .iter()
+            .all(|lang| map.get(lang.code()).is_some_and(Value::is_string))
 }
 
 pub fn basis_word(basis: Basis, lang: Lang) -> String {
@@ -292,47 +310,25 @@ pub fn evidence_lines(evidence: &Value, lang: Lang) -> Vec<(String, String)> {
                 .filter(|(_, value)| !value.is_null())
                 // `value` is the machine-readable twin of `measured`.
                 .filter(|(key, _)| !(*key == "value" && map.contains_key("measured")))
-                .map(|(key, value)| (label(key), value_text(value)))
+                .map(|(key, value)| (label(key), value_text(value, lang)))
                 .collect();
             lines.retain(|(_, value)| !value.is_empty());
             lines
         }
         Value::Null => Vec::new(),
-        other => vec![(label("note"), value_text(other))],
+        other => vec![(label("note"), value_text(other, lang))],
     }
 }
 
-/// A number written the English way (`1,234.5`) as a reader of `lang` writes it:
-/// Indonesian swaps the marks (`1.234,5`, decimal comma, thousands dot).
+/// A number written the English way (`1,234.5`) as a reader of `lang` writes it
+/// (`input::lang` owns the formatting; the judge's evidence uses it too).
 pub fn number(english: &str, lang: Lang) -> String {
-    match lang {
-        Lang::En => english.to_string(),
-        Lang::Id => english
-            .chars()
-            .map(|c| match c {
-                '.' => ',',
-                ',' => '.',
-                other => other,
-            })
-            .collect(),
-    }
+    input::lang::number(english, lang)
 }
 
 /// `11.1 ms`, `1.2 s` (`11,1 ms` in Indonesian): latency figures as people read them.
 pub fn ms(value: f64, lang: Lang) -> String {
-    if !value.is_finite() {
-        return "-".to_string();
-    }
-    let english = if value >= 10_000.0 {
-        format!("{:.1} s", value / 1000.0)
-    } else if value >= 100.0 {
-        format!("{value:.0} ms")
-    } else if value >= 10.0 {
-        format!("{value:.1} ms")
-    } else {
-        format!("{value:.2} ms")
-    };
-    number(&english, lang)
+    input::lang::ms(value, lang)
 }
 
 /// An RFC 3339 time as people read it: `2026-11-28 16:50:15 UTC` (as given when it
@@ -347,7 +343,7 @@ pub fn time_text(rfc3339: &str) -> String {
 
 /// `92.5%` (`92,5%` in Indonesian).
 pub fn percent(ratio: f64, lang: Lang) -> String {
-    number(&format!("{:.1}%", ratio * 100.0), lang)
+    input::lang::percent(ratio, lang)
 }
 
 /// One vantage's availability with its counts, `99.2% (119/120)`; `-` without
@@ -674,6 +670,43 @@ mod tests {
                 ("note".to_string(), "n".to_string()),
                 ("zeta".to_string(), "1".to_string()),
             ]
+        );
+    }
+
+    #[test]
+    fn evidence_in_both_languages_is_read_in_the_readers() {
+        let evidence = json!({
+            "measured": { "id": "4 dari 6 komponen", "en": "4 of 6 components" },
+            "value": 4.0,
+            "threshold": { "id": "T2 >= 2, T5 >= 6", "en": "L2 >= 2, L5 >= 6" },
+            "url": "https://contoh.go.id/sp",
+            "notes": [
+                { "id": "belum disebut: Biaya", "en": "missing: Biaya" },
+                { "id": "dibaca: main", "en": "read: main" }
+            ]
+        });
+        assert_eq!(
+            evidence_lines(&evidence, Lang::Id),
+            vec![
+                ("hasil ukur".to_string(), "4 dari 6 komponen".to_string()),
+                ("ambang batas".to_string(), "T2 >= 2, T5 >= 6".to_string()),
+                ("URL".to_string(), "https://contoh.go.id/sp".to_string()),
+                (
+                    "catatan".to_string(),
+                    "belum disebut: Biaya, dibaca: main".to_string()
+                ),
+            ]
+        );
+        let english = evidence_lines(&evidence, Lang::En);
+        assert_eq!(english[0].1, "4 of 6 components");
+        assert_eq!(english[3].1, "missing: Biaya, read: main");
+        // Reports written before evidence was bilingual read as they are.
+        let old = json!({ "measured": "4 of 6 components", "value": 0.5 });
+        assert_eq!(evidence_lines(&old, Lang::Id)[0].1, "4 of 6 components");
+        // A figure without `measured` takes the reader's decimal mark.
+        assert_eq!(
+            evidence_lines(&json!({ "value": 0.5 }), Lang::Id)[0].1,
+            "0,5"
         );
     }
 

@@ -9,11 +9,12 @@
 
 pub mod checks;
 pub mod html;
+pub mod say;
 pub mod score;
 
 use serde::Serialize;
 
-use input::catalogue::Catalogue;
+use input::catalogue::{Catalogue, Text};
 use input::scenario::Scenario;
 use observe::latency::LatencyHistogram;
 use observe::observations::Observations;
@@ -39,19 +40,22 @@ pub enum Outcome {
 }
 
 /// What a person needs to check an outcome: the figure, the bar it was held to,
-/// where it was seen, and a short excerpt. Strings are redacted before reporting.
+/// where it was seen, and a short excerpt. What ujilab says (`measured`,
+/// `threshold`, `notes`) is in both languages, written by [`say`]; what the
+/// service sent (`url`, `probe`, `excerpt`) is as seen. Everything is redacted
+/// before reporting.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Evidence {
     /// The measured value, for people: `max-age=86400 (1 day)`, `4 of 6`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub measured: Option<String>,
+    pub measured: Option<Text>,
     /// The measured value in base units (ratio 0..1, seconds, count, days), when
     /// there is one number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
     /// What each level needs: `L2 >= 95%, L3 >= 99%, ...`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub threshold: Option<String>,
+    pub threshold: Option<Text>,
     /// The response the level was decided on (the worst one, for header rules).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
@@ -62,7 +66,7 @@ pub struct Evidence {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excerpt: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
+    pub notes: Vec<Text>,
 }
 
 impl RuleOutcome {
@@ -73,14 +77,14 @@ impl RuleOutcome {
         }
     }
 
-    pub fn not_applicable(note: impl Into<String>) -> Self {
+    pub fn not_applicable(note: Text) -> Self {
         Self {
             outcome: Outcome::NotApplicable,
             evidence: Evidence::note(note),
         }
     }
 
-    pub fn inconclusive(note: impl Into<String>) -> Self {
+    pub fn inconclusive(note: Text) -> Self {
         Self {
             outcome: Outcome::Inconclusive,
             evidence: Evidence::note(note),
@@ -102,28 +106,29 @@ impl RuleOutcome {
 }
 
 impl Evidence {
-    pub fn note(note: impl Into<String>) -> Self {
+    pub fn note(note: Text) -> Self {
         Self {
-            notes: vec![note.into()],
+            notes: vec![note],
             ..Self::default()
         }
     }
 
     fn redact(&mut self, redactor: &observe::redact::Redactor) {
         let redact = |text: &mut String| *text = redactor.redact(text).into_owned();
-        for field in [
-            &mut self.measured,
-            &mut self.threshold,
-            &mut self.url,
-            &mut self.probe,
-            &mut self.excerpt,
-        ]
-        .into_iter()
-        .flatten()
+        for field in [&mut self.url, &mut self.probe, &mut self.excerpt]
+            .into_iter()
+            .flatten()
         {
             redact(field);
         }
-        self.notes.iter_mut().for_each(redact);
+        for text in [&mut self.measured, &mut self.threshold]
+            .into_iter()
+            .flatten()
+            .chain(self.notes.iter_mut())
+        {
+            redact(&mut text.id);
+            redact(&mut text.en);
+        }
     }
 }
 
@@ -162,10 +167,7 @@ pub fn evaluate(scenario: &Scenario, observations: &Observations, catalogue: &Ca
             };
             let mut outcome = match checks::check_of(rule.check) {
                 Some(check) => check(&input),
-                None => RuleOutcome::inconclusive(format!(
-                    "this build has no check `{}`",
-                    rule.check.name
-                )),
+                None => RuleOutcome::inconclusive(say::no_check(rule.check.name)),
             };
             outcome.evidence.redact(&observations.redactor);
             outcome

@@ -157,61 +157,8 @@ impl VerdictReason {
 
     /// One sentence for people, in `lang`.
     pub fn describe(&self, lang: input::lang::Lang) -> String {
-        let percent = |ratio: f64| input::quantity::format_ratio(ratio);
-        match self {
-            VerdictReason::Interrupted => lang
-                .pick(
-                    "pengujian terhenti sebelum semua fase selesai: tidak ada kesimpulan, indeks hanya sementara",
-                    "run cut short before every phase finished: no verdict, the index is provisional",
-                )
-                .to_string(),
-            VerdictReason::PartialRun { flags } => format!(
-                "{} ({})",
-                lang.pick(
-                    "pengujian parsial: tidak ada kesimpulan",
-                    "partial run: no certification verdict"
-                ),
-                flags
-                    .iter()
-                    .map(|flag| flag.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            VerdictReason::CoverageBelowMin {
-                coverage,
-                min_coverage,
-            } => format!(
-                "{} {} < {}",
-                lang.pick("cakupan pengukuran", "measured coverage"),
-                coverage.map_or_else(|| "-".to_string(), percent),
-                percent(*min_coverage)
-            ),
-            VerdictReason::CriticalInconclusive { rules } => format!(
-                "{}: {}",
-                lang.pick(
-                    "kriteria wajib tidak dapat diukur",
-                    "critical rules could not be measured"
-                ),
-                rules.join(", ")
-            ),
-            VerdictReason::IndexBelowMin { index, min_index } => format!(
-                "{} {} < {min_index:.2}",
-                lang.pick("indeks", "index"),
-                index.map_or_else(|| "-".to_string(), |i| format!("{i:.2}")),
-            ),
-            VerdictReason::CriticalBelowMin {
-                rules,
-                critical_min_level,
-            } => format!(
-                "{} {critical_min_level}: {}",
-                lang.pick("kriteria wajib di bawah tingkat", "critical rules below level"),
-                rules
-                    .iter()
-                    .map(|rule| format!("{} = {}", rule.code, rule.level))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        }
+        let text = crate::standards::say::verdict_reason(self);
+        lang.choose(text.id, text.en)
     }
 }
 
@@ -323,23 +270,25 @@ pub fn score(
                 .filter(|other| other.aspect == rule.aspect)
                 .map(|other| other.weight)
                 .sum();
-            let waiver = waivers.iter().find(|waiver| waiver.rule == rule.code).map(|waiver| {
-                let expired = waiver
-                    .until
-                    .is_some_and(|until| observations.started_at >= end_of_day_wib(until));
-                if expired {
-                    warnings.push(format!(
-                        "the waiver of {} expired on {} (WIB) and was ignored: the rule counts as measured",
-                        rule.code,
-                        waiver.until.map(|d| d.to_string()).unwrap_or_default()
-                    ));
-                }
-                AppliedWaiver {
-                    reason: waiver.reason.clone(),
-                    until: waiver.until.map(|date| date.to_string()),
-                    expired,
-                }
-            });
+            let waiver = waivers
+                .iter()
+                .find(|waiver| waiver.rule == rule.code)
+                .map(|waiver| {
+                    let expired = waiver
+                        .until
+                        .is_some_and(|until| observations.started_at >= end_of_day_wib(until));
+                    if expired {
+                        // report.json's warnings are English text (one language, as
+                        // the report model keeps them).
+                        let until = waiver.until.map(|d| d.to_string()).unwrap_or_default();
+                        warnings.push(crate::standards::say::waiver_expired(&rule.code, &until).en);
+                    }
+                    AppliedWaiver {
+                        reason: waiver.reason.clone(),
+                        until: waiver.until.map(|date| date.to_string()),
+                        expired,
+                    }
+                });
             let status = match (&waiver, measured.outcome) {
                 (Some(waiver), _) if !waiver.expired => RuleStatus::Waived,
                 (_, Outcome::Level(level)) => RuleStatus::Level(level),
@@ -657,8 +606,8 @@ mod tests {
             .rules
             .iter()
             .map(|rule| match level_of(rule) {
-                0 => RuleOutcome::not_applicable("n/a"),
-                -1 => RuleOutcome::inconclusive("?"),
+                0 => RuleOutcome::not_applicable(crate::standards::say::verbatim("n/a")),
+                -1 => RuleOutcome::inconclusive(crate::standards::say::verbatim("?")),
                 level => RuleOutcome::level(level as u8, Evidence::default()),
             })
             .collect()

@@ -219,8 +219,32 @@ pub fn run_rule_with_load(
 }
 
 /// The evidence's measured value, or "" without one.
+/// The measured value in English.
 pub fn measured(outcome: &RuleOutcome) -> &str {
-    outcome.evidence.measured.as_deref().unwrap_or_default()
+    outcome
+        .evidence
+        .measured
+        .as_ref()
+        .map_or("", |text| text.en.as_str())
+}
+
+/// The notes in English.
+pub fn notes_en(outcome: &RuleOutcome) -> Vec<&str> {
+    outcome
+        .evidence
+        .notes
+        .iter()
+        .map(|note| note.en.as_str())
+        .collect()
+}
+
+/// The measured value in Indonesian.
+pub fn measured_id(outcome: &RuleOutcome) -> &str {
+    outcome
+        .evidence
+        .measured
+        .as_ref()
+        .map_or("", |text| text.id.as_str())
 }
 
 /// The level, or 0 for not applicable and -1 for inconclusive: short assertions.

@@ -4,10 +4,10 @@
 //! (one lost sample of 30 does not fail certification; an unproven 99.9% is not
 //! claimed). Without `availability:`, the functional exchanges are the samples.
 
-use input::quantity::format_ratio;
 use input::scenario::status_accepted;
 
 use crate::standards::checks::Input;
+use crate::standards::say::{self, SampleSource};
 use crate::standards::{Evidence, RuleOutcome};
 
 /// z for a two-sided 95% interval.
@@ -19,7 +19,7 @@ pub fn check(input: &Input) -> RuleOutcome {
         Some(availability) => (
             availability.samples,
             availability.up,
-            "availability samples",
+            SampleSource::Availability,
         ),
         None => {
             let mut samples = 0;
@@ -36,11 +36,11 @@ pub fn check(input: &Input) -> RuleOutcome {
                     up += 1;
                 }
             }
-            (samples, up, "functional exchanges (no `availability:`)")
+            (samples, up, SampleSource::Functional)
         }
     };
     if samples == 0 {
-        return RuleOutcome::inconclusive(format!("no {source} were taken"));
+        return RuleOutcome::inconclusive(say::no_samples(source));
     }
     let ratio = up as f64 / samples as f64;
     let l4_samples = u64::try_from(input.params.integer("min_samples_l4")).unwrap_or(100);
@@ -48,11 +48,7 @@ pub fn check(input: &Input) -> RuleOutcome {
     let (low, high) = wilson(up, samples);
     let judged = if samples >= l5_samples { ratio } else { high };
     let mut level = input.levels.of_value(judged);
-    let mut notes = vec![format!(
-        "{source}: n = {samples}, {up} up; 95% Wilson interval {} .. {}",
-        format_ratio(low),
-        format_ratio(high)
-    )];
+    let mut notes = vec![say::sample_interval(source, samples, up, low, high)];
     let cap = if samples < l4_samples {
         Some((3, l4_samples))
     } else if samples < l5_samples {
@@ -64,25 +60,19 @@ pub fn check(input: &Input) -> RuleOutcome {
         && level > cap
     {
         level = cap;
-        notes.push(format!(
-            "capped at level {cap}: {samples} samples cannot prove more; take at least {needed} for level {}",
-            cap + 1
-        ));
+        notes.push(say::capped(cap, samples, needed));
     }
     RuleOutcome::level(
         level,
         Evidence {
-            measured: Some(format!(
-                "{} ({up} of {samples} up){}",
-                format_ratio(ratio),
-                if samples < l5_samples {
-                    format!(", judged on {}", format_ratio(high))
-                } else {
-                    String::new()
-                }
+            measured: Some(say::availability(
+                ratio,
+                up,
+                samples,
+                (samples < l5_samples).then_some(high),
             )),
             value: Some(ratio),
-            threshold: Some(input.levels.describe()),
+            threshold: Some(input.threshold()),
             notes,
             ..Evidence::default()
         },
@@ -163,12 +153,31 @@ mod tests {
         });
         let outcome = run_rule("AV-01", &scenario(""), &obs);
         assert_eq!(level(&outcome), 2);
-        let evidence = &outcome.evidence;
+        let evidence = outcome.evidence.clone();
+        assert_eq!(measured(&outcome), "92.5% (37 of 40 up), judged on 97.42%");
         assert_eq!(
-            evidence.measured.as_deref(),
-            Some("92.5% (37 of 40 up), judged on 97.42%")
+            measured_id(&outcome),
+            "92,5% (37 dari 40 berhasil), dinilai dengan 97,42%"
         );
-        assert!(evidence.notes[0].contains("n = 40"), "{evidence:?}");
+        assert!(evidence.notes[0].en.contains("n = 40"), "{evidence:?}");
+        obs.availability = Some(AvailabilityResult {
+            rounds: 20,
+            samples: 40,
+            up: 40,
+            window: Duration::from_secs(4),
+            per_probe: Vec::new(),
+            exchanges: Vec::new(),
+        });
+        let capped = run_rule("AV-01", &scenario(""), &obs);
+        assert_eq!(level(&capped), 3);
+        assert_eq!(
+            capped.evidence.notes[1].en,
+            "capped at level 3: 40 samples cannot prove more; take at least 100 for level 4"
+        );
+        assert_eq!(
+            capped.evidence.notes[1].id,
+            "dibatasi pada tingkat 3: 40 sampel belum cukup untuk membuktikan lebih; ambil sedikitnya 100 sampel untuk tingkat 4"
+        );
     }
 
     #[test]
@@ -184,6 +193,10 @@ mod tests {
             .push(probe_result("api", exchange(BASE, response(500, &[], ""))));
         let outcome = run_rule("AV-01", &scenario, &obs);
         assert_eq!(level(&outcome), 1);
-        assert!(outcome.evidence.notes[0].starts_with("functional exchanges"));
+        assert!(
+            outcome.evidence.notes[0]
+                .en
+                .starts_with("functional exchanges")
+        );
     }
 }

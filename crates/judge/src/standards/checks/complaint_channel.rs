@@ -5,6 +5,7 @@
 use observe::observations::PageRole;
 
 use crate::standards::checks::{Input, PageRead, reading_notes};
+use crate::standards::say;
 use crate::standards::{Evidence, Outcome, RuleOutcome};
 
 pub fn check(input: &Input) -> RuleOutcome {
@@ -15,10 +16,7 @@ pub fn check(input: &Input) -> RuleOutcome {
         PageRole::Home
     };
     let Some(page) = facts.page(role) else {
-        return RuleOutcome::inconclusive(format!(
-            "the {} page was not fetched in this run",
-            role.key()
-        ));
+        return RuleOutcome::inconclusive(say::page_not_fetched_in_run(role.key()));
     };
     let html = match page.read() {
         PageRead::Html(html) => html,
@@ -26,7 +24,7 @@ pub fn check(input: &Input) -> RuleOutcome {
             return RuleOutcome::level(
                 input.levels.of_pass(false),
                 Evidence {
-                    threshold: Some(input.levels.describe()),
+                    threshold: Some(input.threshold()),
                     ..evidence
                 },
             );
@@ -61,37 +59,26 @@ pub fn check(input: &Input) -> RuleOutcome {
         &page.url,
         &["pengaduan".to_string(), "lapor".to_string()],
     );
-    let form = (forms > 0).then(|| {
-        html.textarea_form()
-            .unwrap_or_else(|| "a form written inside a table".to_string())
-    });
+    // The form as written; a form whose tags a table splits has no markup to quote.
+    let form = (forms > 0).then(|| html.textarea_form());
     let (pass, measured, excerpt) = match (&link, &form) {
         (Some(link), form) => {
             if let Some(form) = form {
-                notes.insert(
-                    0,
-                    format!("also holds a complaint form with a free-text field: {form}"),
-                );
+                notes.insert(0, say::also_complaint_form(form.as_deref()));
             }
             (
                 true,
-                "links to the national complaint service".to_string(),
+                say::links_to_national_channel(),
                 Some(format!("<a href=\"{}\">{}</a>", link.href, link.text)),
             )
         }
-        (None, Some(form)) => (
-            true,
-            "holds a complaint form with a free-text field".to_string(),
-            Some(form.clone()),
-        ),
-        _ => (
-            false,
-            format!(
-                "no link to {} and no form with a textarea",
-                domains.join(" or ")
-            ),
-            None,
-        ),
+        (None, Some(form)) => {
+            if form.is_none() {
+                notes.insert(0, say::form_inside_table());
+            }
+            (true, say::holds_complaint_form(), form.clone())
+        }
+        _ => (false, say::no_complaint_channel(domains), None),
     };
     input.level_of_outcome(
         if pass { "pass" } else { "fail" },
@@ -130,8 +117,12 @@ mod tests {
             Some(r#"<a href="https://www.lapor.go.id">lapor!</a>"#)
         );
         assert_eq!(
-            outcome.evidence.notes[0],
+            outcome.evidence.notes[0].en,
             r#"also holds a complaint form with a free-text field: <form action="/lapor">"#
+        );
+        assert_eq!(
+            outcome.evidence.notes[0].id,
+            r#"juga memuat formulir pengaduan dengan isian teks bebas: <form action="/lapor">"#
         );
         let mut obs = observations();
         obs.pages.push(html_page(

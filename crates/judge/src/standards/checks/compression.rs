@@ -3,6 +3,7 @@
 //! when the request accepted one of those codings.
 
 use crate::standards::checks::{Input, header_lines, media_type};
+use crate::standards::say;
 use crate::standards::{Evidence, RuleOutcome};
 
 const CODINGS: [&str; 3] = ["gzip", "br", "zstd"];
@@ -60,26 +61,20 @@ pub fn check(input: &Input) -> RuleOutcome {
         }
     }
     if judged == 0 {
-        return RuleOutcome::not_applicable(format!(
-            "no 200 text response over {min_bytes} bytes was seen"
-        ));
+        return RuleOutcome::not_applicable(say::no_large_text_response(min_bytes));
     }
     match first_plain {
         None => input.level_of_outcome(
             "pass",
             Evidence {
-                measured: Some(format!(
-                    "{judged} text responses over {min_bytes} bytes, all compressed"
-                )),
+                measured: Some(say::all_compressed(judged, min_bytes)),
                 ..Evidence::default()
             },
         ),
         Some((seen, media, bytes)) => input.level_of_outcome(
             "fail",
             Evidence {
-                measured: Some(format!(
-                    "{media} of {bytes} bytes sent without Content-Encoding"
-                )),
+                measured: Some(say::sent_uncompressed(&media, bytes)),
                 ..seen.evidence()
             },
         ),
@@ -114,8 +109,12 @@ mod tests {
         let outcome = run_rule("PF-03", &scenario, &obs);
         assert_eq!(level(&outcome), 1);
         assert_eq!(
-            outcome.evidence.measured.as_deref(),
-            Some("application/json of 2000 bytes sent without Content-Encoding")
+            measured(&outcome),
+            "application/json of 2000 bytes sent without Content-Encoding"
+        );
+        assert_eq!(
+            measured_id(&outcome),
+            "application/json berukuran 2.000 bita dikirim tanpa Content-Encoding"
         );
 
         let mut small = observations();

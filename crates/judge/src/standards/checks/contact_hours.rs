@@ -14,6 +14,7 @@ use observe::observations::PageRole;
 
 use crate::standards::checks::{Input, PageRead, reading_notes};
 use crate::standards::html::{HtmlPage, contains_phrase};
+use crate::standards::say::{self, HoursFound};
 use crate::standards::{Evidence, RuleOutcome};
 
 /// Contact patterns, on normalised (lower-case) visible text.
@@ -44,14 +45,14 @@ const DAYS: [&str; 8] = [
 ];
 
 struct Found {
-    hours: Option<String>,
+    hours: Option<HoursFound>,
     contact: Option<String>,
     /// Times near the hours words that were not in a range.
     loose_times: Option<String>,
 }
 
 /// A table row naming a day with at least two times (opening, closing).
-fn hours_in_table(page: &HtmlPage) -> Option<String> {
+fn hours_in_table(page: &HtmlPage) -> Option<HoursFound> {
     page.table_rows().into_iter().find_map(|cells| {
         let day = cells
             .iter()
@@ -61,7 +62,7 @@ fn hours_in_table(page: &HtmlPage) -> Option<String> {
             .filter(|cell| TIME.find_iter(cell).next().is_some())
             .flat_map(|cell| TIME.find_iter(cell).map(|m| m.as_str().to_string()))
             .count();
-        (day && times >= 2).then(|| format!("{} (table row)", cells.join(" | ")))
+        (day && times >= 2).then(|| HoursFound::TableRow(cells.join(" | ")))
     })
 }
 
@@ -82,7 +83,10 @@ fn read(page: &HtmlPage, input: &Input) -> Found {
             near_words
                 .iter()
                 .find(|word| contains_phrase(window, word))
-                .map(|word| format!("{} (near \"{word}\")", found.as_str()))
+                .map(|word| HoursFound::Near {
+                    range: found.as_str().to_string(),
+                    word: word.clone(),
+                })
         })
     });
     let hours = hours.or_else(|| hours_in_table(page));
@@ -135,7 +139,7 @@ fn ceil_boundary(text: &str, mut index: usize) -> usize {
 
 pub fn check(input: &Input) -> RuleOutcome {
     let facts = input.facts;
-    let mut hours: Option<(String, String)> = None;
+    let mut hours: Option<(HoursFound, String)> = None;
     let mut contact: Option<(String, String)> = None;
     let mut failed = Vec::new();
     let mut notes = Vec::new();
@@ -146,7 +150,7 @@ pub fn check(input: &Input) -> RuleOutcome {
             continue;
         }
         let Some(page) = facts.page(role) else {
-            failed.push(format!("the {} page was not fetched", role.key()));
+            failed.push(say::page_not_fetched(role.key()));
             continue;
         };
         match page.read() {
@@ -160,10 +164,7 @@ pub fn check(input: &Input) -> RuleOutcome {
                     contact = found.contact.map(|c| (c, page.url.clone()));
                 }
                 if let Some(window) = found.loose_times {
-                    loose.push(format!(
-                        "times near the hours words but not as a range at {}: \"{window}\"",
-                        page.url
-                    ));
+                    loose.push(say::loose_times(&page.url, &window));
                 }
                 notes.extend(reading_notes(html, &page.url, &[]));
             }
@@ -180,35 +181,29 @@ pub fn check(input: &Input) -> RuleOutcome {
         _ => "one",
     };
     if outcome != "both" && !failed.is_empty() {
-        let mut evidence = Evidence::note(failed.join("; "));
+        let mut evidence = Evidence::note(say::join(&failed, "; "));
         evidence.notes.extend(notes);
         return RuleOutcome {
             outcome: crate::standards::Outcome::Inconclusive,
             evidence,
         };
     }
-    let describe = |what: &str, found: &Option<(String, String)>| match found {
-        Some((text, url)) => format!("{what}: \"{text}\" at {url}"),
-        None => format!("{what}: not found"),
-    };
-    notes.insert(0, describe("contact", &contact));
-    notes.insert(0, describe("service hours", &hours));
+    notes.insert(
+        0,
+        say::contact_at(
+            contact
+                .as_ref()
+                .map(|(contact, url)| (contact.as_str(), url.as_str())),
+        ),
+    );
+    notes.insert(
+        0,
+        say::hours_at(hours.as_ref().map(|(hours, url)| (hours, url.as_str()))),
+    );
     input.level_of_outcome(
         outcome,
         Evidence {
-            measured: Some(format!(
-                "service hours {}, contact {}",
-                if hours.is_some() {
-                    "stated"
-                } else {
-                    "not found"
-                },
-                if contact.is_some() {
-                    "stated"
-                } else {
-                    "not found"
-                }
-            )),
+            measured: Some(say::hours_and_contact(hours.is_some(), contact.is_some())),
             url: read_any.first().cloned(),
             notes,
             ..Evidence::default()
@@ -250,8 +245,12 @@ mod tests {
         let outcome = run_rule("TR-03", &scenario(&contact_scenario()), &obs);
         assert_eq!(level(&outcome), 5, "{outcome:#?}");
         assert_eq!(
-            outcome.evidence.notes[0],
+            outcome.evidence.notes[0].en,
             "service hours: \"senin | 08:00:00 | 16:00:00 (table row)\" at https://svc.example.go.id/kontak"
+        );
+        assert_eq!(
+            outcome.evidence.notes[0].id,
+            "jam pelayanan: \"senin | 08:00:00 | 16:00:00 (baris tabel)\" di https://svc.example.go.id/kontak"
         );
         let loose = with("<p>Jam pelayanan kantor dimulai pukul 08.00 WIB</p>", "");
         assert_eq!(loose, 1);
@@ -263,11 +262,9 @@ mod tests {
         ));
         let outcome = run_rule("TR-03", &scenario(""), &obs);
         assert!(
-            outcome
-                .evidence
-                .notes
-                .iter()
-                .any(|note| note.starts_with("times near the hours words but not as a range")),
+            outcome.evidence.notes.iter().any(|note| note
+                .en
+                .starts_with("times near the hours words but not as a range")),
             "{outcome:#?}"
         );
     }

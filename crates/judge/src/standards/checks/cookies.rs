@@ -8,7 +8,10 @@
 //! ujilab fetches itself, so the level does not depend on which probes a
 //! scenario has. The evidence says which response set the cookie judged.
 
+use input::catalogue::Text;
+
 use crate::standards::checks::Input;
+use crate::standards::say::{self, CookieAttribute};
 use crate::standards::{Evidence, RuleOutcome};
 
 pub fn check(input: &Input) -> RuleOutcome {
@@ -24,7 +27,7 @@ pub fn check(input: &Input) -> RuleOutcome {
     let exempt = exempt.as_slice();
     let redactor = &input.facts.observations.redactor;
     let mut cookies = 0;
-    let mut worst: Option<(u8, &'static str, String, Evidence)> = None;
+    let mut worst: Option<(u8, &'static str, Text, Evidence)> = None;
     for seen in input.facts.responses() {
         for line in seen.lines("set-cookie") {
             cookies += 1;
@@ -36,11 +39,7 @@ pub fn check(input: &Input) -> RuleOutcome {
             };
             let level = input.levels.of_outcome(outcome);
             if worst.as_ref().is_none_or(|(worst, ..)| level < *worst) {
-                let measured = if missing.is_empty() {
-                    format!("cookie {name} has Secure, HttpOnly and SameSite")
-                } else {
-                    format!("cookie {name} lacks {}", missing.join(", "))
-                };
+                let measured = say::cookie_attributes(&name, &missing);
                 let evidence = Evidence {
                     excerpt: Some(format!(
                         "Set-Cookie: {}",
@@ -53,14 +52,11 @@ pub fn check(input: &Input) -> RuleOutcome {
         }
     }
     let Some((_, outcome, measured, evidence)) = worst else {
-        return RuleOutcome::not_applicable("no cookie was set");
+        return RuleOutcome::not_applicable(say::no_cookie());
     };
-    let mut notes = vec![format!("lowest of {cookies} Set-Cookie headers")];
+    let mut notes = vec![say::lowest_of_cookies(cookies)];
     if !from_scenario.is_empty() {
-        notes.push(format!(
-            "no HttpOnly asked of {}: the scenario says the site's script reads them",
-            from_scenario.join(", ")
-        ));
+        notes.push(say::script_readable_cookies(&from_scenario));
     }
     input.level_of_outcome(
         outcome,
@@ -73,7 +69,7 @@ pub fn check(input: &Input) -> RuleOutcome {
 }
 
 /// The cookie's name and the attributes it lacks.
-fn judge(line: &str, exempt: &[String]) -> (String, Vec<&'static str>) {
+fn judge(line: &str, exempt: &[String]) -> (String, Vec<CookieAttribute>) {
     let mut parts = line.split(';');
     let name = parts
         .next()
@@ -102,16 +98,16 @@ fn judge(line: &str, exempt: &[String]) -> (String, Vec<&'static str>) {
     };
     let mut missing = Vec::new();
     if !secure {
-        missing.push("Secure");
+        missing.push(CookieAttribute::Secure);
     }
     if !http_only {
-        missing.push("HttpOnly");
+        missing.push(CookieAttribute::HttpOnly);
     }
     if !same_site_ok {
         missing.push(if same_site.as_deref() == Some("none") {
-            "SameSite (None without Secure)"
+            CookieAttribute::SameSiteNoneInsecure
         } else {
-            "SameSite"
+            CookieAttribute::SameSite
         });
     }
     (name, missing)
@@ -140,10 +136,8 @@ mod tests {
         );
         let two = with(&["sid=abc; Path=/; Secure; HttpOnly"]);
         assert_eq!(level(&two), 3);
-        assert_eq!(
-            two.evidence.measured.as_deref(),
-            Some("cookie sid lacks SameSite")
-        );
+        assert_eq!(measured(&two), "cookie sid lacks SameSite");
+        assert_eq!(measured_id(&two), "cookie sid tidak memiliki SameSite");
         assert_eq!(
             two.evidence.excerpt.as_deref(),
             Some("Set-Cookie: sid=***; Path=/; Secure; HttpOnly")
@@ -174,7 +168,11 @@ mod tests {
         let outcome = run_rule("SC-08", &declared, &obs);
         assert_eq!(level(&outcome), 5);
         assert_eq!(outcome.evidence.probe.as_deref(), Some("page other"));
-        assert!(outcome.evidence.notes[1].starts_with("no HttpOnly asked of csrf_desa"));
+        assert!(
+            outcome.evidence.notes[1]
+                .en
+                .starts_with("no HttpOnly asked of csrf_desa")
+        );
         // The lowest over cookies counts.
         assert_eq!(
             level(&with(&[

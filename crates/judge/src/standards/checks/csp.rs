@@ -5,18 +5,19 @@
 //! restricts scripts at all; else `strict`. The lowest over pages counts.
 
 use crate::standards::checks::{Input, header_lines};
+use crate::standards::say::{self, CspFinding};
 use crate::standards::{Evidence, RuleOutcome};
 
 pub fn check(input: &Input) -> RuleOutcome {
     let (responses, failed) = input.facts.html_responses();
     if responses.is_empty() {
         return if failed.is_empty() {
-            RuleOutcome::not_applicable("no HTML page response to judge")
+            RuleOutcome::not_applicable(say::no_html_response())
         } else {
-            RuleOutcome::inconclusive(failed.join("; "))
+            RuleOutcome::inconclusive(say::join(&failed, "; "))
         };
     }
-    let mut worst: Option<(u8, &'static str, String, Evidence)> = None;
+    let mut worst: Option<(u8, &'static str, CspFinding, Evidence)> = None;
     for (page, response) in &responses {
         let policies: Vec<&str> = header_lines(&response.raw_headers, "content-security-policy")
             .flat_map(|line| line.split(','))
@@ -40,14 +41,14 @@ pub fn check(input: &Input) -> RuleOutcome {
         }
     }
     let Some((_, outcome, measured, evidence)) = worst else {
-        return RuleOutcome::not_applicable("no HTML page response to judge");
+        return RuleOutcome::not_applicable(say::no_html_response());
     };
     let mut notes = failed;
-    notes.insert(0, format!("lowest of {} HTML pages", responses.len()));
+    notes.insert(0, say::lowest_of_html_pages(responses.len()));
     input.level_of_outcome(
         outcome,
         Evidence {
-            measured: Some(measured),
+            measured: Some(say::csp(&measured)),
             notes,
             ..evidence
         },
@@ -56,11 +57,11 @@ pub fn check(input: &Input) -> RuleOutcome {
 
 /// The outcome of one response's policies: scripts must pass every policy, so
 /// the strictest decides.
-fn judge(policies: &[&str]) -> (&'static str, String) {
+fn judge(policies: &[&str]) -> (&'static str, CspFinding) {
     if policies.is_empty() {
-        return ("absent", "no Content-Security-Policy header".into());
+        return ("absent", CspFinding::Absent);
     }
-    let mut best: Option<(bool, String)> = None;
+    let mut best: Option<(bool, CspFinding)> = None;
     for policy in policies {
         let verdict = judge_one(policy);
         if best.as_ref().is_none_or(|(strict, _)| !strict && verdict.0) {
@@ -70,12 +71,12 @@ fn judge(policies: &[&str]) -> (&'static str, String) {
     match best {
         Some((true, measured)) => ("strict", measured),
         Some((false, measured)) => ("unsafe", measured),
-        None => ("absent", "no Content-Security-Policy header".into()),
+        None => ("absent", CspFinding::Absent),
     }
 }
 
 /// Whether one policy restricts scripts strictly, and why.
-fn judge_one(policy: &str) -> (bool, String) {
+fn judge_one(policy: &str) -> (bool, CspFinding) {
     let directive = |wanted: &str| {
         policy.split(';').find_map(|directive| {
             let mut parts = directive.split_whitespace();
@@ -88,10 +89,7 @@ fn judge_one(policy: &str) -> (bool, String) {
         (Some(sources), _) => ("script-src", sources),
         (None, Some(sources)) => ("default-src", sources),
         (None, None) => {
-            return (
-                false,
-                "a CSP without script-src or default-src: scripts are not restricted".into(),
-            );
+            return (false, CspFinding::Unrestricted);
         }
     };
     let has = |token: &str| sources.iter().any(|source| source == token);
@@ -103,12 +101,15 @@ fn judge_one(policy: &str) -> (bool, String) {
             || source == "'strict-dynamic'"
     });
     if has("'unsafe-eval'") {
-        return (false, format!("{name} allows 'unsafe-eval'"));
+        return (false, CspFinding::Allows(name, "'unsafe-eval'"));
     }
     if has("'unsafe-inline'") && !guarded {
-        return (false, format!("{name} allows 'unsafe-inline'"));
+        return (false, CspFinding::Allows(name, "'unsafe-inline'"));
     }
-    (true, format!("{name} {}", sources.join(" ")))
+    (
+        true,
+        CspFinding::Strict(format!("{name} {}", sources.join(" "))),
+    )
 }
 
 #[cfg(test)]
@@ -134,8 +135,12 @@ mod tests {
         let unsafe_inline = with(&["default-src 'self'; script-src 'self' 'unsafe-inline'"]);
         assert_eq!(level(&unsafe_inline), 3);
         assert_eq!(
-            unsafe_inline.evidence.measured.as_deref(),
-            Some("script-src allows 'unsafe-inline'")
+            measured(&unsafe_inline),
+            "script-src allows 'unsafe-inline'"
+        );
+        assert_eq!(
+            measured_id(&unsafe_inline),
+            "script-src mengizinkan 'unsafe-inline'"
         );
         assert_eq!(level(&with(&["script-src 'self' 'unsafe-eval'"])), 3);
         assert_eq!(level(&with(&["frame-ancestors 'none'"])), 3);

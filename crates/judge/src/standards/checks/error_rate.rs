@@ -2,47 +2,42 @@
 //! a status the probe does not accept), after warmup. Not applicable without a
 //! load run: functional and availability exchanges are too few to say.
 
-use input::quantity::format_ratio;
 use observe::observations::{PhaseStatus, SkipReason};
 
 use crate::standards::checks::Input;
+use crate::standards::say;
 use crate::standards::{Evidence, RuleOutcome};
 
 pub fn check(input: &Input) -> RuleOutcome {
     let facts = input.facts;
     let Some(load) = facts.load else {
         if facts.scenario.load.is_none() {
-            return RuleOutcome::not_applicable("the scenario has no `load:`");
+            return RuleOutcome::not_applicable(say::no_load_section());
         }
         return match &facts.observations.phases.load {
             PhaseStatus::Skipped(SkipReason::Interrupted) => {
-                RuleOutcome::inconclusive("the load run was interrupted")
+                RuleOutcome::inconclusive(say::load_interrupted())
             }
             // A load that could not start measured nothing: never a free pass.
             PhaseStatus::Skipped(SkipReason::Failed(reason)) => {
-                RuleOutcome::inconclusive(format!("the load run could not start: {reason}"))
+                RuleOutcome::inconclusive(say::load_could_not_start(reason))
             }
             // Skipped on purpose: the run is partial and gets no verdict anyway.
             PhaseStatus::Skipped(SkipReason::Flag(flag)) => {
-                RuleOutcome::not_applicable(format!("no load run: {flag}"))
+                RuleOutcome::not_applicable(say::no_load_run(flag.as_str()))
             }
             PhaseStatus::NotRequested | PhaseStatus::Ran => {
-                RuleOutcome::inconclusive("the load run produced no figures")
+                RuleOutcome::inconclusive(say::load_without_figures())
             }
         };
     };
     if load.requests == 0 {
-        return RuleOutcome::inconclusive("the load run sent no request after warmup");
+        return RuleOutcome::inconclusive(say::load_sent_nothing());
     }
     let rate = load.failed as f64 / load.requests as f64;
     input.level_of_value(
         rate,
-        format!(
-            "{} ({} of {} load requests failed)",
-            format_ratio(rate),
-            load.failed,
-            load.requests
-        ),
+        say::load_failures(rate, load.failed, load.requests),
         Evidence::default(),
     )
 }
@@ -96,7 +91,8 @@ load: { probes: [beranda], rate: 10/s, duration: 1s }
         obs.phases.load = PhaseStatus::Skipped(SkipReason::Flag(PartialFlag::NoLoad));
         let outcome = run_rule("AV-02", &scenario(WITH_LOAD), &obs);
         assert_eq!(level(&outcome), 0);
-        assert_eq!(outcome.evidence.notes, ["no load run: --no-load"]);
+        assert_eq!(outcome.evidence.notes[0].en, "no load run: --no-load");
+        assert_eq!(outcome.evidence.notes[0].id, "tanpa uji beban: --no-load");
         obs.phases.load = PhaseStatus::Skipped(SkipReason::Interrupted);
         assert_eq!(level(&run_rule("AV-02", &scenario(WITH_LOAD), &obs)), -1);
         obs.phases.load = PhaseStatus::Skipped(SkipReason::Failed("no probe to load".into()));

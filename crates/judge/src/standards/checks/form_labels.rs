@@ -10,6 +10,7 @@
 use std::collections::HashSet;
 
 use crate::standards::checks::Input;
+use crate::standards::say;
 use crate::standards::{Evidence, RuleOutcome};
 
 pub fn check(input: &Input) -> RuleOutcome {
@@ -19,7 +20,8 @@ pub fn check(input: &Input) -> RuleOutcome {
     }
     let mut total = 0;
     let mut labelled = 0;
-    let mut unlabelled: Vec<String> = Vec::new();
+    // Each unlabelled control's description, and whether it was hidden.
+    let mut unlabelled: Vec<(String, bool)> = Vec::new();
     let mut first_page = None;
     let mut seen = HashSet::new();
     let mut hidden = 0;
@@ -45,38 +47,34 @@ pub fn check(input: &Input) -> RuleOutcome {
                 if first_page.is_none() {
                     first_page = Some(page.evidence());
                 }
-                unlabelled.push(if control.hidden {
-                    format!("{} (hidden)", control.description)
-                } else {
-                    control.description
-                });
+                unlabelled.push((control.description, control.hidden));
             }
         }
         seen.extend(on_this_page);
     }
     if total == 0 {
-        return RuleOutcome::not_applicable("no form controls on the pages read");
+        return RuleOutcome::not_applicable(say::no_form_controls());
     }
-    let excerpt = (!unlabelled.is_empty()).then(|| {
-        let shown: Vec<&str> = unlabelled.iter().take(8).map(String::as_str).collect();
-        format!("without a label: {}", shown.join(", "))
-    });
-    let mut notes = failed;
+    let mut notes = Vec::new();
+    if !unlabelled.is_empty() {
+        let shown: Vec<(&str, bool)> = unlabelled
+            .iter()
+            .take(8)
+            .map(|(description, hidden)| (description.as_str(), *hidden))
+            .collect();
+        notes.push(say::unlabelled_controls(&shown));
+    }
+    notes.extend(failed);
     if hidden > 0 {
-        notes.push(format!(
-            "{hidden} of the {total} controls were hidden when the page was read (a modal or collapsed form, `hidden` or aria-hidden=true): counted, since citizens fill them in once it opens"
-        ));
+        notes.push(say::hidden_controls(hidden, total));
     }
     if repeated > 0 {
-        notes.push(format!(
-            "{repeated} controls repeated on several pages (the same form, such as a site-wide search box) counted once"
-        ));
+        notes.push(say::repeated_controls(repeated));
     }
     input.level_of_value(
         labelled as f64 / total as f64,
-        crate::standards::checks::share(labelled, total, "form controls are labelled"),
+        say::labelled_controls(labelled, total),
         Evidence {
-            excerpt,
             notes,
             ..first_page.unwrap_or_default()
         },
@@ -102,10 +100,8 @@ mod tests {
         assert_eq!(level(&with(&(labelled.repeat(9) + bare))), 4);
         let three = with(&(labelled.repeat(3) + bare));
         assert_eq!(level(&three), 3);
-        assert_eq!(
-            three.evidence.excerpt.as_deref(),
-            Some("without a label: input name=hp")
-        );
+        assert_eq!(three.evidence.notes[0].en, "without a label: input name=hp");
+        assert_eq!(three.evidence.notes[0].id, "tanpa label: input name=hp");
         assert_eq!(level(&with(&(labelled.to_string() + bare))), 2);
         assert_eq!(level(&with(&(labelled.to_string() + bare + bare))), 1);
         assert_eq!(
@@ -138,12 +134,22 @@ mod tests {
             "1 of 4 form controls are labelled (25%)"
         );
         assert_eq!(
-            outcome.evidence.excerpt.as_deref(),
-            Some(
-                "without a label: input name=nama (hidden), input name=nik (hidden), textarea name=isi (hidden)"
-            )
+            outcome.evidence.notes[0].en,
+            "without a label: input name=nama (hidden), input name=nik (hidden), textarea name=isi (hidden)"
         );
-        assert!(outcome.evidence.notes[0].starts_with("3 of the 4 controls were hidden"));
+        assert_eq!(
+            outcome.evidence.notes[0].id,
+            "tanpa label: input name=nama (tersembunyi), input name=nik (tersembunyi), textarea name=isi (tersembunyi)"
+        );
+        assert_eq!(
+            measured_id(&outcome),
+            "1 dari 4 kontrol formulir berlabel (25%)"
+        );
+        assert!(
+            outcome.evidence.notes[1]
+                .en
+                .starts_with("3 of the 4 controls were hidden")
+        );
     }
 
     /// Issue 19: a search box on every page counts once, so it does not dilute
@@ -172,6 +178,10 @@ mod tests {
             "1 of 3 form controls are labelled (33.33%)"
         );
         assert_eq!(level(&outcome), 1);
-        assert!(outcome.evidence.notes[0].starts_with("2 controls repeated on several pages"));
+        assert!(
+            outcome.evidence.notes[1]
+                .en
+                .starts_with("2 controls repeated on several pages")
+        );
     }
 }

@@ -5,6 +5,7 @@
 //! and localhost, which say nothing about the public name.
 
 use crate::standards::checks::Input;
+use crate::standards::say;
 use crate::standards::{Evidence, RuleOutcome};
 
 pub fn check(input: &Input) -> RuleOutcome {
@@ -12,12 +13,12 @@ pub fn check(input: &Input) -> RuleOutcome {
     let host = match url.host() {
         Some(url::Host::Domain(domain)) => domain.trim_end_matches('.').to_ascii_lowercase(),
         Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) => {
-            return RuleOutcome::not_applicable("base_url is an IP address");
+            return RuleOutcome::not_applicable(say::base_url_is_ip());
         }
-        None => return RuleOutcome::not_applicable("base_url has no host"),
+        None => return RuleOutcome::not_applicable(say::base_url_without_host()),
     };
     if host == "localhost" || host.ends_with(".localhost") {
-        return RuleOutcome::not_applicable("base_url is localhost");
+        return RuleOutcome::not_applicable(say::base_url_is_localhost());
     }
     let region = input
         .facts
@@ -39,20 +40,15 @@ pub fn check(input: &Input) -> RuleOutcome {
     let pass = suffixes.iter().any(under);
     let mut notes = Vec::new();
     if !pass && desa_suffixes.iter().any(under) {
-        notes.push(format!(
-            "{} is for village governments: declare `service.region.type: desa` if this service is one's; other regions use {}",
-            desa_suffixes.join(", "),
-            input.params.strings("suffixes").join(", ")
+        notes.push(say::village_domain(
+            desa_suffixes,
+            input.params.strings("suffixes"),
         ));
     }
     input.level_of_outcome(
         if pass { "pass" } else { "fail" },
         Evidence {
-            measured: Some(if pass {
-                format!("{host} is under {}", suffixes.join(" or "))
-            } else {
-                format!("{host} is not under {}", suffixes.join(" or "))
-            }),
+            measured: Some(say::host_under(&host, &suffixes, pass)),
             url: Some(url.to_string()),
             notes,
             ..Evidence::default()
@@ -96,7 +92,16 @@ mod tests {
         assert_eq!(level(&of("desa", "https://sukamaju-kec.go.id")), 5);
         let kabupaten = of("kabupaten", "https://sukamaju.desa.id");
         assert_eq!(level(&kabupaten), 1);
-        assert!(kabupaten.evidence.notes[0].starts_with("desa.id is for village governments"));
+        assert!(
+            kabupaten.evidence.notes[0]
+                .en
+                .starts_with("desa.id is for village governments")
+        );
+        assert!(
+            kabupaten.evidence.notes[0]
+                .id
+                .starts_with("desa.id khusus untuk pemerintah desa")
+        );
         assert_eq!(level(&of("kelurahan", "https://cibeunying.desa.id")), 1);
     }
 }

@@ -4,6 +4,7 @@
 //! `long_with_subdomains`. The lowest over the responses counts.
 
 use crate::standards::checks::{Input, Seen};
+use crate::standards::say::{self, HstsFinding};
 use crate::standards::{Evidence, RuleOutcome};
 
 pub fn check(input: &Input) -> RuleOutcome {
@@ -12,26 +13,26 @@ pub fn check(input: &Input) -> RuleOutcome {
         return input.level_of_outcome(
             "absent",
             Evidence {
-                measured: Some("no TLS".into()),
-                notes: vec!["no TLS: HSTS needs https; base_url is plain http".into()],
+                measured: Some(say::no_tls()),
+                notes: vec![say::no_tls_for_hsts()],
                 ..Evidence::default()
             },
         );
     }
     let long = input.params.duration("long_max_age").as_secs();
-    let mut worst: Option<(u8, &'static str, String, Seen)> = None;
+    let mut worst: Option<(u8, &'static str, HstsFinding, Seen)> = None;
     let mut judged = 0;
     for seen in facts.responses().into_iter().filter(Seen::is_https) {
         judged += 1;
         let lines: Vec<&str> = seen.lines("strict-transport-security").collect();
-        let (outcome, measured) = judge(&lines, long);
+        let (outcome, finding) = judge(&lines, long);
         let level = input.levels.of_outcome(outcome);
         if worst.as_ref().is_none_or(|(worst, ..)| level < *worst) {
-            worst = Some((level, outcome, measured, seen));
+            worst = Some((level, outcome, finding, seen));
         }
     }
-    let Some((_, outcome, measured, seen)) = worst else {
-        return RuleOutcome::inconclusive("no https response of the service was observed");
+    let Some((_, outcome, finding, seen)) = worst else {
+        return RuleOutcome::inconclusive(say::no_https_response());
     };
     let excerpt = seen
         .lines("strict-transport-security")
@@ -41,18 +42,18 @@ pub fn check(input: &Input) -> RuleOutcome {
     input.level_of_outcome(
         outcome,
         Evidence {
-            measured: Some(measured),
+            measured: Some(say::hsts(finding)),
             excerpt: (!excerpt.is_empty()).then_some(excerpt),
-            notes: vec![format!("lowest of {judged} https responses")],
+            notes: vec![say::lowest_of_https_responses(judged)],
             ..seen.evidence()
         },
     )
 }
 
 /// The outcome of one response's HSTS header lines.
-fn judge(lines: &[&str], long: u64) -> (&'static str, String) {
+fn judge(lines: &[&str], long: u64) -> (&'static str, HstsFinding) {
     match lines {
-        [] => ("absent", "no Strict-Transport-Security header".into()),
+        [] => ("absent", HstsFinding::Absent),
         [line] => {
             let mut max_age = None;
             let mut subdomains = false;
@@ -66,44 +67,29 @@ fn judge(lines: &[&str], long: u64) -> (&'static str, String) {
                 }
             }
             match max_age {
-                None => (
-                    "absent",
-                    "Strict-Transport-Security without a valid max-age".into(),
+                None => ("absent", HstsFinding::NoMaxAge),
+                Some(0) => ("absent", HstsFinding::MaxAgeZero),
+                Some(seconds) if seconds < long => (
+                    "short",
+                    HstsFinding::MaxAge {
+                        seconds,
+                        subdomains: None,
+                    },
                 ),
-                Some(0) => ("absent", "max-age=0 switches HSTS off".into()),
-                Some(age) => {
-                    let shown = format!("max-age={age} ({})", days(age));
-                    if age < long {
-                        ("short", shown)
-                    } else if subdomains {
-                        (
-                            "long_with_subdomains",
-                            format!("{shown}; includeSubDomains"),
-                        )
+                Some(seconds) => (
+                    if subdomains {
+                        "long_with_subdomains"
                     } else {
-                        ("long", format!("{shown}, without includeSubDomains"))
-                    }
-                }
+                        "long"
+                    },
+                    HstsFinding::MaxAge {
+                        seconds,
+                        subdomains: Some(subdomains),
+                    },
+                ),
             }
         }
-        several => (
-            "absent",
-            format!(
-                "{} Strict-Transport-Security headers: browsers may ignore them",
-                several.len()
-            ),
-        ),
-    }
-}
-
-fn days(seconds: u64) -> String {
-    let days = seconds / 86_400;
-    if days == 1 {
-        "1 day".into()
-    } else if days == 0 {
-        format!("{seconds} seconds")
-    } else {
-        format!("{days} days")
+        several => ("absent", HstsFinding::Several(several.len())),
     }
 }
 
@@ -131,9 +117,11 @@ mod tests {
         assert_eq!(level(&with(&["max-age=15552000"])), 4);
         let short = with(&["max-age=86400"]);
         assert_eq!(level(&short), 2);
+        assert_eq!(measured(&short), "max-age=86400 (1 day)");
+        assert_eq!(measured_id(&short), "max-age=86400 (1 hari)");
         assert_eq!(
-            short.evidence.measured.as_deref(),
-            Some("max-age=86400 (1 day)")
+            measured_id(&with(&["max-age=31536000"])),
+            "max-age=31536000 (365 hari), tanpa includeSubDomains"
         );
         assert_eq!(
             short.evidence.excerpt.as_deref(),

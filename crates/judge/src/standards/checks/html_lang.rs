@@ -2,6 +2,7 @@
 //! (or `xml:lang`).
 
 use crate::standards::checks::Input;
+use crate::standards::say;
 use crate::standards::{Evidence, RuleOutcome};
 
 pub fn check(input: &Input) -> RuleOutcome {
@@ -11,12 +12,12 @@ pub fn check(input: &Input) -> RuleOutcome {
     }
     let missing = pages.iter().find(|(_, html)| html.lang().is_none());
     let mut notes = failed;
-    notes.insert(0, format!("{} HTML pages read", pages.len()));
+    notes.insert(0, say::html_pages_read(pages.len()));
     match missing {
         Some((page, _)) => input.level_of_outcome(
             "fail",
             Evidence {
-                measured: Some("<html> without lang".into()),
+                measured: Some(say::html_without_lang()),
                 notes,
                 ..page.evidence()
             },
@@ -26,7 +27,7 @@ pub fn check(input: &Input) -> RuleOutcome {
             input.level_of_outcome(
                 "pass",
                 Evidence {
-                    measured: Some(format!("lang={}", langs.join(", "))),
+                    measured: Some(say::verbatim(format!("lang={}", langs.join(", ")))),
                     notes,
                     ..Evidence::default()
                 },

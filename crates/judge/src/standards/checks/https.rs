@@ -5,6 +5,7 @@
 use observe::exchange::Exchange;
 
 use crate::standards::checks::Input;
+use crate::standards::say;
 use crate::standards::{Evidence, RuleOutcome};
 
 const REDIRECTS: [u16; 5] = [301, 302, 303, 307, 308];
@@ -16,9 +17,9 @@ pub fn check(input: &Input) -> RuleOutcome {
         return input.level_of_outcome(
             "plain_http",
             Evidence {
-                measured: Some(format!("base_url {base} is plain http")),
+                measured: Some(say::plain_http_base(base)),
                 url: Some(base.to_string()),
-                notes: vec!["no TLS: everything citizens send can be read on the network".into()],
+                notes: vec![say::readable_on_the_network()],
                 ..Evidence::default()
             },
         );
@@ -27,13 +28,13 @@ pub fn check(input: &Input) -> RuleOutcome {
         return input.level_of_outcome(
             "https",
             Evidence {
-                measured: Some(format!("base_url {base} is https")),
-                notes: vec!["the http:// redirect was not checked in this run".into()],
+                measured: Some(say::https_base(base)),
+                notes: vec![say::redirect_not_checked()],
                 ..Evidence::default()
             },
         );
     };
-    let evidence = |measured: String, excerpt: Option<String>| Evidence {
+    let evidence = |measured: input::catalogue::Text, excerpt: Option<String>| Evidence {
         measured: Some(measured),
         url: Some(exchange.url.clone()),
         probe: Some("http_url check".into()),
@@ -48,30 +49,27 @@ pub fn check(input: &Input) -> RuleOutcome {
             return input.level_of_outcome(
                 "https_redirect",
                 evidence(
-                    format!("http_url answers {status} to https"),
+                    say::redirects_to_https(status),
                     location.map(|l| format!("Location: {l}")),
                 ),
             );
         }
         let measured = match &location {
             Some(location) if REDIRECTS.contains(&status) => {
-                format!("http_url answers {status} to {location}, not to https")
+                say::redirects_elsewhere(status, location)
             }
-            _ => format!("http_url answers {status} without redirecting to https"),
+            _ => say::does_not_redirect(status),
         };
         return input.level_of_outcome(
             "https",
             evidence(measured, location.map(|l| format!("Location: {l}"))),
         );
     }
-    let reason = exchange.error.as_ref().map_or_else(
-        || "no answer".to_string(),
-        |e| format!("{}: {}", e.kind.code(), e.message),
-    );
-    input.level_of_outcome(
-        "https",
-        evidence(format!("http_url did not answer ({reason})"), None),
-    )
+    let error = exchange
+        .error
+        .as_ref()
+        .map(|error| (error.kind.code(), error.message.as_str()));
+    input.level_of_outcome("https", evidence(say::http_url_silent(error), None))
 }
 
 /// The first response's status and Location, whether recorded as the final
@@ -141,7 +139,11 @@ probes:
 
         let outcome = run_rule("SC-01", &scenario(PLAIN), &observations());
         assert_eq!(level(&outcome), 1);
-        assert!(outcome.evidence.notes[0].starts_with("no TLS"));
+        assert!(outcome.evidence.notes[0].en.starts_with("no TLS"));
+        assert_eq!(
+            outcome.evidence.notes[0].id,
+            "tanpa TLS: semua yang dikirim warga dapat dibaca di jaringan"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! aria-hidden=true, or role presentation/none. Not applicable without images.
 
 use crate::standards::checks::Input;
+use crate::standards::say;
 use crate::standards::{Evidence, RuleOutcome};
 
 pub fn check(input: &Input) -> RuleOutcome {
@@ -25,20 +26,21 @@ pub fn check(input: &Input) -> RuleOutcome {
         }
     }
     if total == 0 {
-        return RuleOutcome::not_applicable("no images on the pages read");
+        return RuleOutcome::not_applicable(say::no_images());
     }
-    let (evidence, excerpt) = match first_missing {
-        Some((evidence, src)) => (evidence, Some(format!("<img src=\"{src}\"> has no alt"))),
-        None => (Evidence::default(), None),
+    let mut evidence = match first_missing {
+        Some((mut evidence, src)) => {
+            evidence.excerpt = Some(format!("<img src=\"{src}\">"));
+            evidence.notes.insert(0, say::image_without_alt(&src));
+            evidence
+        }
+        None => Evidence::default(),
     };
+    evidence.notes.extend(failed);
     input.level_of_value(
         with_alt as f64 / total as f64,
-        crate::standards::checks::share(with_alt, total, "images have alt"),
-        Evidence {
-            excerpt,
-            notes: failed,
-            ..evidence
-        },
+        say::images_with_alt(with_alt, total),
+        evidence,
     )
 }
 

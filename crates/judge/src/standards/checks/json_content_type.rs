@@ -5,15 +5,14 @@
 //! scores worse than a lazy one. Responses without a body (204, 304, empty)
 //! need no type and are not counted.
 
-use input::quantity::format_ratio;
-
 use crate::standards::checks::{Input, is_json_type, media_type};
+use crate::standards::say;
 use crate::standards::{Evidence, RuleOutcome};
 
 pub fn check(input: &Input) -> RuleOutcome {
     let facts = input.facts;
     if !facts.has_api_probes() {
-        return RuleOutcome::not_applicable("the scenario has no API probes");
+        return RuleOutcome::not_applicable(say::no_api_probes());
     }
     let mut counted = 0;
     let mut json = 0;
@@ -36,34 +35,23 @@ pub fn check(input: &Input) -> RuleOutcome {
         }
     }
     if counted == 0 {
-        return RuleOutcome::inconclusive(
-            "no API probe got a successful (2xx) response with a body",
-        );
+        return RuleOutcome::inconclusive(say::no_successful_api_body());
     }
     let ratio = json as f64 / counted as f64;
     let mut evidence = Evidence::default();
     if errors > 0 {
-        evidence.notes.push(format!(
-            "{errors} API error responses (4xx/5xx) not counted here: IO-02 judges them"
-        ));
+        evidence.notes.push(say::api_errors_left_to_io02(errors));
     }
     if let Some((probe, url, content_type)) = first_other {
         evidence.probe = Some(format!("probe {probe}"));
         evidence.url = Some(url);
-        evidence.excerpt = Some(if content_type.is_empty() {
-            "no Content-Type".into()
+        if content_type.is_empty() {
+            evidence.notes.push(say::no_content_type());
         } else {
-            format!("Content-Type: {content_type}")
-        });
+            evidence.excerpt = Some(format!("Content-Type: {content_type}"));
+        }
     }
-    input.level_of_value(
-        ratio,
-        format!(
-            "{json} of {counted} API responses are JSON ({})",
-            format_ratio(ratio)
-        ),
-        evidence,
-    )
+    input.level_of_value(ratio, say::json_share(json, counted), evidence)
 }
 
 #[cfg(test)]
@@ -124,7 +112,11 @@ mod tests {
         let outcome = run_rule("IO-01", &scenario(""), &obs);
         assert_eq!(level(&outcome), 5, "{outcome:#?}");
         assert_eq!(measured(&outcome), "1 of 1 API responses are JSON (100%)");
-        assert!(outcome.evidence.notes[0].starts_with("1 API error responses"));
+        assert!(
+            outcome.evidence.notes[0]
+                .en
+                .starts_with("1 API error responses")
+        );
     }
 
     #[test]

@@ -2,12 +2,10 @@
 //! load figures, of every functional and availability exchange that got a
 //! complete response (page fetches and standards checks never count).
 
-use std::time::Duration;
-
-use input::quantity::format_duration;
 use input::scenario::percentile_label;
 
 use crate::standards::checks::Input;
+use crate::standards::say::{self, LatencySource};
 use crate::standards::{Evidence, RuleOutcome};
 use crate::thresholds::probe_latency;
 
@@ -16,34 +14,22 @@ pub fn check(input: &Input) -> RuleOutcome {
     let percentile = input.params.number("percentile");
     let label = format!("p{}", percentile_label(percentile));
     let (histogram, source) = match facts.load {
-        Some(load) => (
-            load.latency.clone(),
-            "load requests after warmup".to_string(),
+        Some(load) => (load.latency.clone(), LatencySource::Load),
+        None => (
+            probe_latency(facts.scenario, facts.observations),
+            LatencySource::Exchanges {
+                load_declared: facts.scenario.load.is_some(),
+            },
         ),
-        None => {
-            let source = if facts.scenario.load.is_some() {
-                "functional and availability exchanges (no load figures)"
-            } else {
-                "functional and availability exchanges"
-            };
-            (
-                probe_latency(facts.scenario, facts.observations),
-                source.to_string(),
-            )
-        }
     };
     let Some(seconds) = histogram.percentile(percentile) else {
-        return RuleOutcome::inconclusive(format!("no complete response among the {source}"));
+        return RuleOutcome::inconclusive(say::no_complete_response(source));
     };
     input.level_of_value(
         seconds,
-        format!(
-            "{label} {} over {} responses",
-            format_duration(Duration::from_secs_f64(seconds)),
-            histogram.count()
-        ),
+        say::percentile_over(&label, seconds, histogram.count()),
         Evidence {
-            notes: vec![format!("source: {source}")],
+            notes: vec![say::latency_source_note(source)],
             ..Evidence::default()
         },
     )
@@ -80,6 +66,7 @@ mod tests {
         let outcome = run_rule("PF-02", &scenario, &probes_taking(&[10, 1500]));
         assert_eq!(level(&outcome), 4);
         assert!(measured(&outcome).starts_with("p99 1.5 s"));
+        assert_eq!(measured_id(&outcome), "p99 1,5 s dari 2 respons");
     }
 
     #[test]

@@ -35,12 +35,13 @@ pub mod version_disclosure;
 use std::collections::HashSet;
 
 use input::catalogue::kinds::Kind;
-use input::catalogue::{Levels, Params, format_value};
+use input::catalogue::{Levels, Params, Text};
 use input::scenario::{ProbeKind, Scenario};
 use observe::exchange::{Exchange, Response};
 use observe::observations::{Observations, PageFetch, PageRole};
 
 use crate::standards::html::{HtmlPage, SCRIPT_RENDERED_BELOW, contains_phrase};
+use crate::standards::say::{self, FetchFailure};
 use crate::standards::{Evidence, RuleOutcome};
 
 /// What one check is given.
@@ -53,14 +54,14 @@ pub struct Input<'a> {
 impl Input<'_> {
     /// A level from a thresholds value, with the value and the thresholds as
     /// evidence.
-    pub fn level_of_value(&self, value: f64, measured: String, evidence: Evidence) -> RuleOutcome {
+    pub fn level_of_value(&self, value: f64, measured: Text, evidence: Evidence) -> RuleOutcome {
         let level = self.levels.of_value(value);
         RuleOutcome::level(
             level,
             Evidence {
                 measured: Some(measured),
                 value: Some(value),
-                threshold: Some(self.levels.describe()),
+                threshold: Some(self.threshold()),
                 ..evidence
             },
         )
@@ -71,10 +72,15 @@ impl Input<'_> {
         RuleOutcome::level(
             self.levels.of_outcome(outcome),
             Evidence {
-                threshold: Some(self.levels.describe()),
+                threshold: Some(self.threshold()),
                 ..evidence
             },
         )
+    }
+
+    /// What each level needs, in both languages.
+    pub fn threshold(&self) -> Text {
+        say::threshold(self.levels)
     }
 }
 
@@ -103,12 +109,13 @@ pub struct Page<'a> {
 pub enum PageState {
     /// A 2xx text/html or application/xhtml+xml page.
     Html(HtmlPage),
-    /// A 2xx answer of another type (a PDF, JSON...), with its Content-Type.
-    Other(String),
+    /// A 2xx answer of another type (a PDF, JSON...), with its Content-Type
+    /// (`None` without one).
+    Other(Option<String>),
     /// A 4xx: the page is missing.
     Missing(u16),
     /// A 5xx, a transport failure or a timeout, after the retry.
-    Failed(String),
+    Failed(FetchFailure),
 }
 
 impl<'a> Facts<'a> {
@@ -177,17 +184,15 @@ impl<'a> Facts<'a> {
 
     /// The HTML page responses header rules read (SC-05, SC-06), and notes on
     /// declared pages that could not be read.
-    pub fn html_responses(&self) -> (Vec<(&Page<'a>, &'a Response)>, Vec<String>) {
+    pub fn html_responses(&self) -> (Vec<(&Page<'a>, &'a Response)>, Vec<Text>) {
         let mut responses = Vec::new();
         let mut failed = Vec::new();
         for page in self.html_pages() {
             match (&page.state, &page.fetch.exchange.response) {
                 (PageState::Html(_), Some(response)) => responses.push((page, response)),
-                (PageState::Failed(reason), _) => failed.push(format!(
-                    "page {} ({}) could not be fetched and was not judged: {reason}",
-                    page.role.key(),
-                    page.url
-                )),
+                (PageState::Failed(reason), _) => {
+                    failed.push(say::page_not_judged(page.role.key(), &page.url, reason))
+                }
                 _ => {}
             }
         }
@@ -389,28 +394,26 @@ pub fn is_json_type(media: &str) -> bool {
 
 fn classify(exchange: &Exchange) -> PageState {
     let Some(response) = &exchange.response else {
-        let reason = exchange.error.as_ref().map_or_else(
-            || "no response".to_string(),
-            |error| format!("{}: {}", error.kind.code(), error.message),
-        );
-        return PageState::Failed(reason);
+        return PageState::Failed(exchange.error.as_ref().map_or(
+            FetchFailure::NoResponse,
+            |error| FetchFailure::Transport {
+                code: error.kind.code(),
+                message: error.message.clone(),
+            },
+        ));
     };
     match response.status {
         400..=499 => PageState::Missing(response.status),
-        500..=599 => PageState::Failed(format!("HTTP {}", response.status)),
+        500..=599 => PageState::Failed(FetchFailure::ServerError(response.status)),
         status if !(200..300).contains(&status) => {
-            PageState::Failed(format!("HTTP {status} without a usable Location"))
+            PageState::Failed(FetchFailure::NoLocation(status))
         }
         _ => {
             let media = media_type(response.header("content-type").unwrap_or_default());
             if media == "text/html" || media == "application/xhtml+xml" {
                 PageState::Html(HtmlPage::parse(&response.text))
             } else {
-                PageState::Other(if media.is_empty() {
-                    "no Content-Type".to_string()
-                } else {
-                    media
-                })
+                PageState::Other((!media.is_empty()).then_some(media))
             }
         }
     }
@@ -428,7 +431,7 @@ pub enum PageRead<'p> {
 
 impl<'a> Page<'a> {
     pub fn read(&self) -> PageRead<'_> {
-        let evidence = |note: String| Evidence {
+        let evidence = |note: Text| Evidence {
             url: Some(self.url.clone()),
             probe: Some(format!("page {}", self.role.key())),
             notes: vec![note],
@@ -437,29 +440,28 @@ impl<'a> Page<'a> {
         match &self.state {
             PageState::Html(page) => PageRead::Html(page),
             PageState::Missing(status) => PageRead::Missing(Evidence {
-                measured: Some(format!("HTTP {status} at {}", self.url)),
-                ..evidence(format!(
-                    "HTTP {status} at {}: the page is missing",
-                    self.url
-                ))
+                measured: Some(say::status_at(*status, &self.url)),
+                ..evidence(say::page_missing(*status, &self.url))
             }),
             PageState::Other(media) => {
-                let note = if media == "application/pdf" {
-                    format!(
-                        "published as PDF at {}, not read: ujilab reads HTML, not PDF",
-                        self.url
-                    )
-                } else {
-                    format!("the page is {media}, not HTML: ujilab reads HTML pages only")
+                let note = match media.as_deref() {
+                    Some("application/pdf") => say::published_as_pdf(&self.url),
+                    Some(media) => say::not_html(media),
+                    None => say::not_html(&say::no_content_type().en),
                 };
                 PageRead::Missing(Evidence {
-                    measured: Some(media.clone()),
+                    measured: Some(
+                        media
+                            .as_deref()
+                            .map_or_else(say::no_content_type, say::verbatim),
+                    ),
                     ..evidence(note)
                 })
             }
-            PageState::Failed(reason) => PageRead::Failed(evidence(format!(
-                "could not fetch {} after {} attempt(s): {reason}",
-                self.url, self.fetch.attempts
+            PageState::Failed(reason) => PageRead::Failed(evidence(say::fetch_failed_after(
+                &self.url,
+                u32::from(self.fetch.attempts),
+                reason,
             ))),
         }
     }
@@ -477,10 +479,7 @@ impl<'a> Page<'a> {
             }),
             probe: Some(format!("page {}", self.role.key())),
             notes: if elsewhere {
-                vec![format!(
-                    "{} redirected to another host: {final_url}",
-                    self.url
-                )]
+                vec![say::redirected_elsewhere(&self.url, final_url)]
             } else {
                 Vec::new()
             },
@@ -492,23 +491,20 @@ impl<'a> Page<'a> {
 /// Notes every text-reading rule adds: a page that seems rendered by script, a
 /// page read only in part, and linked PDFs whose name or link text matches
 /// `keywords`.
-pub fn reading_notes(page: &HtmlPage, url: &str, keywords: &[String]) -> Vec<String> {
+pub fn reading_notes(page: &HtmlPage, url: &str, keywords: &[String]) -> Vec<Text> {
     let mut notes = Vec::new();
     let text = page.visible_text(&[]);
     if text.chars().count() < SCRIPT_RENDERED_BELOW && page.scripts() > 0 {
-        notes.push(format!(
-            "{url} appears to be rendered by JavaScript ({} characters of text without scripts); ujilab runs no JavaScript",
-            text.chars().count()
-        ));
+        notes.push(say::script_rendered(url, text.chars().count()));
     }
     match page.truncated {
-        Some(crate::standards::html::Truncation::Size(bytes)) => notes.push(format!(
-            "only the first {} KiB of {url} were read",
-            bytes >> 10
-        )),
-        Some(crate::standards::html::Truncation::Depth(bytes)) => notes.push(format!(
-            "{url} nests elements deeper than {}; only its first {bytes} bytes were read",
-            crate::standards::html::MAX_DEPTH
+        Some(crate::standards::html::Truncation::Size(bytes)) => {
+            notes.push(say::read_first_kib(url, bytes >> 10))
+        }
+        Some(crate::standards::html::Truncation::Depth(bytes)) => notes.push(say::read_to_depth(
+            url,
+            crate::standards::html::MAX_DEPTH,
+            bytes,
         )),
         None => {}
     }
@@ -522,7 +518,7 @@ pub fn reading_notes(page: &HtmlPage, url: &str, keywords: &[String]) -> Vec<Str
             .iter()
             .any(|keyword| contains_phrase(&link.text, keyword) || contains_phrase(&name, keyword))
         {
-            notes.push(format!("published as PDF at {}, not read", link.href));
+            notes.push(say::linked_pdf(&link.href));
         }
     }
     notes
@@ -530,19 +526,15 @@ pub fn reading_notes(page: &HtmlPage, url: &str, keywords: &[String]) -> Vec<Str
 
 /// The parsed HTML pages the AX rules read (2xx HTML, OpenAPI document excluded),
 /// and notes on declared pages that could not be fetched.
-pub fn html_documents<'f>(
-    facts: &'f Facts<'_>,
-) -> (Vec<(&'f Page<'f>, &'f HtmlPage)>, Vec<String>) {
+pub fn html_documents<'f>(facts: &'f Facts<'_>) -> (Vec<(&'f Page<'f>, &'f HtmlPage)>, Vec<Text>) {
     let mut pages = Vec::new();
     let mut failed = Vec::new();
     for page in facts.html_pages() {
         match &page.state {
             PageState::Html(html) => pages.push((page, html)),
-            PageState::Failed(reason) => failed.push(format!(
-                "page {} ({}) could not be fetched and was not judged: {reason}",
-                page.role.key(),
-                page.url
-            )),
+            PageState::Failed(reason) => {
+                failed.push(say::page_not_judged(page.role.key(), &page.url, reason))
+            }
             PageState::Missing(_) | PageState::Other(_) => {}
         }
     }
@@ -551,23 +543,12 @@ pub fn html_documents<'f>(
 
 /// The outcome when there is no HTML page to read: inconclusive when a page
 /// failed, else not applicable.
-pub fn no_html_pages(failed: Vec<String>) -> RuleOutcome {
+pub fn no_html_pages(failed: Vec<Text>) -> RuleOutcome {
     if failed.is_empty() {
-        RuleOutcome::not_applicable("no HTML page to read")
+        RuleOutcome::not_applicable(say::no_html_page())
     } else {
-        RuleOutcome::inconclusive(failed.join("; "))
+        RuleOutcome::inconclusive(say::join(&failed, "; "))
     }
-}
-
-/// `3 of 4 images have alt (75%)`.
-pub fn share(part: usize, whole: usize, what: &str) -> String {
-    format!(
-        "{part} of {whole} {what} ({})",
-        format_value(
-            input::catalogue::kinds::Unit::Ratio,
-            part as f64 / whole.max(1) as f64
-        )
-    )
 }
 
 /// A check kind's implementation: a pure function of its params, levels and facts.
@@ -656,13 +637,19 @@ mod tests {
         assert!(matches!(facts.pages[2].state, PageState::Failed(_)));
         match facts.pages[3].read() {
             PageRead::Missing(evidence) => {
-                assert!(evidence.notes[0].starts_with("published as PDF"))
+                assert!(evidence.notes[0].en.starts_with("published as PDF"));
+                assert!(
+                    evidence.notes[0]
+                        .id
+                        .starts_with("dipublikasikan sebagai PDF")
+                );
             }
             _ => panic!("a PDF is read as missing HTML"),
         }
         match facts.pages[1].read() {
             PageRead::Missing(evidence) => assert!(
                 evidence.notes[0]
+                    .en
                     .starts_with("HTTP 404 at https://svc.example.go.id/standar-pelayanan"),
                 "{evidence:?}"
             ),
@@ -683,7 +670,8 @@ mod tests {
             evidence.url.as_deref(),
             Some("https://cdn.example.com/sp.html")
         );
-        assert!(evidence.notes[0].contains("redirected to another host"));
+        assert!(evidence.notes[0].en.contains("redirected to another host"));
+        assert!(evidence.notes[0].id.contains("dialihkan ke host lain"));
     }
 
     #[test]
@@ -693,11 +681,11 @@ mod tests {
         );
         let notes = reading_notes(&page, "https://x/", &["standar pelayanan".to_string()]);
         assert!(
-            notes[0].contains("appears to be rendered by JavaScript"),
+            notes[0].en.contains("appears to be rendered by JavaScript"),
             "{notes:?}"
         );
         assert_eq!(
-            notes[1],
+            notes[1].en,
             "published as PDF at /docs/Standar_Pelayanan.pdf, not read"
         );
     }

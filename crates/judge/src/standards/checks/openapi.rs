@@ -7,28 +7,26 @@ use serde_json::Value;
 use observe::observations::PageRole;
 
 use crate::standards::checks::{Input, PageState};
+use crate::standards::say::{self, ApiDocument};
 use crate::standards::{Evidence, RuleOutcome};
 
 pub fn check(input: &Input) -> RuleOutcome {
     let facts = input.facts;
     if !facts.has_api_probes() {
-        return RuleOutcome::not_applicable("the scenario has no API probes");
+        return RuleOutcome::not_applicable(say::no_api_probes());
     }
     if !facts.declared(PageRole::Openapi) {
         return input.level_of_outcome(
             "fail",
             Evidence {
-                measured: Some("no OpenAPI document declared".into()),
-                notes: vec![
-                    "the scenario has API probes but no `standards.pages.openapi`; declare where the API is described"
-                        .into(),
-                ],
+                measured: Some(say::no_openapi_declared()),
+                notes: vec![say::declare_openapi()],
                 ..Evidence::default()
             },
         );
     }
     let Some(page) = facts.page(PageRole::Openapi) else {
-        return RuleOutcome::inconclusive("the OpenAPI document was not fetched in this run");
+        return RuleOutcome::inconclusive(say::openapi_not_fetched());
     };
     let response = match (&page.state, &page.fetch.exchange.response) {
         (PageState::Failed(_), _) | (_, None) => {
@@ -39,7 +37,7 @@ pub fn check(input: &Input) -> RuleOutcome {
                     evidence,
                 },
                 crate::standards::checks::PageRead::Html(_) => {
-                    RuleOutcome::inconclusive("no response")
+                    RuleOutcome::inconclusive(say::no_response())
                 }
             };
         }
@@ -47,7 +45,7 @@ pub fn check(input: &Input) -> RuleOutcome {
             return input.level_of_outcome(
                 "fail",
                 Evidence {
-                    measured: Some(format!("HTTP {status} at {}", page.url)),
+                    measured: Some(say::status_at(*status, &page.url)),
                     ..page.evidence()
                 },
             );
@@ -57,26 +55,19 @@ pub fn check(input: &Input) -> RuleOutcome {
     let document: Option<Value> = serde_json::from_slice(&response.body)
         .ok()
         .or_else(|| input::scenario::raw::parse::<Value>(&response.text).ok());
-    let (pass, measured) = match document.as_ref().and_then(Value::as_object) {
+    let found = match document.as_ref().and_then(Value::as_object) {
         Some(object) => match (object.get("openapi"), object.get("swagger")) {
             (Some(Value::String(version)), _) if version.starts_with("3.") => {
-                (true, format!("OpenAPI {version}"))
+                ApiDocument::OpenApi3(version)
             }
-            (Some(other), _) => (false, format!("openapi: {other} is not OpenAPI 3")),
-            (None, Some(_)) => (false, "Swagger 2.0; publish OpenAPI 3".to_string()),
-            (None, None) => (
-                false,
-                "a JSON/YAML document without an `openapi` key".to_string(),
-            ),
+            (Some(other), _) => ApiDocument::OtherOpenApi(other.to_string()),
+            (None, Some(_)) => ApiDocument::Swagger2,
+            (None, None) => ApiDocument::NoOpenApiKey,
         },
-        None => (
-            false,
-            format!(
-                "not a JSON or YAML document ({})",
-                response.header("content-type").unwrap_or("no Content-Type")
-            ),
-        ),
+        None => ApiDocument::Unreadable(response.header("content-type")),
     };
+    let pass = matches!(found, ApiDocument::OpenApi3(_));
+    let measured = say::api_document(&found);
     input.level_of_outcome(
         if pass { "pass" } else { "fail" },
         Evidence {
@@ -118,15 +109,13 @@ mod tests {
         );
         let swagger = with(200, "application/json", r#"{"swagger":"2.0"}"#);
         assert_eq!(level(&swagger), 1);
-        assert_eq!(
-            swagger.evidence.measured.as_deref(),
-            Some("Swagger 2.0; publish OpenAPI 3")
-        );
+        assert_eq!(measured(&swagger), "Swagger 2.0; publish OpenAPI 3");
+        assert_eq!(measured_id(&swagger), "Swagger 2.0; publikasikan OpenAPI 3");
         let missing = with(404, "text/html", "not found");
         assert_eq!(level(&missing), 1);
         assert_eq!(
-            missing.evidence.measured.as_deref(),
-            Some("HTTP 404 at https://svc.example.go.id/openapi.json")
+            measured(&missing),
+            "HTTP 404 at https://svc.example.go.id/openapi.json"
         );
         assert_eq!(level(&with(200, "text/html", "<html>docs</html>")), 1);
         assert_eq!(level(&with(503, "text/html", "")), -1);

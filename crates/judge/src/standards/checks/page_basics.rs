@@ -4,6 +4,7 @@
 //! below 2 locks zoom, which fails WCAG 1.4.4, and counts as no viewport.
 
 use crate::standards::checks::Input;
+use crate::standards::say::{self, PageBasic};
 use crate::standards::{Evidence, RuleOutcome};
 
 pub fn check(input: &Input) -> RuleOutcome {
@@ -11,16 +12,16 @@ pub fn check(input: &Input) -> RuleOutcome {
     if pages.is_empty() {
         return crate::standards::checks::no_html_pages(failed);
     }
-    let mut worst: Option<(u8, &'static str, Vec<String>, Evidence)> = None;
+    let mut worst: Option<(u8, &'static str, Vec<PageBasic>, Evidence)> = None;
     for (page, html) in &pages {
         let mut missing = Vec::new();
         if html.title().is_none() {
-            missing.push("<title>".to_string());
+            missing.push(PageBasic::Title);
         }
         if !html.has_viewport() {
-            missing.push("<meta name=\"viewport\">".to_string());
+            missing.push(PageBasic::Viewport);
         } else if let Some(lock) = html.zoom_lock() {
-            missing.push(format!("a viewport that allows zoom ({lock} locks it)"));
+            missing.push(PageBasic::ZoomLocked(lock));
         }
         let outcome = ["both", "one", "none"][missing.len()];
         let level = input.levels.of_outcome(outcome);
@@ -32,15 +33,11 @@ pub fn check(input: &Input) -> RuleOutcome {
         return crate::standards::checks::no_html_pages(failed);
     };
     let mut notes = failed;
-    notes.insert(0, format!("lowest of {} HTML pages", pages.len()));
+    notes.insert(0, say::lowest_of_html_pages(pages.len()));
     input.level_of_outcome(
         outcome,
         Evidence {
-            measured: Some(if missing.is_empty() {
-                "every page has a title and a viewport".into()
-            } else {
-                format!("missing {}", missing.join(" and "))
-            }),
+            measured: Some(say::page_basics(&missing)),
             notes,
             ..evidence
         },

@@ -2,12 +2,13 @@
 //! all hold; a probe not sent (a capture it needs is missing) counts as failed.
 
 use crate::standards::checks::Input;
+use crate::standards::say;
 use crate::standards::{Evidence, RuleOutcome};
 
 pub fn check(input: &Input) -> RuleOutcome {
     let probes = &input.facts.observations.probes;
     if probes.is_empty() {
-        return RuleOutcome::inconclusive("no probe was run");
+        return RuleOutcome::inconclusive(say::no_probe_run());
     }
     let passed = probes.iter().filter(|probe| probe.passed()).count();
     let failed: Vec<&str> = probes
@@ -17,13 +18,13 @@ pub fn check(input: &Input) -> RuleOutcome {
         .collect();
     input.level_of_value(
         passed as f64 / probes.len() as f64,
-        format!(
-            "{passed} of {} probes passed ({})",
-            probes.len(),
-            input::quantity::format_ratio(passed as f64 / probes.len() as f64)
-        ),
+        say::probes_passed(passed, probes.len()),
         Evidence {
-            excerpt: (!failed.is_empty()).then(|| format!("failed: {}", failed.join(", "))),
+            notes: if failed.is_empty() {
+                Vec::new()
+            } else {
+                vec![say::probes_failed(&failed)]
+            },
             ..Evidence::default()
         },
     )

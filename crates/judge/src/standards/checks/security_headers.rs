@@ -6,18 +6,19 @@
 use observe::exchange::Response;
 
 use crate::standards::checks::{Input, header_lines};
+use crate::standards::say::{self, Protection};
 use crate::standards::{Evidence, RuleOutcome};
 
 pub fn check(input: &Input) -> RuleOutcome {
     let (responses, failed) = input.facts.html_responses();
     if responses.is_empty() {
         return if failed.is_empty() {
-            RuleOutcome::not_applicable("no HTML page response to judge")
+            RuleOutcome::not_applicable(say::no_html_response())
         } else {
-            RuleOutcome::inconclusive(failed.join("; "))
+            RuleOutcome::inconclusive(say::join(&failed, "; "))
         };
     }
-    let mut worst: Option<(usize, Vec<&'static str>, Evidence)> = None;
+    let mut worst: Option<(usize, Vec<Protection>, Evidence)> = None;
     for (page, response) in &responses {
         let missing = missing(response);
         let present = 4 - missing.len();
@@ -26,22 +27,21 @@ pub fn check(input: &Input) -> RuleOutcome {
         }
     }
     let Some((present, missing, evidence)) = worst else {
-        return RuleOutcome::not_applicable("no HTML page response to judge");
+        return RuleOutcome::not_applicable(say::no_html_response());
     };
-    let mut notes = failed;
-    notes.insert(0, format!("lowest of {} HTML pages", responses.len()));
+    let mut notes = vec![say::lowest_of_html_pages(responses.len())];
+    if !missing.is_empty() {
+        notes.push(say::protections_missing(&missing));
+    }
+    notes.extend(failed);
     input.level_of_value(
         present as f64,
-        format!("{present} of 4 present"),
-        Evidence {
-            excerpt: (!missing.is_empty()).then(|| format!("missing: {}", missing.join(", "))),
-            notes,
-            ..evidence
-        },
+        say::protections_present(present, 4),
+        Evidence { notes, ..evidence },
     )
 }
 
-fn missing(response: &Response) -> Vec<&'static str> {
+fn missing(response: &Response) -> Vec<Protection> {
     let headers = &response.raw_headers;
     let any = |name: &'static str, test: &dyn Fn(&str) -> bool| {
         header_lines(headers, name).any(|value| test(value.trim()))
@@ -50,7 +50,7 @@ fn missing(response: &Response) -> Vec<&'static str> {
     if !any("x-content-type-options", &|v| {
         v.eq_ignore_ascii_case("nosniff")
     }) {
-        missing.push("X-Content-Type-Options: nosniff");
+        missing.push(Protection::NoSniff);
     }
     let frame_options = any("x-frame-options", &|v| {
         v.eq_ignore_ascii_case("deny") || v.eq_ignore_ascii_case("sameorigin")
@@ -63,13 +63,13 @@ fn missing(response: &Response) -> Vec<&'static str> {
         })
     });
     if !(frame_options || frame_ancestors) {
-        missing.push("frame protection (X-Frame-Options or CSP frame-ancestors)");
+        missing.push(Protection::Framing);
     }
     if !any("referrer-policy", &|v| !v.is_empty()) {
-        missing.push("Referrer-Policy");
+        missing.push(Protection::ReferrerPolicy);
     }
     if !any("permissions-policy", &|v| !v.is_empty()) {
-        missing.push("Permissions-Policy");
+        missing.push(Protection::PermissionsPolicy);
     }
     missing
 }
@@ -100,11 +100,14 @@ mod tests {
         let one = with(&all[..1]);
         assert_eq!(level(&one), 2);
         assert!(
-            one.evidence
-                .excerpt
-                .as_deref()
-                .unwrap_or_default()
+            one.evidence.notes[1]
+                .en
                 .starts_with("missing: frame protection")
+        );
+        assert!(
+            one.evidence.notes[1]
+                .id
+                .starts_with("tidak ada: perlindungan frame")
         );
         assert_eq!(level(&with(&[])), 1);
     }

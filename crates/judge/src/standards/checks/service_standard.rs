@@ -7,7 +7,10 @@
 
 use observe::observations::PageRole;
 
+use input::catalogue::Text;
+
 use crate::standards::checks::{Input, PageRead, reading_notes};
+use crate::standards::say;
 use crate::standards::{Evidence, RuleOutcome};
 
 pub fn check(input: &Input) -> RuleOutcome {
@@ -18,23 +21,20 @@ pub fn check(input: &Input) -> RuleOutcome {
             input.levels.of_value(0.0),
             Evidence {
                 value: Some(0.0),
-                threshold: Some(input.levels.describe()),
+                threshold: Some(input.threshold()),
                 ..evidence
             },
         )
     };
     if !facts.declared(PageRole::ServiceStandard) {
         return level_one(Evidence {
-            measured: Some("no service-standard page declared".into()),
-            notes: vec![
-                "declare it as `standards.pages.service_standard`; a service without one by design waives TR-01 with a reason"
-                    .into(),
-            ],
+            measured: Some(say::no_service_standard_page()),
+            notes: vec![say::declare_service_standard()],
             ..Evidence::default()
         });
     }
     let Some(page) = facts.page(PageRole::ServiceStandard) else {
-        return RuleOutcome::inconclusive("the service-standard page was not fetched in this run");
+        return RuleOutcome::inconclusive(say::service_standard_not_fetched());
     };
     let html = match page.read() {
         PageRead::Html(html) => html,
@@ -64,63 +64,38 @@ pub fn check(input: &Input) -> RuleOutcome {
         .flat_map(|component| component.keywords.iter().cloned())
         .collect();
     keywords.push("standar pelayanan".into());
-    let mut notes = reading_notes(html, &page.url, &keywords);
+    // What is missing first: what the service has to add.
+    let missing: Vec<&str> = missing
+        .iter()
+        .map(|component| component.name.id.as_str())
+        .collect();
+    let mut notes = vec![say::components_missing(&missing)];
+    notes.extend(reading_notes(html, &page.url, &keywords));
     notes.extend(content_note(&content));
     notes.extend(found.iter().map(|(component, place)| {
-        format!(
-            "{}: in {} \"{}\"",
-            component.name.id, place.path, place.excerpt
-        )
+        say::component_found(&component.name.id, &place.path, &place.excerpt)
     }));
+    let mut evidence = page.evidence();
+    evidence.notes.splice(0..0, notes);
     input.level_of_value(
         found.len() as f64,
-        format!("{} of {} components", found.len(), components.len()),
-        Evidence {
-            excerpt: Some(if missing.is_empty() {
-                "all components named".to_string()
-            } else {
-                format!(
-                    "missing: {}",
-                    missing
-                        .iter()
-                        .map(|component| component.name.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                )
-            }),
-            notes,
-            ..page.evidence()
-        },
+        say::components_named(found.len(), components.len()),
+        evidence,
     )
 }
 
 /// What part of the page was read, and which site-wide regions were not; `None`
 /// when the whole body was read and nothing left out.
-pub fn content_note(content: &crate::standards::html::Content) -> Option<String> {
+pub fn content_note(content: &crate::standards::html::Content) -> Option<Text> {
     if content.scope == "body" && content.skipped.is_empty() {
         return None;
     }
-    let mut note = if content.scope == "body" {
-        "read the page's body".to_string()
-    } else {
-        format!(
-            "read the page's <{}> only: the site's header, sidebars and footer around it do not count",
-            content.scope
-        )
-    };
-    if !content.skipped.is_empty() {
-        let shown: Vec<&str> = content.skipped.iter().take(6).map(String::as_str).collect();
-        note.push_str(&format!(
-            "; not counted (site template): {}{}",
-            shown.join(", "),
-            if content.skipped.len() > shown.len() {
-                ", ..."
-            } else {
-                ""
-            }
-        ));
-    }
-    Some(note)
+    let shown: Vec<&str> = content.skipped.iter().take(6).map(String::as_str).collect();
+    Some(say::content_read(
+        content.scope,
+        &shown,
+        content.skipped.len() > shown.len(),
+    ))
 }
 
 #[cfg(test)]
@@ -149,9 +124,14 @@ mod tests {
         let four = with("<p>Persyaratan. Tata cara. Tarif. Produk.</p>");
         assert_eq!(level(&four), 3);
         assert_eq!(
-            four.evidence.excerpt.as_deref(),
-            Some("missing: Jangka waktu penyelesaian; Penanganan pengaduan, saran dan masukan")
+            notes_en(&four)[0],
+            "missing: Jangka waktu penyelesaian; Penanganan pengaduan, saran dan masukan"
         );
+        assert_eq!(
+            four.evidence.notes[0].id,
+            "belum disebut: Jangka waktu penyelesaian; Penanganan pengaduan, saran dan masukan"
+        );
+        assert_eq!(measured_id(&four), "4 dari 6 komponen");
         assert_eq!(level(&with("<p>Persyaratan dan keluhan</p>")), 2);
         assert_eq!(level(&with("<p>Selamat datang</p>")), 1);
     }
@@ -176,8 +156,12 @@ mod tests {
         let missing = run_rule("TR-01", &scenario(""), &obs);
         assert_eq!(level(&missing), 1);
         assert_eq!(
-            missing.evidence.measured.as_deref(),
-            Some("HTTP 404 at https://svc.example.go.id/standar-pelayanan")
+            measured(&missing),
+            "HTTP 404 at https://svc.example.go.id/standar-pelayanan"
+        );
+        assert_eq!(
+            missing.evidence.notes[0].id,
+            "HTTP 404 di https://svc.example.go.id/standar-pelayanan: halaman tidak ada"
         );
 
         let mut obs = observations();
@@ -185,21 +169,24 @@ mod tests {
             .push(page(PageRole::ServiceStandard, 503, "text/html", ""));
         let failed = run_rule("TR-01", &scenario(""), &obs);
         assert_eq!(level(&failed), -1);
-        assert!(failed.evidence.notes[0].contains("HTTP 503"), "{failed:?}");
+        assert!(
+            failed.evidence.notes[0].en.contains("HTTP 503"),
+            "{failed:?}"
+        );
 
         let undeclared = scenario(
             "version: 1\nservice: { id: t, base_url: \"https://svc.example.go.id\" }\nstandards: { profile: idsll-core }\nprobes:\n  - id: p\n    request: { path: / }\n",
         );
         let outcome = run_rule("TR-01", &undeclared, &observations());
         assert_eq!(level(&outcome), 1);
-        assert!(outcome.evidence.notes[0].contains("waives TR-01"));
+        assert!(outcome.evidence.notes[0].en.contains("waives TR-01"));
 
         let pdf = with(
             r#"<p>Unduh <a href="/files/standar-pelayanan-2026.pdf">standar pelayanan</a></p>"#,
         );
         assert_eq!(level(&pdf), 1);
         assert_eq!(
-            pdf.evidence.notes,
+            notes_en(&pdf)[1..],
             ["published as PDF at /files/standar-pelayanan-2026.pdf, not read"]
         );
 
@@ -212,7 +199,11 @@ mod tests {
         ));
         let served_pdf = run_rule("TR-01", &scenario(""), &obs);
         assert_eq!(level(&served_pdf), 1);
-        assert!(served_pdf.evidence.notes[0].starts_with("published as PDF at"));
+        assert!(
+            served_pdf.evidence.notes[0]
+                .en
+                .starts_with("published as PDF at")
+        );
     }
 
     /// A WordPress theme's page (issue 19): the standard omits "Produk
@@ -246,17 +237,14 @@ mod tests {
     fn template_regions_do_not_count_and_found_components_say_where() {
         let outcome = with(&wordpress(FIVE));
         assert_eq!(level(&outcome), 4, "{outcome:#?}");
-        assert_eq!(
-            outcome.evidence.excerpt.as_deref(),
-            Some("missing: Produk pelayanan")
-        );
-        let notes = &outcome.evidence.notes;
+        let notes = notes_en(&outcome);
+        assert_eq!(notes[0], "missing: Produk pelayanan");
         assert!(
-            notes[0].starts_with("read the page's <main> only"),
+            notes[1].starts_with("read the page's <main> only"),
             "{notes:?}"
         );
         assert_eq!(
-            notes[1],
+            notes[2],
             "Persyaratan: in main.site-main > article.page > div.entry-content > h2 \"standar pelayanan persyaratan ktp-el dan kk. sistem, mekani…\""
         );
         // A contact page with no component at all: nothing from the template.
@@ -287,7 +275,9 @@ mod tests {
         let outcome = run_rule("TR-01", &scenario(""), &obs);
         assert_eq!(level(&outcome), 3, "{outcome:#?}");
         assert!(
-            outcome.evidence.notes[0].contains("div.kotak (on every page)"),
+            outcome.evidence.notes[1]
+                .en
+                .contains("div.kotak (on every page)"),
             "{:?}",
             outcome.evidence.notes
         );
@@ -326,6 +316,10 @@ mod tests {
     fn a_script_rendered_page_says_so() {
         let outcome = with(r#"<div id="root"></div><script src="/app.js"></script>"#);
         assert_eq!(level(&outcome), 1);
-        assert!(outcome.evidence.notes[0].contains("appears to be rendered by JavaScript"));
+        assert!(
+            outcome.evidence.notes[1]
+                .en
+                .contains("appears to be rendered by JavaScript")
+        );
     }
 }

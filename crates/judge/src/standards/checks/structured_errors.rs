@@ -8,6 +8,7 @@
 use observe::observations::PageRole;
 
 use crate::standards::checks::Input;
+use crate::standards::say;
 use crate::standards::{Evidence, RuleOutcome};
 
 pub fn check(input: &Input) -> RuleOutcome {
@@ -31,11 +32,8 @@ pub fn check(input: &Input) -> RuleOutcome {
                 page.url.as_str(),
                 response,
             )),
-            Some(response) => notes.push(format!(
-                "{} answered HTTP {} to a path that does not exist",
-                page.url, response.status
-            )),
-            None => notes.push(format!("{} could not be asked", page.url)),
+            Some(response) => notes.push(say::unknown_path_answered(&page.url, response.status)),
+            None => notes.push(say::could_not_ask(&page.url)),
         }
     }
     let mut errors = 0;
@@ -51,13 +49,9 @@ pub fn check(input: &Input) -> RuleOutcome {
             return input.level_of_outcome(
                 "fail",
                 Evidence {
-                    measured: Some(format!(
-                        "HTTP {} answered with {}",
+                    measured: Some(say::error_not_json(
                         response.status,
-                        response.header("content-type").map_or_else(
-                            || "a body that is not JSON".to_string(),
-                            |t| format!("{t}, not JSON")
-                        )
+                        response.header("content-type"),
                     )),
                     url: Some(url.to_string()),
                     probe: Some(source),
@@ -69,14 +63,14 @@ pub fn check(input: &Input) -> RuleOutcome {
         }
     }
     if errors == 0 {
-        let mut outcome = RuleOutcome::not_applicable("no API error response was observed");
+        let mut outcome = RuleOutcome::not_applicable(say::no_api_error());
         outcome.evidence.notes.extend(notes);
         return outcome;
     }
     input.level_of_outcome(
         "pass",
         Evidence {
-            measured: Some(format!("{errors} API error responses, all JSON")),
+            measured: Some(say::api_errors_all_json(errors)),
             notes,
             ..Evidence::default()
         },
@@ -108,8 +102,12 @@ mod tests {
         let html = with(&[(400, "<h1>400 Bad Request</h1>")]);
         assert_eq!(level(&html), 1);
         assert_eq!(
-            html.evidence.measured.as_deref(),
-            Some("HTTP 400 answered with text/html, not JSON")
+            measured(&html),
+            "HTTP 400 answered with text/html, not JSON"
+        );
+        assert_eq!(
+            measured_id(&html),
+            "respons galat HTTP 400 bertipe text/html, bukan JSON"
         );
         assert_eq!(level(&with(&[(500, "")])), 1);
         assert_eq!(level(&with(&[(200, "<p>")])), 0);

@@ -9,6 +9,7 @@ use observe::exchange::TransportKind;
 use observe::observations::CertificateProblem;
 
 use crate::standards::checks::Input;
+use crate::standards::say::{self, CertificateFault};
 use crate::standards::{Evidence, RuleOutcome};
 
 pub fn check(input: &Input) -> RuleOutcome {
@@ -17,26 +18,24 @@ pub fn check(input: &Input) -> RuleOutcome {
         return RuleOutcome::level(
             1,
             Evidence {
-                measured: Some("no TLS".into()),
-                threshold: Some(input.levels.describe()),
-                notes: vec!["no TLS: base_url is plain http, so there is no certificate".into()],
+                measured: Some(say::no_tls()),
+                threshold: Some(input.threshold()),
+                notes: vec![say::no_tls_no_certificate()],
                 ..Evidence::default()
             },
         );
     }
     let Some(tls) = &facts.observations.tls else {
-        return RuleOutcome::inconclusive("TLS facts were not gathered in this run");
+        return RuleOutcome::inconclusive(say::tls_not_gathered());
     };
     let target = format!("{}:{}", tls.host, tls.port);
     let mut evidence = Evidence {
         url: Some(format!("https://{target}/")),
-        threshold: Some(input.levels.describe()),
+        threshold: Some(input.threshold()),
         ..Evidence::default()
     };
     if facts.scenario.connection.insecure {
-        evidence.notes.push(
-            "`tls.insecure` is set: probes skipped certificate checks, this rule did not".into(),
-        );
+        evidence.notes.push(say::insecure_ignored());
     }
     let handshake = match &tls.handshake {
         Ok(handshake) => handshake,
@@ -46,46 +45,44 @@ pub fn check(input: &Input) -> RuleOutcome {
                 TransportKind::Tls | TransportKind::TlsLegacyOnly
             ) =>
         {
-            evidence.measured = Some(format!("TLS handshake with {target} failed"));
+            evidence.measured = Some(say::handshake_failed(&target));
             evidence.excerpt = Some(error.message.clone());
             return RuleOutcome::level(1, evidence);
         }
         Err(error) => {
-            return RuleOutcome::inconclusive(format!(
-                "could not reach {target} for the TLS check: {}: {}",
+            return RuleOutcome::inconclusive(say::tls_unreachable(
+                &target,
                 error.kind.code(),
-                error.message
+                &error.message,
             ));
         }
     };
     if !handshake.problems.is_empty() {
-        let problems: Vec<String> = handshake.problems.iter().map(describe).collect();
-        evidence.measured = Some(format!("certificate not valid: {}", problems.join("; ")));
+        let faults: Vec<CertificateFault> = handshake.problems.iter().map(fault).collect();
+        evidence.measured = Some(say::certificate_invalid(&faults));
         return RuleOutcome::level(1, evidence);
     }
     let Some(not_after) = handshake.not_after else {
-        return RuleOutcome::inconclusive(format!(
-            "the certificate of {target} verified, but its expiry date could not be read"
-        ));
+        return RuleOutcome::inconclusive(say::expiry_unreadable(&target));
     };
     let expiry = rfc3339_date(not_after);
     let Ok(left) = not_after.duration_since(facts.observations.started_at) else {
-        evidence.measured = Some(format!("certificate expired on {expiry}"));
+        evidence.measured = Some(say::certificate_expired(&expiry));
         return RuleOutcome::level(1, evidence);
     };
     let days = left.as_secs() / 86_400;
-    evidence.measured = Some(format!("valid, expires in {days} days ({expiry})"));
+    evidence.measured = Some(say::certificate_valid(days, &expiry));
     evidence.value = Some(left.as_secs_f64());
     RuleOutcome::level(input.levels.of_value(left.as_secs_f64()), evidence)
 }
 
-fn describe(problem: &CertificateProblem) -> String {
+fn fault(problem: &CertificateProblem) -> CertificateFault<'_> {
     match problem {
-        CertificateProblem::Untrusted(detail) => format!("not issued by a trusted CA ({detail})"),
-        CertificateProblem::NameMismatch => "issued for another host name".into(),
-        CertificateProblem::Expired => "expired".into(),
-        CertificateProblem::NotYetValid => "not yet valid".into(),
-        CertificateProblem::Other(detail) => detail.clone(),
+        CertificateProblem::Untrusted(detail) => CertificateFault::Untrusted(detail),
+        CertificateProblem::NameMismatch => CertificateFault::NameMismatch,
+        CertificateProblem::Expired => CertificateFault::Expired,
+        CertificateProblem::NotYetValid => CertificateFault::NotYetValid,
+        CertificateProblem::Other(detail) => CertificateFault::Other(detail),
     }
 }
 
@@ -146,9 +143,10 @@ mod tests {
             assert_eq!(level(&outcome), expected, "{days} days: {outcome:?}");
         }
         let outcome = with(handshake("TLSv1.3", vec![], Some(90)));
+        assert_eq!(measured(&outcome), "valid, expires in 90 days (2026-08-30)");
         assert_eq!(
-            outcome.evidence.measured.as_deref(),
-            Some("valid, expires in 90 days (2026-08-30)")
+            measured_id(&outcome),
+            "sah, habis berlaku dalam 90 hari (2026-08-30)"
         );
     }
 
@@ -164,6 +162,10 @@ mod tests {
         ));
         assert_eq!(level(&outcome), 1);
         assert!(measured(&outcome).contains("self-signed"));
+        assert_eq!(
+            measured_id(&outcome),
+            "sertifikat tidak sah: tidak diterbitkan oleh CA tepercaya (self-signed); diterbitkan untuk nama host lain"
+        );
 
         let failed = |kind| TlsFacts {
             host: "svc.example.go.id".into(),
@@ -190,6 +192,7 @@ mod tests {
         );
         let outcome = run_rule("SC-02", &plain, &observations());
         assert_eq!(level(&outcome), 1);
-        assert_eq!(outcome.evidence.measured.as_deref(), Some("no TLS"));
+        assert_eq!(measured(&outcome), "no TLS");
+        assert_eq!(measured_id(&outcome), "tanpa TLS");
     }
 }

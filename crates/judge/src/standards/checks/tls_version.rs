@@ -8,6 +8,7 @@ use observe::exchange::TransportKind;
 use observe::observations::{TlsFacts, TlsVersion, VersionResult};
 
 use crate::standards::checks::Input;
+use crate::standards::say::{self, VersionOffer};
 use crate::standards::{Evidence, RuleOutcome};
 
 pub fn check(input: &Input) -> RuleOutcome {
@@ -16,14 +17,14 @@ pub fn check(input: &Input) -> RuleOutcome {
         return input.level_of_outcome(
             "none",
             Evidence {
-                measured: Some("no TLS".into()),
-                notes: vec!["no TLS: base_url is plain http".into()],
+                measured: Some(say::no_tls()),
+                notes: vec![say::no_tls_plain_http()],
                 ..Evidence::default()
             },
         );
     }
     let Some(tls) = &facts.observations.tls else {
-        return RuleOutcome::inconclusive("TLS facts were not gathered in this run");
+        return RuleOutcome::inconclusive(say::tls_not_gathered());
     };
     let target = format!("{}:{}", tls.host, tls.port);
     let url = Some(format!("https://{target}/"));
@@ -40,7 +41,7 @@ pub fn check(input: &Input) -> RuleOutcome {
             input.level_of_outcome(
                 outcome,
                 Evidence {
-                    measured: Some(handshake.protocol.clone()),
+                    measured: Some(say::verbatim(handshake.protocol.clone())),
                     excerpt: Some(format!("cipher suite {}", handshake.cipher_suite)),
                     url,
                     ..Evidence::default()
@@ -56,17 +57,17 @@ pub fn check(input: &Input) -> RuleOutcome {
             input.level_of_outcome(
                 "none",
                 Evidence {
-                    measured: Some("no TLS 1.2+ handshake".into()),
+                    measured: Some(say::no_modern_handshake()),
                     excerpt: Some(error.message.clone()),
                     url,
                     ..Evidence::default()
                 },
             )
         }
-        Err(error) => RuleOutcome::inconclusive(format!(
-            "could not reach {target} for the TLS check: {}: {}",
+        Err(error) => RuleOutcome::inconclusive(say::tls_unreachable(
+            &target,
             error.kind.code(),
-            error.message
+            &error.message,
         )),
     }
 }
@@ -80,24 +81,18 @@ fn by_oldest_accepted(input: &Input, tls: &TlsFacts, url: Option<String>) -> Opt
         TlsVersion::Tls1_2 => "tls1_2",
         TlsVersion::Tls1_0 | TlsVersion::Tls1_1 => "none",
     };
-    let offers: Vec<String> = tls
+    let offers: Vec<VersionOffer> = tls
         .versions
         .iter()
-        .map(|probe| match &probe.detail {
-            Some(detail) => format!(
-                "{} {} ({detail})",
-                probe.version.name(),
-                probe.result.code()
-            ),
-            None => format!("{} {}", probe.version.name(), probe.result.code()),
+        .map(|probe| VersionOffer {
+            version: probe.version.name(),
+            result: probe.result.code(),
+            detail: probe.detail.as_deref(),
         })
         .collect();
     let mut notes = Vec::new();
     if oldest < TlsVersion::Tls1_2 {
-        notes.push(format!(
-            "the server still accepts {}, which RFC 8996 deprecates",
-            oldest.name()
-        ));
+        notes.push(say::deprecated_version_accepted(oldest.name()));
     }
     let untested: Vec<&str> = tls
         .versions
@@ -106,16 +101,14 @@ fn by_oldest_accepted(input: &Input, tls: &TlsFacts, url: Option<String>) -> Opt
         .map(|probe| probe.version.name())
         .collect();
     if !untested.is_empty() {
-        notes.push(format!(
-            "{} could not be tested (no answer): an older version may be accepted too",
-            untested.join(", ")
-        ));
+        notes.push(say::versions_untested(&untested));
     }
+    // Each version offered, first: what the assessor checks the level against.
+    notes.insert(0, say::version_offers(&offers));
     Some(input.level_of_outcome(
         outcome,
         Evidence {
-            measured: Some(format!("oldest accepted: {}", oldest.name())),
-            excerpt: Some(offers.join("; ")),
+            measured: Some(say::oldest_accepted(oldest.name())),
             url,
             notes,
             ..Evidence::default()
@@ -209,13 +202,25 @@ mod tests {
         let legacy = offers([A, R, A, A]);
         assert_eq!(level(&legacy), 1);
         assert!(
-            legacy.evidence.notes[0].contains("TLSv1.0"),
+            legacy.evidence.notes[1].en.contains("TLSv1.0"),
             "{:?}",
             legacy.evidence
         );
+        assert_eq!(
+            legacy.evidence.notes[0].id,
+            "TLSv1.0 diterima; TLSv1.1 ditolak (alert); TLSv1.2 diterima; TLSv1.3 diterima"
+        );
+        assert_eq!(
+            legacy.evidence.notes[0].en,
+            "TLSv1.0 accepted; TLSv1.1 refused (alert); TLSv1.2 accepted; TLSv1.3 accepted"
+        );
         let untested = offers([U, R, R, A]);
         assert_eq!(level(&untested), 5);
-        assert!(untested.evidence.notes[0].contains("TLSv1.0 could not be tested"));
+        assert!(
+            untested.evidence.notes[1]
+                .en
+                .contains("TLSv1.0 could not be tested")
+        );
         // Nothing accepted among the offers: the full handshake decides.
         assert_eq!(level(&offers([R, R, R, R])), 5);
     }

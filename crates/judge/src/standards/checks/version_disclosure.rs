@@ -12,7 +12,10 @@ use std::sync::LazyLock;
 use observe::observations::PageRole;
 use regex::Regex;
 
+use input::catalogue::Text;
+
 use crate::standards::checks::{Input, PageState};
+use crate::standards::say;
 use crate::standards::{Evidence, RuleOutcome};
 
 /// A version in a CMS readme (`Version 6.1.9`) or a feed's generator.
@@ -29,18 +32,19 @@ static BARE_VERSION: LazyLock<Regex> =
 /// At most this many disclosures are listed in the evidence.
 const LISTED: usize = 8;
 
-/// One disclosure: where, and what it said.
+/// One disclosure: where, what it said (as sent), and how it reads.
 struct Disclosure {
     url: String,
     source: String,
-    what: String,
+    quote: String,
+    what: Text,
 }
 
 pub fn check(input: &Input) -> RuleOutcome {
     let facts = input.facts;
     let responses = facts.responses();
     if responses.is_empty() {
-        return RuleOutcome::inconclusive("no response of the service was observed");
+        return RuleOutcome::inconclusive(say::no_service_response());
     }
     let forbidden = input.params.strings("forbidden_headers");
     let versioned = input.params.strings("version_headers");
@@ -49,11 +53,12 @@ pub fn check(input: &Input) -> RuleOutcome {
         pattern.is_some_and(|pattern| pattern.is_match(text)) || BARE_VERSION.is_match(text)
     };
     let mut found: Vec<Disclosure> = Vec::new();
-    let mut add = |url: &str, source: String, what: String| {
+    let mut add = |url: &str, source: String, quote: String, what: Text| {
         if !found.iter().any(|d| d.what == what) {
             found.push(Disclosure {
                 url: url.to_string(),
                 source,
+                quote,
                 what,
             });
         }
@@ -64,10 +69,12 @@ pub fn check(input: &Input) -> RuleOutcome {
             let disclosed = is(forbidden)
                 || (is(versioned) && pattern.is_some_and(|pattern| pattern.is_match(value)));
             if disclosed {
+                let line = format!("{}: {value}", canonical(name));
                 add(
                     seen.url,
                     seen.origin.describe(),
-                    format!("{}: {value}", canonical(name)),
+                    line.clone(),
+                    say::verbatim(line),
                 );
             }
         }
@@ -79,11 +86,8 @@ pub fn check(input: &Input) -> RuleOutcome {
         let source = format!("page {}", page.role.key());
         for generator in html.generators() {
             if versioned_text(&generator) {
-                add(
-                    &page.url,
-                    source.clone(),
-                    format!("<meta name=\"generator\" content=\"{generator}\">"),
-                );
+                let tag = format!("<meta name=\"generator\" content=\"{generator}\">");
+                add(&page.url, source.clone(), tag.clone(), say::verbatim(tag));
             }
         }
         for asset in html.asset_urls() {
@@ -94,7 +98,8 @@ pub fn check(input: &Input) -> RuleOutcome {
                 add(
                     &page.url,
                     source.clone(),
-                    format!("?ver={version} on {asset}"),
+                    asset.clone(),
+                    say::version_on_asset(&version, &asset),
                 );
                 break;
             }
@@ -112,10 +117,12 @@ pub fn check(input: &Input) -> RuleOutcome {
             .find(text)
             .or_else(|| README_VERSION.find(text));
         if let Some(hit) = hit {
+            let found = hit.as_str().trim();
             add(
                 &page.url,
                 "ujilab's request for a CMS version file".to_string(),
-                format!("{} says \"{}\"", page.url, hit.as_str().trim()),
+                found.to_string(),
+                say::file_states_version(&page.url, found),
             );
         }
     }
@@ -123,32 +130,32 @@ pub fn check(input: &Input) -> RuleOutcome {
         return input.level_of_outcome(
             "pass",
             Evidence {
-                measured: Some(format!(
-                    "no version in the headers of {} responses, nor in the pages read",
-                    responses.len()
-                )),
+                measured: Some(say::no_version_disclosed(responses.len())),
                 ..Evidence::default()
             },
         );
     };
-    let measured = if found.len() == 1 {
-        "a version is disclosed".to_string()
-    } else {
-        format!("a version is disclosed in {} places", found.len())
-    };
+    // The first is quoted as sent; said in words when it is not a header line or
+    // a tag of its own.
+    let mut notes = Vec::new();
+    if first.what.en != first.quote {
+        notes.push(first.what.clone());
+    }
+    notes.extend(
+        found
+            .iter()
+            .skip(1)
+            .take(LISTED)
+            .map(|d| say::disclosure(&d.what, &d.source, &d.url)),
+    );
     input.level_of_outcome(
         "fail",
         Evidence {
-            measured: Some(measured),
-            excerpt: Some(first.what.clone()),
+            measured: Some(say::version_disclosed(found.len())),
+            excerpt: Some(first.quote.clone()),
             url: Some(first.url.clone()),
             probe: Some(first.source.clone()),
-            notes: found
-                .iter()
-                .skip(1)
-                .take(LISTED)
-                .map(|d| format!("{} ({}, {})", d.what, d.source, d.url))
-                .collect(),
+            notes,
             ..Evidence::default()
         },
     )
@@ -244,10 +251,16 @@ mod tests {
             Some(r#"<meta name="generator" content="WordPress 6.1.9">"#)
         );
         assert_eq!(
-            outcome.evidence.notes,
-            [
-                "?ver=6.1.9 on /wp-includes/css/dist/block-library/style.min.css?ver=6.1.9 (page home, https://svc.example.go.id/)"
-            ]
+            outcome.evidence.notes[0].en,
+            "?ver=6.1.9 on /wp-includes/css/dist/block-library/style.min.css?ver=6.1.9 (page home, https://svc.example.go.id/)"
+        );
+        assert_eq!(
+            outcome.evidence.notes[0].id,
+            "?ver=6.1.9 pada /wp-includes/css/dist/block-library/style.min.css?ver=6.1.9 (page home, https://svc.example.go.id/)"
+        );
+        assert_eq!(
+            measured_id(&outcome),
+            "versi perangkat lunak ditampilkan di 2 tempat"
         );
         // A generator without a version, and a cache-busting hash, disclose nothing.
         let mut obs = observations();
@@ -268,9 +281,14 @@ mod tests {
         obs.pages.push(readme);
         let outcome = run_rule("SC-07", &scenario(""), &obs);
         assert_eq!(level(&outcome), 1);
+        assert_eq!(outcome.evidence.excerpt.as_deref(), Some("Version 6.1.9"));
         assert_eq!(
-            outcome.evidence.excerpt.as_deref(),
-            Some("https://svc.example.go.id/readme.html says \"Version 6.1.9\"")
+            outcome.evidence.url.as_deref(),
+            Some("https://svc.example.go.id/readme.html")
+        );
+        assert_eq!(
+            outcome.evidence.notes[0].en,
+            "https://svc.example.go.id/readme.html says \"Version 6.1.9\""
         );
         let mut obs = observations();
         obs.pages.push(html_page(PageRole::Home, &[], "<p>x</p>"));
