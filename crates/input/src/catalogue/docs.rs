@@ -33,7 +33,30 @@ fn wrap(text: &str, indent: &str) -> String {
     out
 }
 
-/// Every rule, grouped by aspect, regulation and practice marked apart.
+/// The source marks in a reference (`[C]`, `[S]`, `[U]`), in that order, each once:
+/// how firm its basis is (catalogue-2026.2.md). Empty when it carries none (a
+/// standard or RFC read as published).
+pub fn source_marks(reference: &str) -> String {
+    ["[C]", "[S]", "[U]"]
+        .into_iter()
+        .filter(|mark| reference.contains(mark))
+        .collect()
+}
+
+/// `*` for a critical rule, `(*)` for one critical under a condition.
+fn critical_mark(rule: &Rule) -> &'static str {
+    if rule.critical {
+        "*"
+    } else if rule.critical_when.is_some() {
+        "(*)"
+    } else {
+        ""
+    }
+}
+
+/// Every rule, grouped by aspect, with its basis, its source marks and its
+/// reference; then the critical rules, the predicate tables and how the
+/// officers' statements count.
 pub fn list(catalogue: &Catalogue, lang: Lang) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -52,34 +75,143 @@ pub fn list(catalogue: &Catalogue, lang: Lang) -> String {
             aspect.weight
         );
         for rule in catalogue.rules.iter().filter(|r| r.aspect == aspect.id) {
+            let marks = source_marks(&rule.reference);
             let _ = writeln!(
                 out,
-                "  {:<6} {} {:<50} {}",
+                "  {:<6} {:<3} {:<50} {}{}",
                 rule.code,
-                if rule.critical { "*" } else { " " },
+                critical_mark(rule),
                 rule.title.pick(lang),
-                rule.basis.name(lang)
+                rule.basis.name(lang),
+                if marks.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {marks}")
+                }
             );
+            out.push_str(&wrap(&rule.reference, "             "));
         }
         out.push('\n');
     }
+    let level = catalogue.certification.critical_min_level;
     let _ = writeln!(
         out,
-        "* {} {}",
+        "* {} {level}",
         lang.pick(
-            "aturan kritis: harus mencapai level",
+            "kriteria wajib: harus mencapai tingkat",
             "critical rule: must reach level"
-        ),
-        catalogue.certification.critical_min_level
+        )
     );
+    if catalogue
+        .rules
+        .iter()
+        .any(|rule| rule.critical_when.is_some())
+    {
+        let _ = writeln!(
+            out,
+            "(*) {} {level}",
+            lang.pick(
+                "kriteria wajib bila layanan mengumpulkan data pribadi (formulir meminta NIK, surel atau nomor telepon): harus mencapai tingkat",
+                "critical when the service collects personal data (a form asks for NIK, e-mail or a phone number): must reach level"
+            )
+        );
+    }
     let _ = writeln!(
         out,
         "{}",
         lang.pick(
-            "`ujilab standards show KODE` menampilkan alasan, cara memperbaiki dan level sebuah aturan.",
+            "Tanda sumber pada dasar: [C] teks aslinya dibaca; [S] menurut sumber sekunder; [U] belum diverifikasi.",
+            "Source marks on a basis: [C] the text itself was read; [S] a secondary source says so; [U] not verified."
+        )
+    );
+    out.push_str(&bands_text(catalogue, lang));
+    if catalogue.rules.iter().any(Rule::is_attestation) {
+        let _ = writeln!(
+            out,
+            "{}",
+            if catalogue.certification.count_attested {
+                lang.pick(
+                    "Pernyataan petugas (pemeriksaan `attestation`) dihitung dalam indeks dan kesimpulan.",
+                    "Officers' statements (check `attestation`) count in the index and the verdict.",
+                )
+            } else {
+                lang.pick(
+                    "Pernyataan petugas (pemeriksaan `attestation`) ditampilkan terpisah dan tidak dihitung dalam indeks maupun kesimpulan.",
+                    "Officers' statements (check `attestation`) are shown apart and count in neither the index nor the verdict.",
+                )
+            }
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        lang.pick(
+            "`ujilab standards show KODE` menampilkan alasan, cara memperbaiki dan tingkat sebuah kriteria.",
             "`ujilab standards show CODE` shows a rule's why, how to fix and levels."
         )
     );
+    out
+}
+
+/// The predicate table in use (and the others listed), with their sources, and
+/// when the predicate is withheld.
+fn bands_text(catalogue: &Catalogue, lang: Lang) -> String {
+    let mut out = String::new();
+    let table = |bands: &[crate::catalogue::Band]| {
+        bands
+            .iter()
+            .map(|band| {
+                let min = format!("{:.1}", band.min);
+                let min = match lang {
+                    Lang::Id => min.replace('.', ","),
+                    Lang::En => min,
+                };
+                format!("{} >= {min}", band.name.pick(lang))
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    match &catalogue.bands_name {
+        Some(name) => {
+            for band_table in &catalogue.band_tables {
+                let used = &band_table.name == name;
+                let _ = writeln!(
+                    out,
+                    "{} {}{}: {}",
+                    lang.pick("Predikat", "Predicate"),
+                    band_table.name,
+                    if used {
+                        lang.pick(" (dipakai)", " (in use)")
+                    } else {
+                        lang.pick(" (tidak dipakai)", " (not used)")
+                    },
+                    table(&band_table.bands)
+                );
+                out.push_str(&wrap(
+                    &format!("{}: {}", lang.pick("sumber", "source"), band_table.source),
+                    "  ",
+                ));
+            }
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "{}: {}",
+                lang.pick("Predikat", "Predicate"),
+                table(&catalogue.bands)
+            );
+        }
+    }
+    if catalogue.certification.predicate_requires_critical {
+        let _ = writeln!(
+            out,
+            "{}",
+            lang.pick(
+                "Predikat hanya ditampilkan bila setiap kriteria wajib mencapai tingkat minimumnya; bila tidak: \"— (kriteria wajib belum terpenuhi)\".",
+                "The predicate is shown only when every critical rule reaches its minimum level; otherwise \"— (critical criteria not met)\"."
+            )
+        );
+    }
     out
 }
 
@@ -97,12 +229,22 @@ pub fn show(catalogue: &Catalogue, rule: &Rule, lang: Lang) -> String {
             format!("{} ({})", rule.basis.name(lang), rule.reference),
         ),
         (
-            lang.pick("Kritis", "Critical"),
+            lang.pick("Wajib", "Critical"),
             if rule.critical {
                 format!(
                     "{} ({} {})",
                     lang.pick("ya", "yes"),
-                    lang.pick("minimal level", "at least level"),
+                    lang.pick("minimal tingkat", "at least level"),
+                    catalogue.certification.critical_min_level
+                )
+            } else if rule.critical_when.is_some() {
+                format!(
+                    "{} ({} {})",
+                    lang.pick(
+                        "bila layanan mengumpulkan data pribadi",
+                        "when the service collects personal data"
+                    ),
+                    lang.pick("minimal tingkat", "at least level"),
                     catalogue.certification.critical_min_level
                 )
             } else {
@@ -122,14 +264,15 @@ pub fn show(catalogue: &Catalogue, rule: &Rule, lang: Lang) -> String {
     out.push_str(&wrap(rule.why.pick(lang), "  "));
     let _ = writeln!(out, "\n{}", lang.pick("Cara memperbaiki", "How to fix"));
     out.push_str(&wrap(rule.fix.pick(lang), "  "));
-    let _ = writeln!(out, "\n{}", lang.pick("Level", "Levels"));
+    out.push_str(&what_is_read(rule, lang));
+    let _ = writeln!(out, "\n{}", lang.pick("Tingkat", "Levels"));
     match &rule.levels {
         Levels::Thresholds(_) => {
             out.push_str(&wrap(&rule.levels.describe(), "  "));
             let _ = writeln!(
                 out,
                 "  {}",
-                lang.pick("di bawah L2: level 1", "below L2: level 1")
+                lang.pick("di bawah L2: tingkat 1", "below L2: level 1")
             );
         }
         Levels::Binary => {
@@ -157,6 +300,99 @@ pub fn show(catalogue: &Catalogue, rule: &Rule, lang: Lang) -> String {
                 rule.check.name
             );
         }
+    }
+    out
+}
+
+/// What a page-reading or attestation rule looks at: the page roles in order, the
+/// components with their keywords and conditions, or the statement it takes.
+fn what_is_read(rule: &Rule, lang: Lang) -> String {
+    let mut out = String::new();
+    let pages = rule.params.strings("page");
+    if rule.check.name == "page_components" && !pages.is_empty() {
+        let _ = writeln!(out, "\n{}", lang.pick("Halaman yang dibaca", "Page read"));
+        out.push_str(&wrap(
+            &format!(
+                "{} {}",
+                pages
+                    .iter()
+                    .map(|role| format!("`pages.{role}`"))
+                    .collect::<Vec<_>>()
+                    .join(lang.pick(", bila tidak ada: ", ", else ")),
+                lang.pick(
+                    "(yang pertama dinyatakan di skenario); hanya isi halaman itu sendiri, bukan kepala, kaki, menu atau bilah samping situs.",
+                    "(the first the scenario declares); only the page's own content, not the site's header, footer, menus or sidebars."
+                )
+            ),
+            "  ",
+        ));
+        if rule.params.condition("applies_when") == Some("collects_personal_data") {
+            out.push_str(&wrap(
+                lang.pick(
+                    "Berlaku hanya bila sebuah halaman yang dibaca memuat formulir yang meminta NIK, surel atau nomor telepon; bila tidak, tidak berlaku.",
+                    "Applies only when a page read has a form asking for NIK, e-mail or a phone number; otherwise not applicable.",
+                ),
+                "  ",
+            ));
+        }
+    }
+    let components = rule.params.components("components");
+    if !components.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            lang.pick("Komponen yang dicari", "Components looked for")
+        );
+        for component in components {
+            let mut line = format!(
+                "{}: {}",
+                component.name.pick(lang),
+                component.keywords.join(", ")
+            );
+            if let Some(value) = &component.value {
+                line.push_str(&format!(
+                    "; {} `{}`",
+                    lang.pick("dengan nilai yang cocok dengan", "with a value matching"),
+                    value.as_str()
+                ));
+            }
+            if !component.near.is_empty() {
+                line.push_str(&format!(
+                    "; {} {}",
+                    lang.pick("di dekat", "near"),
+                    component.near.join(", ")
+                ));
+            }
+            if let Some(years) = component.recent_years {
+                line.push_str(&match lang {
+                    Lang::Id => format!("; tahunnya paling lama {years} tahun sebelum tahun uji"),
+                    Lang::En => format!("; a year at most {years} before the run's year"),
+                });
+            }
+            out.push_str(&wrap(&line, "  "));
+        }
+    }
+    if rule.is_attestation() {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            lang.pick("Pernyataan petugas", "Officer's statement")
+        );
+        out.push_str(&wrap(
+            &match lang {
+                Lang::Id => format!(
+                    "Tidak diukur: ditulis di skenario sebagai `standards.attestations.{}` dengan by (nama), role (jabatan), date (tanggal), dan document_url atau sk_number; pernyataan yang lebih tua dari {} hari sebelum uji tidak dihitung.",
+                    rule.code,
+                    rule.params.duration("max_age").as_secs() / 86400
+                ),
+                Lang::En => format!(
+                    "Not measured: written in the scenario as `standards.attestations.{}` with by (name), role, date, and document_url or sk_number; a statement older than {} days before the run does not count.",
+                    rule.code,
+                    rule.params.duration("max_age").as_secs() / 86400
+                ),
+            },
+            "  ",
+        ));
     }
     out
 }
@@ -522,6 +758,88 @@ mod tests {
         assert!(shown.contains("Mengapa penting") && shown.contains("Cara memperbaiki"));
         assert!(
             kinds().contains("http_only_exempt (list of strings, default [XSRF-TOKEN, csrftoken])")
+        );
+    }
+
+    /// Issue 14: `standards list` shows 2026.2 with every rule's basis and source
+    /// marks; `standards show` explains the new rules in both languages.
+    #[test]
+    fn catalogue_2026_2_lists_marks_and_explains_new_rules() {
+        let versions = crate::catalogue::built_in_versions();
+        let Some(Ok(catalogue)) = versions.iter().find(|loaded| {
+            loaded
+                .as_ref()
+                .is_ok_and(|catalogue| catalogue.version == "2026.2")
+        }) else {
+            panic!("2026.2 is built in")
+        };
+        let id = list(catalogue, Lang::Id);
+        let en = list(catalogue, Lang::En);
+        for rule in &catalogue.rules {
+            let marks = source_marks(&rule.reference);
+            let line = id
+                .lines()
+                .find(|line| line.trim_start().starts_with(&rule.code))
+                .unwrap_or_default();
+            assert!(
+                line.ends_with(&format!(
+                    "{}{}",
+                    rule.basis.name(Lang::Id),
+                    if marks.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" {marks}")
+                    }
+                )),
+                "{line}"
+            );
+        }
+        assert!(
+            id.contains("TR-02    ") && id.contains("regulasi [C][S][U]"),
+            "{id}"
+        );
+        assert!(id.contains("(*) kriteria wajib bila layanan mengumpulkan data pribadi"));
+        assert!(
+            id.contains("Predikat spbe-2020 (dipakai): Memuaskan >= 4,2"),
+            "{id}"
+        );
+        assert!(
+            en.contains("Predicate pemdi-2026 (not used): Excellent >= 4.0"),
+            "{en}"
+        );
+        assert!(en.contains("\"— (critical criteria not met)\""));
+        assert!(id.contains("Dinyatakan petugas (tidak diukur) (bobot 10)"));
+        assert!(en.contains("are shown apart and count in neither the index nor the verdict"));
+
+        let show_rule = |code: &str, lang: Lang| {
+            let rule = catalogue.rule(code).unwrap_or_else(|| panic!("{code}"));
+            show(catalogue, rule, lang)
+        };
+        let tr06 = show_rule("TR-06", Lang::Id);
+        for part in [
+            "Hasil survei kepuasan masyarakat dipublikasikan",
+            "`pages.skm`, bila tidak ada: `pages.home`",
+            "Nilai IKM: ikm, nilai",
+            "tahunnya paling lama 1 tahun sebelum tahun uji",
+            "Mengapa penting",
+        ] {
+            assert!(tr06.contains(part), "{part} in\n{tr06}");
+        }
+        let pd01 = show_rule("PD-01", Lang::En);
+        assert!(
+            pd01.contains("when the service collects personal data (at least level 3)"),
+            "{pd01}"
+        );
+        assert!(pd01.contains("Applies only when a page read has a form"));
+        let at04 = show_rule("AT-04", Lang::Id);
+        assert!(
+            at04.contains("`standards.attestations.AT-04`") && at04.contains("365 hari"),
+            "{at04}"
+        );
+        let tr05 = show_rule("TR-05", Lang::En);
+        assert!(
+            tr05.contains("Commitment stated: sanggup") && tr05.contains("near maklumat"),
+            "{tr05}"
         );
     }
 }
