@@ -125,7 +125,10 @@ async fn sandbox_services_score_as_the_table_says() {
                 "  {} {:>12}  {}  {}\n",
                 rule.code,
                 got,
-                evidence.measured.as_ref().map_or("", |text| text.en.as_str()),
+                evidence
+                    .measured
+                    .as_ref()
+                    .map_or("", |text| text.en.as_str()),
                 evidence
                     .notes
                     .iter()
@@ -202,6 +205,32 @@ async fn sandbox_services_score_as_the_table_says() {
         "{report}"
     );
     eprintln!("{report}");
+    assert_indonesian_evidence(&scores);
+}
+
+/// Issue 13.1: every rule's evidence in Indonesian (measured, threshold, notes)
+/// carries none of the judge's own English words, and is not empty where the
+/// English is not.
+fn assert_indonesian_evidence(scores: &[(&str, Score)]) {
+    use judge::standards::say::english_words;
+    let mut english = Vec::new();
+    for (name, score) in scores {
+        for rule in &score.rules {
+            let evidence = &rule.measured.evidence;
+            let texts = evidence
+                .measured
+                .iter()
+                .chain(&evidence.threshold)
+                .chain(&evidence.notes);
+            for text in texts {
+                let words = english_words(&text.id);
+                if !words.is_empty() || text.id.trim().is_empty() != text.en.trim().is_empty() {
+                    english.push(format!("{name} {}: {words:?} in {:?}", rule.code, text.id));
+                }
+            }
+        }
+    }
+    assert!(english.is_empty(), "{}", english.join("\n"));
 }
 
 /// Runs `ujilab` with `args` under `LANG=C`.

@@ -474,8 +474,10 @@ pub struct Content {
     pub text: String,
     /// `(byte offset in text, path)` of each run, in order.
     runs: Vec<(usize, String)>,
-    /// What was left out, for the evidence: `footer`, `aside.widget-area`...
-    pub skipped: Vec<String>,
+    /// What was left out, for the evidence: `footer`, `aside.widget-area`...,
+    /// each with whether it was left out for being on every page (rather than
+    /// for being a template element).
+    pub skipped: Vec<(String, bool)>,
     /// `main`, `article` or `body`: what was read.
     pub scope: &'static str,
 }
@@ -650,7 +652,7 @@ impl HtmlPage {
             scope,
             ..Content::default()
         };
-        let mut skipped: Vec<String> = Vec::new();
+        let mut skipped: Vec<(String, bool)> = Vec::new();
         for root in roots {
             let mut path: Vec<String> = Vec::new();
             let mut skipping: Option<ego_tree::NodeId> = None;
@@ -681,12 +683,10 @@ impl HtmlPage {
                                     skipping = Some(node.id());
                                 } else if (template_element || repeated) && node.id() != root.id() {
                                     skipping = Some(node.id());
-                                    let mut label = label_of(element);
-                                    if repeated && !template_element {
-                                        label.push_str(" (on every page)");
-                                    }
-                                    if !skipped.contains(&label) {
-                                        skipped.push(label);
+                                    let left_out =
+                                        (label_of(element), repeated && !template_element);
+                                    if !skipped.contains(&left_out) {
+                                        skipped.push(left_out);
                                     }
                                 } else if !INLINE.contains(&element.name()) {
                                     flush(&mut run, &path, &mut content);

@@ -1313,8 +1313,9 @@ pub fn components_missing(names: &[&str]) -> Text {
 }
 
 /// Which part of a page was read (`body`, `main`...), and the site-template
-/// blocks not counted (at most six shown; `more` when there were others).
-pub fn content_read(scope: &str, skipped: &[&str], more: bool) -> Text {
+/// blocks not counted, each with whether it was for being on every page (at
+/// most six shown; `more` when there were others).
+pub fn content_read(scope: &str, skipped: &[(&str, bool)], more: bool) -> Text {
     let (mut id, mut en) = if scope == "body" {
         (
             "yang dibaca: isi (body) halaman".to_string(),
@@ -1331,9 +1332,27 @@ pub fn content_read(scope: &str, skipped: &[&str], more: bool) -> Text {
         )
     };
     if !skipped.is_empty() {
-        let list = format!("{}{}", skipped.join(", "), if more { ", ..." } else { "" });
-        id.push_str(&format!("; tidak dihitung (templat situs): {list}"));
-        en.push_str(&format!("; not counted (site template): {list}"));
+        let list = |every_page: &str| {
+            let shown: Vec<String> = skipped
+                .iter()
+                .map(|(label, repeated)| {
+                    if *repeated {
+                        format!("{label} ({every_page})")
+                    } else {
+                        label.to_string()
+                    }
+                })
+                .collect();
+            format!("{}{}", shown.join(", "), if more { ", ..." } else { "" })
+        };
+        id.push_str(&format!(
+            "; tidak dihitung (templat situs): {}",
+            list("di setiap halaman")
+        ));
+        en.push_str(&format!(
+            "; not counted (site template): {}",
+            list("on every page")
+        ));
     }
     Text { id, en }
 }
@@ -2181,9 +2200,16 @@ mod tests {
             ("components_missing", components_missing(&[])),
             (
                 "content_read",
-                content_read("main", &["div.kotak", "aside.widget"], true),
+                content_read(
+                    "main",
+                    &[("div.kotak", true), ("aside.widget", false)],
+                    true,
+                ),
             ),
-            ("content_read", content_read("body", &["div.kotak"], false)),
+            (
+                "content_read",
+                content_read("body", &[("div.kotak", true)], false),
+            ),
             (
                 "also_complaint_form",
                 also_complaint_form(Some("<form action=\"/lapor\">")),

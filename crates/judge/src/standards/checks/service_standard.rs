@@ -90,7 +90,12 @@ pub fn content_note(content: &crate::standards::html::Content) -> Option<Text> {
     if content.scope == "body" && content.skipped.is_empty() {
         return None;
     }
-    let shown: Vec<&str> = content.skipped.iter().take(6).map(String::as_str).collect();
+    let shown: Vec<(&str, bool)> = content
+        .skipped
+        .iter()
+        .take(6)
+        .map(|(label, repeated)| (label.as_str(), *repeated))
+        .collect();
     Some(say::content_read(
         content.scope,
         &shown,
