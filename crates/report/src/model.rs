@@ -584,8 +584,8 @@ pub struct RuleReport {
     /// `threshold` (each a text in both languages, `{"id": .., "en": ..}`),
     /// `notes` (a list of such texts), `value` (the measured number in base
     /// units), and what the service sent as seen: `url`, `probe`, `excerpt`.
-    /// Reports written before 2026.2 have plain English strings instead of the
-    /// bilingual texts; readers accept both.
+    /// Older reports have plain English strings instead of the bilingual texts;
+    /// readers accept both.
     pub evidence: serde_json::Value,
     /// The catalogue's one-line title, in both languages (the human formats pick one).
     #[serde(default)]
