@@ -866,6 +866,190 @@ fn hidden(element: ElementRef<'_>) -> bool {
         })
 }
 
+// ---- Page components (page_components, complaint_channel) --------------------
+
+impl Content {
+    /// Every byte offset where `phrase` (normalised) occurs as whole words.
+    pub fn occurrences(&self, phrase: &str) -> Vec<usize> {
+        let mut found = Vec::new();
+        let mut from = 0;
+        while let Some(at) = phrase_at(&self.text[from..], phrase) {
+            found.push(from + at);
+            from += at + phrase.len().max(1);
+            if from >= self.text.len() {
+                break;
+            }
+        }
+        found
+    }
+
+    /// The text within `chars` characters either side of `text[start..start + len]`.
+    pub fn window(&self, start: usize, len: usize, chars: usize) -> &str {
+        let from = self.text[..start]
+            .char_indices()
+            .rev()
+            .nth(chars.saturating_sub(1))
+            .map_or(0, |(at, _)| at);
+        let after = (start + len).min(self.text.len());
+        let to = self.text[after..]
+            .char_indices()
+            .nth(chars)
+            .map_or(self.text.len(), |(at, _)| after + at);
+        &self.text[from..to]
+    }
+
+    /// Where the text at `start` (of `len` bytes) sits, with the text around it.
+    pub fn found_at(&self, start: usize, len: usize) -> Found {
+        let run = self
+            .runs
+            .partition_point(|(offset, _)| *offset <= start)
+            .saturating_sub(1);
+        Found {
+            path: self
+                .runs
+                .get(run)
+                .map_or_else(String::new, |(_, path)| path.clone()),
+            excerpt: excerpt_around(&self.text, start, len),
+        }
+    }
+}
+
+/// Field names, ids and autocomplete tokens that ask for personal data: NIK,
+/// e-mail, phone or WhatsApp (UU 27/2022's "data pribadi" a form collects).
+const PERSONAL_DATA_WORDS: [&str; 14] = [
+    "nik",
+    "ktp",
+    "email",
+    "surel",
+    "telepon",
+    "telpon",
+    "telp",
+    "phone",
+    "tel",
+    "hp",
+    "nohp",
+    "handphone",
+    "whatsapp",
+    "wa",
+];
+
+/// A `<form>` with a free-text field, and the words around it that say what it
+/// is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextareaForm {
+    /// `<form action="/pengaduan">`.
+    pub markup: String,
+    /// Normalised: the form's own text, its action, id, name and class, its
+    /// fields' names, placeholders and labels, and the heading of the block it
+    /// sits in (a modal's title).
+    pub context: String,
+}
+
+impl HtmlPage {
+    /// Form fields asking for personal data (hidden ones too: a form in a modal
+    /// still collects it): `input type=email` or `tel`, or a field whose name,
+    /// id, autocomplete, placeholder or aria-label is one of the words of
+    /// [`PERSONAL_DATA_WORDS`].
+    pub fn personal_data_fields(&self) -> Vec<String> {
+        let mut fields = Vec::new();
+        for element in self.elements() {
+            let value = element.value();
+            let name = value.name();
+            if !matches!(name, "input" | "select" | "textarea") {
+                continue;
+            }
+            let kind = value
+                .attr("type")
+                .map(|t| t.trim().to_ascii_lowercase())
+                .unwrap_or_default();
+            if matches!(
+                kind.as_str(),
+                "hidden" | "submit" | "button" | "reset" | "image" | "checkbox" | "radio"
+            ) {
+                continue;
+            }
+            let named = ["name", "id", "autocomplete", "placeholder", "aria-label"]
+                .iter()
+                .filter_map(|attr| value.attr(attr))
+                .any(|text| {
+                    text.to_lowercase()
+                        .split(|c: char| !c.is_alphanumeric())
+                        .any(|word| PERSONAL_DATA_WORDS.contains(&word))
+                });
+            if kind == "email" || kind == "tel" || named {
+                fields.push(match (value.attr("name"), value.attr("id")) {
+                    (Some(field), _) => format!("{name} name={field}"),
+                    (None, Some(id)) => format!("{name}#{id}"),
+                    (None, None) => format!("{name} type={kind}"),
+                });
+            }
+        }
+        fields
+    }
+
+    /// Every `<form>` holding a `<textarea>`, with the words that say what it is
+    /// for ([`TextareaForm::context`]).
+    pub fn textarea_forms(&self) -> Vec<TextareaForm> {
+        let heading = |element: &ElementRef<'_>| {
+            element
+                .descendants()
+                .filter_map(ElementRef::wrap)
+                .find(|e| {
+                    matches!(
+                        e.value().name(),
+                        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "legend"
+                    ) || e.value().classes().any(|c| c == "modal-title")
+                })
+                .map(|e| e.text().collect::<String>())
+        };
+        let mut forms = Vec::new();
+        for form in self.elements().filter(|e| e.value().name() == "form") {
+            let has_textarea = form
+                .descendants()
+                .filter_map(ElementRef::wrap)
+                .any(|e| e.value().name() == "textarea");
+            if !has_textarea {
+                continue;
+            }
+            let value = form.value();
+            let mut context = form.text().collect::<Vec<_>>().join(" ");
+            for attr in ["action", "id", "name", "class", "aria-label", "title"] {
+                if let Some(text) = value.attr(attr) {
+                    context.push(' ');
+                    context.push_str(&text.replace(['/', '-', '_', '.'], " "));
+                }
+            }
+            for field in form.descendants().filter_map(ElementRef::wrap) {
+                for attr in ["name", "placeholder", "aria-label", "title"] {
+                    if let Some(text) = field.value().attr(attr) {
+                        context.push(' ');
+                        context.push_str(&text.replace(['-', '_'], " "));
+                    }
+                }
+            }
+            // The heading of the nearest block around the form (at most four
+            // levels up): a modal's title, a section's heading.
+            if let Some(title) = form
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .take(4)
+                .find_map(|ancestor| heading(&ancestor))
+            {
+                context.push(' ');
+                context.push_str(&title);
+            }
+            forms.push(TextareaForm {
+                markup: match value.attr("action") {
+                    Some(action) => format!("<form action=\"{}\">", action.trim()),
+                    None => "<form>".to_string(),
+                },
+                context: normalise(&context),
+            });
+        }
+        forms
+    }
+}
+
 /// Whether `phrase` (normalised) occurs in `text` (normalised) as whole words.
 pub fn contains_phrase(text: &str, phrase: &str) -> bool {
     phrase_at(text, phrase).is_some()

@@ -161,6 +161,7 @@ pub fn evaluate(scenario: &Scenario, observations: &Observations, catalogue: &Ca
         .iter()
         .map(|rule| {
             let input = checks::Input {
+                code: &rule.code,
                 params: &rule.params,
                 levels: &rule.levels,
                 facts: &facts,

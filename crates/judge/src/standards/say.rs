@@ -1749,6 +1749,185 @@ pub fn waiver_expired(code: &str, date: &str) -> Text {
     }
 }
 
+// ---- Page components, graded complaints, statements, predicate ----------------
+
+/// No page of the rule's roles (`maklumat, service_standard, home`) is declared.
+pub fn no_page_declared(roles: &[&str]) -> Text {
+    let [id, en] = either(
+        &roles
+            .iter()
+            .map(|role| (*role).to_string())
+            .collect::<Vec<_>>(),
+    );
+    Text {
+        id: format!("halaman {id} tidak dideklarasikan"),
+        en: format!("no {en} page declared"),
+    }
+}
+
+/// How to declare the page `role`; a service without it waives the rule.
+pub fn declare_page(role: &str) -> Text {
+    Text {
+        id: format!(
+            "nyatakan sebagai `standards.pages.{role}`; layanan yang memang tidak memilikinya mengecualikan kriteria ini dengan alasan"
+        ),
+        en: format!(
+            "declare it as `standards.pages.{role}`; a service without one by design waives the rule with a reason"
+        ),
+    }
+}
+
+/// The rule read `role` because the first of `roles` was not declared.
+pub fn read_fallback_page(role: &str, roles: &[&str]) -> Text {
+    let first = roles.first().copied().unwrap_or_default();
+    Text {
+        id: format!("halaman {first} tidak dideklarasikan: yang dibaca halaman {role}"),
+        en: format!("no {first} page declared: read the {role} page"),
+    }
+}
+
+/// `Nilai IKM: 87,5 in main > td "nilai ikm 87,5"`.
+pub fn component_found_with_value(name: &str, value: &str, path: &str, excerpt: &str) -> Text {
+    Text {
+        id: format!("{name}: {value} di {path} \"{excerpt}\""),
+        en: format!("{name}: {value} in {path} \"{excerpt}\""),
+    }
+}
+
+/// A component asks for a recent year; the page gives an older one.
+pub fn year_not_recent(name: &str, found: i32, oldest: i32) -> Text {
+    Text {
+        id: format!(
+            "{name}: tahun {found} tertulis, tetapi yang dihitung tahun {oldest} atau sesudahnya"
+        ),
+        en: format!("{name}: the year {found} is written, but only {oldest} or later counts"),
+    }
+}
+
+pub fn no_personal_data_form() -> Text {
+    Text {
+        id: "tidak ada formulir yang meminta NIK, surel atau nomor telepon pada halaman yang dibaca: kriteria ini tidak berlaku".into(),
+        en: "no form asking for NIK, e-mail or a phone number on the pages read: the rule does not apply".into(),
+    }
+}
+
+/// The personal-data fields seen (`input name=nik (complaints)`), at most a few
+/// shown of `total`.
+pub fn personal_data_collected(shown: &[String], total: usize) -> Text {
+    let list = shown.join(", ");
+    let more = total.saturating_sub(shown.len());
+    let [id_more, en_more] = n(more);
+    Text {
+        id: if more > 0 {
+            format!("layanan mengumpulkan data pribadi: {list} dan {id_more} kolom lain")
+        } else {
+            format!("layanan mengumpulkan data pribadi: {list}")
+        },
+        en: if more > 0 {
+            format!("the service collects personal data: {list} and {en_more} more")
+        } else {
+            format!("the service collects personal data: {list}")
+        },
+    }
+}
+
+/// TR-02's outcomes: what was credited.
+pub fn complaint_contact(contact: &str) -> Text {
+    Text {
+        id: format!(
+            "kontak pengaduan (telepon, WhatsApp atau surel) di dekat kata pengaduan: {contact}"
+        ),
+        en: format!(
+            "a complaint contact (phone, WhatsApp or e-mail) near a complaint word: {contact}"
+        ),
+    }
+}
+
+/// A form with a free-text field near none of the complaint words.
+pub fn form_not_for_complaints(form: &str, words: &[String]) -> Text {
+    let [id, en] = either(words);
+    Text {
+        id: format!(
+            "{form} berisi textarea, tetapi tidak di dekat kata {id}: tidak dihitung sebagai formulir pengaduan"
+        ),
+        en: format!(
+            "{form} has a textarea but is near none of {en}: not counted as a complaint form"
+        ),
+    }
+}
+
+/// Nothing to credit: no national link, no complaint form, no contact.
+pub fn no_complaint_channel_graded(domains: &[String]) -> Text {
+    let [id, en] = either(domains);
+    Text {
+        id: format!("tidak ada tautan ke {id}, formulir pengaduan, maupun kontak pengaduan"),
+        en: format!("no link to {en}, no complaint form and no complaint contact"),
+    }
+}
+
+/// An officer's statement, as given in the scenario.
+pub fn attested(by: &str, role: &str, date: &str, document: &str) -> Text {
+    Text {
+        id: format!("dinyatakan oleh {by} ({role}) pada {date}; dokumen: {document}"),
+        en: format!("stated by {by} ({role}) on {date}; document: {document}"),
+    }
+}
+
+/// Where to write a statement the scenario does not have.
+pub fn no_statement(code: &str) -> Text {
+    Text {
+        id: format!("tidak ada pernyataan petugas di `standards.attestations.{code}`"),
+        en: format!("no officer's statement in `standards.attestations.{code}`"),
+    }
+}
+
+/// A statement dated more than `days` before the run.
+pub fn statement_too_old(date: &str, days: u64) -> Text {
+    let [id_days, en_days] = n(days as usize);
+    Text {
+        id: format!(
+            "pernyataan bertanggal {date} lebih tua dari {id_days} hari sebelum pengujian: tidak dihitung"
+        ),
+        en: format!(
+            "the statement dated {date} is older than {en_days} days before the run: not counted"
+        ),
+    }
+}
+
+/// A statement dated after the run.
+pub fn statement_in_future(date: &str) -> Text {
+    Text {
+        id: format!("pernyataan bertanggal {date}, sesudah tanggal pengujian: tidak dihitung"),
+        en: format!("the statement is dated {date}, after the run: not counted"),
+    }
+}
+
+/// Not measured: an officer's statement, outside the measured index.
+pub fn not_measured() -> Text {
+    Text {
+        id: "dinyatakan petugas, tidak diukur: tidak dihitung dalam indeks maupun kesimpulan"
+            .into(),
+        en: "stated by an officer, not measured: counted in neither the index nor the verdict"
+            .into(),
+    }
+}
+
+/// What the report shows instead of a predicate withheld.
+pub fn predicate_withheld() -> Text {
+    Text {
+        id: "— (kriteria wajib belum terpenuhi)".into(),
+        en: "— (critical criteria not met)".into(),
+    }
+}
+
+/// A rule critical under a condition that holds for this run.
+pub fn critical_because_personal_data() -> Text {
+    Text {
+        id: "kriteria wajib untuk layanan ini karena layanan mengumpulkan data pribadi".into(),
+        en: "critical for this service because it collects personal data".into(),
+    }
+}
+
 // ---- Checking the Indonesian --------------------------------------------------
 
 /// English words of ujilab's own evidence (taken from the English messages
@@ -2307,6 +2486,50 @@ mod tests {
                 }),
             ),
             ("waiver_expired", waiver_expired("TR-01", "2026-11-30")),
+            (
+                "no_page_declared",
+                no_page_declared(&["maklumat", "service_standard", "home"]),
+            ),
+            ("declare_page", declare_page("maklumat")),
+            (
+                "read_fallback_page",
+                read_fallback_page("home", &["skm", "home"]),
+            ),
+            (
+                "component_found_with_value",
+                component_found_with_value("Nilai IKM", "87,5", "main > td", "nilai ikm 87,5"),
+            ),
+            (
+                "year_not_recent",
+                year_not_recent("Hasil tahun berjalan", 2021, 2025),
+            ),
+            ("no_personal_data_form", no_personal_data_form()),
+            (
+                "personal_data_collected",
+                personal_data_collected(&["input name=nik (complaints)".into()], 3),
+            ),
+            ("complaint_contact", complaint_contact("0812-3456-7890")),
+            (
+                "form_not_for_complaints",
+                form_not_for_complaints("<form action=\"/langganan\">", &["pengaduan".into()]),
+            ),
+            (
+                "no_complaint_channel_graded",
+                no_complaint_channel_graded(&["lapor.go.id".into()]),
+            ),
+            (
+                "attested",
+                attested("Budi", "Kepala Bidang", "2026-05-02", "SK 12/2026"),
+            ),
+            ("no_statement", no_statement("AT-04")),
+            ("statement_too_old", statement_too_old("2024-01-01", 365)),
+            ("statement_in_future", statement_in_future("2026-07-01")),
+            ("not_measured", not_measured()),
+            ("predicate_withheld", predicate_withheld()),
+            (
+                "critical_because_personal_data",
+                critical_because_personal_data(),
+            ),
         ]
     }
 

@@ -212,6 +212,7 @@ pub fn run_rule_with_load(
     };
     let facts = Facts::new(scenario, observations, load);
     crate::standards::checks::check_of(rule.check).expect("every kind has a check")(&Input {
+        code: &rule.code,
         params: &rule.params,
         levels: &rule.levels,
         facts: &facts,

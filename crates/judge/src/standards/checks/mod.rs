@@ -7,6 +7,7 @@
 //! and PF-02. Responses from another host than the one asked (reached by a
 //! redirect) are not the service's and are not judged.
 
+pub mod attestation;
 pub mod availability;
 pub mod complaint_channel;
 pub mod compression;
@@ -24,6 +25,7 @@ pub mod json_content_type;
 pub mod latency;
 pub mod openapi;
 pub mod page_basics;
+pub mod page_components;
 pub mod probe_pass_rate;
 pub mod security_headers;
 pub mod service_standard;
@@ -46,6 +48,8 @@ use crate::standards::{Evidence, RuleOutcome};
 
 /// What one check is given.
 pub struct Input<'a> {
+    /// The rule's code: what an `attestation` rule looks up in the scenario.
+    pub code: &'a str,
     pub params: &'a Params,
     pub levels: &'a Levels,
     pub facts: &'a Facts<'a>,
@@ -582,6 +586,8 @@ pub fn check_of(kind: &Kind) -> Option<CheckFn> {
         "img_alt" => img_alt::check,
         "page_basics" => page_basics::check,
         "form_labels" => form_labels::check,
+        "page_components" => page_components::check,
+        "attestation" => attestation::check,
         _ => return None,
     })
 }
