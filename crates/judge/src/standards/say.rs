@@ -71,8 +71,8 @@ fn value_in(unit: Unit, value: f64, in_lang: Lang) -> String {
 }
 
 /// What each level needs: `L2 >= 95%, L3 >= 99%, ...` (`T2 >= 95%, ...`, T for
-/// tingkat); binary `pass = 5, fail = 1`; a table's outcomes are codes, marked
-/// as such in Indonesian.
+/// tingkat); binary `pass = 5, fail = 1`; a table's outcomes are codes, in
+/// backticks in Indonesian.
 pub fn threshold(levels: &Levels) -> Text {
     match levels {
         Levels::Thresholds(thresholds) => {
@@ -105,14 +105,21 @@ pub fn threshold(levels: &Levels) -> Text {
             en: "pass = 5, fail = 1".into(),
         },
         Levels::Table(table) => {
-            let pairs = table
-                .iter()
-                .map(|(name, level)| format!("{name} = {level}"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            // The outcomes are the catalogue's codes (`plain_http`, `none`):
+            // marked as codes in Indonesian, not read as English words.
+            let pairs = |marked: bool| {
+                table
+                    .iter()
+                    .map(|(name, level)| match marked {
+                        true => format!("`{name}` = {level}"),
+                        false => format!("{name} = {level}"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             Text {
-                id: format!("tingkat menurut kode hasil: {pairs}"),
-                en: pairs,
+                id: format!("tingkat menurut kode hasil: {}", pairs(true)),
+                en: pairs(false),
             }
         }
     }
@@ -1082,7 +1089,7 @@ pub fn cookie_attributes(name: &str, missing: &[CookieAttribute]) -> Text {
                 CookieAttribute::HttpOnly => ["HttpOnly", "HttpOnly"][index],
                 CookieAttribute::SameSite => ["SameSite", "SameSite"][index],
                 CookieAttribute::SameSiteNoneInsecure => [
-                    "SameSite (None tanpa Secure)",
+                    "SameSite (nilai `None` tanpa Secure)",
                     "SameSite (None without Secure)",
                 ][index],
             })
@@ -1983,6 +1990,7 @@ pub const ENGLISH_WORDS: &[&str] = &[
     "lowest",
     "missing",
     "more",
+    "none",
     "no",
     "not",
     "of",
@@ -2598,6 +2606,19 @@ mod tests {
             .id,
             "indeks 1,83 < 2,60"
         );
+    }
+
+    #[test]
+    fn table_outcomes_are_marked_as_codes_in_indonesian() {
+        let table = Levels::Table(vec![("tls1_3".into(), 5), ("none".into(), 1)]);
+        assert_eq!(
+            threshold(&table),
+            Text {
+                id: "tingkat menurut kode hasil: `tls1_3` = 5, `none` = 1".into(),
+                en: "tls1_3 = 5, none = 1".into(),
+            }
+        );
+        assert_eq!(english_words("none = 1"), ["none"]);
     }
 
     #[test]
