@@ -869,6 +869,15 @@ fn hidden(element: ElementRef<'_>) -> bool {
 // ---- Page components (page_components, complaint_channel) --------------------
 
 impl Content {
+    /// Plain text (normalised here) read as content, without element paths.
+    pub fn of_text(text: &str) -> Content {
+        Content {
+            text: normalise(text),
+            scope: "body",
+            ..Content::default()
+        }
+    }
+
     /// Every byte offset where `phrase` (normalised) occurs as whole words.
     pub fn occurrences(&self, phrase: &str) -> Vec<usize> {
         let mut found = Vec::new();

@@ -1,12 +1,79 @@
-//! TR-02 `complaint_channel`: `pages.complaints` (else the home page) links to one
-//! of `domains` (or a subdomain of one) or holds a complaint form: a `<form>`
-//! with a `<textarea>`.
+//! TR-02 `complaint_channel`: what way to complain `pages.complaints` (else the
+//! home page) offers, graded (catalogue-2026.2.md 3.1): a link to one of
+//! `domains` (or a subdomain) is `sp4n_lapor`; a complaint form (a `<form>` with a
+//! `<textarea>`, near one of `form_near` when that is given: a newsletter or
+//! comment form is not a complaint channel) is `form`; a phone number, e-mail or
+//! WhatsApp link within `near_chars` of a `contact_near` word is `contact` (a
+//! lawful channel: UU 25/2009 Pasal 36 asks for "sarana pengaduan"); else `none`.
+//! The outcome is the highest-levelled channel found; the others are noted.
+//! Levels `binary` (2026.1): `sp4n_lapor` and `form` pass.
 
+use std::sync::LazyLock;
+
+use input::catalogue::{Levels, Text};
 use observe::observations::PageRole;
+use regex::Regex;
 
 use crate::standards::checks::{Input, PageRead, reading_notes};
+use crate::standards::html::{HtmlPage, contains_phrase};
 use crate::standards::say;
 use crate::standards::{Evidence, Outcome, RuleOutcome};
+
+/// A phone number, an e-mail address or a WhatsApp number, on normalised text.
+static CONTACT: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    [
+        r"[a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,}",
+        r"\b(?:telepon|telpon|telp|tel|hp|whatsapp|wa|sms|call center)\b[.:\s]*[+(]?\d[\d\s().\-]{5,}\d",
+        r"\(0\d{2,4}\)\s*\d{3,4}[\s.\-]?\d{3,5}",
+        r"(?:\+62|\b0)\d{2,4}[\s.\-]?\d{3,4}[\s.\-]?\d{3,5}\b",
+    ]
+    .iter()
+    .filter_map(|pattern| Regex::new(pattern).ok())
+    .collect()
+});
+
+/// The level an outcome gets: from the table, or pass/fail for a 2026.1 binary.
+fn level_of(levels: &Levels, outcome: &str) -> u8 {
+    match levels {
+        Levels::Binary => levels.of_pass(matches!(outcome, "form" | "sp4n_lapor")),
+        _ => levels.of_outcome(outcome),
+    }
+}
+
+/// A complaint contact: a contact pattern near a complaint word in the page's
+/// text, or a mailto:, tel: or WhatsApp link on the complaints page (or whose
+/// text says it is for complaints).
+fn contact(html: &HtmlPage, input: &Input, complaints_page: bool) -> Option<String> {
+    let words: Vec<String> = input
+        .params
+        .strings("contact_near")
+        .iter()
+        .map(|word| input::catalogue::normalise(word))
+        .collect();
+    let near = usize::try_from(input.params.integer("near_chars")).unwrap_or(200);
+    let link = html.links().into_iter().find(|link| {
+        let href = link.href.to_ascii_lowercase();
+        let contact_link = href.starts_with("mailto:")
+            || href.starts_with("tel:")
+            || href.contains("wa.me/")
+            || href.contains("api.whatsapp.com");
+        contact_link
+            && (complaints_page || words.iter().any(|word| contains_phrase(&link.text, word)))
+    });
+    if let Some(link) = link {
+        return Some(link.href);
+    }
+    let text = html.visible_text(&[]);
+    let content = crate::standards::html::Content::of_text(&text);
+    words.iter().find_map(|word| {
+        content.occurrences(word).into_iter().find_map(|start| {
+            let window = content.window(start, word.len(), near);
+            CONTACT
+                .iter()
+                .find_map(|pattern| pattern.find(window).map(|m| m.as_str().trim().to_string()))
+        })
+    })
+}
 
 pub fn check(input: &Input) -> RuleOutcome {
     let facts = input.facts;
@@ -22,7 +89,7 @@ pub fn check(input: &Input) -> RuleOutcome {
         PageRead::Html(html) => html,
         PageRead::Missing(evidence) => {
             return RuleOutcome::level(
-                input.levels.of_pass(false),
+                level_of(input.levels, "none"),
                 Evidence {
                     threshold: Some(input.threshold()),
                     ..evidence
@@ -53,38 +120,105 @@ pub fn check(input: &Input) -> RuleOutcome {
                 })
             })
     });
-    let forms = html.form_textareas();
     let mut notes = reading_notes(
         html,
         &page.url,
         &["pengaduan".to_string(), "lapor".to_string()],
     );
-    // The form as written; a form whose tags a table splits has no markup to quote.
-    let form = (forms > 0).then(|| html.textarea_form());
-    let (pass, measured, excerpt) = match (&link, &form) {
-        (Some(link), form) => {
-            if let Some(form) = form {
-                notes.insert(0, say::also_complaint_form(form.as_deref()));
+    // The complaint form: with `form_near`, only a form near a complaint word.
+    let form_near: Vec<String> = input
+        .params
+        .strings("form_near")
+        .iter()
+        .map(|word| input::catalogue::normalise(word))
+        .collect();
+    let form: Option<Option<String>> = if html.form_textareas() == 0 {
+        None
+    } else if form_near.is_empty() {
+        // The form as written; a form whose tags a table splits has no markup.
+        Some(html.textarea_form())
+    } else {
+        let forms = html.textarea_forms();
+        let credited = forms.iter().find(|form| {
+            form_near
+                .iter()
+                .any(|word| contains_phrase(&form.context, word))
+        });
+        match credited {
+            Some(form) => Some(Some(form.markup.clone())),
+            None if forms.is_empty() => {
+                // A legacy form a table splits: judged by the page's own words.
+                let content = html.content(&["nav".to_string()], &facts.template);
+                form_near
+                    .iter()
+                    .any(|word| contains_phrase(&content.text, word))
+                    .then_some(None)
             }
-            (
-                true,
-                say::links_to_national_channel(),
-                Some(format!("<a href=\"{}\">{}</a>", link.href, link.text)),
-            )
-        }
-        (None, Some(form)) => {
-            if form.is_none() {
-                notes.insert(0, say::form_inside_table());
+            None => {
+                for form in &forms {
+                    notes.push(say::form_not_for_complaints(&form.markup, &form_near));
+                }
+                None
             }
-            (true, say::holds_complaint_form(), form.clone())
         }
-        _ => (false, say::no_complaint_channel(domains), None),
     };
-    input.level_of_outcome(
-        if pass { "pass" } else { "fail" },
+    let contact = contact(html, input, role == PageRole::Complaints);
+    let mut found: Vec<(&str, Text, Option<String>)> = Vec::new();
+    if let Some(link) = &link {
+        found.push((
+            "sp4n_lapor",
+            say::links_to_national_channel(),
+            Some(format!("<a href=\"{}\">{}</a>", link.href, link.text)),
+        ));
+    }
+    if let Some(form) = &form {
+        if form.is_none() {
+            notes.insert(0, say::form_inside_table());
+        }
+        found.push(("form", say::holds_complaint_form(), form.clone()));
+    }
+    if let Some(contact) = &contact {
+        found.push((
+            "contact",
+            say::complaint_contact(contact),
+            Some(contact.clone()),
+        ));
+    }
+    // The channel the catalogue levels highest is the outcome; the others are noted.
+    found.sort_by_key(|(outcome, _, _)| std::cmp::Reverse(level_of(input.levels, outcome)));
+    let mut found = found.into_iter();
+    let Some((outcome, measured, excerpt)) = found.next() else {
+        return RuleOutcome::level(
+            level_of(input.levels, "none"),
+            Evidence {
+                measured: Some(
+                    if form_near.is_empty() && matches!(input.levels, Levels::Binary) {
+                        say::no_complaint_channel(domains)
+                    } else {
+                        say::no_complaint_channel_graded(domains)
+                    },
+                ),
+                threshold: Some(input.threshold()),
+                notes,
+                ..page.evidence()
+            },
+        );
+    };
+    for (other, _, excerpt) in found {
+        match other {
+            "form" => notes.insert(0, say::also_complaint_form(excerpt.as_deref())),
+            "contact" => notes.push(say::complaint_contact(
+                excerpt.as_deref().unwrap_or_default(),
+            )),
+            _ => {}
+        }
+    }
+    RuleOutcome::level(
+        level_of(input.levels, outcome),
         Evidence {
             measured: Some(measured),
             excerpt,
+            threshold: Some(input.threshold()),
             notes,
             ..page.evidence()
         },
@@ -213,5 +347,86 @@ mod tests {
         obs.pages
             .push(page(PageRole::Complaints, 500, "text/html", ""));
         assert_eq!(level(&run_rule("TR-02", &scenario(""), &obs)), -1);
+    }
+
+    const GRADED: &str = "version: 1\nservice: { id: t, base_url: \"https://svc.example.go.id\" }\n\
+        standards:\n  profile: idsll-core@2026.2\n  pages: { complaints: /pengaduan }\n\
+        probes:\n  - id: p\n    request: { path: / }\n";
+
+    fn graded(body: &str) -> crate::standards::RuleOutcome {
+        let mut obs = observations();
+        obs.pages.push(html_page(PageRole::Complaints, &[], body));
+        run_rule("TR-02", &scenario(GRADED), &obs)
+    }
+
+    /// idsll-core 2026.2: none 1, contact 3, form 4, SP4N-LAPOR! 5, each
+    /// naming what it credited.
+    #[test]
+    fn graded_levels_name_what_they_credit() {
+        let none = graded("<main><p>Selamat datang</p></main>");
+        assert_eq!(level(&none), 1);
+        assert_eq!(
+            measured(&none),
+            "no link to lapor.go.id, no complaint form and no complaint contact"
+        );
+        let contact = graded(
+            "<main><h1>Layanan Pengaduan</h1><p>Sampaikan keluhan Anda melalui WhatsApp 0812-3456-7890.</p></main>",
+        );
+        assert_eq!(level(&contact), 3, "{contact:#?}");
+        assert_eq!(
+            contact.evidence.excerpt.as_deref(),
+            Some("whatsapp 0812-3456-7890")
+        );
+        let modal = r#"<main><button data-toggle="modal">Buat aduan</button>
+            <div class="modal fade" aria-hidden="true"><div class="modal-dialog"><div class="modal-content">
+            <div class="modal-header"><h5 class="modal-title">Form Pengaduan Masyarakat</h5></div>
+            <div class="modal-body"><form action="/kirim" method="post"><input name="nama" placeholder="Nama">
+            <textarea name="isi" placeholder="Isi"></textarea></form></div></div></div></div>
+            <p>Telepon pengaduan (0261) 555-0101</p></main>"#;
+        let form = graded(modal);
+        assert_eq!(level(&form), 4, "{form:#?}");
+        assert_eq!(
+            form.evidence.excerpt.as_deref(),
+            Some(r#"<form action="/kirim">"#)
+        );
+        assert!(
+            notes_en(&form)
+                .iter()
+                .any(|note| note.starts_with("a complaint contact (phone, WhatsApp or e-mail) near a complaint word: telepon pengaduan") || note.contains("(0261) 555-0101")),
+            "{:?}",
+            notes_en(&form)
+        );
+        let lapor = graded(&format!(
+            r#"{modal}<a href="https://www.lapor.go.id">SP4N-LAPOR!</a>"#
+        ));
+        assert_eq!(level(&lapor), 5);
+        assert_eq!(
+            lapor.evidence.excerpt.as_deref(),
+            Some(r#"<a href="https://www.lapor.go.id">sp4n-lapor!</a>"#)
+        );
+        assert!(notes_en(&lapor)[0].starts_with("also holds a complaint form"));
+    }
+
+    /// A form with a textarea that is not for complaints (a guest book) is
+    /// not a complaint channel in 2026.2; in 2026.1 any such form passed.
+    #[test]
+    fn a_form_far_from_complaint_words_is_not_credited() {
+        let guest_book = r#"<main><h2>Buku Tamu</h2><form action="/buku-tamu"><textarea name="pesan"></textarea></form></main>"#;
+        let outcome = graded(guest_book);
+        assert_eq!(level(&outcome), 1, "{outcome:#?}");
+        assert!(
+            notes_en(&outcome).iter().any(|note| note
+                .starts_with(r#"<form action="/buku-tamu"> has a textarea but is near none of"#)),
+            "{:?}",
+            notes_en(&outcome)
+        );
+        assert_eq!(with(PageRole::Complaints, guest_book), 5);
+        // A form whose action names complaints counts.
+        assert_eq!(
+            level(&graded(
+                r#"<form action="/pengaduan/kirim"><textarea name="isi"></textarea></form>"#
+            )),
+            4
+        );
     }
 }
