@@ -174,7 +174,12 @@ pub fn evaluate(scenario: &Scenario, observations: &Observations, catalogue: &Ca
             outcome
         })
         .collect();
-    score::score(scenario, observations, catalogue, outcomes)
+    let holds: Vec<&str> = input::catalogue::kinds::CONDITIONS
+        .iter()
+        .copied()
+        .filter(|condition| checks::page_components::condition_holds(&facts, condition))
+        .collect();
+    score::score(scenario, observations, catalogue, outcomes, &holds)
 }
 
 #[cfg(test)]

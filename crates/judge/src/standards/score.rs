@@ -46,8 +46,13 @@ pub struct Score {
     /// evidence of the service (a load cut before its queue builds scores better
     /// than a whole one). It has no predicate.
     pub provisional: bool,
-    /// The band of the index; `None` without an index or when it is provisional.
+    /// The band of the index; `None` without an index, when it is provisional,
+    /// or when it is withheld.
     pub predicate: Option<Text>,
+    /// The catalogue shows a predicate only when every critical rule reaches its
+    /// minimum (`predicate_requires_critical`), and one did not: the reports
+    /// print "— (kriteria wajib belum terpenuhi)" instead of a band.
+    pub predicate_withheld: bool,
     /// Ratio 0..1; `None` when no applicable rule was levelled or inconclusive.
     pub coverage: Option<f64>,
     pub verdict: Verdict,
@@ -174,6 +179,10 @@ pub struct RuleResult {
     pub effective_weight: f64,
     pub title: Text,
     pub status: RuleStatus,
+    /// Whether the rule counts in the aspect scores, the index, the coverage and
+    /// the verdict: an officer's statement (`attestation`) does not, unless the
+    /// catalogue says `count_attested: true`.
+    pub counted: bool,
     /// What the check found (kept when the rule is waived).
     pub measured: RuleOutcome,
     pub waiver: Option<AppliedWaiver>,
@@ -245,12 +254,15 @@ pub struct AspectScore {
     pub levelled: usize,
 }
 
-/// Scores the outcomes (one per catalogue rule, in order).
+/// Scores the outcomes (one per catalogue rule, in order). `holds`: the
+/// catalogue conditions true of this run (`collects_personal_data`), which make
+/// a rule with that `critical_when` critical.
 pub fn score(
     scenario: &Scenario,
     observations: &Observations,
     catalogue: &Catalogue,
     outcomes: Vec<RuleOutcome>,
+    holds: &[&str],
 ) -> Score {
     let waivers = scenario
         .standards
@@ -262,7 +274,8 @@ pub fn score(
         .rules
         .iter()
         .zip(outcomes)
-        .map(|(rule, measured)| {
+        .map(|(rule, mut measured)| {
+            let counted = !rule.is_attestation() || catalogue.certification.count_attested;
             let aspect_weight = catalogue.aspect(&rule.aspect).map_or(0.0, |a| a.weight);
             let rule_weights: f64 = catalogue
                 .rules
@@ -270,6 +283,16 @@ pub fn score(
                 .filter(|other| other.aspect == rule.aspect)
                 .map(|other| other.weight)
                 .sum();
+            let critical_now = rule
+                .critical_when
+                .as_deref()
+                .is_some_and(|condition| holds.contains(&condition));
+            if critical_now {
+                measured
+                    .evidence
+                    .notes
+                    .insert(0, crate::standards::say::critical_because_personal_data());
+            }
             let waiver = waivers
                 .iter()
                 .find(|waiver| waiver.rule == rule.code)
@@ -300,15 +323,16 @@ pub fn score(
                 aspect: rule.aspect.clone(),
                 basis: rule.basis,
                 reference: rule.reference.clone(),
-                critical: rule.critical,
+                critical: rule.critical || critical_now,
                 weight: rule.weight,
-                effective_weight: if rule_weights > 0.0 {
+                effective_weight: if rule_weights > 0.0 && counted {
                     aspect_weight * rule.weight / rule_weights
                 } else {
                     0.0
                 },
                 title: rule.title.clone(),
                 status,
+                counted,
                 measured,
                 waiver,
             }
@@ -322,7 +346,7 @@ pub fn score(
     for aspect in &catalogue.aspects {
         let levelled: Vec<(f64, u8)> = rules
             .iter()
-            .filter(|rule| rule.aspect == aspect.id)
+            .filter(|rule| rule.aspect == aspect.id && rule.counted)
             .filter_map(|rule| rule.status.level().map(|level| (rule.weight, level)))
             .collect();
         let exact = weighted_mean(levelled.iter().map(|(w, l)| (*w, f64::from(*l))));
@@ -366,7 +390,7 @@ pub fn score(
     let effective = |wanted: fn(RuleStatus) -> bool| -> f64 {
         rules
             .iter()
-            .filter(|rule| wanted(rule.status))
+            .filter(|rule| rule.counted && wanted(rule.status))
             .map(|rule| rule.effective_weight)
             .sum()
     };
@@ -449,6 +473,20 @@ pub fn score(
         }
     };
 
+    // Every critical rule at its minimum (waived or not applicable counts, as for
+    // the verdict); else a catalogue that asks for it withholds the predicate.
+    let critical_met = rules
+        .iter()
+        .filter(|rule| rule.critical)
+        .all(|rule| match rule.status {
+            RuleStatus::Level(level) => level >= catalogue.certification.critical_min_level,
+            RuleStatus::Inconclusive => false,
+            RuleStatus::Waived | RuleStatus::NotApplicable => true,
+        });
+    let predicate_withheld =
+        predicate.is_some() && catalogue.certification.predicate_requires_critical && !critical_met;
+    let predicate = predicate.filter(|_| !predicate_withheld);
+
     let connection = &scenario.connection;
     let mut conditions = Vec::new();
     if !connection.resolve.is_empty() {
@@ -472,6 +510,7 @@ pub fn score(
         index,
         provisional,
         predicate,
+        predicate_withheld,
         coverage,
         verdict,
         reasons,
@@ -597,11 +636,26 @@ mod tests {
     use super::*;
     use crate::standards::testing::*;
     use crate::standards::{Evidence, RuleOutcome};
-    use input::catalogue::built_in;
     use observe::observations::{PhaseStatus, SkipReason};
 
-    fn outcomes(level_of: &dyn Fn(&input::catalogue::Rule) -> i8) -> Vec<RuleOutcome> {
-        let catalogue = built_in().unwrap_or_else(|f| panic!("{}", f.render()));
+    /// The catalogue these figures were worked out on: 2026.1, pinned so that a
+    /// new default does not move them.
+    fn catalogue_2026_1() -> std::sync::Arc<Catalogue> {
+        built_in_version("2026.1")
+    }
+
+    fn built_in_version(version: &str) -> std::sync::Arc<Catalogue> {
+        input::catalogue::built_in_versions()
+            .into_iter()
+            .filter_map(Result::ok)
+            .find(|catalogue| catalogue.version == version)
+            .unwrap_or_else(|| panic!("idsll-core {version} is built in"))
+    }
+
+    fn outcomes_of(
+        catalogue: &Catalogue,
+        level_of: &dyn Fn(&input::catalogue::Rule) -> i8,
+    ) -> Vec<RuleOutcome> {
         catalogue
             .rules
             .iter()
@@ -618,12 +672,13 @@ mod tests {
         observations: &Observations,
         level_of: &dyn Fn(&input::catalogue::Rule) -> i8,
     ) -> Score {
-        let catalogue = built_in().unwrap_or_else(|f| panic!("{}", f.render()));
+        let catalogue = catalogue_2026_1();
         score(
             &scenario(yaml),
             observations,
             &catalogue,
-            outcomes(level_of),
+            outcomes_of(&catalogue, level_of),
+            &[],
         )
     }
 
@@ -841,5 +896,109 @@ defaults:
             Some(RuleStatus::Waived)
         );
         assert_eq!(score.verdict, Verdict::Certified);
+    }
+
+    /// 2026.2 scored with every rule at 5 except `levels`, officers' statements
+    /// at `attested` (0: not applicable), under the conditions `holds`.
+    fn scored_2026_2(levels: &[(&str, i8)], attested: i8, holds: &[&str]) -> Score {
+        let catalogue = built_in_version("2026.2");
+        let outcomes = outcomes_of(&catalogue, &|rule| {
+            if rule.is_attestation() {
+                return attested;
+            }
+            levels
+                .iter()
+                .find(|(code, _)| *code == rule.code)
+                .map_or(5, |(_, level)| *level)
+        });
+        score(&scenario(""), &observations(), &catalogue, outcomes, holds)
+    }
+
+    /// catalogue-2026.2.md section 2, fix (a): a plain-HTTP portal does not
+    /// print "Baik" next to its not-certified verdict.
+    #[test]
+    fn the_predicate_is_withheld_when_a_critical_rule_fails() {
+        let whole = scored_2026_2(&[], 0, &[]);
+        assert_eq!(
+            whole.predicate.as_ref().map(|p| p.id.as_str()),
+            Some("Memuaskan")
+        );
+        assert!(!whole.predicate_withheld);
+        let plain_http = scored_2026_2(&[("SC-01", 1), ("SC-02", 1), ("TR-01", 1)], 0, &[]);
+        assert_eq!(plain_http.verdict, Verdict::NotCertified);
+        assert!(
+            plain_http.index.is_some_and(|index| index >= 2.6),
+            "{:?}",
+            plain_http.index
+        );
+        assert_eq!(plain_http.predicate, None);
+        assert!(plain_http.predicate_withheld);
+        assert_eq!(
+            crate::standards::say::predicate_withheld().id,
+            "— (kriteria wajib belum terpenuhi)"
+        );
+        // A critical rule that could not be measured withholds it too; a waived
+        // one does not.
+        assert!(scored_2026_2(&[("AV-01", -1)], 0, &[]).predicate_withheld);
+        // 2026.1 does not ask for it: the band is shown as before.
+        let old = scored("", &observations(), &[("SC-01", 1)]);
+        assert!(old.predicate.is_some() && !old.predicate_withheld);
+    }
+
+    /// PD-01 is critical only where the service collects personal data.
+    #[test]
+    fn pd01_is_critical_when_personal_data_is_collected() {
+        let no_form = scored_2026_2(&[("PD-01", 1)], 0, &[]);
+        assert_eq!(no_form.verdict, Verdict::Certified);
+        assert!(!no_form.rule("PD-01").is_some_and(|rule| rule.critical));
+        let collects = scored_2026_2(&[("PD-01", 1)], 0, &["collects_personal_data"]);
+        assert_eq!(collects.verdict, Verdict::NotCertified);
+        assert!(collects.rule("PD-01").is_some_and(|rule| rule.critical));
+        assert!(collects.predicate_withheld);
+        assert_eq!(
+            collects.reasons,
+            [VerdictReason::CriticalBelowMin {
+                rules: vec![RuleLevel {
+                    code: "PD-01".into(),
+                    level: 1
+                }],
+                critical_min_level: 3
+            }]
+        );
+    }
+
+    /// Officers' statements are shown, not counted, unless the catalogue says so.
+    #[test]
+    fn attestations_stay_out_of_the_index_unless_counted() {
+        let measured_only = scored_2026_2(&[("TR-01", 3)], 0, &[]);
+        let stated = scored_2026_2(&[("TR-01", 3)], 5, &[]);
+        let unstated = scored_2026_2(&[("TR-01", 3)], 1, &[]);
+        assert_eq!(measured_only.index, stated.index);
+        assert_eq!(measured_only.index, unstated.index);
+        assert_eq!(measured_only.coverage, unstated.coverage);
+        let at04 = stated.rule("AT-04");
+        assert_eq!(
+            at04.map(|rule| (rule.status, rule.counted, rule.effective_weight)),
+            Some((RuleStatus::Level(5), false, 0.0))
+        );
+        let pernyataan = stated
+            .aspects
+            .iter()
+            .find(|aspect| aspect.id == "pernyataan");
+        assert_eq!(
+            pernyataan.map(|aspect| (aspect.score, aspect.levelled)),
+            Some((None, 0))
+        );
+        // count_attested: true puts them in the index like any rule.
+        let mut catalogue = (*built_in_version("2026.2")).clone();
+        catalogue.certification.count_attested = true;
+        let counted = |attested: i8| {
+            let outcomes = outcomes_of(&catalogue, &|rule| {
+                if rule.is_attestation() { attested } else { 5 }
+            });
+            score(&scenario(""), &observations(), &catalogue, outcomes, &[])
+        };
+        assert_eq!(counted(5).index, Some(5.0));
+        assert!(counted(1).index.is_some_and(|index| index < 5.0));
     }
 }
