@@ -431,8 +431,8 @@ fn scenario_suite(scenario: &ScenarioReport, lang: Lang) -> Suite {
         if let Some(index) = standards.index {
             properties.push(("index", format!("{index:.2}")));
         }
-        if let Some(predicate) = &standards.predicate {
-            properties.push(("predicate", wording::predicate(predicate, lang).to_string()));
+        if let Some(predicate) = wording::predicate_shown(standards, lang) {
+            properties.push(("predicate", predicate.to_string()));
         }
     }
     Suite {
@@ -742,10 +742,7 @@ fn certification_case(
         lang.pick("kesimpulan", "verdict"),
         lang.pick("indeks", "index"),
         wording::index_text(standards, lang),
-        standards
-            .predicate
-            .as_ref()
-            .map_or("-", |p| wording::predicate(p, lang))
+        wording::predicate_shown(standards, lang).unwrap_or("-")
     )];
     lines.extend(reasons.iter().cloned());
     if !standards.conditions.is_empty() {

@@ -90,8 +90,8 @@ pub fn render(report: &Report) -> String {
                     standards.map_or_else(|| "-".into(), |s| wording::verdict_word(s, lang)),
                     standards.map_or_else(|| "-".into(), |s| wording::index_text(s, lang)),
                     standards
-                        .and_then(|s| s.predicate.as_ref())
-                        .map_or_else(|| "-".into(), |p| text(wording::predicate(p, lang))),
+                        .and_then(|s| wording::predicate_shown(s, lang))
+                        .map_or_else(|| "-".into(), text),
                     wording::headline_latency(scenario)
                         .map_or_else(|| "-".into(), |l| ms(l.p95, lang)),
                     scenario

@@ -510,6 +510,11 @@ pub struct StandardsReport {
     #[serde(default)]
     pub provisional: bool,
     pub predicate: Option<Predicate>,
+    /// Shown instead of the predicate when the catalogue asks every critical rule
+    /// to reach its minimum first and one did not ("— (kriteria wajib belum
+    /// terpenuhi)"); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predicate_withheld: Option<LocalizedText>,
     pub coverage: Option<f64>,
     pub verdict: Verdict,
     pub verdict_reasons: Vec<serde_json::Value>,

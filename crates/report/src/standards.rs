@@ -56,6 +56,9 @@ pub fn standards_report(score: &Score, extra_conditions: &[&str]) -> StandardsRe
             id: text.id.clone(),
             en: text.en.clone(),
         }),
+        predicate_withheld: score
+            .predicate_withheld
+            .then(|| localized(&judge::standards::say::predicate_withheld())),
         coverage: score.coverage.map(|c| (c * 10_000.0).round() / 10_000.0),
         verdict: score.verdict,
         verdict_reasons: score

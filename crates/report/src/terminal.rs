@@ -216,8 +216,8 @@ fn index_text(scenario: &ScenarioReport, lang: Lang) -> String {
         return "-".to_string();
     };
     let index = wording::index_text(standards, lang);
-    match &standards.predicate {
-        Some(predicate) => format!("{index} {}", wording::predicate(predicate, lang)),
+    match wording::predicate_shown(standards, lang) {
+        Some(predicate) => format!("{index} {predicate}"),
         None => index,
     }
 }

@@ -132,6 +132,16 @@ pub fn predicate(predicate: &Predicate, lang: Lang) -> &str {
     }
 }
 
+/// What stands where the predicate goes: the band, or the catalogue's reason
+/// for withholding it ("— (kriteria wajib belum terpenuhi)"); `None` for neither.
+pub fn predicate_shown(standards: &StandardsReport, lang: Lang) -> Option<&str> {
+    match (&standards.predicate, &standards.predicate_withheld) {
+        (Some(band), _) => Some(predicate(band, lang)),
+        (None, Some(withheld)) => Some(localized(withheld, lang)),
+        (None, None) => None,
+    }
+}
+
 /// `3.84`, or `-` when there is no index.
 /// The index to two decimals; a provisional one (a run cut short) says so.
 pub fn index_text(standards: &StandardsReport, lang: Lang) -> String {
