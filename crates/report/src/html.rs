@@ -396,8 +396,8 @@ fn summary_row(scenario: &ScenarioReport, view: &ScenarioView, lang: Lang) -> Su
         verdict_class: standards.map_or_else(String::new, |s| verdict_class(s.verdict)),
         index: standards.map_or_else(|| "-".into(), |s| wording::index_text(s, lang)),
         predicate: standards
-            .and_then(|s| s.predicate.as_ref())
-            .map_or_else(|| "-".into(), |p| wording::predicate(p, lang).to_string()),
+            .and_then(|s| wording::predicate_shown(s, lang))
+            .map_or_else(|| "-".into(), str::to_string),
         p95: wording::headline_latency(scenario).map_or_else(|| "-".into(), |l| ms(l.p95, lang)),
         availability: scenario
             .availability
@@ -696,10 +696,8 @@ fn verdict_view(standards: &StandardsReport, lang: Lang) -> VerdictView {
         class: verdict_class(standards.verdict),
         word: wording::verdict_word(standards, lang),
         index: wording::index_text(standards, lang),
-        predicate: standards
-            .predicate
-            .as_ref()
-            .map_or_else(|| "-".into(), |p| wording::predicate(p, lang).to_string()),
+        predicate: wording::predicate_shown(standards, lang)
+            .map_or_else(|| "-".into(), str::to_string),
         coverage: standards
             .coverage
             .map_or_else(|| "-".into(), |r| percent(r, lang)),
