@@ -34,6 +34,16 @@ pub fn verbatim(data: impl Into<String>) -> Text {
     }
 }
 
+/// Something the service sent, quoted as it is (a header line, a tag): marked as
+/// code in Indonesian, where its words (`X-Powered-By`) are not prose.
+pub fn code(data: impl Into<String>) -> Text {
+    let data = data.into();
+    Text {
+        id: format!("`{data}`"),
+        en: data,
+    }
+}
+
 /// Texts joined by `separator` in each language.
 pub fn join(texts: &[Text], separator: &str) -> Text {
     Text {
@@ -2091,6 +2101,7 @@ mod tests {
         };
         vec![
             ("verbatim", verbatim("TLSv1.3")),
+            ("code", code("X-Powered-By: PHP/5.4.16")),
             ("join", join(&[no_tls(), no_cookie()], "; ")),
             (
                 "threshold",

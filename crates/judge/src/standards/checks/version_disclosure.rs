@@ -74,7 +74,7 @@ pub fn check(input: &Input) -> RuleOutcome {
                     seen.url,
                     seen.origin.describe(),
                     line.clone(),
-                    say::verbatim(line),
+                    say::code(line),
                 );
             }
         }
@@ -87,7 +87,7 @@ pub fn check(input: &Input) -> RuleOutcome {
         for generator in html.generators() {
             if versioned_text(&generator) {
                 let tag = format!("<meta name=\"generator\" content=\"{generator}\">");
-                add(&page.url, source.clone(), tag.clone(), say::verbatim(tag));
+                add(&page.url, source.clone(), tag.clone(), say::code(tag));
             }
         }
         for asset in html.asset_urls() {
@@ -214,6 +214,23 @@ mod tests {
         let apache = with(&[("server", "Apache/2.2.15 (CentOS)")]);
         assert_eq!(level(&apache), 1);
         assert_eq!(measured(&apache), "a version is disclosed");
+        let two = with(&[("server", "Apache/2.2.15"), ("x-powered-by", "PHP/5.4.16")]);
+        assert_eq!(
+            measured_id(&two),
+            "versi perangkat lunak ditampilkan di 2 tempat"
+        );
+        assert!(
+            two.evidence.notes[0]
+                .en
+                .starts_with("X-Powered-By: PHP/5.4.16 (probe api, "),
+            "{two:?}"
+        );
+        assert!(
+            two.evidence.notes[0]
+                .id
+                .starts_with("`X-Powered-By: PHP/5.4.16` (probe api, "),
+            "{two:?}"
+        );
         assert_eq!(
             apache.evidence.excerpt.as_deref(),
             Some("Server: Apache/2.2.15 (CentOS)")
