@@ -59,7 +59,9 @@ pub struct Evidence {
     /// The response the level was decided on (the worst one, for header rules).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
-    /// The probe, page or check that response came from.
+    /// The probe, page or check that response came from, as an identifier that
+    /// reads the same in both languages: `probe beranda`, `pages.complaints`,
+    /// `standards.http_url`, `ujilab:api_unknown_path` (ujilab's own request).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub probe: Option<String>,
     /// A header line, the missing component names, a snippet of the page.

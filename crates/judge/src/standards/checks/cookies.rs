@@ -167,7 +167,7 @@ mod tests {
         );
         let outcome = run_rule("SC-08", &declared, &obs);
         assert_eq!(level(&outcome), 5);
-        assert_eq!(outcome.evidence.probe.as_deref(), Some("page other"));
+        assert_eq!(outcome.evidence.probe.as_deref(), Some("pages.other"));
         assert!(
             outcome.evidence.notes[1]
                 .en

@@ -57,7 +57,7 @@ mod tests {
         ));
         let outcome = run_rule("AX-01", &scenario(""), &obs);
         assert_eq!(level(&outcome), 1);
-        assert_eq!(outcome.evidence.probe.as_deref(), Some("page complaints"));
+        assert_eq!(outcome.evidence.probe.as_deref(), Some("pages.complaints"));
         // A missing page is TR-01's business, not a page without lang.
         let mut obs = observations();
         obs.pages

@@ -37,7 +37,7 @@ pub fn check(input: &Input) -> RuleOutcome {
     let evidence = |measured: input::catalogue::Text, excerpt: Option<String>| Evidence {
         measured: Some(measured),
         url: Some(exchange.url.clone()),
-        probe: Some("http_url check".into()),
+        probe: Some(crate::standards::checks::HTTP_CHECK.into()),
         excerpt,
         ..Evidence::default()
     };

@@ -286,12 +286,27 @@ pub enum Origin<'a> {
 }
 
 impl Origin<'_> {
+    /// The evidence's `probe`: a name that reads the same in both languages.
     pub fn describe(&self) -> String {
         match self {
             Origin::Probe(id, _) => format!("probe {id}"),
-            Origin::Page(role) => format!("page {}", role.key()),
-            Origin::HttpCheck => "http_url check (SC-01)".to_string(),
+            Origin::Page(role) => page_label(*role),
+            Origin::HttpCheck => HTTP_CHECK.to_string(),
         }
+    }
+}
+
+/// The evidence's `probe` for SC-01's plain-http request: the scenario key.
+pub const HTTP_CHECK: &str = "standards.http_url";
+
+/// The evidence's `probe` for a page: its key under `standards.pages`
+/// (`pages.service_standard`), or, for ujilab's own requests, `ujilab:` and
+/// the request's name (`ujilab:api_unknown_path`). Identifiers, not words, so
+/// they read the same in Indonesian and English.
+pub fn page_label(role: PageRole) -> String {
+    match role {
+        PageRole::ApiUnknownPath | PageRole::VersionFile => format!("ujilab:{}", role.key()),
+        role => format!("pages.{}", role.key()),
     }
 }
 
@@ -437,7 +452,7 @@ impl<'a> Page<'a> {
     pub fn read(&self) -> PageRead<'_> {
         let evidence = |note: Text| Evidence {
             url: Some(self.url.clone()),
-            probe: Some(format!("page {}", self.role.key())),
+            probe: Some(page_label(self.role)),
             notes: vec![note],
             ..Evidence::default()
         };
@@ -481,7 +496,7 @@ impl<'a> Page<'a> {
             } else {
                 self.url.clone()
             }),
-            probe: Some(format!("page {}", self.role.key())),
+            probe: Some(page_label(self.role)),
             notes: if elsewhere {
                 vec![say::redirected_elsewhere(&self.url, final_url)]
             } else {

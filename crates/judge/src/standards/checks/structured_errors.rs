@@ -28,7 +28,7 @@ pub fn check(input: &Input) -> RuleOutcome {
     for page in facts.own_requests(PageRole::ApiUnknownPath) {
         match &page.fetch.exchange.response {
             Some(response) if response.status >= 400 => answers.push((
-                "ujilab's request to an unknown API path".to_string(),
+                crate::standards::checks::page_label(PageRole::ApiUnknownPath),
                 page.url.as_str(),
                 response,
             )),
@@ -137,7 +137,7 @@ mod tests {
         assert_eq!(level(&outcome), 1, "{outcome:#?}");
         assert_eq!(
             outcome.evidence.probe.as_deref(),
-            Some("ujilab's request to an unknown API path")
+            Some("ujilab:api_unknown_path")
         );
         own.exchange.response = Some(response(
             404,

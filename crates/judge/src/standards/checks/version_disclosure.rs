@@ -83,7 +83,7 @@ pub fn check(input: &Input) -> RuleOutcome {
         let PageState::Html(html) = &page.state else {
             continue;
         };
-        let source = format!("page {}", page.role.key());
+        let source = crate::standards::checks::page_label(page.role);
         for generator in html.generators() {
             if versioned_text(&generator) {
                 let tag = format!("<meta name=\"generator\" content=\"{generator}\">");
@@ -120,7 +120,7 @@ pub fn check(input: &Input) -> RuleOutcome {
             let found = hit.as_str().trim();
             add(
                 &page.url,
-                "ujilab's request for a CMS version file".to_string(),
+                crate::standards::checks::page_label(page.role),
                 found.to_string(),
                 say::file_states_version(&page.url, found),
             );
@@ -269,11 +269,11 @@ mod tests {
         );
         assert_eq!(
             outcome.evidence.notes[0].en,
-            "?ver=6.1.9 on /wp-includes/css/dist/block-library/style.min.css?ver=6.1.9 (page home, https://svc.example.go.id/)"
+            "?ver=6.1.9 on /wp-includes/css/dist/block-library/style.min.css?ver=6.1.9 (pages.home, https://svc.example.go.id/)"
         );
         assert_eq!(
             outcome.evidence.notes[0].id,
-            "?ver=6.1.9 pada /wp-includes/css/dist/block-library/style.min.css?ver=6.1.9 (page home, https://svc.example.go.id/)"
+            "?ver=6.1.9 pada /wp-includes/css/dist/block-library/style.min.css?ver=6.1.9 (pages.home, https://svc.example.go.id/)"
         );
         assert_eq!(
             measured_id(&outcome),
