@@ -60,6 +60,16 @@ pub fn join(texts: &[Text], separator: &str) -> Text {
     }
 }
 
+/// `a, b, dan c`: an Indonesian series, with the serial comma PUEBI asks for.
+fn series(items: &[&str], conjunction: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [first, second] => format!("{first} {conjunction} {second}"),
+        [rest @ .., last] => format!("{}, {conjunction} {last}", rest.join(", ")),
+    }
+}
+
 /// `a or b` (`a atau b`).
 fn either(items: &[String]) -> [String; 2] {
     [items.join(" atau "), items.join(" or ")]
@@ -978,7 +988,7 @@ pub fn csp(finding: &CspFinding) -> Text {
 
 pub fn protections_present(present: usize, of: usize) -> Text {
     Text {
-        id: format!("{present} dari {of} ada"),
+        id: format!("{present} dari {of} perlindungan terpasang"),
         en: format!("{present} of {of} present"),
     }
 }
@@ -1104,11 +1114,10 @@ pub fn cookie_attributes(name: &str, missing: &[CookieAttribute]) -> Text {
                 ][index],
             })
             .collect::<Vec<_>>()
-            .join(", ")
     };
     Text {
-        id: format!("cookie {name} tidak memiliki {}", list(0)),
-        en: format!("cookie {name} lacks {}", list(1)),
+        id: format!("cookie {name} tidak memiliki {}", series(&list(0), "dan")),
+        en: format!("cookie {name} lacks {}", list(1).join(", ")),
     }
 }
 
@@ -2616,6 +2625,26 @@ mod tests {
             })
             .id,
             "indeks 1,83 < 2,60"
+        );
+    }
+
+    #[test]
+    fn indonesian_series_take_dan_and_the_serial_comma() {
+        let all = [
+            CookieAttribute::Secure,
+            CookieAttribute::HttpOnly,
+            CookieAttribute::SameSite,
+        ];
+        assert_eq!(
+            cookie_attributes("sid", &all),
+            Text {
+                id: "cookie sid tidak memiliki Secure, HttpOnly, dan SameSite".into(),
+                en: "cookie sid lacks Secure, HttpOnly, SameSite".into(),
+            }
+        );
+        assert_eq!(
+            cookie_attributes("sid", &all[1..]).id,
+            "cookie sid tidak memiliki HttpOnly dan SameSite"
         );
     }
 
