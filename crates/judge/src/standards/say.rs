@@ -72,7 +72,8 @@ fn series(items: &[&str], conjunction: &str) -> String {
 
 /// `a or b` (`a atau b`).
 fn either(items: &[String]) -> [String; 2] {
-    [items.join(" atau "), items.join(" or ")]
+    let names: Vec<&str> = items.iter().map(String::as_str).collect();
+    [series(&names, "atau"), items.join(" or ")]
 }
 
 // ---- Thresholds -------------------------------------------------------------
@@ -1611,16 +1612,17 @@ pub fn page_basics(missing: &[PageBasic]) -> Text {
             format!("a viewport that allows zoom ({lock} locks it)"),
         ),
     };
-    let list = |in_lang: Lang, and: &str| {
+    let list = |in_lang: Lang| {
         missing
             .iter()
             .map(|basic| item(basic, in_lang))
             .collect::<Vec<_>>()
-            .join(and)
     };
+    let id_list = list(Lang::Id);
+    let id_list: Vec<&str> = id_list.iter().map(String::as_str).collect();
     Text {
-        id: format!("tidak ada {}", list(Lang::Id, " dan ")),
-        en: format!("missing {}", list(Lang::En, " and ")),
+        id: format!("tidak ada {}", series(&id_list, "dan")),
+        en: format!("missing {}", list(Lang::En).join(" and ")),
     }
 }
 
