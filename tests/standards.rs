@@ -1,7 +1,8 @@
-//! The demo's three sandbox services scored against idsll-core: every rule's
-//! outcome must match `tests/expected/sandbox-outcomes.md`, and the predicates
-//! must be the intended ones (dukcapil certified at Memuaskan or Sangat Baik,
-//! perizinan Baik, pengaduan not certified).
+//! The demo's three sandbox services scored against idsll-core (2026.2, the
+//! default): every rule's outcome must match `tests/expected/sandbox-outcomes.md`,
+//! and the predicates must be the intended ones (dukcapil certified at Memuaskan
+//! or Sangat Baik, perizinan Baik, pengaduan not certified, its predicate
+//! withheld).
 
 use std::collections::BTreeMap;
 
@@ -153,11 +154,15 @@ async fn sandbox_services_score_as_the_table_says() {
                 .index
                 .map(|index| format!("{index:.2}"))
                 .unwrap_or_default(),
-            score
-                .predicate
-                .as_ref()
-                .map(|p| p.id.clone())
-                .unwrap_or_default(),
+            if score.predicate_withheld {
+                "—".to_string()
+            } else {
+                score
+                    .predicate
+                    .as_ref()
+                    .map(|p| p.id.clone())
+                    .unwrap_or_default()
+            },
         );
         if indices.get(*name) != Some(&got) {
             mismatches.push(format!(
@@ -200,10 +205,14 @@ async fn sandbox_services_score_as_the_table_says() {
     assert_eq!(perizinan, Verdict::Certified, "{report}");
     let (pengaduan, pengaduan_predicate) = verdict("pengaduan");
     assert_eq!(pengaduan, Verdict::NotCertified, "{report}");
-    assert!(
-        ["Kurang", "Cukup"].contains(&pengaduan_predicate.as_str()),
-        "{report}"
-    );
+    // Its critical rules fail, so idsll-core 2026.2 withholds the predicate its
+    // index would have (Kurang or Cukup).
+    assert_eq!(pengaduan_predicate, "", "{report}");
+    let pengaduan_score = scores
+        .iter()
+        .find(|(service, _)| *service == "pengaduan")
+        .map(|(_, score)| score);
+    assert!(pengaduan_score.is_some_and(|score| score.predicate_withheld));
     eprintln!("{report}");
     assert_indonesian_evidence(&scores);
 }
@@ -377,7 +386,7 @@ fn profiles_waivers_and_rule_thresholds_are_checked_at_load() {
     let stderr = text(&output.stderr);
     assert!(
         stderr.contains(
-            "`idsll-core@2025.2` is pinned, but this ujilab has `idsll-core` version 2026.1"
+            "`idsll-core@2025.2` is pinned, but this ujilab has `idsll-core` version 2026.2, 2026.1"
         ),
         "{stderr}"
     );

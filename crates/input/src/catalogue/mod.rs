@@ -2,9 +2,11 @@
 //! entry point ([`crate::scenario::raw::parse`]) and validated as strictly as a
 //! scenario, every problem with its line, column and key path.
 //!
-//! The built-in profile `idsll-core` is embedded from `standards/idsll-core.yaml`;
-//! a scenario names it as `idsll-core`, pins it as `idsll-core@2026.1`, or names
-//! another catalogue by a path relative to the scenario file.
+//! The built-in profile `idsll-core` is embedded in two versions: 2026.2 (the
+//! default, `standards/idsll-core-2026.2.yaml`) and 2026.1
+//! (`standards/idsll-core.yaml`); a scenario names it as `idsll-core`, pins a
+//! version as `idsll-core@2026.1`, or names another catalogue by a path relative
+//! to the scenario file.
 //!
 //! This module owns the entry points ([`parse`], [`built_in`]) and
 //! [`CatalogueFailure`]. The rest, by job:
@@ -37,15 +39,13 @@ pub use model::{Aspect, Band, BandTable, Basis, Catalogue, Certification, Rule, 
 pub use params::{Component, ParamValue, Params, normalise};
 pub use profile::{ProfileError, resolve};
 
-/// The text of the built-in catalogue.
+/// The text of idsll-core 2026.1, pinned as `idsll-core@2026.1`.
 pub(crate) const BUILT_IN_TEXT: &str = include_str!("../../../../standards/idsll-core.yaml");
 /// The built-in catalogue's name.
 pub(crate) const BUILT_IN_NAME: &str = "idsll-core";
 /// How the built-in catalogue is named in messages and `source`.
 const BUILT_IN_FILE: &str = "standards/idsll-core.yaml (built in)";
-/// idsll-core 2026.2 (catalogue-2026.2.md), built in beside 2026.1 and chosen
-/// with `profile: idsll-core@2026.2`; 2026.1 stays the default until the demo's
-/// expected outcomes move with it.
+/// idsll-core 2026.2 (catalogue-2026.2.md): the default for `idsll-core`.
 pub(crate) const BUILT_IN_2026_2_TEXT: &str =
     include_str!("../../../../standards/idsll-core-2026.2.yaml");
 const BUILT_IN_2026_2_FILE: &str = "standards/idsll-core-2026.2.yaml (built in)";
@@ -83,21 +83,21 @@ pub fn parse(text: &str, file: &str) -> Result<Catalogue, CatalogueFailure> {
     }
 }
 
-/// The built-in catalogue, parsed once.
+/// The default built-in catalogue (idsll-core 2026.2), parsed once.
 pub fn built_in() -> Result<Arc<Catalogue>, CatalogueFailure> {
-    static BUILT_IN: OnceLock<Result<Arc<Catalogue>, CatalogueFailure>> = OnceLock::new();
-    BUILT_IN
-        .get_or_init(|| parse(BUILT_IN_TEXT, BUILT_IN_FILE).map(Arc::new))
+    static V2026_2: OnceLock<Result<Arc<Catalogue>, CatalogueFailure>> = OnceLock::new();
+    V2026_2
+        .get_or_init(|| parse(BUILT_IN_2026_2_TEXT, BUILT_IN_2026_2_FILE).map(Arc::new))
         .clone()
 }
 
 /// Every built-in version of idsll-core, the default first.
 pub fn built_in_versions() -> Vec<Result<Arc<Catalogue>, CatalogueFailure>> {
-    static V2026_2: OnceLock<Result<Arc<Catalogue>, CatalogueFailure>> = OnceLock::new();
+    static V2026_1: OnceLock<Result<Arc<Catalogue>, CatalogueFailure>> = OnceLock::new();
     vec![
         built_in(),
-        V2026_2
-            .get_or_init(|| parse(BUILT_IN_2026_2_TEXT, BUILT_IN_2026_2_FILE).map(Arc::new))
+        V2026_1
+            .get_or_init(|| parse(BUILT_IN_TEXT, BUILT_IN_FILE).map(Arc::new))
             .clone(),
     ]
 }
@@ -114,7 +114,7 @@ mod tests {
             .into_iter()
             .map(|loaded| loaded.unwrap_or_else(|failure| panic!("{}", failure.render())))
             .collect();
-        let (old, new) = (&versions[0], &versions[1]);
+        let (new, old) = (&versions[0], &versions[1]);
         assert_eq!(new.version, "2026.2");
         for code in old.codes() {
             assert!(new.rule(&code).is_some(), "{code} kept in 2026.2");
@@ -147,9 +147,11 @@ mod tests {
 
     #[test]
     fn built_in_catalogue_is_valid_and_complete() {
-        let catalogue = match built_in() {
-            Ok(catalogue) => catalogue,
-            Err(failure) => panic!("{}", failure.render()),
+        assert_eq!(built_in().map(|c| c.version.clone()).ok().as_deref(), Some("2026.2"));
+        let catalogue = match built_in_versions().pop() {
+            Some(Ok(catalogue)) => catalogue,
+            Some(Err(failure)) => panic!("{}", failure.render()),
+            None => panic!("2026.1 is built in"),
         };
         assert_eq!(catalogue.name, "idsll-core");
         assert_eq!(catalogue.version, "2026.1");

@@ -158,14 +158,14 @@ mod tests {
         let pinned = resolve("idsll-core@2026.2", dir.path()).map(|c| c.version.clone());
         assert_eq!(pinned.ok().as_deref(), Some("2026.2"));
         let default = resolve("idsll-core", dir.path()).map(|c| c.version.clone());
-        assert_eq!(default.ok().as_deref(), Some("2026.1"));
+        assert_eq!(default.ok().as_deref(), Some("2026.2"));
         match resolve("idsll-core@2025.2", dir.path()) {
             Err(ProfileError::VersionMismatch {
                 wanted, embedded, ..
             }) => {
                 assert_eq!(
                     (wanted.as_str(), embedded.as_str()),
-                    ("2025.2", "2026.1, 2026.2")
+                    ("2025.2", "2026.2, 2026.1")
                 );
             }
             other => panic!("{other:?}"),

@@ -38,6 +38,12 @@ probes:
     request: { path: /api, headers: { Accept: application/json } }
 "#;
 
+/// The default scenario scored with idsll-core 2026.1: for the tests of what
+/// 2026.1 keeps doing (its service_standard and binary complaint_channel rules).
+pub fn scenario_2026_1() -> Scenario {
+    scenario(&DEFAULT_SCENARIO.replace("profile: idsll-core\n", "profile: idsll-core@2026.1\n"))
+}
+
 /// Loads a scenario from YAML (the default one when `yaml` is empty).
 pub fn scenario(yaml: &str) -> Scenario {
     let text = if yaml.is_empty() {

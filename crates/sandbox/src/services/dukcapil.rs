@@ -102,6 +102,9 @@ pub(super) fn router() -> Router {
         .route("/", get(home))
         .route("/standar-pelayanan", get(service_standard))
         .route("/pengaduan", get(complaints).post(complaint_received))
+        .route("/privasi", get(privacy))
+        .route("/skm", get(satisfaction_survey))
+        .route("/ppid", get(ppid))
         .route("/health", get(health))
         .route("/openapi.json", get(openapi))
         .route("/api/v1/penduduk/{nik}", get(resident))
@@ -665,7 +668,80 @@ Setiap pengaduan mendapat nomor tiket dan dijawab paling lambat 5 hari kerja.</p
 <p><label for="isi">Isi pengaduan</label>
 <textarea id="isi" name="isi" rows="6" required></textarea></p>
 <p><button type="submit">Kirim pengaduan</button></p>
-</form>"#,
+</form>
+<p>Data Anda diproses sesuai <a href="/privasi">Pemberitahuan Privasi</a>.</p>"#,
+        ),
+    )
+}
+
+/// The privacy notice of a service that collects personal data (its complaint
+/// form asks for an e-mail address): every component PD-01 looks for.
+async fn privacy() -> Response {
+    html(
+        StatusCode::OK,
+        page(
+            "Pemberitahuan Privasi",
+            r#"<h1>Pemberitahuan Privasi</h1>
+<p>Disdukcapil Kabupaten Contoh memproses data pribadi sesuai UU 27/2022 tentang
+Pelindungan Data Pribadi.</p>
+<h2>Tujuan pemrosesan</h2>
+<p>Data digunakan untuk menanggapi pengaduan dan permohonan dokumen kependudukan.</p>
+<h2>Jenis data yang dikumpulkan</h2>
+<p>Nama, NIK, alamat surel dan isi pengaduan.</p>
+<h2>Dasar pemrosesan</h2>
+<p>Pemenuhan kewajiban hukum penyelenggara pelayanan publik (UU 23/2006 jo. UU 24/2013).</p>
+<h2>Masa penyimpanan</h2>
+<p>Data pengaduan disimpan selama 2 tahun sejak pengaduan selesai, lalu dimusnahkan.</p>
+<h2>Hak subjek data</h2>
+<p>Anda berhak mengakses, memperbaiki dan meminta penghapusan data Anda.</p>
+<h2>Kontak</h2>
+<p>Pejabat pelindungan data pribadi: <a href="mailto:pdp@contohkab.go.id">pdp@contohkab.go.id</a>.</p>"#,
+        ),
+    )
+}
+
+/// Last year's satisfaction survey (SKM) result, the year taken from the clock
+/// so the page stays current.
+async fn satisfaction_survey() -> Response {
+    let year = time::OffsetDateTime::now_utc().year() - 1;
+    html(
+        StatusCode::OK,
+        page(
+            "Survei Kepuasan Masyarakat",
+            &format!(
+                r#"<h1>Hasil Survei Kepuasan Masyarakat Tahun {year}</h1>
+<p>Survei dilakukan terhadap 1.204 responden pada semester I dan II {year}.</p>
+<table>
+<tr><th>Periode</th><th>Nilai IKM</th><th>Mutu</th></tr>
+<tr><td>Tahun {year}</td><td>88,21</td><td>B (Baik)</td></tr>
+</table>
+<p>Tindak lanjut: penambahan loket perekaman KTP-el pada hari Sabtu.</p>"#
+            ),
+        ),
+    )
+}
+
+/// The information officer's page: the public information list with its four
+/// categories, how to request information and how to object.
+async fn ppid() -> Response {
+    html(
+        StatusCode::OK,
+        page(
+            "PPID",
+            r#"<h1>PPID Pelaksana Disdukcapil</h1>
+<p>Pejabat Pengelola Informasi dan Dokumentasi melayani permohonan informasi publik.</p>
+<h2>Daftar Informasi Publik</h2>
+<ul>
+<li>Informasi berkala: laporan kinerja, anggaran, data agregat kependudukan</li>
+<li>Informasi serta merta: gangguan layanan dan keadaan darurat</li>
+<li>Informasi tersedia setiap saat: standar pelayanan, SOP, daftar layanan</li>
+<li>Informasi yang dikecualikan: data pribadi penduduk</li>
+</ul>
+<h2>Permohonan informasi</h2>
+<p>Ajukan permohonan informasi melalui formulir permohonan di loket atau surel
+<a href="mailto:ppid@contohkab.go.id">ppid@contohkab.go.id</a>.</p>
+<h2>Pengajuan keberatan</h2>
+<p>Keberatan atas jawaban dapat diajukan dalam 30 hari kerja kepada atasan PPID.</p>"#,
         ),
     )
 }

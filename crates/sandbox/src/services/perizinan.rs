@@ -92,6 +92,7 @@ pub(super) fn router() -> Router {
         .route("/", get(home))
         .route("/standar-pelayanan", get(service_standard))
         .route("/pengaduan", get(complaints).post(complaint_received))
+        .route("/kebijakan-privasi", get(privacy))
         .route("/api/izin", get(search))
         .route("/health", get(health))
         .route("/static/logo.svg", get(|| async { svg() }))
@@ -239,6 +240,20 @@ async fn service_standard() -> Response {
 <p>Gratis, kecuali retribusi PBG sesuai Peraturan Daerah.</p>
 <h2>Produk</h2>
 <p>Surat izin elektronik bertanda tangan elektronik.</p>"#,
+        ),
+    )
+}
+
+/// A short privacy policy, as a middling portal has one: what is collected and
+/// what for, but no legal basis, retention, rights or data protection officer.
+async fn privacy() -> Response {
+    html(
+        StatusCode::OK,
+        page(
+            "Kebijakan Privasi",
+            r#"<h1>Kebijakan Privasi</h1>
+<p>Data yang dikumpulkan: nama, surel dan isi pertanyaan Anda.</p>
+<p>Data tersebut digunakan untuk menjawab pertanyaan dan pengaduan perizinan.</p>"#,
         ),
     )
 }

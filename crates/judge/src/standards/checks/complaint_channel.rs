@@ -233,7 +233,7 @@ mod tests {
     fn with(role: PageRole, body: &str) -> i8 {
         let mut obs = observations();
         obs.pages.push(html_page(role, &[], body));
-        level(&run_rule("TR-02", &scenario(""), &obs))
+        level(&run_rule("TR-02", &scenario_2026_1(), &obs))
     }
 
     /// Issue 19: the evidence names what was credited, the form too.
@@ -245,7 +245,7 @@ mod tests {
             &[],
             r#"<a href="https://www.lapor.go.id">LAPOR!</a><form action="/lapor" method=post><textarea name=isi></textarea></form>"#,
         ));
-        let outcome = run_rule("TR-02", &scenario(""), &obs);
+        let outcome = run_rule("TR-02", &scenario_2026_1(), &obs);
         assert_eq!(
             outcome.evidence.excerpt.as_deref(),
             Some(r#"<a href="https://www.lapor.go.id">lapor!</a>"#)
@@ -264,7 +264,7 @@ mod tests {
             &[],
             r#"<form action="/lapor"><textarea name=isi></textarea></form>"#,
         ));
-        let outcome = run_rule("TR-02", &scenario(""), &obs);
+        let outcome = run_rule("TR-02", &scenario_2026_1(), &obs);
         assert_eq!(
             outcome.evidence.excerpt.as_deref(),
             Some(r#"<form action="/lapor">"#)
@@ -330,7 +330,7 @@ mod tests {
     #[test]
     fn falls_back_to_home_and_missing_page_is_level_one() {
         let no_complaints = scenario(
-            "version: 1\nservice: { id: t, base_url: \"https://svc.example.go.id\" }\nstandards: { profile: idsll-core }\nprobes:\n  - id: p\n    request: { path: / }\n",
+            "version: 1\nservice: { id: t, base_url: \"https://svc.example.go.id\" }\nstandards: { profile: idsll-core@2026.1 }\nprobes:\n  - id: p\n    request: { path: / }\n",
         );
         let mut obs = observations();
         obs.pages.push(html_page(
@@ -342,11 +342,11 @@ mod tests {
         let mut obs = observations();
         obs.pages
             .push(page(PageRole::Complaints, 404, "text/html", ""));
-        assert_eq!(level(&run_rule("TR-02", &scenario(""), &obs)), 1);
+        assert_eq!(level(&run_rule("TR-02", &scenario_2026_1(), &obs)), 1);
         let mut obs = observations();
         obs.pages
             .push(page(PageRole::Complaints, 500, "text/html", ""));
-        assert_eq!(level(&run_rule("TR-02", &scenario(""), &obs)), -1);
+        assert_eq!(level(&run_rule("TR-02", &scenario_2026_1(), &obs)), -1);
     }
 
     const GRADED: &str = "version: 1\nservice: { id: t, base_url: \"https://svc.example.go.id\" }\n\

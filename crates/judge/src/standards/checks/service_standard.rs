@@ -4,6 +4,9 @@
 //! whitespace-insensitively; text inside `ignore`d elements (navigation menus by
 //! default) does not count, since a site-wide menu entry is not a published
 //! component. No page declared, or a missing page, is level 1.
+//!
+//! TR-01 of idsll-core 2026.1 (and catalogues written for it); 2026.2 states
+//! the same rule as data with the generic `page_components` kind.
 
 use observe::observations::PageRole;
 
@@ -112,7 +115,7 @@ mod tests {
         let mut obs = observations();
         obs.pages
             .push(html_page(PageRole::ServiceStandard, &[], body));
-        run_rule("TR-01", &scenario(""), &obs)
+        run_rule("TR-01", &scenario_2026_1(), &obs)
     }
 
     #[test]
@@ -158,7 +161,7 @@ mod tests {
             "text/html",
             "not found",
         ));
-        let missing = run_rule("TR-01", &scenario(""), &obs);
+        let missing = run_rule("TR-01", &scenario_2026_1(), &obs);
         assert_eq!(level(&missing), 1);
         assert_eq!(
             measured(&missing),
@@ -172,7 +175,7 @@ mod tests {
         let mut obs = observations();
         obs.pages
             .push(page(PageRole::ServiceStandard, 503, "text/html", ""));
-        let failed = run_rule("TR-01", &scenario(""), &obs);
+        let failed = run_rule("TR-01", &scenario_2026_1(), &obs);
         assert_eq!(level(&failed), -1);
         assert!(
             failed.evidence.notes[0].en.contains("HTTP 503"),
@@ -180,7 +183,7 @@ mod tests {
         );
 
         let undeclared = scenario(
-            "version: 1\nservice: { id: t, base_url: \"https://svc.example.go.id\" }\nstandards: { profile: idsll-core }\nprobes:\n  - id: p\n    request: { path: / }\n",
+            "version: 1\nservice: { id: t, base_url: \"https://svc.example.go.id\" }\nstandards: { profile: idsll-core@2026.1 }\nprobes:\n  - id: p\n    request: { path: / }\n",
         );
         let outcome = run_rule("TR-01", &undeclared, &observations());
         assert_eq!(level(&outcome), 1);
@@ -202,7 +205,7 @@ mod tests {
             "application/pdf",
             "%PDF-1.4",
         ));
-        let served_pdf = run_rule("TR-01", &scenario(""), &obs);
+        let served_pdf = run_rule("TR-01", &scenario_2026_1(), &obs);
         assert_eq!(level(&served_pdf), 1);
         assert!(
             served_pdf.evidence.notes[0]
@@ -277,7 +280,7 @@ mod tests {
             &[],
             &shell("<p>Selamat datang</p>"),
         ));
-        let outcome = run_rule("TR-01", &scenario(""), &obs);
+        let outcome = run_rule("TR-01", &scenario_2026_1(), &obs);
         assert_eq!(level(&outcome), 3, "{outcome:#?}");
         assert!(
             outcome.evidence.notes[1]
@@ -293,7 +296,7 @@ mod tests {
             &[],
             &shell(&FIVE.replace("<h2>Persyaratan</h2><p>KTP-el dan KK.</p>", "")),
         ));
-        assert_eq!(level(&run_rule("TR-01", &scenario(""), &obs)), 4);
+        assert_eq!(level(&run_rule("TR-01", &scenario_2026_1(), &obs)), 4);
     }
 
     /// idsll-core 2026.2: "produk hukum" and "produk unggulan" are not the
