@@ -466,6 +466,13 @@ pub static KINDS: &[Kind] = &[
                 doc: "elements whose text does not count (`nav` also covers role=navigation)",
             },
             ParamSpec {
+                name: "pdf_level",
+                kind: ParamKind::Integer { default: 0, min: 0 },
+                doc: "the level (2 to 5) of a page published only as PDF: the declared page \
+                      is a PDF, or it names no component and links a PDF; 0: such a page is \
+                      level 1, as a missing one",
+            },
+            ParamSpec {
                 name: "applies_when",
                 kind: ParamKind::Condition,
                 doc: "the rule applies only when this holds, else it is not applicable: \

@@ -1822,6 +1822,18 @@ pub fn component_found_with_value(name: &str, value: &str, path: &str, excerpt: 
     }
 }
 
+/// A page published only as PDF, at the catalogue's level for it.
+pub fn pdf_only(level: u8) -> Text {
+    Text {
+        id: format!(
+            "dipublikasikan hanya sebagai PDF: tingkat {level}; isinya tidak dibaca ujilab, periksa secara manual"
+        ),
+        en: format!(
+            "published only as PDF: level {level}; ujilab did not read it, check it by hand"
+        ),
+    }
+}
+
 /// A component asks for a recent year; the page gives an older one.
 pub fn year_not_recent(name: &str, found: i32, oldest: i32) -> Text {
     Text {
@@ -2533,6 +2545,7 @@ mod tests {
                 "year_not_recent",
                 year_not_recent("Hasil tahun berjalan", 2021, 2025),
             ),
+            ("pdf_only", pdf_only(2)),
             ("no_personal_data_form", no_personal_data_form()),
             (
                 "personal_data_collected",

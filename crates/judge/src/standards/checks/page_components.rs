@@ -186,9 +186,26 @@ fn judge(input: &Input) -> RuleOutcome {
     let Some(page) = facts.page(role) else {
         return RuleOutcome::inconclusive(say::page_not_fetched_in_run(role.key()));
     };
+    let pdf_level = u8::try_from(params.integer("pdf_level"))
+        .unwrap_or(0)
+        .min(5);
     let html = match page.read() {
         PageRead::Html(html) => html,
-        PageRead::Missing(evidence) => return level_one(evidence),
+        PageRead::Missing(mut evidence) => {
+            let pdf =
+                matches!(&page.state, PageState::Other(Some(media)) if media == "application/pdf");
+            if pdf && pdf_level > 1 {
+                evidence.notes.push(say::pdf_only(pdf_level));
+                return RuleOutcome::level(
+                    pdf_level,
+                    Evidence {
+                        threshold: Some(input.threshold()),
+                        ..evidence
+                    },
+                );
+            }
+            return level_one(evidence);
+        }
         PageRead::Failed(evidence) => {
             return RuleOutcome {
                 outcome: Outcome::Inconclusive,
@@ -252,11 +269,36 @@ fn judge(input: &Input) -> RuleOutcome {
     }
     let mut evidence = page.evidence();
     evidence.notes.splice(0..0, notes);
+    if let Some(pdf) = linked_pdf(html).filter(|_| found.is_empty() && pdf_level > 1) {
+        evidence.notes.push(say::pdf_only(pdf_level));
+        evidence.excerpt = Some(pdf);
+        return RuleOutcome::level(
+            pdf_level,
+            Evidence {
+                measured: Some(say::components_named(0, components.len())),
+                value: Some(0.0),
+                threshold: Some(input.threshold()),
+                ..evidence
+            },
+        );
+    }
     input.level_of_value(
         found.len() as f64,
         say::components_named(found.len(), components.len()),
         evidence,
     )
+}
+
+/// The first PDF the declared page links: on a page that names no component,
+/// the document it publishes instead.
+fn linked_pdf(html: &crate::standards::html::HtmlPage) -> Option<String> {
+    html.links()
+        .into_iter()
+        .find(|link| {
+            let path = link.href.split(['?', '#']).next().unwrap_or_default();
+            path.to_ascii_lowercase().ends_with(".pdf")
+        })
+        .map(|link| link.href)
 }
 
 #[cfg(test)]
@@ -461,5 +503,44 @@ mod tests {
         let outcome = run("TR-01", &[(PageRole::ServiceStandard, body)]);
         assert_eq!(level(&outcome), 4, "{outcome:#?}");
         assert_eq!(notes(&outcome)[0], "missing: Produk pelayanan");
+    }
+
+    /// catalogue-2026.2.md 3.1: the obligation is publication, not HTML, so a
+    /// standard published only as PDF is level 2 in 2026.2, with a note.
+    #[test]
+    fn a_standard_published_only_as_pdf_is_level_two() {
+        let mut obs = observations();
+        obs.pages.push(page(
+            PageRole::ServiceStandard,
+            200,
+            "application/pdf",
+            "%PDF-1.4",
+        ));
+        let served = run_rule("TR-01", &scenario(CATALOGUE_2026_2), &obs);
+        assert_eq!(level(&served), 2, "{served:#?}");
+        assert!(
+            notes(&served)
+                .iter()
+                .any(|n| n.starts_with("published only as PDF: level 2"))
+        );
+        let linked = run(
+            "TR-01",
+            &[(
+                PageRole::ServiceStandard,
+                r#"<main><p>Unduh <a href="/files/standar-pelayanan-2026.pdf">standar pelayanan</a></p></main>"#,
+            )],
+        );
+        assert_eq!(level(&linked), 2, "{linked:#?}");
+        assert_eq!(measured(&linked), "0 of 6 components");
+        // An HTML page that names components is judged on them, PDF or not.
+        let named = run(
+            "TR-01",
+            &[(
+                PageRole::ServiceStandard,
+                r#"<main><h2>Persyaratan</h2><a href="/standar-pelayanan.pdf">standar pelayanan</a></main>"#,
+            )],
+        );
+        assert_eq!(level(&named), 2);
+        assert_eq!(measured(&named), "1 of 6 components");
     }
 }
