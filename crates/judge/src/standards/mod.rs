@@ -218,4 +218,38 @@ mod tests {
             .unwrap_or_default();
         assert_eq!(excerpt, "Server: app-***/1.0");
     }
+
+    #[test]
+    fn both_languages_of_the_evidence_are_redacted() {
+        let scenario = scenario("");
+        let mut obs = observations();
+        obs.redactor = observe::redact::Redactor::new(vec!["s3cr3t-token".to_string()]);
+        let mut fetch = page(
+            observe::observations::PageRole::ServiceStandard,
+            404,
+            "text/html",
+            "tidak ada",
+        );
+        fetch.exchange.url = format!("{BASE}/standar-pelayanan?kunci=s3cr3t-token");
+        obs.pages.push(fetch);
+        let Some(standards) = &scenario.standards else {
+            panic!("the test scenario has standards")
+        };
+        let score = evaluate(&scenario, &obs, &standards.catalogue);
+        let Some(tr01) = score.rule("TR-01") else {
+            panic!("TR-01 is scored")
+        };
+        let evidence = &tr01.measured.evidence;
+        let texts: Vec<&str> = evidence
+            .measured
+            .iter()
+            .chain(&evidence.notes)
+            .flat_map(|text| [text.id.as_str(), text.en.as_str()])
+            .collect();
+        assert_eq!(texts.len(), 4, "{evidence:?}");
+        for text in texts {
+            assert!(text.contains("kunci=***"), "{text}");
+            assert!(!text.contains("s3cr3t"), "{text}");
+        }
+    }
 }
