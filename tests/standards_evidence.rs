@@ -37,6 +37,10 @@ async fn well_run_service_shows_pages_tls_and_redirect() {
             PageRole::ServiceStandard,
             PageRole::Complaints,
             PageRole::Openapi,
+            // The pages idsll-core 2026.2's new rules read (TR-06, TR-07, PD-01).
+            PageRole::Skm,
+            PageRole::Ppid,
+            PageRole::Privacy,
             // ujilab's own request to an unknown path under the API, for IO-02.
             PageRole::ApiUnknownPath
         ]
