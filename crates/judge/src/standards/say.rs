@@ -374,8 +374,13 @@ fn sample_source(source: SampleSource) -> [&'static str; 2] {
 
 pub fn no_samples(source: SampleSource) -> Text {
     let [id, en] = sample_source(source);
+    // Samples are taken; requests are sent.
+    let taken = match source {
+        SampleSource::Availability => "diambil",
+        SampleSource::Functional => "dikirim",
+    };
     Text {
-        id: format!("tidak ada {id} yang diambil"),
+        id: format!("tidak ada {id} yang {taken}"),
         en: format!("no {en} were taken"),
     }
 }
@@ -717,8 +722,7 @@ pub fn tls_not_gathered() -> Text {
 
 pub fn insecure_ignored() -> Text {
     Text {
-        id: "`tls.insecure` diaktifkan: probe melewati pemeriksaan sertifikat, kriteria ini tidak"
-            .into(),
+        id: "`tls.insecure` diaktifkan: probe melewati pemeriksaan sertifikat, tetapi kriteria ini tetap memeriksanya".into(),
         en: "`tls.insecure` is set: probes skipped certificate checks, this rule did not".into(),
     }
 }
