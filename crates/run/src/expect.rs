@@ -67,23 +67,7 @@ pub fn evaluate(probe: &Probe, exchange: &Exchange, captured: &Captured) -> Vec<
         });
     }
     for (name, matcher) in &expect.headers {
-        // Matchers see the header as received; the report shows it as redacted, so
-        // a cookie or credential value never reaches a report through a check.
-        let lines: Vec<Value> = response
-            .header_lines(name)
-            .map(|value| Value::String(value.to_string()))
-            .collect();
-        let mut result = check(format!("header {name}"), matcher, &lines, captured);
-        if is_credential_header(name) {
-            let shown: Vec<Value> = response
-                .headers
-                .iter()
-                .filter(|(header, _)| header.eq_ignore_ascii_case(name))
-                .map(|(_, value)| Value::String(value.clone()))
-                .collect();
-            result.actual = show_nodes(&shown);
-        }
-        checks.push(result);
+        checks.push(check_header(name, matcher, response, captured));
     }
     if let Some(matcher) = &expect.body {
         let text = [Value::String(response.text.clone())];
@@ -155,15 +139,75 @@ fn check(
     }
 }
 
-fn is_credential_header(name: &str) -> bool {
-    [
-        "authorization",
-        "proxy-authorization",
-        "cookie",
-        "set-cookie",
-    ]
-    .iter()
-    .any(|credential| name.eq_ignore_ascii_case(credential))
+/// Lines of one header listed in a check, at most; the rest are counted.
+const SHOWN_LINES: usize = 20;
+
+/// Characters of one header line shown, at most.
+const SHOWN_LINE_CHARS: usize = 300;
+
+/// A header sent several times is one header with several values: a positive
+/// operator passes when any line matches, a negative one when none does
+/// ([`Matcher::check_header_lines`](input::scenario::matcher::Matcher::check_header_lines)).
+/// The matcher sees the lines as received; the check lists every line as
+/// redacted (cookie values and secrets masked), so a failed login tells a
+/// missing cookie from one that was there.
+fn check_header(
+    name: &str,
+    matcher: &input::scenario::matcher::Matcher,
+    response: &Response,
+    captured: &Captured,
+) -> Check {
+    let lines: Vec<Value> = response
+        .header_lines(name)
+        .map(|value| Value::String(value.to_string()))
+        .collect();
+    let result = matcher.check_header_lines(&lines, &captured.text);
+    let shown = shown_lines(
+        response
+            .headers
+            .iter()
+            .filter(|(header, _)| header.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str()),
+    );
+    Check {
+        what: format!("header {name}"),
+        expected: matcher.to_string(),
+        actual: match &result {
+            Ok(()) => shown,
+            Err(why) if lines.is_empty() => why.clone(),
+            Err(why) => format!("{why}; sent: {shown}"),
+        },
+        passed: result.is_ok(),
+    }
+}
+
+/// `"a"` for one line, `1) "a" 2) "b"` for several: every line, each cut at
+/// [`SHOWN_LINE_CHARS`], up to [`SHOWN_LINES`] and a count of the rest.
+fn shown_lines<'a>(lines: impl Iterator<Item = &'a str>) -> String {
+    let lines: Vec<&str> = lines.collect();
+    let quote = |line: &str| {
+        let mut text: String = line.chars().take(SHOWN_LINE_CHARS).collect();
+        if line.chars().count() > SHOWN_LINE_CHARS {
+            text.push('…');
+        }
+        Value::String(text).to_string()
+    };
+    match lines.as_slice() {
+        [] => "nothing".to_string(),
+        [one] => quote(one),
+        many => {
+            let mut shown: Vec<String> = many
+                .iter()
+                .take(SHOWN_LINES)
+                .enumerate()
+                .map(|(index, line)| format!("{}) {}", index + 1, quote(line)))
+                .collect();
+            if many.len() > SHOWN_LINES {
+                shown.push(format!("and {} more lines", many.len() - SHOWN_LINES));
+            }
+            shown.join(" ")
+        }
+    }
 }
 
 fn not_json(what: String, expected: String, response: &Response) -> Check {
@@ -397,6 +441,129 @@ mod tests {
             source: source.to_string(),
             path: serde_json_path::JsonPath::parse(source).expect("path"),
         }
+    }
+
+    fn header_matchers(yaml: &str) -> Vec<(String, input::scenario::matcher::Matcher)> {
+        use input::scenario::{Environment, LoadSettings, Loaded, Source, load_all};
+        let text = format!(
+            "version: 1\nservice: {{ id: t, base_url: \"https://www.contohkab.go.id\" }}\nprobes:\n  - id: masuk\n    request: {{ path: /wp-login.php }}\n    expect:\n      headers:\n{yaml}"
+        );
+        let settings = LoadSettings {
+            env: Environment::empty(),
+            ..LoadSettings::default()
+        };
+        let source = Source {
+            name: "t.yaml".into(),
+            bytes: text.into_bytes(),
+            named: true,
+        };
+        match load_all(&[source], &settings, &mut Vec::new()).pop() {
+            Some(Loaded::Ready { scenario, .. }) => scenario.probes[0].expect.headers.clone(),
+            Some(Loaded::Failed(failure)) => panic!("{}", failure.render()),
+            None => panic!("nothing loaded"),
+        }
+    }
+
+    /// A successful WordPress login: five Set-Cookie lines, the logged-in one
+    /// third.
+    fn login_response() -> Response {
+        let redactor = observe::redact::Redactor::new(Vec::new());
+        let raw: Vec<(String, String)> = [
+            "wordpress_sec_ab12=admin%7Csecret1; path=/wp-content/plugins; secure; HttpOnly",
+            "wordpress_sec_ab12=admin%7Csecret1; path=/wp-admin; secure; HttpOnly",
+            "wordpress_logged_in_ab12=admin%7Csecret2; path=/; secure; HttpOnly",
+            "wp-settings-1=libraryContent%3Dbrowse; path=/; secure",
+            "wp-settings-time-1=1764892800; path=/; secure",
+        ]
+        .into_iter()
+        .map(|line| ("set-cookie".to_string(), line.to_string()))
+        .chain([(
+            "content-type".to_string(),
+            "text/html; charset=UTF-8".to_string(),
+        )])
+        .collect();
+        Response {
+            status: 200,
+            version: "HTTP/1.1".into(),
+            headers: raw
+                .iter()
+                .map(|(name, value)| (name.clone(), redactor.redact_header(name, value)))
+                .collect(),
+            raw_headers: raw,
+            body: bytes::Bytes::new(),
+            text: String::new(),
+            wire_bytes: 0,
+            body_bytes: 0,
+            remote_addr: None,
+            content_encoding: None,
+            decode_note: None,
+        }
+    }
+
+    fn header_check(yaml: &str) -> Check {
+        let response = login_response();
+        let captured = Captured {
+            text: std::collections::HashMap::new(),
+            json: std::collections::HashMap::new(),
+        };
+        let matchers = header_matchers(yaml);
+        let (name, matcher) = &matchers[0];
+        check_header(name, matcher, &response, &captured)
+    }
+
+    #[test]
+    fn a_cookie_among_several_set_cookie_lines_passes() {
+        let check = header_check("        set-cookie: { contains: wordpress_logged_in_ }\n");
+        assert!(check.passed, "{check:?}");
+        assert!(
+            check
+                .actual
+                .contains("3) \"wordpress_logged_in_ab12=***; path=/; secure; HttpOnly\""),
+            "{}",
+            check.actual
+        );
+        assert!(!check.actual.contains("secret"), "{}", check.actual);
+        let check = header_check("        set-cookie: { not_contains: PHPSESSID }\n");
+        assert!(check.passed, "{check:?}");
+        let check = header_check("        content-type: { contains: text/html }\n");
+        assert!(check.passed, "{check:?}");
+        assert_eq!(check.actual, "\"text/html; charset=UTF-8\"");
+    }
+
+    #[test]
+    fn a_failed_header_check_lists_every_line_redacted() {
+        let check = header_check("        set-cookie: { contains: PHPSESSID }\n");
+        assert!(!check.passed);
+        assert!(
+            check
+                .actual
+                .starts_with("no line of 5 lines is contains \"PHPSESSID\"; sent: 1) "),
+            "{}",
+            check.actual
+        );
+        for cookie in [
+            "wordpress_sec_ab12=***",
+            "wordpress_logged_in_ab12=***",
+            "5) \"wp-settings-time-1=***",
+        ] {
+            assert!(
+                check.actual.contains(cookie),
+                "{cookie} in {}",
+                check.actual
+            );
+        }
+        assert!(!check.actual.contains("secret"), "{}", check.actual);
+        let check = header_check("        set-cookie: { not_matches: \"^wp-settings-\" }\n");
+        assert!(!check.passed);
+        assert!(
+            check
+                .actual
+                .starts_with("line 4 of 5 lines is matches /^wp-settings-/; sent: "),
+            "{}",
+            check.actual
+        );
+        let check = header_check("        x-powered-by: { exists: true }\n");
+        assert_eq!(check.actual, "the header was not sent");
     }
 
     #[test]

@@ -1,8 +1,13 @@
 //! Typed matchers: what `expect:` says a value must look like, and how to test it.
 //!
-//! A matcher applies to a list of nodes (what a JSONPath selected, the field lines
-//! of a header, or the one body text). `count` and `exists` look at the list; every
-//! other operator must hold for each node, or for one node under `any:`.
+//! A matcher applies to a list of nodes (what a JSONPath selected, or the one body
+//! text). `count` and `exists` look at the list; every other operator must hold for
+//! each node, or for one node under `any:`.
+//!
+//! A header's field lines are read differently ([`Matcher::check_header_lines`]):
+//! a header sent several times (`Set-Cookie` on a login) is one header with several
+//! values, so a positive operator holds when any value matches, and a negative one
+//! (`ne`, `not_in`, `not_contains`, `not_matches`) when none does.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -212,6 +217,132 @@ impl Matcher {
         }
         Ok(())
     }
+}
+
+impl Op {
+    /// `ne`, `not_in`, `not_contains`, `not_matches`: operators that say what a
+    /// value must not be.
+    fn is_negative(&self) -> bool {
+        matches!(
+            self,
+            Op::Ne(_) | Op::NotIn(_) | Op::NotContains(_) | Op::NotMatches(_)
+        )
+    }
+}
+
+impl Matcher {
+    /// Tests the field lines of one header (in the order received). `count` and
+    /// `exists` look at how many lines there are; the positive operators of the
+    /// map must all hold for one line (any line); each negative operator must hold
+    /// for every line, so it also holds when the header was not sent; `any:` needs
+    /// one line that matches its matcher. `Err` says why, naming lines by number
+    /// and never quoting a value: the caller lists them, redacted.
+    pub fn check_header_lines(
+        &self,
+        lines: &[Value],
+        captured: &HashMap<String, String>,
+    ) -> Result<(), String> {
+        let sent = lines.len();
+        let mut positive = Vec::new();
+        for op in &self.ops {
+            match op {
+                Op::Count(matcher) => matcher
+                    .check(&[Value::from(sent)], captured)
+                    .map_err(|why| format!("count: {why}"))?,
+                Op::Exists(expected) => {
+                    if (sent == 0) == *expected {
+                        return Err(if *expected {
+                            "the header was not sent".to_string()
+                        } else {
+                            format!("the header was sent ({})", lines_sent(sent))
+                        });
+                    }
+                }
+                Op::Any(matcher) => {
+                    if sent == 0 {
+                        return Err("the header was not sent".into());
+                    }
+                    let any = lines.iter().any(|line| {
+                        matcher
+                            .check_header_lines(std::slice::from_ref(line), captured)
+                            .is_ok()
+                    });
+                    if !any {
+                        return Err(format!("no line of {} matches {matcher}", lines_sent(sent)));
+                    }
+                }
+                op if op.is_negative() => {
+                    for (number, line) in lines.iter().enumerate() {
+                        if let Err(why) = check_node(op, line, captured) {
+                            return Err(unresolved(&why).unwrap_or_else(|| {
+                                format!(
+                                    "line {} of {} is {}",
+                                    number + 1,
+                                    lines_sent(sent),
+                                    Matcher {
+                                        ops: vec![negated(op)]
+                                    }
+                                )
+                            }));
+                        }
+                    }
+                }
+                op => positive.push(op.clone()),
+            }
+        }
+        if positive.is_empty() {
+            return Ok(());
+        }
+        if sent == 0 {
+            return Err("the header was not sent".into());
+        }
+        let wanted = Matcher { ops: positive };
+        let mut first_failure = None;
+        let any = lines.iter().any(|line| {
+            wanted
+                .ops
+                .iter()
+                .all(|op| match check_node(op, line, captured) {
+                    Ok(()) => true,
+                    Err(why) => {
+                        first_failure.get_or_insert(why);
+                        false
+                    }
+                })
+        });
+        if any {
+            return Ok(());
+        }
+        Err(first_failure
+            .as_deref()
+            .and_then(unresolved)
+            .unwrap_or_else(|| format!("no line of {} is {wanted}", lines_sent(sent))))
+    }
+}
+
+/// "1 line", "4 lines".
+fn lines_sent(count: usize) -> String {
+    if count == 1 {
+        "1 line".to_string()
+    } else {
+        format!("{count} lines")
+    }
+}
+
+/// The positive twin of a negative operator, to say what a line was.
+fn negated(op: &Op) -> Op {
+    match op {
+        Op::Ne(operand) => Op::Eq(operand.clone()),
+        Op::NotIn(options) => Op::In(options.clone()),
+        Op::NotContains(operand) => Op::Contains(operand.clone()),
+        Op::NotMatches(regex) => Op::Matches(regex.clone()),
+        other => other.clone(),
+    }
+}
+
+/// A failure that is about a capture without a value, not about the line.
+fn unresolved(why: &str) -> Option<String> {
+    why.starts_with("capture `").then(|| why.to_string())
 }
 
 fn check_node(op: &Op, node: &Value, captured: &HashMap<String, String>) -> Result<(), String> {
@@ -508,6 +639,130 @@ mod tests {
                 .check(&[json!("12a")], &none())
                 .is_ok()
         );
+    }
+
+    fn cookies() -> Vec<Value> {
+        [
+            "wordpress_sec_ab=***; path=/wp-content/plugins; secure; HttpOnly",
+            "wordpress_sec_ab=***; path=/wp-admin; secure; HttpOnly",
+            "wordpress_logged_in_ab=***; path=/; secure; HttpOnly",
+            "wp-settings-1=***; path=/; secure",
+        ]
+        .into_iter()
+        .map(|line| json!(line))
+        .collect()
+    }
+
+    fn regex(pattern: &str) -> Regex {
+        Regex::new(pattern).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn a_repeated_header_passes_a_positive_operator_when_any_line_matches() {
+        let lines = cookies();
+        for positive in [
+            Op::Contains(value(json!("wordpress_logged_in_"))),
+            Op::Matches(regex("^wordpress_logged_in_[a-z]+=")),
+            Op::Eq(value(json!("wp-settings-1=***; path=/; secure"))),
+            Op::In(vec![
+                value(json!("x")),
+                value(json!("wp-settings-1=***; path=/; secure")),
+            ]),
+        ] {
+            let matcher = m(vec![positive]);
+            assert_eq!(
+                matcher.check_header_lines(&lines, &none()),
+                Ok(()),
+                "{matcher}"
+            );
+            // Read as JSONPath nodes, every line would have to match.
+            assert!(matcher.check(&lines, &none()).is_err(), "{matcher}");
+        }
+        let missing = m(vec![Op::Contains(value(json!("PHPSESSID")))]);
+        assert_eq!(
+            missing.check_header_lines(&lines, &none()),
+            Err("no line of 4 lines is contains \"PHPSESSID\"".into())
+        );
+        assert_eq!(
+            missing.check_header_lines(&[], &none()),
+            Err("the header was not sent".into())
+        );
+    }
+
+    #[test]
+    fn the_positive_operators_of_one_map_hold_for_one_line() {
+        let lines = cookies();
+        let same_line = m(vec![
+            Op::Contains(value(json!("wordpress_logged_in_"))),
+            Op::Contains(value(json!("path=/;"))),
+        ]);
+        assert!(same_line.check_header_lines(&lines, &none()).is_ok());
+        let split = m(vec![
+            Op::Contains(value(json!("wp-settings-1"))),
+            Op::Matches(regex("HttpOnly")),
+        ]);
+        assert!(split.check_header_lines(&lines, &none()).is_err());
+    }
+
+    #[test]
+    fn a_repeated_header_passes_a_negative_operator_when_no_line_matches() {
+        let lines = cookies();
+        assert!(
+            m(vec![Op::NotContains(value(json!("PHPSESSID")))])
+                .check_header_lines(&lines, &none())
+                .is_ok()
+        );
+        assert_eq!(
+            m(vec![Op::NotContains(value(json!("wordpress_logged_in_")))])
+                .check_header_lines(&lines, &none()),
+            Err("line 3 of 4 lines is contains \"wordpress_logged_in_\"".into())
+        );
+        assert!(
+            m(vec![Op::NotMatches(regex("(?i)samesite=none"))])
+                .check_header_lines(&lines, &none())
+                .is_ok()
+        );
+        assert!(
+            m(vec![Op::Ne(value(json!(
+                "wp-settings-1=***; path=/; secure"
+            )))])
+            .check_header_lines(&lines, &none())
+            .is_err()
+        );
+        assert!(
+            m(vec![Op::NotIn(vec![value(json!("a")), value(json!("b"))])])
+                .check_header_lines(&lines, &none())
+                .is_ok()
+        );
+        // Not sent: no line matches, so a negative operator holds.
+        assert!(
+            m(vec![Op::NotContains(value(json!("PHP")))])
+                .check_header_lines(&[], &none())
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn count_exists_and_any_read_the_lines() {
+        let lines = cookies();
+        let count_5 = m(vec![Op::Count(Box::new(Matcher::equals(json!(5))))]);
+        assert_eq!(
+            count_5.check_header_lines(&lines, &none()),
+            Err("count: 4".into())
+        );
+        assert!(
+            m(vec![Op::Exists(true)])
+                .check_header_lines(&lines, &none())
+                .is_ok()
+        );
+        assert_eq!(
+            m(vec![Op::Exists(false)]).check_header_lines(&lines, &none()),
+            Err("the header was sent (4 lines)".into())
+        );
+        let any = m(vec![Op::Any(Box::new(m(vec![Op::Contains(value(
+            json!("wordpress_logged_in_"),
+        ))])))]);
+        assert!(any.check_header_lines(&lines, &none()).is_ok());
     }
 
     #[test]
