@@ -164,7 +164,7 @@ async fn a_signed_bundle_verifies_and_each_tampered_member_is_named() {
     assert_eq!(names[0], "report.json");
     for expected in [
         "scenarios/001-contohkab-dukcapil.json",
-        "catalogues/idsll-core@2026.1.yaml",
+        "catalogues/idsll-core@2026.2.yaml",
         "manifest.json",
         "signature.json",
     ] {
