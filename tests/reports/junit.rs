@@ -574,7 +574,7 @@ service:
   base_url: https://perizinan.contohkab.go.id:${env:UJILAB_SANDBOX_HTTPS_PORT}
 standards:
   profile: idsll-core
-  pages: { home: /, service_standard: /standar-pelayanan, complaints: /pengaduan, openapi: /openapi.json }
+  pages: { home: /, service_standard: /standar-pelayanan, complaints: /pengaduan, openapi: /openapi.json, privacy: /kebijakan-privasi }
   http_url: http://perizinan.contohkab.go.id:${env:UJILAB_SANDBOX_HTTP_PORT}/
 defaults:
   timeout: 5s
