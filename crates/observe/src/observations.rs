@@ -364,6 +364,14 @@ pub enum PageRole {
     /// A well-known file that may disclose the platform's version (a CMS
     /// readme, a feed), one request each per site (SC-07).
     VersionFile,
+    /// ujilab's own request, when a CMS was detected, to its REST API's user
+    /// list (`/wp-json/wp/v2/users`): does it name the accounts (SC-10)?
+    CmsUsers,
+    /// ujilab's own request to the author archive of the first account
+    /// (`/?author=1`), one redirect hop followed: does it lead to a login name (SC-10)?
+    CmsAuthor,
+    /// ujilab's own `system.listMethods` call to `/xmlrpc.php`: is XML-RPC open (SC-11)?
+    CmsXmlrpc,
 }
 
 impl PageRole {
@@ -396,6 +404,9 @@ impl PageRole {
             PageRole::Other => "other",
             PageRole::ApiUnknownPath => "api_unknown_path",
             PageRole::VersionFile => "version_file",
+            PageRole::CmsUsers => "cms_users",
+            PageRole::CmsAuthor => "cms_author",
+            PageRole::CmsXmlrpc => "cms_xmlrpc",
         }
     }
 
@@ -404,7 +415,12 @@ impl PageRole {
     pub fn is_html_page(self) -> bool {
         !matches!(
             self,
-            PageRole::Openapi | PageRole::ApiUnknownPath | PageRole::VersionFile
+            PageRole::Openapi
+                | PageRole::ApiUnknownPath
+                | PageRole::VersionFile
+                | PageRole::CmsUsers
+                | PageRole::CmsAuthor
+                | PageRole::CmsXmlrpc
         )
     }
 }

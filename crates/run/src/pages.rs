@@ -3,7 +3,9 @@
 //! requests of ujilab's own, bounded per scenario: one unknown path under each
 //! API base (how the API answers an error, IO-02, whatever probes the scenario
 //! has), and, when the home page shows a known CMS, the files that disclose its
-//! version (SC-07).
+//! version (SC-07) and the first findings of a WordPress security review: the REST
+//! API's user list and the author archive (account names, SC-10) and XML-RPC
+//! (SC-11), one request each.
 
 use std::time::Duration;
 
@@ -32,6 +34,20 @@ const MAX_API_BASES: usize = 3;
 /// Files that disclose a WordPress site's version, asked once each when the
 /// home page shows WordPress.
 pub const WORDPRESS_VERSION_FILES: [&str; 2] = ["/readme.html", "/feed/"];
+
+/// The REST API's user list, which names every author's login (`slug`).
+pub const WORDPRESS_USERS: &str = "/wp-json/wp/v2/users";
+
+/// The author archive of the first account: WordPress redirects it to
+/// `/author/<login>/`.
+pub const WORDPRESS_AUTHOR: &str = "/?author=1";
+
+/// XML-RPC, open by default: credential guessing in bulk (`system.multicall`)
+/// and pingbacks.
+pub const WORDPRESS_XMLRPC: &str = "/xmlrpc.php";
+
+/// The call ujilab makes to XML-RPC: it lists the methods and changes nothing.
+pub const XMLRPC_LIST_METHODS: &str = "<?xml version=\"1.0\"?>\n<methodCall><methodName>system.listMethods</methodName><params></params></methodCall>\n";
 
 /// The page URL for each declared role; `home` defaults to base_url's `/`.
 pub fn declared_pages(scenario: &Scenario, standards: &Standards) -> Vec<(PageRole, url::Url)> {
@@ -114,6 +130,18 @@ pub fn shows_wordpress(home: &str) -> bool {
         || text.contains("/wp-includes/")
 }
 
+/// Whether a home page's headers show WordPress: the `Link` to its REST API
+/// (`rel="https://api.w.org/"`), which WordPress sends on every page even when a
+/// theme hides the generator.
+pub fn headers_show_wordpress(headers: &[(String, String)]) -> bool {
+    headers.iter().any(|(name, value)| {
+        name.eq_ignore_ascii_case("link") && {
+            let value = value.to_ascii_lowercase();
+            value.contains("api.w.org") || value.contains("/wp-json/")
+        }
+    })
+}
+
 /// A login page the home page links to (`/login`, `/masuk`, `/wp-login.php`,
 /// `/signin`, on the same site): the page that sets a visitor's session cookie,
 /// which SC-08 judges whatever probes the scenario has, and whose form the
@@ -174,7 +202,12 @@ pub async fn fetch_pages(
                 home.exchange.response.as_ref()?.text.clone(),
             ))
         });
-    let wordpress = home.as_ref().is_some_and(|(_, text)| shows_wordpress(text));
+    let wordpress = home.as_ref().is_some_and(|(_, text)| shows_wordpress(text))
+        || fetches
+            .iter()
+            .filter(|fetch| fetch.role == PageRole::Home)
+            .filter_map(|fetch| fetch.exchange.response.as_ref())
+            .any(|response| headers_show_wordpress(&response.headers));
     let login = home.as_ref().and_then(|(url, text)| {
         let url = url::Url::parse(url).ok()?;
         login_link(text, &url)
@@ -194,8 +227,47 @@ pub async fn fetch_pages(
             let spec = page_request(scenario, url);
             fetches.push(own_request(spec, PageRole::VersionFile, session, redactor).await);
         }
+        for spec in wordpress_review(scenario) {
+            let role = if spec.url.path() == WORDPRESS_XMLRPC {
+                PageRole::CmsXmlrpc
+            } else if spec.url.query().is_some() {
+                PageRole::CmsAuthor
+            } else {
+                PageRole::CmsUsers
+            };
+            fetches.push(own_request(spec, role, session, redactor).await);
+        }
     }
     fetches
+}
+
+/// The three requests of a WordPress review, one each: the REST user list (as
+/// JSON), the first author's archive (one redirect hop followed, so the
+/// exchange records where it points) and a `system.listMethods` call to
+/// XML-RPC. Never more than one hop: ujilab reads what the site gives anyone,
+/// it does not crawl.
+pub fn wordpress_review(scenario: &Scenario) -> Vec<RequestSpec> {
+    let base = &scenario.service.base_url;
+    let mut users = page_request(scenario, join_path(base, WORDPRESS_USERS));
+    set_accept(&mut users, "application/json");
+    users.max_redirects = users.max_redirects.min(1);
+    let mut author = page_request(scenario, join_path(base, WORDPRESS_AUTHOR));
+    author.max_redirects = 1;
+    let mut xmlrpc = page_request(scenario, join_path(base, WORDPRESS_XMLRPC));
+    xmlrpc.method = http::Method::POST;
+    set_accept(&mut xmlrpc, "text/xml");
+    xmlrpc
+        .headers
+        .push(("Content-Type".into(), "text/xml".into()));
+    xmlrpc.body = Some(bytes::Bytes::from_static(XMLRPC_LIST_METHODS.as_bytes()));
+    xmlrpc.max_redirects = 0;
+    vec![users, author, xmlrpc]
+}
+
+fn set_accept(spec: &mut RequestSpec, accept: &str) {
+    spec.headers
+        .retain(|(name, _)| !name.eq_ignore_ascii_case("accept"));
+    spec.headers.push(("Accept".into(), accept.into()));
 }
 
 /// One of ujilab's own requests, not retried: what it shows is a bonus.
@@ -312,6 +384,70 @@ mod tests {
             r#"<link rel="stylesheet" href="/wp-content/themes/x/style.css?ver=6.1.9">"#
         )));
         assert!(!shows_wordpress(&with("<p>Portal Perizinan</p>")));
+    }
+
+    #[test]
+    fn a_wordpress_review_is_three_bounded_requests() {
+        let scenario = scenario("  - { id: a, request: { path: / } }\n");
+        let specs = wordpress_review(&scenario);
+        let shown: Vec<(String, String, u32)> = specs
+            .iter()
+            .map(|spec| {
+                (
+                    spec.method.to_string(),
+                    spec.url.to_string(),
+                    spec.max_redirects,
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (
+                    "GET".into(),
+                    "https://svc.example.go.id/portal/wp-json/wp/v2/users".into(),
+                    1
+                ),
+                (
+                    "GET".into(),
+                    "https://svc.example.go.id/portal/?author=1".into(),
+                    1
+                ),
+                (
+                    "POST".into(),
+                    "https://svc.example.go.id/portal/xmlrpc.php".into(),
+                    0
+                ),
+            ]
+        );
+        let body = specs[2].body.as_deref().unwrap_or_default();
+        assert!(
+            String::from_utf8_lossy(body).contains("<methodName>system.listMethods</methodName>")
+        );
+        let accept = |spec: &RequestSpec| {
+            spec.headers
+                .iter()
+                .filter(|(name, _)| name.eq_ignore_ascii_case("accept"))
+                .map(|(_, value)| value.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(accept(&specs[0]), ["application/json"]);
+        assert_eq!(accept(&specs[1]), [BROWSER_ACCEPT]);
+    }
+
+    #[test]
+    fn wordpress_is_told_by_its_link_header_too() {
+        let headers = |value: &str| vec![("link".to_string(), value.to_string())];
+        assert!(headers_show_wordpress(&headers(
+            "<https://www.contohkab.go.id/wp-json/>; rel=\"https://api.w.org/\""
+        )));
+        assert!(headers_show_wordpress(&headers(
+            "</wp-json/>; rel=\"https://api.w.org/\""
+        )));
+        assert!(!headers_show_wordpress(&headers(
+            "</gaya.css>; rel=preload"
+        )));
+        assert!(!headers_show_wordpress(&[]));
     }
 
     #[test]

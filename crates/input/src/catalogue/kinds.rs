@@ -386,6 +386,22 @@ pub static KINDS: &[Kind] = &[
         }],
     },
     Kind {
+        name: "cms_account_names",
+        summary: "When a CMS was detected (WordPress: generator meta, /wp-content/, /wp-json/ or \
+                  its REST Link header), neither the REST API's user list (/wp-json/wp/v2/users, \
+                  its `slug`s) nor the first author's archive (/?author=1, one redirect hop) \
+                  names an account's login. Not applicable without a detected CMS.",
+        shape: Shape::Binary,
+        params: &[],
+    },
+    Kind {
+        name: "cms_xmlrpc",
+        summary: "When a CMS was detected, /xmlrpc.php does not answer a system.listMethods call \
+                  with an XML-RPC response. Not applicable without a detected CMS.",
+        shape: Shape::Binary,
+        params: &[],
+    },
+    Kind {
         name: "json_content_type",
         summary: "Share of `api` probe responses with a JSON media type (application/json or \
                   */*+json); responses without a body are not counted. Not applicable without \

@@ -2098,6 +2098,115 @@ pub fn english_words(text: &str) -> Vec<String> {
         .collect()
 }
 
+// ---- CMS findings (SC-10, SC-11) -----------------------------------------------
+
+pub fn no_cms_detected() -> Text {
+    Text {
+        id: "tidak ada CMS yang terdeteksi di beranda (meta generator, /wp-content/, /wp-json/ \
+             atau header Link REST API), sehingga ujilab tidak memeriksanya"
+            .into(),
+        en: "no CMS was detected on the home page (generator meta, /wp-content/, /wp-json/ or \
+             the REST API's Link header), so ujilab did not ask"
+            .into(),
+    }
+}
+
+pub fn no_account_names() -> Text {
+    Text {
+        id: "tidak ada nama akun yang dibuka".into(),
+        en: "no account name is disclosed".into(),
+    }
+}
+
+pub fn account_names_disclosed(count: usize) -> Text {
+    let [id, en] = n(count);
+    Text {
+        id: format!("{id} nama akun dibuka"),
+        en: if count == 1 {
+            "1 account name is disclosed".into()
+        } else {
+            format!("{en} account names are disclosed")
+        },
+    }
+}
+
+/// `names`: login names as the site sent them (data, the same in both languages).
+pub fn user_list_names(url: &str, names: &[String]) -> Text {
+    let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    let listed: Vec<&str> = quoted.iter().map(String::as_str).collect();
+    Text {
+        id: format!(
+            "daftar pengguna REST API ({url}) menyebut nama login {}",
+            series(&listed, "dan")
+        ),
+        en: format!(
+            "the REST API's user list ({url}) names the logins {}",
+            names.join(", ")
+        ),
+    }
+}
+
+pub fn user_list_closed(url: &str, status: u16) -> Text {
+    Text {
+        id: format!("daftar pengguna REST API ({url}) merespons HTTP {status} tanpa nama akun"),
+        en: format!(
+            "the REST API's user list ({url}) answered HTTP {status} without account names"
+        ),
+    }
+}
+
+pub fn author_archive_names(url: &str, target: &str, name: &str) -> Text {
+    Text {
+        id: format!("arsip penulis {url} dialihkan ke {target} (nama login `{name}`)"),
+        en: format!("the author archive {url} redirects to {target} (login name {name})"),
+    }
+}
+
+pub fn author_archive_closed(url: &str, status: u16) -> Text {
+    Text {
+        id: format!("arsip penulis {url} merespons HTTP {status} tanpa mengarah ke nama akun"),
+        en: format!("the author archive {url} answered HTTP {status} and led to no account name"),
+    }
+}
+
+pub fn xmlrpc_open(methods: usize) -> Text {
+    let [id, en] = n(methods);
+    Text {
+        id: format!("XML-RPC terbuka: {id} metode terdaftar"),
+        en: format!("XML-RPC is open: {en} methods listed"),
+    }
+}
+
+pub fn xmlrpc_answers_fault(fault: &str) -> Text {
+    Text {
+        id: format!("XML-RPC merespons panggilan ujilab dengan fault: {fault}"),
+        en: format!("XML-RPC answered ujilab's call with a fault: {fault}"),
+    }
+}
+
+pub fn xmlrpc_multicall() -> Text {
+    Text {
+        id: "termasuk `system.multicall`: ratusan tebakan kata sandi dapat dikirim dalam satu \
+             permintaan"
+            .into(),
+        en: "including system.multicall: hundreds of password guesses fit in one request".into(),
+    }
+}
+
+pub fn xmlrpc_closed(url: &str, status: u16) -> Text {
+    Text {
+        id: format!("{url} merespons HTTP {status} tanpa respons XML-RPC"),
+        en: format!("{url} answered HTTP {status} without an XML-RPC response"),
+    }
+}
+
+pub fn cms_asked_once() -> Text {
+    Text {
+        id: "ujilab menanyakannya sekali, seperti pengunjung mana pun, tanpa login".into(),
+        en: "ujilab asked once, as any visitor could, without logging in".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

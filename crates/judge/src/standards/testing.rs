@@ -170,6 +170,9 @@ pub fn page_url(role: PageRole) -> String {
         PageRole::Other => "/masuk",
         PageRole::ApiUnknownPath => "/api/ujilab-tidak-ada-404",
         PageRole::VersionFile => "/readme.html",
+        PageRole::CmsUsers => "/wp-json/wp/v2/users",
+        PageRole::CmsAuthor => "/?author=1",
+        PageRole::CmsXmlrpc => "/xmlrpc.php",
     };
     format!("{BASE}{path}")
 }

@@ -9,6 +9,7 @@
 
 pub mod attestation;
 pub mod availability;
+pub mod cms;
 pub mod complaint_channel;
 pub mod compression;
 pub mod contact_hours;
@@ -170,7 +171,11 @@ impl<'a> Facts<'a> {
             PageRole::Privacy => pages.privacy.is_some(),
             PageRole::Contact => pages.contact.is_some(),
             PageRole::Other => !pages.other.is_empty(),
-            PageRole::ApiUnknownPath | PageRole::VersionFile => false,
+            PageRole::ApiUnknownPath
+            | PageRole::VersionFile
+            | PageRole::CmsUsers
+            | PageRole::CmsAuthor
+            | PageRole::CmsXmlrpc => false,
         }
     }
 
@@ -305,7 +310,11 @@ pub const HTTP_CHECK: &str = "standards.http_url";
 /// they read the same in Indonesian and English.
 pub fn page_label(role: PageRole) -> String {
     match role {
-        PageRole::ApiUnknownPath | PageRole::VersionFile => format!("ujilab:{}", role.key()),
+        PageRole::ApiUnknownPath
+        | PageRole::VersionFile
+        | PageRole::CmsUsers
+        | PageRole::CmsAuthor
+        | PageRole::CmsXmlrpc => format!("ujilab:{}", role.key()),
         role => format!("pages.{}", role.key()),
     }
 }
@@ -590,6 +599,8 @@ pub fn check_of(kind: &Kind) -> Option<CheckFn> {
         "security_headers" => security_headers::check,
         "version_disclosure" => version_disclosure::check,
         "cookies" => cookies::check,
+        "cms_account_names" => cms::account_names,
+        "cms_xmlrpc" => cms::xmlrpc,
         "json_content_type" => json_content_type::check,
         "structured_errors" => structured_errors::check,
         "openapi" => openapi::check,
