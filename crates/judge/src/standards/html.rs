@@ -894,11 +894,14 @@ impl Content {
 
     /// The text within `chars` characters either side of `text[start..start + len]`.
     pub fn window(&self, start: usize, len: usize, chars: usize) -> &str {
-        let from = self.text[..start]
-            .char_indices()
-            .rev()
-            .nth(chars.saturating_sub(1))
-            .map_or(0, |(at, _)| at);
+        let from = match chars {
+            0 => start,
+            _ => self.text[..start]
+                .char_indices()
+                .rev()
+                .nth(chars - 1)
+                .map_or(0, |(at, _)| at),
+        };
         let after = (start + len).min(self.text.len());
         let to = self.text[after..]
             .char_indices()

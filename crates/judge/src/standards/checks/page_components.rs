@@ -543,4 +543,16 @@ mod tests {
         assert_eq!(level(&named), 2);
         assert_eq!(measured(&named), "1 of 6 components");
     }
+
+    #[test]
+    fn occurrences_and_windows_of_content() {
+        let content = crate::standards::html::Content::of_text(
+            "IKM 2025: nilai 87,5. Nilai IKM lama 2019; ikmx",
+        );
+        assert_eq!(content.occurrences("ikm"), [0, 28]);
+        let window = content.window(28, 3, 6);
+        assert_eq!(window, "nilai ikm lama ");
+        assert_eq!(content.window(28, 3, 0), "ikm");
+        assert_eq!(content.window(0, 3, 1000), content.text);
+    }
 }
