@@ -17,7 +17,8 @@
 //! ```
 //!
 //! `line`, `column` and `path` must match exactly, `message` and `help` are
-//! substrings of the problem's message and help. A problem is found when one
+//! substrings of the problem's English message and help, `message_id` and
+//! `help_id` of its Indonesian ones. A problem is found when one
 //! reported problem matches every field given. Cases load with an empty
 //! environment (plus their `env:` lines) and `require_env: true`.
 //!
@@ -27,7 +28,9 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use input::lang::Lang;
 use input::scenario::{Environment, LoadSettings, Loaded, Problem, Source, discover, load_all};
+use input::text::Text;
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -58,6 +61,8 @@ struct Expected {
     path: Option<String>,
     message: Option<String>,
     help: Option<String>,
+    message_id: Option<String>,
+    help_id: Option<String>,
 }
 
 impl Expected {
@@ -67,22 +72,30 @@ impl Expected {
             && self.path.is_none()
             && self.message.is_none()
             && self.help.is_none()
+            && self.message_id.is_none()
+            && self.help_id.is_none()
     }
 
     fn matches(&self, problem: &Problem) -> bool {
         self.line.is_none_or(|line| line == problem.line)
             && self.column.is_none_or(|column| column == problem.column)
             && self.path.as_ref().is_none_or(|path| *path == problem.path)
-            && self
-                .message
-                .as_ref()
-                .is_none_or(|message| problem.message.contains(message.as_str()))
-            && self.help.as_ref().is_none_or(|help| {
-                problem
-                    .help
-                    .as_ref()
-                    .is_some_and(|actual| actual.contains(help.as_str()))
-            })
+            && [(&self.message, Lang::En), (&self.message_id, Lang::Id)]
+                .iter()
+                .all(|(message, lang)| {
+                    message
+                        .as_ref()
+                        .is_none_or(|message| problem.message(*lang).contains(message.as_str()))
+                })
+            && [(&self.help, Lang::En), (&self.help_id, Lang::Id)]
+                .iter()
+                .all(|(help, lang)| {
+                    help.as_ref().is_none_or(|help| {
+                        problem
+                            .help(*lang)
+                            .is_some_and(|actual| actual.contains(help.as_str()))
+                    })
+                })
     }
 
     fn describe(&self) -> String {
@@ -101,6 +114,12 @@ impl Expected {
         }
         if let Some(help) = &self.help {
             let _ = writeln!(out, "      help: {help}");
+        }
+        if let Some(message) = &self.message_id {
+            let _ = writeln!(out, "      message_id: {message}");
+        }
+        if let Some(help) = &self.help_id {
+            let _ = writeln!(out, "      help_id: {help}");
         }
         out
     }
@@ -157,9 +176,11 @@ fn parse_expect(text: &str) -> Result<Expectation, String> {
             "path" => current.path = Some(value),
             "message" => current.message = Some(value),
             "help" => current.help = Some(value),
+            "message_id" => current.message_id = Some(value),
+            "help_id" => current.help_id = Some(value),
             other => {
                 return Err(format!(
-                    "line {number}: unknown key `{other}` (use env, line, column, path, message, help)"
+                    "line {number}: unknown key `{other}` (use env, line, column, path, message, help, message_id, help_id)"
                 ));
             }
         }
@@ -188,8 +209,14 @@ fn list_problems(problems: &[Problem]) -> String {
     for problem in problems {
         let _ = writeln!(
             out,
-            "      {}:{} path=`{}` message=`{}` help={:?}",
-            problem.line, problem.column, problem.path, problem.message, problem.help
+            "      {}:{} path=`{}` message=`{}` help={:?}\n        id: message=`{}` help={:?}",
+            problem.line,
+            problem.column,
+            problem.path,
+            problem.message(Lang::En),
+            problem.help(Lang::En),
+            problem.message(Lang::Id),
+            problem.help(Lang::Id)
         );
     }
     out
@@ -248,7 +275,7 @@ fn check_case(name: &str) -> Result<(), String> {
         "    reported:\n{}    rendered:\n{}",
         list_problems(&failure.problems),
         failure
-            .render()
+            .render(Lang::En)
             .lines()
             .map(|line| format!("      {line}\n"))
             .collect::<String>()
@@ -351,7 +378,7 @@ thresholds:
     min: 99.5%
 "#;
 
-fn load_paths(paths: &[PathBuf]) -> (Vec<Loaded>, Vec<String>) {
+fn load_paths(paths: &[PathBuf]) -> (Vec<Loaded>, Vec<Text>) {
     let discovery = discover(paths);
     assert!(
         discovery.unreadable.is_empty(),
@@ -366,7 +393,9 @@ fn load_paths(paths: &[PathBuf]) -> (Vec<Loaded>, Vec<String>) {
 fn describe(loaded: &Loaded) -> String {
     match loaded {
         Loaded::Ready { scenario, .. } => format!("Ready({})", scenario.file),
-        Loaded::Failed(failure) => format!("Failed({}):\n{}", failure.file, failure.render()),
+        Loaded::Failed(failure) => {
+            format!("Failed({}):\n{}", failure.file, failure.render(Lang::En))
+        }
     }
 }
 
@@ -416,7 +445,7 @@ fn a_folder_loads_good_and_bad_in_sorted_order_and_skips_non_scenarios() {
                 failure
                     .problems
                     .iter()
-                    .any(|problem| problem.message.contains("unknown key `tiemout`")),
+                    .any(|problem| problem.message(Lang::En).contains("unknown key `tiemout`")),
                 "{described:?}"
             );
         }
@@ -424,7 +453,7 @@ fn a_folder_loads_good_and_bad_in_sorted_order_and_skips_non_scenarios() {
     }
     assert_eq!(notes.len(), 1, "{notes:?}");
     assert!(
-        notes[0].contains("ab-notes.yml") && notes[0].contains("skipped"),
+        notes[0].en.contains("ab-notes.yml") && notes[0].en.contains("skipped"),
         "{notes:?}"
     );
 }
@@ -535,17 +564,23 @@ fn a_folder_reports_a_misspelled_scenario_and_skips_other_yaml() {
         let problem = &failure.problems[0];
         assert_eq!((problem.line, problem.column), (line, 1), "{described:?}");
         assert!(
-            problem.message.contains(&format!("unknown key `{key}`")),
+            problem
+                .message(Lang::En)
+                .contains(&format!("unknown key `{key}`")),
             "{described:?}"
         );
         assert_eq!(
-            problem.help.as_deref(),
+            problem.help(Lang::En),
             Some(format!("did you mean `{suggestion}`?").as_str())
+        );
+        assert_eq!(
+            problem.help(Lang::Id),
+            Some(format!("maksud Anda `{suggestion}`?").as_str())
         );
     }
     assert_eq!(notes.len(), 2, "{notes:?}");
     assert!(
-        notes[0].contains("ci.yml") && notes[1].contains("katalog.yaml"),
+        notes[0].en.contains("ci.yml") && notes[1].en.contains("katalog.yaml"),
         "{notes:?}"
     );
 }

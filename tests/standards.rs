@@ -252,7 +252,8 @@ fn standards_list_and_show_in_both_languages() {
     let list = ujilab(&["standards", "list", "--lang", "en"]);
     assert_eq!(list.status.code(), Some(0));
     let listed = text(&list.stdout);
-    let catalogue = input::catalogue::built_in().unwrap_or_else(|f| panic!("{}", f.render()));
+    let catalogue = input::catalogue::built_in()
+        .unwrap_or_else(|f| panic!("{}", f.render(input::lang::Lang::En)));
     for rule in &catalogue.rules {
         assert!(
             listed.contains(&rule.code),

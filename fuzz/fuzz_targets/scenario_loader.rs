@@ -25,7 +25,8 @@ fuzz_target!(|data: &[u8]| {
     for item in &loaded {
         if let input::scenario::Loaded::Failed(failure) = item {
             // Rendering a diagnostic (caret, source line) is part of loading.
-            let _ = failure.render();
+            let _ = failure.render(input::lang::Lang::Id);
+            let _ = failure.render(input::lang::Lang::En);
         }
     }
 });

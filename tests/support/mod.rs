@@ -44,7 +44,7 @@ pub fn load_against_sandbox(sandbox: &Sandbox, name: &str, text: &str) -> Scenar
     let settings = sandbox_load_settings(sandbox);
     match load_all(&[source], &settings, &mut Vec::new()).pop() {
         Some(Loaded::Ready { scenario, .. }) => *scenario,
-        Some(Loaded::Failed(failure)) => panic!("{}", failure.render()),
+        Some(Loaded::Failed(failure)) => panic!("{}", failure.render(input::lang::Lang::En)),
         None => panic!("{name}: nothing loaded"),
     }
 }

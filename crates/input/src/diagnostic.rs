@@ -5,7 +5,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::lang::Lang;
 use crate::scenario::raw::Position;
+use crate::text::Text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -14,8 +16,10 @@ pub(crate) enum Severity {
     Warning,
 }
 
-/// One problem at one place in one file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One problem at one place in one file, worded in both languages; the reader's
+/// is chosen where it is shown ([`message`](Self::message), [`render`],
+/// [`in_lang`](Self::in_lang)).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
     pub(crate) severity: Severity,
     /// 1-based; 0 when the problem concerns the whole file.
@@ -23,29 +27,24 @@ pub struct Problem {
     pub column: u64,
     /// Key path such as `probes[2].expect.json`; empty for the whole file.
     pub path: String,
-    pub message: String,
+    pub(crate) message: Text,
     /// "did you mean `timeout`?" or how to write the value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub help: Option<String>,
+    pub(crate) help: Option<Text>,
 }
 
 impl Problem {
-    pub(crate) fn error(
-        position: Position,
-        path: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub(crate) fn error(position: Position, path: impl Into<String>, message: Text) -> Self {
         Self {
             severity: Severity::Error,
             line: position.line,
             column: position.column,
             path: path.into(),
-            message: message.into(),
+            message,
             help: None,
         }
     }
 
-    pub(crate) fn with_help(mut self, help: Option<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: Option<Text>) -> Self {
         self.help = help;
         self
     }
@@ -58,19 +57,76 @@ impl Problem {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// What is wrong, in `lang`.
+    pub fn message(&self, lang: Lang) -> &str {
+        self.message.pick(lang)
+    }
+
+    /// How to fix it, in `lang`, when there is a hint.
+    pub fn help(&self, lang: Lang) -> Option<&str> {
+        self.help.as_ref().map(|help| help.pick(lang))
+    }
+
+    /// The message and help in both languages.
+    pub fn texts(&self) -> (&Text, Option<&Text>) {
+        (&self.message, self.help.as_ref())
+    }
+
+    /// The problem as a JSON consumer reads it: `severity`, `line`, `column`,
+    /// `path`, and `message` and `help` as plain strings in `lang` (the shape of
+    /// report.json's load errors).
+    pub fn in_lang(&self, lang: Lang) -> Localized<'_> {
+        Localized {
+            severity: self.severity,
+            line: self.line,
+            column: self.column,
+            path: &self.path,
+            message: self.message(lang),
+            help: self.help(lang),
+        }
+    }
 }
 
-/// Renders problems of one file, each with the source line it points at.
-pub fn render(file: &str, source: Option<&str>, problems: &[Problem]) -> String {
+/// A [`Problem`] in one language, for serializing.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Localized<'a> {
+    severity: Severity,
+    line: u64,
+    column: u64,
+    path: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+}
+
+/// "did you mean `x`?": the help when a name is close to a known one.
+pub(crate) fn did_you_mean(name: &str) -> Text {
+    crate::text::text!("maksud Anda `{name}`?", "did you mean `{name}`?")
+}
+
+/// Names as code, the way the Indonesian lists keys and values: `a`, `b`.
+pub(crate) fn backticked<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    names
+        .into_iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Renders problems of one file, each with the source line it points at, the
+/// labels and texts in `lang`.
+pub fn render(file: &str, source: Option<&str>, problems: &[Problem], lang: Lang) -> String {
     let mut out = String::new();
     for problem in problems {
         let label = match problem.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+            Severity::Error => lang.pick("galat", "error"),
+            Severity::Warning => lang.pick("peringatan", "warning"),
         };
-        let _ = write!(out, "{label}: {}", visible(&problem.message));
+        let _ = write!(out, "{label}: {}", visible(problem.message(lang)));
         if !problem.path.is_empty() {
-            let _ = write!(out, " (at `{}`)", visible(&problem.path));
+            let at = lang.pick("di", "at");
+            let _ = write!(out, " ({at} `{}`)", visible(&problem.path));
         }
         out.push('\n');
         let file = visible(file);
@@ -101,8 +157,9 @@ pub fn render(file: &str, source: Option<&str>, problems: &[Problem]) -> String 
                 let _ = writeln!(out, "{gutter} | {indent}^");
             }
         }
-        if let Some(help) = &problem.help {
-            let _ = writeln!(out, "   = help: {}", visible(help));
+        if let Some(help) = problem.help(lang) {
+            let label = lang.pick("bantuan", "help");
+            let _ = writeln!(out, "   = {label}: {}", visible(help));
         }
         out.push('\n');
     }
@@ -172,13 +229,60 @@ mod tests {
                 bytes: None,
             },
             "defaults",
-            "unknown key `tiemout`",
+            Text::new("kunci `tiemout` tidak dikenal", "unknown key `tiemout`"),
         )
-        .with_help(Some("did you mean `timeout`?".into()));
-        let text = render("a.yaml", Some("defaults:\n  tiemout: 1s\n"), &[problem]);
+        .with_help(Some(Text::new(
+            "maksud Anda `timeout`?",
+            "did you mean `timeout`?",
+        )))
+        .warning();
+        let source = Some("defaults:\n  tiemout: 1s\n");
+        let text = render("a.yaml", source, std::slice::from_ref(&problem), Lang::En);
+        assert!(
+            text.starts_with("warning: unknown key `tiemout` (at `defaults`)\n"),
+            "{text}"
+        );
         assert!(text.contains("--> a.yaml:2:3"), "{text}");
         assert!(text.contains("2 |   tiemout: 1s\n  |   ^"), "{text}");
-        assert!(text.contains("help: did you mean `timeout`?"), "{text}");
+        assert!(
+            text.contains("   = help: did you mean `timeout`?"),
+            "{text}"
+        );
+        let text = render("a.yaml", source, &[problem], Lang::Id);
+        assert!(
+            text.starts_with("peringatan: kunci `tiemout` tidak dikenal (di `defaults`)\n"),
+            "{text}"
+        );
+        assert!(text.contains("2 |   tiemout: 1s\n  |   ^"), "{text}");
+        assert!(
+            text.contains("   = bantuan: maksud Anda `timeout`?"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn serializes_in_the_chosen_language() {
+        let problem = Problem::error(
+            Position {
+                line: 3,
+                column: 1,
+                bytes: None,
+            },
+            "probes[0]",
+            Text::new("pesan", "message"),
+        );
+        let json = serde_json::to_value(problem.in_lang(Lang::Id)).expect("serializes");
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "severity": "error", "line": 3, "column": 1,
+                "path": "probes[0]", "message": "pesan"
+            })
+        );
+        let problem = problem.with_help(Some(Text::new("bantuan", "help")));
+        let json = serde_json::to_value(problem.in_lang(Lang::En)).expect("serializes");
+        assert_eq!(json["message"], "message");
+        assert_eq!(json["help"], "help");
     }
 
     #[test]
@@ -190,9 +294,14 @@ mod tests {
                 bytes: None,
             },
             "service.name",
-            "`\u{1b}[31mred` is odd",
+            Text::new("`\u{1b}[31mred` aneh", "`\u{1b}[31mred` is odd"),
         );
-        let text = render("a\u{0}.yaml", Some("name: \u{1b}[2J x\n"), &[problem]);
+        let text = render(
+            "a\u{0}.yaml",
+            Some("name: \u{1b}[2J x\n"),
+            &[problem],
+            Lang::En,
+        );
         assert!(
             !text.contains('\u{1b}') && !text.contains('\u{0}'),
             "{text:?}"
@@ -214,9 +323,9 @@ mod tests {
                 bytes: None,
             },
             "vars",
-            "too many",
+            Text::new("terlalu banyak", "too many"),
         );
-        let text = render("a.yaml", Some(&long), &[problem]);
+        let text = render("a.yaml", Some(&long), &[problem], Lang::En);
         assert!(text.len() < 600, "{text}");
         let lines: Vec<&str> = text.lines().collect();
         let caret = lines[4].find('^').expect("a caret");

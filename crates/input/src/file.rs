@@ -9,6 +9,7 @@
 use std::fmt;
 
 use crate::lang::Lang;
+use crate::text::Text;
 use std::io::Read as _;
 use std::path::Path;
 
@@ -26,9 +27,16 @@ pub enum FileError {
     NotRegular(&'static str),
     /// Larger than the cap (in bytes).
     TooLarge(u64),
+    /// Read, but not UTF-8 text: the offset of the first byte that is not.
+    NotUtf8(usize),
 }
 
 impl FileError {
+    /// What went wrong, in both languages.
+    pub fn reason(&self) -> Text {
+        Text::new(self.describe(Lang::Id), self.describe(Lang::En))
+    }
+
     /// What went wrong, in the reader's language.
     pub fn describe(&self, lang: Lang) -> String {
         match self {
@@ -47,6 +55,10 @@ impl FileError {
                     format!("it is larger than {limit}, the most ujilab reads from such a file"),
                 )
             }
+            FileError::NotUtf8(offset) => lang.choose(
+                format!("berkas ini bukan teks UTF-8 (byte tidak valid pada posisi {offset}); simpan sebagai UTF-8"),
+                format!("the file is not UTF-8 text (invalid byte at offset {offset})"),
+            ),
         }
     }
 }
@@ -150,15 +162,7 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
 /// [`read_bounded`] as UTF-8 text.
 pub fn read_bounded_text(path: &Path, limit: u64) -> Result<String, FileError> {
     let bytes = read_bounded(path, limit)?;
-    String::from_utf8(bytes).map_err(|error| {
-        FileError::Io(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!(
-                "the file is not UTF-8 text (invalid byte at offset {})",
-                error.utf8_error().valid_up_to()
-            ),
-        ))
-    })
+    String::from_utf8(bytes).map_err(|error| FileError::NotUtf8(error.utf8_error().valid_up_to()))
 }
 
 fn check_regular(metadata: &std::fs::Metadata) -> Result<(), FileError> {

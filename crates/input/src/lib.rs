@@ -3,7 +3,7 @@
 //!
 //! Owns: [`diagnostic`] (problems and their rustc-style rendering), [`file`]
 //! (bounded reading of the files a user names), [`quantity`]
-//! (durations, ratios, sizes), [`lang`], [`scenario`] (YAML entry point, raw mirror,
+//! (durations, ratios, sizes), [`lang`] and [`text`] (texts in both languages), [`scenario`] (YAML entry point, raw mirror,
 //! validation, interpolation, matchers) and [`catalogue`] (standards catalogues and
 //! the check kinds they may name).
 //!
@@ -23,3 +23,4 @@ pub mod file;
 pub mod lang;
 pub mod quantity;
 pub mod scenario;
+pub mod text;

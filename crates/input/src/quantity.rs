@@ -6,22 +6,32 @@
 
 use std::time::Duration;
 
+use crate::text::{Text, text};
+
 /// Parses `250ms`, `2s`, `1.5s`, `1m`, `1h`, `180d`.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
+pub fn parse_duration(text: &str) -> Result<Duration, Text> {
     let text = text.trim();
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .ok_or_else(|| {
-            format!("`{text}` has no unit: write a duration like 250ms, 2s, 1m, 1h or 180d")
+            text!(
+                "`{text}` tidak bersatuan: tulis durasi seperti 250ms, 2s, 1m, 1h, atau 180d",
+                "`{text}` has no unit: write a duration like 250ms, 2s, 1m, 1h or 180d"
+            )
         })?;
     let (number, unit) = text.split_at(split);
     if unit.starts_with(char::is_whitespace) {
-        return Err(format!(
+        return Err(text!(
+            "`{text}` memiliki spasi sebelum satuannya: tulis angka dan satuan tanpa spasi, misalnya {number}s",
             "`{text}` has a space before its unit: write the number and unit together, e.g. {number}s"
         ));
     }
-    let value = plain_decimal(number)
-        .ok_or_else(|| format!("`{text}` is not a duration: write e.g. 250ms, 2s or 1m"))?;
+    let value = plain_decimal(number).ok_or_else(|| {
+        text!(
+            "`{text}` bukan durasi: tulis misalnya 250ms, 2s, atau 1m",
+            "`{text}` is not a duration: write e.g. 250ms, 2s or 1m"
+        )
+    })?;
     let seconds_per_unit = match unit {
         "ms" => 0.001,
         "s" => 1.0,
@@ -29,36 +39,48 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "h" => 3600.0,
         "d" => 86400.0,
         _ => {
-            return Err(format!(
+            return Err(text!(
+                "`{unit}` bukan satuan durasi: pakai ms, s, m, h, atau d (seperti `{number}s`)",
                 "`{unit}` is not a duration unit: use ms, s, m, h or d (as in `{number}s`)"
             ));
         }
     };
     let seconds = value * seconds_per_unit;
     if !seconds.is_finite() || seconds > 10.0 * 365.0 * 86400.0 {
-        return Err(format!("`{text}` is too long a duration"));
+        return Err(text!(
+            "`{text}` adalah durasi yang terlalu panjang",
+            "`{text}` is too long a duration"
+        ));
     }
     Ok(Duration::from_secs_f64(seconds))
 }
 
 /// Parses a percentage string (`1%`, `99.5%`) into a ratio in 0..=1.
-pub fn parse_ratio(text: &str) -> Result<f64, String> {
+pub fn parse_ratio(text: &str) -> Result<f64, Text> {
     let text = text.trim();
     let Some(number) = text.strip_suffix('%') else {
-        return Err(format!(
+        return Err(text!(
+            "`{text}` bukan persentase: rasio ditulis sebagai persentase, tulis 1% untuk satu persen",
             "`{text}` is not a percentage: ratios are percentages, write 1% for one percent"
         ));
     };
-    let value =
-        plain_decimal(number).ok_or_else(|| format!("`{text}` is not a percentage like 99.5%"))?;
+    let value = plain_decimal(number).ok_or_else(|| {
+        text!(
+            "`{text}` bukan persentase seperti 99.5%",
+            "`{text}` is not a percentage like 99.5%"
+        )
+    })?;
     if !(0.0..=100.0).contains(&value) {
-        return Err(format!("`{text}` is outside 0%..100%"));
+        return Err(text!(
+            "`{text}` di luar rentang 0%..100%",
+            "`{text}` is outside 0%..100%"
+        ));
     }
     Ok(value / 100.0)
 }
 
 /// Parses a byte size: `512`, `64KiB`, `10MiB`, `1GiB`, `500kB`, `5MB`.
-pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(text: &str) -> Result<u64, Text> {
     let text = text.trim();
     let split = text
         .find(|c: char| !c.is_ascii_digit())
@@ -66,7 +88,12 @@ pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
     let (number, unit) = text.split_at(split);
     let value: u64 = number
         .parse()
-        .map_err(|_| format!("`{text}` is not a size: write e.g. 512KiB or 10MiB"))?;
+        .map_err(|_| {
+            text!(
+                "`{text}` bukan ukuran: tulis misalnya 512KiB atau 10MiB",
+                "`{text}` is not a size: write e.g. 512KiB or 10MiB"
+            )
+        })?;
     let multiplier: u64 = match unit.trim() {
         "" | "B" => 1,
         "KiB" => 1 << 10,
@@ -76,36 +103,47 @@ pub(crate) fn parse_size(text: &str) -> Result<u64, String> {
         "MB" => 1_000_000,
         "GB" => 1_000_000_000,
         other => {
-            return Err(format!(
+            return Err(text!(
+                "`{other}` bukan satuan ukuran: pakai B, KiB, MiB, GiB, kB, MB, atau GB",
                 "`{other}` is not a size unit: use B, KiB, MiB, GiB, kB, MB or GB"
             ));
         }
     };
     value
         .checked_mul(multiplier)
-        .ok_or_else(|| format!("`{text}` is too large"))
+        .ok_or_else(|| text!("`{text}` terlalu besar", "`{text}` is too large"))
 }
 
 /// Parses an arrival rate (`50/s`, `0.5/s`, `120/m`) into arrivals per second.
-pub(crate) fn parse_rate(text: &str) -> Result<f64, String> {
+pub(crate) fn parse_rate(text: &str) -> Result<f64, Text> {
     let text = text.trim();
     let Some((number, per)) = text.split_once('/') else {
-        return Err(format!(
+        return Err(text!(
+            "`{text}` bukan laju: tulis jumlah kedatangan per detik atau per menit, misalnya 50/s atau 120/m",
             "`{text}` is not a rate: write arrivals per second or minute, e.g. 50/s or 120/m"
         ));
     };
     let value = plain_decimal(number).ok_or_else(|| {
-        format!(
+        text!(
+            "`{text}` bukan laju seperti 50/s: tulis angkanya dengan digit, tanpa spasi sebelum `/`",
             "`{text}` is not a rate like 50/s: write the number in digits, with no space before `/`"
         )
     })?;
     let per_second = match per {
         "s" => value,
         "m" => value / 60.0,
-        other => return Err(format!("`/{other}` is not a rate unit: use /s or /m")),
+        other => {
+            return Err(text!(
+                "`/{other}` bukan satuan laju: pakai /s atau /m",
+                "`/{other}` is not a rate unit: use /s or /m"
+            ));
+        }
     };
     if !(per_second.is_finite() && per_second > 0.0) {
-        return Err(format!("`{text}` must be a positive rate"));
+        return Err(text!(
+            "`{text}` harus berupa laju positif",
+            "`{text}` must be a positive rate"
+        ));
     }
     Ok(per_second)
 }
@@ -155,11 +193,13 @@ mod tests {
         assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
         assert_eq!(parse_duration("180d"), Ok(Duration::from_secs(180 * 86400)));
-        assert!(parse_duration("250").unwrap_err().contains("no unit"));
+        assert!(parse_duration("250").unwrap_err().en.contains("no unit"));
+        assert!(parse_duration("250").unwrap_err().id.contains("tidak bersatuan"));
         assert!(parse_duration("5 sec").is_err());
         assert!(
             parse_duration("5sec")
                 .unwrap_err()
+                .en
                 .contains("not a duration unit")
         );
     }
@@ -171,6 +211,7 @@ mod tests {
         assert!(
             parse_ratio("0.01")
                 .unwrap_err()
+                .en
                 .contains("write 1% for one percent")
         );
         assert!(parse_ratio("101%").is_err());

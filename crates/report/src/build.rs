@@ -3,6 +3,7 @@
 
 use std::time::SystemTime;
 
+use input::lang::Lang;
 use input::quantity::format_ratio;
 use input::scenario::{LoadFailure, Scenario, status_accepted};
 use observe::latency::LatencyHistogram;
@@ -194,7 +195,9 @@ fn probe_figures_report(
     report
 }
 
-pub fn load_error_report(failure: &LoadFailure) -> LoadErrorReport {
+/// A file that did not load, its problems worded in the run's language (`lang`:
+/// the human formats read them as written).
+pub fn load_error_report(failure: &LoadFailure, lang: Lang) -> LoadErrorReport {
     LoadErrorReport {
         file: failure.file.clone(),
         status: EntryStatus::LoadError,
@@ -206,8 +209,8 @@ pub fn load_error_report(failure: &LoadFailure) -> LoadErrorReport {
                 line: problem.line,
                 column: problem.column,
                 path: problem.path.clone(),
-                message: problem.message.clone(),
-                help: problem.help.clone(),
+                message: problem.message(lang).to_string(),
+                help: problem.help(lang).map(str::to_string),
             })
             .collect(),
     }

@@ -459,7 +459,7 @@ mod tests {
         };
         match load_all(&[source], &settings, &mut Vec::new()).pop() {
             Some(Loaded::Ready { scenario, .. }) => scenario.probes[0].expect.headers.clone(),
-            Some(Loaded::Failed(failure)) => panic!("{}", failure.render()),
+            Some(Loaded::Failed(failure)) => panic!("{}", failure.render(input::lang::Lang::En)),
             None => panic!("nothing loaded"),
         }
     }

@@ -734,7 +734,8 @@ mod tests {
 
     #[test]
     fn list_and_show_in_both_languages() {
-        let catalogue = built_in().unwrap_or_else(|f| panic!("{}", f.render()));
+        let catalogue =
+            built_in().unwrap_or_else(|f| panic!("{}", f.render(crate::lang::Lang::En)));
         let id = list(&catalogue, Lang::Id);
         assert!(
             id.contains("SC-04") && id.contains("HSTS aktif") && id.contains("Keamanan (bobot 30)")

@@ -114,7 +114,8 @@ mod tests {
 
     #[test]
     fn levels_of_values_and_outcomes() {
-        let catalogue = built_in().unwrap_or_else(|f| panic!("{}", f.render()));
+        let catalogue =
+            built_in().unwrap_or_else(|f| panic!("{}", f.render(crate::lang::Lang::En)));
         let av01 = &catalogue.rule("AV-01").map(|r| r.levels.clone());
         let Some(av01) = av01 else { panic!() };
         assert_eq!(av01.of_value(0.94), 1);

@@ -60,9 +60,9 @@ pub struct CatalogueFailure {
 }
 
 impl CatalogueFailure {
-    /// rustc-style, with the offending lines.
-    pub fn render(&self) -> String {
-        crate::diagnostic::render(&self.file, self.text.as_deref(), &self.problems)
+    /// rustc-style, with the offending lines, in `lang`.
+    pub fn render(&self, lang: crate::lang::Lang) -> String {
+        crate::diagnostic::render(&self.file, self.text.as_deref(), &self.problems, lang)
     }
 }
 
@@ -112,7 +112,9 @@ mod tests {
     fn built_in_2026_2_is_valid_with_corrected_bases() {
         let versions: Vec<Arc<Catalogue>> = built_in_versions()
             .into_iter()
-            .map(|loaded| loaded.unwrap_or_else(|failure| panic!("{}", failure.render())))
+            .map(|loaded| {
+                loaded.unwrap_or_else(|failure| panic!("{}", failure.render(crate::lang::Lang::En)))
+            })
             .collect();
         let (new, old) = (&versions[0], &versions[1]);
         assert_eq!(new.version, "2026.2");
@@ -150,7 +152,7 @@ mod tests {
         assert_eq!(built_in().map(|c| c.version.clone()).ok().as_deref(), Some("2026.2"));
         let catalogue = match built_in_versions().pop() {
             Some(Ok(catalogue)) => catalogue,
-            Some(Err(failure)) => panic!("{}", failure.render()),
+            Some(Err(failure)) => panic!("{}", failure.render(crate::lang::Lang::En)),
             None => panic!("2026.1 is built in"),
         };
         assert_eq!(catalogue.name, "idsll-core");
@@ -194,7 +196,10 @@ mod tests {
         assert_eq!(failure.problems.len(), 1);
         assert_eq!(failure.problems[0].line, 3);
         assert_eq!(
-            failure.problems[0].help.as_deref(),
+            failure.problems[0]
+                .help
+                .as_ref()
+                .map(|help| help.en.as_str()),
             Some("did you mean `title`?")
         );
     }

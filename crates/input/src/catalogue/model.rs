@@ -7,22 +7,7 @@ use crate::catalogue::kinds::Kind;
 use crate::catalogue::levels::Levels;
 use crate::catalogue::params::Params;
 use crate::lang::Lang;
-
-/// A text in both languages of the human output.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Text {
-    pub id: String,
-    pub en: String,
-}
-
-impl Text {
-    pub(crate) fn pick(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Id => &self.id,
-            Lang::En => &self.en,
-        }
-    }
-}
+pub use crate::text::Text;
 
 /// A validated catalogue.
 #[derive(Debug, Clone)]
@@ -59,6 +44,11 @@ impl Catalogue {
     /// The predicate band of a (rounded) index.
     pub fn band(&self, index: f64) -> Option<&Band> {
         self.bands.iter().find(|band| index >= band.min - 1e-9)
+    }
+
+    /// Whether this rule is an officer's statement, not a measurement.
+    pub fn is_attestation(rule: &Rule) -> bool {
+        rule.check.name == "attestation"
     }
 
     pub fn codes(&self) -> Vec<String> {

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use crate::catalogue::model::Catalogue;
 use crate::catalogue::{BUILT_IN_NAME, CatalogueFailure, built_in, parse};
 use crate::diagnostic::Problem;
+use crate::diagnostic::did_you_mean;
 use crate::scenario::raw::{Position, closest};
+use crate::text::{Text, text};
 
 /// Why a scenario's `standards.profile` names no usable catalogue.
 #[derive(Debug, Clone)]
@@ -24,7 +26,7 @@ pub enum ProfileError {
     },
     Unreadable {
         path: String,
-        message: String,
+        reason: Text,
     },
     Invalid(CatalogueFailure),
 }
@@ -35,14 +37,21 @@ impl ProfileError {
     pub fn problems(&self, at: Position, path: &str) -> Vec<Problem> {
         match self {
             ProfileError::Unknown { name, suggestion } => vec![
-                Problem::error(at, path, format!("no built-in profile `{name}`")).with_help(Some(
-                    match suggestion {
-                        Some(suggestion) => format!("did you mean `{suggestion}`?"),
-                        None => format!(
-                            "use `{BUILT_IN_NAME}`, `{BUILT_IN_NAME}@VERSION`, or a path to a catalogue file ending in .yaml"
-                        ),
-                    },
-                )),
+                Problem::error(
+                    at,
+                    path,
+                    text!(
+                        "tidak ada profil bawaan `{name}`",
+                        "no built-in profile `{name}`"
+                    ),
+                )
+                .with_help(Some(match suggestion {
+                    Some(suggestion) => did_you_mean(suggestion),
+                    None => text!(
+                        "pakai `{BUILT_IN_NAME}`, `{BUILT_IN_NAME}@VERSION`, atau path ke berkas katalog berakhiran .yaml",
+                        "use `{BUILT_IN_NAME}`, `{BUILT_IN_NAME}@VERSION`, or a path to a catalogue file ending in .yaml"
+                    ),
+                })),
             ],
             ProfileError::VersionMismatch {
                 name,
@@ -52,42 +61,62 @@ impl ProfileError {
                 Problem::error(
                     at,
                     path,
-                    format!(
+                    text!(
+                        "profil dikunci ke `{name}@{wanted}`, tetapi ujilab ini memuat `{name}` versi {embedded}",
                         "profile `{name}@{wanted}` is pinned, but this ujilab has `{name}` version {embedded}"
                     ),
                 )
-                .with_help(Some(format!(
+                .with_help(Some(text!(
+                    "kunci ke `{name}@{embedded}`, atau jalankan rilis ujilab yang memuat versi {wanted}",
                     "pin `{name}@{embedded}`, or run the ujilab release that ships version {wanted}"
                 ))),
             ],
-            ProfileError::Unreadable { path: file, message } => vec![Problem::error(
+            ProfileError::Unreadable { path: file, reason } => vec![Problem::error(
                 at,
                 path,
-                format!("cannot read catalogue {file}: {message}"),
+                text!(
+                    "katalog {file} tidak dapat dibaca: {reason}",
+                    "cannot read catalogue {file}: {reason}",
+                    reason = reason.clone(),
+                ),
             )],
             ProfileError::Invalid(failure) => {
-                let mut problems = vec![Problem::error(
-                    at,
-                    path,
-                    format!(
-                        "catalogue {} is not valid ({} problem{})",
-                        failure.file,
-                        failure.problems.len(),
-                        if failure.problems.len() == 1 { "" } else { "s" }
-                    ),
-                )
-                .with_help(Some(format!(
-                    "`ujilab standards check {}` shows each problem in place",
-                    failure.file
-                )))];
+                let (file, count) = (&failure.file, failure.problems.len());
+                let plural = if count == 1 { "" } else { "s" };
+                let mut problems = vec![
+                    Problem::error(
+                        at,
+                        path,
+                        text!(
+                            "katalog {file} tidak valid ({count} masalah)",
+                            "catalogue {file} is not valid ({count} problem{plural})"
+                        ),
+                    )
+                    .with_help(Some(text!(
+                        "`ujilab standards check {file}` menampilkan setiap masalah di tempatnya",
+                        "`ujilab standards check {file}` shows each problem in place"
+                    ))),
+                ];
                 for problem in &failure.problems {
-                    let mut located = format!("{}:{}:{}", failure.file, problem.line, problem.column);
-                    if !problem.path.is_empty() {
-                        located.push_str(&format!(" (at `{}`)", problem.path));
-                    }
+                    let place = format!("{file}:{}:{}", problem.line, problem.column);
+                    let located = if problem.path.is_empty() {
+                        Text::new(place.clone(), place)
+                    } else {
+                        let key = &problem.path;
+                        text!("{place} (di `{key}`)", "{place} (at `{key}`)")
+                    };
                     problems.push(
-                        Problem::error(at, path, format!("{located}: {}", problem.message))
-                            .with_help(problem.help.clone()),
+                        Problem::error(
+                            at,
+                            path,
+                            text!(
+                                "{located}: {message}",
+                                "{located}: {message}",
+                                located = located,
+                                message = problem.message.clone(),
+                            ),
+                        )
+                        .with_help(problem.help.clone()),
                     );
                 }
                 problems
@@ -110,7 +139,7 @@ pub fn resolve(profile: &str, scenario_dir: &Path) -> Result<Arc<Catalogue>, Pro
         let text = crate::file::read_bounded_text(&path, crate::file::INPUT_FILE_LIMIT).map_err(
             |error| ProfileError::Unreadable {
                 path: shown.clone(),
-                message: error.to_string(),
+                reason: error.reason(),
             },
         )?;
         return parse(&text, &shown)
@@ -174,7 +203,9 @@ mod tests {
             .err()
             .map(|e| e.problems(Position::default(), "standards.profile"))
             .unwrap_or_default();
-        assert!(problems[0].message.contains("2025.2") && problems[0].message.contains("2026.1"));
+        let message = &problems[0].message;
+        assert!(message.en.contains("2025.2") && message.en.contains("2026.1"));
+        assert!(message.id.contains("2025.2") && message.id.contains("versi 2026."));
         match resolve("idsl-core", dir.path()) {
             Err(ProfileError::Unknown { suggestion, .. }) => {
                 assert_eq!(suggestion.as_deref(), Some("idsll-core"))
@@ -198,7 +229,14 @@ mod tests {
         assert!(
             problems[1]
                 .message
+                .en
                 .contains("bad.yaml:20:12 (at `rules[0].check`): unknown check kind `html_lnag`"),
+            "{problems:?}"
+        );
+        assert!(
+            problems[1].message.id.contains(
+                "bad.yaml:20:12 (di `rules[0].check`): jenis pemeriksaan `html_lnag` tidak dikenal"
+            ),
             "{problems:?}"
         );
         assert!(matches!(

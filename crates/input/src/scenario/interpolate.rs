@@ -9,6 +9,7 @@ use std::cell::Cell;
 use std::collections::HashMap;
 
 use crate::scenario::raw::closest;
+use crate::text::{Text, text};
 
 /// The longest value one string may grow to by interpolation. Vars may use vars,
 /// so ten vars of ten copies each would make 10^10 bytes from a 668-byte file:
@@ -144,7 +145,7 @@ pub(crate) enum CaptureUse {
 /// A problem in one string; the caller adds file and position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct InterpolationProblem {
-    pub(crate) message: String,
+    pub(crate) message: Text,
     pub(crate) suggestion: Option<String>,
     /// A missing environment variable, which `validate` reports as a warning.
     pub(crate) missing_env: bool,
@@ -220,8 +221,10 @@ impl<'e> Interpolator<'e> {
             };
             let Some(end) = body_start.find('}') else {
                 let problem = InterpolationProblem {
-                    message: "`${` is not closed by `}` (write `$${` for a literal `${`)"
-                        .to_string(),
+                    message: text!(
+                        "`${{` tidak ditutup dengan `}}` (tulis `$${{` untuk `${{` harfiah)",
+                        "`${{` is not closed by `}}` (write `$${{` for a literal `${{`)"
+                    ),
                     suggestion: None,
                     missing_env: false,
                 };
@@ -266,7 +269,7 @@ impl<'e> Interpolator<'e> {
         reference: &'s str,
         capture_use: CaptureUse,
     ) -> Result<Lookup<'s>, InterpolationProblem> {
-        let problem = |message: String, suggestion: Option<String>| InterpolationProblem {
+        let problem = |message: Text, suggestion: Option<String>| InterpolationProblem {
             message,
             suggestion,
             missing_env: false,
@@ -277,14 +280,21 @@ impl<'e> Interpolator<'e> {
                 None => (env_ref, None),
             };
             if name.is_empty() {
-                return Err(problem("`${env:}` needs a variable name".into(), None));
+                return Err(problem(
+                    text!(
+                        "`${{env:}}` memerlukan nama variabel",
+                        "`${{env:}}` needs a variable name"
+                    ),
+                    None,
+                ));
             }
             return match (self.env.get(name), default) {
                 (Some(""), Some(default)) => Ok(Lookup::Value(default)),
                 (Some(value), _) => Ok(Lookup::Value(value)),
                 (None, Some(default)) => Ok(Lookup::Value(default)),
                 (None, None) => Err(InterpolationProblem {
-                    message: format!(
+                    message: text!(
+                        "variabel lingkungan `{name}` belum diatur (atur variabel itu, atau beri nilai bawaan: `${{env:{name}:-nilai}}`)",
                         "environment variable `{name}` is not set (set it, or give a default: `${{env:{name}:-value}}`)"
                     ),
                     suggestion: None,
@@ -298,14 +308,16 @@ impl<'e> Interpolator<'e> {
         if let Some(&captured_by) = self.captures.get(reference) {
             return match capture_use {
                 CaptureUse::Forbidden => Err(problem(
-                    format!(
+                    text!(
+                        "`${{{reference}}}` adalah capture; capture hanya dapat dipakai di `url`, `path`, `query`, `headers` dan body permintaan, serta di operand matcher teks",
                         "`${{{reference}}}` is a capture; captures can only be used in request url, path, query, headers and bodies, and in string matcher operands"
                     ),
                     None,
                 )),
                 CaptureUse::Allowed { probe_index, .. } if captured_by >= probe_index => {
                     Err(problem(
-                        format!(
+                        text!(
+                            "`${{{reference}}}` dipakai sebelum nilainya diambil: `probes[{captured_by}]` yang mengambilnya, dan titik uji dijalankan sesuai urutan dalam berkas",
                             "`${{{reference}}}` is used before it is captured: probes[{captured_by}] captures it, and probes run in file order"
                         ),
                         None,
@@ -320,7 +332,10 @@ impl<'e> Interpolator<'e> {
             .chain(self.captures.keys())
             .map(String::as_str);
         Err(problem(
-            format!("unknown name `{reference}`: not a var, secret or capture of this scenario"),
+            text!(
+                "nama `{reference}` tidak dikenal: bukan var, secret, atau capture skenario ini",
+                "unknown name `{reference}`: not a var, secret or capture of this scenario"
+            ),
             closest(reference, known),
         ))
     }
@@ -335,14 +350,16 @@ enum Lookup<'s> {
 /// interpolation in the whole scenario, is over budget.
 fn over_budget(reference: &str, length: usize, expanded: usize) -> Option<InterpolationProblem> {
     let message = if length > MAX_VALUE_BYTES {
-        format!(
-            "`${{{reference}}}` makes this value longer than {} MiB, the most interpolation may produce for one value; a var that repeats other vars grows fast",
-            MAX_VALUE_BYTES >> 20
+        let limit = MAX_VALUE_BYTES >> 20;
+        text!(
+            "`${{{reference}}}` membuat nilai ini lebih panjang dari {limit} MiB, batas hasil interpolasi untuk satu nilai; var yang mengulang var lain cepat membesar",
+            "`${{{reference}}}` makes this value longer than {limit} MiB, the most interpolation may produce for one value; a var that repeats other vars grows fast"
         )
     } else if expanded > MAX_TOTAL_BYTES {
-        format!(
-            "interpolation in this scenario has produced more than {} MiB, the most ujilab allows; `${{{reference}}}` is used too often or is too long",
-            MAX_TOTAL_BYTES >> 20
+        let limit = MAX_TOTAL_BYTES >> 20;
+        text!(
+            "interpolasi dalam skenario ini sudah menghasilkan lebih dari {limit} MiB, batas yang diizinkan ujilab; `${{{reference}}}` terlalu sering dipakai atau terlalu panjang",
+            "interpolation in this scenario has produced more than {limit} MiB, the most ujilab allows; `${{{reference}}}` is used too often or is too long"
         )
     } else {
         return None;
@@ -381,10 +398,10 @@ mod tests {
             "price $5 and ${literal}"
         );
         let missing = resolve("${env:NOPE}").unwrap_err();
-        assert!(missing.missing_env && missing.message.contains("NOPE"));
+        assert!(missing.missing_env && missing.message.en.contains("NOPE"));
         let unknown = resolve("${nok}").unwrap_err();
         assert_eq!(unknown.suggestion.as_deref(), Some("nik"));
-        assert!(resolve("${nik").unwrap_err().message.contains("not closed"));
+        assert!(resolve("${nik").unwrap_err().message.en.contains("not closed"));
     }
 
     #[test]
@@ -408,7 +425,7 @@ mod tests {
                     interpolator.define(&format!("v{level}"), value);
                 }
                 Err((problem, partial)) => {
-                    assert!(problem.message.contains("longer than 1 MiB"), "{problem:?}");
+                    assert!(problem.message.en.contains("longer than 1 MiB"), "{problem:?}");
                     assert_eq!(partial.as_literal().as_deref(), Some(""));
                     failed_at.get_or_insert(level);
                     interpolator.define(&format!("v{level}"), String::new());
@@ -441,11 +458,11 @@ mod tests {
         assert_eq!(template.render(&HashMap::new()), Err("ticket".to_string()));
 
         let (early, _) = interpolator.resolve("${ticket}", allowed(1)).unwrap_err();
-        assert!(early.message.contains("before it is captured"));
+        assert!(early.message.en.contains("before it is captured"));
         let (forbidden, _) = interpolator
             .resolve("${ticket}", CaptureUse::Forbidden)
             .unwrap_err();
-        assert!(forbidden.message.contains("is a capture"));
+        assert!(forbidden.message.en.contains("is a capture"));
         let whole = interpolator.resolve("${ticket}", allowed(2)).unwrap();
         assert_eq!(whole.as_whole_capture(), Some("ticket"));
     }

@@ -5,10 +5,12 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Problem;
 use crate::file::{INPUT_FILE_LIMIT, read_bounded};
+use crate::lang::Lang;
 use crate::scenario::model::Scenario;
 use crate::scenario::raw;
 use crate::scenario::raw::{Position, RawScenario, TopLevelKeys};
 use crate::scenario::validate::{LoadSettings, validate};
+use crate::text::{Text, text};
 
 /// The text of one scenario file, as read (or embedded, for the demo).
 #[derive(Debug, Clone)]
@@ -40,7 +42,7 @@ pub struct LoadFailure {
 }
 
 impl LoadFailure {
-    fn whole_file(file: &str, message: impl Into<String>) -> Self {
+    fn whole_file(file: &str, message: Text) -> Self {
         Self {
             file: file.to_string(),
             text: None,
@@ -48,8 +50,9 @@ impl LoadFailure {
         }
     }
 
-    pub fn render(&self) -> String {
-        crate::diagnostic::render(&self.file, self.text.as_deref(), &self.problems)
+    /// rustc-style, with the offending lines, in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        crate::diagnostic::render(&self.file, self.text.as_deref(), &self.problems, lang)
     }
 }
 
@@ -59,7 +62,7 @@ impl LoadFailure {
 pub struct Discovery {
     pub sources: Vec<Source>,
     pub unreadable: Vec<LoadFailure>,
-    pub notes: Vec<String>,
+    pub notes: Vec<Text>,
 }
 
 /// Reads the files named, and `*.yaml`/`*.yml` files in the folders named
@@ -90,12 +93,19 @@ pub fn discover(paths: &[PathBuf]) -> Discovery {
                 }
             }
             Ok(_) => read_source(path, true, &mut discovery),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => discovery
-                .unreadable
-                .push(LoadFailure::whole_file(&name, "no such file or folder")),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                discovery.unreadable.push(LoadFailure::whole_file(
+                    &name,
+                    Text::new("berkas atau folder tidak ada", "no such file or folder"),
+                ))
+            }
             Err(error) => discovery.unreadable.push(LoadFailure::whole_file(
                 &name,
-                format!("cannot read: {error}"),
+                text!(
+                    "tidak dapat dibaca: {reason}",
+                    "cannot read: {reason}",
+                    reason = io_text(&error),
+                ),
             )),
         }
     }
@@ -154,17 +164,18 @@ impl Scan {
     ) {
         let id = FolderId::of(dir, metadata);
         if ancestors.contains(&id) {
-            discovery.notes.push(format!(
-                "skipped {}: it links back to a folder that holds it, which would scan it again",
-                dir.display()
+            let dir = dir.display();
+            discovery.notes.push(text!(
+                "{dir} dilewati: folder ini menaut kembali ke folder yang memuatnya, sehingga akan dipindai ulang",
+                "skipped {dir}: it links back to a folder that holds it, which would scan it again"
             ));
             return;
         }
         if let Some(first) = self.visited.get(&id) {
-            discovery.notes.push(format!(
-                "skipped {}: the same folder as {}, already scanned",
-                dir.display(),
-                first.display()
+            let (dir, first) = (dir.display(), first.display());
+            discovery.notes.push(text!(
+                "{dir} dilewati: folder yang sama dengan {first}, yang sudah dipindai",
+                "skipped {dir}: the same folder as {first}, already scanned"
             ));
             return;
         }
@@ -176,7 +187,11 @@ impl Scan {
             Err(error) => {
                 discovery.unreadable.push(LoadFailure::whole_file(
                     &dir.display().to_string(),
-                    format!("cannot read folder: {error}"),
+                    text!(
+                        "folder tidak dapat dibaca: {reason}",
+                        "cannot read folder: {reason}",
+                        reason = io_text(&error),
+                    ),
                 ));
                 return;
             }
@@ -192,7 +207,8 @@ impl Scan {
                 self.stopped = true;
                 discovery.unreadable.push(LoadFailure::whole_file(
                     &dir.display().to_string(),
-                    format!(
+                    text!(
+                        "pemindaian dihentikan setelah {MAX_SCAN_ENTRIES} berkas dan folder; sebutkan folder yang memuat skenario",
                         "stopped scanning after {MAX_SCAN_ENTRIES} files and folders; name the folder that holds the scenarios"
                     ),
                 ));
@@ -243,9 +259,21 @@ fn read_source(path: &Path, named: bool, discovery: &mut Discovery) {
         Ok(bytes) => discovery.sources.push(Source { name, bytes, named }),
         Err(error) => discovery.unreadable.push(LoadFailure::whole_file(
             &name,
-            format!("cannot read file: {error}"),
+            text!(
+                "berkas tidak dapat dibaca: {reason}",
+                "cannot read file: {reason}",
+                reason = error.reason(),
+            ),
         )),
     }
+}
+
+/// Why the operating system refused, in both languages.
+fn io_text(error: &std::io::Error) -> Text {
+    Text::new(
+        crate::file::io_reason(error, Lang::Id),
+        crate::file::io_reason(error, Lang::En),
+    )
 }
 
 /// What a run knows of every scenario file it loaded, whether it keeps the
@@ -280,11 +308,7 @@ pub struct LoadedSet {
 }
 
 /// Loads every source in order, then checks identities across the run.
-pub fn load_all(
-    sources: &[Source],
-    settings: &LoadSettings,
-    notes: &mut Vec<String>,
-) -> Vec<Loaded> {
+pub fn load_all(sources: &[Source], settings: &LoadSettings, notes: &mut Vec<Text>) -> Vec<Loaded> {
     load_where(sources, settings, notes, |_| true).kept
 }
 
@@ -295,7 +319,7 @@ pub fn load_all(
 pub fn load_where(
     sources: &[Source],
     settings: &LoadSettings,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Text>,
     keep: impl Fn(&Outline) -> bool + Sync,
 ) -> LoadedSet {
     // Parsing and validating is most of a large set's start-up: spread it over
@@ -322,9 +346,10 @@ pub fn load_where(
     for (source, load) in sources.iter().zip(loads) {
         let Some((outline, item)) = load else {
             skipped.push(source.name.clone());
-            notes.push(format!(
-                "skipped {}: no key of a scenario (such as `service` or `probes`) at its top level, nor a near miss of one, so not a scenario",
-                source.name
+            let name = &source.name;
+            notes.push(text!(
+                "{name} dilewati: tidak ada kunci skenario (seperti `service` atau `probes`) di tingkat teratasnya, juga tidak ada yang mirip, jadi berkas ini bukan skenario",
+                "skipped {name}: no key of a scenario (such as `service` or `probes`) at its top level, nor a near miss of one, so not a scenario"
             ));
             continue;
         };
@@ -366,13 +391,16 @@ fn load_one(source: &Source, settings: &LoadSettings) -> Option<Loaded> {
     };
     let text = match utf8_text(&source.bytes) {
         Ok(text) => text,
-        Err(problem) => return fail(problem, None),
+        Err(problem) => return fail(*problem, None),
     };
     if text.trim().is_empty() {
         let problem = Problem::error(
             Position::default(),
             "",
-            "the file is empty; a scenario needs at least `version`, `service` and `probes`",
+            Text::new(
+                "berkas ini kosong; skenario memerlukan sedikitnya `version`, `service`, dan `probes`",
+                "the file is empty; a scenario needs at least `version`, `service` and `probes`",
+            ),
         );
         return fail(problem, Some(text));
     }
@@ -397,7 +425,7 @@ fn load_one(source: &Source, settings: &LoadSettings) -> Option<Loaded> {
 }
 
 /// The file's text, or where its first byte that is not UTF-8 is.
-fn utf8_text(bytes: &[u8]) -> Result<&str, Problem> {
+fn utf8_text(bytes: &[u8]) -> Result<&str, Box<Problem>> {
     std::str::from_utf8(bytes).map_err(|error| {
         let valid = &bytes[..error.valid_up_to()];
         let line = valid.iter().filter(|b| **b == b'\n').count() as u64 + 1;
@@ -407,14 +435,17 @@ fn utf8_text(bytes: &[u8]) -> Result<&str, Problem> {
             column,
             bytes: None,
         };
-        Problem::error(
+        Box::new(Problem::error(
             at,
             "",
-            format!(
-                "the file is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
-                error.valid_up_to()
-            ),
-        )
+            {
+                let offset = error.valid_up_to();
+                text!(
+                    "berkas ini bukan teks UTF-8 (byte tidak valid pada posisi {offset}); simpan sebagai UTF-8",
+                    "the file is not UTF-8 text (invalid byte at offset {offset}); save it as UTF-8"
+                )
+            },
+        ))
     })
 }
 
@@ -457,7 +488,7 @@ fn map_in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) ->
 /// A scenario identity (service id plus label) must be unique in a run; every
 /// file of a clash becomes a load error, since none can be trusted as "the" one.
 /// Returns the outlines that clash, each with its message.
-fn identity_clashes(outlines: &[Outline]) -> Vec<(usize, String)> {
+fn identity_clashes(outlines: &[Outline]) -> Vec<(usize, Text)> {
     let mut files_by_identity: HashMap<&str, Vec<&str>> = HashMap::new();
     for outline in outlines {
         if let Some(identity) = &outline.identity {
@@ -481,13 +512,19 @@ fn identity_clashes(outlines: &[Outline]) -> Vec<(usize, String)> {
             .copied()
             .filter(|file| *file != outline.file)
             .collect();
-        let message = format!(
-            "scenario `{identity}` is also defined in {}; give each a distinct service.id or `scenario:` label",
-            if others.is_empty() {
-                "the same file named twice".to_string()
-            } else {
-                others.join(", ")
-            }
+        let elsewhere = if others.is_empty() {
+            Text::new(
+                "berkas yang sama, yang disebut dua kali",
+                "the same file named twice",
+            )
+        } else {
+            let others = others.join(", ");
+            Text::new(others.clone(), others)
+        };
+        let message = text!(
+            "skenario `{identity}` juga didefinisikan di {elsewhere}; beri masing-masing `service.id` atau label `scenario:` yang berbeda",
+            "scenario `{identity}` is also defined in {elsewhere}; give each a distinct service.id or `scenario:` label",
+            elsewhere = elsewhere,
         );
         clashes.push((index, message));
     }
@@ -520,7 +557,7 @@ mod tests {
     fn problem(item: &Loaded) -> Option<&str> {
         match item {
             Loaded::Ready { .. } => None,
-            Loaded::Failed(failure) => failure.problems.first().map(|p| p.message.as_str()),
+            Loaded::Failed(failure) => failure.problems.first().map(|p| p.message(Lang::En)),
         }
     }
 
@@ -647,14 +684,16 @@ mod tests {
         assert_eq!(failure.file, "servce.yaml");
         assert_eq!((problem.line, problem.column), (2, 1), "{problem:?}");
         assert!(
-            problem.message.contains("unknown key `servce`"),
+            problem.message(Lang::En).contains("unknown key `servce`"),
             "{problem:?}"
         );
-        assert_eq!(problem.help.as_deref(), Some("did you mean `service`?"));
+        assert_eq!(problem.help(Lang::En), Some("did you mean `service`?"));
+        assert_eq!(problem.help(Lang::Id), Some("maksud Anda `service`?"));
         assert_eq!(notes.len(), 2, "{notes:?}");
         assert!(
-            notes[0].starts_with("skipped ci.yaml")
-                && notes[1].starts_with("skipped catalogue.yaml")
+            notes[0].en.starts_with("skipped ci.yaml")
+                && notes[1].en.starts_with("skipped catalogue.yaml")
+                && notes[0].id.starts_with("ci.yaml dilewati")
         );
     }
 }

@@ -14,7 +14,9 @@
 //! ```
 
 use crate::catalogue::model::{Band, BandTable, Text};
+use crate::diagnostic::{backticked, did_you_mean};
 use crate::scenario::raw::{Node, Position, Spanned, closest};
+use crate::text::text;
 
 use super::{Checker, at};
 
@@ -53,8 +55,15 @@ impl Checker {
                 self.error_with_help(
                     at(raw),
                     "bands",
-                    format!("bands is a list or a map of named tables, found {}", other.kind()),
-                    "write `bands: [{ min: 4.2, id: Memuaskan, en: Excellent }, ...]`, or `bands: { use: NAME, tables: [...] }`",
+                    text!(
+                        "`bands` berupa daftar atau map berisi tabel bernama, ditemukan {found}",
+                        "bands is a list or a map of named tables, found {found}",
+                        found = other.kind(),
+                    ),
+                    Text::new(
+                        "tulis `bands: [{ min: 4.2, id: Memuaskan, en: Excellent }, ...]`, atau `bands: { use: NAME, tables: [...] }`",
+                        "write `bands: [{ min: 4.2, id: Memuaskan, en: Excellent }, ...]`, or `bands: { use: NAME, tables: [...] }`",
+                    ),
                 );
                 ReadBands {
                     chosen: Vec::new(),
@@ -77,12 +86,16 @@ impl Checker {
                 continue;
             }
             let help = closest(&name, known.iter().copied())
-                .map(|s| format!("did you mean `{s}`?"))
-                .unwrap_or_else(|| format!("expected one of: {}", known.join(", ")));
+                .as_deref()
+                .map(did_you_mean)
+                .unwrap_or_else(|| {
+                    let (keys, known) = (backticked(known.iter().copied()), known.join(", "));
+                    text!("kunci yang dikenal: {keys}", "expected one of: {known}")
+                });
             self.error_with_help(
                 at(key),
                 &format!("{path}.{name}"),
-                format!("unknown key `{name}`"),
+                text!("kunci `{name}` tidak dikenal", "unknown key `{name}`"),
                 help,
             );
         }
@@ -101,20 +114,33 @@ impl Checker {
                     let path = format!("bands.tables[{index}]");
                     if let Some(table) = self.band_table(item, &path) {
                         if tables.iter().any(|known| known.name == table.name) {
-                            self.error(
-                                at(item),
-                                &format!("{path}.name"),
-                                format!("band table `{}` is listed twice", table.name),
-                            );
+                            self.error(at(item), &format!("{path}.name"), {
+                                let name = &table.name;
+                                text!(
+                                    "tabel predikat `{name}` tercantum dua kali",
+                                    "band table `{name}` is listed twice"
+                                )
+                            });
                         }
                         tables.push(table);
                     }
                 }
             }
             Some((node, _)) => {
-                self.error(at(node), "bands.tables", "tables is a non-empty list");
+                self.error(
+                    at(node),
+                    "bands.tables",
+                    Text::new(
+                        "`tables` berupa daftar yang tidak kosong",
+                        "tables is a non-empty list",
+                    ),
+                );
             }
-            None => self.error(position, "bands", "missing `tables`"),
+            None => self.error(
+                position,
+                "bands",
+                Text::new("`tables` tidak ada", "missing `tables`"),
+            ),
         }
         let chosen_name = match entry(entries, "use") {
             Some(node) => match node.value.scalar_text() {
@@ -123,27 +149,37 @@ impl Checker {
                 }
                 Some(name) => {
                     let help = closest(&name, tables.iter().map(|t| t.name.as_str()))
-                        .map(|s| format!("did you mean `{s}`?"))
+                        .as_deref()
+                        .map(did_you_mean)
                         .unwrap_or_else(|| {
-                            format!(
-                                "the tables are: {}",
-                                tables
-                                    .iter()
-                                    .map(|t| t.name.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            )
+                            let names = tables
+                                .iter()
+                                .map(|t| t.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ");
+                            let listed = backticked(tables.iter().map(|t| t.name.as_str()));
+                            text!("tabel yang ada: {listed}", "the tables are: {names}")
                         });
                     self.error_with_help(
                         at(node),
                         "bands.use",
-                        format!("no band table `{name}` in `bands.tables`"),
+                        text!(
+                            "tidak ada tabel predikat `{name}` di `bands.tables`",
+                            "no band table `{name}` in `bands.tables`"
+                        ),
                         help,
                     );
                     None
                 }
                 None => {
-                    self.error(at(node), "bands.use", "use names one of the tables");
+                    self.error(
+                        at(node),
+                        "bands.use",
+                        Text::new(
+                            "`use` menyebut salah satu tabel",
+                            "use names one of the tables",
+                        ),
+                    );
                     None
                 }
             },
@@ -151,8 +187,14 @@ impl Checker {
                 self.error_with_help(
                     position,
                     "bands",
-                    "missing `use`: which table scores the index",
-                    "write `use: NAME` with the name of one of the tables",
+                    Text::new(
+                        "`use` tidak ada: tabel mana yang menilai indeks",
+                        "missing `use`: which table scores the index",
+                    ),
+                    Text::new(
+                        "tulis `use: NAME` dengan nama salah satu tabel",
+                        "write `use: NAME` with the name of one of the tables",
+                    ),
                 );
                 None
             }
@@ -174,7 +216,10 @@ impl Checker {
             self.error(
                 at(item),
                 path,
-                "a band table is a map { name, source, bands }",
+                Text::new(
+                    "tabel predikat berupa map `{ name, source, bands }`",
+                    "a band table is a map { name, source, bands }",
+                ),
             );
             return None;
         };
@@ -187,7 +232,10 @@ impl Checker {
             self.error(
                 at(item),
                 &format!("{path}.name"),
-                "a band table needs a `name`, one word like spbe-2020",
+                Text::new(
+                    "tabel predikat memerlukan `name`, satu kata seperti spbe-2020",
+                    "a band table needs a `name`, one word like spbe-2020",
+                ),
             );
             return None;
         };
@@ -195,7 +243,11 @@ impl Checker {
             Some(node) => match node.value.scalar_text() {
                 Some(text) if !text.trim().is_empty() => text.trim().to_string(),
                 _ => {
-                    self.error(at(node), &format!("{path}.source"), "this text is empty");
+                    self.error(
+                        at(node),
+                        &format!("{path}.source"),
+                        Text::new("teks ini kosong", "this text is empty"),
+                    );
                     String::new()
                 }
             },
@@ -203,8 +255,14 @@ impl Checker {
                 self.error_with_help(
                     at(item),
                     &format!("{path}.source"),
-                    "a band table needs its `source`",
-                    "name the instrument, with a source mark ([C], [S] or [U]) when it is not verified",
+                    Text::new(
+                        "tabel predikat memerlukan `source`",
+                        "a band table needs its `source`",
+                    ),
+                    Text::new(
+                        "sebutkan instrumennya, dengan tanda sumber ([C], [S], atau [U]) bila belum diverifikasi",
+                        "name the instrument, with a source mark ([C], [S] or [U]) when it is not verified",
+                    ),
                 );
                 String::new()
             }
@@ -216,13 +274,21 @@ impl Checker {
                     self.error(
                         at(node),
                         &format!("{path}.bands"),
-                        format!("bands is a list, found {}", other.kind()),
+                        text!(
+                            "`bands` berupa daftar, ditemukan {found}",
+                            "bands is a list, found {found}",
+                            found = other.kind(),
+                        ),
                     );
                     Vec::new()
                 }
             },
             None => {
-                self.error(at(item), &format!("{path}.bands"), "missing `bands`");
+                self.error(
+                    at(item),
+                    &format!("{path}.bands"),
+                    Text::new("`bands` tidak ada", "missing `bands`"),
+                );
                 Vec::new()
             }
         };
@@ -239,14 +305,24 @@ impl Checker {
             self.error(
                 position,
                 path,
-                "bands is empty: list the predicates, highest first",
+                Text::new(
+                    "`bands` kosong: cantumkan predikatnya, dari yang tertinggi",
+                    "bands is empty: list the predicates, highest first",
+                ),
             );
         }
         let mut bands: Vec<Band> = Vec::new();
         for (index, item) in items.iter().enumerate() {
             let band_path = format!("{path}[{index}]");
             let Node::Map(entries) = &item.value else {
-                self.error(at(item), &band_path, "a band is a map { min, id, en }");
+                self.error(
+                    at(item),
+                    &band_path,
+                    Text::new(
+                        "predikat berupa map `{ min, id, en }`",
+                        "a band is a map { min, id, en }",
+                    ),
+                );
                 continue;
             };
             self.unknown_keys(entries, &BAND_KEYS, &band_path);
@@ -258,7 +334,10 @@ impl Checker {
                     self.error(
                         min_node.map_or(at(item), at),
                         &format!("{band_path}.min"),
-                        "min is a number on the index scale 0..5",
+                        Text::new(
+                            "`min` berupa angka pada skala indeks 0..5",
+                            "min is a number on the index scale 0..5",
+                        ),
                     );
                     continue;
                 }
@@ -268,7 +347,10 @@ impl Checker {
                 self.error(
                     min_at,
                     &format!("{band_path}.min"),
-                    format!("{min} is outside the index scale 0..5"),
+                    text!(
+                        "{min} di luar skala indeks 0..5",
+                        "{min} is outside the index scale 0..5"
+                    ),
                 );
             }
             if let Some(previous) = bands.last()
@@ -277,11 +359,17 @@ impl Checker {
                 self.error_with_help(
                     min_at,
                     &format!("{band_path}.min"),
-                    format!(
-                        "bands out of order: {min} is not below the band above it ({})",
-                        previous.min
+                    {
+                        let above = previous.min;
+                        text!(
+                            "urutan predikat salah: {min} tidak lebih rendah dari predikat di atasnya ({above})",
+                            "bands out of order: {min} is not below the band above it ({above})"
+                        )
+                    },
+                    Text::new(
+                        "cantumkan predikat dari yang tertinggi, setiap `min` lebih rendah dari sebelumnya",
+                        "list bands highest first, each `min` lower than the one before",
                     ),
-                    "list bands highest first, each `min` lower than the one before",
                 );
             }
             let text = |key: &str| {
@@ -295,7 +383,14 @@ impl Checker {
                 en: text("en"),
             };
             if name.id.is_empty() || name.en.is_empty() {
-                self.error(at(item), &band_path, "a band needs a name in id and en");
+                self.error(
+                    at(item),
+                    &band_path,
+                    Text::new(
+                        "predikat memerlukan nama dalam id dan en",
+                        "a band needs a name in id and en",
+                    ),
+                );
             }
             bands.push(Band { min, name });
         }
@@ -305,11 +400,17 @@ impl Checker {
             self.error_with_help(
                 position,
                 path,
-                format!(
-                    "the lowest band starts at {}: an index below it would have no predicate",
-                    last.min
+                {
+                    let lowest = last.min;
+                    text!(
+                        "predikat terendah dimulai dari {lowest}: indeks di bawahnya tidak akan mendapat predikat",
+                        "the lowest band starts at {lowest}: an index below it would have no predicate"
+                    )
+                },
+                Text::new(
+                    "akhiri dengan predikat yang `min`-nya 0 atau 1",
+                    "end with a band whose min is 0 or 1",
                 ),
-                "end with a band whose min is 0 or 1",
             );
         }
         bands
@@ -346,7 +447,7 @@ mod tests {
     #[test]
     fn named_tables_band_with_the_one_in_use() {
         let catalogue = parse(&with_bands(NAMED), "named.yaml")
-            .unwrap_or_else(|failure| panic!("{}", failure.render()));
+            .unwrap_or_else(|failure| panic!("{}", failure.render(crate::lang::Lang::En)));
         assert_eq!(catalogue.bands_name.as_deref(), Some("pemdi-2026"));
         assert_eq!(catalogue.band_tables.len(), 2);
         assert_eq!(catalogue.band_tables[0].source, "PermenPANRB 59/2020 [S]");
@@ -364,11 +465,11 @@ mod tests {
         let problems = failure.map(|f| f.problems).unwrap_or_default();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(
-            problems[0].message,
+            problems[0].message.en,
             "no band table `pemdi-2025` in `bands.tables`"
         );
         assert_eq!(
-            problems[0].help.as_deref(),
+            problems[0].help.as_ref().map(|help| help.en.as_str()),
             Some("did you mean `pemdi-2026`?")
         );
         assert_eq!(
@@ -385,7 +486,7 @@ mod tests {
             .err()
             .map(|f| f.problems)
             .unwrap_or_default();
-        let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        let messages: Vec<&str> = problems.iter().map(|p| p.message.en.as_str()).collect();
         assert!(
             messages.contains(&"a band table needs its `source`")
                 && messages.contains(&"unknown key `idd`")
@@ -405,8 +506,8 @@ mod tests {
                 "critical: false\n",
                 "critical: false\n    critical_when: collects_personal_data\n",
             );
-        let catalogue =
-            parse(&text, "c.yaml").unwrap_or_else(|failure| panic!("{}", failure.render()));
+        let catalogue = parse(&text, "c.yaml")
+            .unwrap_or_else(|failure| panic!("{}", failure.render(crate::lang::Lang::En)));
         assert!(catalogue.certification.predicate_requires_critical);
         assert!(catalogue.certification.count_attested);
         assert_eq!(
@@ -422,11 +523,11 @@ mod tests {
             .unwrap_or_default();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(
-            problems[0].message,
+            problems[0].message.en,
             "`collects_personal_dat` is not a condition"
         );
         assert_eq!(
-            problems[0].help.as_deref(),
+            problems[0].help.as_ref().map(|help| help.en.as_str()),
             Some("did you mean `collects_personal_data`?")
         );
         let both = text.replace("critical: false\n", "critical: true\n");
@@ -434,6 +535,9 @@ mod tests {
             .err()
             .map(|f| f.problems)
             .unwrap_or_default();
-        assert_eq!(problems[0].message, "the rule is already `critical: true`");
+        assert_eq!(
+            problems[0].message.en,
+            "the rule is already `critical: true`"
+        );
     }
 }

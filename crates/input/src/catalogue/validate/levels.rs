@@ -3,8 +3,10 @@
 
 use crate::catalogue::kinds::{Direction, Kind, Shape, Unit};
 use crate::catalogue::levels::{Levels, Thresholds, format_value};
+use crate::diagnostic::{backticked, did_you_mean};
 use crate::quantity::{parse_duration, parse_ratio};
 use crate::scenario::raw::{Node, Position, Spanned, closest};
+use crate::text::{Text, text};
 
 use super::{Checker, at};
 
@@ -17,11 +19,19 @@ impl Checker {
     ) -> Option<Levels> {
         let position = at(raw);
         let wrong_shape = |checker: &mut Self, position: Position| {
+            let name = kind.name;
             checker.error_with_help(
                 position,
                 path,
-                format!("check `{}` takes levels of another shape", kind.name),
-                format!("write `levels: {}`", kind.shape.describe()),
+                text!(
+                    "pemeriksaan `{name}` memerlukan `levels` dengan bentuk lain",
+                    "check `{name}` takes levels of another shape"
+                ),
+                text!(
+                    "tulis `levels: {shape}`",
+                    "write `levels: {shape}`",
+                    shape = shape_text(kind.shape),
+                ),
             );
         };
         let entry = match &raw.value {
@@ -37,12 +47,18 @@ impl Checker {
                 self.error_with_help(
                     position,
                     path,
-                    "levels is `binary`, `{ thresholds: {...} }` or `{ table: {...} }`",
-                    format!(
-                        "check `{}` takes `levels: {}`",
-                        kind.name,
-                        kind.shape.describe()
+                    Text::new(
+                        "`levels` berupa `binary`, `{ thresholds: {...} }`, atau `{ table: {...} }`",
+                        "levels is `binary`, `{ thresholds: {...} }` or `{ table: {...} }`",
                     ),
+                    {
+                        let name = kind.name;
+                        text!(
+                            "pemeriksaan `{name}` memerlukan `levels: {shape}`",
+                            "check `{name}` takes `levels: {shape}`",
+                            shape = shape_text(kind.shape),
+                        )
+                    },
                 );
                 return None;
             }
@@ -62,12 +78,22 @@ impl Checker {
             }
             (other, _) => {
                 let help = closest(other, ["thresholds", "table"])
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .unwrap_or_else(|| format!("write `levels: {}`", kind.shape.describe()));
+                    .as_deref()
+                    .map(did_you_mean)
+                    .unwrap_or_else(|| {
+                        text!(
+                            "tulis `levels: {shape}`",
+                            "write `levels: {shape}`",
+                            shape = shape_text(kind.shape),
+                        )
+                    });
                 self.error_with_help(
                     at(key),
                     path,
-                    format!("unknown levels shape `{other}`"),
+                    text!(
+                        "bentuk `levels` `{other}` tidak dikenal",
+                        "unknown levels shape `{other}`"
+                    ),
                     help,
                 );
                 None
@@ -86,7 +112,10 @@ impl Checker {
             self.error(
                 at(body),
                 path,
-                "thresholds is a map { direction, L2, L3, L4, L5 }",
+                Text::new(
+                    "`thresholds` berupa map `{ direction, L2, L3, L4, L5 }`",
+                    "thresholds is a map { direction, L2, L3, L4, L5 }",
+                ),
             );
             return None;
         };
@@ -111,12 +140,18 @@ impl Checker {
                 other => {
                     ok = false;
                     let help = closest(other, ["direction", "L2", "L3", "L4", "L5"])
-                        .map(|s| format!("did you mean `{s}`?"))
-                        .unwrap_or_else(|| "thresholds take direction, L2, L3, L4 and L5".into());
+                        .as_deref()
+                        .map(did_you_mean)
+                        .unwrap_or_else(|| {
+                            Text::new(
+                                "`thresholds` memuat `direction`, `L2`, `L3`, `L4`, dan `L5`",
+                                "thresholds take direction, L2, L3, L4 and L5",
+                            )
+                        });
                     self.error_with_help(
                         at(key),
                         &key_path,
-                        format!("unknown key `{other}`"),
+                        text!("kunci `{other}` tidak dikenal", "unknown key `{other}`"),
                         help,
                     );
                 }
@@ -124,11 +159,10 @@ impl Checker {
         }
         if !direction_seen {
             ok = false;
-            self.error(
-                at(body),
-                path,
-                format!("missing `direction: {}`", direction.key()),
-            );
+            self.error(at(body), path, {
+                let key = direction.key();
+                text!("`direction: {key}` tidak ada", "missing `direction: {key}`")
+            });
         }
         let mut parsed = [0.0; 4];
         for (slot, value) in values.iter().enumerate() {
@@ -136,7 +170,12 @@ impl Checker {
                 Some((number, _)) => parsed[slot] = *number,
                 None => {
                     if ok || !entries.is_empty() {
-                        self.error(at(body), path, format!("missing `L{}`", slot + 2));
+                        let level = slot + 2;
+                        self.error(
+                            at(body),
+                            path,
+                            text!("`L{level}` tidak ada", "missing `L{level}`"),
+                        );
                     }
                     ok = false;
                 }
@@ -165,16 +204,24 @@ impl Checker {
         self.error_with_help(
             at(value),
             key_path,
-            format!("direction `{given}` does not fit this check"),
-            format!(
-                "this check's value is better when {}: write `direction: {}`",
-                if direction == Direction::AtLeast {
-                    "higher"
-                } else {
-                    "lower"
-                },
-                direction.key()
+            text!(
+                "`direction` `{given}` tidak sesuai untuk pemeriksaan ini",
+                "direction `{given}` does not fit this check"
             ),
+            {
+                let key = direction.key();
+                if direction == Direction::AtLeast {
+                    text!(
+                        "nilai pemeriksaan ini lebih baik bila lebih tinggi: tulis `direction: {key}`",
+                        "this check's value is better when higher: write `direction: {key}`"
+                    )
+                } else {
+                    text!(
+                        "nilai pemeriksaan ini lebih baik bila lebih rendah: tulis `direction: {key}`",
+                        "this check's value is better when lower: write `direction: {key}`"
+                    )
+                }
+            },
         );
         false
     }
@@ -203,27 +250,35 @@ impl Checker {
                 self.error_with_help(
                     position,
                     &format!("{path}.L{}", slot + 2),
-                    format!(
-                        "levels out of order: L{} ({}) must be {} L{} ({})",
-                        slot + 2,
-                        format_value(unit, high),
+                    {
+                        let (level, below) = (slot + 2, slot + 1);
+                        let (high, low) = (format_value(unit, high), format_value(unit, low));
                         if direction == Direction::AtLeast {
-                            "above"
+                            text!(
+                                "urutan tingkat salah: L{level} ({high}) harus di atas L{below} ({low})",
+                                "levels out of order: L{level} ({high}) must be above L{below} ({low})"
+                            )
                         } else {
-                            "below"
-                        },
-                        slot + 1,
-                        format_value(unit, low)
-                    ),
-                    format!(
-                        "with direction {}, each level asks for a {} value than the one before",
-                        direction.key(),
-                        if direction == Direction::AtLeast {
-                            "higher"
-                        } else {
-                            "lower"
+                            text!(
+                                "urutan tingkat salah: L{level} ({high}) harus di bawah L{below} ({low})",
+                                "levels out of order: L{level} ({high}) must be below L{below} ({low})"
+                            )
                         }
-                    ),
+                    },
+                    {
+                        let key = direction.key();
+                        if direction == Direction::AtLeast {
+                            text!(
+                                "dengan `direction: {key}`, setiap tingkat meminta nilai yang lebih tinggi daripada tingkat sebelumnya",
+                                "with direction {key}, each level asks for a higher value than the one before"
+                            )
+                        } else {
+                            text!(
+                                "dengan `direction: {key}`, setiap tingkat meminta nilai yang lebih rendah daripada tingkat sebelumnya",
+                                "with direction {key}, each level asks for a lower value than the one before"
+                            )
+                        }
+                    },
                 );
             }
         }
@@ -234,22 +289,31 @@ impl Checker {
         let position = at(value);
         let result = match (unit, &value.value) {
             (Unit::Ratio, Node::Str(text)) => parse_ratio(text),
-            (Unit::Ratio, Node::Int(_) | Node::Float(_)) => Err(format!(
-                "a ratio is a percentage: write {}%",
-                value.value.scalar_text().unwrap_or_default()
-            )),
+            (Unit::Ratio, Node::Int(_) | Node::Float(_)) => {
+                let number = value.value.scalar_text().unwrap_or_default();
+                Err(text!(
+                    "rasio ditulis sebagai persentase: tulis {number}%",
+                    "a ratio is a percentage: write {number}%"
+                ))
+            }
             (Unit::Duration, Node::Str(text)) => parse_duration(text).map(|d| d.as_secs_f64()),
-            (Unit::Duration, Node::Int(_) | Node::Float(_)) => Err(format!(
-                "a duration needs a unit: write e.g. {}s or {}d",
-                value.value.scalar_text().unwrap_or_default(),
-                value.value.scalar_text().unwrap_or_default()
-            )),
+            (Unit::Duration, Node::Int(_) | Node::Float(_)) => {
+                let number = value.value.scalar_text().unwrap_or_default();
+                Err(text!(
+                    "durasi memerlukan satuan: tulis misalnya {number}s atau {number}d",
+                    "a duration needs a unit: write e.g. {number}s or {number}d"
+                ))
+            }
             (Unit::Count, Node::Int(count)) if *count >= 0 => Ok(*count as f64),
-            (Unit::Count, _) => Err("expected a whole number (0 or more)".to_string()),
-            (_, other) => Err(format!(
-                "expected {}, found {}",
-                unit.describe(),
-                other.kind()
+            (Unit::Count, _) => Err(Text::new(
+                "seharusnya bilangan bulat (0 atau lebih)",
+                "expected a whole number (0 or more)",
+            )),
+            (_, other) => Err(text!(
+                "seharusnya {wanted}, ditemukan {found}",
+                "expected {wanted}, found {found}",
+                wanted = unit_text(unit),
+                found = other.kind(),
             )),
         };
         result
@@ -259,7 +323,14 @@ impl Checker {
 
     fn table(&mut self, body: &Spanned<Node>, outcomes: &[&str], path: &str) -> Option<Levels> {
         let Node::Map(entries) = &body.value else {
-            self.error(at(body), path, "table is a map of outcome: level");
+            self.error(
+                at(body),
+                path,
+                Text::new(
+                    "`table` berupa map `hasil: tingkat`",
+                    "table is a map of outcome: level",
+                ),
+            );
             return None;
         };
         let mut table: Vec<(String, u8)> = Vec::new();
@@ -269,14 +340,20 @@ impl Checker {
             if !outcomes.contains(&name.as_str()) {
                 ok = false;
                 let help = closest(&name, outcomes.iter().copied())
-                    .map(|s| format!("did you mean `{s}`?"))
+                    .as_deref()
+                    .map(did_you_mean)
                     .unwrap_or_else(|| {
-                        format!("this check's outcomes are: {}", outcomes.join(", "))
+                        let listed = backticked(outcomes.iter().copied());
+                        let outcomes = outcomes.join(", ");
+                        text!(
+                            "hasil pemeriksaan ini: {listed}",
+                            "this check's outcomes are: {outcomes}"
+                        )
                     });
                 self.error_with_help(
                     at(key),
                     &format!("{path}.{name}"),
-                    format!("unknown outcome `{name}`"),
+                    text!("hasil `{name}` tidak dikenal", "unknown outcome `{name}`"),
                     help,
                 );
                 continue;
@@ -288,7 +365,10 @@ impl Checker {
                     self.error(
                         at(value),
                         &format!("{path}.{name}"),
-                        "a level is a whole number from 1 to 5",
+                        Text::new(
+                            "tingkat berupa bilangan bulat dari 1 sampai 5",
+                            "a level is a whole number from 1 to 5",
+                        ),
                     );
                 }
             }
@@ -299,10 +379,58 @@ impl Checker {
                 .any(|(key, _)| key.value.scalar_text().as_deref() == Some(*outcome))
             {
                 ok = false;
-                self.error(at(body), path, format!("missing outcome `{outcome}`"));
+                self.error(
+                    at(body),
+                    path,
+                    text!("hasil `{outcome}` tidak ada", "missing outcome `{outcome}`"),
+                );
             }
         }
         table.sort_by_key(|(name, _)| outcomes.iter().position(|o| o == name));
         ok.then_some(Levels::Table(table))
+    }
+}
+
+/// The levels a kind's shape takes, as written in a catalogue.
+fn shape_text(shape: Shape) -> Text {
+    match shape {
+        Shape::Thresholds { unit, direction } => {
+            let key = direction.key();
+            text!(
+                "{{ thresholds: {{ direction: {key}, L2: .., L3: .., L4: .., L5: .. }} }} dalam {unit}",
+                "{{ thresholds: {{ direction: {key}, L2: .., L3: .., L4: .., L5: .. }} }} in {unit}",
+                unit = unit_text(unit),
+            )
+        }
+        Shape::Binary => Text::new("binary", "binary"),
+        Shape::Table(outcomes) => {
+            let table = table_text(outcomes);
+            Text::new(table.clone(), table)
+        }
+        Shape::TableOrBinary(outcomes) => {
+            let table = table_text(outcomes);
+            text!("{table} atau binary", "{table} or binary")
+        }
+    }
+}
+
+fn table_text(outcomes: &[&str]) -> String {
+    let entries = outcomes
+        .iter()
+        .map(|outcome| format!("{outcome}: LEVEL"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("{{ table: {{ {entries} }} }}")
+}
+
+/// A threshold unit, as its values are written.
+fn unit_text(unit: Unit) -> Text {
+    match unit {
+        Unit::Ratio => Text::new("persentase (95%)", "percentages (95%)"),
+        Unit::Duration => Text::new(
+            "durasi dengan satuan (500ms, 2s, 30d)",
+            "durations with a unit (500ms, 2s, 30d)",
+        ),
+        Unit::Count => Text::new("bilangan bulat", "whole numbers"),
     }
 }

@@ -14,8 +14,10 @@ use crate::catalogue::kinds;
 use crate::catalogue::model::{Aspect, Basis, Catalogue, Certification, Rule, Text};
 use crate::catalogue::raw::{RawAspect, RawCatalogue, RawCertification, RawRule, RawText};
 use crate::diagnostic::Problem;
+use crate::diagnostic::{backticked, did_you_mean};
 use crate::quantity::parse_ratio;
 use crate::scenario::raw::{Position, Spanned, closest};
+use crate::text::text;
 
 /// Collects every problem of one catalogue file while its sections are read.
 #[derive(Default)]
@@ -29,25 +31,23 @@ fn at<T>(spanned: &Spanned<T>) -> Position {
 }
 
 impl Checker {
-    fn error(&mut self, position: Position, path: &str, message: impl Into<String>) {
+    fn error(&mut self, position: Position, path: &str, message: Text) {
         self.problems.push(Problem::error(position, path, message));
     }
 
-    fn error_with_help(
-        &mut self,
-        position: Position,
-        path: &str,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) {
+    fn error_with_help(&mut self, position: Position, path: &str, message: Text, help: Text) {
         self.problems
-            .push(Problem::error(position, path, message).with_help(Some(help.into())));
+            .push(Problem::error(position, path, message).with_help(Some(help)));
     }
 
     fn text(&mut self, raw: &Spanned<RawText>, path: &str) -> Text {
         let mut one = |value: &Spanned<String>, lang: &str| {
             if value.value.trim().is_empty() {
-                self.error(at(value), &format!("{path}.{lang}"), "this text is empty");
+                self.error(
+                    at(value),
+                    &format!("{path}.{lang}"),
+                    Text::new("teks ini kosong", "this text is empty"),
+                );
             }
             value.value.trim().to_string()
         };
@@ -68,12 +68,19 @@ impl Checker {
             self.error(
                 at(&raw.catalogue),
                 "catalogue",
-                "a catalogue name is one word without spaces or @, like idsll-core",
+                Text::new(
+                    "nama katalog berupa satu kata tanpa spasi atau @, seperti idsll-core",
+                    "a catalogue name is one word without spaces or @, like idsll-core",
+                ),
             );
         }
         let version = raw.version.value.trim().to_string();
         if version.is_empty() {
-            self.error(at(&raw.version), "version", "the version is empty");
+            self.error(
+                at(&raw.version),
+                "version",
+                Text::new("versi kosong", "the version is empty"),
+            );
         }
         let title = self.text(&raw.title, "title");
         let bands = self.read_bands(&raw.bands);
@@ -90,10 +97,13 @@ impl Checker {
                 self.error(
                     at(&raw.aspects.value[index]),
                     &format!("aspects[{index}]"),
-                    format!(
-                        "aspect `{}` has no rules; its weight would never count",
-                        aspect.id
-                    ),
+                    {
+                        let id = &aspect.id;
+                        text!(
+                            "aspek `{id}` tidak memiliki kriteria; bobotnya tidak akan pernah dihitung",
+                            "aspect `{id}` has no rules; its weight would never count"
+                        )
+                    },
                 );
             }
         }
@@ -119,7 +129,10 @@ impl Checker {
             self.error(
                 at(&raw.min_index),
                 "certification.min_index",
-                format!("{min_index} is outside the index scale 1..5"),
+                text!(
+                    "{min_index} di luar skala indeks 1..5",
+                    "{min_index} is outside the index scale 1..5"
+                ),
             );
         }
         let level = raw.critical_min_level.value;
@@ -127,7 +140,10 @@ impl Checker {
             self.error(
                 at(&raw.critical_min_level),
                 "certification.critical_min_level",
-                format!("{level} is not a level: levels are 1 to 5"),
+                text!(
+                    "{level} bukan tingkat: tingkat bernilai 1 sampai 5",
+                    "{level} is not a level: levels are 1 to 5"
+                ),
             );
         }
         let min_coverage = match parse_ratio(&raw.min_coverage.value) {
@@ -155,8 +171,14 @@ impl Checker {
             self.error_with_help(
                 at(raw),
                 path,
-                format!("weight {weight} is not positive"),
-                "weights are positive numbers; remove the entry instead of weighting it 0",
+                text!(
+                    "bobot {weight} tidak positif",
+                    "weight {weight} is not positive"
+                ),
+                Text::new(
+                    "bobot berupa angka positif; hapus entrinya alih-alih memberinya bobot 0",
+                    "weights are positive numbers; remove the entry instead of weighting it 0",
+                ),
             );
         }
         weight
@@ -164,7 +186,11 @@ impl Checker {
 
     fn aspects(&mut self, raw: &Spanned<Vec<Spanned<RawAspect>>>) -> Vec<Aspect> {
         if raw.value.is_empty() {
-            self.error(at(raw), "aspects", "aspects is empty");
+            self.error(
+                at(raw),
+                "aspects",
+                Text::new("`aspects` kosong", "aspects is empty"),
+            );
         }
         let mut aspects: Vec<Aspect> = Vec::new();
         for (index, spanned) in raw.value.iter().enumerate() {
@@ -175,7 +201,10 @@ impl Checker {
                 self.error(
                     at(&aspect.id),
                     &format!("{path}.id"),
-                    format!("aspect `{id}` is listed twice"),
+                    text!(
+                        "aspek `{id}` tercantum dua kali",
+                        "aspect `{id}` is listed twice"
+                    ),
                 );
             }
             let weight = self.weight(&aspect.weight, &format!("{path}.weight"));
@@ -187,18 +216,24 @@ impl Checker {
 
     fn rules(&mut self, raw: &Spanned<Vec<Spanned<RawRule>>>, aspects: &[Aspect]) -> Vec<Rule> {
         if raw.value.is_empty() {
-            self.error(at(raw), "rules", "rules is empty");
+            self.error(
+                at(raw),
+                "rules",
+                Text::new("`rules` kosong", "rules is empty"),
+            );
         }
         let mut rules: Vec<Rule> = Vec::new();
         for (index, spanned) in raw.value.iter().enumerate() {
             let path = format!("rules[{index}]");
             if let Some(rule) = self.rule(&spanned.value, &path, aspects) {
                 if rules.iter().any(|known| known.code == rule.code) {
-                    self.error(
-                        at(&spanned.value.code),
-                        &format!("{path}.code"),
-                        format!("rule `{}` is listed twice", rule.code),
-                    );
+                    self.error(at(&spanned.value.code), &format!("{path}.code"), {
+                        let code = &rule.code;
+                        text!(
+                            "kriteria `{code}` tercantum dua kali",
+                            "rule `{code}` is listed twice"
+                        )
+                    });
                 }
                 rules.push(rule);
             }
@@ -212,7 +247,10 @@ impl Checker {
             self.error(
                 at(&raw.code),
                 &format!("{path}.code"),
-                "a rule code is one word, like SC-04",
+                Text::new(
+                    "kode kriteria berupa satu kata, seperti SC-04",
+                    "a rule code is one word, like SC-04",
+                ),
             );
         }
         let aspect = self.rule_aspect(&raw.aspect, path, aspects);
@@ -224,12 +262,21 @@ impl Checker {
         let kind_name = raw.check.value.trim();
         let Some(kind) = kinds::find(kind_name) else {
             let help = closest(kind_name, kinds::KINDS.iter().map(|k| k.name))
-                .map(|s| format!("did you mean `{s}`?"))
-                .unwrap_or_else(|| "`ujilab standards kinds` lists the check kinds".to_string());
+                .as_deref()
+                .map(did_you_mean)
+                .unwrap_or_else(|| {
+                    Text::new(
+                        "`ujilab standards kinds` menampilkan daftar jenis pemeriksaan",
+                        "`ujilab standards kinds` lists the check kinds",
+                    )
+                });
             self.error_with_help(
                 at(&raw.check),
                 &format!("{path}.check"),
-                format!("unknown check kind `{kind_name}`"),
+                text!(
+                    "jenis pemeriksaan `{kind_name}` tidak dikenal",
+                    "unknown check kind `{kind_name}`"
+                ),
                 help,
             );
             return None;
@@ -273,12 +320,23 @@ impl Checker {
         let key_path = format!("{path}.critical_when");
         if !kinds::CONDITIONS.contains(&condition) {
             let help = closest(condition, kinds::CONDITIONS.iter().copied())
-                .map(|s| format!("did you mean `{s}`?"))
-                .unwrap_or_else(|| format!("conditions are: {}", kinds::CONDITIONS.join(", ")));
+                .as_deref()
+                .map(did_you_mean)
+                .unwrap_or_else(|| {
+                    let conditions = kinds::CONDITIONS.join(", ");
+                    let listed = backticked(kinds::CONDITIONS.iter().copied());
+                    text!(
+                        "kondisi yang dikenal: {listed}",
+                        "conditions are: {conditions}"
+                    )
+                });
             self.error_with_help(
                 at(raw),
                 &key_path,
-                format!("`{condition}` is not a condition"),
+                text!(
+                    "`{condition}` bukan kondisi yang dikenal",
+                    "`{condition}` is not a condition"
+                ),
                 help,
             );
             return None;
@@ -287,8 +345,14 @@ impl Checker {
             self.error_with_help(
                 at(raw),
                 &key_path,
-                "the rule is already `critical: true`",
-                "write `critical: false` with `critical_when`, or drop `critical_when`",
+                Text::new(
+                    "kriteria ini sudah `critical: true`",
+                    "the rule is already `critical: true`",
+                ),
+                Text::new(
+                    "tulis `critical: false` bersama `critical_when`, atau hapus `critical_when`",
+                    "write `critical: false` with `critical_when`, or drop `critical_when`",
+                ),
             );
         }
         Some(condition.to_string())
@@ -299,21 +363,24 @@ impl Checker {
         let aspect = raw.value.trim().to_string();
         if !aspects.iter().any(|known| known.id == aspect) {
             let help = closest(&aspect, aspects.iter().map(|a| a.id.as_str()))
-                .map(|s| format!("did you mean `{s}`?"))
+                .as_deref()
+                .map(did_you_mean)
                 .unwrap_or_else(|| {
-                    format!(
-                        "aspects are: {}",
-                        aspects
-                            .iter()
-                            .map(|a| a.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
+                    let known = aspects
+                        .iter()
+                        .map(|a| a.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let listed = backticked(aspects.iter().map(|a| a.id.as_str()));
+                    text!("aspek yang ada: {listed}", "aspects are: {known}")
                 });
             self.error_with_help(
                 at(raw),
                 &format!("{path}.aspect"),
-                format!("no aspect `{aspect}` in this catalogue"),
+                text!(
+                    "tidak ada aspek `{aspect}` dalam katalog ini",
+                    "no aspect `{aspect}` in this catalogue"
+                ),
                 help,
             );
         }
@@ -328,8 +395,14 @@ impl Checker {
                 self.error_with_help(
                     at(raw),
                     &format!("{path}.basis"),
-                    format!("`{other}` is not a basis"),
-                    "use regulation (an Indonesian legal basis) or practice",
+                    text!(
+                        "`{other}` bukan dasar yang dikenal",
+                        "`{other}` is not a basis"
+                    ),
+                    Text::new(
+                        "pakai `regulation` (dasar hukum Indonesia) atau `practice`",
+                        "use regulation (an Indonesian legal basis) or practice",
+                    ),
                 );
                 Basis::Practice
             }
@@ -386,7 +459,8 @@ rules:
         let text = with_rule(
             "    check: hsts\n    levels: { table: { absent: 1, short: 2, long: 4, long_with_subdomains: 5 } }\n",
         );
-        let catalogue = parse(&text, "mini.yaml").unwrap_or_else(|f| panic!("{}", f.render()));
+        let catalogue = parse(&text, "mini.yaml")
+            .unwrap_or_else(|f| panic!("{}", f.render(crate::lang::Lang::En)));
         let rule = &catalogue.rules[0];
         assert_eq!(
             rule.params.duration("long_max_age"),
@@ -399,8 +473,11 @@ rules:
         let text = with_rule("    check: hstss\n    levels: binary\n");
         let found = problems(&text);
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].message.contains("unknown check kind `hstss`"));
-        assert_eq!(found[0].help.as_deref(), Some("did you mean `hsts`?"));
+        assert!(found[0].message.en.contains("unknown check kind `hstss`"));
+        assert_eq!(
+            found[0].help.as_ref().map(|help| help.en.as_str()),
+            Some("did you mean `hsts`?")
+        );
         assert_eq!((found[0].line, found[0].column), (20, 12));
         assert_eq!(found[0].path, "rules[0].check");
     }
@@ -411,7 +488,7 @@ rules:
             .replace("aspect: keamanan", "aspect: keamaan")
             .replace("weight: 1\n", "weight: 0\n");
         let found = problems(&text);
-        let messages: Vec<&str> = found.iter().map(|p| p.message.as_str()).collect();
+        let messages: Vec<&str> = found.iter().map(|p| p.message.en.as_str()).collect();
         assert!(
             messages.iter().any(|m| m.contains("no aspect `keamaan`")),
             "{messages:?}"
@@ -425,7 +502,8 @@ rules:
         assert!(
             found
                 .iter()
-                .any(|p| p.help.as_deref() == Some("did you mean `keamanan`?"))
+                .any(|p| p.help.as_ref().map(|help| help.en.as_str())
+                    == Some("did you mean `keamanan`?"))
         );
         // The aspect now has no rule either.
         assert!(
@@ -438,7 +516,7 @@ rules:
     fn bands_must_descend_and_cover_the_scale() {
         let text = with_rule("    check: html_lang\n    levels: binary\n")
             .replace("min: 0.0, id: Kurang", "min: 3.5, id: Kurang");
-        let messages: Vec<String> = problems(&text).into_iter().map(|p| p.message).collect();
+        let messages: Vec<String> = problems(&text).into_iter().map(|p| p.message.en).collect();
         assert!(
             messages.iter().any(|m| m.contains("bands out of order")),
             "{messages:?}"
@@ -458,18 +536,21 @@ rules:
         );
         let found = problems(&text);
         assert!(
-            found[0].message.contains("unknown param `http_only_exmpt`"),
+            found[0]
+                .message
+                .en
+                .contains("unknown param `http_only_exmpt`"),
             "{found:?}"
         );
         assert_eq!(
-            found[0].help.as_deref(),
+            found[0].help.as_ref().map(|help| help.en.as_str()),
             Some("did you mean `http_only_exempt`?")
         );
 
         let text = with_rule(
             "    check: contact_hours\n    params: { time_range: '[0-9' }\n    levels: { table: { both: 5, one: 3, none: 1 } }\n",
         );
-        assert!(problems(&text)[0].message.contains("not a valid regex"));
+        assert!(problems(&text)[0].message.en.contains("not a valid regex"));
 
         let text = with_rule(
             "    check: service_standard\n    levels: { thresholds: { direction: at_least, L2: 1, L3: 3, L4: 5, L5: 6 } }\n",
@@ -477,6 +558,7 @@ rules:
         assert!(
             problems(&text)[0]
                 .message
+                .en
                 .contains("needs `params.components`")
         );
     }
@@ -491,6 +573,7 @@ rules:
         assert!(
             found[0]
                 .message
+                .en
                 .contains("levels out of order: L4 (99%) must be above L3 (99.5%)"),
             "{:?}",
             found[0]
@@ -500,13 +583,17 @@ rules:
         let text = with_rule("    check: availability\n    levels: binary\n");
         let found = problems(&text);
         assert!(
-            found[0].message.contains("takes levels of another shape"),
+            found[0]
+                .message
+                .en
+                .contains("takes levels of another shape"),
             "{found:?}"
         );
         assert!(
             found[0]
                 .help
-                .as_deref()
+                .as_ref()
+                .map(|help| help.en.as_str())
                 .unwrap_or_default()
                 .contains("thresholds")
         );
@@ -515,7 +602,7 @@ rules:
             "    check: hsts\n    levels: { table: { absent: 1, short: 2, lng: 4, long_with_subdomains: 9 } }\n",
         );
         let found = problems(&text);
-        let messages: Vec<&str> = found.iter().map(|p| p.message.as_str()).collect();
+        let messages: Vec<&str> = found.iter().map(|p| p.message.en.as_str()).collect();
         assert!(messages.contains(&"unknown outcome `lng`"), "{messages:?}");
         assert!(
             messages.contains(&"a level is a whole number from 1 to 5"),
@@ -529,7 +616,7 @@ rules:
         let text = with_rule(
             "    check: latency\n    levels: { thresholds: { direction: at_least, L2: 3, L3: 2s, L4: 1s, L5: 500ms } }\n",
         );
-        let messages: Vec<String> = problems(&text).into_iter().map(|p| p.message).collect();
+        let messages: Vec<String> = problems(&text).into_iter().map(|p| p.message.en).collect();
         assert!(
             messages
                 .iter()

@@ -5,8 +5,10 @@ use crate::catalogue::kinds::{CONDITIONS, Kind, PAGE_ROLES, ParamKind};
 use crate::catalogue::model::Text;
 use crate::catalogue::params::{Component, ParamValue, Params, case_insensitive, normalise};
 use crate::diagnostic::Problem;
+use crate::diagnostic::{backticked, did_you_mean};
 use crate::quantity::parse_duration;
 use crate::scenario::raw::{Node, Position, Spanned, closest};
+use crate::text::text;
 
 use super::{Checker, at};
 
@@ -30,27 +32,37 @@ impl Checker {
                     let name = key.value.scalar_text().unwrap_or_default();
                     let key_path = format!("{path}.{name}");
                     let Some(spec) = kind.params.iter().find(|spec| spec.name == name) else {
+                        let check = kind.name;
                         let help = closest(&name, kind.params.iter().map(|spec| spec.name))
-                            .map(|s| format!("did you mean `{s}`?"))
+                            .as_deref()
+                            .map(did_you_mean)
                             .unwrap_or_else(|| {
                                 if kind.params.is_empty() {
-                                    format!("check `{}` takes no params", kind.name)
+                                    text!(
+                                        "pemeriksaan `{check}` tidak memakai params",
+                                        "check `{check}` takes no params"
+                                    )
                                 } else {
-                                    format!(
-                                        "check `{}` takes: {}",
-                                        kind.name,
-                                        kind.params
-                                            .iter()
-                                            .map(|s| s.name)
-                                            .collect::<Vec<_>>()
-                                            .join(", ")
+                                    let names = kind
+                                        .params
+                                        .iter()
+                                        .map(|s| s.name)
+                                        .collect::<Vec<_>>()
+                                        .join(", ");
+                                    let listed = backticked(kind.params.iter().map(|s| s.name));
+                                    text!(
+                                        "params pemeriksaan `{check}`: {listed}",
+                                        "check `{check}` takes: {names}"
                                     )
                                 }
                             });
                         self.error_with_help(
                             at(key),
                             &key_path,
-                            format!("unknown param `{name}` for check `{}`", kind.name),
+                            text!(
+                                "param `{name}` tidak dikenal untuk pemeriksaan `{check}`",
+                                "unknown param `{name}` for check `{check}`"
+                            ),
                             help,
                         );
                         continue;
@@ -66,17 +78,23 @@ impl Checker {
                 self.error(
                     position,
                     path,
-                    format!("params is a map, found {}", other.kind()),
+                    text!(
+                        "`params` berupa map, ditemukan {found}",
+                        "params is a map, found {found}",
+                        found = other.kind(),
+                    ),
                 );
             }
         }
         for spec in kind.params {
             if matches!(spec.kind, ParamKind::Components) && !given.contains(&spec.name) {
-                self.error(
-                    raw.map(at).unwrap_or(rule_at),
-                    path,
-                    format!("check `{}` needs `params.{}`", kind.name, spec.name),
-                );
+                self.error(raw.map(at).unwrap_or(rule_at), path, {
+                    let (check, param) = (kind.name, spec.name);
+                    text!(
+                        "pemeriksaan `{check}` memerlukan `params.{param}`",
+                        "check `{check}` needs `params.{param}`"
+                    )
+                });
             }
         }
         params
@@ -90,7 +108,10 @@ impl Checker {
                     self.error(
                         position,
                         path,
-                        format!("{number} is below the minimum {min}"),
+                        text!(
+                            "{number} di bawah nilai minimum {min}",
+                            "{number} is below the minimum {min}"
+                        ),
                     );
                     return None;
                 }
@@ -106,7 +127,10 @@ impl Checker {
                     self.error(
                         position,
                         path,
-                        format!("{number} is outside ({min}, {max}]"),
+                        text!(
+                            "{number} di luar rentang ({min}, {max}]",
+                            "{number} is outside ({min}, {max}]"
+                        ),
                     );
                     return None;
                 }
@@ -125,20 +149,34 @@ impl Checker {
             (ParamKind::Regex { .. }, Node::Str(pattern)) => match case_insensitive(pattern) {
                 Ok(regex) => Some(ParamValue::Regex(regex)),
                 Err(error) => {
-                    self.error(position, path, format!("not a valid regex: {error}"));
+                    self.error(position, path, regex_problem(&error));
                     None
                 }
             },
             (ParamKind::Components, Node::Seq(items)) => {
                 if items.is_empty() {
-                    self.error(position, path, "list at least one component");
+                    self.error(
+                        position,
+                        path,
+                        Text::new(
+                            "cantumkan sedikitnya satu komponen",
+                            "list at least one component",
+                        ),
+                    );
                 }
                 Some(ParamValue::Components(self.components(items, path)))
             }
             (ParamKind::Pages { .. }, Node::Seq(items)) => {
                 let roles = self.strings(items, path);
                 if items.is_empty() {
-                    self.error(position, path, "list at least one page role");
+                    self.error(
+                        position,
+                        path,
+                        Text::new(
+                            "cantumkan sedikitnya satu peran halaman",
+                            "list at least one page role",
+                        ),
+                    );
                 }
                 let mut known = Vec::new();
                 for (index, role) in roles.iter().enumerate() {
@@ -147,12 +185,25 @@ impl Checker {
                         continue;
                     }
                     let help = closest(role, PAGE_ROLES.iter().copied())
-                        .map(|s| format!("did you mean `{s}`?"))
-                        .unwrap_or_else(|| format!("page roles are: {}", PAGE_ROLES.join(", ")));
+                        .as_deref()
+                        .map(did_you_mean)
+                        .unwrap_or_else(|| {
+                            let (roles, listed) = (
+                                PAGE_ROLES.join(", "),
+                                backticked(PAGE_ROLES.iter().copied()),
+                            );
+                            text!(
+                                "peran halaman yang dikenal: {listed}",
+                                "page roles are: {roles}"
+                            )
+                        });
                     self.error_with_help(
                         at(&items[index]),
                         &format!("{path}[{index}]"),
-                        format!("`{role}` is not a page role"),
+                        text!(
+                            "`{role}` bukan peran halaman yang dikenal",
+                            "`{role}` is not a page role"
+                        ),
                         help,
                     );
                 }
@@ -164,12 +215,25 @@ impl Checker {
                     return Some(ParamValue::Strings(vec![condition.to_string()]));
                 }
                 let help = closest(condition, CONDITIONS.iter().copied())
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .unwrap_or_else(|| format!("conditions are: {}", CONDITIONS.join(", ")));
+                    .as_deref()
+                    .map(did_you_mean)
+                    .unwrap_or_else(|| {
+                        let (conditions, listed) = (
+                            CONDITIONS.join(", "),
+                            backticked(CONDITIONS.iter().copied()),
+                        );
+                        text!(
+                            "kondisi yang dikenal: {listed}",
+                            "conditions are: {conditions}"
+                        )
+                    });
                 self.error_with_help(
                     position,
                     path,
-                    format!("`{condition}` is not a condition"),
+                    text!(
+                        "`{condition}` bukan kondisi yang dikenal",
+                        "`{condition}` is not a condition"
+                    ),
                     help,
                 );
                 None
@@ -178,7 +242,12 @@ impl Checker {
                 self.error(
                     position,
                     path,
-                    format!("expected {}, found {}", kind.describe(), found.kind()),
+                    text!(
+                        "seharusnya {wanted}, ditemukan {found}",
+                        "expected {wanted}, found {found}",
+                        wanted = param_kind_text(kind),
+                        found = found.kind(),
+                    ),
                 );
                 None
             }
@@ -190,7 +259,10 @@ impl Checker {
             self.error(
                 at(item),
                 path,
-                "a component is a map { id, name: { id, en }, keywords: [..], value?, near?, recent_years? }",
+                Text::new(
+                    "komponen berupa map `{ id, name: { id, en }, keywords: [..], value?, near?, recent_years? }`",
+                    "a component is a map { id, name: { id, en }, keywords: [..], value?, near?, recent_years? }",
+                ),
             );
             return None;
         };
@@ -216,7 +288,10 @@ impl Checker {
                         _ => self.error(
                             at(value),
                             &format!("{path}.name"),
-                            "name needs `id` and `en`",
+                            Text::new(
+                                "`name` memerlukan `id` dan `en`",
+                                "name needs `id` and `en`",
+                            ),
                         ),
                     }
                 }
@@ -225,11 +300,9 @@ impl Checker {
                 }
                 ("value", Node::Str(text)) => match case_insensitive(text) {
                     Ok(regex) => pattern = Some(regex),
-                    Err(error) => self.error(
-                        at(value),
-                        &format!("{path}.value"),
-                        format!("not a valid regex: {error}"),
-                    ),
+                    Err(error) => {
+                        self.error(at(value), &format!("{path}.value"), regex_problem(&error))
+                    }
                 },
                 ("near", Node::Seq(words)) => {
                     near.extend(self.keywords(words, &format!("{path}.near")));
@@ -237,7 +310,10 @@ impl Checker {
                         self.error(
                             at(value),
                             &format!("{path}.near"),
-                            "list at least one word, or leave `near` out",
+                            Text::new(
+                                "cantumkan sedikitnya satu kata, atau hapus `near`",
+                                "list at least one word, or leave `near` out",
+                            ),
                         );
                     }
                 }
@@ -247,23 +323,28 @@ impl Checker {
                 ("recent_years", _) => self.error(
                     at(value),
                     &format!("{path}.recent_years"),
-                    "recent_years is a whole number of years from 0 to 100",
+                    Text::new(
+                        "`recent_years` berupa jumlah tahun, bilangan bulat dari 0 sampai 100",
+                        "recent_years is a whole number of years from 0 to 100",
+                    ),
                 ),
                 (other, _) if COMPONENT_KEYS.contains(&other) => self.error(
                     at(value),
                     &format!("{path}.{other}"),
-                    format!("`{other}` has the wrong type"),
+                    text!("tipe nilai `{other}` salah", "`{other}` has the wrong type"),
                 ),
                 (other, _) => {
                     let help = closest(other, COMPONENT_KEYS.iter().copied())
-                        .map(|s| format!("did you mean `{s}`?"));
+                        .as_deref()
+                        .map(did_you_mean);
+                    let (known, keys) = (COMPONENT_KEYS.join(", "), backticked(COMPONENT_KEYS));
                     self.problems.push(
                         Problem::error(
                             at(key),
                             format!("{path}.{other}"),
-                            format!(
-                                "unknown key `{other}`; expected one of: {}",
-                                COMPONENT_KEYS.join(", ")
+                            text!(
+                                "kunci `{other}` tidak dikenal; kunci yang dikenal: {keys}",
+                                "unknown key `{other}`; expected one of: {known}"
                             ),
                         )
                         .with_help(help),
@@ -275,14 +356,20 @@ impl Checker {
             self.error(
                 at(item),
                 &format!("{path}.keywords"),
-                "a component needs at least one keyword",
+                Text::new(
+                    "komponen memerlukan sedikitnya satu kata kunci",
+                    "a component needs at least one keyword",
+                ),
             );
         }
         if recent_years.is_some() && pattern.is_none() {
             self.error(
                 at(item),
                 &format!("{path}.recent_years"),
-                "recent_years judges the component's `value`: give a `value` pattern that matches a year, like '\\b20\\d{2}\\b'",
+                Text::new(
+                    "`recent_years` menilai `value` komponen: beri pola `value` yang cocok dengan tahun, seperti '\\b20\\d{2}\\b'",
+                    "recent_years judges the component's `value`: give a `value` pattern that matches a year, like '\\b20\\d{2}\\b'",
+                ),
             );
         }
         match (id, name) {
@@ -295,7 +382,14 @@ impl Checker {
                 recent_years,
             }),
             _ => {
-                self.error(at(item), path, "a component needs `id` and `name`");
+                self.error(
+                    at(item),
+                    path,
+                    Text::new(
+                        "komponen memerlukan `id` dan `name`",
+                        "a component needs `id` and `name`",
+                    ),
+                );
                 None
             }
         }
@@ -310,7 +404,10 @@ impl Checker {
                 _ => self.error(
                     at(item),
                     &format!("{path}[{index}]"),
-                    "expected a non-empty string",
+                    Text::new(
+                        "seharusnya teks yang tidak kosong",
+                        "expected a non-empty string",
+                    ),
                 ),
             }
         }
@@ -334,12 +431,55 @@ impl Checker {
                 _ => self.error(
                     at(word),
                     &format!("{path}[{index}]"),
-                    "expected a non-empty keyword",
+                    Text::new(
+                        "seharusnya kata kunci yang tidak kosong",
+                        "expected a non-empty keyword",
+                    ),
                 ),
             }
         }
         keywords
     }
+}
+
+/// A regex the library refused, its reason kept as it wrote it.
+fn regex_problem(error: &regex::Error) -> Text {
+    text!(
+        "bukan regex yang valid; pesan pustaka regex: \"{error}\"",
+        "not a valid regex: {error}"
+    )
+}
+
+/// What a param of `kind` holds, for "expected ..., found ...": the English of
+/// [`ParamKind::describe`], and the same in Indonesian.
+fn param_kind_text(kind: &ParamKind) -> Text {
+    let id = match kind {
+        ParamKind::Integer { default, min } => {
+            format!("bilangan bulat >= {min}, bawaan {default}")
+        }
+        ParamKind::Number { default, min, max } => {
+            format!("angka dalam rentang ({min}, {max}], bawaan {default}")
+        }
+        ParamKind::Duration { default } => format!("durasi, bawaan `{default}`"),
+        ParamKind::Strings { default } => {
+            format!("daftar teks, bawaan `[{}]`", default.join(", "))
+        }
+        ParamKind::Regex { default } => format!("regex, bawaan `{default}`"),
+        ParamKind::Components => "daftar `{ id, name: { id, en }, keywords: [..], value: REGEX, \
+                                  near: [..], recent_years: N }` (`value`, `near`, dan \
+                                  `recent_years` opsional), wajib"
+            .to_string(),
+        ParamKind::Condition => format!(
+            "salah satu dari {}, opsional",
+            backticked(CONDITIONS.iter().copied())
+        ),
+        ParamKind::Pages { default } => format!(
+            "daftar peran halaman ({}), yang pertama dicantumkan yang dibaca, bawaan `[{}]`",
+            backticked(PAGE_ROLES.iter().copied()),
+            default.join(", ")
+        ),
+    };
+    Text::new(id, kind.describe())
 }
 
 #[cfg(test)]
@@ -361,7 +501,8 @@ mod tests {
             "      page: [skm, home]\n      components:\n        - id: nilai\n          name: { id: Nilai IKM, en: Score }\n          keywords: [IKM,  Nilai]\n          value: '\\b\\d{2}(?:[.,]\\d{1,2})?\\b'\n          near: [Indeks  Kepuasan]\n        - id: tahun\n          name: { id: Tahun, en: Year }\n          keywords: [skm]\n          value: '\\b20\\d{2}\\b'\n          recent_years: 1\n      applies_when: collects_personal_data\n",
             COUNT,
         );
-        let catalogue = parse(&text, "p.yaml").unwrap_or_else(|f| panic!("{}", f.render()));
+        let catalogue = parse(&text, "p.yaml")
+            .unwrap_or_else(|f| panic!("{}", f.render(crate::lang::Lang::En)));
         let params = &catalogue.rules[0].params;
         assert_eq!(params.strings("page"), ["skm", "home"]);
         assert_eq!(
@@ -387,7 +528,8 @@ mod tests {
             "      components:\n        - { id: a, name: { id: A, en: A }, keywords: [a] }\n",
             COUNT,
         );
-        let catalogue = parse(&plain, "p.yaml").unwrap_or_else(|f| panic!("{}", f.render()));
+        let catalogue = parse(&plain, "p.yaml")
+            .unwrap_or_else(|f| panic!("{}", f.render(crate::lang::Lang::En)));
         assert_eq!(catalogue.rules[0].params.condition("applies_when"), None);
         assert_eq!(catalogue.rules[0].params.strings("page"), ["home"]);
     }
@@ -404,7 +546,7 @@ mod tests {
             .unwrap_or_default();
         let found: Vec<(u64, &str, &str)> = problems
             .iter()
-            .map(|p| (p.line, p.path.as_str(), p.message.as_str()))
+            .map(|p| (p.line, p.path.as_str(), p.message.en.as_str()))
             .collect();
         assert_eq!(found.len(), 5, "{found:#?}");
         assert_eq!(
@@ -415,7 +557,10 @@ mod tests {
                 "`privasi` is not a page role"
             )
         );
-        assert_eq!(problems[0].help.as_deref(), Some("did you mean `privacy`?"));
+        assert_eq!(
+            problems[0].help.as_ref().map(|help| help.en.as_str()),
+            Some("did you mean `privacy`?")
+        );
         assert_eq!(
             found[1],
             (
@@ -430,7 +575,10 @@ mod tests {
             found[3].2,
             "unknown key `neer`; expected one of: id, name, keywords, value, near, recent_years"
         );
-        assert_eq!(problems[3].help.as_deref(), Some("did you mean `near`?"));
+        assert_eq!(
+            problems[3].help.as_ref().map(|help| help.en.as_str()),
+            Some("did you mean `near`?")
+        );
         assert_eq!(
             found[4],
             (
@@ -451,6 +599,7 @@ mod tests {
         assert!(
             problems[0]
                 .message
+                .en
                 .starts_with("recent_years judges the component's `value`"),
             "{problems:?}"
         );
@@ -461,7 +610,8 @@ mod tests {
         let table = with_rule(
             "    check: complaint_channel\n    params: { form_near: [pengaduan] }\n    levels: { table: { none: 1, contact: 3, form: 4, sp4n_lapor: 5 } }\n",
         );
-        let catalogue = parse(&table, "t.yaml").unwrap_or_else(|f| panic!("{}", f.render()));
+        let catalogue = parse(&table, "t.yaml")
+            .unwrap_or_else(|f| panic!("{}", f.render(crate::lang::Lang::En)));
         assert_eq!(catalogue.rules[0].levels.of_outcome("contact"), 3);
         assert_eq!(
             catalogue.rules[0].params.strings("form_near"),
@@ -476,7 +626,7 @@ mod tests {
             .err()
             .map(|f| f.problems)
             .unwrap_or_default();
-        assert_eq!(problems[0].message, "missing outcome `contact`");
+        assert_eq!(problems[0].message.en, "missing outcome `contact`");
     }
 
     #[test]
@@ -484,7 +634,8 @@ mod tests {
         let text = with_rule(
             "    check: attestation\n    params: { max_age: 180d }\n    levels: { table: { attested: 5, missing: 1 } }\n",
         );
-        let catalogue = parse(&text, "a.yaml").unwrap_or_else(|f| panic!("{}", f.render()));
+        let catalogue = parse(&text, "a.yaml")
+            .unwrap_or_else(|f| panic!("{}", f.render(crate::lang::Lang::En)));
         assert!(catalogue.rules[0].is_attestation());
         assert_eq!(
             catalogue.rules[0].params.duration("max_age").as_secs(),

@@ -133,7 +133,8 @@ mod tests {
     #[test]
     fn duplicate_key_is_an_error() {
         let error = parse::<Small>("timeout: 1s\ntimeout: 2s\n").unwrap_err();
-        assert!(error.message.contains("duplicate key"), "{error:?}");
+        assert!(error.message.en.contains("duplicate key"), "{error:?}");
+        assert!(error.message.id.contains("ditulis dua kali"), "{error:?}");
         assert_eq!(error.position.line, 2);
     }
 
@@ -170,11 +171,16 @@ mod tests {
     fn type_error_says_what_was_found() {
         let error = parse::<Counted>("count: lima # a comment\n").unwrap_err();
         assert_eq!(
-            error.message,
+            error.message.en,
             "expected a whole number (0 or more), found `lima`"
         );
+        assert_eq!(
+            error.message.id,
+            "seharusnya bilangan bulat (0 atau lebih), ditemukan `lima`"
+        );
         let error = parse::<Small>("timeout:\n  - 1s\n").unwrap_err();
-        assert!(error.message.contains("found a list"), "{error:?}");
+        assert!(error.message.en.contains("found a list"), "{error:?}");
+        assert!(error.message.id.contains("ditemukan daftar"), "{error:?}");
     }
 
     #[test]
@@ -186,7 +192,9 @@ mod tests {
             (5, 4),
             "{error:?}"
         );
-        assert!(error.help.unwrap_or_default().contains("not closed"));
+        let help = error.help.expect("a hint");
+        assert!(help.en.contains("not closed"), "{help:?}");
+        assert!(help.id.contains("tidak ditutup"), "{help:?}");
     }
 
     /// The keys of a parsed map, as JSON text of each key node.
@@ -233,7 +241,8 @@ mod tests {
     #[test]
     fn a_yes_where_a_boolean_is_expected_is_an_error() {
         let error = parse::<Flag>("flag: yes\n").unwrap_err();
-        assert_eq!(error.message, "expected true or false, found `yes`");
+        assert_eq!(error.message.en, "expected true or false, found `yes`");
+        assert_eq!(error.message.id, "seharusnya true atau false, ditemukan `yes`");
         assert_eq!((error.position.line, error.position.column), (1, 7));
         assert!(parse::<Flag>("flag: True\n").is_ok());
     }
@@ -248,8 +257,9 @@ mod tests {
         ] {
             let error = parse::<Small>(&format!("timeout: 1s\n{text}")).unwrap_err();
             assert!(
-                error.message.contains(read)
-                    && error.message.contains("the key on line 3 reads the same"),
+                error.message.en.contains(read)
+                    && error.message.en.contains("the key on line 3 reads the same")
+                    && error.message.id.contains("kunci pada baris 3 terbaca sama"),
                 "{text:?}: {error:?}"
             );
             assert_eq!(
@@ -257,7 +267,8 @@ mod tests {
                 (4, 3),
                 "{text:?}: {error:?}"
             );
-            assert!(error.help.is_some_and(|help| help.contains("keep one")));
+            let help = error.help.expect("a hint");
+            assert!(help.en.contains("keep one") && help.id.contains("pertahankan salah satunya"));
         }
         // Keys that differ once read are fine, in flow maps as well.
         assert_eq!(keys("timeout: 1s\nextra: { n: 3, no: 6 }\n").len(), 2);
@@ -276,7 +287,7 @@ mod tests {
         assert!(
             error
                 .help
-                .is_some_and(|help| help.contains("must be quoted: write \"${env:CA}\"")),
+                .is_some_and(|help| help.en.contains("must be quoted: write \"${env:CA}\"")),
         );
         let error = parse::<Spanned<Node>>("probes: [${first}]\n").unwrap_err();
         assert_eq!((error.position.line, error.position.column), (1, 10));

@@ -8,6 +8,8 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde::{Deserialize, Serialize};
 
 use super::{Position, Spanned};
+use super::error::custom_message;
+use crate::text::{Text, text};
 
 /// A YAML value of free shape, every node with its position.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,15 +26,16 @@ pub(crate) enum Node {
 
 impl Node {
     /// What kind of YAML value this is, for messages ("expected a map, found a list").
-    pub(crate) fn kind(&self) -> &'static str {
-        match self {
-            Node::Null => "null",
-            Node::Bool(_) => "a boolean",
-            Node::Int(_) | Node::Float(_) => "a number",
-            Node::Str(_) => "a string",
-            Node::Seq(_) => "a list",
-            Node::Map(_) => "a map",
-        }
+    pub(crate) fn kind(&self) -> Text {
+        let (id, en) = match self {
+            Node::Null => ("null", "null"),
+            Node::Bool(_) => ("boolean", "a boolean"),
+            Node::Int(_) | Node::Float(_) => ("angka", "a number"),
+            Node::Str(_) => ("teks", "a string"),
+            Node::Seq(_) => ("daftar", "a list"),
+            Node::Map(_) => ("map", "a map"),
+        };
+        Text::new(id, en)
     }
 
     /// The text of a scalar used as a map key or a name.
@@ -110,7 +113,18 @@ impl<'de> Visitor<'de> for NodeVisitor {
     fn visit_u64<E: de::Error>(self, value: u64) -> Result<Node, E> {
         i64::try_from(value)
             .map(Node::Int)
-            .map_err(|_| E::custom("integer too large; quote it to keep it as text"))
+            .map_err(|_| {
+                E::custom(custom_message(
+                    Text::new(
+                        "bilangan bulat terlalu besar",
+                        "integer too large",
+                    ),
+                    Text::new(
+                        "beri tanda kutip agar tetap berupa teks",
+                        "quote it to keep it as text",
+                    ),
+                ))
+            })
     }
     fn visit_f64<E>(self, value: f64) -> Result<Node, E> {
         Ok(Node::Float(value))
@@ -156,18 +170,26 @@ impl<'de> DeserializeSeed<'de> for DistinctKey<'_> {
         let key = Spanned::<Node>::deserialize(deserializer)?;
         let read = key.value.scalar_text().unwrap_or_default();
         if let Some((first, line)) = self.seen.get(&read) {
-            // A second line is the hint (see `error::describe_syntax`).
-            let why = alike(&key.value).or_else(|| alike(first)).unwrap_or(
-                "keys are compared as they are read, not as they are written".to_string(),
-            );
+            let why = alike(&key.value).or_else(|| alike(first)).unwrap_or(Text::new(
+                "kunci dibandingkan sebagaimana terbaca, bukan sebagaimana tertulis",
+                "keys are compared as they are read, not as they are written",
+            ));
             let named = if read.is_empty() {
-                "the empty key".to_string()
+                Text::new("kunci kosong", "the empty key")
             } else {
-                format!("key `{read}`")
+                text!("kunci `{read}`", "key `{read}`")
             };
-            return Err(de::Error::custom(format!(
-                "duplicate {named}: the key on line {line} reads the same; a repeated key would silently drop one of its values\n{why}; keep one of them"
-            )));
+            let message = text!(
+                "{named} ditulis dua kali: kunci pada baris {line} terbaca sama; kunci yang berulang membuat salah satu nilainya terbuang tanpa peringatan",
+                "duplicate {named}: the key on line {line} reads the same; a repeated key would silently drop one of its values",
+                named = named,
+            );
+            let help = text!(
+                "{why}; pertahankan salah satunya",
+                "{why}; keep one of them",
+                why = why,
+            );
+            return Err(de::Error::custom(custom_message(message, help)));
         }
         self.seen
             .insert(read, (key.value.clone(), Position::of(&key).line));
@@ -176,19 +198,23 @@ impl<'de> DeserializeSeed<'de> for DistinctKey<'_> {
 }
 
 /// Why a key that is not text reads like another key, for the hint.
-fn alike(key: &Node) -> Option<String> {
+fn alike(key: &Node) -> Option<Text> {
     match key {
-        Node::Bool(value) => Some(format!(
+        Node::Bool(value) => Some(text!(
+            "YAML membaca `{value}` dalam huruf apa pun sebagai boolean {value}, yang menjadi kunci `{value}`",
             "YAML reads `{value}` in any case as the boolean {value}, which becomes the key `{value}`"
         )),
-        Node::Int(_) | Node::Float(_) => Some(format!(
-            "YAML reads a number key as a number (`1.0` and `01` are both 1), which becomes the key `{}`",
-            key.scalar_text().unwrap_or_default()
+        Node::Int(_) | Node::Float(_) => {
+            let number = key.scalar_text().unwrap_or_default();
+            Some(text!(
+                "YAML membaca kunci berupa angka sebagai angka (`1.0` dan `01` sama-sama 1), yang menjadi kunci `{number}`",
+                "YAML reads a number key as a number (`1.0` and `01` are both 1), which becomes the key `{number}`"
+            ))
+        }
+        Node::Null => Some(Text::new(
+            "YAML membaca `~`, `null`, dan kunci kosong sebagai null, yang menjadi kunci kosong",
+            "YAML reads `~`, `null` and an empty key as null, which becomes the empty key",
         )),
-        Node::Null => Some(
-            "YAML reads `~`, `null` and an empty key as null, which becomes the empty key"
-                .to_string(),
-        ),
         Node::Str(_) | Node::Seq(_) | Node::Map(_) => None,
     }
 }

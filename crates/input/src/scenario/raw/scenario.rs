@@ -257,10 +257,17 @@ mod tests {
             panic!("should fail")
         };
         assert_eq!(
-            error.message,
+            error.message.en,
             format!(
                 "unknown key `bogus`; expected one of: {}",
                 SCENARIO_KEYS.join(", ")
+            )
+        );
+        assert_eq!(
+            error.message.id,
+            format!(
+                "kunci `bogus` tidak dikenal; kunci yang dikenal: {}",
+                SCENARIO_KEYS.map(|key| format!("`{key}`")).join(", ")
             )
         );
     }

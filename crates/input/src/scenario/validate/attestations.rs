@@ -14,8 +14,10 @@
 
 use super::{Checker, child};
 use crate::catalogue::Catalogue;
+use crate::diagnostic::{backticked, did_you_mean};
 use crate::scenario::model::Attestation;
 use crate::scenario::raw::{Node, Position, Spanned, closest};
+use crate::text::{Text, text};
 
 const KEYS: [&str; 5] = ["by", "role", "date", "document_url", "sk_number"];
 
@@ -30,8 +32,15 @@ impl Checker<'_> {
             self.error_with_help(
                 Position::of(raw),
                 path,
-                format!("attestations is a map of rule code to statement, found {}", raw.value.kind()),
-                Some("write `attestations: { AT-04: { by: NAME, role: ROLE, date: 2026-11-02, sk_number: NUMBER } }`".into()),
+                text!(
+                    "`attestations` berupa map dari kode kriteria ke pernyataan, ditemukan {found}",
+                    "attestations is a map of rule code to statement, found {found}",
+                    found = raw.value.kind(),
+                ),
+                Some(Text::new(
+                    "tulis `attestations: { AT-04: { by: NAME, role: ROLE, date: 2026-11-02, sk_number: NUMBER } }`",
+                    "write `attestations: { AT-04: { by: NAME, role: ROLE, date: 2026-11-02, sk_number: NUMBER } }`",
+                )),
             );
             return Vec::new();
         };
@@ -77,28 +86,50 @@ impl Checker<'_> {
                 self.error_with_help(
                     at,
                     path,
-                    format!("{rule} is measured, not stated: only rules of check `attestation` take a statement"),
-                    Some(if attested.is_empty() {
-                        format!("catalogue {} has no attestation rules", catalogue.name)
-                    } else {
-                        format!("the attestation rules of {} are: {}", catalogue.name, attested.join(", "))
+                    text!(
+                        "{rule} diukur, bukan dinyatakan: hanya kriteria dengan pemeriksaan `attestation` yang menerima pernyataan",
+                        "{rule} is measured, not stated: only rules of check `attestation` take a statement"
+                    ),
+                    Some({
+                        let name = &catalogue.name;
+                        if attested.is_empty() {
+                            text!(
+                                "katalog {name} tidak memiliki kriteria `attestation`",
+                                "catalogue {name} has no attestation rules"
+                            )
+                        } else {
+                            let codes = attested.join(", ");
+                            let listed = backticked(attested.iter().copied());
+                            text!(
+                                "kriteria `attestation` dalam {name}: {listed}",
+                                "the attestation rules of {name} are: {codes}"
+                            )
+                        }
                     }),
                 );
                 false
             }
             None => {
                 let help = closest(rule, attested.iter().copied())
-                    .map(|s| format!("did you mean `{s}`?"))
+                    .as_deref()
+                    .map(did_you_mean)
                     .or_else(|| {
-                        (!attested.is_empty())
-                            .then(|| format!("the attestation rules are: {}", attested.join(", ")))
+                        (!attested.is_empty()).then(|| {
+                            let codes = attested.join(", ");
+                            let listed = backticked(attested.iter().copied());
+                            text!(
+                                "kriteria `attestation` yang ada: {listed}",
+                                "the attestation rules are: {codes}"
+                            )
+                        })
                     });
+                let (name, version) = (&catalogue.name, &catalogue.version);
                 self.error_with_help(
                     at,
                     path,
-                    format!(
-                        "no rule `{rule}` in catalogue {} {}",
-                        catalogue.name, catalogue.version
+                    text!(
+                        "tidak ada kriteria `{rule}` dalam katalog {name} {version}",
+                        "no rule `{rule}` in catalogue {name} {version}"
                     ),
                     help,
                 );
@@ -117,7 +148,11 @@ impl Checker<'_> {
             self.error(
                 Position::of(raw),
                 path,
-                format!("a statement is a map {{ by, role, date, document_url or sk_number }}, found {}", raw.value.kind()),
+                text!(
+                    "pernyataan berupa map dengan kunci `by`, `role`, `date`, dan `document_url` atau `sk_number`, ditemukan {found}",
+                    "a statement is a map {{ by, role, date, document_url or sk_number }}, found {found}",
+                    found = raw.value.kind(),
+                ),
             );
             return None;
         };
@@ -141,7 +176,10 @@ impl Checker<'_> {
                         Err(_) => self.error(
                             Position::of(value),
                             &key_path,
-                            format!("`{text}` is not a date like 2026-11-02"),
+                            text!(
+                                "`{text}` bukan tanggal seperti 2026-11-02",
+                                "`{text}` is not a date like 2026-11-02"
+                            ),
                         ),
                     }
                 }
@@ -154,20 +192,30 @@ impl Checker<'_> {
                         _ => self.error_with_help(
                             Position::of(value),
                             &key_path,
-                            format!("`{text}` is not an http(s) URL"),
-                            Some("link the signed document, like https://jdih.contohkab.go.id/sk/2026-12.pdf".into()),
+                            text!(
+                                "`{text}` bukan URL http(s)",
+                                "`{text}` is not an http(s) URL"
+                            ),
+                            Some(Text::new(
+                                "tautkan dokumen yang ditandatangani, seperti https://jdih.contohkab.go.id/sk/2026-12.pdf",
+                                "link the signed document, like https://jdih.contohkab.go.id/sk/2026-12.pdf",
+                            )),
                         ),
                     }
                 }
                 other => {
                     let help = closest(other, KEYS.iter().copied())
-                        .map(|s| format!("did you mean `{s}`?"))
-                        .or_else(|| Some(format!("a statement takes: {}", KEYS.join(", "))));
+                        .as_deref()
+                        .map(did_you_mean)
+                        .unwrap_or_else(|| {
+                            let (keys, listed) = (KEYS.join(", "), backticked(KEYS));
+                            text!("kunci pernyataan: {listed}", "a statement takes: {keys}")
+                        });
                     self.error_with_help(
                         Position::of(key),
                         &key_path,
-                        format!("unknown key `{other}`"),
-                        help,
+                        text!("kunci `{other}` tidak dikenal", "unknown key `{other}`"),
+                        Some(help),
                     );
                 }
             }
@@ -182,7 +230,11 @@ impl Checker<'_> {
                 .iter()
                 .any(|(name, _)| name.value.scalar_text().as_deref() == Some(key));
             if !present && !written {
-                self.error(at, path, format!("a statement needs `{key}`"));
+                self.error(
+                    at,
+                    path,
+                    text!("pernyataan memerlukan `{key}`", "a statement needs `{key}`"),
+                );
             }
         }
         if document_url.is_none() && sk_number.is_none() {
@@ -196,8 +248,14 @@ impl Checker<'_> {
                 self.error_with_help(
                     at,
                     path,
-                    "a statement needs the document behind it",
-                    Some("give `document_url` (a link to the signed document) or `sk_number` (the decree's number), or both".into()),
+                    Text::new(
+                        "pernyataan memerlukan dokumen yang mendasarinya",
+                        "a statement needs the document behind it",
+                    ),
+                    Some(Text::new(
+                        "isi `document_url` (tautan ke dokumen yang ditandatangani) atau `sk_number` (nomor surat keputusan), atau keduanya",
+                        "give `document_url` (a link to the signed document) or `sk_number` (the decree's number), or both",
+                    )),
                 );
             }
         }
@@ -220,7 +278,11 @@ impl Checker<'_> {
                 self.error(
                     Position::of(value),
                     path,
-                    format!("expected a non-empty string, found {}", other.kind()),
+                    text!(
+                        "seharusnya teks yang tidak kosong, ditemukan {found}",
+                        "expected a non-empty string, found {found}",
+                        found = other.kind(),
+                    ),
                 );
                 None
             }
@@ -288,8 +350,8 @@ mod tests {
                     p.line,
                     p.column,
                     p.path.as_str(),
-                    p.message.as_str(),
-                    p.help.as_deref(),
+                    p.message.en.as_str(),
+                    p.help.as_ref().map(|help| help.en.as_str()),
                 )
             })
             .collect();

@@ -9,6 +9,7 @@ use crate::scenario::limits::{
 };
 use crate::scenario::model::Availability;
 use crate::scenario::raw::{Position, RawAvailability, Spanned};
+use crate::text::{Text, text};
 
 impl Checker<'_> {
     pub(super) fn availability(
@@ -38,11 +39,21 @@ impl Checker<'_> {
         let probes: Vec<usize> = used.iter().map(|(index, _, _)| *index).collect();
         // Names that match no probe are reported where they are written.
         match &raw.probes {
-            None if probes.is_empty() => self.error(at, "availability.probes", "availability needs at least one probe (by default every GET probe; this scenario has none)"),
+            None if probes.is_empty() => self.error(
+                at,
+                "availability.probes",
+                Text::new(
+                    "uji ketersediaan memerlukan sedikitnya satu titik uji (bawaannya setiap titik uji GET; skenario ini tidak memilikinya)",
+                    "availability needs at least one probe (by default every GET probe; this scenario has none)",
+                ),
+            ),
             Some(list) if list.value.is_empty() => self.error(
                 Position::of(list),
                 "availability.probes",
-                "availability needs at least one probe",
+                Text::new(
+                    "uji ketersediaan memerlukan sedikitnya satu titik uji",
+                    "availability needs at least one probe",
+                ),
             ),
             _ => {}
         }
@@ -55,7 +66,14 @@ impl Checker<'_> {
             self.duration_within(&raw.every, "availability.every", MAX_AVAILABILITY_EVERY)?;
         let rounds = self.availability_rounds(raw, every, at)?;
         if rounds == 0 {
-            self.error(at, "availability", "availability would take no samples");
+            self.error(
+                at,
+                "availability",
+                Text::new(
+                    "uji ketersediaan tidak akan mengambil satu sampel pun",
+                    "availability would take no samples",
+                ),
+            );
             return None;
         }
         Some(Availability {
@@ -77,7 +95,10 @@ impl Checker<'_> {
                 self.error(
                     Position::of(window),
                     "availability.for",
-                    "give either `samples` or `for`, not both",
+                    Text::new(
+                        "isi `samples` atau `for`, jangan keduanya",
+                        "give either `samples` or `for`, not both",
+                    ),
                 );
                 None
             }
@@ -85,11 +106,17 @@ impl Checker<'_> {
                 self.error_with_help(
                     Position::of(samples),
                     "availability.samples",
-                    format!(
-                        "{} samples are more than the {MAX_AVAILABILITY_SAMPLES} an availability run may take",
-                        samples.value
-                    ),
-                    Some(format!("write a number from 1 to {MAX_AVAILABILITY_SAMPLES}")),
+                    {
+                        let samples = samples.value;
+                        text!(
+                            "{samples} sampel melebihi batas {MAX_AVAILABILITY_SAMPLES} sampel untuk satu uji ketersediaan",
+                            "{samples} samples are more than the {MAX_AVAILABILITY_SAMPLES} an availability run may take"
+                        )
+                    },
+                    Some(text!(
+                        "tulis angka dari 1 sampai {MAX_AVAILABILITY_SAMPLES}",
+                        "write a number from 1 to {MAX_AVAILABILITY_SAMPLES}"
+                    )),
                 );
                 None
             }
@@ -105,10 +132,14 @@ impl Checker<'_> {
                     self.error_with_help(
                         Position::of(written_window),
                         "availability.for",
-                        format!(
+                        text!(
+                            "`for` / `every` menghasilkan {rounds} putaran, melebihi batas {MAX_AVAILABILITY_SAMPLES} untuk satu uji ketersediaan",
                             "`for` / `every` makes {rounds} rounds, more than the {MAX_AVAILABILITY_SAMPLES} an availability run may take"
                         ),
-                        Some("sample less often (a longer `every`) or for less time".into()),
+                        Some(Text::new(
+                            "ambil sampel lebih jarang (`every` lebih lama) atau dalam waktu lebih singkat",
+                            "sample less often (a longer `every`) or for less time",
+                        )),
                     );
                     return None;
                 }
@@ -118,7 +149,10 @@ impl Checker<'_> {
                 self.error(
                     at,
                     "availability",
-                    "availability needs `samples: N` or `for: DURATION`",
+                    Text::new(
+                        "uji ketersediaan memerlukan `samples: N` atau `for: DURATION`",
+                        "availability needs `samples: N` or `for: DURATION`",
+                    ),
                 );
                 None
             }

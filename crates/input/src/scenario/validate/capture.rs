@@ -2,8 +2,10 @@
 
 use super::names::is_name;
 use super::{Checker, child};
+use crate::diagnostic::did_you_mean;
 use crate::scenario::model::{Capture, CaptureSource};
 use crate::scenario::raw::{Node, Position, Spanned, closest};
+use crate::text::{Text, text};
 
 impl Checker<'_> {
     pub(super) fn captures(&mut self, node: &Spanned<Node>, path: &str) -> Vec<Capture> {
@@ -11,7 +13,10 @@ impl Checker<'_> {
             self.error(
                 Position::of(node),
                 path,
-                "`capture` maps names to a JSONPath, `{ header: NAME }` or `{ body_regex: ... }`",
+                Text::new(
+                    "`capture` memetakan nama ke JSONPath, `{ header: NAME }`, atau `{ body_regex: ... }`",
+                    "`capture` maps names to a JSONPath, `{ header: NAME }` or `{ body_regex: ... }`",
+                ),
             );
             return Vec::new();
         };
@@ -23,7 +28,10 @@ impl Checker<'_> {
                 self.error(
                     Position::of(key),
                     &capture_path,
-                    format!("`{name}` is not a valid name: use letters, digits and _"),
+                    text!(
+                        "`{name}` bukan nama yang valid: pakai huruf, angka, dan _",
+                        "`{name}` is not a valid name: use letters, digits and _"
+                    ),
                 );
             }
             let at = Position::of(value);
@@ -38,9 +46,10 @@ impl Checker<'_> {
                     self.error(
                         at,
                         &capture_path,
-                        format!(
-                            "a capture is a JSONPath string or a map, found {}",
-                            other.kind()
+                        text!(
+                            "capture berupa teks JSONPath atau map, ditemukan {found}",
+                            "a capture is a JSONPath string or a map, found {found}",
+                            found = other.kind(),
                         ),
                     );
                     (None, false)
@@ -61,7 +70,10 @@ impl Checker<'_> {
                 self.error(
                     at,
                     &capture_path,
-                    "a capture needs one of `json`, `header` or `body_regex`",
+                    Text::new(
+                        "capture memerlukan salah satu dari `json`, `header`, atau `body_regex`",
+                        "a capture needs one of `json`, `header` or `body_regex`",
+                    ),
                 );
             }
         }
@@ -92,10 +104,7 @@ impl Checker<'_> {
                     Err(error) => self.error(
                         Position::of(field_value),
                         &field_path,
-                        format!(
-                            "`{text}` is not a valid regular expression: {}",
-                            error.to_string().lines().last().unwrap_or_default().trim()
-                        ),
+                        regex_problem(&text, &error),
                     ),
                 },
                 "secret" => match field_value.value {
@@ -103,16 +112,39 @@ impl Checker<'_> {
                     _ => self.error(
                         Position::of(field_value),
                         &field_path,
-                        "`secret` is true or false",
+                        Text::new(
+                            "`secret` bernilai true atau false",
+                            "`secret` is true or false",
+                        ),
                     ),
                 },
                 unknown => {
                     let help = closest(unknown, ["json", "header", "body_regex", "secret"])
-                        .map(|s| format!("did you mean `{s}`?"));
-                    self.error_with_help(Position::of(field), &field_path, format!("unknown capture key `{unknown}`; expected json, header, body_regex or secret"), help);
+                        .as_deref()
+                        .map(did_you_mean);
+                    self.error_with_help(
+                        Position::of(field),
+                        &field_path,
+                        text!(
+                            "kunci capture `{unknown}` tidak dikenal; kunci yang dikenal: `json`, `header`, `body_regex`, `secret`",
+                            "unknown capture key `{unknown}`; expected json, header, body_regex or secret"
+                        ),
+                        help,
+                    );
                 }
             }
         }
         (source, secret)
     }
+}
+
+/// A pattern the regex library refused: its reason (the last line of its
+/// message) kept as it wrote it.
+pub(super) fn regex_problem(pattern: &str, error: &regex::Error) -> Text {
+    let message = error.to_string();
+    let detail = message.lines().last().unwrap_or_default().trim();
+    text!(
+        "`{pattern}` bukan ekspresi reguler yang valid; pesan pustaka regex: \"{detail}\"",
+        "`{pattern}` is not a valid regular expression: {detail}"
+    )
 }

@@ -12,6 +12,7 @@ use crate::scenario::interpolate::{CaptureUse, Template};
 use crate::scenario::limits::MAX_TIMEOUT;
 use crate::scenario::model::{Connection, HttpVersion, RequestDefaults};
 use crate::scenario::raw::{Node, Position, RawDefaults, RawTls, Spanned};
+use crate::text::{Text, text};
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_MAX_REDIRECTS: u32 = 5;
@@ -121,8 +122,14 @@ impl Checker<'_> {
                 self.error_with_help(
                     Position::of(http),
                     "defaults.http",
-                    "`http` is auto, 1.1 or 2",
-                    Some("write `http: \"1.1\"` or `http: 2`".into()),
+                    Text::new(
+                        "`http` bernilai auto, 1.1, atau 2",
+                        "`http` is auto, 1.1 or 2",
+                    ),
+                    Some(Text::new(
+                        "tulis `http: \"1.1\"` atau `http: 2`",
+                        "write `http: \"1.1\"` or `http: 2`",
+                    )),
                 );
                 HttpVersion::Auto
             }
@@ -149,7 +156,11 @@ impl Checker<'_> {
                 self.error(
                     Position::of(proxy),
                     "defaults.proxy",
-                    format!("`proxy` is a URL or null, found {}", other.kind()),
+                    text!(
+                        "`proxy` berupa URL atau null, ditemukan {found}",
+                        "`proxy` is a URL or null, found {found}",
+                        found = other.kind(),
+                    ),
                 );
                 None
             }
@@ -166,11 +177,13 @@ impl Checker<'_> {
                 Err(FileError::Io(error)) if error.kind() == std::io::ErrorKind::NotFound => {
                     // Like an unset environment variable: `validate` warns (the file
                     // may exist where the scenario runs), `run` refuses.
-                    let problem = Problem::error(
-                        Position::of(ca_file),
-                        "defaults.tls.ca_file",
-                        format!("CA file `{}` does not exist", resolved.display()),
-                    );
+                    let problem = Problem::error(Position::of(ca_file), "defaults.tls.ca_file", {
+                        let file = resolved.display();
+                        text!(
+                            "berkas CA `{file}` tidak ada",
+                            "CA file `{file}` does not exist"
+                        )
+                    });
                     self.problems.push(if self.settings.require_env {
                         problem
                     } else {
@@ -178,11 +191,18 @@ impl Checker<'_> {
                     });
                 }
                 // A FIFO, a device or a huge file is wrong wherever it runs.
-                Err(error) => self.error(
-                    Position::of(ca_file),
-                    "defaults.tls.ca_file",
-                    format!("cannot read CA file `{}`: {error}", resolved.display()),
-                ),
+                Err(error) => {
+                    let file = resolved.display();
+                    self.error(
+                        Position::of(ca_file),
+                        "defaults.tls.ca_file",
+                        text!(
+                            "berkas CA `{file}` tidak dapat dibaca: {reason}",
+                            "cannot read CA file `{file}`: {reason}",
+                            reason = error.reason(),
+                        ),
+                    );
+                }
             }
             connection.ca_files.push(resolved);
         }
@@ -196,7 +216,10 @@ impl Checker<'_> {
             self.error(
                 Position::of(resolve),
                 "defaults.resolve",
-                "`resolve` maps host names to IP addresses",
+                Text::new(
+                    "`resolve` memetakan nama host ke alamat IP",
+                    "`resolve` maps host names to IP addresses",
+                ),
             );
             return Vec::new();
         };
@@ -231,8 +254,14 @@ impl Checker<'_> {
                     self.error_with_help(
                         Position::of(value),
                         &path,
-                        format!("`{quoted}` is not an IP address"),
-                        Some("write an IPv4 or IPv6 address, e.g. 10.20.0.15".into()),
+                        text!(
+                            "`{quoted}` bukan alamat IP",
+                            "`{quoted}` is not an IP address"
+                        ),
+                        Some(Text::new(
+                            "tulis alamat IPv4 atau IPv6, misalnya 10.20.0.15",
+                            "write an IPv4 or IPv6 address, e.g. 10.20.0.15",
+                        )),
                     );
                 }
             }

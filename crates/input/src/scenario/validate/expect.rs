@@ -13,6 +13,7 @@ use crate::scenario::model::{
     Expectations, JsonPathExpectation, SchemaExpectation, StatusExpectation, StatusPattern,
 };
 use crate::scenario::raw::{Node, Position, RawExpect, Spanned};
+use crate::text::{Text, text};
 
 impl Checker<'_> {
     pub(super) fn expectations(
@@ -43,7 +44,10 @@ impl Checker<'_> {
                 self.error(
                     Position::of(headers),
                     &headers_path,
-                    "`expect.headers` maps header names to matchers",
+                    Text::new(
+                        "`expect.headers` memetakan nama header ke matcher",
+                        "`expect.headers` maps header names to matchers",
+                    ),
                 );
             }
         }
@@ -66,7 +70,10 @@ impl Checker<'_> {
                 self.error(
                     Position::of(json),
                     &json_path,
-                    "`expect.json` maps JSONPath expressions to matchers",
+                    Text::new(
+                        "`expect.json` memetakan ekspresi JSONPath ke matcher",
+                        "`expect.json` maps JSONPath expressions to matchers",
+                    ),
                 );
             }
         }
@@ -91,12 +98,18 @@ impl Checker<'_> {
                 let help = if source.starts_with('$') {
                     None
                 } else {
-                    Some(format!("a JSONPath starts with $, e.g. `$.{source}`"))
+                    Some(text!(
+                        "JSONPath diawali $, misalnya `$.{source}`",
+                        "a JSONPath starts with $, e.g. `$.{source}`"
+                    ))
                 };
                 self.error_with_help(
                     at,
                     path,
-                    format!("`{source}` is not a valid JSONPath (RFC 9535): {error}"),
+                    text!(
+                        "`{source}` bukan JSONPath yang valid (RFC 9535); pesan pustaka JSONPath: \"{error}\"",
+                        "`{source}` is not a valid JSONPath (RFC 9535): {error}"
+                    ),
                     help,
                 );
                 None
@@ -117,7 +130,10 @@ impl Checker<'_> {
                             checker.error(
                                 Position::of(node),
                                 path,
-                                format!("`{text}` is not a status class; use 1xx to 5xx"),
+                                text!(
+                                    "`{text}` bukan kelas status; pakai 1xx sampai 5xx",
+                                    "`{text}` is not a status class; use 1xx to 5xx"
+                                ),
                             );
                             None
                         }
@@ -127,8 +143,21 @@ impl Checker<'_> {
                     checker.error_with_help(
                         Position::of(node),
                         path,
-                        format!("`{}` is not a status code", other.scalar_text().unwrap_or_else(|| other.kind().into())),
-                        Some("write a code (200), a class (\"2xx\"), a list ([200, 204]) or a matcher".into()),
+                        match other.scalar_text() {
+                            Some(written) => text!(
+                                "`{written}` bukan kode status",
+                                "`{written}` is not a status code"
+                            ),
+                            None => text!(
+                                "{found} bukan kode status",
+                                "`{found}` is not a status code",
+                                found = other.kind(),
+                            ),
+                        },
+                        Some(Text::new(
+                            "tulis kode (200), kelas (\"2xx\"), daftar ([200, 204]), atau matcher",
+                            "write a code (200), a class (\"2xx\"), a list ([200, 204]) or a matcher",
+                        )),
                     );
                     None
                 }
@@ -157,10 +186,15 @@ impl Checker<'_> {
         let text = match read_bounded_text(&full, INPUT_FILE_LIMIT) {
             Ok(text) => text,
             Err(error) => {
+                let file = full.display();
                 self.error(
                     at,
                     path,
-                    format!("cannot read schema `{}`: {error}", full.display()),
+                    text!(
+                        "schema `{file}` tidak dapat dibaca: {reason}",
+                        "cannot read schema `{file}`: {reason}",
+                        reason = error.reason(),
+                    ),
                 );
                 return None;
             }
@@ -168,10 +202,14 @@ impl Checker<'_> {
         let schema: Value = match serde_json::from_str(&text) {
             Ok(schema) => schema,
             Err(error) => {
+                let file = full.display();
                 self.error(
                     at,
                     path,
-                    format!("schema `{}` is not JSON: {error}", full.display()),
+                    text!(
+                        "schema `{file}` bukan JSON; pesan pustaka JSON: \"{error}\"",
+                        "schema `{file}` is not JSON: {error}"
+                    ),
                 );
                 return None;
             }
@@ -200,10 +238,13 @@ impl Checker<'_> {
                 self.error(
                     at,
                     path,
-                    format!(
-                        "schema `{}` is not a valid JSON Schema (draft 2020-12): {error}",
-                        full.display()
-                    ),
+                    {
+                        let file = full.display();
+                        text!(
+                            "schema `{file}` bukan JSON Schema yang valid (draft 2020-12); pesan pustaka JSON Schema: \"{error}\"",
+                            "schema `{file}` is not a valid JSON Schema (draft 2020-12): {error}"
+                        )
+                    },
                 );
                 None
             }

@@ -13,6 +13,7 @@ use crate::scenario::limits::{
 };
 use crate::scenario::model::{Load, LoadEnd, LoadModel};
 use crate::scenario::raw::{Node, Position, RawLoad, Spanned};
+use crate::text::{Text, text};
 
 const DEFAULT_OPEN_CONCURRENCY: u64 = 256;
 
@@ -29,13 +30,30 @@ impl Checker<'_> {
         // Names that match no probe, and a `probes:` of the wrong shape, are
         // reported where they are written.
         match raw.probes.as_ref().map(|node| &node.value) {
-            None if mix.is_empty() => self.error(at, "load.probes", "load needs at least one probe (by default every GET probe; this scenario has none)"),
-            Some(Node::Seq(items)) if items.is_empty() => {
-                self.error(at, "load.probes", "load needs at least one probe")
-            }
-            Some(Node::Map(entries)) if entries.is_empty() => {
-                self.error(at, "load.probes", "load needs at least one probe")
-            }
+            None if mix.is_empty() => self.error(
+                at,
+                "load.probes",
+                Text::new(
+                    "uji beban memerlukan sedikitnya satu titik uji (bawaannya setiap titik uji GET; skenario ini tidak memilikinya)",
+                    "load needs at least one probe (by default every GET probe; this scenario has none)",
+                ),
+            ),
+            Some(Node::Seq(items)) if items.is_empty() => self.error(
+                at,
+                "load.probes",
+                Text::new(
+                    "uji beban memerlukan sedikitnya satu titik uji",
+                    "load needs at least one probe",
+                ),
+            ),
+            Some(Node::Map(entries)) if entries.is_empty() => self.error(
+                at,
+                "load.probes",
+                Text::new(
+                    "uji beban memerlukan sedikitnya satu titik uji",
+                    "load needs at least one probe",
+                ),
+            ),
             _ => {}
         }
         let allow_unsafe = raw
@@ -56,15 +74,20 @@ impl Checker<'_> {
                     self.error_with_help(
                         Position::of(warmup),
                         "load.warmup",
-                        format!(
-                            "`{}` is longer than {}, the longest `warmup` ujilab accepts",
-                            warmup.value,
-                            written(MAX_LOAD_WARMUP)
-                        ),
-                        Some(format!(
-                            "write a duration from 0s to {}",
-                            written(MAX_LOAD_WARMUP)
-                        )),
+                        {
+                            let (value, max) = (&warmup.value, written(MAX_LOAD_WARMUP));
+                            text!(
+                                "`{value}` lebih lama dari {max}, batas terlama `warmup` yang diterima ujilab",
+                                "`{value}` is longer than {max}, the longest `warmup` ujilab accepts"
+                            )
+                        },
+                        {
+                            let max = written(MAX_LOAD_WARMUP);
+                            Some(text!(
+                                "tulis durasi dari 0s sampai {max}",
+                                "write a duration from 0s to {max}"
+                            ))
+                        },
                     );
                     return None;
                 }
@@ -112,9 +135,10 @@ impl Checker<'_> {
                 self.error(
                     Position::of(node),
                     "load.probes",
-                    format!(
-                        "`probes` is a list or a map of weights, found {}",
-                        other.kind()
+                    text!(
+                        "`probes` berupa daftar atau map bobot, ditemukan {found}",
+                        "`probes` is a list or a map of weights, found {found}",
+                        found = other.kind(),
                     ),
                 );
                 Vec::new()
@@ -140,7 +164,10 @@ impl Checker<'_> {
                     self.error(
                         Position::of(value),
                         &path,
-                        "a weight is a positive whole number",
+                        Text::new(
+                            "bobot berupa bilangan bulat positif",
+                            "a weight is a positive whole number",
+                        ),
                     );
                     continue;
                 }
@@ -171,7 +198,10 @@ impl Checker<'_> {
                 self.error(
                     Position::of(rate),
                     "load.rate",
-                    "the closed model has no rate: its users send back to back; use `concurrency`",
+                    Text::new(
+                        "model tertutup tidak memakai laju: penggunanya mengirim permintaan berturut-turut; pakai `concurrency`",
+                        "the closed model has no rate: its users send back to back; use `concurrency`",
+                    ),
                 );
                 None
             }
@@ -180,31 +210,48 @@ impl Checker<'_> {
                 self.error_with_help(
                     at,
                     "load.model",
-                    format!("`{name}` is not a load model"),
-                    Some("use open (a fixed arrival rate) or closed (fixed concurrency)".into()),
+                    text!(
+                        "`{name}` bukan model uji beban",
+                        "`{name}` is not a load model"
+                    ),
+                    Some(Text::new(
+                        "pakai `open` (laju kedatangan tetap) atau `closed` (jumlah permintaan bersamaan tetap)",
+                        "use open (a fixed arrival rate) or closed (fixed concurrency)",
+                    )),
                 );
                 None
             }
             (_, Some(rate)) => {
                 let with_range = |text: &str| {
                     parse_rate(text).map_err(|message| {
-                        format!("{message} (a load's rate is at most {MAX_RATE_PER_SECOND}/s)")
+                        text!(
+                            "{message} (laju uji beban paling tinggi {MAX_RATE_PER_SECOND}/s)",
+                            "{message} (a load's rate is at most {MAX_RATE_PER_SECOND}/s)",
+                            message = message,
+                        )
                     })
                 };
-                let per_second =
-                    self.parse_value(rate, "load.rate", with_range, "a rate like 50/s or 120/m")?;
+                let expected =
+                    Text::new("laju seperti 50/s atau 120/m", "a rate like 50/s or 120/m");
+                let per_second = self.parse_value(rate, "load.rate", with_range, expected)?;
                 if per_second > MAX_RATE_PER_SECOND {
                     self.error_with_help(
                         Position::of(rate),
                         "load.rate",
-                        format!(
-                            "`{}` is more than one machine can send: a load's rate is at most {MAX_RATE_PER_SECOND}/s",
-                            rate.value
-                        ),
-                        Some(format!(
-                            "write a rate up to {MAX_RATE_PER_SECOND}/s (or {}/m); for more, run shards from several machines (`--shard`)",
-                            MAX_RATE_PER_SECOND * 60.0
-                        )),
+                        {
+                            let value = &rate.value;
+                            text!(
+                                "`{value}` melebihi yang dapat dikirim satu mesin: laju uji beban paling tinggi {MAX_RATE_PER_SECOND}/s",
+                                "`{value}` is more than one machine can send: a load's rate is at most {MAX_RATE_PER_SECOND}/s"
+                            )
+                        },
+                        {
+                            let per_minute = MAX_RATE_PER_SECOND * 60.0;
+                            Some(text!(
+                                "tulis laju paling tinggi {MAX_RATE_PER_SECOND}/s (atau {per_minute}/m); untuk laju lebih tinggi, jalankan shard dari beberapa mesin (`--shard`)",
+                                "write a rate up to {MAX_RATE_PER_SECOND}/s (or {per_minute}/m); for more, run shards from several machines (`--shard`)"
+                            ))
+                        },
                     );
                     return None;
                 }
@@ -214,7 +261,10 @@ impl Checker<'_> {
                 self.error(
                     at,
                     "load.rate",
-                    "the open model needs `rate`, e.g. `rate: 50/s` (or use `model: closed`)",
+                    Text::new(
+                        "model terbuka memerlukan `rate`, misalnya `rate: 50/s` (atau pakai `model: closed`)",
+                        "the open model needs `rate`, e.g. `rate: 50/s` (or use `model: closed`)",
+                    ),
                 );
                 None
             }
@@ -233,7 +283,10 @@ impl Checker<'_> {
                 self.error(
                     Position::of(concurrency),
                     "load.concurrency",
-                    "`concurrency` must be at least 1",
+                    Text::new(
+                        "`concurrency` paling sedikit 1",
+                        "`concurrency` must be at least 1",
+                    ),
                 );
                 None
             }
@@ -241,11 +294,17 @@ impl Checker<'_> {
                 self.error_with_help(
                     Position::of(concurrency),
                     "load.concurrency",
-                    format!(
-                        "a concurrency of {} is more than the {MAX_CONCURRENCY} requests in flight one load may hold",
-                        concurrency.value
-                    ),
-                    Some(format!("write a number from 1 to {MAX_CONCURRENCY}")),
+                    {
+                        let value = concurrency.value;
+                        text!(
+                            "`concurrency` {value} melebihi batas {MAX_CONCURRENCY} permintaan bersamaan dalam satu uji beban",
+                            "a concurrency of {value} is more than the {MAX_CONCURRENCY} requests in flight one load may hold"
+                        )
+                    },
+                    Some(text!(
+                        "tulis angka dari 1 sampai {MAX_CONCURRENCY}",
+                        "write a number from 1 to {MAX_CONCURRENCY}"
+                    )),
                 );
                 None
             }
@@ -256,7 +315,10 @@ impl Checker<'_> {
                 self.error(
                     at,
                     "load.concurrency",
-                    "the closed model needs `concurrency` (the number of users)",
+                    Text::new(
+                        "model tertutup memerlukan `concurrency` (jumlah pengguna)",
+                        "the closed model needs `concurrency` (the number of users)",
+                    ),
                 );
                 None
             }
@@ -270,7 +332,10 @@ impl Checker<'_> {
                 self.error(
                     Position::of(requests),
                     "load.requests",
-                    "give either `duration` or `requests`, not both",
+                    Text::new(
+                        "isi `duration` atau `requests`, jangan keduanya",
+                        "give either `duration` or `requests`, not both",
+                    ),
                 );
                 None
             }
@@ -281,11 +346,17 @@ impl Checker<'_> {
                 self.error_with_help(
                     Position::of(requests),
                     "load.requests",
-                    format!(
-                        "{} requests are more than the {MAX_LOAD_REQUESTS} one load may send",
-                        requests.value
-                    ),
-                    Some(format!("write a number from 1 to {MAX_LOAD_REQUESTS}")),
+                    {
+                        let value = requests.value;
+                        text!(
+                            "{value} permintaan melebihi batas {MAX_LOAD_REQUESTS} permintaan dalam satu uji beban",
+                            "{value} requests are more than the {MAX_LOAD_REQUESTS} one load may send"
+                        )
+                    },
+                    Some(text!(
+                        "tulis angka dari 1 sampai {MAX_LOAD_REQUESTS}",
+                        "write a number from 1 to {MAX_LOAD_REQUESTS}"
+                    )),
                 );
                 None
             }
@@ -294,7 +365,10 @@ impl Checker<'_> {
                 self.error(
                     at,
                     "load",
-                    "load needs `duration` (e.g. 30s) or `requests` (a count)",
+                    Text::new(
+                        "uji beban memerlukan `duration` (misalnya 30s) atau `requests` (jumlah permintaan)",
+                        "load needs `duration` (e.g. 30s) or `requests` (a count)",
+                    ),
                 );
                 None
             }

@@ -3,11 +3,14 @@
 
 use serde_json::Value;
 
+use super::capture::regex_problem;
 use super::{Checker, child};
+use crate::diagnostic::{backticked, did_you_mean};
 use crate::scenario::interpolate::CaptureUse;
 use crate::scenario::matcher::{JsonType, Matcher, OPERATORS, Op, Operand, Order};
 use crate::scenario::model::JsonTemplate;
 use crate::scenario::raw::{Node, Position, Spanned, closest};
+use crate::text::{Text, text};
 
 impl Checker<'_> {
     fn operand(&mut self, node: &Spanned<Node>, path: &str, capture_use: CaptureUse) -> Operand {
@@ -34,7 +37,10 @@ impl Checker<'_> {
             self.error(
                 Position::of(node),
                 path,
-                "an empty matcher tests nothing; give at least one operator",
+                Text::new(
+                    "matcher kosong tidak menguji apa pun; beri sedikitnya satu operator",
+                    "an empty matcher tests nothing; give at least one operator",
+                ),
             );
             return None;
         }
@@ -80,19 +86,25 @@ impl Checker<'_> {
                 .matcher(value, &op_path, capture_use)
                 .map(|inner| Op::Any(Box::new(inner))),
             unknown => {
+                let operators = OPERATORS.join(", ");
+                let listed = backticked(OPERATORS.iter().copied().chain(["any"]));
                 let help = closest(unknown, OPERATORS.iter().copied().chain(["any"]))
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .or_else(|| {
-                        Some(format!(
-                            "matcher operators are {}, any",
-                            OPERATORS.join(", ")
-                        ))
+                    .as_deref()
+                    .map(did_you_mean)
+                    .unwrap_or_else(|| {
+                        text!(
+                            "operator matcher yang dikenal: {listed}",
+                            "matcher operators are {operators}, any"
+                        )
                     });
                 self.error_with_help(
                     Position::of(key),
                     &op_path,
-                    format!("unknown matcher operator `{unknown}`"),
-                    help,
+                    text!(
+                        "operator matcher `{unknown}` tidak dikenal",
+                        "unknown matcher operator `{unknown}`"
+                    ),
+                    Some(help),
                 );
                 None
             }
@@ -117,7 +129,11 @@ impl Checker<'_> {
                 self.error(
                     Position::of(value),
                     op_path,
-                    format!("`{name}` compares numbers, found {}", other.kind()),
+                    text!(
+                        "`{name}` membandingkan angka, ditemukan {found}",
+                        "`{name}` compares numbers, found {found}",
+                        found = other.kind(),
+                    ),
                 );
                 None
             }
@@ -151,7 +167,11 @@ impl Checker<'_> {
                 self.error(
                     Position::of(value),
                     op_path,
-                    format!("`{name}` takes a list, found {}", other.kind()),
+                    text!(
+                        "`{name}` memerlukan daftar, ditemukan {found}",
+                        "`{name}` takes a list, found {found}",
+                        found = other.kind(),
+                    ),
                 );
                 None
             }
@@ -165,9 +185,10 @@ impl Checker<'_> {
             self.error(
                 at,
                 op_path,
-                format!(
-                    "`{name}` takes a regular expression string, found {}",
-                    value.value.kind()
+                text!(
+                    "`{name}` memerlukan ekspresi reguler berupa teks, ditemukan {found}",
+                    "`{name}` takes a regular expression string, found {found}",
+                    found = value.value.kind(),
                 ),
             );
             return None;
@@ -186,15 +207,7 @@ impl Checker<'_> {
                 Op::NotMatches(regex)
             }),
             Err(error) => {
-                let first_line = error.to_string();
-                self.error(
-                    at,
-                    op_path,
-                    format!(
-                        "`{pattern}` is not a valid regular expression: {}",
-                        first_line.lines().last().unwrap_or_default().trim()
-                    ),
-                );
+                self.error(at, op_path, regex_problem(&pattern, &error));
                 None
             }
         }
@@ -212,7 +225,11 @@ impl Checker<'_> {
                 self.error(
                     Position::of(value),
                     op_path,
-                    format!("`{name}` takes true or false, found {}", other.kind()),
+                    text!(
+                        "`{name}` memerlukan true atau false, ditemukan {found}",
+                        "`{name}` takes true or false, found {found}",
+                        found = other.kind(),
+                    ),
                 );
                 None
             }
@@ -232,8 +249,15 @@ impl Checker<'_> {
                 self.error_with_help(
                     Position::of(value),
                     op_path,
-                    "unknown JSON type",
-                    Some(format!("use one of {}", JsonType::NAMES.join(", "))),
+                    Text::new("tipe JSON tidak dikenal", "unknown JSON type"),
+                    {
+                        let names = JsonType::NAMES.join(", ");
+                        let listed = backticked(JsonType::NAMES.iter().copied());
+                        Some(text!(
+                            "pakai salah satu dari {listed}",
+                            "use one of {names}"
+                        ))
+                    },
                 );
                 None
             }

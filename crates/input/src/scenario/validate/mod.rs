@@ -41,6 +41,7 @@ use crate::diagnostic::Problem;
 use crate::scenario::interpolate::{CaptureUse, Environment, Interpolator};
 use crate::scenario::model::Scenario;
 use crate::scenario::raw::{Node, Position, RawScenario, Spanned};
+use crate::text::{Text, text};
 use repeated_probes::methods_of;
 pub use service::join_path;
 
@@ -121,17 +122,11 @@ fn child(path: &str, key: &str) -> String {
 }
 
 impl<'a> Checker<'a> {
-    fn error(&mut self, at: Position, path: &str, message: impl Into<String>) {
+    fn error(&mut self, at: Position, path: &str, message: Text) {
         self.problems.push(Problem::error(at, path, message));
     }
 
-    fn error_with_help(
-        &mut self,
-        at: Position,
-        path: &str,
-        message: impl Into<String>,
-        help: Option<String>,
-    ) {
+    fn error_with_help(&mut self, at: Position, path: &str, message: Text, help: Option<Text>) {
         self.problems
             .push(Problem::error(at, path, message).with_help(help));
     }
@@ -234,32 +229,42 @@ impl<'a> Checker<'a> {
     fn version(&mut self, version: &Spanned<Node>) {
         match &version.value {
             Node::Int(1) => {}
-            other => self.error_with_help(
-                Position::of(version),
-                "version",
-                format!(
-                    "unsupported scenario format version {}",
-                    other.scalar_text().unwrap_or_else(|| other.kind().into())
-                ),
-                Some("write `version: 1`".into()),
-            ),
+            other => {
+                let written = other
+                    .scalar_text()
+                    .map_or_else(|| other.kind(), |text| Text::new(text.clone(), text));
+                self.error_with_help(
+                    Position::of(version),
+                    "version",
+                    text!(
+                        "versi format skenario {written} tidak didukung",
+                        "unsupported scenario format version {written}",
+                        written = written,
+                    ),
+                    Some(text!("tulis `version: 1`", "write `version: 1`")),
+                );
+            }
         }
     }
 }
 
 /// The problem with every secret value in its message and help shown as `***`.
 fn mask_secrets(mut problem: Problem, secrets: &[String]) -> Problem {
-    for secret in secrets.iter().filter(|secret| !secret.is_empty()) {
-        if problem.message.contains(secret.as_str()) {
-            problem.message = problem.message.replace(secret.as_str(), "***");
-        }
-        if let Some(help) = &mut problem.help
-            && help.contains(secret.as_str())
-        {
-            *help = help.replace(secret.as_str(), "***");
-        }
-    }
+    problem.message = masked(problem.message, secrets);
+    problem.help = problem.help.map(|help| masked(help, secrets));
     problem
+}
+
+/// `text` in both languages with every secret value shown as `***`.
+fn masked(text: Text, secrets: &[String]) -> Text {
+    text.map(|mut text| {
+        for secret in secrets.iter().filter(|secret| !secret.is_empty()) {
+            if text.contains(secret.as_str()) {
+                text = text.replace(secret.as_str(), "***");
+            }
+        }
+        text
+    })
 }
 
 /// SHA-256 of a file's bytes, lower-case hex (a scenario's `sha256`).

@@ -4,6 +4,7 @@ use super::{Checker, child};
 use crate::diagnostic::Problem;
 use crate::scenario::interpolate::CaptureUse;
 use crate::scenario::raw::{Node, Position, RawProbe, Spanned};
+use crate::text::{Text, text};
 
 impl Checker<'_> {
     /// Defines the `vars:` (a `--set` value over the file's) and returns their
@@ -15,9 +16,10 @@ impl Checker<'_> {
             self.error(
                 Position::of(vars),
                 "vars",
-                format!(
-                    "`vars` must be a map of names to strings, found {}",
-                    vars.value.kind()
+                text!(
+                    "`vars` harus berupa map dari nama ke teks, ditemukan {found}",
+                    "`vars` must be a map of names to strings, found {found}",
+                    found = vars.value.kind(),
                 ),
             );
             return names;
@@ -29,7 +31,10 @@ impl Checker<'_> {
                 self.error(
                     Position::of(key),
                     &path,
-                    format!("`{name}` is not a valid name: use letters, digits and _"),
+                    text!(
+                        "`{name}` bukan nama yang valid: pakai huruf, angka, dan _",
+                        "`{name}` is not a valid name: use letters, digits and _"
+                    ),
                 );
                 continue;
             }
@@ -48,7 +53,11 @@ impl Checker<'_> {
                     self.error(
                         Position::of(value),
                         &path,
-                        format!("a var is a string, found {}", value.value.kind()),
+                        text!(
+                            "var berupa teks, ditemukan {found}",
+                            "a var is a string, found {found}",
+                            found = value.value.kind(),
+                        ),
                     );
                     continue;
                 }
@@ -72,7 +81,10 @@ impl Checker<'_> {
             self.error(
                 Position::of(secrets),
                 "secrets",
-                "`secrets` maps a name to the environment variable that holds the value",
+                Text::new(
+                    "`secrets` memetakan nama ke variabel lingkungan yang menyimpan nilainya",
+                    "`secrets` maps a name to the environment variable that holds the value",
+                ),
             );
             return Vec::new();
         };
@@ -84,7 +96,10 @@ impl Checker<'_> {
                 self.error(
                     Position::of(key),
                     &path,
-                    format!("`{name}` is already a var; names are unique across vars, secrets and captures"),
+                    text!(
+                        "`{name}` sudah dipakai sebagai var; nama harus unik di antara vars, secrets, dan capture",
+                        "`{name}` is already a var; names are unique across vars, secrets and captures"
+                    ),
                 );
                 continue;
             }
@@ -92,7 +107,10 @@ impl Checker<'_> {
                 self.error(
                     Position::of(value),
                     &path,
-                    "a secret names the environment variable that holds it, e.g. `token: DUKCAPIL_TOKEN`",
+                    Text::new(
+                        "secret menyebut variabel lingkungan yang menyimpannya, misalnya `token: DUKCAPIL_TOKEN`",
+                        "a secret names the environment variable that holds it, e.g. `token: DUKCAPIL_TOKEN`",
+                    ),
                 );
                 continue;
             };
@@ -100,7 +118,10 @@ impl Checker<'_> {
                 Some(secret) if secret.chars().count() < 4 => self.error(
                     Position::of(value),
                     &path,
-                    format!("secret `{name}` (from ${variable}) is shorter than 4 characters; so short a value cannot be redacted safely"),
+                    text!(
+                        "secret `{name}` (dari ${variable}) kurang dari 4 karakter; nilai sependek itu tidak dapat disamarkan dengan aman",
+                        "secret `{name}` (from ${variable}) is shorter than 4 characters; so short a value cannot be redacted safely"
+                    ),
                 ),
                 Some(secret) => {
                     values.push(secret.to_string());
@@ -110,7 +131,10 @@ impl Checker<'_> {
                     let problem = Problem::error(
                         Position::of(value),
                         &path,
-                        format!("environment variable `{variable}` for secret `{name}` is not set"),
+                        text!(
+                            "variabel lingkungan `{variable}` untuk secret `{name}` belum diatur",
+                            "environment variable `{variable}` for secret `{name}` is not set"
+                        ),
                     );
                     self.problems.push(if self.settings.require_env {
                         problem
@@ -139,13 +163,19 @@ impl Checker<'_> {
                     self.error(
                         Position::of(key),
                         &path,
-                        format!("`{name}` is already a var or secret; names are unique across vars, secrets and captures"),
+                        text!(
+                            "`{name}` sudah dipakai sebagai var atau secret; nama harus unik di antara vars, secrets, dan capture",
+                            "`{name}` is already a var or secret; names are unique across vars, secrets and captures"
+                        ),
                     );
                 } else if self.interpolator.captures().contains_key(&name) {
                     self.error(
                         Position::of(key),
                         &path,
-                        format!("capture `{name}` is already captured by an earlier probe"),
+                        text!(
+                            "capture `{name}` sudah diambil oleh titik uji sebelumnya",
+                            "capture `{name}` is already captured by an earlier probe"
+                        ),
                     );
                 } else {
                     self.interpolator.declare_capture(&name, index);

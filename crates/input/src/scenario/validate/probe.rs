@@ -9,6 +9,7 @@ use crate::scenario::interpolate::{CaptureUse, Template};
 use crate::scenario::limits::MAX_TIMEOUT;
 use crate::scenario::model::{Body, Expectations, Probe, ProbeKind};
 use crate::scenario::raw::{Position, RawProbe, Spanned};
+use crate::text::{Text, text};
 
 impl Checker<'_> {
     /// Every probe that reads, in file order; duplicate ids are reported.
@@ -24,7 +25,10 @@ impl Checker<'_> {
             self.error(
                 Position::of(raw),
                 "probes",
-                "a scenario needs at least one probe",
+                Text::new(
+                    "skenario memerlukan sedikitnya satu titik uji",
+                    "a scenario needs at least one probe",
+                ),
             );
         }
         for (index, probe) in raw.value.iter().enumerate() {
@@ -35,7 +39,10 @@ impl Checker<'_> {
                 self.error(
                     Position::of(&probe.value.id),
                     &child(&path, "id"),
-                    format!("duplicate probe id `{id}` (first used on line {first_line})"),
+                    text!(
+                        "id titik uji `{id}` sudah dipakai (pertama kali di baris {first_line})",
+                        "duplicate probe id `{id}` (first used on line {first_line})"
+                    ),
                 );
             } else {
                 seen_ids.insert(id, Position::of(&probe.value.id));
@@ -62,7 +69,10 @@ impl Checker<'_> {
             self.error(
                 Position::of(&raw.id),
                 &child(path, "id"),
-                "a probe id cannot be empty",
+                Text::new(
+                    "id titik uji tidak boleh kosong",
+                    "a probe id cannot be empty",
+                ),
             );
         }
 
@@ -131,8 +141,11 @@ impl Checker<'_> {
                 self.error_with_help(
                     Position::of(kind),
                     &child(path, "kind"),
-                    format!("`{other}` is not a probe kind"),
-                    Some("use api or page".into()),
+                    text!(
+                        "`{other}` bukan jenis titik uji",
+                        "`{other}` is not a probe kind"
+                    ),
+                    Some(Text::new("pakai `api` atau `page`", "use api or page")),
                 );
                 None
             }

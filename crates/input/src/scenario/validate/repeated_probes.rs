@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use super::Checker;
+use crate::diagnostic::did_you_mean;
 use crate::scenario::raw::{Position, RawProbe, Spanned, closest};
+use crate::text::{Text, text};
 
 /// A probe a phase names: its index, where it is named, and that place's key path.
 pub(super) type NamedProbe = (usize, Position, String);
@@ -22,8 +24,17 @@ impl Checker<'_> {
                 Some(index) => indices.push((*index, at, path)),
                 None => {
                     let help = closest(&name, probe_index.keys().map(String::as_str))
-                        .map(|s| format!("did you mean `{s}`?"));
-                    self.error_with_help(at, &path, format!("no probe has id `{name}`"), help);
+                        .as_deref()
+                        .map(did_you_mean);
+                    self.error_with_help(
+                        at,
+                        &path,
+                        text!(
+                            "tidak ada titik uji dengan id `{name}`",
+                            "no probe has id `{name}`"
+                        ),
+                        help,
+                    );
                 }
             }
         }
@@ -53,13 +64,14 @@ impl Checker<'_> {
                 self.error_with_help(
                     *at,
                     path,
-                    format!(
+                    text!(
+                        "titik uji {id} memakai {method}; mengulangnya dapat mengubah data pada layanan yang sedang berjalan",
                         "probe {id} uses {method}; repeating it could change data on a live service"
                     ),
-                    Some(
-                        "use GET, HEAD or OPTIONS probes here, or set `allow_unsafe_methods: true`"
-                            .into(),
-                    ),
+                    Some(Text::new(
+                        "pakai titik uji `GET`, `HEAD`, atau `OPTIONS` di sini, atau atur `allow_unsafe_methods: true`",
+                        "use GET, HEAD or OPTIONS probes here, or set `allow_unsafe_methods: true`",
+                    )),
                 );
             }
         }

@@ -10,6 +10,7 @@ use super::{Checker, child};
 use crate::scenario::interpolate::{CaptureUse, Template};
 use crate::scenario::model::{Body, JsonTemplate, Target};
 use crate::scenario::raw::{Node, Position, RawRequest, Spanned};
+use crate::text::{Text, text};
 
 impl Checker<'_> {
     /// `method:`, upper-cased; GET when absent or not a method (reported).
@@ -26,8 +27,17 @@ impl Checker<'_> {
                 self.error_with_help(
                     Position::of(method),
                     &child(request_path, "method"),
-                    format!("`{}` is not an HTTP method", shown(method, &text)),
-                    Some("write GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS".into()),
+                    {
+                        let method = shown(method, &text);
+                        text!(
+                            "`{method}` bukan metode HTTP",
+                            "`{method}` is not an HTTP method"
+                        )
+                    },
+                    Some(Text::new(
+                        "tulis `GET`, `POST`, `PUT`, `PATCH`, `DELETE`, `HEAD`, atau `OPTIONS`",
+                        "write GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS",
+                    )),
                 );
                 http::Method::GET
             }
@@ -46,7 +56,10 @@ impl Checker<'_> {
                 self.error(
                     Position::of(url),
                     &child(request_path, "url"),
-                    "give either `path` or `url`, not both",
+                    Text::new(
+                        "isi `path` atau `url`, jangan keduanya",
+                        "give either `path` or `url`, not both",
+                    ),
                 );
                 None
             }
@@ -54,7 +67,10 @@ impl Checker<'_> {
                 self.error(
                     Position::of(request),
                     request_path,
-                    "a request needs `path` (joined to base_url) or `url`",
+                    Text::new(
+                        "permintaan memerlukan `path` (digabung dengan `base_url`) atau `url`",
+                        "a request needs `path` (joined to base_url) or `url`",
+                    ),
                 );
                 None
             }
@@ -70,8 +86,14 @@ impl Checker<'_> {
                     self.error_with_help(
                         Position::of(path_value),
                         &at,
-                        format!("`{}` does not start with /", path_value.value),
-                        Some(format!("write `/{}`", path_value.value)),
+                        {
+                            let path = &path_value.value;
+                            text!("`{path}` tidak diawali /", "`{path}` does not start with /")
+                        },
+                        {
+                            let path = &path_value.value;
+                            Some(text!("tulis `/{path}`", "write `/{path}`"))
+                        },
                     );
                 }
                 Some(Target::Path(template))
@@ -84,14 +106,13 @@ impl Checker<'_> {
                     let ok = url::Url::parse(&literal)
                         .is_ok_and(|url| matches!(url.scheme(), "http" | "https"));
                     if !ok {
-                        self.error(
-                            Position::of(url_value),
-                            &at,
-                            format!(
-                                "`{}` is not an absolute http(s) URL",
-                                shown(url_value, &literal)
-                            ),
-                        );
+                        self.error(Position::of(url_value), &at, {
+                            let url = shown(url_value, &literal);
+                            text!(
+                                "`{url}` bukan URL http(s) absolut",
+                                "`{url}` is not an absolute http(s) URL"
+                            )
+                        });
                     }
                 }
                 Some(Target::Url(template))
@@ -141,7 +162,10 @@ impl Checker<'_> {
             self.error(
                 *at,
                 &child(request_path, second),
-                format!("a request has at most one of `json`, `form` and `body`; this one has `{first}` and `{second}`"),
+                text!(
+                    "permintaan paling banyak memiliki satu dari `json`, `form`, dan `body`; permintaan ini memiliki `{first}` dan `{second}`",
+                    "a request has at most one of `json`, `form` and `body`; this one has `{first}` and `{second}`"
+                ),
             );
         }
         if let Some(json) = &request.json {
@@ -171,9 +195,10 @@ impl Checker<'_> {
             self.error(
                 Position::of(headers),
                 path,
-                format!(
-                    "headers are a map of names to values, found {}",
-                    headers.value.kind()
+                text!(
+                    "header berupa map dari nama ke nilai, ditemukan {found}",
+                    "headers are a map of names to values, found {found}",
+                    found = headers.value.kind(),
                 ),
             );
             return Vec::new();
@@ -187,7 +212,10 @@ impl Checker<'_> {
                 self.error(
                     Position::of(key),
                     &header_path,
-                    format!("`{name}` is not a valid header name"),
+                    text!(
+                        "`{name}` bukan nama header yang valid",
+                        "`{name}` is not a valid header name"
+                    ),
                 );
                 continue;
             }
@@ -195,7 +223,10 @@ impl Checker<'_> {
                 self.error(
                     Position::of(key),
                     &header_path,
-                    format!("header `{name}` is given twice (names are case-insensitive)"),
+                    text!(
+                        "header `{name}` ditulis dua kali (nama header tidak membedakan huruf besar dan kecil)",
+                        "header `{name}` is given twice (names are case-insensitive)"
+                    ),
                 );
             }
             let template = match &value.value {
@@ -208,17 +239,24 @@ impl Checker<'_> {
                         .any(|part| part.chars().any(breaks_a_header))
                     {
                         let message = if interpolates(text) {
-                            format!(
+                            text!(
+                                "`{text}` menghasilkan nilai header yang memuat pindah baris atau karakter kontrol lain",
                                 "`{text}` gives a header value with a line break or another control character"
                             )
                         } else {
-                            "a header value cannot hold a line break (CR, LF) or another control character".to_string()
+                            Text::new(
+                                "nilai header tidak boleh memuat pindah baris (CR, LF) atau karakter kontrol lain",
+                                "a header value cannot hold a line break (CR, LF) or another control character",
+                            )
                         };
                         self.error_with_help(
                             Position::of(value),
                             &header_path,
                             message,
-                            Some("a line break would end the header and start another: write the value on one line, without control characters".into()),
+                            Some(Text::new(
+                                "pindah baris akan mengakhiri header dan memulai header lain: tulis nilainya dalam satu baris, tanpa karakter kontrol",
+                                "a line break would end the header and start another: write the value on one line, without control characters",
+                            )),
                         );
                         continue;
                     }
@@ -228,7 +266,7 @@ impl Checker<'_> {
                     self.error(
                         Position::of(value),
                         &header_path,
-                        "a header value is a string",
+                        Text::new("nilai header berupa teks", "a header value is a string"),
                     );
                     continue;
                 }
@@ -250,9 +288,10 @@ impl Checker<'_> {
             self.error(
                 Position::of(node),
                 path,
-                format!(
-                    "expected a map of names to values, found {}",
-                    node.value.kind()
+                text!(
+                    "seharusnya map dari nama ke nilai, ditemukan {found}",
+                    "expected a map of names to values, found {found}",
+                    found = node.value.kind(),
                 ),
             );
             return Vec::new();
@@ -271,7 +310,11 @@ impl Checker<'_> {
                     self.error(
                         Position::of(value),
                         &entry_path,
-                        format!("expected a string, found {}", value.value.kind()),
+                        text!(
+                            "seharusnya teks, ditemukan {found}",
+                            "expected a string, found {found}",
+                            found = value.value.kind(),
+                        ),
                     );
                 }
                 scalar => result.push((

@@ -4,17 +4,28 @@
 use std::time::Duration;
 
 use super::Checker;
-use crate::diagnostic::Problem;
+use crate::diagnostic::{Problem, did_you_mean};
 use crate::quantity::{parse_duration, parse_size};
 use crate::scenario::interpolate::{CaptureUse, Template};
 use crate::scenario::limits::written;
 use crate::scenario::raw::{Node, Position, Spanned};
+use crate::text::{Text, text};
 
 /// What a duration looks like, for a message about a value not shown.
-pub(super) const DURATION_EXPECTED: &str = "a duration like 250ms, 2s or 1m";
+pub(super) fn duration_expected() -> Text {
+    Text::new(
+        "durasi seperti 250ms, 2s, atau 1m",
+        "a duration like 250ms, 2s or 1m",
+    )
+}
 
 /// The help of a message about an interpolated value that is not shown.
-pub(super) const HIDDEN_VALUE_HELP: &str = "the value is not shown, since it may hold a secret; check the vars, secrets and environment variables it uses";
+pub(super) fn hidden_value_help() -> Text {
+    Text::new(
+        "nilainya tidak ditampilkan karena mungkin memuat secret; periksa vars, secrets, dan variabel lingkungan yang dipakainya",
+        "the value is not shown, since it may hold a secret; check the vars, secrets and environment variables it uses",
+    )
+}
 
 /// Whether a string as written uses interpolation (`${...}`; `$${` is a literal).
 pub(super) fn interpolates(text: &str) -> bool {
@@ -55,7 +66,7 @@ impl Checker<'_> {
             Ok(template) => template,
             Err((problem, partial)) => {
                 let mut reported = Problem::error(at, path, problem.message)
-                    .with_help(problem.suggestion.map(|s| format!("did you mean `{s}`?")));
+                    .with_help(problem.suggestion.as_deref().map(did_you_mean));
                 if problem.missing_env && !self.settings.require_env {
                     reported = reported.warning();
                 }
@@ -81,22 +92,23 @@ impl Checker<'_> {
         &mut self,
         value: &Spanned<String>,
         path: &str,
-        parse: impl FnOnce(&str) -> Result<T, String>,
-        expected: &str,
+        parse: impl FnOnce(&str) -> Result<T, Text>,
+        expected: Text,
     ) -> Option<T> {
         let text = self.resolved_text(value, path)?;
         parse(&text)
             .map_err(|message| {
                 let at = Position::of(value);
                 if interpolates(&value.value) {
+                    let (written, id, en) = (&value.value, &expected.id, &expected.en);
                     self.error_with_help(
                         at,
                         path,
-                        format!(
-                            "`{}` does not give {expected} once interpolated",
-                            value.value
+                        text!(
+                            "`{written}` tidak menghasilkan {id} setelah diinterpolasi",
+                            "`{written}` does not give {en} once interpolated"
                         ),
-                        Some(HIDDEN_VALUE_HELP.into()),
+                        Some(hidden_value_help()),
                     );
                 } else {
                     self.error(at, path, message);
@@ -106,7 +118,7 @@ impl Checker<'_> {
     }
 
     pub(super) fn duration(&mut self, value: &Spanned<String>, path: &str) -> Option<Duration> {
-        self.parse_value(value, path, parse_duration, DURATION_EXPECTED)
+        self.parse_value(value, path, parse_duration, duration_expected())
     }
 
     /// A duration longer than zero and at most `max` (the documented range of
@@ -118,25 +130,33 @@ impl Checker<'_> {
         max: Duration,
     ) -> Option<Duration> {
         let duration = self.duration(value, path)?;
+        let max_duration = max;
         let key = path.rsplit('.').next().unwrap_or(path);
         let shown = shown(value, &value.value);
-        let range = format!("write a duration from 1ms to {}", written(max));
+        let max = written(max);
+        let range = text!(
+            "tulis durasi dari 1ms sampai {max}",
+            "write a duration from 1ms to {max}"
+        );
         if duration.is_zero() {
             self.error_with_help(
                 Position::of(value),
                 path,
-                format!("`{shown}` is no time at all: `{key}` must be longer than 0"),
+                text!(
+                    "`{shown}` sama dengan nol: `{key}` harus lebih dari 0",
+                    "`{shown}` is no time at all: `{key}` must be longer than 0"
+                ),
                 Some(range),
             );
             return None;
         }
-        if duration > max {
+        if duration > max_duration {
             self.error_with_help(
                 Position::of(value),
                 path,
-                format!(
-                    "`{shown}` is longer than {}, the longest `{key}` ujilab accepts",
-                    written(max)
+                text!(
+                    "`{shown}` lebih lama dari {max}, batas terlama `{key}` yang diterima ujilab",
+                    "`{shown}` is longer than {max}, the longest `{key}` ujilab accepts"
                 ),
                 Some(range),
             );
@@ -146,7 +166,11 @@ impl Checker<'_> {
     }
 
     pub(super) fn size(&mut self, value: &Spanned<String>, path: &str) -> Option<u64> {
-        self.parse_value(value, path, parse_size, "a size like 512KiB or 10MiB")
+        let expected = Text::new(
+            "ukuran seperti 512KiB atau 10MiB",
+            "a size like 512KiB or 10MiB",
+        );
+        self.parse_value(value, path, parse_size, expected)
     }
 
     /// A number scalar whose text is not that number's canonical form (`1.10`,
@@ -175,10 +199,12 @@ impl Checker<'_> {
             self.error_with_help(
                 at,
                 path,
-                format!(
+                text!(
+                    "`{text}` terbaca sebagai angka {number}, yang kemungkinan bukan maksud Anda",
                     "`{text}` reads as the number {number}, which is probably not what you meant"
                 ),
-                Some(format!(
+                Some(text!(
+                    "tulis \"{text}\" untuk teks atau {number} untuk angka",
                     "write \"{text}\" for text or {number} for a number"
                 )),
             );

@@ -4,6 +4,7 @@ use super::Checker;
 use super::scalars::shown;
 use crate::scenario::model::{Region, RegionKind, Service};
 use crate::scenario::raw::{Position, RawService, Spanned};
+use crate::text::{Text, text};
 
 impl Checker<'_> {
     pub(super) fn service(&mut self, raw: &Spanned<RawService>) -> Option<Service> {
@@ -20,11 +21,17 @@ impl Checker<'_> {
             self.error_with_help(
                 Position::of(&raw.id),
                 "service.id",
-                format!("`{}` is not a valid service id", shown(&raw.id, &id)),
-                Some(
-                    "use lowercase letters, digits, `.`, `_` and `-`, e.g. sumedang-dukcapil"
-                        .into(),
-                ),
+                {
+                    let id = shown(&raw.id, &id);
+                    text!(
+                        "`{id}` bukan id layanan yang valid",
+                        "`{id}` is not a valid service id"
+                    )
+                },
+                Some(Text::new(
+                    "pakai huruf kecil, angka, `.`, `_`, dan `-`, misalnya sumedang-dukcapil",
+                    "use lowercase letters, digits, `.`, `_` and `-`, e.g. sumedang-dukcapil",
+                )),
             );
         }
         let base_url = self.absolute_url(&raw.base_url, "service.base_url");
@@ -45,8 +52,14 @@ impl Checker<'_> {
                         self.error_with_help(
                             Position::of(kind),
                             "service.region.type",
-                            format!("`{other}` is not a region type"),
-                            Some("use provinsi, kabupaten, kota, desa or kelurahan".into()),
+                            text!(
+                                "`{other}` bukan jenis wilayah",
+                                "`{other}` is not a region type"
+                            ),
+                            Some(Text::new(
+                                "pakai `provinsi`, `kabupaten`, `kota`, `desa`, atau `kelurahan`",
+                                "use provinsi, kabupaten, kota, desa or kelurahan",
+                            )),
                         );
                         None
                     }
@@ -58,28 +71,34 @@ impl Checker<'_> {
                 let well_formed = text.chars().all(|c| c.is_ascii_digit() || c == '.');
                 if well_formed && digits != kind.code_digits() {
                     let by_digits = match digits {
-                        2 => Some("provinsi"),
-                        4 => Some("kabupaten or kota"),
-                        6 => Some("kecamatan"),
-                        10 => Some("desa or kelurahan"),
+                        2 => Some(Text::new("provinsi", "provinsi")),
+                        4 => Some(Text::new("kabupaten atau kota", "kabupaten or kota")),
+                        6 => Some(Text::new("kecamatan", "kecamatan")),
+                        10 => Some(Text::new("desa atau kelurahan", "desa or kelurahan")),
                         _ => None,
                     };
+                    let kind_name = serde_json::to_value(kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default();
+                    let needed = kind.code_digits();
                     self.error_with_help(
                         Position::of(code),
                         "service.region.code",
-                        format!(
-                            "`{text}` has {digits} digits; a {} code has {}",
-                            serde_json::to_value(kind)
-                                .ok()
-                                .and_then(|v| v.as_str().map(str::to_string))
-                                .unwrap_or_default(),
-                            kind.code_digits()
+                        text!(
+                            "`{text}` terdiri atas {digits} digit; kode {kind_name} terdiri atas {needed} digit",
+                            "`{text}` has {digits} digits; a {kind_name} code has {needed}"
                         ),
                         Some(match by_digits {
-                            Some(types) => format!(
-                                "a code of {digits} digits is a {types} (Kemendagri): correct the type or the code"
+                            Some(types) => text!(
+                                "kode {digits} digit adalah kode {types} (Kemendagri): perbaiki jenis wilayah atau kodenya",
+                                "a code of {digits} digits is a {types} (Kemendagri): correct the type or the code",
+                                types = types,
                             ),
-                            None => "Kemendagri codes: 32 (provinsi), 32.11 (kabupaten/kota), 32.11.01.2001 (desa/kelurahan)".to_string(),
+                            None => Text::new(
+                                "kode Kemendagri: 32 (provinsi), 32.11 (kabupaten/kota), 32.11.01.2001 (desa/kelurahan)",
+                                "Kemendagri codes: 32 (provinsi), 32.11 (kabupaten/kota), 32.11.01.2001 (desa/kelurahan)",
+                            ),
                         }),
                     );
                 }
@@ -108,22 +127,27 @@ impl Checker<'_> {
                 Some(url)
             }
             Ok(url) => {
-                self.error(
-                    Position::of(value),
-                    path,
-                    format!(
-                        "`{text}` is a {} URL; ujilab tests http and https services",
-                        url.scheme()
-                    ),
-                );
+                self.error(Position::of(value), path, {
+                    let scheme = url.scheme();
+                    text!(
+                        "`{text}` adalah URL {scheme}; ujilab menguji layanan http dan https",
+                        "`{text}` is a {scheme} URL; ujilab tests http and https services"
+                    )
+                });
                 None
             }
             Err(error) => {
                 self.error_with_help(
                     Position::of(value),
                     path,
-                    format!("`{text}` is not an absolute URL: {error}"),
-                    Some("write it like https://layanan.contohkab.go.id".into()),
+                    text!(
+                        "`{text}` bukan URL absolut; pesan pustaka URL: \"{error}\"",
+                        "`{text}` is not an absolute URL: {error}"
+                    ),
+                    Some(Text::new(
+                        "tulis seperti https://layanan.contohkab.go.id",
+                        "write it like https://layanan.contohkab.go.id",
+                    )),
                 );
                 None
             }
@@ -169,7 +193,7 @@ mod tests {
             Some(Loaded::Ready { scenario, .. }) => {
                 Ok(scenario.service.region.and_then(|region| region.kind))
             }
-            Some(Loaded::Failed(failure)) => Err(failure.render()),
+            Some(Loaded::Failed(failure)) => Err(failure.render(crate::lang::Lang::En)),
             None => Err("nothing loaded".into()),
         }
     }

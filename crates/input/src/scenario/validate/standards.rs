@@ -1,8 +1,10 @@
 //! `standards`: the catalogue profile, gate, pages, HTTP URL and waivers.
 
 use super::{Checker, child, join_path};
+use crate::diagnostic::did_you_mean;
 use crate::scenario::model::{Pages, Service, Standards, StandardsGate, Waiver};
 use crate::scenario::raw::{Position, RawPages, RawStandards, RawWaiver, Spanned, closest};
+use crate::text::{Text, text};
 
 /// `standards.pages.other` holds at most this many pages (the schema says the same).
 const MAX_OTHER_PAGES: usize = 20;
@@ -66,11 +68,14 @@ impl Checker<'_> {
                     self.error_with_help(
                         Position::of(name),
                         &path,
-                        format!("`{text}` is not a cookie name"),
-                        Some(
-                            "write the name as the Set-Cookie header sends it, like XSRF-TOKEN"
-                                .into(),
+                        text!(
+                            "`{text}` bukan nama cookie",
+                            "`{text}` is not a cookie name"
                         ),
+                        Some(Text::new(
+                            "tulis namanya sebagaimana dikirim header Set-Cookie, seperti XSRF-TOKEN",
+                            "write the name as the Set-Cookie header sends it, like XSRF-TOKEN",
+                        )),
                     );
                 }
                 valid.then_some(text)
@@ -105,8 +110,14 @@ impl Checker<'_> {
                 self.error_with_help(
                     Position::of(gate),
                     "standards.gate",
-                    format!("`{name}` is not a gate"),
-                    Some("use verdict (the default) or none".into()),
+                    text!(
+                        "`{name}` bukan nilai `gate` yang dikenal",
+                        "`{name}` is not a gate"
+                    ),
+                    Some(Text::new(
+                        "pakai `verdict` (bawaan) atau `none`",
+                        "use verdict (the default) or none",
+                    )),
                 );
                 StandardsGate::Verdict
             }
@@ -121,8 +132,17 @@ impl Checker<'_> {
             self.error_with_help(
                 Position::of(extra),
                 "standards.pages.other",
-                format!("{} pages; at most {MAX_OTHER_PAGES}", other.len()),
-                Some("declare the pages whose forms and content matter most".into()),
+                {
+                    let count = other.len();
+                    text!(
+                        "{count} halaman; paling banyak {MAX_OTHER_PAGES}",
+                        "{count} pages; at most {MAX_OTHER_PAGES}"
+                    )
+                },
+                Some(Text::new(
+                    "cantumkan halaman yang formulir dan isinya paling penting",
+                    "declare the pages whose forms and content matter most",
+                )),
             );
         }
         Pages {
@@ -161,8 +181,11 @@ impl Checker<'_> {
             self.error_with_help(
                 Position::of(value),
                 &path,
-                format!("`{text}` does not start with /"),
-                Some("pages are paths under base_url, like /standar-pelayanan".into()),
+                text!("`{text}` tidak diawali /", "`{text}` does not start with /"),
+                Some(Text::new(
+                    "halaman ditulis sebagai path di bawah `base_url`, seperti /standar-pelayanan",
+                    "pages are paths under base_url, like /standar-pelayanan",
+                )),
             );
             return None;
         }
@@ -176,11 +199,15 @@ impl Checker<'_> {
         let rule = self.text(&waiver.rule, &child(&path, "rule"));
         if !known.is_empty() && !known.contains(&rule) {
             let help = closest(&rule, known.iter().map(String::as_str))
-                .map(|s| format!("did you mean `{s}`?"));
+                .as_deref()
+                .map(did_you_mean);
             self.error_with_help(
                 Position::of(&waiver.rule),
                 &child(&path, "rule"),
-                format!("no rule `{rule}` in the catalogue"),
+                text!(
+                    "tidak ada kriteria `{rule}` dalam katalog",
+                    "no rule `{rule}` in the catalogue"
+                ),
                 help,
             );
         }
@@ -189,7 +216,7 @@ impl Checker<'_> {
             self.error(
                 Position::of(&waiver.reason),
                 &child(&path, "reason"),
-                "a waiver needs a reason",
+                Text::new("pengecualian memerlukan alasan", "a waiver needs a reason"),
             );
         }
         let until = waiver.until.as_ref().and_then(|until| {
@@ -200,7 +227,10 @@ impl Checker<'_> {
                     self.error(
                         Position::of(until),
                         &child(&path, "until"),
-                        format!("`{text}` is not a date like 2027-03-31"),
+                        text!(
+                            "`{text}` bukan tanggal seperti 2027-03-31",
+                            "`{text}` is not a date like 2027-03-31"
+                        ),
                     )
                 })
                 .ok()

@@ -4,10 +4,12 @@
 use std::collections::HashMap;
 
 use super::{Checker, child};
+use crate::diagnostic::{backticked, did_you_mean};
 use crate::quantity::{parse_duration, parse_rate, parse_ratio};
 use crate::scenario::interpolate::CaptureUse;
 use crate::scenario::model::{Bound, Metric, MetricSource, Standards, Threshold};
 use crate::scenario::raw::{Node, Position, RawThreshold, Spanned, closest};
+use crate::text::{Text, text};
 
 impl Checker<'_> {
     /// `metric: rule` thresholds name a rule of the scenario's catalogue.
@@ -20,13 +22,15 @@ impl Checker<'_> {
             if standards.catalogue.rule(code).is_none() {
                 let codes = standards.catalogue.codes();
                 let help = closest(code, codes.iter().map(String::as_str))
-                    .map(|s| format!("did you mean `{s}`?"));
+                    .as_deref()
+                    .map(did_you_mean);
+                let catalogue = &standards.catalogue.name;
                 self.error_with_help(
                     Position::of(rule),
                     &format!("thresholds[{index}].rule"),
-                    format!(
-                        "no rule `{code}` in the catalogue {}",
-                        standards.catalogue.name
+                    text!(
+                        "tidak ada kriteria `{code}` dalam katalog {catalogue}",
+                        "no rule `{code}` in the catalogue {catalogue}"
                     ),
                     help,
                 );
@@ -63,18 +67,27 @@ impl Checker<'_> {
             self.error(
                 at,
                 &child(&path, "rule"),
-                "`rule:` only goes with `metric: rule`",
+                Text::new(
+                    "`rule:` hanya dipakai bersama `metric: rule`",
+                    "`rule:` only goes with `metric: rule`",
+                ),
             );
         }
         if matches!(metric, Metric::Score | Metric::Rule(_)) && !has_standards {
             self.error_with_help(
                 Position::of(&raw.metric),
                 &child(&path, "metric"),
-                format!(
-                    "`{}` is measured only when the scenario has `standards:`",
-                    metric.name()
-                ),
-                Some("add a `standards:` section or remove this threshold".into()),
+                {
+                    let name = metric.name();
+                    text!(
+                        "`{name}` hanya diukur bila skenario memiliki `standards:`",
+                        "`{name}` is measured only when the scenario has `standards:`"
+                    )
+                },
+                Some(Text::new(
+                    "tambahkan bagian `standards:` atau hapus ambang batas ini",
+                    "add a `standards:` section or remove this threshold",
+                )),
             );
             return None;
         }
@@ -82,11 +95,15 @@ impl Checker<'_> {
             let name = self.text(probe, &child(&path, "probe"));
             if !probe_index.contains_key(&name) {
                 let help = closest(&name, probe_index.keys().map(String::as_str))
-                    .map(|s| format!("did you mean `{s}`?"));
+                    .as_deref()
+                    .map(did_you_mean);
                 self.error_with_help(
                     Position::of(probe),
                     &child(&path, "probe"),
-                    format!("no probe has id `{name}`"),
+                    text!(
+                        "tidak ada titik uji dengan id `{name}`",
+                        "no probe has id `{name}`"
+                    ),
                     help,
                 );
             }
@@ -96,7 +113,10 @@ impl Checker<'_> {
             self.error(
                 at,
                 &child(&path, "probe"),
-                "`probe:` does not apply to score or rule thresholds",
+                Text::new(
+                    "`probe:` tidak berlaku untuk ambang batas `score` atau `rule`",
+                    "`probe:` does not apply to score or rule thresholds",
+                ),
             );
         }
         let source = raw
@@ -111,7 +131,14 @@ impl Checker<'_> {
                 .limit(&metric, min, &child(&path, "min"))
                 .map(Bound::Min),
             _ => {
-                self.error(at, &path, "a threshold has exactly one of `max` and `min`");
+                self.error(
+                    at,
+                    &path,
+                    Text::new(
+                        "ambang batas memiliki tepat satu dari `max` dan `min`",
+                        "a threshold has exactly one of `max` and `min`",
+                    ),
+                );
                 None
             }
         };
@@ -138,7 +165,10 @@ impl Checker<'_> {
             self.error(
                 at,
                 path,
-                "`metric: rule` needs `rule: CODE`, e.g. `rule: SC-04`",
+                Text::new(
+                    "`metric: rule` memerlukan `rule: KODE`, misalnya `rule: SC-04`",
+                    "`metric: rule` needs `rule: CODE`, e.g. `rule: SC-04`",
+                ),
             );
         } else {
             let names = [
@@ -153,19 +183,25 @@ impl Checker<'_> {
                 "score",
                 "rule",
             ];
+            let others = names[2..].join(", ");
+            let listed = backticked(names[2..].iter().copied());
             let help = closest(&metric_name, names)
-                .map(|s| format!("did you mean `{s}`?"))
-                .or_else(|| {
-                    Some(format!(
-                        "metrics are latency.pNN (e.g. latency.p99.9), {}",
-                        names[2..].join(", ")
-                    ))
+                .as_deref()
+                .map(did_you_mean)
+                .unwrap_or_else(|| {
+                    text!(
+                        "metrik yang dikenal: `latency.pNN` (misalnya `latency.p99.9`), {listed}",
+                        "metrics are latency.pNN (e.g. latency.p99.9), {others}"
+                    )
                 });
             self.error_with_help(
                 Position::of(&raw.metric),
                 &child(path, "metric"),
-                format!("unknown metric `{metric_name}`"),
-                help,
+                text!(
+                    "metrik `{metric_name}` tidak dikenal",
+                    "unknown metric `{metric_name}`"
+                ),
+                Some(help),
             );
         }
         None
@@ -180,8 +216,14 @@ impl Checker<'_> {
                 self.error_with_help(
                     Position::of(source),
                     &child(path, "source"),
-                    format!("`{other}` is not a source"),
-                    Some("use load or probes".into()),
+                    text!(
+                        "`{other}` bukan sumber yang dikenal",
+                        "`{other}` is not a source"
+                    ),
+                    Some(Text::new(
+                        "pakai `load` atau `probes`",
+                        "use load or probes",
+                    )),
                 );
                 None
             }
@@ -211,11 +253,21 @@ impl Checker<'_> {
                 Metric::Throughput => parse_rate(&text).or_else(|e| number().ok_or(e)),
                 Metric::Score => number()
                     .filter(|score| (1.0..=5.0).contains(score))
-                    .ok_or_else(|| "a score limit is an index between 1.00 and 5.00".to_string()),
+                    .ok_or_else(|| {
+                        Text::new(
+                            "batas `score` berupa indeks antara 1.00 dan 5.00",
+                            "a score limit is an index between 1.00 and 5.00",
+                        )
+                    }),
                 Metric::Rule(_) => number()
                     .filter(|level| level.fract() == 0.0 && (1.0..=5.0).contains(level))
-                    .ok_or_else(|| "a rule limit is a level from 1 to 5".to_string()),
-                _ => Err("unsupported metric".to_string()),
+                    .ok_or_else(|| {
+                        Text::new(
+                            "batas `rule` berupa tingkat dari 1 sampai 5",
+                            "a rule limit is a level from 1 to 5",
+                        )
+                    }),
+                _ => Err(Text::new("metrik tidak didukung", "unsupported metric")),
             }
         };
         result.map_err(|message| self.error(at, path, message)).ok()
