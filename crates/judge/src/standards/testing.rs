@@ -62,7 +62,7 @@ pub fn scenario(yaml: &str) -> Scenario {
     };
     match load_all(&[source], &settings, &mut Vec::new()).pop() {
         Some(Loaded::Ready { scenario, .. }) => *scenario,
-        Some(Loaded::Failed(failure)) => panic!("{}", failure.render()),
+        Some(Loaded::Failed(failure)) => panic!("{}", failure.render(input::lang::Lang::En)),
         None => panic!("nothing loaded"),
     }
 }
@@ -214,7 +214,9 @@ pub fn run_rule_with_load(
 ) -> RuleOutcome {
     let catalogue = match &scenario.standards {
         Some(standards) => standards.catalogue.clone(),
-        None => built_in().unwrap_or_else(|failure| panic!("{}", failure.render())),
+        None => {
+            built_in().unwrap_or_else(|failure| panic!("{}", failure.render(input::lang::Lang::En)))
+        }
     };
     let Some(rule) = catalogue.rule(code) else {
         panic!("no rule {code}")
