@@ -8,7 +8,16 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// ujilab: test regional digital public services for availability, latency and
 /// IDSLL standard compliance, and write scored reports.
 #[derive(Debug, Parser)]
-#[command(name = "ujilab", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "ujilab",
+    version,
+    long_version = crate::selfdoc::long_version(),
+    about,
+    long_about = None,
+    propagate_version = true,
+    help_template = "{name} {version}\n{about-with-newline}\n{usage-heading} {usage}\n\n{all-args}{after-help}",
+    after_help = "Docs offline: ujilab docs [TOPIC]. Exit codes: 0 pass, 1 a gate failed, 2 bad input, 3 harness fault."
+)]
 pub struct Cli {
     /// More log output on stderr (-v info, -vv debug); RUST_LOG also works.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
@@ -57,6 +66,54 @@ pub enum Command {
         #[arg(value_enum)]
         which: SchemaKind,
     },
+    /// Print the documentation built into ujilab (works offline): the scenario
+    /// format, the reports, the exit codes, fleet commands, a first-hour guide.
+    Docs {
+        /// The topic; without one, the list of topics.
+        #[arg(value_enum)]
+        topic: Option<DocsTopic>,
+    },
+    /// Print a shell completion script, e.g. `ujilab completions bash >
+    /// ~/.local/share/bash-completion/completions/ujilab`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `ujilab man > ujilab.1 && man ./ujilab.1`.
+    Man {
+        /// Write ujilab.1 and one page per subcommand (ujilab-run.1, ...) into DIR.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// The topics of `ujilab docs`: the files of docs/ in the repository.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DocsTopic {
+    /// The scenario format: every key, with an example (docs/scenario.md).
+    Scenario,
+    /// report.json and the other report formats (docs/reports.md).
+    Reports,
+    /// The exit codes of every command (docs/exit-codes.md).
+    ExitCodes,
+    /// Shards, vantages, merge, diff, portfolio (docs/fleet.md).
+    Fleet,
+    /// A regional IT team's first hour, in Indonesian and English (docs/first-hour.md).
+    FirstHour,
+}
+
+/// How `validate` prints problems.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ValidateFormat {
+    /// For people: each problem with its source line and a caret.
+    #[default]
+    Text,
+    /// One JSON document: every problem with file, line, column, key path,
+    /// severity, message and help (for editors and tools).
+    Json,
+    /// GitHub Actions workflow commands (`::error file=...,line=...,col=...::`),
+    /// shown as annotations on the pull request.
+    Github,
 }
 
 #[derive(Debug, Subcommand)]
@@ -76,6 +133,13 @@ pub enum StandardsCommand {
     Check {
         /// A catalogue YAML file.
         path: PathBuf,
+    },
+    /// Write the reference of every built-in catalogue, in Indonesian and
+    /// English, as Markdown (the repository keeps it in docs/standards).
+    Docs {
+        /// The folder to write into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
     },
 }
 
@@ -345,6 +409,9 @@ pub struct ValidateArgs {
     /// Unset environment variables and secrets are errors, not warnings.
     #[arg(long)]
     pub require_env: bool,
+    /// How to print problems: text, json (for editors) or github (annotations).
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub format: ValidateFormat,
 }
 
 #[derive(Debug, Args)]

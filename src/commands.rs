@@ -66,6 +66,9 @@ pub fn main(cli: Cli) -> ExitCode {
                 let lang = crate::bundle::lang_of(args.lang.as_deref());
                 crate::bundle::verify(args, lang)
             }
+            Command::Docs { topic } => crate::selfdoc::docs(topic, chosen_lang(None)),
+            Command::Completions { shell } => crate::selfdoc::completions(shell),
+            Command::Man { out } => crate::selfdoc::man(out.as_deref(), chosen_lang(None)),
         }
     })
 }
@@ -90,45 +93,41 @@ fn validate(args: ValidateArgs, quiet: bool) -> ExitCode {
         eprintln!("error: {}", nothing_to_test(&paths, &skipped, lang));
         return ExitCode::BadInput;
     }
-    let mut failures = discovery.unreadable.len();
-    for failure in &discovery.unreadable {
-        eprint!("{}", failure.render());
-    }
-    let mut ready = 0;
-    for item in &loaded {
+    let mut findings = crate::problems::Findings {
+        files: discovery.unreadable.clone(),
+        notes,
+        valid: 0,
+        failed: discovery.unreadable.len(),
+    };
+    for item in loaded {
         match item {
             Loaded::Ready { scenario, warnings } => {
-                ready += 1;
+                findings.valid += 1;
                 if !warnings.is_empty() {
                     let text = discovery
                         .sources
                         .iter()
                         .find(|source| source.name == scenario.file)
-                        .and_then(|source| std::str::from_utf8(&source.bytes).ok());
-                    eprint!(
-                        "{}",
-                        input::diagnostic::render(&scenario.file, text, warnings)
-                    );
+                        .and_then(|source| String::from_utf8(source.bytes.clone()).ok());
+                    findings.files.push(input::scenario::LoadFailure {
+                        file: scenario.file.clone(),
+                        text,
+                        problems: warnings,
+                    });
                 }
             }
             Loaded::Failed(failure) => {
-                failures += 1;
-                eprint!("{}", failure.render());
+                findings.failed += 1;
+                findings.files.push(failure);
             }
         }
     }
-    if !quiet {
-        for note in &notes {
-            eprintln!("note: {note}");
-        }
-        println!(
-            "{}",
-            lang.choose(
-                format!("{ready} skenario valid, {failures} dengan galat"),
-                format!("{ready} scenario(s) valid, {failures} with errors"),
-            )
-        );
-    }
+    let (ready, failures) = (findings.valid, findings.failed);
+    let summary = lang.choose(
+        format!("{ready} skenario valid, {failures} dengan galat"),
+        format!("{ready} scenario(s) valid, {failures} with errors"),
+    );
+    findings.print(args.format, &summary, lang, quiet);
     if failures > 0 {
         ExitCode::BadInput
     } else {
@@ -361,6 +360,9 @@ fn standards(command: crate::cli::StandardsCommand) -> ExitCode {
             }
             Err(code) => code,
         },
+        StandardsCommand::Docs { out } => {
+            crate::selfdoc::write_standards_pages(&out, chosen_lang(None))
+        }
         StandardsCommand::Kinds => {
             print_stdout(&docs::kinds());
             ExitCode::Success

@@ -10,6 +10,8 @@ mod execute;
 mod exit;
 mod fleet;
 mod logging;
+mod problems;
+mod selfdoc;
 mod progress;
 mod signals;
 

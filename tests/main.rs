@@ -12,6 +12,7 @@ mod bundle;
 mod cli;
 mod crate_graph;
 mod demo_report;
+mod docs;
 mod exchange_hostile;
 mod fleet;
 mod hostile;
