@@ -4,8 +4,8 @@
 //! Checked by snapshot (insta, times and durations redacted), against an XSD of the
 //! JUnit structure (xmllint), and in a real headless Chromium (`browser`).
 
-mod browser;
-mod fixture;
+pub(crate) mod browser;
+pub(crate) mod fixture;
 mod formats;
 mod hostile;
 mod junit;

@@ -14,17 +14,29 @@ use askama::Template;
 use input::lang::Lang;
 
 use crate::latency_chart::{Chart, Series};
+use crate::local_time::{Precision, Zone, local_and_utc};
 use crate::model::{
     Basis, FigureSource, FigureUnit, Gate, LatencyReport, LoadErrorReport, LoadReport, LoadShape,
     Op, PhaseState, ProbeKind, ProbeReport, ProbeStatus, Report, RuleState, ScenarioEntry,
     ScenarioReport, StandardsReport, ThresholdStatus, Verdict, by_probe_id,
 };
-use crate::wording::{ms, percent};
+use crate::wording::{ms, number, percent};
 use crate::{latency_chart, wording};
 
+/// The page without the digest of report.json (the annex then says it is not
+/// available); [`render_annex`] is what `write` uses.
 pub fn render(report: &Report) -> Result<String, askama::Error> {
+    render_annex(report, None)
+}
+
+/// The page, with `report_json_sha256` (of report.json as written beside it) in
+/// every printed page's margin and in each sign-off block.
+pub fn render_annex(
+    report: &Report,
+    report_json_sha256: Option<&str>,
+) -> Result<String, askama::Error> {
     let lang = Lang::from_env(Some(&report.run.lang));
-    let html = page(report, lang).render()?;
+    let html = page(report, lang, report_json_sha256).render()?;
     // Control characters a service sent (NUL, ESC...) are parse errors in HTML;
     // the template writes none of its own, so each is shown as U+FFFD.
     Ok(html
@@ -50,6 +62,18 @@ struct Page {
     /// Whether any scenario has a verdict (the summary table then carries the
     /// disclaimer too).
     has_verdict: bool,
+    annex: AnnexView,
+}
+
+/// What the printed annex repeats on every page and in each sign-off block.
+struct AnnexView {
+    /// The digest of report.json, or why there is none.
+    report_json_sha256: String,
+    /// The page margins' texts as CSS string contents ([`css_string`]): the
+    /// report's title (pages before the first service), the run id, the digest.
+    front_css: String,
+    run_css: String,
+    sha256_css: String,
 }
 
 impl Page {
@@ -96,6 +120,8 @@ struct SummaryRow {
 struct ScenarioView {
     anchor: String,
     name: String,
+    /// `Name (id)` as CSS string content, for the top of its printed pages.
+    name_css: String,
     id: String,
     label: Option<String>,
     facts: Vec<(&'static str, String)>,
@@ -190,6 +216,8 @@ struct ProbeView {
     expectations_passed: usize,
     expectations_total: usize,
     failed_expectations: Vec<ExpectationView>,
+    /// Every expectation checked, for the evidence of a probe that passed.
+    expectations: Vec<ExpectationView>,
     redirects: Vec<String>,
     request_headers: Vec<(String, String)>,
     response_headers: Vec<(String, String)>,
@@ -215,7 +243,7 @@ struct AvailabilityView {
     per_probe: Vec<(String, String, u64, u64)>,
     /// One cell per sample in the order taken (`up` or `down`, and a title).
     strip: Vec<(&'static str, String)>,
-    /// The samples that were down: time, probe, what happened.
+    /// The samples that were down: local time with UTC, probe, what happened.
     down: Vec<(String, String, String)>,
 }
 
@@ -287,8 +315,9 @@ struct LoadErrorView {
     problems: Vec<(String, String, String, Option<String>)>,
 }
 
-fn page(report: &Report, lang: Lang) -> Page {
+fn page(report: &Report, lang: Lang, report_json_sha256: Option<&str>) -> Page {
     let (passed, failed, load_errors) = report.tally();
+    let zone = Zone::of_report(report);
     let ran: Vec<(usize, &ScenarioReport)> = report
         .scenarios
         .iter()
@@ -328,11 +357,10 @@ fn page(report: &Report, lang: Lang) -> Page {
     };
     Page {
         lang,
-        title,
         run: RunView {
             id: report.run.id.clone(),
-            started_at: wording::time_text(&report.run.started_at),
-            finished_at: wording::time_text(&report.run.finished_at),
+            started_at: local_and_utc(&report.run.started_at, zone, lang, Precision::Minutes),
+            finished_at: local_and_utc(&report.run.finished_at, zone, lang, Precision::Minutes),
             complete: report.run.complete,
             skipped: wording::skipped_files(report, lang),
             tool: format!("{} {}", report.tool.name, report.tool.version),
@@ -374,7 +402,40 @@ fn page(report: &Report, lang: Lang) -> Page {
         load_errors: load_errors_view,
         disclaimer: wording::disclaimer(lang),
         has_verdict: ran.iter().any(|(_, scenario)| scenario.standards.is_some()),
+        annex: AnnexView {
+            report_json_sha256: report_json_sha256.map_or_else(
+                || lang.pick("tidak tersedia", "not available").to_string(),
+                str::to_string,
+            ),
+            front_css: css_string(&title),
+            run_css: css_string(&format!(
+                "{}: {}",
+                lang.pick("ID uji", "Run id"),
+                report.run.id
+            )),
+            sha256_css: css_string(&format!(
+                "SHA-256 report.json: {}",
+                report_json_sha256.unwrap_or_else(|| lang.pick("tidak tersedia", "not available"))
+            )),
+        },
+        title,
     }
+}
+
+/// `text` as the inside of a double-quoted CSS string that is also unchanged by
+/// HTML escaping: quotes, backslashes, `<`, `>`, `&` and control characters become
+/// CSS escapes (`\22 `). The page's margins can only take their text from the
+/// stylesheet, and a service's name must neither end the string nor the `<style>`.
+fn css_string(text: &str) -> String {
+    let mut css = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '"' | '\'' | '\\' | '<' | '>' | '&') || c.is_control() {
+            css.push_str(&format!("\\{:x} ", u32::from(c)));
+        } else {
+            css.push(c);
+        }
+    }
+    css
 }
 
 fn service_name(scenario: &ScenarioReport) -> String {
@@ -443,12 +504,14 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
         scenario.file.clone(),
     ));
     facts.push(("SHA-256", scenario.sha256.clone()));
+    let zone = Zone::of_scenario(scenario);
+    let when = |at: &str, precision| local_and_utc(at, zone, lang, precision);
     facts.push((
         lang.pick("Waktu uji", "Tested"),
         format!(
             "{} – {}",
-            wording::time_text(&scenario.started_at),
-            wording::time_text(&scenario.finished_at)
+            when(&scenario.started_at, Precision::Minutes),
+            when(&scenario.finished_at, Precision::Minutes)
         ),
     ));
     let standards = scenario.standards.as_ref();
@@ -478,6 +541,10 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
     ScenarioView {
         anchor: format!("layanan-{}", n + 1),
         name: service_name(scenario),
+        name_css: css_string(&match &service.name {
+            Some(name) => format!("{name} ({})", service.id),
+            None => service.id.clone(),
+        }),
         id: service.id.clone(),
         label: (scenario.scenario != "default").then(|| scenario.scenario.clone()),
         facts,
@@ -505,7 +572,7 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
                 p95: wording::vantage_p95(v, lang),
                 index: v
                     .index
-                    .map_or_else(|| "-".into(), |index| format!("{index:.2}")),
+                    .map_or_else(|| "-".into(), |index| number(&format!("{index:.2}"), lang)),
                 verdict: v.verdict.map_or_else(
                     || "-".into(),
                     |verdict| wording::verdict_code_word(verdict, false, lang),
@@ -522,7 +589,7 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
             up: a.up,
             samples: a.samples,
             rounds: a.rounds,
-            window: format!("{:.1} s", a.window_s),
+            window: number(&format!("{:.1} s", a.window_s), lang),
             source: match a.source {
                 FigureSource::Availability => lang
                     .pick("sampel ketersediaan", "availability samples")
@@ -549,12 +616,15 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
                 .record
                 .iter()
                 .map(|sample| {
-                    let what = sample_outcome(sample);
+                    let what = sample_outcome(sample, lang);
                     (
                         if sample.up { "up" } else { "down" },
                         format!(
                             "{} {} {what}",
-                            sample.at.as_deref().unwrap_or("-"),
+                            sample
+                                .at
+                                .as_deref()
+                                .map_or_else(|| "-".into(), |at| when(at, Precision::Seconds)),
                             sample.probe
                         ),
                     )
@@ -566,14 +636,17 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
                 .filter(|sample| !sample.up)
                 .map(|sample| {
                     (
-                        sample.at.clone().unwrap_or_else(|| "-".into()),
+                        sample
+                            .at
+                            .as_deref()
+                            .map_or_else(|| "-".into(), |at| when(at, Precision::Seconds)),
                         sample.probe.clone(),
-                        sample_outcome(sample),
+                        sample_outcome(sample, lang),
                     )
                 })
                 .collect(),
         }),
-        tls: scenario.tls.as_ref().map(|tls| tls_view(tls, lang)),
+        tls: scenario.tls.as_ref().map(|tls| tls_view(tls, zone, lang)),
         latency: latency_view(scenario, lang),
         load: scenario
             .load
@@ -628,10 +701,10 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
 }
 
 /// `200, 12.3 ms`, `timeout: no response within 10s`.
-fn sample_outcome(sample: &crate::model::SampleReport) -> String {
+fn sample_outcome(sample: &crate::model::SampleReport, lang: Lang) -> String {
     match (sample.status, &sample.error_kind, &sample.error) {
         (Some(status), _, _) => match sample.latency_ms {
-            Some(latency) => format!("{status}, {latency:.1} ms"),
+            Some(latency) => format!("{status}, {}", number(&format!("{latency:.1} ms"), lang)),
             None => status.to_string(),
         },
         (None, Some(kind), Some(error)) => format!("{kind}: {error}"),
@@ -640,7 +713,13 @@ fn sample_outcome(sample: &crate::model::SampleReport) -> String {
     }
 }
 
-fn tls_view(tls: &crate::model::TlsReport, lang: Lang) -> TlsView {
+fn tls_view(tls: &crate::model::TlsReport, zone: Zone, lang: Lang) -> TlsView {
+    let when = |at: &Option<String>| {
+        at.as_deref().map_or_else(
+            || "-".into(),
+            |at| local_and_utc(at, zone, lang, Precision::Minutes),
+        )
+    };
     TlsView {
         target: format!("{}:{}", tls.host, tls.port),
         protocol: match (&tls.protocol, &tls.error) {
@@ -662,8 +741,8 @@ fn tls_view(tls: &crate::model::TlsReport, lang: Lang) -> TlsView {
                     c.subject.clone(),
                     c.issuer.clone(),
                     c.sans.join(", "),
-                    c.not_before.clone().unwrap_or_else(|| "-".into()),
-                    c.not_after.clone().unwrap_or_else(|| "-".into()),
+                    when(&c.not_before),
+                    when(&c.not_after),
                     c.sha256.clone(),
                 ]
             })
@@ -712,9 +791,9 @@ fn verdict_view(standards: &StandardsReport, lang: Lang) -> VerdictView {
         },
         requirements: standards.certification.as_ref().map(|c| {
             format!(
-                "{} {:.2} · {} L{} · {} {}",
+                "{} {} · {} L{} · {} {}",
                 lang.pick("indeks minimum", "minimum index"),
-                c.min_index,
+                number(&format!("{:.2}", c.min_index), lang),
                 lang.pick("kriteria wajib minimum", "critical rules at least"),
                 c.critical_min_level,
                 lang.pick("cakupan minimum", "minimum coverage"),
@@ -749,7 +828,7 @@ fn aspects(standards: &StandardsReport, lang: Lang) -> Vec<AspectView> {
             ),
             score: aspect
                 .score
-                .map_or_else(|| "-".into(), |score| format!("{score:.2}")),
+                .map_or_else(|| "-".into(), |score| number(&format!("{score:.2}"), lang)),
             weight: format!("{}", aspect.weight),
             bar: format!(
                 "{:.1}",
@@ -833,15 +912,16 @@ fn rule_groups(standards: &StandardsReport, lang: Lang) -> Vec<RuleGroup> {
 }
 
 fn probe_view(probe: &ProbeReport, lang: Lang) -> ProbeView {
+    let view = |e: &crate::model::ExpectationReport| ExpectationView {
+        what: e.what.clone(),
+        expected: e.expected.clone(),
+        actual: e.actual.clone(),
+    };
     let failed: Vec<ExpectationView> = probe
         .expectations
         .iter()
         .filter(|e| !e.passed)
-        .map(|e| ExpectationView {
-            what: e.what.clone(),
-            expected: e.expected.clone(),
-            actual: e.actual.clone(),
-        })
+        .map(view)
         .collect();
     let pairs = |headers: &[[String; 2]]| -> Vec<(String, String)> {
         headers
@@ -878,6 +958,7 @@ fn probe_view(probe: &ProbeReport, lang: Lang) -> ProbeView {
         expectations_passed: probe.expectations.iter().filter(|e| e.passed).count(),
         expectations_total: probe.expectations.len(),
         failed_expectations: failed,
+        expectations: probe.expectations.iter().map(view).collect(),
         redirects: probe
             .redirects
             .iter()
@@ -1010,15 +1091,15 @@ fn load_view(scenario: &ScenarioReport, load: &LoadReport, lang: Lang) -> LoadVi
         shape,
         timing: {
             let window = format!(
-                "{} {:.1} s",
+                "{} {}",
                 lang.pick("rentang pengukuran", "measured window"),
-                load.window_s
+                number(&format!("{:.1} s", load.window_s), lang)
             );
             if load.warmup_s > 0.0 {
                 format!(
-                    "{} {:.1} s ({} {}) · {window}",
+                    "{} {} ({} {}) · {window}",
                     lang.pick("pemanasan", "warmup"),
-                    load.warmup_s,
+                    number(&format!("{:.1} s", load.warmup_s), lang),
                     load.warmup_requests,
                     lang.pick("permintaan, tidak dihitung", "requests, not counted"),
                 )
@@ -1030,8 +1111,8 @@ fn load_view(scenario: &ScenarioReport, load: &LoadReport, lang: Lang) -> LoadVi
         responses: load.responses,
         failed: load.failed,
         dropped: load.dropped,
-        throughput: format!("{:.1}/s", load.throughput_rps),
-        error_rate: format!("{:.2}%", load.error_rate * 100.0),
+        throughput: number(&format!("{:.1}/s", load.throughput_rps), lang),
+        error_rate: number(&format!("{:.2}%", load.error_rate * 100.0), lang),
         errors: load
             .errors
             .iter()
@@ -1069,12 +1150,13 @@ fn load_view(scenario: &ScenarioReport, load: &LoadReport, lang: Lang) -> LoadVi
                     },
                     requests: probe.requests,
                     failed: probe.failed,
-                    error_rate: probe
-                        .error_rate
-                        .map_or_else(|| "-".into(), |rate| format!("{:.2}%", rate * 100.0)),
+                    error_rate: probe.error_rate.map_or_else(
+                        || "-".into(),
+                        |rate| number(&format!("{:.2}%", rate * 100.0), lang),
+                    ),
                     throughput: probe
                         .throughput_rps
-                        .map_or_else(|| "-".into(), |rps| format!("{rps:.1}/s")),
+                        .map_or_else(|| "-".into(), |rps| number(&format!("{rps:.1}/s"), lang)),
                     p50: figure(|l| l.p50),
                     p95: figure(|l| l.p95),
                     p99: figure(|l| l.p99),
@@ -1129,5 +1211,47 @@ fn load_error_view(error: &LoadErrorReport) -> LoadErrorView {
                 )
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn css_strings_cannot_end_the_string_or_the_stylesheet() {
+        assert_eq!(css_string("Dukcapil Kab. Contoh"), "Dukcapil Kab. Contoh");
+        assert_eq!(
+            css_string("a\"b'c\\d<e>f&g\nh"),
+            "a\\22 b\\27 c\\5c d\\3c e\\3e f\\26 g\\a h"
+        );
+    }
+
+    /// A service named to break out of the page-margin rule lands in the
+    /// stylesheet as CSS escapes, and its scenario's times are in its own zone
+    /// (Papua: WIT) with UTC beside them.
+    #[test]
+    fn a_hostile_service_name_stays_inside_its_css_string() {
+        use crate::fleet::testing::{report, run};
+        let mut scenario = run();
+        scenario["service"]["name"] =
+            serde_json::json!("Layanan\"; } </style><script>alert(1)</script>");
+        scenario["service"]["region"] = serde_json::json!({ "code": "91.71" });
+        scenario["started_at"] = serde_json::json!("2026-11-28T08:00:00Z");
+        let report = report("default", scenario).report;
+        let html = render_annex(&report, Some(&"ab".repeat(32))).expect("renders");
+        let style = &html[html.find("<style>").expect("style")..];
+        let style = &style[..style.find("</style>").expect("end of style")];
+        assert!(!style.contains("<script"), "{style}");
+        assert!(
+            style.contains("content: \"Layanan\\22 ; } \\3c /style\\3e \\3c script\\3e alert(1)"),
+            "{style}"
+        );
+        assert!(style.contains(&format!("SHA-256 report.json: {}", "ab".repeat(32))));
+        assert!(!html.contains("<script>"));
+        assert!(
+            html.contains("28 Nov 2026 17:00 WIT (2026-11-28 08:00:00 UTC)"),
+            "the scenario's start in WIT"
+        );
     }
 }

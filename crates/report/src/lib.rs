@@ -16,6 +16,7 @@ pub mod fleet;
 pub mod html;
 pub mod junit;
 mod latency_chart;
+pub mod local_time;
 pub mod markdown;
 pub mod model;
 pub mod prom;

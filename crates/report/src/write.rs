@@ -69,14 +69,21 @@ impl Format {
 
     /// Writes the file's content; every format renders the same [`Report`].
     /// report.json is streamed (for 10,000 scenarios it is tens of MB); the other
-    /// formats are rendered whole first.
-    fn write_to(self, report: &Report, out: &mut impl Write) -> std::io::Result<()> {
+    /// formats are rendered whole first. `report_json_sha256`: the digest of
+    /// report.json as written in this run, which the printed annex carries.
+    fn write_to(
+        self,
+        report: &Report,
+        report_json_sha256: Option<&str>,
+        out: &mut impl Write,
+    ) -> std::io::Result<()> {
         let text = match self {
             Format::Json => {
                 serde_json::to_writer_pretty(&mut *out, report).map_err(std::io::Error::other)?;
                 return out.write_all(b"\n");
             }
-            Format::Html => crate::html::render(report).map_err(std::io::Error::other)?,
+            Format::Html => crate::html::render_annex(report, report_json_sha256)
+                .map_err(std::io::Error::other)?,
             Format::Junit => crate::junit::render(report)?,
             Format::Markdown => crate::markdown::render(report),
             Format::Prom => crate::prom::render(report),
@@ -248,16 +255,31 @@ pub fn write_all(
     };
     // Every format is rendered into a temporary file before any report is
     // replaced: a format that cannot be rendered leaves the previous reports in
-    // place, and the temporary files vanish with it.
-    let rendered = formats
+    // place, and the temporary files vanish with it. report.json first: its
+    // digest, of the bytes as written, goes on every page of report.html.
+    let mut report_json_sha256 = None;
+    let mut rendered = Vec::with_capacity(formats.len());
+    let json_first = formats
         .iter()
-        .map(|format| {
-            let path = dir.join(format.file_name());
-            let temporary = render_to_temporary(dir, |out| format.write_to(report, out))
-                .map_err(fail(&path))?;
-            Ok((path, temporary))
+        .filter(|format| **format == Format::Json)
+        .chain(formats.iter().filter(|format| **format != Format::Json));
+    for format in json_first {
+        let path = dir.join(format.file_name());
+        let temporary = render_to_temporary(dir, |out| {
+            if *format == Format::Json {
+                let mut hashing = Sha256Writer::new(out);
+                format.write_to(report, None, &mut hashing)?;
+                report_json_sha256 = Some(hashing.hex_digest());
+                Ok(())
+            } else {
+                format.write_to(report, report_json_sha256.as_deref(), out)
+            }
         })
-        .collect::<Result<Vec<_>, WriteError>>()?;
+        .map_err(fail(&path))?;
+        rendered.push((*format, path, temporary));
+    }
+    // Put in place and listed in the order asked for.
+    rendered.sort_by_key(|(format, _, _)| formats.iter().position(|f| f == format));
     for name in REPORT_FILES {
         let stale = dir.join(name);
         if stale.exists() {
@@ -265,7 +287,7 @@ pub fn write_all(
         }
     }
     let mut written = Vec::new();
-    for (path, temporary) in rendered {
+    for (_, path, temporary) in rendered {
         temporary
             .persist(&path)
             .map_err(|error| error.error)
@@ -303,6 +325,45 @@ fn render_to_temporary(
     drop(out);
     temporary.as_file().sync_all()?;
     Ok(temporary)
+}
+
+/// Passes bytes on and keeps their SHA-256.
+struct Sha256Writer<W> {
+    inner: W,
+    digest: sha2::Sha256,
+}
+
+impl<W: Write> Sha256Writer<W> {
+    fn new(inner: W) -> Self {
+        use sha2::Digest as _;
+        Sha256Writer {
+            inner,
+            digest: sha2::Sha256::new(),
+        }
+    }
+
+    /// The digest of everything written, in lowercase hex.
+    fn hex_digest(self) -> String {
+        use sha2::Digest as _;
+        self.digest
+            .finalize()
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
+    }
+}
+
+impl<W: Write> Write for Sha256Writer<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        use sha2::Digest as _;
+        let written = self.inner.write(bytes)?;
+        self.digest.update(&bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Appends to a file (for `$GITHUB_STEP_SUMMARY`).
@@ -378,6 +439,45 @@ mod tests {
         write_all(&report, dir.path(), &[Format::Markdown]).expect("writes");
         assert!(dir.path().join("summary.md").is_file());
         assert!(!dir.path().join(LOCK_FILE).exists(), "lock file removed");
+    }
+
+    /// report.json is written first whatever the order asked, and report.html
+    /// carries the SHA-256 of its bytes as they are on disk.
+    #[test]
+    fn report_html_carries_the_digest_of_report_json_as_written() {
+        use sha2::Digest as _;
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let report = crate::fleet::testing::report_of("a", Vec::new()).report;
+        let written =
+            write_all(&report, dir.path(), &[Format::Html, Format::Json]).expect("writes");
+        assert_eq!(
+            written,
+            [
+                dir.path().join("report.html"),
+                dir.path().join("report.json")
+            ],
+            "listed in the order asked for"
+        );
+        let json = std::fs::read(dir.path().join("report.json")).expect("reads");
+        let digest: String = sha2::Sha256::digest(&json)
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect();
+        let html = std::fs::read_to_string(dir.path().join("report.html")).expect("reads");
+        assert!(
+            html.contains(&format!("SHA-256 report.json: {digest}")),
+            "the page margin carries {digest}"
+        );
+
+        // Without report.json there is no digest to print, and the page says so.
+        let other = tempfile::tempdir().expect("temporary folder");
+        write_all(&report, other.path(), &[Format::Html]).expect("writes");
+        let html = std::fs::read_to_string(other.path().join("report.html")).expect("reads");
+        assert!(!html.contains(&digest));
+        assert!(
+            html.contains("SHA-256 report.json: not available"),
+            "{html}"
+        );
     }
 
     #[test]
