@@ -11,8 +11,8 @@ mod exit;
 mod fleet;
 mod logging;
 mod problems;
-mod selfdoc;
 mod progress;
+mod selfdoc;
 mod signals;
 
 use clap::Parser as _;
