@@ -13,7 +13,7 @@ use crate::cli::ValidateFormat;
 /// Every problem of one validate run, file by file, and the run's totals.
 pub struct Findings {
     pub files: Vec<LoadFailure>,
-    pub notes: Vec<String>,
+    pub notes: Vec<input::text::Text>,
     pub valid: usize,
     pub failed: usize,
 }
@@ -28,26 +28,28 @@ impl Findings {
         match format {
             ValidateFormat::Text => {
                 for file in &self.files {
-                    eprint!("{}", file.render());
+                    eprint!("{}", file.render(lang));
                 }
                 if !quiet {
                     for note in &self.notes {
+                        let note = note.pick(lang);
                         eprintln!("{}: {note}", lang.pick("catatan", "note"));
                     }
                     println!("{summary}");
                 }
             }
             ValidateFormat::Json => {
-                let text = serde_json::to_string_pretty(&self.json()).unwrap_or_default();
+                let text = serde_json::to_string_pretty(&self.json(lang)).unwrap_or_default();
                 crate::commands::print_stdout(&format!("{text}\n"));
             }
             ValidateFormat::Github => {
                 let mut out = String::new();
                 for file in &self.files {
-                    out.push_str(&github_annotations(file));
+                    out.push_str(&github_annotations(file, lang));
                 }
                 if !quiet {
                     for note in &self.notes {
+                        let note = note.pick(lang);
                         let _ = writeln!(out, "::notice title=ujilab validate::{}", data(note));
                     }
                     let _ = writeln!(out, "{summary}");
@@ -59,7 +61,8 @@ impl Findings {
 
     /// `{format, valid, failed, problems: [{file, line, column, path, severity,
     /// message, help}], notes}`; line and column are 0 for a whole-file problem.
-    pub fn json(&self) -> Value {
+    /// `message`, `help` and `notes` in `lang`, the language asked for.
+    pub fn json(&self, lang: Lang) -> Value {
         let problems: Vec<Value> = self
             .files
             .iter()
@@ -71,8 +74,8 @@ impl Findings {
                         "column": problem.column,
                         "path": problem.path,
                         "severity": if problem.is_error() { "error" } else { "warning" },
-                        "message": problem.message,
-                        "help": problem.help,
+                        "message": problem.message(lang),
+                        "help": problem.help(lang),
                     })
                 })
             })
@@ -82,14 +85,14 @@ impl Findings {
             "valid": self.valid,
             "failed": self.failed,
             "problems": problems,
-            "notes": self.notes,
+            "notes": self.notes.iter().map(|note| note.pick(lang)).collect::<Vec<_>>(),
         })
     }
 }
 
 /// One `::error` or `::warning` workflow command per problem. The message
 /// names the key path and carries the help on a second line.
-fn github_annotations(file: &LoadFailure) -> String {
+fn github_annotations(file: &LoadFailure, lang: Lang) -> String {
     let mut out = String::new();
     for problem in &file.problems {
         let level = if problem.is_error() {
@@ -102,12 +105,14 @@ fn github_annotations(file: &LoadFailure) -> String {
             let _ = write!(properties, ",line={},col={}", problem.line, problem.column);
         }
         let _ = write!(properties, ",title={}", property("ujilab validate"));
-        let mut message = problem.message.clone();
+        let mut message = problem.message(lang).to_string();
         if !problem.path.is_empty() {
-            let _ = write!(message, " (at `{}`)", problem.path);
+            let at = lang.pick("di", "at");
+            let _ = write!(message, " ({at} `{}`)", problem.path);
         }
-        if let Some(help) = &problem.help {
-            let _ = write!(message, "\nhelp: {help}");
+        if let Some(help) = problem.help(lang) {
+            let label = lang.pick("bantuan", "help");
+            let _ = write!(message, "\n{label}: {help}");
         }
         let _ = writeln!(out, "::{level} {properties}::{}", data(&message));
     }
