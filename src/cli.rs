@@ -445,11 +445,25 @@ pub struct SandboxArgs {
 }
 
 fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
-    input::quantity::parse_duration(text)
+    input::quantity::parse_duration(text).map_err(|error| error.pick(argument_lang()).to_string())
 }
 
 fn parse_ratio(text: &str) -> Result<f64, String> {
-    input::quantity::parse_ratio(text)
+    input::quantity::parse_ratio(text).map_err(|error| error.pick(argument_lang()).to_string())
+}
+
+/// The language of a message about an argument: clap checks values before
+/// `--lang` is read, so it is looked for on the command line here.
+fn argument_lang() -> input::lang::Lang {
+    let args: Vec<String> = std::env::args().collect();
+    let explicit = args
+        .iter()
+        .enumerate()
+        .find_map(|(index, arg)| match arg.as_str() {
+            "--lang" => args.get(index + 1).map(String::as_str),
+            other => other.strip_prefix("--lang="),
+        });
+    crate::commands::chosen_lang(explicit)
 }
 
 fn parse_vantage(text: &str) -> Result<String, String> {

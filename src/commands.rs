@@ -319,7 +319,7 @@ fn standards(command: crate::cli::StandardsCommand) -> ExitCode {
                 let problems = error.problems(Default::default(), "--profile");
                 eprint!(
                     "{}",
-                    input::diagnostic::render("--profile", None, &problems)
+                    input::diagnostic::render("--profile", None, &problems, lang)
                 );
                 ExitCode::BadInput
             })
@@ -388,7 +388,7 @@ fn standards(command: crate::cli::StandardsCommand) -> ExitCode {
                     ExitCode::Success
                 }
                 Err(failure) => {
-                    eprint!("{}", failure.render());
+                    eprint!("{}", failure.render(chosen_lang(None)));
                     eprintln!("{name}: {} problem(s)", failure.problems.len());
                     ExitCode::BadInput
                 }

@@ -30,7 +30,7 @@ pub struct Plan {
     pub paths: Vec<PathBuf>,
     pub sources: Vec<Source>,
     pub unreadable: Vec<LoadFailure>,
-    pub notes: Vec<String>,
+    pub notes: Vec<input::text::Text>,
     pub env: Environment,
     pub set: Vec<(String, String)>,
     /// `--only`: a scenario id, or a probe id.
@@ -143,7 +143,7 @@ fn select(plan: &mut Plan, lang: Lang, quiet: bool) -> Result<Selection, ExitCod
     let mut unreadable = std::mem::take(&mut plan.unreadable);
     if !quiet {
         for note in &notes {
-            eprintln!("note: {note}");
+            eprintln!("{}: {}", lang.pick("catatan", "note"), note.pick(lang));
         }
     }
     if outlines.is_empty() && unreadable.is_empty() {
@@ -204,13 +204,13 @@ fn select(plan: &mut Plan, lang: Lang, quiet: bool) -> Result<Selection, ExitCod
     }
     let mut bad_input = !unreadable.is_empty();
     for failure in &unreadable {
-        eprint!("{}", failure.render());
+        eprint!("{}", failure.render(lang));
     }
     for item in &loaded {
         match item {
             Loaded::Failed(failure) => {
                 bad_input = true;
-                eprint!("{}", failure.render());
+                eprint!("{}", failure.render(lang));
             }
             Loaded::Ready { scenario, .. } => logging::add_secrets(&scenario.secret_values),
         }
@@ -366,6 +366,7 @@ struct Measured {
 /// Probes and judges every ready scenario (`--concurrency` at a time), until the
 /// end or a signal or `--max-duration` cuts the run short.
 async fn run_selected(plan: &Plan, selection: Selection, quiet: bool) -> Measured {
+    let lang = crate::commands::chosen_lang(plan.output.lang.as_deref());
     let cancel = Cancel::default();
     let signal = signals::watch(cancel.clone());
     if let Some(limit) = plan.max_duration {
@@ -389,9 +390,9 @@ async fn run_selected(plan: &Plan, selection: Selection, quiet: bool) -> Measure
                 let (cancel, events) = (&cancel, &events);
                 async move {
                     match item {
-                        Loaded::Failed(failure) => {
-                            Some(Ok(ScenarioEntry::LoadError(load_error_report(&failure))))
-                        }
+                        Loaded::Failed(failure) => Some(Ok(ScenarioEntry::LoadError(
+                            load_error_report(&failure, lang),
+                        ))),
                         Loaded::Ready { .. } if probe_nothing => None,
                         Loaded::Ready { scenario, .. } => Some(
                             run_scenario(&scenario, settings, cancel, events)

@@ -183,7 +183,10 @@ pub fn portfolio(args: PortfolioArgs, quiet: bool) -> ExitCode {
     let catalogue = match input::catalogue::built_in() {
         Ok(catalogue) => catalogue,
         Err(error) => {
-            eprintln!("error: {}", error.render());
+            eprintln!(
+                "error: {}",
+                error.render(crate::commands::chosen_lang(args.lang.as_deref()))
+            );
             return ExitCode::HarnessFault;
         }
     };
