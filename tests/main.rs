@@ -9,6 +9,7 @@ mod support;
 
 mod bad_scenarios;
 mod bundle;
+mod cms;
 mod cli;
 mod crate_graph;
 mod demo_report;

@@ -116,6 +116,7 @@ pub(super) fn router() -> Router {
         .route("/feed/", get(feed))
         .route("/wp-json/", get(rest_index))
         .route("/wp-json/wp/v2/users", get(rest_users))
+        .route("/wp-json/wp/v2/posts", get(rest_posts))
         .route("/wp-json/{*rest}", get(rest_no_route))
         .route("/xmlrpc.php", get(xmlrpc_get).post(xmlrpc))
         .route("/author/{login}/", get(author_archive))
@@ -497,6 +498,32 @@ async fn rest_users() -> Response {
     response
 }
 
+/// The news posts, as the REST API lists them (what a news app or a portal
+/// aggregator reads).
+async fn rest_posts() -> Response {
+    let host = crate::Service::Portal.host();
+    let posts: Vec<serde_json::Value> = POSTS
+        .iter()
+        .enumerate()
+        .map(|(index, (path, title, date, text))| {
+            json!({
+                "id": 100 + index,
+                "date": date,
+                "link": format!("https://{host}{path}"),
+                "title": { "rendered": title },
+                "excerpt": { "rendered": format!("<p>{text}</p>") },
+                "author": 2,
+            })
+        })
+        .collect();
+    let mut response = rest(StatusCode::OK, &serde_json::Value::Array(posts));
+    response.headers_mut().insert(
+        header::HeaderName::from_static("x-wp-total"),
+        HeaderValue::from(POSTS.len()),
+    );
+    response
+}
+
 async fn rest_no_route() -> Response {
     rest(
         StatusCode::NOT_FOUND,
@@ -869,7 +896,7 @@ atasan PPID paling lambat 30 hari kerja setelah tanggapan diterima.</p>\n";
 
 const PRIVACY: &str = "<p>Kebijakan privasi ini menjelaskan bagaimana Pemerintah Kabupaten Contoh memproses data \
 pribadi yang Anda kirim melalui situs ini.</p>\n\
-<h2>Tujuan</h2>\n<p>Data dipakai hanya untuk menindaklanjuti pengaduan dan permohonan informasi Anda.</p>\n\
+<h2>Tujuan pemrosesan</h2>\n<p>Data digunakan untuk menindaklanjuti pengaduan dan permohonan informasi Anda, dan tidak untuk keperluan lain.</p>\n\
 <h2>Jenis data yang dikumpulkan</h2>\n<p>Nama, nomor telepon, alamat surel, dan isi pengaduan.</p>\n\
 <h2>Dasar pemrosesan</h2>\n<p>Pelaksanaan tugas pelayanan publik (UU 27/2022 tentang Pelindungan Data Pribadi).</p>\n\
 <h2>Masa retensi</h2>\n<p>Data disimpan paling lama 2 tahun sejak pengaduan selesai, lalu dimusnahkan.</p>\n\
