@@ -224,12 +224,45 @@ fn the_demo_prints_as_an_annex_with_its_identity_on_every_page() {
             "no local time with UTC beside it:\n{start}"
         );
     }
+    // Every page names its service in the top margin; the pages before the first
+    // service name them all.
+    let front =
+        "Laporan ujilab: 3 layanan (contohkab-dukcapil, contohkab-perizinan, contohkab-pengaduan)";
+    let margins: Vec<String> = services
+        .iter()
+        .map(|s| {
+            format!(
+                "{} ({})",
+                s["service"]["name"].as_str().unwrap_or_default(),
+                s["service"]["id"].as_str().unwrap_or_default()
+            )
+        })
+        .chain([front.to_string()])
+        .collect();
+    for (at, text) in pages.iter().enumerate() {
+        let top = text
+            .lines()
+            .find(|line| !line.trim().is_empty())
+            .unwrap_or_default();
+        assert!(
+            margins.iter().any(|margin| top.contains(margin.as_str())),
+            "page {} names no service at its top: {top}",
+            at + 1
+        );
+    }
+    assert!(pages[0].contains(front), "{}", pages[0]);
     let all = pages.join("\n");
     // The evidence of passing probes is printed: a response header of dukcapil's
     // passing probes, which sits in a closed <details> on screen.
     assert!(
         all.contains("Bukti probe yang lulus") && all.contains("x-request-id: dukcapil-"),
         "the passing probes' evidence is not printed"
+    );
+    // A failed load request's time, in WIB beside UTC, to match the service's log.
+    let flowing = all.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flowing.contains("setelah uji beban dimulai (") && flowing.contains(" WIB (20"),
+        "no local time on the first failed load request"
     );
     // Headings kept with what follows: each rule table's heading is on the page
     // where the table starts.

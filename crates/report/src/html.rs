@@ -407,7 +407,7 @@ fn page(report: &Report, lang: Lang, report_json_sha256: Option<&str>) -> Page {
                 || lang.pick("tidak tersedia", "not available").to_string(),
                 str::to_string,
             ),
-            front_css: css_string(&title),
+            front_css: css_string(&front_margin(&title, &ran, lang)),
             run_css: css_string(&format!(
                 "{}: {}",
                 lang.pick("ID uji", "Run id"),
@@ -420,6 +420,29 @@ fn page(report: &Report, lang: Lang, report_json_sha256: Option<&str>) -> Page {
         },
         title,
     }
+}
+
+/// The top margin of the pages before the first service: the title, and for
+/// several services how many and which (at most four ids, then how many more).
+fn front_margin(title: &str, ran: &[(usize, &ScenarioReport)], lang: Lang) -> String {
+    if ran.len() < 2 {
+        return title.to_string();
+    }
+    const LISTED: usize = 4;
+    let mut ids: Vec<&str> = ran
+        .iter()
+        .take(LISTED)
+        .map(|(_, scenario)| scenario.service.id.as_str())
+        .collect();
+    let more = ran.len().saturating_sub(LISTED);
+    let more = (more > 0).then(|| format!("+{more}"));
+    ids.extend(more.as_deref());
+    format!(
+        "{title}: {} {} ({})",
+        ran.len(),
+        lang.pick("layanan", "services"),
+        ids.join(", ")
+    )
 }
 
 /// `text` as the inside of a double-quoted CSS string that is also unchanged by
@@ -698,6 +721,24 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
         .collect(),
         overrides: overrides(scenario),
     }
+}
+
+/// `GET http://h/x -> status 503, 12,3 s setelah uji beban dimulai (5 Des 2026
+/// 21.14.07 WIB (2026-12-05 14:14:07 UTC))`: the service's clock to match its log.
+fn first_failure(example: &crate::model::LoadFailureReport, zone: Zone, lang: Lang) -> String {
+    let what = match (example.status, &example.error) {
+        (Some(status), _) => format!("status {status}"),
+        (None, Some(error)) => error.clone(),
+        (None, None) => lang.pick("gagal", "failed").to_string(),
+    };
+    format!(
+        "{} {} -> {what}, {} {} ({})",
+        example.method,
+        example.url,
+        number(&format!("{:.1} s", example.after_s), lang),
+        lang.pick("setelah uji beban dimulai", "into the load"),
+        local_and_utc(&example.at, zone, lang, Precision::Seconds)
+    )
 }
 
 /// `200, 12.3 ms`, `timeout: no response within 10s`.
@@ -1123,7 +1164,7 @@ fn load_view(scenario: &ScenarioReport, load: &LoadReport, lang: Lang) -> LoadVi
                     *count,
                     load.first_failures
                         .get(kind)
-                        .map(|example| example.sentence())
+                        .map(|example| first_failure(example, Zone::of_scenario(scenario), lang))
                         .or_else(|| load.error_examples.get(kind).cloned())
                         .unwrap_or_default(),
                 )
