@@ -105,6 +105,12 @@ pub(crate) fn did_you_mean(name: &str) -> Text {
     crate::text::text!("maksud Anda `{name}`?", "did you mean `{name}`?")
 }
 
+/// A library's own message, to show as code in the Indonesian text: its
+/// backticks turned into quotes, so that it stays one code span.
+pub(crate) fn verbatim(message: &str) -> String {
+    message.replace('`', "'")
+}
+
 /// Names as code, the way the Indonesian lists keys and values: `a`, `b`.
 pub(crate) fn backticked<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     names

@@ -56,7 +56,7 @@ impl FileError {
                 )
             }
             FileError::NotUtf8(offset) => lang.choose(
-                format!("berkas ini bukan teks UTF-8 (byte tidak valid pada posisi {offset}); simpan sebagai UTF-8"),
+                format!("berkas ini bukan teks UTF-8 (byte pada posisi {offset} bukan UTF-8); simpan sebagai UTF-8"),
                 format!("the file is not UTF-8 text (invalid byte at offset {offset})"),
             ),
         }

@@ -4,8 +4,8 @@
 //! Indonesian must hold none of the English words the messages are made of.
 //!
 //! What is not ujilab's own wording is left out of the check: code, keys and
-//! values in backticks, and text in double quotes (a user's value, or a library's
-//! message kept as it wrote it: "pesan pustaka YAML: \"...\"").
+//! values in backticks (a library's message kept as it wrote it is shown so:
+//! "pesan pustaka YAML: `...`"), and a user's value in double quotes.
 
 use std::path::{Path, PathBuf};
 
@@ -13,8 +13,8 @@ use input::lang::Lang;
 use input::scenario::{Environment, LoadSettings, Loaded, Problem, Source, discover, load_all};
 
 /// English words of the messages, none of which Indonesian text uses. Taken from
-/// the English messages themselves; `map` and `valid` are not here, since
-/// Indonesian uses them too ("map" for a YAML map, "tidak valid").
+/// the English messages themselves; `map` is not here, since Indonesian says
+/// "map" for a YAML map too.
 const ENGLISH: &[&str] = &[
     "a",
     "an",

@@ -88,7 +88,7 @@ impl ProfileError {
                         at,
                         path,
                         text!(
-                            "katalog {file} tidak valid ({count} masalah)",
+                            "katalog {file} memuat {count} masalah",
                             "catalogue {file} is not valid ({count} problem{plural})"
                         ),
                     )

@@ -441,7 +441,7 @@ fn utf8_text(bytes: &[u8]) -> Result<&str, Box<Problem>> {
             {
                 let offset = error.valid_up_to();
                 text!(
-                    "berkas ini bukan teks UTF-8 (byte tidak valid pada posisi {offset}); simpan sebagai UTF-8",
+                    "berkas ini bukan teks UTF-8 (byte pada posisi {offset} bukan UTF-8); simpan sebagai UTF-8",
                     "the file is not UTF-8 text (invalid byte at offset {offset}); save it as UTF-8"
                 )
             },

@@ -5,7 +5,7 @@ use crate::catalogue::kinds::{CONDITIONS, Kind, PAGE_ROLES, ParamKind};
 use crate::catalogue::model::Text;
 use crate::catalogue::params::{Component, ParamValue, Params, case_insensitive, normalise};
 use crate::diagnostic::Problem;
-use crate::diagnostic::{backticked, did_you_mean};
+use crate::diagnostic::{backticked, did_you_mean, verbatim};
 use crate::quantity::parse_duration;
 use crate::scenario::raw::{Node, Position, Spanned, closest};
 use crate::text::text;
@@ -444,8 +444,9 @@ impl Checker {
 
 /// A regex the library refused, its reason kept as it wrote it.
 fn regex_problem(error: &regex::Error) -> Text {
+    let quoted = verbatim(&error.to_string());
     text!(
-        "bukan regex yang valid; pesan pustaka regex: \"{error}\"",
+        "tidak dapat dibaca sebagai regex; pesan pustaka regex: `{quoted}`",
         "not a valid regex: {error}"
     )
 }

@@ -2,7 +2,7 @@
 //! in the user's terms, at the place to fix, with a hint where one helps.
 
 use super::{Position, closest};
-use crate::diagnostic::{Problem, backticked, did_you_mean};
+use crate::diagnostic::{Problem, backticked, did_you_mean, verbatim};
 use crate::text::{Text, text};
 
 /// Why a file could not be parsed: the first syntax or type error, with position.
@@ -339,10 +339,11 @@ fn describe_syntax(
 }
 
 /// The YAML library's own words, which have no translation: framed in each
-/// language, the detail quoted as the library wrote it.
+/// language, the detail kept as the library wrote it (as code in Indonesian).
 fn library_message(detail: &str) -> Text {
+    let quoted = verbatim(detail);
     text!(
-        "YAML tidak valid; pesan pustaka YAML: \"{detail}\"",
+        "YAML tidak dapat dibaca; pesan pustaka YAML: `{quoted}`",
         "invalid YAML: {detail}"
     )
 }

@@ -2,7 +2,7 @@
 
 use super::names::is_name;
 use super::{Checker, child};
-use crate::diagnostic::did_you_mean;
+use crate::diagnostic::{did_you_mean, verbatim};
 use crate::scenario::model::{Capture, CaptureSource};
 use crate::scenario::raw::{Node, Position, Spanned, closest};
 use crate::text::{Text, text};
@@ -29,7 +29,7 @@ impl Checker<'_> {
                     Position::of(key),
                     &capture_path,
                     text!(
-                        "`{name}` bukan nama yang valid: pakai huruf, angka, dan _",
+                        "`{name}` tidak dapat dipakai sebagai nama: pakai huruf, angka, dan _",
                         "`{name}` is not a valid name: use letters, digits and _"
                     ),
                 );
@@ -143,8 +143,9 @@ impl Checker<'_> {
 pub(super) fn regex_problem(pattern: &str, error: &regex::Error) -> Text {
     let message = error.to_string();
     let detail = message.lines().last().unwrap_or_default().trim();
+    let quoted = verbatim(detail);
     text!(
-        "`{pattern}` bukan ekspresi reguler yang valid; pesan pustaka regex: \"{detail}\"",
+        "`{pattern}` tidak dapat dibaca sebagai ekspresi reguler; pesan pustaka regex: `{quoted}`",
         "`{pattern}` is not a valid regular expression: {detail}"
     )
 }

@@ -7,6 +7,7 @@ use serde_json::Value;
 use serde_json_path::JsonPath;
 
 use super::{Checker, child};
+use crate::diagnostic::verbatim;
 use crate::file::{INPUT_FILE_LIMIT, read_bounded_text};
 use crate::scenario::interpolate::CaptureUse;
 use crate::scenario::model::{
@@ -103,11 +104,12 @@ impl Checker<'_> {
                         "a JSONPath starts with $, e.g. `$.{source}`"
                     ))
                 };
+                let quoted = verbatim(&error.to_string());
                 self.error_with_help(
                     at,
                     path,
                     text!(
-                        "`{source}` bukan JSONPath yang valid (RFC 9535); pesan pustaka JSONPath: \"{error}\"",
+                        "`{source}` tidak dapat dibaca sebagai JSONPath (RFC 9535); pesan pustaka JSONPath: `{quoted}`",
                         "`{source}` is not a valid JSONPath (RFC 9535): {error}"
                     ),
                     help,
@@ -202,12 +204,12 @@ impl Checker<'_> {
         let schema: Value = match serde_json::from_str(&text) {
             Ok(schema) => schema,
             Err(error) => {
-                let file = full.display();
+                let (file, quoted) = (full.display(), verbatim(&error.to_string()));
                 self.error(
                     at,
                     path,
                     text!(
-                        "schema `{file}` bukan JSON; pesan pustaka JSON: \"{error}\"",
+                        "schema `{file}` bukan JSON; pesan pustaka JSON: `{quoted}`",
                         "schema `{file}` is not JSON: {error}"
                     ),
                 );
@@ -239,9 +241,9 @@ impl Checker<'_> {
                     at,
                     path,
                     {
-                        let file = full.display();
+                        let (file, quoted) = (full.display(), verbatim(&error.to_string()));
                         text!(
-                            "schema `{file}` bukan JSON Schema yang valid (draft 2020-12); pesan pustaka JSON Schema: \"{error}\"",
+                            "schema `{file}` tidak dapat dibaca sebagai JSON Schema (draft 2020-12); pesan pustaka JSON Schema: `{quoted}`",
                             "schema `{file}` is not a valid JSON Schema (draft 2020-12): {error}"
                         )
                     },

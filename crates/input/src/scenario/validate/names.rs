@@ -32,7 +32,7 @@ impl Checker<'_> {
                     Position::of(key),
                     &path,
                     text!(
-                        "`{name}` bukan nama yang valid: pakai huruf, angka, dan _",
+                        "`{name}` tidak dapat dipakai sebagai nama: pakai huruf, angka, dan _",
                         "`{name}` is not a valid name: use letters, digits and _"
                     ),
                 );

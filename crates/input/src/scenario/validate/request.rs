@@ -213,7 +213,7 @@ impl Checker<'_> {
                     Position::of(key),
                     &header_path,
                     text!(
-                        "`{name}` bukan nama header yang valid",
+                        "`{name}` tidak dapat dipakai sebagai nama header",
                         "`{name}` is not a valid header name"
                     ),
                 );

@@ -2,6 +2,7 @@
 
 use super::Checker;
 use super::scalars::shown;
+use crate::diagnostic::verbatim;
 use crate::scenario::model::{Region, RegionKind, Service};
 use crate::scenario::raw::{Position, RawService, Spanned};
 use crate::text::{Text, text};
@@ -24,7 +25,7 @@ impl Checker<'_> {
                 {
                     let id = shown(&raw.id, &id);
                     text!(
-                        "`{id}` bukan id layanan yang valid",
+                        "`{id}` tidak dapat dipakai sebagai id layanan",
                         "`{id}` is not a valid service id"
                     )
                 },
@@ -137,11 +138,12 @@ impl Checker<'_> {
                 None
             }
             Err(error) => {
+                let quoted = verbatim(&error.to_string());
                 self.error_with_help(
                     Position::of(value),
                     path,
                     text!(
-                        "`{text}` bukan URL absolut; pesan pustaka URL: \"{error}\"",
+                        "`{text}` bukan URL absolut; pesan pustaka URL: `{quoted}`",
                         "`{text}` is not an absolute URL: {error}"
                     ),
                     Some(Text::new(
