@@ -287,6 +287,59 @@ fn the_scenario_reference_names_every_key_of_the_schema() {
     );
 }
 
+/// What an editor shows: every key of `ujilab schema scenario` (and every matcher
+/// operator) has a description and at least one example, and each example is
+/// valid where it stands.
+#[test]
+fn every_key_of_the_scenario_schema_has_a_description_and_a_valid_example() {
+    let schema: Value = serde_json::from_str(&read(&root().join("schemas/scenario.schema.json")))
+        .expect("the scenario schema is JSON");
+    let printed: Value = serde_json::from_slice(&run(&["schema", "scenario"]).stdout)
+        .expect("ujilab schema scenario prints JSON");
+    assert_eq!(
+        printed, schema,
+        "the binary prints schemas/scenario.schema.json"
+    );
+    let (mut keys, operators) = schema_keys();
+    for operator in operators {
+        keys.push((
+            format!("(matcher) {operator}"),
+            schema["$defs"]["matcher_map"]["properties"][&operator].clone(),
+        ));
+    }
+    let mut undocumented = Vec::new();
+    let mut invalid = Vec::new();
+    for (key, node) in &keys {
+        let described = node["description"]
+            .as_str()
+            .is_some_and(|text| text.len() > 10);
+        let examples = node["examples"].as_array().cloned().unwrap_or_default();
+        if !described || examples.is_empty() {
+            undocumented.push(key.clone());
+            continue;
+        }
+        let mut standalone = node.clone();
+        standalone["$defs"] = schema["$defs"].clone();
+        let validator =
+            jsonschema::validator_for(&standalone).unwrap_or_else(|error| panic!("{key}: {error}"));
+        for example in &examples {
+            if !validator.is_valid(example) {
+                invalid.push(format!("{key}: {example}"));
+            }
+        }
+    }
+    assert!(
+        undocumented.is_empty(),
+        "{} of {} keys lack a description or an example: {undocumented:#?}",
+        undocumented.len(),
+        keys.len()
+    );
+    assert!(
+        invalid.is_empty(),
+        "examples the schema refuses: {invalid:#?}"
+    );
+}
+
 #[test]
 fn bash_completion_knows_every_subcommand_and_other_shells_get_a_script() {
     let output = run(&["completions", "bash"]);
