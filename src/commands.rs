@@ -18,7 +18,7 @@ use crate::exit::ExitCode;
 use crate::logging;
 
 /// The demo scenarios, embedded so that an installed binary runs the demo anywhere.
-const DEMO_SCENARIOS: [(&str, &str); 3] = [
+const DEMO_SCENARIOS: [(&str, &str); 4] = [
     (
         "scenarios/demo/dukcapil.yaml",
         include_str!("../scenarios/demo/dukcapil.yaml"),
@@ -30,6 +30,10 @@ const DEMO_SCENARIOS: [(&str, &str); 3] = [
     (
         "scenarios/demo/pengaduan.yaml",
         include_str!("../scenarios/demo/pengaduan.yaml"),
+    ),
+    (
+        "scenarios/demo/portal.yaml",
+        include_str!("../scenarios/demo/portal.yaml"),
     ),
 ];
 

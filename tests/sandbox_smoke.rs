@@ -460,7 +460,8 @@ async fn env_and_ca_file() {
         [
             "UJILAB_SANDBOX_HTTP_PORT",
             "UJILAB_SANDBOX_HTTPS_PORT",
-            "UJILAB_SANDBOX_CA"
+            "UJILAB_SANDBOX_CA",
+            "UJILAB_SANDBOX_PORTAL_PASSWORD"
         ]
     );
     assert_eq!(env[0].1, sandbox.http_port().to_string());

@@ -45,6 +45,9 @@ pub const ENV_HTTP_PORT: &str = "UJILAB_SANDBOX_HTTP_PORT";
 pub const ENV_HTTPS_PORT: &str = "UJILAB_SANDBOX_HTTPS_PORT";
 /// Environment variable carrying the path of the sandbox CA certificate (PEM).
 pub const ENV_CA: &str = "UJILAB_SANDBOX_CA";
+/// Environment variable carrying the password of the portal's training account,
+/// which the demo's login probe reads as a secret (so it is `***` in reports).
+pub const ENV_PORTAL_PASSWORD: &str = "UJILAB_SANDBOX_PORTAL_PASSWORD";
 
 /// Default HTTP address of `ujilab sandbox`.
 pub const DEFAULT_HTTP_ADDR: SocketAddr =
@@ -291,13 +294,17 @@ impl Sandbox {
         &self.ca_pem
     }
 
-    /// `UJILAB_SANDBOX_HTTP_PORT`, `UJILAB_SANDBOX_HTTPS_PORT` and `UJILAB_SANDBOX_CA`
-    /// with their values, in that order.
+    /// `UJILAB_SANDBOX_HTTP_PORT`, `UJILAB_SANDBOX_HTTPS_PORT`, `UJILAB_SANDBOX_CA`
+    /// and `UJILAB_SANDBOX_PORTAL_PASSWORD` with their values, in that order.
     pub fn env(&self) -> Vec<(String, String)> {
         vec![
             (ENV_HTTP_PORT.to_owned(), self.http_port().to_string()),
             (ENV_HTTPS_PORT.to_owned(), self.https_port().to_string()),
             (ENV_CA.to_owned(), self.ca_path.display().to_string()),
+            (
+                ENV_PORTAL_PASSWORD.to_owned(),
+                services::PORTAL_PASSWORD.to_owned(),
+            ),
         ]
     }
 

@@ -20,6 +20,9 @@ use tower::ServiceExt;
 use crate::Service;
 use crate::connection::Scheme;
 
+/// The password of the portal's training account (`admin-contohkab`).
+pub(crate) const PORTAL_PASSWORD: &str = portal::SANDBOX_PASSWORD;
+
 /// What a service needs to know about the request being answered.
 pub(super) struct Exchange {
     pub service: Service,

@@ -40,8 +40,9 @@ pub(super) const ACCOUNTS: [(u32, &str, &str); 2] = [
     (2, "redaksi-humas", "Redaksi Humas"),
 ];
 
-/// The password of `admin-contohkab` in the sandbox (a training site: the demo
-/// scenario carries it in `vars`; a real scenario keeps it in `secrets`).
+/// The password of `admin-contohkab` in the sandbox (a training site). The
+/// sandbox hands it out as `UJILAB_SANDBOX_PORTAL_PASSWORD`, which the demo
+/// scenario reads as a secret, as a real scenario would.
 pub(super) const SANDBOX_PASSWORD: &str = "latihan-sandbox-2026";
 
 /// WordPress names its auth cookies after a hash of the site URL.
