@@ -723,24 +723,6 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
     }
 }
 
-/// `GET http://h/x -> status 503, 12,3 s setelah uji beban dimulai (5 Des 2026
-/// 21.14.07 WIB (2026-12-05 14:14:07 UTC))`: the service's clock to match its log.
-fn first_failure(example: &crate::model::LoadFailureReport, zone: Zone, lang: Lang) -> String {
-    let what = match (example.status, &example.error) {
-        (Some(status), _) => format!("status {status}"),
-        (None, Some(error)) => error.clone(),
-        (None, None) => lang.pick("gagal", "failed").to_string(),
-    };
-    format!(
-        "{} {} -> {what}, {} {} ({})",
-        example.method,
-        example.url,
-        number(&format!("{:.1} s", example.after_s), lang),
-        lang.pick("setelah uji beban dimulai", "into the load"),
-        local_and_utc(&example.at, zone, lang, Precision::Seconds)
-    )
-}
-
 /// `200, 12.3 ms`, `timeout: no response within 10s`.
 fn sample_outcome(sample: &crate::model::SampleReport, lang: Lang) -> String {
     match (sample.status, &sample.error_kind, &sample.error) {
@@ -1164,7 +1146,7 @@ fn load_view(scenario: &ScenarioReport, load: &LoadReport, lang: Lang) -> LoadVi
                     *count,
                     load.first_failures
                         .get(kind)
-                        .map(|example| first_failure(example, Zone::of_scenario(scenario), lang))
+                        .map(|example| example.sentence(Zone::of_scenario(scenario), lang, true))
                         .or_else(|| load.error_examples.get(kind).cloned())
                         .unwrap_or_default(),
                 )

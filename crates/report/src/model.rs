@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use input::lang::Lang;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -462,16 +463,27 @@ pub struct LoadFailureReport {
 }
 
 impl LoadFailureReport {
-    /// `GET http://h/x -> status 503, 12.3 s into the load (2026-...)`.
-    pub fn sentence(&self) -> String {
+    /// `GET http://h/x -> status 503, 12.3 s into the load (5 Dec 2026 21:14:07
+    /// WIB)`, in the language asked, the time in the service's zone to match its
+    /// log; `with_utc` sets the UTC time beside it, as the printed annex does.
+    pub fn sentence(&self, zone: crate::local_time::Zone, lang: Lang, with_utc: bool) -> String {
+        use crate::local_time::{Precision, local, local_and_utc};
         let what = match (self.status, &self.error) {
             (Some(status), _) => format!("status {status}"),
             (None, Some(error)) => error.clone(),
-            (None, None) => "failed".to_string(),
+            (None, None) => lang.pick("gagal", "failed").to_string(),
+        };
+        let when = if with_utc {
+            local_and_utc(&self.at, zone, lang, Precision::Seconds)
+        } else {
+            local(&self.at, zone, lang, Precision::Seconds).unwrap_or_else(|| self.at.clone())
         };
         format!(
-            "{} {} -> {what}, {:.1} s into the load ({})",
-            self.method, self.url, self.after_s, self.at
+            "{} {} -> {what}, {} {} ({when})",
+            self.method,
+            self.url,
+            crate::wording::number(&format!("{:.1} s", self.after_s), lang),
+            lang.pick("setelah uji beban dimulai", "into the load"),
         )
     }
 }

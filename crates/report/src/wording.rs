@@ -604,7 +604,7 @@ pub fn load_first_failures(scenario: &ScenarioReport, lang: Lang) -> Vec<String>
             format!(
                 "{} {kind}: {}",
                 lang.pick("contoh pertama", "first"),
-                example.sentence()
+                example.sentence(crate::local_time::Zone::of_scenario(scenario), lang, false)
             )
         })
         .collect()
