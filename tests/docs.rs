@@ -621,3 +621,131 @@ fn validate_prints_problems_as_json_and_as_github_annotations() {
     }
     assert!(broken.is_empty(), "{}", broken.join("\n"));
 }
+
+/// The `ujilab` command lines of the CI examples (deploy/ci/*.yml) as a job runs
+/// them, with `sh -c`, against the sandbox: the gate's validate and runs, the
+/// GitLab validate. (The shard and merge lines are run by tests/fleet.rs.) Each
+/// exits 0 on a passing service, writes the files its --format names, appends
+/// the summary to $GITHUB_STEP_SUMMARY, and validate's outputs read back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ci_example_command_lines_run_as_written() {
+    let mut lines = BTreeSet::new();
+    for entry in std::fs::read_dir(root().join("deploy/ci")).expect("deploy/ci") {
+        let path = entry.expect("entry").path();
+        for line in read(&path).lines() {
+            let line = line
+                .trim()
+                .trim_start_matches("- ")
+                .trim_start_matches("run: ");
+            let covered_by_fleet = line.contains("--shard") || line.starts_with("ujilab merge ");
+            if line.starts_with("ujilab ") && !covered_by_fleet {
+                lines.insert(line.to_string());
+            }
+        }
+    }
+    assert!(lines.len() >= 4, "{lines:#?}");
+    for wanted in [
+        "ujilab validate",
+        "--require-verdict",
+        "--no-load",
+        "--format github",
+    ] {
+        assert!(
+            lines.iter().any(|line| line.contains(wanted)),
+            "{wanted}: {lines:#?}"
+        );
+    }
+
+    run::client::install_crypto_provider();
+    let sandbox = sandbox::Sandbox::start(sandbox::SandboxConfig::ephemeral())
+        .await
+        .expect("sandbox starts");
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(dir.path().join("scenarios")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("scenarios/dukcapil.yaml"),
+        r#"version: 1
+service:
+  id: ci-dukcapil
+  base_url: https://dukcapil.contohkab.go.id:${env:UJILAB_SANDBOX_HTTPS_PORT}
+defaults:
+  timeout: 5s
+  resolve: { dukcapil.contohkab.go.id: 127.0.0.1 }
+  tls: { ca_file: "${env:UJILAB_SANDBOX_CA}" }
+probes:
+  - id: health
+    request: { path: /health }
+    expect: { status: 200, json: { $.status: UP } }
+availability: { probes: [health], every: 50ms, samples: 3 }
+thresholds:
+  - { metric: availability, min: 99% }
+"#,
+    )
+    .expect("write scenario");
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_ujilab"))
+        .parent()
+        .expect("bin dir")
+        .to_path_buf();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let summary = dir.path().join("step-summary.md");
+    for line in &lines {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(line)
+            .current_dir(dir.path())
+            .env_remove("RUST_LOG")
+            .env("PATH", &path)
+            .env("SCENARIOS", "scenarios")
+            .env("REPORTS", "reports")
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .envs(sandbox.env());
+        let output = tokio::task::spawn_blocking(move || command.output())
+            .await
+            .expect("join")
+            .expect("sh runs");
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{line}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let after = |flag: &str| {
+            words
+                .iter()
+                .position(|word| *word == flag)
+                .and_then(|at| words.get(at + 1))
+                .map(|word| word.trim_matches('"').to_string())
+        };
+        if words[1] == "run" {
+            let out = dir.path().join(after("--out").expect("--out"));
+            for format in after("--format").expect("--format").split(',') {
+                let file = match format {
+                    "json" => "report.json",
+                    "html" => "report.html",
+                    "junit" => "junit.xml",
+                    "md" => "summary.md",
+                    other => panic!("{other}"),
+                };
+                assert!(out.join(file).is_file(), "{line}: no {file}");
+            }
+        } else if line.contains("--format github") {
+            assert!(
+                stdout(&output).contains("1 scenario(s) valid, 0 with errors"),
+                "{line}"
+            );
+        } else if let Some(file) = line.split("> ").nth(1) {
+            let written: Value = serde_json::from_str(&read(&dir.path().join(file.trim())))
+                .unwrap_or_else(|error| panic!("{line}: {error}"));
+            assert_eq!(written["valid"], 1, "{line}");
+        }
+    }
+    sandbox.shutdown().await;
+    let summary = read(&summary);
+    assert!(summary.contains("ci-dukcapil"), "{summary}");
+}
