@@ -138,22 +138,29 @@ fn demo() -> &'static Path {
     .path()
 }
 
-/// The margins of every page: "Halaman N dari M" with the right N and M, the run
-/// id and report.json's SHA-256; each service's name at the top of its pages.
+/// The margins of every page: the run id at the top, "Halaman N dari M" with the
+/// right N and M and report.json's SHA-256 at the foot.
 fn assert_margins(pages: &[String], page_word: &str, of: &str, run_id: &str, digest: &str) {
     let total = pages.len();
     assert!(total >= 2, "{total} printed pages");
     for (at, text) in pages.iter().enumerate() {
         let n = at + 1;
+        // The margins are the page's first and last lines of text.
+        let mut lines = text.lines().filter(|line| !line.trim().is_empty());
+        let top = lines.next().unwrap_or_default();
+        let bottom = lines.next_back().unwrap_or_default();
         let numbered = format!("{page_word} {n} {of} {total}");
         assert!(
-            text.contains(&numbered),
-            "page {n} lacks `{numbered}`:\n{text}"
+            bottom.contains(&numbered),
+            "page {n} lacks `{numbered}` at its foot:\n{text}"
         );
-        assert!(text.contains(run_id), "page {n} lacks the run id:\n{text}");
         assert!(
-            text.contains(&format!("SHA-256 report.json: {digest}")),
-            "page {n} lacks the digest of report.json:\n{text}"
+            bottom.contains(&format!("SHA-256 report.json: {digest}")),
+            "page {n} lacks the digest of report.json at its foot:\n{text}"
+        );
+        assert!(
+            top.contains(run_id),
+            "page {n} lacks the run id at its top:\n{text}"
         );
     }
 }
@@ -193,7 +200,7 @@ fn the_demo_prints_as_an_annex_with_its_identity_on_every_page() {
 
     assert_margins(&pages, "Halaman", "dari", run_id, &digest);
     let services = report["scenarios"].as_array().expect("scenarios");
-    assert_eq!(services.len(), 3);
+    assert!(services.len() >= 2, "the demo has several services");
     for scenario in services {
         let name = scenario["service"]["name"].as_str().expect("a name");
         let id = scenario["service"]["id"].as_str().expect("an id");
@@ -226,8 +233,7 @@ fn the_demo_prints_as_an_annex_with_its_identity_on_every_page() {
     }
     // Every page names its service in the top margin; the pages before the first
     // service name them all.
-    let front =
-        "Laporan ujilab: 3 layanan (contohkab-dukcapil, contohkab-perizinan, contohkab-pengaduan)";
+    let front = format!("Laporan ujilab: {} layanan", services.len());
     let margins: Vec<String> = services
         .iter()
         .map(|s| {
@@ -237,7 +243,7 @@ fn the_demo_prints_as_an_annex_with_its_identity_on_every_page() {
                 s["service"]["id"].as_str().unwrap_or_default()
             )
         })
-        .chain([front.to_string()])
+        .chain([front.clone()])
         .collect();
     for (at, text) in pages.iter().enumerate() {
         let top = text
@@ -250,7 +256,7 @@ fn the_demo_prints_as_an_annex_with_its_identity_on_every_page() {
             at + 1
         );
     }
-    assert!(pages[0].contains(front), "{}", pages[0]);
+    assert!(pages[0].contains(&front), "{}", pages[0]);
     let all = pages.join("\n");
     // The evidence of passing probes is printed: a response header of dukcapil's
     // passing probes, which sits in a closed <details> on screen.

@@ -423,25 +423,15 @@ fn page(report: &Report, lang: Lang, report_json_sha256: Option<&str>) -> Page {
 }
 
 /// The top margin of the pages before the first service: the title, and for
-/// several services how many and which (at most four ids, then how many more).
+/// several services how many (the summary table on those pages names them).
 fn front_margin(title: &str, ran: &[(usize, &ScenarioReport)], lang: Lang) -> String {
     if ran.len() < 2 {
         return title.to_string();
     }
-    const LISTED: usize = 4;
-    let mut ids: Vec<&str> = ran
-        .iter()
-        .take(LISTED)
-        .map(|(_, scenario)| scenario.service.id.as_str())
-        .collect();
-    let more = ran.len().saturating_sub(LISTED);
-    let more = (more > 0).then(|| format!("+{more}"));
-    ids.extend(more.as_deref());
     format!(
-        "{title}: {} {} ({})",
+        "{title}: {} {}",
         ran.len(),
-        lang.pick("layanan", "services"),
-        ids.join(", ")
+        lang.pick("layanan", "services")
     )
 }
 
