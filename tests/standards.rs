@@ -415,3 +415,90 @@ fn profiles_waivers_and_rule_thresholds_are_checked_at_load() {
     let output = ujilab(&["validate", &good.display().to_string()]);
     assert_exit_code(&output, 0);
 }
+
+/// Issue 14.6: officers' statements are checked at load with positions, in both
+/// languages, and a valid one is shown without moving the measured index.
+#[test]
+fn attestations_are_checked_at_load() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let bad = scenario_file(
+        dir.path(),
+        "standards:\n  profile: idsll-core\n  attestations:\n    AT-4: { by: Budi, role: Kabid, date: 2026-11-02, sk_number: X }\n    TR-01: { by: Budi, role: Kabid, date: 2026-11-02, sk_number: X }\n    AT-05: { by: Budi, role: Kabid, date: 2026-11-02 }",
+    );
+    let output = ujilab(&["validate", "--lang", "en", &bad.display().to_string()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    for part in [
+        "layanan.yaml:6:5",
+        "no rule `AT-4` in catalogue idsll-core 2026.2",
+        "did you mean `AT-04`?",
+        "layanan.yaml:7:5",
+        "TR-01 is measured, not stated",
+        "layanan.yaml:8:12",
+        "a statement needs the document behind it",
+    ] {
+        assert!(stderr.contains(part), "{part} in\n{stderr}");
+    }
+    let id = text(&ujilab(&["validate", "--lang", "id", &bad.display().to_string()]).stderr);
+    assert!(
+        id.contains("layanan.yaml:6:5") && !id.contains("did you mean"),
+        "{id}"
+    );
+
+    let good = scenario_file(
+        dir.path(),
+        "standards:\n  profile: idsll-core\n  attestations:\n    AT-04: { by: Budi Santoso, role: Kepala Bidang Aptika, date: 2026-11-02, sk_number: PSE-2026-0012 }",
+    );
+    assert_exit_code(&ujilab(&["validate", &good.display().to_string()]), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_statement_is_shown_but_not_counted() {
+    let sandbox = start_sandbox().await;
+    let text = include_str!("../scenarios/demo/dukcapil.yaml");
+    let plain = load_against_sandbox(&sandbox, "scenarios/demo/dukcapil.yaml", text);
+    let observations = crate::support::run_with(
+        &plain,
+        &run::RunSettings {
+            no_availability: true,
+            no_load: true,
+            ..run::RunSettings::default()
+        },
+    )
+    .await;
+    // Signed a week before the run, in the service's time.
+    let signed = time::OffsetDateTime::from(observations.started_at)
+        .to_offset(time::macros::offset!(+7))
+        .date()
+        .saturating_sub(time::Duration::days(7));
+    let stated = text.replace(
+        "  http_url:",
+        &format!(
+            "  attestations:\n    AT-04: {{ by: Budi Santoso, role: Kepala Bidang Aptika, date: \"{signed}\", sk_number: PSE-2026-0012 }}\n  http_url:"
+        ),
+    );
+    let with_statement = load_against_sandbox(&sandbox, "scenarios/demo/dukcapil.yaml", &stated);
+    sandbox.shutdown().await;
+    let score = |scenario: &input::scenario::Scenario| {
+        let catalogue = &scenario.standards.as_ref().expect("standards").catalogue;
+        evaluate(scenario, &observations, catalogue)
+    };
+    let (without, with) = (score(&plain), score(&with_statement));
+    let at04 = |score: &Score| score.rule("AT-04").map(|rule| (rule.status, rule.counted));
+    assert_eq!(at04(&without), Some((RuleStatus::NotApplicable, false)));
+    assert_eq!(at04(&with), Some((RuleStatus::Level(5), false)));
+    assert_eq!(
+        with.index, without.index,
+        "a statement does not move the index"
+    );
+    assert_eq!(with.coverage, without.coverage);
+    let measured = with
+        .rule("AT-04")
+        .and_then(|rule| rule.measured.evidence.measured.clone())
+        .map(|text| text.id)
+        .unwrap_or_default();
+    assert!(
+        measured.starts_with("dinyatakan oleh Budi Santoso (Kepala Bidang Aptika)"),
+        "{measured}"
+    );
+}
