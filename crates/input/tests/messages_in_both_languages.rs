@@ -197,6 +197,86 @@ fn corpus_problems() -> Vec<(String, Problem)> {
         }
     }
     found.extend(attestation_problems());
+    found.extend(more_scenario_problems());
+    found
+}
+
+/// Scenarios with many mistakes each, for the messages the corpus does not reach.
+fn more_scenario_problems() -> Vec<(String, Problem)> {
+    let service = "service:\n  id: kab-x\n  base_url: https://x.contohkab.go.id\n";
+    let probe = "probes:\n  - id: p\n    request: { path: / }\n";
+    let scenarios = [
+        format!(
+            "version: 2\nservice:\n  id: kab-x\n  base_url: ftp://x.contohkab.go.id\n  region: {{ type: negeri, code: \"32\" }}\n\
+             vars: [1]\nsecrets: [1]\n{probe}"
+        ),
+        format!(
+            "version: 1\n{service}vars:\n  1x: a\n  y: [1]\n  z: \"${{env:}}\"\n  w: \"${{unclosed\"\n  v: \"${{env:NOT_SET_ANYWHERE}}\"\n\
+             secrets:\n  y: TOKEN\n  t: [1]\n  u: NOT_SET_EITHER\n\
+             defaults:\n  http: 3\n  proxy: [1]\n  resolve: {{ a.go.id: nope }}\n  tls: {{ ca_file: missing.pem }}\n  \
+             headers: {{ \"bad name\": x, Accept: [1], accept: y }}\n  timeout: 99h\n  max_body: 10 parsecs\n{probe}"
+        ),
+        format!(
+            "version: 1\n{service}probes:\n  - id: p\n    kind: batch\n    timeout: 0s\n    request:\n      method: \"G ET\"\n      path: /\n      url: /x\n      \
+             json: {{ a: 1 }}\n      form: {{ b: [1] }}\n      query: [1]\n      headers: [1]\n    \
+             expect:\n      status: [\"9xx\", true]\n      headers: [1]\n      json: [1]\n      \
+             body: {{ lt: a, in: 5, matches: 5, exists: 2, type: blob, bogus: 1, eq: {{}} }}\n      \
+             schema: missing.json\n      latency: \"${{nope}}\"\n    \
+             capture: {{ bad-name: $.x, t: {{ foo: 1 }}, u: 5, v: {{ secret: maybe, json: $.a, body_regex: \"(\" }} }}\n  \
+             - id: q\n    request: {{ url: \"ftp://x\", body: a, json: 1 }}\n    expect: {{ json: {{ \"$.a\": {{ len: {{ gt: x }} }} }} }}\n    \
+             capture: {{ t: $.b }}\n  - id: \"\"\n    request: {{ path: / }}\n"
+        ),
+        format!(
+            "version: 1\n{service}standards:\n  profile: idsll-core\n  gate: always\n  script_readable_cookies: [\"a b\"]\n  \
+             pages: {{ home: beranda, other: [/1, /2, /3, /4, /5, /6, /7, /8, /9, /10, /11, /12, /13, /14, /15, /16, /17, /18, /19, /20, /21] }}\n  \
+             waive: [{{ rule: SC-99, reason: \" \", until: tomorrow }}]\n  http_url: nope\n\
+             {probe}  - id: post\n    request: {{ method: POST, path: /p }}\n\
+             thresholds:\n  - {{ metric: score, max: 9 }}\n  - {{ metric: rule, min: 3 }}\n  - {{ metric: rule, rule: XX-01, min: 9 }}\n  \
+             - {{ metric: latency.p95, max: 1s, probe: nope, source: disk }}\n  - {{ metric: foo, max: 1 }}\n  - {{ metric: error_rate }}\n  \
+             - {{ metric: latency.p99, max: 1s, rule: SC-01 }}\n  - {{ metric: score, min: 3, probe: p }}\n\
+             availability: {{ probes: [p, post, gone], every: 0s, samples: 5, for: 1m }}\n\
+             load: {{ model: closed, rate: 5/s, duration: 1s, requests: 3, warmup: 99h, probes: {{ p: 0, post: 1 }} }}\n"
+        ),
+        format!(
+            "version: 1\n{service}{probe}availability: {{ probes: [], every: 1h }}\nload: {{ probes: x, concurrency: 0, rate: 900000/s }}\n"
+        ),
+        format!(
+            "version: 1\n{service}{probe}availability: {{ every: 1s, samples: 2000000 }}\nload: {{ model: sideways, probes: [], requests: 99999999999 }}\n\
+             thresholds:\n  - {{ metric: score, min: 3 }}\n"
+        ),
+        format!(
+            "version: 1\n{service}probes:\n  - id: p\n    request: {{ method: POST, path: x }}\navailability: {{ every: 1s, for: 1s }}\n\
+             load: {{ model: open, concurrency: 999999, duration: 1s }}\n"
+        ),
+    ];
+    let mut found = Vec::new();
+    for (index, text) in scenarios.iter().enumerate() {
+        let source = Source {
+            name: format!("more-{index}.yaml"),
+            bytes: text.clone().into_bytes(),
+            named: true,
+        };
+        let settings = LoadSettings {
+            require_env: true,
+            ..LoadSettings::default()
+        };
+        for loaded in load_all(&[source], &settings, &mut Vec::new()) {
+            let Loaded::Failed(failure) = loaded else {
+                panic!("more-{index} should not load:\n{text}")
+            };
+            assert!(
+                failure.problems.len() >= 2,
+                "more-{index}: {:?}",
+                failure.problems
+            );
+            found.extend(
+                failure
+                    .problems
+                    .into_iter()
+                    .map(|p| (format!("more-{index}"), p)),
+            );
+        }
+    }
     found
 }
 

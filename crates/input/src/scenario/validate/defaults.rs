@@ -123,7 +123,7 @@ impl Checker<'_> {
                     Position::of(http),
                     "defaults.http",
                     Text::new(
-                        "`http` bernilai auto, 1.1, atau 2",
+                        "`http` bernilai `auto`, `1.1`, atau `2`",
                         "`http` is auto, 1.1 or 2",
                     ),
                     Some(Text::new(
