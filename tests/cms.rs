@@ -30,7 +30,10 @@ fn cells(line: &str) -> Vec<&str> {
 fn expected() -> (BTreeMap<String, String>, Option<(String, String)>) {
     let mut rules = BTreeMap::new();
     let mut summary = None;
-    for line in TABLE.lines().filter(|line| line.trim_start().starts_with('|')) {
+    for line in TABLE
+        .lines()
+        .filter(|line| line.trim_start().starts_with('|'))
+    {
         let row = cells(line);
         match row.as_slice() {
             ["portal", index, predicate, ..] => {
@@ -192,6 +195,14 @@ async fn the_portal_scores_as_the_table_says() {
     );
     let sc11 = notes(&score, "SC-11");
     assert!(sc11.contains("system.multicall"), "{sc11}");
+    // Their Indonesian evidence is Indonesian (login names and URLs are data).
+    for code in ["SC-10", "SC-11"] {
+        let evidence = &rule(&score, code).measured.evidence;
+        for text in evidence.measured.iter().chain(&evidence.notes) {
+            let english = judge::standards::say::english_words(&text.id);
+            assert!(english.is_empty(), "{code}: {english:?} in {}", text.id);
+        }
+    }
 
     // AX-04: the site-wide search box counts once, the modal's fields count.
     let ax04 = notes(&score, "AX-04");
@@ -223,9 +234,17 @@ async fn the_login_probe_passes_on_one_of_five_cookies() {
         "3) \"wordpress_logged_in_",
         "5) \"wp-settings-time-1=***; expires=",
     ] {
-        assert!(check.actual.contains(cookie), "{cookie} in {}", check.actual);
+        assert!(
+            check.actual.contains(cookie),
+            "{cookie} in {}",
+            check.actual
+        );
     }
-    assert!(!check.actual.contains("admin-contohkab"), "{}", check.actual);
+    assert!(
+        !check.actual.contains("admin-contohkab"),
+        "{}",
+        check.actual
+    );
 }
 
 const DESA: &str = r#"version: 1
@@ -274,9 +293,17 @@ async fn a_village_on_desa_id_is_on_its_own_domain() {
             .all(|page| !matches!(page.role, PageRole::CmsUsers | PageRole::CmsXmlrpc))
     );
     for code in ["SC-10", "SC-11"] {
-        assert_eq!(rule(&desa, code).status, RuleStatus::NotApplicable, "{code}");
+        assert_eq!(
+            rule(&desa, code).status,
+            RuleStatus::NotApplicable,
+            "{code}"
+        );
     }
     let wrong = score(&kabupaten, &kabupaten_observations);
     assert_eq!(rule(&wrong, "TR-04").status, RuleStatus::Level(1));
-    assert!(notes(&wrong, "TR-04").contains("desa.id"), "{}", notes(&wrong, "TR-04"));
+    assert!(
+        notes(&wrong, "TR-04").contains("desa.id"),
+        "{}",
+        notes(&wrong, "TR-04")
+    );
 }
