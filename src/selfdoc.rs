@@ -151,6 +151,9 @@ pub fn standards_pages() -> Result<Vec<(String, String)>, String> {
                 );
                 let _ = writeln!(page, "```text\n{}```\n", docs::show(catalogue, rule, lang));
             }
+            // One newline at the end, as an editor leaves a file.
+            page.truncate(page.trim_end().len());
+            page.push('\n');
             pages.push((format!("{stem}.{}.md", lang.code()), page));
         }
     }
