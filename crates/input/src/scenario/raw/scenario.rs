@@ -1,6 +1,10 @@
 //! The typed mirror of a scenario file: fixed structure with `deny_unknown_fields`,
 //! so a misspelled key is a parse error with a position; and how a file found in
 //! a folder is told to be a scenario ([`TopLevelKeys`]).
+//!
+//! What each key means, for people, is said once: in the schema editors read,
+//! `schemas/scenario.schema.json` (a description and examples on every key), and
+//! in `docs/scenario.md`; `tests/docs.rs` checks both name every key.
 
 use std::fmt;
 
