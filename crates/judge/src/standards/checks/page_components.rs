@@ -555,4 +555,20 @@ mod tests {
         assert_eq!(content.window(28, 3, 0), "ikm");
         assert_eq!(content.window(0, 3, 1000), content.text);
     }
+
+    /// Ordinary home-page words are not a survey result, a public-information
+    /// list or a maklumat.
+    #[test]
+    fn ordinary_words_do_not_count() {
+        let yaml = "version: 1\nservice: { id: t, base_url: \"https://svc.example.go.id\" }\n\
+                    standards: { profile: idsll-core@2026.2 }\nprobes:\n  - id: p\n    request: { path: / }\n";
+        let home = "<main><p>Layanan daring tersedia setiap saat, 24 jam. Nilai-nilai kami: melayani 99 desa.</p>\
+                    <p>Standar pelayanan ini menyatakan persyaratan. Data diperbarui secara berkala. Jika keberatan, hubungi kami.</p></main>";
+        let mut obs = observations();
+        obs.pages.push(html_page(PageRole::Home, &[], home));
+        for code in ["TR-05", "TR-06", "TR-07"] {
+            let outcome = run_rule(code, &scenario(yaml), &obs);
+            assert_eq!(level(&outcome), 1, "{code}: {outcome:#?}");
+        }
+    }
 }
