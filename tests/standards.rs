@@ -502,3 +502,45 @@ async fn a_statement_is_shown_but_not_counted() {
         "{measured}"
     );
 }
+
+/// Issue 14.7: the reports print the withheld predicate where the band goes, in
+/// the reader's language, and report.json keeps both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_print_a_withheld_predicate() {
+    let sandbox = start_sandbox().await;
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let mut terminals = Vec::new();
+    for lang in ["id", "en"] {
+        let out = dir.path().join(lang);
+        let mut command = ujilab_command();
+        command
+            .envs(sandbox.env())
+            .args(["run", "--no-progress", "--no-load", "--no-availability"])
+            .args(["--format", "json,md", "--lang", lang, "--out"])
+            .arg(&out)
+            .arg("scenarios/demo/pengaduan.yaml");
+        let output = crate::support::run_command_off_runtime(command).await;
+        terminals.push((lang, text(&output.stdout), out));
+    }
+    sandbox.shutdown().await;
+    for (lang, terminal, out) in &terminals {
+        let withheld = if *lang == "id" {
+            "— (kriteria wajib belum terpenuhi)"
+        } else {
+            "— (critical criteria not met)"
+        };
+        assert!(terminal.contains(withheld), "{lang}: {terminal}");
+        let summary = std::fs::read_to_string(out.join("summary.md")).unwrap_or_default();
+        assert!(summary.contains(withheld), "{lang}: {summary}");
+        let report: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(out.join("report.json")).unwrap_or_default(),
+        )
+        .unwrap_or_default();
+        let standards = &report["scenarios"][0]["standards"];
+        assert!(standards["predicate"].is_null(), "{standards}");
+        assert_eq!(
+            standards["predicate_withheld"]["en"],
+            "— (critical criteria not met)"
+        );
+    }
+}
