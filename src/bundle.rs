@@ -14,6 +14,7 @@ use report::model::{Report, ScenarioEntry};
 
 use crate::cli::{BundleArgs, KeygenArgs, VerifyArgs};
 use crate::exit::ExitCode;
+use crate::say;
 
 /// The environment variable that may hold the signing key itself (not a path).
 pub const KEY_ENV: &str = "UJILAB_SIGN_KEY";
@@ -23,17 +24,6 @@ const BUILT_IN_CATALOGUES: [&str; 2] = [
     include_str!("../standards/idsll-core.yaml"),
     include_str!("../standards/idsll-core-2026.2.yaml"),
 ];
-
-/// The language of the bundle commands' messages: the flag, else the
-/// environment (as the other commands choose it).
-pub fn lang_of(explicit: Option<&str>) -> Lang {
-    let from_env = std::env::var("UJILAB_LANG")
-        .or_else(|_| std::env::var("LC_ALL"))
-        .or_else(|_| std::env::var("LC_MESSAGES"))
-        .or_else(|_| std::env::var("LANG"))
-        .ok();
-    Lang::from_env(explicit.or(from_env.as_deref()))
-}
 
 /// What `--bundle` asks for, checked before anything is probed.
 #[derive(Debug)]
@@ -58,12 +48,12 @@ pub struct Written {
 pub fn request(args: &BundleArgs, lang: Lang) -> Result<Option<Request>, ExitCode> {
     let Some(path) = args.bundle.clone() else {
         if args.sign_key.is_some() {
-            eprintln!(
-                "error: {}",
+            say::error(
+                lang,
                 lang.pick(
                     "--sign-key tanpa --bundle: tidak ada yang ditandatangani",
-                    "--sign-key without --bundle: there is nothing to sign"
-                )
+                    "--sign-key without --bundle: there is nothing to sign",
+                ),
             );
             return Err(ExitCode::BadInput);
         }
@@ -74,7 +64,8 @@ pub fn request(args: &BundleArgs, lang: Lang) -> Result<Option<Request>, ExitCod
             Ok(bytes) => Some(bytes),
             Err(error) => {
                 eprintln!(
-                    "error: {} {}: {error}",
+                    "{}: {} {}: {error}",
+                    lang.pick("galat", "error"),
                     lang.pick(
                         "kunci penanda tangan tidak terbaca:",
                         "cannot read the signing key"
@@ -94,7 +85,8 @@ pub fn request(args: &BundleArgs, lang: Lang) -> Result<Option<Request>, ExitCod
         Some(Ok(key)) => Some(key),
         Some(Err(error)) => {
             eprintln!(
-                "error: {}: {error}",
+                "{}: {}: {error}",
+                lang.pick("galat", "error"),
                 lang.pick("kunci penanda tangan tidak valid", "invalid signing key")
             );
             return Err(ExitCode::BadInput);
@@ -113,7 +105,8 @@ pub fn write(
 ) -> Result<Written, ExitCode> {
     let fault = |what: &str, error: &dyn std::fmt::Display| {
         eprintln!(
-            "error: {} {}: {error}",
+            "{}: {} {}: {error}",
+            lang.pick("galat", "error"),
             lang.pick(
                 "bundel bukti tidak dapat ditulis:",
                 "cannot write the evidence bundle"
@@ -320,7 +313,8 @@ fn annotate_html(path: &Path, note: &Written, lang: Lang) -> std::io::Result<()>
 pub fn keygen(args: KeygenArgs, lang: Lang) -> ExitCode {
     if args.out.exists() && !args.force {
         eprintln!(
-            "error: {} {} ({})",
+            "{}: {} {} ({})",
+            lang.pick("galat", "error"),
             args.out.display(),
             lang.pick("sudah ada", "already exists"),
             lang.pick("--force untuk menimpa", "--force to overwrite")
@@ -330,17 +324,17 @@ pub fn keygen(args: KeygenArgs, lang: Lang) -> ExitCode {
     let (pem, key) = match SigningKey::generate() {
         Ok(made) => made,
         Err(error) => {
-            eprintln!("error: {error}");
+            say::error(lang, &error.to_string());
             return ExitCode::HarnessFault;
         }
     };
     if let Err(error) = write_secret(&args.out, pem.as_bytes()) {
-        eprintln!("error: {}: {error}", args.out.display());
+        say::error(lang, &format!("{}: {error}", args.out.display()));
         return ExitCode::HarnessFault;
     }
     let public = PathBuf::from(format!("{}.pub", args.out.display()));
     if let Err(error) = report::write::write_atomically(&public, key.public_pem().as_bytes()) {
-        eprintln!("error: {}: {error}", public.display());
+        say::error(lang, &format!("{}: {error}", public.display()));
         return ExitCode::HarnessFault;
     }
     crate::commands::print_stdout(&format!(
@@ -382,7 +376,7 @@ pub fn verify(args: VerifyArgs, lang: Lang) -> ExitCode {
             match bundle::read_public_key(&content) {
                 Ok(key) => Some(key),
                 Err(error) => {
-                    eprintln!("error: {error}");
+                    say::error(lang, &error.to_string());
                     return ExitCode::BadInput;
                 }
             }
@@ -391,14 +385,14 @@ pub fn verify(args: VerifyArgs, lang: Lang) -> ExitCode {
     let bytes = match std::fs::read(&args.file) {
         Ok(bytes) => bytes,
         Err(error) => {
-            eprintln!("error: {}: {error}", args.file.display());
+            say::error(lang, &format!("{}: {error}", args.file.display()));
             return ExitCode::BadInput;
         }
     };
     let result = match bundle::verify(&bytes, key.as_ref()) {
         Ok(result) => result,
         Err(error) => {
-            eprintln!("error: {}: {error}", args.file.display());
+            say::error(lang, &format!("{}: {error}", args.file.display()));
             return ExitCode::BadInput;
         }
     };

@@ -25,6 +25,10 @@ pub struct Cli {
     /// Print nothing but errors.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Language of everything ujilab says: id or en (default: UJILAB_LANG, then
+    /// LC_ALL, LC_MESSAGES, LANG; merge and diff default to the reports').
+    #[arg(long, global = true, value_parser = ["id", "en"])]
+    pub lang: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -143,19 +147,8 @@ pub enum StandardsCommand {
     },
 }
 
-/// `--lang` for commands that only print.
-#[derive(Debug, Args, Default)]
-pub struct LangArg {
-    /// Language: id or en (default: UJILAB_LANG, then LC_ALL, LC_MESSAGES, LANG).
-    #[arg(long, value_parser = ["id", "en"])]
-    pub lang: Option<String>,
-}
-
 #[derive(Debug, Args)]
 pub struct CatalogueArgs {
-    /// Language: id or en (default: UJILAB_LANG, then LC_ALL, LC_MESSAGES, LANG).
-    #[arg(long, value_parser = ["id", "en"])]
-    pub lang: Option<String>,
     /// The catalogue: idsll-core (built in), idsll-core@VERSION, or a file.
     #[arg(long, default_value = "idsll-core")]
     pub profile: String,
@@ -194,9 +187,6 @@ pub struct KeygenArgs {
     /// Overwrite FILE if it exists.
     #[arg(long)]
     pub force: bool,
-    /// Language: id or en (default: UJILAB_LANG, then LC_ALL, LC_MESSAGES, LANG).
-    #[arg(long, value_parser = ["id", "en"])]
-    pub lang: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -207,9 +197,6 @@ pub struct VerifyArgs {
     /// in base64 or hex, or a PEM PUBLIC KEY).
     #[arg(long, value_name = "PUB")]
     pub key: Option<String>,
-    /// Language: id or en (default: UJILAB_LANG, then LC_ALL, LC_MESSAGES, LANG).
-    #[arg(long, value_parser = ["id", "en"])]
-    pub lang: Option<String>,
 }
 
 #[derive(Debug, Args, Default)]
@@ -290,9 +277,6 @@ pub struct MergeArgs {
     /// OpenMetrics).
     #[arg(long, value_delimiter = ',', default_value = "json,html,junit,md")]
     pub format: Vec<String>,
-    /// Language of human output: id or en (default: the reports').
-    #[arg(long, value_parser = ["id", "en"])]
-    pub lang: Option<String>,
     /// Merge even when shards are missing; the result is marked incomplete.
     #[arg(long)]
     pub allow_partial: bool,
@@ -354,9 +338,6 @@ pub struct PortfolioArgs {
     /// Formats, comma-separated: json, html, md.
     #[arg(long, value_delimiter = ',', default_value = "json,html,md")]
     pub format: Vec<String>,
-    /// Language of the HTML and Markdown: id or en (default from LANG).
-    #[arg(long, value_parser = ["id", "en"])]
-    pub lang: Option<String>,
     /// The national target for the mean index of all regions.
     #[arg(long, value_name = "INDEX", default_value_t = 3.50)]
     pub target_index: f64,
@@ -389,10 +370,6 @@ pub struct OutputArgs {
     /// junit (junit.xml), md (summary.md), prom (metrics.prom, OpenMetrics).
     #[arg(long, value_delimiter = ',', default_value = "json,html,junit,md")]
     pub format: Vec<String>,
-    /// Language of human output: id or en (default: UJILAB_LANG, then LC_ALL,
-    /// LC_MESSAGES, LANG).
-    #[arg(long, value_parser = ["id", "en"])]
-    pub lang: Option<String>,
     /// No progress display, even on a terminal.
     #[arg(long)]
     pub no_progress: bool,
@@ -402,8 +379,6 @@ pub struct OutputArgs {
 pub struct ValidateArgs {
     /// Scenario files or folders (default: ./scenarios).
     pub paths: Vec<PathBuf>,
-    #[command(flatten)]
-    pub lang: LangArg,
     #[command(flatten)]
     pub load: LoadArgs,
     /// Unset environment variables and secrets are errors, not warnings.

@@ -16,6 +16,7 @@ use crate::cli::{Cli, Command, DemoArgs, RunArgs, SchemaKind, ValidateArgs};
 use crate::execute::{Plan, execute, nothing_to_test};
 use crate::exit::ExitCode;
 use crate::logging;
+use crate::say;
 
 /// The demo scenarios, embedded so that an installed binary runs the demo anywhere.
 const DEMO_SCENARIOS: [(&str, &str); 4] = [
@@ -46,39 +47,38 @@ pub fn main(cli: Cli) -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
+            // Before --lang is read: both languages.
+            eprintln!(
+                "galat: runtime async tidak dapat dimulai / error: cannot start the async runtime: {error}"
+            );
             return ExitCode::HarnessFault;
         }
     };
     let quiet = cli.quiet;
+    // Merge and diff fall back to the reports' language, not the environment's.
+    let explicit_lang = cli.lang;
+    let lang = chosen_lang(explicit_lang.as_deref());
     runtime.block_on(async move {
         match cli.command {
-            Command::Run(args) => run(args, quiet).await,
-            Command::Validate(args) => validate(args, quiet),
-            Command::Demo(args) => demo(args, quiet).await,
-            Command::Sandbox(args) => sandbox(args).await,
-            Command::Merge(args) => crate::fleet::merge(args, quiet),
-            Command::Diff(args) => crate::fleet::diff(args, quiet),
-            Command::Portfolio(args) => crate::fleet::portfolio(args, quiet),
-            Command::Standards { command } => standards(command),
+            Command::Run(args) => run(args, lang, quiet).await,
+            Command::Validate(args) => validate(args, lang, quiet),
+            Command::Demo(args) => demo(args, lang, quiet).await,
+            Command::Sandbox(args) => sandbox(args, lang, quiet).await,
+            Command::Merge(args) => crate::fleet::merge(args, explicit_lang, lang, quiet),
+            Command::Diff(args) => crate::fleet::diff(args, explicit_lang, quiet),
+            Command::Portfolio(args) => crate::fleet::portfolio(args, lang, quiet),
+            Command::Standards { command } => standards(command, lang),
             Command::Schema { which } => schema(which),
-            Command::Keygen(args) => {
-                let lang = crate::bundle::lang_of(args.lang.as_deref());
-                crate::bundle::keygen(args, lang)
-            }
-            Command::Verify(args) => {
-                let lang = crate::bundle::lang_of(args.lang.as_deref());
-                crate::bundle::verify(args, lang)
-            }
-            Command::Docs { topic } => crate::selfdoc::docs(topic, chosen_lang(None)),
+            Command::Keygen(args) => crate::bundle::keygen(args, lang),
+            Command::Verify(args) => crate::bundle::verify(args, lang),
+            Command::Docs { topic } => crate::selfdoc::docs(topic, lang),
             Command::Completions { shell } => crate::selfdoc::completions(shell),
-            Command::Man { out } => crate::selfdoc::man(out.as_deref(), chosen_lang(None)),
+            Command::Man { out } => crate::selfdoc::man(out.as_deref(), lang),
         }
     })
 }
 
-fn validate(args: ValidateArgs, quiet: bool) -> ExitCode {
-    let lang = chosen_lang(args.lang.lang.as_deref());
+fn validate(args: ValidateArgs, lang: Lang, quiet: bool) -> ExitCode {
     let paths = default_paths(args.paths);
     let discovery = discover(&paths);
     let settings = LoadSettings {
@@ -94,7 +94,7 @@ fn validate(args: ValidateArgs, quiet: bool) -> ExitCode {
         ..
     } = load_where(&discovery.sources, &settings, &mut notes, |_| true);
     if loaded.is_empty() && discovery.unreadable.is_empty() {
-        eprintln!("error: {}", nothing_to_test(&paths, &skipped, lang));
+        say::error(lang, &nothing_to_test(&paths, &skipped, lang));
         return ExitCode::BadInput;
     }
     let mut findings = crate::problems::Findings {
@@ -139,11 +139,8 @@ fn validate(args: ValidateArgs, quiet: bool) -> ExitCode {
     }
 }
 
-async fn run(args: RunArgs, quiet: bool) -> ExitCode {
-    let bundle = match crate::bundle::request(
-        &args.bundle,
-        crate::bundle::lang_of(args.output.lang.as_deref()),
-    ) {
+async fn run(args: RunArgs, lang: Lang, quiet: bool) -> ExitCode {
+    let bundle = match crate::bundle::request(&args.bundle, lang) {
         Ok(bundle) => bundle,
         Err(code) => return code,
     };
@@ -199,6 +196,7 @@ async fn run(args: RunArgs, quiet: bool) -> ExitCode {
         strict: args.strict,
         max_duration: args.max_duration,
         output: args.output,
+        lang,
         out_dir,
         shard: args.shard,
         vantage: args.vantage,
@@ -207,11 +205,8 @@ async fn run(args: RunArgs, quiet: bool) -> ExitCode {
     execute(plan, quiet).await.0
 }
 
-async fn demo(args: DemoArgs, quiet: bool) -> ExitCode {
-    let bundle = match crate::bundle::request(
-        &args.bundle,
-        crate::bundle::lang_of(args.output.lang.as_deref()),
-    ) {
+async fn demo(args: DemoArgs, lang: Lang, quiet: bool) -> ExitCode {
+    let bundle = match crate::bundle::request(&args.bundle, lang) {
         Ok(bundle) => bundle,
         Err(code) => return code,
     };
@@ -220,15 +215,18 @@ async fn demo(args: DemoArgs, quiet: bool) -> ExitCode {
     let sandbox = match sandbox::Sandbox::start(config).await {
         Ok(sandbox) => sandbox,
         Err(error) => {
-            eprintln!("error: cannot start the sandbox: {error}");
+            eprintln!("{}", sandbox_failed(&error, lang));
             return ExitCode::HarnessFault;
         }
     };
     if !quiet {
+        let (http, https) = (sandbox.http_port(), sandbox.https_port());
         eprintln!(
-            "sandbox: Kabupaten Contoh on 127.0.0.1 (http :{}, https :{})",
-            sandbox.http_port(),
-            sandbox.https_port()
+            "{}",
+            lang.choose(
+                format!("sandbox: Kabupaten Contoh di 127.0.0.1 (http :{http}, https :{https})"),
+                format!("sandbox: Kabupaten Contoh on 127.0.0.1 (http :{http}, https :{https})"),
+            )
         );
     }
     let mut env = Environment::from_process();
@@ -261,6 +259,7 @@ async fn demo(args: DemoArgs, quiet: bool) -> ExitCode {
         strict: false,
         max_duration: None,
         output: args.output,
+        lang,
         out_dir,
         shard: None,
         vantage: None,
@@ -274,7 +273,7 @@ async fn demo(args: DemoArgs, quiet: bool) -> ExitCode {
         .find(|path| path.ends_with(Format::Html.file_name()))
         .or(written.first());
     if let (false, Some(path)) = (quiet, main) {
-        println!("\nReport: {}", path.display());
+        println!("\n{}: {}", lang.pick("Laporan", "Report"), path.display());
     }
     // A failing service is the point of the demo, not an error.
     match code {
@@ -283,7 +282,7 @@ async fn demo(args: DemoArgs, quiet: bool) -> ExitCode {
     }
 }
 
-async fn sandbox(args: crate::cli::SandboxArgs) -> ExitCode {
+async fn sandbox(args: crate::cli::SandboxArgs, lang: Lang, quiet: bool) -> ExitCode {
     let mut config = sandbox::SandboxConfig::ephemeral();
     config.http = args.http;
     config.https = args.https;
@@ -300,22 +299,49 @@ async fn sandbox(args: crate::cli::SandboxArgs) -> ExitCode {
         args.ca_out
             .unwrap_or_else(|| std::env::temp_dir().join("ujilab-sandbox-ca.pem")),
     );
-    match sandbox::serve_until_ctrl_c(config).await {
+    let banner = |running: &sandbox::Sandbox| {
+        if quiet {
+            return String::new();
+        }
+        let (http, https) = (running.http_port(), running.https_port());
+        let hosts = sandbox::Service::ALL
+            .iter()
+            .map(|service| service.host())
+            .collect::<Vec<_>>()
+            .join(", ");
+        lang.choose(
+            format!(
+                "Sandbox Kabupaten Contoh berjalan: http://127.0.0.1:{http} dan https://127.0.0.1:{https} (host {hosts}); tekan Ctrl-C untuk berhenti."
+            ),
+            format!(
+                "Sandbox Kabupaten Contoh running: http://127.0.0.1:{http} and https://127.0.0.1:{https} (hosts {hosts}); Ctrl-C to stop."
+            ),
+        )
+    };
+    match sandbox::serve_until_ctrl_c(config, banner).await {
         Ok(()) => ExitCode::Success,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("{}", sandbox_failed(&error, lang));
             ExitCode::HarnessFault
         }
     }
 }
 
+/// The sandbox could not start: the cause as the system worded it, framed in the
+/// reader's language.
+fn sandbox_failed(error: &sandbox::SandboxError, lang: Lang) -> String {
+    lang.choose(
+        format!("galat: sandbox tidak dapat dimulai: {error}"),
+        format!("error: cannot start the sandbox: {error}"),
+    )
+}
+
 /// `ujilab standards list|show|kinds|check`: the catalogue, for people.
-fn standards(command: crate::cli::StandardsCommand) -> ExitCode {
+fn standards(command: crate::cli::StandardsCommand, lang: Lang) -> ExitCode {
     use crate::cli::StandardsCommand;
     use input::catalogue;
     use input::catalogue::docs;
     let load = |args: &crate::cli::CatalogueArgs| {
-        let lang = chosen_lang(args.lang.as_deref());
         let cwd = std::env::current_dir().unwrap_or_default();
         catalogue::resolve(&args.profile, &cwd)
             .map(|catalogue| (catalogue, lang))
@@ -350,13 +376,21 @@ fn standards(command: crate::cli::StandardsCommand) -> ExitCode {
                             &wanted,
                             codes.iter().map(String::as_str),
                         )
-                        .map(|s| format!("; did you mean {s}?"))
+                        .map(|s| {
+                            lang.choose(
+                                format!("; maksud Anda {s}?"),
+                                format!("; did you mean {s}?"),
+                            )
+                        })
                         .unwrap_or_default();
+                        let (name, version, codes) =
+                            (&catalogue.name, &catalogue.version, codes.join(" "));
                         eprintln!(
-                            "error: no rule {wanted} in {} {}{hint}\n  rules: {}",
-                            catalogue.name,
-                            catalogue.version,
-                            codes.join(" ")
+                            "{}",
+                            lang.choose(
+                                format!("galat: tidak ada kriteria {wanted} di {name} {version}{hint}\n  kriteria: {codes}"),
+                                format!("error: no rule {wanted} in {name} {version}{hint}\n  rules: {codes}"),
+                            )
                         );
                         ExitCode::BadInput
                     }
@@ -364,9 +398,7 @@ fn standards(command: crate::cli::StandardsCommand) -> ExitCode {
             }
             Err(code) => code,
         },
-        StandardsCommand::Docs { out } => {
-            crate::selfdoc::write_standards_pages(&out, chosen_lang(None))
-        }
+        StandardsCommand::Docs { out } => crate::selfdoc::write_standards_pages(&out, lang),
         StandardsCommand::Kinds => {
             print_stdout(&docs::kinds());
             ExitCode::Success
@@ -376,24 +408,39 @@ fn standards(command: crate::cli::StandardsCommand) -> ExitCode {
             let text = match input::file::read_bounded_text(&path, input::file::INPUT_FILE_LIMIT) {
                 Ok(text) => text,
                 Err(error) => {
-                    eprintln!("error: cannot read {name}: {error}");
+                    eprintln!(
+                        "{}",
+                        lang.choose(
+                            format!("galat: {name} tidak dapat dibaca: {error}"),
+                            format!("error: cannot read {name}: {error}"),
+                        )
+                    );
                     return ExitCode::BadInput;
                 }
             };
             match catalogue::parse(&text, &name) {
                 Ok(catalogue) => {
+                    let (rules, aspects) = (catalogue.rules.len(), catalogue.aspects.len());
+                    let (catalogue, version) = (&catalogue.name, &catalogue.version);
                     println!(
-                        "{name}: catalogue {} {} is valid ({} rules, {} aspects)",
-                        catalogue.name,
-                        catalogue.version,
-                        catalogue.rules.len(),
-                        catalogue.aspects.len()
+                        "{}",
+                        lang.choose(
+                            format!("{name}: katalog {catalogue} {version} valid ({rules} kriteria, {aspects} aspek)"),
+                            format!("{name}: catalogue {catalogue} {version} is valid ({rules} rules, {aspects} aspects)"),
+                        )
                     );
                     ExitCode::Success
                 }
                 Err(failure) => {
-                    eprint!("{}", failure.render(chosen_lang(None)));
-                    eprintln!("{name}: {} problem(s)", failure.problems.len());
+                    eprint!("{}", failure.render(lang));
+                    let count = failure.problems.len();
+                    eprintln!(
+                        "{}",
+                        lang.choose(
+                            format!("{name}: {count} masalah"),
+                            format!("{name}: {count} problem(s)"),
+                        )
+                    );
                     ExitCode::BadInput
                 }
             }

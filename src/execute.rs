@@ -22,6 +22,7 @@ use run::{Cancel, RunSettings, run_scenario};
 
 use crate::cli::OutputArgs;
 use crate::exit::ExitCode;
+use crate::say;
 use crate::{logging, progress, signals};
 
 /// What both `run` and `demo` need to run scenarios and report.
@@ -41,6 +42,8 @@ pub struct Plan {
     pub strict: bool,
     pub max_duration: Option<Duration>,
     pub output: OutputArgs,
+    /// The language of the terminal, the messages and the human reports.
+    pub lang: Lang,
     pub out_dir: PathBuf,
     /// `--shard K/N`: run only this part of the set.
     pub shard: Option<Shard>,
@@ -51,11 +54,11 @@ pub struct Plan {
 
 /// Loads, runs, judges and reports; the exit code and the files written.
 pub async fn execute(mut plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
-    let lang = crate::commands::chosen_lang(plan.output.lang.as_deref());
+    let lang = plan.lang;
     let formats = match Format::parse_list(&plan.output.format) {
         Ok(formats) => formats,
         Err(message) => {
-            eprintln!("error: {message}");
+            say::error(lang, &message);
             return (ExitCode::BadInput, Vec::new());
         }
     };
@@ -69,7 +72,7 @@ pub async fn execute(mut plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
     let _lock = match report::write::OutLock::acquire(&plan.out_dir, &run_id(started_at)) {
         Ok(lock) => lock,
         Err(error) => {
-            eprintln!("error: {error}");
+            say::error(lang, &error.to_string());
             return (ExitCode::HarnessFault, Vec::new());
         }
     };
@@ -79,10 +82,11 @@ pub async fn execute(mut plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
     if let Some(request) = &plan.bundle {
         match crate::bundle::write(request, &report.report, &written, lang) {
             Ok(bundle) if !quiet => eprintln!(
-                "{} {} ({} bytes, sha256 {})",
+                "{} {} ({} {}, sha256 {})",
                 lang.pick("bundel bukti ditulis ke", "evidence bundle written to"),
                 bundle.path.display(),
                 bundle.bytes,
+                lang.pick("bita", "bytes"),
                 bundle.sha256
             ),
             Ok(_) => {}
@@ -93,11 +97,8 @@ pub async fn execute(mut plan: Plan, quiet: bool) -> (ExitCode, Vec<PathBuf>) {
         let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         crate::commands::print_stdout(&terminal::render(&report.report, Style { colour, lang }));
         if let Some(path) = written.first() {
-            eprintln!(
-                "{} {}",
-                lang.pick("laporan ditulis ke", "reports written to"),
-                path.parent().unwrap_or(Path::new(".")).display()
-            );
+            let dir = path.parent().unwrap_or(Path::new("."));
+            eprintln!("{}", say::reports_written(dir, lang));
         }
     }
     (report.exit_code(write_failed), written)
@@ -143,11 +144,11 @@ fn select(plan: &mut Plan, lang: Lang, quiet: bool) -> Result<Selection, ExitCod
     let mut unreadable = std::mem::take(&mut plan.unreadable);
     if !quiet {
         for note in &notes {
-            eprintln!("{}: {}", lang.pick("catatan", "note"), note.pick(lang));
+            say::note(lang, note.pick(lang));
         }
     }
     if outlines.is_empty() && unreadable.is_empty() {
-        eprintln!("error: {}", nothing_to_test(&plan.paths, &skipped, lang));
+        say::error(lang, &nothing_to_test(&plan.paths, &skipped, lang));
         return Err(ExitCode::BadInput);
     }
     let run_plan = plan_of_run(&outlines, &unreadable);
@@ -162,12 +163,12 @@ fn select(plan: &mut Plan, lang: Lang, quiet: bool) -> Result<Selection, ExitCod
                 // Another shard may hold what it names; this one runs nothing.
                 loaded.retain(|item| matches!(item, Loaded::Failed(_)));
                 if !quiet {
-                    eprintln!(
-                        "note: {}",
-                        lang.choose(
+                    say::note(
+                        lang,
+                        &lang.choose(
                             format!("--only {only}: tidak ada di shard {shard}"),
                             format!("--only {only} names nothing in shard {shard}"),
-                        )
+                        ),
                     );
                 }
             }
@@ -176,7 +177,7 @@ fn select(plan: &mut Plan, lang: Lang, quiet: bool) -> Result<Selection, ExitCod
     }
     if !argument_errors.is_empty() {
         for message in &argument_errors {
-            eprintln!("error: {message}");
+            say::error(lang, message);
         }
         return Err(ExitCode::BadInput);
     }
@@ -188,9 +189,9 @@ fn select(plan: &mut Plan, lang: Lang, quiet: bool) -> Result<Selection, ExitCod
     if ready == 0 && loaded.is_empty() && unreadable.is_empty() && !quiet {
         // The set has scenarios, but another shard owns them all: a complete run
         // of nothing, which `ujilab merge` still accounts for through the plan.
-        eprintln!(
-            "note: {}",
-            lang.choose(
+        say::note(
+            lang,
+            &lang.choose(
                 format!(
                     "shard {shard} tidak memiliki skenario (dari {} di seluruh set)",
                     run_plan.entries
@@ -199,7 +200,7 @@ fn select(plan: &mut Plan, lang: Lang, quiet: bool) -> Result<Selection, ExitCod
                     "shard {shard} owns none of the {} scenario(s) in the set",
                     run_plan.entries
                 ),
-            )
+            ),
         );
     }
     let mut bad_input = !unreadable.is_empty();
@@ -366,19 +367,25 @@ struct Measured {
 /// Probes and judges every ready scenario (`--concurrency` at a time), until the
 /// end or a signal or `--max-duration` cuts the run short.
 async fn run_selected(plan: &Plan, selection: Selection, quiet: bool) -> Measured {
-    let lang = crate::commands::chosen_lang(plan.output.lang.as_deref());
+    let lang = plan.lang;
     let cancel = Cancel::default();
     let signal = signals::watch(cancel.clone());
     if let Some(limit) = plan.max_duration {
         let cancel = cancel.clone();
         tokio::spawn(async move {
             tokio::time::sleep(limit).await;
-            eprintln!("stopping: --max-duration reached; writing what was measured");
+            eprintln!(
+                "{}",
+                lang.pick(
+                    "berhenti: --max-duration tercapai; menulis hasil yang sudah diukur",
+                    "stopping: --max-duration reached; writing what was measured"
+                )
+            );
             cancel.cancel();
         });
     }
     let show_progress = !quiet && !plan.output.no_progress && std::io::stderr().is_terminal();
-    let (events, display) = progress::start(show_progress);
+    let (events, display) = progress::start(show_progress, lang);
     let probe_nothing = plan.strict && selection.bad_input;
     let (settings, context) = (&plan.settings, &plan.context);
 
@@ -423,7 +430,7 @@ async fn run_selected(plan: &Plan, selection: Selection, quiet: bool) -> Measure
             Err(message) => {
                 // The scenario could not be set up (a CA file that is not PEM, say):
                 // bad input, reported with the file named.
-                eprintln!("error: {message}");
+                say::error(lang, &message);
                 bad_input = true;
             }
         }
@@ -515,8 +522,9 @@ fn write_reports(
 ) -> (Vec<PathBuf>, bool) {
     let report = &assembled.report;
     let mut failed = false;
+    let lang = Lang::from_env(Some(&report.run.lang));
     let written = write_all(report, out_dir, formats).unwrap_or_else(|error| {
-        eprintln!("error: {error}");
+        say::error(lang, &error.to_string());
         failed = true;
         Vec::new()
     });
@@ -524,7 +532,7 @@ fn write_reports(
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
         let path = PathBuf::from(path);
         if let Err(error) = append(&path, &report::markdown::render(report)) {
-            eprintln!("error: cannot append to {}: {error}", path.display());
+            say::error(lang, &say::cannot_append(&path, &error, lang));
             failed = true;
         }
     }

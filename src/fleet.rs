@@ -19,44 +19,47 @@ use report::write::{Format, append, write_all};
 
 use crate::cli::{DiffArgs, MergeArgs, PortfolioArgs};
 use crate::exit::ExitCode;
+use crate::say;
 
-/// Reads every report; the first that cannot be used is the error.
-fn read_all(paths: &[PathBuf]) -> Result<Vec<ReportFile>, String> {
+/// Reads every report; the first that cannot be used is the error, worded in
+/// `lang`.
+fn read_all(paths: &[PathBuf], lang: Lang) -> Result<Vec<ReportFile>, String> {
     paths
         .iter()
-        .map(|path| read_report(path).map_err(|error| error.to_string()))
+        .map(|path| read_report(path).map_err(|error| error.describe(lang)))
         .collect()
 }
 
-pub fn merge(args: MergeArgs, quiet: bool) -> ExitCode {
-    let bundle_lang = crate::bundle::lang_of(args.lang.as_deref());
-    let bundle = match crate::bundle::request(&args.bundle, bundle_lang) {
+/// `explicit` is `--lang`: the merged reports are written in it, else in the
+/// first report's language. `lang` (flag, else environment) words the messages.
+pub fn merge(args: MergeArgs, explicit: Option<String>, lang: Lang, quiet: bool) -> ExitCode {
+    let bundle = match crate::bundle::request(&args.bundle, lang) {
         Ok(bundle) => bundle,
         Err(code) => return code,
     };
     let formats = match Format::parse_list(&args.format) {
         Ok(formats) => formats,
         Err(message) => {
-            eprintln!("error: {message}");
+            say::error(lang, &message);
             return ExitCode::BadInput;
         }
     };
-    let inputs = match read_all(&args.reports) {
+    let inputs = match read_all(&args.reports, lang) {
         Ok(inputs) => inputs,
         Err(error) => {
-            eprintln!("error: {error}");
+            say::error(lang, &error);
             return ExitCode::BadInput;
         }
     };
     let options = MergeOptions {
         allow_partial: args.allow_partial,
-        lang: args.lang,
+        lang: explicit,
         args: crate::logging::redact_args(std::env::args().collect()),
     };
     let report = match merge_reports(&inputs, &options) {
         Ok(report) => report,
         Err(error) => {
-            eprintln!("error: {error}");
+            say::error(lang, &error.describe(lang));
             return ExitCode::BadInput;
         }
     };
@@ -69,24 +72,27 @@ pub fn merge(args: MergeArgs, quiet: bool) -> ExitCode {
     let written = match write_all(&report, &args.out, &formats) {
         Ok(written) => written,
         Err(error) => {
-            eprintln!("error: {error}");
+            say::error(lang, &error.to_string());
             return ExitCode::HarnessFault;
         }
     };
+    // The reports' language from here on: the summary belongs with them.
+    let report_lang = Lang::from_env(Some(&report.run.lang));
     if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
         let path = PathBuf::from(path);
         if let Err(error) = append(&path, &report::markdown::render(&report)) {
-            eprintln!("error: cannot append to {}: {error}", path.display());
+            say::error(lang, &say::cannot_append(&path, &error, lang));
             code = ExitCode::HarnessFault;
         }
     }
     if let Some(request) = &bundle {
-        match crate::bundle::write(request, &report, &written, bundle_lang) {
+        match crate::bundle::write(request, &report, &written, lang) {
             Ok(bundle) if !quiet => eprintln!(
-                "{} {} ({} bytes, sha256 {})",
-                bundle_lang.pick("bundel bukti ditulis ke", "evidence bundle written to"),
+                "{} {} ({} {}, sha256 {})",
+                lang.pick("bundel bukti ditulis ke", "evidence bundle written to"),
                 bundle.path.display(),
                 bundle.bytes,
+                lang.pick("bita", "bytes"),
                 bundle.sha256
             ),
             Ok(_) => {}
@@ -94,43 +100,59 @@ pub fn merge(args: MergeArgs, quiet: bool) -> ExitCode {
         }
     }
     if !quiet {
-        let lang = Lang::from_env(Some(&report.run.lang));
         let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        print!("{}", terminal::render(&report, Style { colour, lang }));
+        let style = Style {
+            colour,
+            lang: report_lang,
+        };
+        print!("{}", terminal::render(&report, style));
         if let Some(merge) = &report.merge {
-            let (passed, failed, load_errors) = report.tally();
-            eprintln!(
-                "merged {} report(s) from {} vantage(s): {passed} passed, {failed} failed, {load_errors} not loaded{}",
-                merge.sources.len(),
-                merge.vantages.len(),
-                if merge.missing_shards.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        "; INCOMPLETE: missing shard(s) {}",
-                        merge.missing_shards.join(", ")
-                    )
-                }
-            );
+            eprintln!("{}", merged_summary(&report, merge, lang));
         }
         if !written.is_empty() {
-            eprintln!("reports written to {}", args.out.display());
+            eprintln!("{}", say::reports_written(&args.out, lang));
         }
     }
     code
 }
 
-pub fn diff(args: DiffArgs, quiet: bool) -> ExitCode {
-    let (base, new) = match read_all(&[args.base, args.new]).map(|mut both| {
+/// `merged 4 report(s) from 2 vantage(s): …`, and what is missing.
+fn merged_summary(
+    report: &report::model::Report,
+    merge: &report::model::MergeReport,
+    lang: Lang,
+) -> String {
+    let (passed, failed, load_errors) = report.tally();
+    let (sources, vantages) = (merge.sources.len(), merge.vantages.len());
+    let missing = merge.missing_shards.join(", ");
+    let incomplete = match (merge.missing_shards.is_empty(), lang) {
+        (true, _) => String::new(),
+        (false, Lang::Id) => format!("; TIDAK LENGKAP: shard {missing} belum ada"),
+        (false, Lang::En) => format!("; INCOMPLETE: missing shard(s) {missing}"),
+    };
+    lang.choose(
+        format!("{sources} laporan dari {vantages} vantage digabungkan: {passed} lulus, {failed} gagal, {load_errors} gagal dimuat{incomplete}"),
+        format!("merged {sources} report(s) from {vantages} vantage(s): {passed} passed, {failed} failed, {load_errors} not loaded{incomplete}"),
+    )
+}
+
+/// `explicit` is `--lang`; without it the new report's language.
+pub fn diff(args: DiffArgs, explicit: Option<String>, quiet: bool) -> ExitCode {
+    let message_lang = crate::commands::chosen_lang(explicit.as_deref());
+    let (base, new) = match read_all(&[args.base, args.new], message_lang).map(|mut both| {
         let new = both.pop();
         (both.pop(), new)
     }) {
         Ok((Some(base), Some(new))) => (base, new),
         Ok(_) => return ExitCode::HarnessFault,
         Err(error) => {
-            eprintln!("error: {error}");
+            say::error(message_lang, &error);
             return ExitCode::BadInput;
         }
+    };
+    let lang = match explicit.as_deref() {
+        Some(code) => Lang::from_env(Some(code)),
+        None => Lang::from_env(Some(&new.report.run.lang)),
     };
     let limits = Limits {
         max_regression: args.max_regression,
@@ -143,13 +165,13 @@ pub fn diff(args: DiffArgs, quiet: bool) -> ExitCode {
     };
     let diff = compare(&base, &new, limits);
     let text = match args.format.as_str() {
-        "md" => render_markdown(&diff, args.all),
-        _ => render_text(&diff, args.all),
+        "md" => render_markdown(&diff, args.all, lang),
+        _ => render_text(&diff, args.all, lang),
     };
     if let Some(path) = &args.out
         && let Err(error) = report::write::write_atomically(path, text.as_bytes())
     {
-        eprintln!("error: cannot write {}: {error}", path.display());
+        say::error(lang, &say::cannot_write(path, &error, lang));
         return ExitCode::HarnessFault;
     }
     if !quiet {
@@ -162,31 +184,34 @@ pub fn diff(args: DiffArgs, quiet: bool) -> ExitCode {
     }
 }
 
-pub fn portfolio(args: PortfolioArgs, quiet: bool) -> ExitCode {
+pub fn portfolio(args: PortfolioArgs, lang: Lang, quiet: bool) -> ExitCode {
     let mut formats = Vec::new();
     for name in &args.format {
         match name.trim() {
             name @ ("json" | "html" | "md") => formats.push(name.to_string()),
             other => {
-                eprintln!("error: unknown --format {other}; expected json, html or md");
+                say::error(
+                    lang,
+                    &lang.choose(
+                        format!("--format {other} tidak dikenal; pilih json, html atau md"),
+                        format!("unknown --format {other}; expected json, html or md"),
+                    ),
+                );
                 return ExitCode::BadInput;
             }
         }
     }
-    let inputs = match read_all(&args.reports) {
+    let inputs = match read_all(&args.reports, lang) {
         Ok(inputs) => inputs,
         Err(error) => {
-            eprintln!("error: {error}");
+            say::error(lang, &error);
             return ExitCode::BadInput;
         }
     };
     let catalogue = match input::catalogue::built_in() {
         Ok(catalogue) => catalogue,
         Err(error) => {
-            eprintln!(
-                "error: {}",
-                error.render(crate::commands::chosen_lang(args.lang.as_deref()))
-            );
+            eprint!("{}", error.render(lang));
             return ExitCode::HarnessFault;
         }
     };
@@ -201,11 +226,10 @@ pub fn portfolio(args: PortfolioArgs, quiet: bool) -> ExitCode {
     let portfolio = match build(&inputs, &settings, &catalogue) {
         Ok(portfolio) => portfolio,
         Err(error) => {
-            eprintln!("error: {error}");
+            say::error(lang, &error.describe(lang));
             return ExitCode::BadInput;
         }
     };
-    let lang = crate::commands::chosen_lang(args.lang.as_deref());
     // Rendered first, written after: a failure leaves the folder as it was.
     let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
     for format in &formats {
@@ -227,25 +251,36 @@ pub fn portfolio(args: PortfolioArgs, quiet: bool) -> ExitCode {
         match rendered {
             Ok(file) => files.push(file),
             Err(error) => {
-                eprintln!("error: cannot render the portfolio: {error}");
+                let message = lang.choose(
+                    format!("portofolio tidak dapat disusun: {error}"),
+                    format!("cannot render the portfolio: {error}"),
+                );
+                say::error(lang, &message);
                 return ExitCode::HarnessFault;
             }
         }
     }
     if let Err(error) = std::fs::create_dir_all(&args.out) {
-        eprintln!("error: cannot create {}: {error}", args.out.display());
+        say::error(lang, &say::cannot_create(&args.out, &error, lang));
         return ExitCode::HarnessFault;
     }
     for (name, bytes) in &files {
         let path = args.out.join(name);
         if let Err(error) = report::write::write_atomically(&path, bytes) {
-            eprintln!("error: cannot write {}: {error}", path.display());
+            say::error(lang, &say::cannot_write(&path, &error, lang));
             return ExitCode::HarnessFault;
         }
     }
     if !quiet {
         print!("{}", portfolio_markdown(&portfolio, lang));
-        eprintln!("portfolio written to {}", args.out.display());
+        let out = args.out.display();
+        eprintln!(
+            "{}",
+            lang.choose(
+                format!("portofolio ditulis ke {out}"),
+                format!("portfolio written to {out}"),
+            )
+        );
     }
     if portfolio.summary.met {
         ExitCode::Success

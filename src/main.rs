@@ -12,6 +12,7 @@ mod fleet;
 mod logging;
 mod problems;
 mod progress;
+mod say;
 mod selfdoc;
 mod signals;
 

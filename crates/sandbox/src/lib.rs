@@ -381,21 +381,17 @@ async fn write_ca(path: &Path, pem: &str) -> Result<(), SandboxError> {
 
 /// Runs `ujilab sandbox`: starts the sandbox, prints the three environment
 /// variables as shell `export` lines on stdout (so `eval "$(ujilab sandbox)"`-style
-/// use and copy-paste both work), and serves until Ctrl-C.
-pub async fn serve_until_ctrl_c(config: SandboxConfig) -> Result<(), SandboxError> {
+/// use and copy-paste both work), then the caller's `banner` (in the reader's
+/// language, which this crate does not know) on stderr, and serves until Ctrl-C.
+pub async fn serve_until_ctrl_c(
+    config: SandboxConfig,
+    banner: impl FnOnce(&Sandbox) -> String,
+) -> Result<(), SandboxError> {
     let sandbox = Sandbox::start(config).await?;
     for line in export_lines(&sandbox.env()) {
         println!("{line}");
     }
-    eprintln!(
-        "Sandbox Kabupaten Contoh berjalan / running: http://127.0.0.1:{} and https://127.0.0.1:{} \
-         (hosts {}, {}, {}); Ctrl-C to stop.",
-        sandbox.http_port(),
-        sandbox.https_port(),
-        Service::Dukcapil.host(),
-        Service::Perizinan.host(),
-        Service::Pengaduan.host(),
-    );
+    eprintln!("{}", banner(&sandbox));
     let waited = tokio::signal::ctrl_c().await;
     sandbox.shutdown().await;
     waited.map_err(SandboxError::Signal)

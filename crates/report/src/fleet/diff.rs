@@ -447,27 +447,27 @@ fn share_regressed(base: f64, new: f64, limits: &Limits) -> bool {
     grew > limits.min_ratio_delta + 1e-12 && (base <= 0.0 || grew > limits.max_regression * base)
 }
 
-fn figure_text(figure: Option<Figure>) -> String {
+fn figure_text(figure: Option<Figure>, lang: Lang) -> String {
     match figure {
         None => "-".into(),
-        Some(Figure::Latency(s)) => wording::ms(s * 1000.0, Lang::En),
-        Some(Figure::ErrorRate(r) | Figure::Availability(r)) => ratio_text(r),
-        Some(Figure::Index(i)) => format!("{i:.2}"),
-        Some(Figure::Level(l)) => format!("L{l}"),
-        Some(Figure::Gate(Gate::Pass)) => "pass".into(),
-        Some(Figure::Gate(Gate::Fail)) => "fail".into(),
-        Some(Figure::Present) => "present".into(),
+        Some(Figure::Latency(s)) => wording::ms(s * 1000.0, lang),
+        Some(Figure::ErrorRate(r) | Figure::Availability(r)) => ratio_text(r, lang),
+        Some(Figure::Index(i)) => wording::number(&format!("{i:.2}"), lang),
+        Some(Figure::Level(l)) => format!("{}{l}", lang.pick("T", "L")),
+        Some(Figure::Gate(Gate::Pass)) => lang.pick("lulus", "pass").into(),
+        Some(Figure::Gate(Gate::Fail)) => lang.pick("gagal", "fail").into(),
+        Some(Figure::Present) => lang.pick("ada", "present").into(),
     }
 }
 
-/// `99.95%`: enough digits to see a change of 0.01 point.
-fn ratio_text(ratio: f64) -> String {
+/// `99.95%`: enough digits to see a change of 0.01 point (`99,95%` in Indonesian).
+fn ratio_text(ratio: f64, lang: Lang) -> String {
     let text = format!("{:.2}", ratio * 100.0);
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    format!("{text}%")
+    format!("{}%", wording::number(text, lang))
 }
 
-fn change_text(row: &Row) -> String {
+fn change_text(row: &Row, lang: Lang) -> String {
     match (row.base, row.new) {
         (Some(Figure::Latency(b)), Some(Figure::Latency(n))) => {
             let sign = if n >= b { "+" } else { "-" };
@@ -477,8 +477,9 @@ fn change_text(row: &Row) -> String {
                 String::new()
             };
             format!(
-                "{sign}{}{relative}",
-                wording::ms((n - b).abs() * 1000.0, Lang::En)
+                "{sign}{}{}",
+                wording::ms((n - b).abs() * 1000.0, lang),
+                wording::number(&relative, lang)
             )
         }
         (
@@ -489,14 +490,18 @@ fn change_text(row: &Row) -> String {
             if points.abs() < 0.005 {
                 "=".into()
             } else {
-                format!("{points:+.2} pt")
+                format!(
+                    "{} {}",
+                    wording::number(&format!("{points:+.2}"), lang),
+                    lang.pick("poin", "pt")
+                )
             }
         }
         (Some(Figure::Index(b)), Some(Figure::Index(n))) => {
             if (n - b).abs() < 0.005 {
                 "=".into()
             } else {
-                format!("{:+.2}", n - b)
+                wording::number(&format!("{:+.2}", n - b), lang)
             }
         }
         (Some(Figure::Level(b)), Some(Figure::Level(n))) => {
@@ -507,38 +512,71 @@ fn change_text(row: &Row) -> String {
             }
         }
         (Some(Figure::Gate(b)), Some(Figure::Gate(n))) if b == n => "=".into(),
-        (Some(_), Some(_)) => "changed".into(),
-        (Some(Figure::Present), None) => "missing from new".into(),
-        _ => "not comparable".into(),
+        (Some(_), Some(_)) => lang.pick("berubah", "changed").into(),
+        (Some(Figure::Present), None) => lang
+            .pick("tidak ada di uji baru", "missing from new")
+            .into(),
+        _ => lang
+            .pick("tidak dapat dibandingkan", "not comparable")
+            .into(),
     }
 }
 
-fn scope_text(row: &Row) -> String {
-    row.probe.clone().unwrap_or_else(|| "(all)".into())
+fn scope_text(row: &Row, lang: Lang) -> String {
+    row.probe
+        .clone()
+        .unwrap_or_else(|| lang.pick("(semua)", "(all)").into())
 }
 
-fn figure_name(row: &Row) -> String {
-    match row.source {
-        Some(source) => format!("{} ({source})", row.figure),
-        None => row.figure.clone(),
+/// The figure's name (`p95`, `error_rate`, `rule SC-04`…) as the reader says it.
+fn figure_name(row: &Row, lang: Lang) -> String {
+    let name = match (lang, row.figure.as_str()) {
+        (Lang::En, figure) => figure.to_string(),
+        (Lang::Id, "latency") => "latensi".into(),
+        (Lang::Id, "error_rate") => "tingkat galat".into(),
+        (Lang::Id, "availability") => "ketersediaan".into(),
+        (Lang::Id, "index") => "indeks".into(),
+        (Lang::Id, "gate") => "status uji".into(),
+        (Lang::Id, "service") => "layanan".into(),
+        (Lang::Id, figure) => match figure.strip_prefix("rule ") {
+            Some(code) => format!("kriteria {code}"),
+            None => figure.to_string(),
+        },
+    };
+    let source = row.source.map(|source| match (lang, source) {
+        (Lang::Id, "load") => "uji beban",
+        (_, source) => source,
+    });
+    match source {
+        Some(source) => format!("{name} ({source})"),
+        None => name,
     }
 }
 
-fn limits_text(limits: &Limits) -> String {
-    format!(
-        "latency +{:.0}% and +{} (over at least {} responses); error rate and unavailability +{:.0}% and +{} pt (with at least {} failed in the new run); index -{:.2}; any rule level drop; pass to fail; {}",
-        limits.max_regression * 100.0,
-        wording::ms(limits.min_delta * 1000.0, Lang::En),
-        limits.min_samples,
-        limits.max_regression * 100.0,
-        limits.min_ratio_delta * 100.0,
-        limits.min_failures,
-        limits.min_index_delta,
-        if limits.allow_missing {
-            "a service or probe missing from the new run is shown (--allow-missing)"
-        } else {
-            "a service or probe missing from the new run"
-        }
+fn limits_text(limits: &Limits, lang: Lang) -> String {
+    let relative = format!("{:.0}", limits.max_regression * 100.0);
+    let delta = wording::ms(limits.min_delta * 1000.0, lang);
+    let samples = limits.min_samples;
+    let points = wording::number(&format!("{}", limits.min_ratio_delta * 100.0), lang);
+    let failures = limits.min_failures;
+    let index = wording::number(&format!("{:.2}", limits.min_index_delta), lang);
+    lang.choose(
+        format!(
+            "latensi +{relative}% dan +{delta} (dari sedikitnya {samples} respons); tingkat galat dan ketidaktersediaan +{relative}% dan +{points} poin (dengan sedikitnya {failures} gagal pada uji baru); indeks -{index}; setiap penurunan tingkat kriteria; lulus menjadi gagal; {}",
+            if limits.allow_missing {
+                "layanan atau probe yang tidak ada di uji baru ditampilkan (--allow-missing)"
+            } else {
+                "layanan atau probe yang tidak ada di uji baru"
+            }
+        ),
+        format!(
+            "latency +{relative}% and +{delta} (over at least {samples} responses); error rate and unavailability +{relative}% and +{points} pt (with at least {failures} failed in the new run); index -{index}; any rule level drop; pass to fail; {}",
+            if limits.allow_missing {
+                "a service or probe missing from the new run is shown (--allow-missing)"
+            } else {
+                "a service or probe missing from the new run"
+            }
+        ),
     )
 }
 
@@ -564,34 +602,48 @@ fn shown(diff: &Diff, all: bool) -> Shown<'_> {
     }
 }
 
-fn hidden_text(hidden: usize) -> String {
-    format!(
-        "{hidden} figure(s) changed by less than the minimum deltas, or not at all, are hidden; --all shows every figure"
+fn hidden_text(hidden: usize, lang: Lang) -> String {
+    lang.choose(
+        format!("{hidden} angka yang berubah kurang dari selisih minimum, atau tidak berubah, disembunyikan; --all menampilkan semua angka"),
+        format!("{hidden} figure(s) changed by less than the minimum deltas, or not at all, are hidden; --all shows every figure"),
     )
+}
+
+/// The column heads of both renderings.
+fn header(lang: Lang) -> [&'static str; 6] {
+    match lang {
+        Lang::Id => ["Layanan", "Probe", "Angka", "Dasar", "Baru", "Perubahan"],
+        Lang::En => ["Service", "Probe", "Figure", "Base", "New", "Change"],
+    }
 }
 
 /// Plain text for a terminal: the regressions, then the figures that changed by
 /// at least the minimum deltas (every figure with `all`).
-pub fn render_text(diff: &Diff, all: bool) -> String {
+pub fn render_text(diff: &Diff, all: bool, lang: Lang) -> String {
     let mut out = String::new();
     let shown = shown(diff, all);
     let _ = writeln!(out, "ujilab diff {} -> {}", diff.base_file, diff.new_file);
-    let _ = writeln!(out, "regression limits: {}", limits_text(&diff.limits));
+    let _ = writeln!(
+        out,
+        "{}: {}",
+        lang.pick("batas regresi", "regression limits"),
+        limits_text(&diff.limits, lang)
+    );
     let table = |rows: &[&Row], out: &mut String| {
         let cells: Vec<[String; 6]> = rows
             .iter()
             .map(|row| {
                 [
                     row.service.clone(),
-                    scope_text(row),
-                    figure_name(row),
-                    figure_text(row.base),
-                    figure_text(row.new),
-                    change_text(row),
+                    scope_text(row, lang),
+                    figure_name(row, lang),
+                    figure_text(row.base, lang),
+                    figure_text(row.new, lang),
+                    change_text(row, lang),
                 ]
             })
             .collect();
-        let header = ["Service", "Probe", "Figure", "Base", "New", "Change"];
+        let header = header(lang);
         let mut widths = header.map(str::len);
         for row in &cells {
             for (at, cell) in row.iter().enumerate() {
@@ -612,25 +664,37 @@ pub fn render_text(diff: &Diff, all: bool) -> String {
         }
     };
     if shown.regressions.is_empty() {
-        let _ = writeln!(out, "\nno regression");
+        let _ = writeln!(out, "\n{}", lang.pick("tidak ada regresi", "no regression"));
     } else {
-        let _ = writeln!(out, "\n{} regression(s):", shown.regressions.len());
+        let count = shown.regressions.len();
+        let _ = writeln!(
+            out,
+            "\n{}",
+            lang.choose(
+                format!("{count} regresi:"),
+                format!("{count} regression(s):")
+            )
+        );
         table(&shown.regressions, &mut out);
     }
     if !shown.others.is_empty() {
-        let label = if all {
-            "every other figure"
-        } else {
-            "other changes"
+        let label = match all {
+            true => lang.pick("semua angka lainnya", "every other figure"),
+            false => lang.pick("perubahan lainnya", "other changes"),
         };
         let _ = writeln!(out, "\n{label}:");
         table(&shown.others, &mut out);
     }
     if shown.hidden > 0 {
-        let _ = writeln!(out, "\n{}", hidden_text(shown.hidden));
+        let _ = writeln!(out, "\n{}", hidden_text(shown.hidden, lang));
     }
     if !diff.only_new.is_empty() {
-        let _ = writeln!(out, "\nonly in new: {}", diff.only_new.join(", "));
+        let _ = writeln!(
+            out,
+            "\n{}: {}",
+            lang.pick("hanya di uji baru", "only in new"),
+            diff.only_new.join(", ")
+        );
     }
     out
 }
@@ -638,7 +702,7 @@ pub fn render_text(diff: &Diff, all: bool) -> String {
 /// Markdown for a pull request: the verdict, the regressions, then the other
 /// changes (every figure with `all`) in a collapsed section. Service text is
 /// escaped (never markup or a link).
-pub fn render_markdown(diff: &Diff, all: bool) -> String {
+pub fn render_markdown(diff: &Diff, all: bool, lang: Lang) -> String {
     let mut out = String::new();
     let shown = shown(diff, all);
     let _ = writeln!(out, "## ujilab diff\n");
@@ -649,37 +713,51 @@ pub fn render_markdown(diff: &Diff, all: bool) -> String {
         code(&diff.new_file)
     );
     if shown.regressions.is_empty() {
-        let _ = writeln!(out, "**No regression.**\n");
+        let _ = writeln!(
+            out,
+            "**{}**\n",
+            lang.pick("Tidak ada regresi.", "No regression.")
+        );
     } else {
-        let _ = writeln!(out, "**{} regression(s).**\n", shown.regressions.len());
-        table_md(&shown.regressions, &mut out);
+        let count = shown.regressions.len();
+        let _ = writeln!(
+            out,
+            "**{}**\n",
+            lang.choose(
+                format!("{count} regresi."),
+                format!("{count} regression(s).")
+            )
+        );
+        table_md(&shown.regressions, &mut out, lang);
         out.push('\n');
     }
     let _ = writeln!(
         out,
-        "<sub>Regression limits: {}.</sub>\n",
-        markdown::text(&limits_text(&diff.limits))
+        "<sub>{}: {}.</sub>\n",
+        lang.pick("Batas regresi", "Regression limits"),
+        markdown::text(&limits_text(&diff.limits, lang))
     );
     if !shown.others.is_empty() {
-        let label = if all {
-            "Every other figure"
-        } else {
-            "Other changes"
+        let label = match all {
+            true => lang.pick("Semua angka lainnya", "Every other figure"),
+            false => lang.pick("Perubahan lainnya", "Other changes"),
         };
+        let rows = shown.others.len();
         let _ = writeln!(
             out,
-            "<details><summary>{label} ({} rows)</summary>\n",
-            shown.others.len()
+            "<details><summary>{label} ({rows} {})</summary>\n",
+            lang.pick("baris", "rows")
         );
-        table_md(&shown.others, &mut out);
+        table_md(&shown.others, &mut out, lang);
         let _ = writeln!(out, "\n</details>\n");
     }
     if shown.hidden > 0 {
-        let _ = writeln!(out, "<sub>{}.</sub>\n", hidden_text(shown.hidden));
+        let _ = writeln!(out, "<sub>{}.</sub>\n", hidden_text(shown.hidden, lang));
     }
     if !diff.only_new.is_empty() {
         let list: Vec<String> = diff.only_new.iter().map(|id| markdown::text(id)).collect();
-        let _ = writeln!(out, "Only in new: {}\n", list.join(", "));
+        let label = lang.pick("Hanya di uji baru", "Only in new");
+        let _ = writeln!(out, "{label}: {}\n", list.join(", "));
     }
     out
 }
@@ -688,20 +766,24 @@ fn code(text: &str) -> String {
     text.replace(['`', '|', '\n', '\r'], "\u{FFFD}")
 }
 
-fn table_md(rows: &[&Row], out: &mut String) {
-    let _ = writeln!(out, "| Service | Probe | Figure | Base | New | Change | |");
+fn table_md(rows: &[&Row], out: &mut String, lang: Lang) {
+    let _ = writeln!(out, "| {} | |", header(lang).join(" | "));
     let _ = writeln!(out, "|---|---|---|---|---|---|---|");
     for row in rows {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} |",
             markdown::text(&row.service),
-            markdown::text(&scope_text(row)),
-            markdown::text(&figure_name(row)),
-            figure_text(row.base),
-            figure_text(row.new),
-            change_text(row),
-            if row.regression { "❌ regression" } else { "" }
+            markdown::text(&scope_text(row, lang)),
+            markdown::text(&figure_name(row, lang)),
+            figure_text(row.base, lang),
+            figure_text(row.new, lang),
+            change_text(row, lang),
+            if row.regression {
+                lang.pick("❌ regresi", "❌ regression")
+            } else {
+                ""
+            }
         );
     }
 }
@@ -754,7 +836,7 @@ mod tests {
             "{:#?}",
             compared.rows
         );
-        let text = render_text(&compared, false);
+        let text = render_text(&compared, false, Lang::En);
         assert!(text.contains("2 regression(s)"), "{text}");
         assert!(text.contains("missing from new"), "{text}");
 
@@ -770,7 +852,7 @@ mod tests {
         assert_eq!(allowed.regressions().count(), 0);
         assert_eq!(rows(&allowed, "service").len(), 1);
         assert_eq!(rows(&allowed, "probe").len(), 1);
-        assert!(render_text(&allowed, false).contains("missing from new"));
+        assert!(render_text(&allowed, false, Lang::En).contains("missing from new"));
         // Only in the new run: information, never a regression.
         let grown = diff(vec![satu.clone()], vec![satu, service("tiga")], limits());
         assert_eq!(grown.regressions().count(), 0);
@@ -858,22 +940,62 @@ mod tests {
         // 1 ms slower: under --min-delta (2 ms).
         let small = diff(vec![timed(10)], vec![timed(11)], limits());
         assert_eq!(small.regressions().count(), 0);
-        let text = render_text(&small, false);
+        let text = render_text(&small, false, Lang::En);
         assert!(!text.contains("p95 (probes)"), "{text}");
         assert!(
             text.contains("are hidden; --all shows every figure"),
             "{text}"
         );
-        let all = render_text(&small, true);
+        let all = render_text(&small, true, Lang::En);
         assert!(all.contains("p95 (probes)"), "{all}");
         assert!(all.contains("gate"), "{all}");
         assert!(!all.contains("hidden"), "{all}");
-        let markdown = render_markdown(&small, false);
+        let markdown = render_markdown(&small, false, Lang::En);
         assert!(!markdown.contains("p95 (probes)"), "{markdown}");
-        assert!(render_markdown(&small, true).contains("| satu | (all) | p95 (probes) |"));
+        assert!(
+            render_markdown(&small, true, Lang::En).contains("| satu | (all) | p95 (probes) |")
+        );
         // 5 ms faster: past the delta, shown as a change though not a regression.
         let faster = diff(vec![timed(10)], vec![timed(5)], limits());
-        assert!(render_text(&faster, false).contains("p95 (probes)"));
+        assert!(render_text(&faster, false, Lang::En).contains("p95 (probes)"));
+    }
+
+    #[test]
+    fn the_indonesian_diff_is_indonesian_with_decimal_commas() {
+        let timed = |ms: u64| {
+            let mut scenario = service("satu");
+            scenario["probe_latency_histogram"] = json!(histogram(ms, 50).encode());
+            scenario
+        };
+        let slower = diff(vec![timed(10)], vec![timed(15)], limits());
+        let text = render_text(&slower, true, Lang::Id);
+        for expected in [
+            "batas regresi",
+            "Layanan",
+            "Perubahan",
+            "status uji",
+            "lulus",
+            "(semua)",
+        ] {
+            assert!(text.contains(expected), "{expected}: {text}");
+        }
+        assert!(text.contains(",") && text.contains("ms"), "{text}");
+        for english in [
+            "regression",
+            "Service",
+            "figure",
+            "latency",
+            " and ",
+            "pass",
+        ] {
+            assert!(!text.contains(english), "{english}: {text}");
+        }
+        let markdown = render_markdown(&slower, true, Lang::Id);
+        assert!(
+            markdown.contains("| Layanan | Probe | Angka |"),
+            "{markdown}"
+        );
+        assert!(!markdown.contains("regression"), "{markdown}");
     }
 
     #[test]
@@ -897,8 +1019,8 @@ mod tests {
 
     #[test]
     fn ratios_show_small_changes() {
-        assert_eq!(ratio_text(0.9995), "99.95%");
-        assert_eq!(ratio_text(1.0), "100%");
-        assert_eq!(ratio_text(0.925), "92.5%");
+        assert_eq!(ratio_text(0.9995, Lang::En), "99.95%");
+        assert_eq!(ratio_text(1.0, Lang::En), "100%");
+        assert_eq!(ratio_text(0.925, Lang::Id), "92,5%");
     }
 }

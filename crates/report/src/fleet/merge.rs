@@ -24,6 +24,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
+use input::lang::Lang;
 use input::scenario::Metric;
 use judge::gate::{self, GateInputs, ProbeFinding};
 use judge::thresholds;
@@ -48,17 +49,12 @@ pub struct MergeOptions {
 }
 
 /// Why reports cannot be merged: bad input, every one naming its file(s).
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum MergeError {
-    #[error("nothing to merge: no report given")]
     Empty,
-    #[error(
-        "{file}: has no plan (written by a ujilab without `--shard` support); cannot tell which run it belongs to"
-    )]
-    NoPlan { file: String },
-    #[error(
-        "{file}: belongs to another plan ({digest:.12}… over {entries} entries) than {first_file} ({first_digest:.12}… over {first_entries} entries): not shards of the same scenario set"
-    )]
+    NoPlan {
+        file: String,
+    },
     PlanMismatch {
         file: String,
         digest: String,
@@ -67,11 +63,10 @@ pub enum MergeError {
         first_digest: String,
         first_entries: u64,
     },
-    #[error("{file}: shard `{shard}` is not K/N")]
-    BadShard { file: String, shard: String },
-    #[error(
-        "vantage {vantage}: {file} is shard {shard} but {other_file} is shard {other_shard}: one run is split one way"
-    )]
+    BadShard {
+        file: String,
+        shard: String,
+    },
     ShardCountMismatch {
         vantage: String,
         file: String,
@@ -79,43 +74,135 @@ pub enum MergeError {
         other_file: String,
         other_shard: String,
     },
-    #[error("vantage {vantage}: shard {shard} is given twice: {first_file} and {file}")]
     DuplicateShard {
         vantage: String,
         shard: String,
         first_file: String,
         file: String,
     },
-    #[error(
-        "vantage {vantage}: missing shard(s) {missing} (have {have}); run them, or merge with --allow-partial"
-    )]
     MissingShards {
         vantage: String,
         missing: String,
         have: String,
     },
-    #[error("vantage {vantage}: scenario {identity} is in both {first_file} and {file}")]
     DuplicateScenario {
         vantage: String,
         identity: String,
         first_file: String,
         file: String,
     },
-    #[error(
-        "{file}: scenario {identity}: inconsistent figures: {what}; not a report as ujilab writes it (edited by hand?), not merged"
-    )]
     Inconsistent {
         file: String,
         identity: String,
         what: String,
     },
-    #[error("{file}: scenario {identity}: {what}: {source}")]
     Histogram {
         file: String,
         identity: String,
         what: String,
         source: DecodeError,
     },
+}
+
+impl MergeError {
+    /// Why the reports cannot be merged, in the reader's language.
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            MergeError::Empty => lang
+                .pick(
+                    "tidak ada yang digabungkan: tidak ada laporan yang diberikan",
+                    "nothing to merge: no report given",
+                )
+                .to_string(),
+            MergeError::NoPlan { file } => lang.choose(
+                format!("{file}: tidak memiliki rencana uji (ditulis ujilab tanpa dukungan `--shard`); tidak dapat diketahui termasuk uji yang mana"),
+                format!("{file}: has no plan (written by a ujilab without `--shard` support); cannot tell which run it belongs to"),
+            ),
+            MergeError::PlanMismatch {
+                file,
+                digest,
+                entries,
+                first_file,
+                first_digest,
+                first_entries,
+            } => lang.choose(
+                format!("{file}: termasuk rencana lain ({digest:.12}… atas {entries} entri) daripada {first_file} ({first_digest:.12}… atas {first_entries} entri): bukan shard dari himpunan skenario yang sama"),
+                format!("{file}: belongs to another plan ({digest:.12}… over {entries} entries) than {first_file} ({first_digest:.12}… over {first_entries} entries): not shards of the same scenario set"),
+            ),
+            MergeError::BadShard { file, shard } => lang.choose(
+                format!("{file}: shard `{shard}` tidak berbentuk K/N"),
+                format!("{file}: shard `{shard}` is not K/N"),
+            ),
+            MergeError::ShardCountMismatch {
+                vantage,
+                file,
+                shard,
+                other_file,
+                other_shard,
+            } => lang.choose(
+                format!("vantage {vantage}: {file} adalah shard {shard}, tetapi {other_file} adalah shard {other_shard}: satu uji dibagi dengan satu cara"),
+                format!("vantage {vantage}: {file} is shard {shard} but {other_file} is shard {other_shard}: one run is split one way"),
+            ),
+            MergeError::DuplicateShard {
+                vantage,
+                shard,
+                first_file,
+                file,
+            } => lang.choose(
+                format!("vantage {vantage}: shard {shard} diberikan dua kali: {first_file} dan {file}"),
+                format!("vantage {vantage}: shard {shard} is given twice: {first_file} and {file}"),
+            ),
+            MergeError::MissingShards {
+                vantage,
+                missing,
+                have,
+            } => lang.choose(
+                format!("vantage {vantage}: shard {missing} belum ada (tersedia {have}); jalankan shard itu, atau gabungkan dengan --allow-partial"),
+                format!("vantage {vantage}: missing shard(s) {missing} (have {have}); run them, or merge with --allow-partial"),
+            ),
+            MergeError::DuplicateScenario {
+                vantage,
+                identity,
+                first_file,
+                file,
+            } => lang.choose(
+                format!("vantage {vantage}: skenario {identity} ada di {first_file} dan juga di {file}"),
+                format!("vantage {vantage}: scenario {identity} is in both {first_file} and {file}"),
+            ),
+            MergeError::Inconsistent {
+                file,
+                identity,
+                what,
+            } => lang.choose(
+                format!("{file}: skenario {identity}: angka tidak konsisten: {what}; bukan laporan sebagaimana ditulis ujilab (diubah tangan?), tidak digabungkan"),
+                format!("{file}: scenario {identity}: inconsistent figures: {what}; not a report as ujilab writes it (edited by hand?), not merged"),
+            ),
+            MergeError::Histogram {
+                file,
+                identity,
+                what,
+                source,
+            } => lang.choose(
+                format!("{file}: skenario {identity}: {what}: histogram tidak terbaca: {source}"),
+                format!("{file}: scenario {identity}: {what}: {source}"),
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for MergeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe(Lang::En))
+    }
+}
+
+impl std::error::Error for MergeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            MergeError::Histogram { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 /// One scenario as one vantage ran it.

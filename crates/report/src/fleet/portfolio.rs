@@ -167,20 +167,52 @@ pub enum Caveat {
     TestConditions,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum PortfolioError {
-    #[error("--good {given}: not a predicate of {catalogue}; expected one of: {known}")]
     UnknownPredicate {
         given: String,
         catalogue: String,
         known: String,
     },
-    #[error(
-        "a portfolio counts only complete runs on the public service; refused:\n{}",
-        refusals.iter().map(|r| format!("  {r}")).collect::<Vec<_>>().join("\n")
-    )]
-    Refused { refusals: Vec<Refusal> },
+    Refused {
+        refusals: Vec<Refusal>,
+    },
 }
+
+impl PortfolioError {
+    /// Why no portfolio is built, in the reader's language.
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            PortfolioError::UnknownPredicate {
+                given,
+                catalogue,
+                known,
+            } => lang.choose(
+                format!("--good {given}: bukan predikat {catalogue}; yang dikenal: {known}"),
+                format!("--good {given}: not a predicate of {catalogue}; expected one of: {known}"),
+            ),
+            PortfolioError::Refused { refusals } => {
+                let lines = refusals
+                    .iter()
+                    .map(|refusal| format!("  {}", refusal.describe(lang)))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                lang.choose(
+                    format!("portofolio hanya menghitung uji lengkap pada layanan publik; ditolak:\n{lines}"),
+                    format!("a portfolio counts only complete runs on the public service; refused:\n{lines}"),
+                )
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for PortfolioError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe(Lang::En))
+    }
+}
+
+impl std::error::Error for PortfolioError {}
 
 /// One service of one report that a portfolio may not count.
 #[derive(Debug, Clone)]
@@ -191,28 +223,46 @@ pub struct Refusal {
     pub details: Vec<String>,
 }
 
-impl std::fmt::Display for Refusal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Refusal {
+    /// Why this service is refused and which flag would list it.
+    pub fn describe(&self, lang: Lang) -> String {
         let details = self.details.join(", ");
         let (what, flag) = match self.caveat {
             Caveat::Incomplete => (
-                "incomplete: the run was cut short (complete: false)".to_string(),
+                lang.choose(
+                    "tidak lengkap: uji dihentikan sebelum selesai (complete: false)".to_string(),
+                    "incomplete: the run was cut short (complete: false)".to_string(),
+                ),
                 "--allow-incomplete",
             ),
             Caveat::PartialRun => (
-                format!("a partial run ({details}): a phase was skipped"),
+                lang.choose(
+                    format!("uji parsial ({details}): ada tahap yang dilewati"),
+                    format!("a partial run ({details}): a phase was skipped"),
+                ),
                 "--allow-incomplete",
             ),
             Caveat::TestConditions => (
-                format!("measured under test conditions ({details}), not on the public service"),
+                lang.choose(
+                    format!("diukur dalam kondisi uji ({details}), bukan pada layanan publik"),
+                    format!(
+                        "measured under test conditions ({details}), not on the public service"
+                    ),
+                ),
                 "--allow-test-conditions",
             ),
         };
-        write!(
-            f,
-            "{}: {}: {what}; {flag} lists it, marked, counted toward no target",
-            self.file, self.service
+        let (file, service) = (&self.file, &self.service);
+        lang.choose(
+            format!("{file}: {service}: {what}; {flag} menampilkannya dengan tanda, tanpa dihitung ke target mana pun"),
+            format!("{file}: {service}: {what}; {flag} lists it, marked, counted toward no target"),
         )
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe(Lang::En))
     }
 }
 

@@ -9,6 +9,7 @@
 use std::path::Path;
 
 use input::file::{FileError, read_bounded};
+use input::lang::Lang;
 
 use serde::Deserialize;
 
@@ -28,15 +29,57 @@ pub struct ReportFile {
 }
 
 /// A report file that cannot be used.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum ReadError {
-    #[error("{file}: cannot read: {source}")]
-    Io { file: String, source: FileError },
-    #[error("{file}: not a ujilab report (corrupt or truncated?): {message}")]
-    Corrupt { file: String, message: String },
-    #[error("{file}: format `{found}` is not {FORMAT}; this ujilab reads only {FORMAT}")]
-    Version { file: String, found: String },
+    Io {
+        file: String,
+        source: FileError,
+    },
+    /// `message` is the JSON parser's own (English) account of where it broke.
+    Corrupt {
+        file: String,
+        message: String,
+    },
+    Version {
+        file: String,
+        found: String,
+    },
 }
+
+impl ReadError {
+    /// Why the file cannot be used, in the reader's language.
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            ReadError::Io { file, source } => {
+                let reason = source.describe(lang);
+                lang.choose(
+                    format!("{file}: tidak dapat dibaca: {reason}"),
+                    format!("{file}: cannot read: {reason}"),
+                )
+            }
+            ReadError::Corrupt { file, message } => lang.choose(
+                format!("{file}: bukan laporan ujilab (rusak atau terpotong?): {message}"),
+                format!("{file}: not a ujilab report (corrupt or truncated?): {message}"),
+            ),
+            ReadError::Version { file, found } => lang.choose(
+                format!(
+                    "{file}: format `{found}` bukan {FORMAT}; ujilab ini hanya membaca {FORMAT}"
+                ),
+                format!(
+                    "{file}: format `{found}` is not {FORMAT}; this ujilab reads only {FORMAT}"
+                ),
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe(Lang::En))
+    }
+}
+
+impl std::error::Error for ReadError {}
 
 /// Just enough of a report to say which format it claims to be.
 #[derive(Deserialize)]
