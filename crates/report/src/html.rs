@@ -203,7 +203,8 @@ struct VantageView {
 struct ProbeView {
     id: String,
     vantage: Option<String>,
-    kind: ProbeKind,
+    /// `api` or `page` (`halaman`).
+    kind: &'static str,
     passed: bool,
     outcome: String,
     request: String,
@@ -604,13 +605,8 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
             rounds: a.rounds,
             window: number(&format!("{:.1} s", a.window_s), lang),
             source: match a.source {
-                FigureSource::Availability => lang
-                    .pick("sampel ketersediaan", "availability samples")
-                    .to_string(),
-                FigureSource::Probes => lang
-                    .pick("permintaan uji fungsi", "functional exchanges")
-                    .to_string(),
-                other => other.to_string(),
+                FigureSource::Availability | FigureSource::Probes => source_word(a.source, lang),
+                other => lang.choose(source_word(other, lang), other.to_string()),
             },
             reason: a.reason.clone(),
             // In probe-id order, as report.json lists them.
@@ -673,7 +669,7 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
                     Some(probe) => format!("{} [{probe}]", t.metric),
                     None => t.metric.clone(),
                 },
-                display: t.display.clone(),
+                display: t.sentence(lang).to_string(),
                 status_class: match t.status {
                     ThresholdStatus::Pass => "good",
                     ThresholdStatus::Fail => "bad",
@@ -681,9 +677,11 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
                 }
                 .to_string(),
                 status: wording::threshold_status_word(t.status, lang),
-                source: t
-                    .source
-                    .map_or_else(|| "-".into(), |source| source.to_string()),
+                source: t.source.map_or_else(
+                    || "-".into(),
+                    // English keeps report.json's code, as it always showed.
+                    |source| lang.choose(source_word(source, lang), source.to_string()),
+                ),
                 reason: t.reason.clone(),
             })
             .collect(),
@@ -711,6 +709,17 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
         .collect(),
         overrides: overrides(scenario),
     }
+}
+
+/// Which exchanges a figure was read from, in words.
+fn source_word(source: FigureSource, lang: Lang) -> String {
+    match source {
+        FigureSource::Load => lang.pick("uji beban", "load test"),
+        FigureSource::Probes => lang.pick("permintaan uji fungsi", "functional exchanges"),
+        FigureSource::Availability => lang.pick("sampel ketersediaan", "availability samples"),
+        FigureSource::Standards => lang.pick("penilaian standar", "standards scoring"),
+    }
+    .to_string()
 }
 
 /// `200, 12.3 ms`, `timeout: no response within 10s`.
@@ -804,11 +813,14 @@ fn verdict_view(standards: &StandardsReport, lang: Lang) -> VerdictView {
         },
         requirements: standards.certification.as_ref().map(|c| {
             format!(
-                "{} {} · {} L{} · {} {}",
+                "{} {} · {} {} · {} {}",
                 lang.pick("indeks minimum", "minimum index"),
                 number(&format!("{:.2}", c.min_index), lang),
-                lang.pick("kriteria wajib minimum", "critical rules at least"),
-                c.critical_min_level,
+                lang.pick("kriteria wajib minimal", "critical rules at least"),
+                lang.choose(
+                    format!("tingkat {}", c.critical_min_level),
+                    format!("L{}", c.critical_min_level)
+                ),
                 lang.pick("cakupan minimum", "minimum coverage"),
                 percent(c.min_coverage, lang)
             )
@@ -945,7 +957,10 @@ fn probe_view(probe: &ProbeReport, lang: Lang) -> ProbeView {
     ProbeView {
         id: probe.id.clone(),
         vantage: probe.vantage.clone(),
-        kind: probe.kind,
+        kind: match probe.kind {
+            ProbeKind::Api => "api",
+            ProbeKind::Page => lang.pick("halaman", "page"),
+        },
         passed: probe.passed,
         outcome: match probe.outcome {
             ProbeStatus::Passed => lang.pick("lulus", "passed"),
@@ -995,8 +1010,8 @@ fn latency_rows(latency: &LatencyReport, lang: Lang) -> Vec<(&'static str, Strin
         ("p95", ms(latency.p95, lang)),
         ("p99", ms(latency.p99, lang)),
         ("p99.9", ms(latency.p99_9, lang)),
-        ("max", ms(latency.max, lang)),
-        ("mean", ms(latency.mean, lang)),
+        (lang.pick("maks", "max"), ms(latency.max, lang)),
+        (lang.pick("rata-rata", "mean"), ms(latency.mean, lang)),
     ]
 }
 
