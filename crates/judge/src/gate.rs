@@ -279,6 +279,7 @@ mod tests {
             unit: FigureUnit::Seconds,
             source: None,
             display: "p95 1 s <= 800 ms".into(),
+            display_id: String::new(),
             status,
             reason: None,
         }

@@ -12,6 +12,8 @@ use input::scenario::{Bound, Metric, MetricSource, Scenario, Threshold, status_a
 use observe::latency::LatencyHistogram;
 use observe::observations::{LoadResult, Observations, PhaseStatus};
 
+use crate::standards::say;
+
 /// Whether a threshold held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -96,10 +98,25 @@ pub struct ThresholdOutcome {
     pub unit: FigureUnit,
     /// Which exchanges the figure came from.
     pub source: Option<FigureSource>,
+    /// The sentence in English; gate reasons name the threshold by it.
     pub display: String,
+    /// The same sentence in Indonesian (empty in reports written before it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub display_id: String,
     pub status: ThresholdStatus,
     /// Why there is no figure (`no data`, `--no-load`...).
     pub reason: Option<String>,
+}
+
+impl ThresholdOutcome {
+    /// The threshold's sentence in `lang` (English for reports written before
+    /// the Indonesian one was kept).
+    pub fn sentence(&self, lang: input::lang::Lang) -> &str {
+        match lang {
+            input::lang::Lang::Id if !self.display_id.is_empty() => &self.display_id,
+            _ => &self.display,
+        }
+    }
 }
 
 /// Latency and failure counts over the exchanges a threshold reads.
@@ -355,6 +372,7 @@ pub fn judge(spec: &ThresholdSpec<'_>, measured: Measured) -> ThresholdOutcome {
         unit,
         source: measured.source,
         display: String::new(),
+        display_id: String::new(),
         status: ThresholdStatus::Skipped,
         reason: None,
     };
@@ -379,6 +397,7 @@ pub fn judge(spec: &ThresholdSpec<'_>, measured: Measured) -> ThresholdOutcome {
         (metric, Some(probe)) => format!("{} [{probe}]", metric.name()),
         (metric, None) => metric.name(),
     };
+    // Figures in English notation; `say` turns them into the reader's.
     let shown = |value: f64| match unit {
         FigureUnit::Seconds => format_duration(Duration::from_secs_f64(value.max(0.0))),
         FigureUnit::Ratio => format_ratio(value),
@@ -393,11 +412,8 @@ pub fn judge(spec: &ThresholdSpec<'_>, measured: Measured) -> ThresholdOutcome {
         FigureUnit::Ratio => format!("{:.4}%", value * 100.0),
         _ => format!("{value}"),
     };
-    let limit_words = match op {
-        Op::Max => "the limit",
-        Op::Min => "the minimum",
-    };
-    match measured.value {
+    let limit_text = shown(limit);
+    let sentence = match measured.value {
         Ok(actual) => {
             let pass = match spec.bound {
                 Bound::Max(limit) => actual <= limit,
@@ -410,33 +426,24 @@ pub fn judge(spec: &ThresholdSpec<'_>, measured: Measured) -> ThresholdOutcome {
                 ThresholdStatus::Fail
             };
             let mut figure = shown(actual);
-            if !pass && figure == shown(limit) {
+            if !pass && figure == limit_text {
                 figure = precise(actual);
             }
-            let verb = match (op, pass) {
-                (Op::Max, true) => ", within",
-                (Op::Max, false) => " exceeds",
-                (Op::Min, true) => ", at or above",
-                (Op::Min, false) => ", below",
-            };
-            report.display = format!("{label} {figure}{verb} {limit_words} {}", shown(limit));
+            say::threshold_held(&label, &figure, op, pass, &limit_text)
         }
         Err(reason) if reason == NO_DATA => {
             report.status = ThresholdStatus::Fail;
-            report.display = format!(
-                "{label}: no data, so {limit_words} {} is not met",
-                shown(limit)
-            );
             report.reason = Some(reason);
+            say::threshold_without_data(&label, op, &limit_text)
         }
         Err(reason) => {
-            report.display = format!(
-                "{label} not held to {limit_words} {}: {reason}",
-                shown(limit)
-            );
+            let text = say::threshold_not_held(&label, op, &limit_text, &reason);
             report.reason = Some(reason);
+            text
         }
-    }
+    };
+    report.display = sentence.en;
+    report.display_id = sentence.id;
     report
 }
 
@@ -531,6 +538,36 @@ mod tests {
             },
         );
         (outcome.status, outcome.display)
+    }
+
+    #[test]
+    fn the_indonesian_sentence_says_the_same_in_indonesian() {
+        let outcome = |metric: Metric, bound, value| {
+            judge(
+                &ThresholdSpec {
+                    metric: &metric,
+                    probe: None,
+                    bound,
+                },
+                Measured {
+                    source: Some(FigureSource::Load),
+                    value,
+                },
+            )
+        };
+        let slow = outcome(Metric::LatencyPercentile(99.0), Bound::Max(0.8), Ok(1.01));
+        assert_eq!(slow.display_id, "p99 1,01 s melebihi batas 800 ms");
+        assert_eq!(slow.sentence(input::lang::Lang::En), slow.display);
+        let down = outcome(Metric::Availability, Bound::Min(0.99), Ok(0.925));
+        assert_eq!(
+            down.sentence(input::lang::Lang::Id),
+            "ketersediaan 92,5%, di bawah batas minimum 99%"
+        );
+        let none = outcome(Metric::Availability, Bound::Min(0.995), Err(NO_DATA.into()));
+        assert_eq!(
+            none.display_id,
+            "ketersediaan: tidak ada data, jadi batas minimum 99,5% tidak terpenuhi"
+        );
     }
 
     #[test]

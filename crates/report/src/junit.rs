@@ -610,18 +610,25 @@ fn threshold_case(threshold: &ThresholdOutcome, fails: bool, file: &str, lang: L
             Some(Outcome::Failure {
                 message: message.clone(),
                 kind: "threshold".into(),
-                text: [threshold.display.clone(), message, fix_line(&fix, lang)].join("\n"),
+                text: [
+                    threshold.sentence(lang).to_string(),
+                    message,
+                    fix_line(&fix, lang),
+                ]
+                .join("\n"),
             })
         }
         ThresholdStatus::Skipped => Some(Outcome::Skipped {
             message: threshold
                 .reason
                 .clone()
-                .unwrap_or_else(|| threshold.display.clone()),
+                .unwrap_or_else(|| threshold.sentence(lang).to_string()),
         }),
         ThresholdStatus::Pass | ThresholdStatus::Fail => None,
     };
-    let output = outcome.is_none().then(|| threshold.display.clone());
+    let output = outcome
+        .is_none()
+        .then(|| threshold.sentence(lang).to_string());
     Case {
         name,
         time: None,

@@ -167,7 +167,7 @@ pub fn reason_text(reason: &Value, lang: Lang) -> String {
                 .iter()
                 .filter(|(key, _)| key.as_str() != "code")
                 .map(|(key, value)| {
-                    format!("{} {}", key.replace('_', " "), value_text(value, lang))
+                    format!("{} {}", figure_name(key, lang), value_text(value, lang))
                 })
                 .collect();
             (code, figures)
@@ -209,6 +209,25 @@ pub fn reason_text(reason: &Value, lang: Lang) -> String {
     }
 }
 
+/// A verdict reason's figure (`min_index`, `critical_min_level`…) as the reader
+/// names it.
+fn figure_name(key: &str, lang: Lang) -> String {
+    let indonesian = match key {
+        "index" => "indeks",
+        "min_index" => "indeks minimum",
+        "rules" => "kriteria",
+        "critical_min_level" => "tingkat minimum kriteria wajib",
+        "coverage" => "cakupan",
+        "min_coverage" => "cakupan minimum",
+        "flags" => "tahap dilewati",
+        _ => "",
+    };
+    match lang {
+        Lang::Id if !indonesian.is_empty() => indonesian.to_string(),
+        _ => key.replace('_', " "),
+    }
+}
+
 /// A JSON value as plain text in `lang`: strings without quotes, lists joined by
 /// commas, a text in both languages (`{"id": .., "en": ..}`, as the judge writes
 /// evidence) in `lang`, numbers with `lang`'s decimal mark.
@@ -225,8 +244,9 @@ pub fn value_text(value: &Value, lang: Lang) -> String {
         // A rule and its level, as verdict reasons list them: `SC-01 L1`.
         Value::Object(map) if map.contains_key("code") && map.contains_key("level") => {
             format!(
-                "{} L{}",
+                "{} {}{}",
                 value_text(&map["code"], lang),
+                lang.pick("T", "L"),
                 value_text(&map["level"], lang)
             )
         }
@@ -498,7 +518,7 @@ pub fn failed_items(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
         items.push(format!(
             "{} {}",
             lang.pick("ambang batas", "threshold"),
-            threshold.display
+            threshold.sentence(lang)
         ));
     }
     if !scenario.complete {

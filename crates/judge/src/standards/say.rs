@@ -13,6 +13,8 @@ use input::catalogue::Text;
 use input::catalogue::kinds::{Direction, Unit};
 use input::lang::{self, Lang};
 
+use crate::thresholds::Op;
+
 /// A number of things: with a thousands dot in Indonesian (`1.250`), as it was
 /// always written in English (`1250`).
 fn n(count: usize) -> [String; 2] {
@@ -1972,6 +1974,81 @@ pub fn critical_because_personal_data() -> Text {
     }
 }
 
+// ---- Scenario thresholds ---------------------------------------------------------
+
+/// The limit as the sentence names it: `the limit 800 ms` / `batas 800 ms`.
+fn limit_words(op: Op, limit: &str) -> [String; 2] {
+    match op {
+        Op::Max => [format!("batas {limit}"), format!("the limit {limit}")],
+        Op::Min => [
+            format!("batas minimum {limit}"),
+            format!("the minimum {limit}"),
+        ],
+    }
+}
+
+/// A threshold's metric as an Indonesian reader names it (`availability` ->
+/// `ketersediaan`); percentiles, the probe in brackets and YAML codes stay.
+fn metric_label_id(label: &str) -> String {
+    let (metric, probe) = match label.split_once(' ') {
+        Some((metric, probe)) => (metric, format!(" {probe}")),
+        None => (label, String::new()),
+    };
+    let named = match metric {
+        "availability" => "ketersediaan",
+        "throughput" => "throughput",
+        "score" => "indeks",
+        "mean" => "rata-rata",
+        other => other,
+    };
+    format!("{named}{probe}")
+}
+
+/// `p99 1.01 s exceeds the limit 800 ms` / `p99 1,01 s melebihi batas 800 ms`.
+/// `figure` and `limit` are in English notation.
+pub fn threshold_held(label: &str, figure: &str, op: Op, pass: bool, limit: &str) -> Text {
+    let figure_id = lang::number(figure, Lang::Id);
+    let [limit_id, limit_en] = limit_words(op, limit);
+    let limit_id = lang::number(&limit_id, Lang::Id);
+    let (verb_id, verb_en) = match (op, pass) {
+        (Op::Max, true) => (", dalam", ", within"),
+        (Op::Max, false) => (" melebihi", " exceeds"),
+        (Op::Min, true) => (", mencapai", ", at or above"),
+        (Op::Min, false) => (", di bawah", ", below"),
+    };
+    Text {
+        id: format!("{} {figure_id}{verb_id} {limit_id}", metric_label_id(label)),
+        en: format!("{label} {figure}{verb_en} {limit_en}"),
+    }
+}
+
+/// A threshold with nothing measured to hold to it: a failure.
+pub fn threshold_without_data(label: &str, op: Op, limit: &str) -> Text {
+    let [limit_id, limit_en] = limit_words(op, limit);
+    let limit_id = lang::number(&limit_id, Lang::Id);
+    Text {
+        id: format!(
+            "{}: tidak ada data, jadi {limit_id} tidak terpenuhi",
+            metric_label_id(label)
+        ),
+        en: format!("{label}: no data, so {limit_en} is not met"),
+    }
+}
+
+/// A threshold not held because its phase did not run (`--no-load`…); `reason`
+/// is the flag or cause as the run named it.
+pub fn threshold_not_held(label: &str, op: Op, limit: &str, reason: &str) -> Text {
+    let [limit_id, limit_en] = limit_words(op, limit);
+    let limit_id = lang::number(&limit_id, Lang::Id);
+    Text {
+        id: format!(
+            "{} tidak diuji terhadap {limit_id}: {reason}",
+            metric_label_id(label)
+        ),
+        en: format!("{label} not held to {limit_en}: {reason}"),
+    }
+}
+
 // ---- Checking the Indonesian --------------------------------------------------
 
 /// English words of ujilab's own evidence (taken from the English messages
@@ -2237,6 +2314,18 @@ mod tests {
         };
         vec![
             ("verbatim", verbatim("TLSv1.3")),
+            (
+                "threshold_held",
+                threshold_held("p99", "1.01 s", Op::Max, false, "800 ms"),
+            ),
+            (
+                "threshold_without_data",
+                threshold_without_data("availability", Op::Min, "99.5%"),
+            ),
+            (
+                "threshold_not_held",
+                threshold_not_held("p95", Op::Max, "800 ms", "--no-load"),
+            ),
             ("code", code("X-Powered-By: PHP/5.4.16")),
             ("join", join(&[no_tls(), no_cookie()], "; ")),
             (
