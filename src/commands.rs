@@ -128,7 +128,7 @@ fn validate(args: ValidateArgs, lang: Lang, quiet: bool) -> ExitCode {
     }
     let (ready, failures) = (findings.valid, findings.failed);
     let summary = lang.choose(
-        format!("{ready} skenario valid, {failures} dengan galat"),
+        format!("{ready} skenario dapat dipakai, {failures} bermasalah"),
         format!("{ready} scenario(s) valid, {failures} with errors"),
     );
     findings.print(args.format, &summary, lang, quiet);
