@@ -7,6 +7,7 @@
 
 mod support;
 
+mod annex;
 mod bad_scenarios;
 mod bundle;
 mod cms;
