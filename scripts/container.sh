@@ -20,7 +20,7 @@ if [ "${1:-}" = "--check" ]; then check=true; shift; fi
 version="$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml)"
 tag="${1:-$version}"
 host="$(rustc -vV | sed -n 's/^host: //p')"
-binary="${UJILAB_BINARY:-target/$host/release/ujilab}"
+binary="${UJILAB_BINARY:-target/$host/dist/ujilab}"
 context=dist/container
 
 [ -x "$binary" ] || { echo "error: $binary is missing: run scripts/release.sh first" >&2; exit 1; }

@@ -12,7 +12,7 @@
 # lookup then uses glibc's built-in files and dns sources only (no NSS plugins
 # such as mdns or sss).
 #
-# Reproducible: the release profile of Cargo.toml (fat LTO, one codegen unit,
+# Reproducible: the dist profile of Cargo.toml (fat LTO, one codegen unit,
 # stripped), --locked, SOURCE_DATE_EPOCH from the commit (the build date that
 # --version shows, and every mtime in the tarball), source paths remapped, tar
 # entries sorted with fixed owners, gzip without a timestamp.
@@ -63,23 +63,23 @@ for target in "${targets[@]}"; do
   static=""
   case "$target" in *-linux-gnu) static="-C target-feature=+crt-static" ;; esac
   env_name="CARGO_TARGET_$(echo "$target" | tr 'a-z-' 'A-Z_')_LINKER"
-  echo "== cargo build --release --target $target"
+  echo "== cargo build --profile dist --target $target"
   if [ -n "$linker" ]; then export "$env_name=$linker"; fi
-  RUSTFLAGS="$static $remap" cargo build --release --locked --quiet --target "$target" -p ujilab
+  RUSTFLAGS="$static $remap" cargo build --profile dist --locked --quiet --target "$target" -p ujilab
   built+=("$target")
 done
 [ "${#built[@]}" -gt 0 ] || { echo "error: nothing was built" >&2; exit 1; }
 
 # Completions and man pages come from the clap definitions: any built binary that
 # runs here writes them (the host's, built first).
-generator="target/$host/release/ujilab"
-[ -x "$generator" ] || generator="target/${built[0]}/release/ujilab"
+generator="target/$host/dist/ujilab"
+[ -x "$generator" ] || generator="target/${built[0]}/dist/ujilab"
 
 for target in "${built[@]}"; do
   name="ujilab-$version-$target"
   stage="$(mktemp -d)/$name"
   mkdir -p "$stage/completions" "$stage/man"
-  cp "target/$target/release/ujilab" "$stage/ujilab"
+  cp "target/$target/dist/ujilab" "$stage/ujilab"
   "$generator" completions bash >"$stage/completions/ujilab.bash"
   "$generator" completions zsh >"$stage/completions/_ujilab"
   "$generator" completions fish >"$stage/completions/ujilab.fish"
@@ -96,5 +96,5 @@ done
 echo "== $dist/SHA256SUMS"
 cat "$dist/SHA256SUMS"
 for target in "${built[@]}"; do
-  ls -l "target/$target/release/ujilab"
+  ls -l "target/$target/dist/ujilab"
 done
