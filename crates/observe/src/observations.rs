@@ -152,13 +152,49 @@ pub enum ProbeOutcome {
 }
 
 /// One expectation tested against one response: what a person needs to see why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The English texts are the ones report.json consumers, gates and merges read;
+/// the Indonesian ones are for people reading `--lang id`, empty when they would
+/// say the same (a status code, a value the service sent).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Check {
     /// `status`, `latency`, `header content-type`, `json $.status`, `capture ticket`...
     pub what: String,
     pub expected: String,
     pub actual: String,
+    pub what_id: String,
+    pub expected_id: String,
+    pub actual_id: String,
     pub passed: bool,
+}
+
+impl Check {
+    /// What, expected and actual as an Indonesian reader sees them: the English
+    /// where no Indonesian was written.
+    pub fn indonesian(&self) -> [&str; 3] {
+        fn or_english<'a>(id: &'a str, en: &'a str) -> &'a str {
+            if id.is_empty() { en } else { id }
+        }
+        [
+            or_english(&self.what_id, &self.what),
+            or_english(&self.expected_id, &self.expected),
+            or_english(&self.actual_id, &self.actual),
+        ]
+    }
+
+    /// Changes every text that may quote the service or the scenario, in both
+    /// languages the same way (a secret masked).
+    pub fn change_texts(&mut self, mut change: impl FnMut(&str) -> String) {
+        for text in [
+            &mut self.expected,
+            &mut self.actual,
+            &mut self.expected_id,
+            &mut self.actual_id,
+        ] {
+            if !text.is_empty() {
+                *text = change(text);
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -14,14 +14,46 @@ use std::fmt;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
+use input::lang::{self, Lang};
 use input::quantity::format_duration;
 use input::scenario::matcher::show_nodes;
 use input::scenario::{Capture, Probe, status_accepted};
 use input::scenario::{CaptureSource, JsonPathExpectation, StatusExpectation};
-use observe::exchange::{Exchange, Response};
+use input::text::Text;
+use observe::exchange::{Exchange, Response, TransportKind};
 use observe::observations::Check;
 
 use crate::request::Captured;
+
+/// A check from texts in both languages; an Indonesian text that says the same as
+/// the English (a status code, a value the service sent) is left empty.
+fn said(what: Text, expected: Text, actual: Text, passed: bool) -> Check {
+    let only_if_different = |text: Text| {
+        if text.id == text.en {
+            (String::new(), text.en)
+        } else {
+            (text.id, text.en)
+        }
+    };
+    let (what_id, what) = only_if_different(what);
+    let (expected_id, expected) = only_if_different(expected);
+    let (actual_id, actual) = only_if_different(actual);
+    Check {
+        what,
+        expected,
+        actual,
+        what_id,
+        expected_id,
+        actual_id,
+        passed,
+    }
+}
+
+/// The same text in both languages: a name, a path, a value as sent.
+fn same(text: impl Into<String>) -> Text {
+    let text = text.into();
+    Text::new(text.clone(), text)
+}
 
 /// Every expectation of the probe, tested against the exchange.
 pub fn evaluate(probe: &Probe, exchange: &Exchange, captured: &Captured) -> Vec<Check> {
@@ -29,114 +61,172 @@ pub fn evaluate(probe: &Probe, exchange: &Exchange, captured: &Captured) -> Vec<
         let mut actual = exchange
             .error
             .as_ref()
-            .map(|error| format!("{}: {}", error.kind.code(), error.message))
-            .unwrap_or_else(|| "no response".to_string());
+            .map(|error| {
+                let code = error.kind.code();
+                // The transport's detail is a library's or the OS's sentence, kept
+                // as written and marked as such.
+                let detail = error.message.replace('`', "'");
+                Text::new(
+                    format!("{code}: {}; rincian: `{detail}`", transport_id(error.kind)),
+                    format!("{code}: {}", error.message),
+                )
+            })
+            .unwrap_or_else(|| Text::new("tidak ada respons", "no response"));
         if let Some(received) = &exchange.received {
-            actual.push_str(&format!(" (after status {} arrived)", received.status));
+            let status = received.status;
+            actual
+                .id
+                .push_str(&format!(" (setelah status {status} diterima)"));
+            actual
+                .en
+                .push_str(&format!(" (after status {status} arrived)"));
         }
-        return vec![Check {
-            what: "response".into(),
-            expected: "a complete response".into(),
+        return vec![said(
+            Text::new("respons", "response"),
+            Text::new("respons lengkap", "a complete response"),
             actual,
-            passed: false,
-        }];
+            false,
+        )];
     };
     let mut checks = Vec::new();
     let expect = &probe.expect;
     let status_expected = match &expect.status {
-        None => "2xx (default)".to_string(),
-        Some(StatusExpectation::OneOf(patterns)) => patterns
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(" or "),
-        Some(StatusExpectation::Matcher(matcher)) => matcher.to_string(),
+        None => Text::new("2xx (bawaan)", "2xx (default)"),
+        Some(StatusExpectation::OneOf(patterns)) => {
+            let patterns: Vec<String> = patterns.iter().map(ToString::to_string).collect();
+            Text::new(patterns.join(" atau "), patterns.join(" or "))
+        }
+        Some(StatusExpectation::Matcher(matcher)) => matcher.described(),
     };
-    checks.push(Check {
-        what: "status".into(),
-        expected: status_expected,
-        actual: response.status.to_string(),
-        passed: status_accepted(probe, response.status),
-    });
+    checks.push(said(
+        same("status"),
+        status_expected,
+        same(response.status.to_string()),
+        status_accepted(probe, response.status),
+    ));
     if let Some(limit) = expect.latency {
-        checks.push(Check {
-            what: "latency".into(),
-            expected: format!("<= {}", format_duration(limit)),
-            actual: format_duration(exchange.latency),
-            passed: exchange.latency <= limit,
-        });
+        checks.push(said(
+            Text::new("waktu respons", "latency"),
+            Text::new(
+                format!("<= {}", lang::duration(limit, Lang::Id)),
+                format!("<= {}", format_duration(limit)),
+            ),
+            Text::new(
+                lang::duration(exchange.latency, Lang::Id),
+                format_duration(exchange.latency),
+            ),
+            exchange.latency <= limit,
+        ));
     }
     for (name, matcher) in &expect.headers {
         checks.push(check_header(name, matcher, response, captured));
     }
     if let Some(matcher) = &expect.body {
         let text = [Value::String(response.text.clone())];
-        checks.push(check("body".into(), matcher, &text, captured));
+        checks.push(check(same("body"), matcher, &text, captured));
     }
     if !expect.json.is_empty() || expect.schema.is_some() {
         let document = JsonBody::parse(&response.body);
         for (path, matcher) in &expect.json {
-            let what = format!("json {}", path.source);
+            let what = same(format!("json {}", path.source));
             checks.push(match &document {
                 Some(document) => match document.query(path) {
                     Ok(nodes) => check(what, matcher, &nodes, captured),
-                    Err(ambiguous) => Check {
-                        what,
-                        expected: matcher.to_string(),
-                        actual: ambiguous,
-                        passed: false,
-                    },
+                    Err(ambiguous) => said(what, matcher.described(), ambiguous, false),
                 },
-                None => not_json(what, matcher.to_string(), response),
+                None => not_json(what, matcher.described(), response),
             });
         }
         if let Some(schema) = &expect.schema {
-            let what = format!("schema {}", schema.file);
+            let what = Text::new(
+                format!("skema `{}`", schema.file),
+                format!("schema {}", schema.file),
+            );
+            let expected = Text::new("sesuai skema", "valid against the schema");
             checks.push(match &document {
                 Some(document) => {
-                    let mut errors: Vec<String> = Vec::new();
+                    let mut errors: Vec<Text> = Vec::new();
                     for (reading, value) in document.readings() {
                         for error in schema.validator.iter_errors(value).take(3) {
-                            let error = format!("{error} at `{}`{reading}", error.instance_path());
+                            let at = error.instance_path();
+                            // The validator's sentence is the library's, kept as
+                            // written.
+                            let error = Text::new(
+                                format!(
+                                    "`{}` di `{at}`{}",
+                                    error.to_string().replace('`', "'"),
+                                    reading.id
+                                ),
+                                format!("{error} at `{at}`{}", reading.en),
+                            );
                             if !errors.contains(&error) {
                                 errors.push(error);
                             }
                         }
                     }
-                    Check {
-                        what,
-                        expected: "valid against the schema".into(),
-                        actual: if errors.is_empty() {
-                            "valid".into()
-                        } else {
-                            errors.join("; ")
-                        },
-                        passed: errors.is_empty(),
-                    }
+                    let passed = errors.is_empty();
+                    let actual = if passed {
+                        Text::new("sesuai", "valid")
+                    } else {
+                        Text::new(
+                            format!(
+                                "tidak sesuai; pesan validator skema: {}",
+                                errors
+                                    .iter()
+                                    .map(|e| e.id.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join("; ")
+                            ),
+                            errors
+                                .iter()
+                                .map(|e| e.en.as_str())
+                                .collect::<Vec<_>>()
+                                .join("; "),
+                        )
+                    };
+                    said(what, expected, actual, passed)
                 }
-                None => not_json(what, "valid against the schema".into(), response),
+                None => not_json(what, expected, response),
             });
         }
     }
     checks
 }
 
+/// Why no complete response arrived, in Indonesian words; the code stays beside
+/// it in the check, as report.json names it.
+fn transport_id(kind: TransportKind) -> &'static str {
+    match kind {
+        TransportKind::Dns => "nama host tidak dapat ditemukan di DNS",
+        TransportKind::Connect => "koneksi ke server gagal",
+        TransportKind::Tls => "jabat tangan TLS gagal",
+        TransportKind::TlsLegacyOnly => "server hanya menerima versi TLS lama",
+        TransportKind::Timeout => "batas waktu habis",
+        TransportKind::Reset => "koneksi diputus oleh server",
+        TransportKind::Read => "respons gagal dibaca",
+        TransportKind::Protocol => "respons melanggar protokol HTTP",
+        TransportKind::TooManyRedirects => "terlalu banyak pengalihan",
+        TransportKind::BodyTooLarge => "isi respons terlalu besar",
+    }
+}
+
 fn check(
-    what: String,
+    what: Text,
     matcher: &input::scenario::matcher::Matcher,
     nodes: &[Value],
     captured: &Captured,
 ) -> Check {
     let result = matcher.check(nodes, &captured.text);
-    Check {
+    let passed = result.is_ok();
+    said(
         what,
-        expected: matcher.to_string(),
-        actual: match &result {
+        matcher.described(),
+        match result {
             Ok(()) => show_nodes(nodes),
-            Err(why) => why.clone(),
+            Err(why) => why,
         },
-        passed: result.is_ok(),
-    }
+        passed,
+    )
 }
 
 /// Lines of one header listed in a check, at most; the rest are counted.
@@ -162,6 +252,7 @@ fn check_header(
         .map(|value| Value::String(value.to_string()))
         .collect();
     let result = matcher.check_header_lines(&lines, &captured.text);
+    let passed = result.is_ok();
     let shown = shown_lines(
         response
             .headers
@@ -169,21 +260,25 @@ fn check_header(
             .filter(|(header, _)| header.eq_ignore_ascii_case(name))
             .map(|(_, value)| value.as_str()),
     );
-    Check {
-        what: format!("header {name}"),
-        expected: matcher.to_string(),
-        actual: match &result {
+    said(
+        // A header's name is the service's word (`x-powered-by`), shown as code.
+        Text::new(format!("header `{name}`"), format!("header {name}")),
+        matcher.described(),
+        match result {
             Ok(()) => shown,
-            Err(why) if lines.is_empty() => why.clone(),
-            Err(why) => format!("{why}; sent: {shown}"),
+            Err(why) if lines.is_empty() => why,
+            Err(why) => Text::new(
+                format!("{}; dikirim: {}", why.id, shown.id),
+                format!("{}; sent: {}", why.en, shown.en),
+            ),
         },
-        passed: result.is_ok(),
-    }
+        passed,
+    )
 }
 
 /// `"a"` for one line, `1) "a" 2) "b"` for several: every line, each cut at
 /// [`SHOWN_LINE_CHARS`], up to [`SHOWN_LINES`] and a count of the rest.
-fn shown_lines<'a>(lines: impl Iterator<Item = &'a str>) -> String {
+fn shown_lines<'a>(lines: impl Iterator<Item = &'a str>) -> Text {
     let lines: Vec<&str> = lines.collect();
     let quote = |line: &str| {
         let mut text: String = line.chars().take(SHOWN_LINE_CHARS).collect();
@@ -193,51 +288,79 @@ fn shown_lines<'a>(lines: impl Iterator<Item = &'a str>) -> String {
         Value::String(text).to_string()
     };
     match lines.as_slice() {
-        [] => "nothing".to_string(),
-        [one] => quote(one),
+        [] => Text::new("tidak ada", "nothing"),
+        [one] => same(quote(one)),
         many => {
-            let mut shown: Vec<String> = many
+            let shown: Vec<String> = many
                 .iter()
                 .take(SHOWN_LINES)
                 .enumerate()
                 .map(|(index, line)| format!("{}) {}", index + 1, quote(line)))
                 .collect();
+            let shown = shown.join(" ");
             if many.len() > SHOWN_LINES {
-                shown.push(format!("and {} more lines", many.len() - SHOWN_LINES));
+                let more = many.len() - SHOWN_LINES;
+                Text::new(
+                    format!("{shown} dan {more} baris lainnya"),
+                    format!("{shown} and {more} more lines"),
+                )
+            } else {
+                same(shown)
             }
-            shown.join(" ")
         }
     }
 }
 
-fn not_json(what: String, expected: String, response: &Response) -> Check {
+fn not_json(what: Text, expected: Text, response: &Response) -> Check {
     let content_type = response
         .headers
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
-        .map(|(_, value)| value.as_str())
-        .unwrap_or("no Content-Type");
-    Check {
-        what,
-        expected,
-        actual: format!("body is not JSON ({content_type})"),
-        passed: false,
-    }
+        .map(|(_, value)| value.as_str());
+    let actual = match content_type {
+        Some(content_type) => Text::new(
+            format!("isi bukan JSON ({content_type})"),
+            format!("body is not JSON ({content_type})"),
+        ),
+        None => Text::new(
+            "isi bukan JSON (tanpa Content-Type)",
+            "body is not JSON (no Content-Type)",
+        ),
+    };
+    said(what, expected, actual, false)
+}
+
+/// The check of a capture that took no value: `why` is what [`take`] said.
+pub fn capture_check(capture: &Capture, why: Text) -> Check {
+    let source = describe(capture);
+    said(
+        Text::new(
+            format!("capture `{}`", capture.name),
+            format!("capture {}", capture.name),
+        ),
+        Text::new(
+            format!("tepat satu nilai dari {}", source.id),
+            format!("exactly one value from {}", source.en),
+        ),
+        why,
+        false,
+    )
 }
 
 /// The value a capture takes from a response, as text and as JSON; `Err` says why
-/// there is none.
-pub fn take(capture: &Capture, response: &Response) -> Result<(String, Value), String> {
-    let nothing = || "nothing captured".to_string();
+/// there is none, in both languages.
+pub fn take(capture: &Capture, response: &Response) -> Result<(String, Value), Text> {
+    let nothing = || Text::new("tidak ada yang ditangkap", "nothing captured");
     match &capture.source {
         CaptureSource::Json(path) => {
             let document = JsonBody::parse(&response.body).ok_or_else(nothing)?;
             let nodes = document.query(path)?;
             let [node] = <[Value; 1]>::try_from(nodes).map_err(|nodes| {
-                if nodes.is_empty() {
+                let count = nodes.len();
+                if count == 0 {
                     nothing()
                 } else {
-                    format!("{} values", nodes.len())
+                    Text::new(format!("{count} nilai"), format!("{count} values"))
                 }
             })?;
             let text = match &node {
@@ -308,18 +431,30 @@ impl JsonBody {
     }
 
     /// Each reading, with a phrase that names it when there are two.
-    fn readings(&self) -> Vec<(&'static str, &Value)> {
+    fn readings(&self) -> Vec<(Text, &Value)> {
         match &self.first {
-            None => vec![("", &self.last)],
+            None => vec![(same(""), &self.last)],
             Some(first) => vec![
-                (" (repeated keys read with their first value)", first),
-                (" (repeated keys read with their last value)", &self.last),
+                (
+                    Text::new(
+                        " (kunci berulang dibaca dengan nilai pertamanya)",
+                        " (repeated keys read with their first value)",
+                    ),
+                    first,
+                ),
+                (
+                    Text::new(
+                        " (kunci berulang dibaca dengan nilai terakhirnya)",
+                        " (repeated keys read with their last value)",
+                    ),
+                    &self.last,
+                ),
             ],
         }
     }
 
     /// The nodes `path` selects; `Err` when the two readings disagree.
-    pub fn query(&self, path: &JsonPathExpectation) -> Result<Vec<Value>, String> {
+    pub fn query(&self, path: &JsonPathExpectation) -> Result<Vec<Value>, Text> {
         let source = &path.source;
         let select = |value: &Value| -> Vec<Value> {
             path.path.query(value).all().into_iter().cloned().collect()
@@ -328,16 +463,26 @@ impl JsonBody {
         if let Some(first) = &self.first {
             let first = select(first);
             if first != last {
-                return Err(format!(
-                    "ambiguous: the body repeats the key {} and clients disagree on which \
-                     value counts: {source} is {} with the first value, {} with the last",
-                    self.repeated
-                        .iter()
-                        .map(|key| format!("`{key}`"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    show_nodes(&first),
-                    show_nodes(&last)
+                let keys = self
+                    .repeated
+                    .iter()
+                    .map(|key| format!("`{key}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let (first, last) = (show_nodes(&first), show_nodes(&last));
+                return Err(Text::new(
+                    format!(
+                        "ambigu: isi mengulang kunci {keys} dan klien berbeda dalam memilih \
+                         nilai yang berlaku: `{source}` bernilai {} menurut nilai pertama, {} \
+                         menurut nilai terakhir",
+                        first.id, last.id
+                    ),
+                    format!(
+                        "ambiguous: the body repeats the key {keys} and clients disagree on \
+                         which value counts: {source} is {} with the first value, {} with the \
+                         last",
+                        first.en, last.en
+                    ),
                 ));
             }
         }
@@ -424,11 +569,14 @@ impl<'de> Visitor<'de> for FirstWins<'_> {
 }
 
 /// How a capture's source reads in a report.
-pub fn describe(capture: &Capture) -> String {
+pub fn describe(capture: &Capture) -> Text {
     match &capture.source {
-        CaptureSource::Json(path) => path.source.clone(),
-        CaptureSource::Header(name) => format!("header {name}"),
-        CaptureSource::BodyRegex(regex) => format!("body /{}/", regex.as_str()),
+        CaptureSource::Json(path) => same(path.source.clone()),
+        CaptureSource::Header(name) => same(format!("header {name}")),
+        CaptureSource::BodyRegex(regex) => Text::new(
+            format!("`body_regex` /{}/", regex.as_str()),
+            format!("body /{}/", regex.as_str()),
+        ),
     }
 }
 
@@ -443,25 +591,37 @@ mod tests {
         }
     }
 
-    fn header_matchers(yaml: &str) -> Vec<(String, input::scenario::matcher::Matcher)> {
+    /// The probe of a one-probe scenario whose `expect:` holds `yaml` (indented
+    /// six spaces), loaded from `dir` (where a `schema:` file is read).
+    fn probe_expecting(yaml: &str, dir: &std::path::Path) -> Probe {
         use input::scenario::{Environment, LoadSettings, Loaded, Source, load_all};
         let text = format!(
-            "version: 1\nservice: {{ id: t, base_url: \"https://www.contohkab.go.id\" }}\nprobes:\n  - id: masuk\n    request: {{ path: /wp-login.php }}\n    expect:\n      headers:\n{yaml}"
+            "version: 1\nservice: {{ id: t, base_url: \"https://www.contohkab.go.id\" }}\nprobes:\n  - id: masuk\n    request: {{ path: /wp-login.php }}\n    expect:\n{yaml}"
         );
         let settings = LoadSettings {
             env: Environment::empty(),
             ..LoadSettings::default()
         };
         let source = Source {
-            name: "t.yaml".into(),
+            name: dir.join("t.yaml").display().to_string(),
             bytes: text.into_bytes(),
             named: true,
         };
         match load_all(&[source], &settings, &mut Vec::new()).pop() {
-            Some(Loaded::Ready { scenario, .. }) => scenario.probes[0].expect.headers.clone(),
+            Some(Loaded::Ready { scenario, .. }) => scenario.probes[0].clone(),
             Some(Loaded::Failed(failure)) => panic!("{}", failure.render(input::lang::Lang::En)),
             None => panic!("nothing loaded"),
         }
+    }
+
+    fn header_matchers(yaml: &str) -> Vec<(String, input::scenario::matcher::Matcher)> {
+        probe_expecting(
+            &format!("      headers:\n{yaml}"),
+            std::path::Path::new("."),
+        )
+        .expect
+        .headers
+        .clone()
     }
 
     /// A successful WordPress login: five Set-Cookie lines, the logged-in one
@@ -564,6 +724,434 @@ mod tests {
         );
         let check = header_check("        x-powered-by: { exists: true }\n");
         assert_eq!(check.actual, "the header was not sent");
+        // The word list finds the English these checks say.
+        assert_eq!(english_words(&check.actual), ["the", "was", "not", "sent"]);
+    }
+
+    /// The tool's own English words that these checks say in English; what the
+    /// service sent and what the scenario wrote (quoted, in backticks, paths,
+    /// `key=value`) is not counted. The list of tests/lang_id.rs, with the words
+    /// of these messages.
+    fn english_words(text: &str) -> Vec<String> {
+        const WORDS: &[&str] = &[
+            "a",
+            "after",
+            "against",
+            "ambiguous",
+            "and",
+            "any",
+            "arrived",
+            "at",
+            "be",
+            "by",
+            "cannot",
+            "captured",
+            "clients",
+            "complete",
+            "contain",
+            "count",
+            "default",
+            "disagree",
+            "does",
+            "each",
+            "every",
+            "exactly",
+            "exists",
+            "expected",
+            "first",
+            "found",
+            "from",
+            "has",
+            "in",
+            "is",
+            "last",
+            "latency",
+            "length",
+            "line",
+            "lines",
+            "match",
+            "matches",
+            "more",
+            "no",
+            "none",
+            "not",
+            "nothing",
+            "number",
+            "of",
+            "one",
+            "or",
+            "read",
+            "repeated",
+            "repeats",
+            "response",
+            "schema",
+            "selected",
+            "sent",
+            "string",
+            "than",
+            "the",
+            "type",
+            "valid",
+            "value",
+            "values",
+            "was",
+            "were",
+            "which",
+            "with",
+        ];
+        let mut prose = String::new();
+        let mut quote: Option<char> = None;
+        for c in text.chars() {
+            match (quote, c) {
+                (None, '`' | '"') => quote = Some(c),
+                (Some(open), _) if c == open => quote = None,
+                (None, _) => prose.push(c),
+                (Some(_), _) => {}
+            }
+        }
+        prose
+            .split_whitespace()
+            .filter(|token| !token.contains(['/', '=', '$']))
+            .flat_map(|token| token.split(|c: char| !c.is_alphanumeric()))
+            .map(str::to_lowercase)
+            .filter(|word| WORDS.contains(&word.as_str()))
+            .collect()
+    }
+
+    /// The Indonesian of a check, as a report in `id` shows it: no English word of
+    /// the tool, and every secret masked as in the English.
+    fn assert_indonesian(check: &Check) {
+        for text in check.indonesian() {
+            let english = english_words(text);
+            assert!(english.is_empty(), "{english:?} in {text:?} ({check:?})");
+            assert!(!text.contains("secret"), "{text}");
+        }
+    }
+
+    #[test]
+    fn header_checks_read_in_indonesian_with_every_line_redacted() {
+        let check = header_check("        set-cookie: { contains: PHPSESSID }\n");
+        assert_eq!(check.expected, "contains \"PHPSESSID\"");
+        assert_eq!(check.expected_id, "`contains` \"PHPSESSID\"");
+        assert!(
+            check.actual_id.starts_with(
+                "tidak ada baris dari 5 baris yang memenuhi `contains` \"PHPSESSID\"; dikirim: 1) "
+            ),
+            "{}",
+            check.actual_id
+        );
+        assert!(
+            check
+                .actual_id
+                .contains("3) \"wordpress_logged_in_ab12=***; path=/; secure; HttpOnly\""),
+            "{}",
+            check.actual_id
+        );
+        assert_indonesian(&check);
+        let check = header_check("        set-cookie: { not_matches: \"^wp-settings-\" }\n");
+        assert!(
+            check
+                .actual_id
+                .starts_with("baris 4 dari 5 baris memenuhi `matches` /^wp-settings-/; dikirim: "),
+            "{}",
+            check.actual_id
+        );
+        assert_indonesian(&check);
+        let check = header_check("        x-powered-by: { exists: true }\n");
+        assert_eq!(check.actual_id, "header tidak dikirim");
+        assert_eq!(check.expected_id, "`exists: true`");
+        assert_indonesian(&check);
+        let check = header_check("        content-type: { contains: text/html }\n");
+        assert!(check.passed);
+        // A value as sent says the same in both languages.
+        assert_eq!(check.actual_id, "");
+        assert_indonesian(&check);
+    }
+
+    #[test]
+    fn more_header_lines_than_shown_are_counted_in_both_languages() {
+        let lines: Vec<String> = (1..=23).map(|n| format!("a{n}=1")).collect();
+        let shown = shown_lines(lines.iter().map(String::as_str));
+        assert!(
+            shown.en.ends_with("20) \"a20=1\" and 3 more lines"),
+            "{}",
+            shown.en
+        );
+        assert!(
+            shown.id.ends_with("20) \"a20=1\" dan 3 baris lainnya"),
+            "{}",
+            shown.id
+        );
+        assert_eq!(
+            shown_lines(std::iter::empty()),
+            Text::new("tidak ada", "nothing")
+        );
+    }
+
+    fn exchange(response: Option<Response>) -> Exchange {
+        Exchange {
+            method: "GET".into(),
+            url: "https://www.contohkab.go.id/api".into(),
+            final_url: "https://www.contohkab.go.id/api".into(),
+            request_headers: Vec::new(),
+            redirects: Vec::new(),
+            response,
+            error: None,
+            received: None,
+            started_at: std::time::SystemTime::UNIX_EPOCH,
+            latency: std::time::Duration::from_millis(1250),
+        }
+    }
+
+    fn json_response(body: &str, content_type: Option<&str>) -> Response {
+        Response {
+            headers: content_type
+                .map(|value| vec![("content-type".to_string(), value.to_string())])
+                .unwrap_or_default(),
+            body: bytes::Bytes::from(body.to_string()),
+            text: body.to_string(),
+            ..login_response()
+        }
+    }
+
+    fn no_captures() -> Captured {
+        Captured {
+            text: std::collections::HashMap::new(),
+            json: std::collections::HashMap::new(),
+        }
+    }
+
+    fn find<'a>(checks: &'a [Check], what: &str) -> &'a Check {
+        checks
+            .iter()
+            .find(|check| check.what == what)
+            .unwrap_or_else(|| panic!("no {what} in {checks:?}"))
+    }
+
+    #[test]
+    fn body_json_status_and_latency_checks_read_in_both_languages() {
+        let probe = probe_expecting(
+            "      status: [200, 201]\n      latency: 1s\n      body: { not_contains: unsafe-inline }\n      json:\n        $.status: { in: [TERBIT, SELESAI] }\n        $.nomor: { type: string, len: { ge: 1 } }\n",
+            std::path::Path::new("."),
+        );
+        let body = r#"{"status": "DIPROSES", "csp": "script-src 'unsafe-inline'"}"#;
+        let response = json_response(body, Some("application/json"));
+        let checks = evaluate(&probe, &exchange(Some(response)), &no_captures());
+        for check in &checks {
+            assert_indonesian(check);
+        }
+        let status = find(&checks, "status");
+        assert_eq!(
+            (status.expected.as_str(), status.expected_id.as_str()),
+            ("200 or 201", "200 atau 201")
+        );
+        let latency = find(&checks, "latency");
+        assert_eq!(latency.what_id, "waktu respons");
+        assert_eq!(
+            (latency.expected.as_str(), latency.actual.as_str()),
+            ("<= 1 s", "1.25 s")
+        );
+        assert_eq!(latency.indonesian(), ["waktu respons", "<= 1 s", "1,25 s"]);
+        let body_check = find(&checks, "body");
+        assert!(!body_check.passed);
+        assert_eq!(body_check.expected, "does not contain \"unsafe-inline\"");
+        assert_eq!(body_check.expected_id, "`not_contains` \"unsafe-inline\"");
+        let status = find(&checks, "json $.status");
+        assert_eq!(status.expected, "one of [\"TERBIT\", \"SELESAI\"]");
+        assert_eq!(status.expected_id, "`in` [\"TERBIT\", \"SELESAI\"]");
+        assert_eq!(status.actual, "\"DIPROSES\"");
+        let number = find(&checks, "json $.nomor");
+        assert_eq!(number.expected, "of type string and length >= 1");
+        assert_eq!(number.expected_id, "`type: string` dan `len` >= 1");
+        assert_eq!(number.actual, "selected 0 nodes");
+        assert_eq!(number.actual_id, "tidak ada node yang terpilih");
+
+        let html = json_response("<html></html>", Some("text/html; charset=UTF-8"));
+        let checks = evaluate(&probe, &exchange(Some(html)), &no_captures());
+        let status = find(&checks, "json $.status");
+        assert_eq!(status.actual, "body is not JSON (text/html; charset=UTF-8)");
+        assert_eq!(
+            status.actual_id,
+            "isi bukan JSON (text/html; charset=UTF-8)"
+        );
+        assert_indonesian(status);
+        let bare = json_response("<html></html>", None);
+        let checks = evaluate(&probe, &exchange(Some(bare)), &no_captures());
+        assert_eq!(
+            find(&checks, "json $.status").actual_id,
+            "isi bukan JSON (tanpa Content-Type)"
+        );
+
+        let repeated = json_response(r#"{"status": "TERBIT", "status": "DITOLAK"}"#, None);
+        let checks = evaluate(&probe, &exchange(Some(repeated)), &no_captures());
+        let status = find(&checks, "json $.status");
+        assert!(
+            status
+                .actual
+                .starts_with("ambiguous: the body repeats the key `status`"),
+            "{}",
+            status.actual
+        );
+        assert_eq!(
+            status.actual_id,
+            "ambigu: isi mengulang kunci `status` dan klien berbeda dalam memilih nilai yang \
+             berlaku: `$.status` bernilai \"TERBIT\" menurut nilai pertama, \"DITOLAK\" menurut \
+             nilai terakhir"
+        );
+        assert_indonesian(status);
+    }
+
+    #[test]
+    fn schema_checks_read_in_both_languages() {
+        let dir = std::env::temp_dir().join(format!("ujilab-expect-schema-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::write(
+            dir.join("tiket.json"),
+            r#"{"type": "object", "required": ["nomor"], "properties": {"nomor": {"type": "string"}}}"#,
+        )
+        .expect("schema");
+        let probe = probe_expecting("      schema: tiket.json\n", &dir);
+        let run = |body: &str| {
+            let checks = evaluate(
+                &probe,
+                &exchange(Some(json_response(body, Some("application/json")))),
+                &no_captures(),
+            );
+            find(&checks, "schema tiket.json").clone()
+        };
+        let valid = run(r#"{"nomor": "T-1"}"#);
+        assert!(valid.passed);
+        assert_eq!(
+            (
+                valid.what_id.as_str(),
+                valid.expected_id.as_str(),
+                valid.actual_id.as_str()
+            ),
+            ("skema `tiket.json`", "sesuai skema", "sesuai")
+        );
+        assert_eq!(
+            (valid.expected.as_str(), valid.actual.as_str()),
+            ("valid against the schema", "valid")
+        );
+        assert_indonesian(&valid);
+        let invalid = run(r#"{"nomor": 7, "nomor": "T-7"}"#);
+        assert!(!invalid.passed);
+        assert!(
+            invalid
+                .actual
+                .contains(" at `/nomor` (repeated keys read with their first value)"),
+            "{}",
+            invalid.actual
+        );
+        assert!(
+            invalid
+                .actual_id
+                .starts_with("tidak sesuai; pesan validator skema: `"),
+            "{}",
+            invalid.actual_id
+        );
+        assert!(
+            invalid
+                .actual_id
+                .contains(" di `/nomor` (kunci berulang dibaca dengan nilai pertamanya)"),
+            "{}",
+            invalid.actual_id
+        );
+        assert_indonesian(&invalid);
+        let not_json = run("nomor=7");
+        assert_eq!(not_json.actual_id, "isi bukan JSON (application/json)");
+        std::fs::remove_dir_all(&dir).expect("clean up");
+    }
+
+    #[test]
+    fn a_capture_without_a_value_and_a_secret_read_in_both_languages() {
+        let capture = Capture {
+            name: "tiket".into(),
+            source: CaptureSource::BodyRegex(regex::Regex::new("T-(\\d+)").expect("regex")),
+            secret: false,
+        };
+        let why = take(&capture, &json_response("tidak ada", None)).expect_err("nothing");
+        let check = capture_check(&capture, why);
+        assert_eq!(check.expected, "exactly one value from body /T-(\\d+)/");
+        assert_eq!(
+            check.indonesian(),
+            [
+                "capture `tiket`",
+                "tepat satu nilai dari `body_regex` /T-(\\d+)/",
+                "tidak ada yang ditangkap"
+            ]
+        );
+        assert_indonesian(&check);
+        let capture = Capture {
+            name: "nomor".into(),
+            source: CaptureSource::Json(path("$.items[*]")),
+            secret: false,
+        };
+        let why = take(&capture, &json_response(r#"{"items": [1, 2]}"#, None)).expect_err("two");
+        assert_eq!(why, Text::new("2 nilai", "2 values"));
+
+        // What run_probe does once a secret is known: both languages masked alike.
+        let probe = probe_expecting(
+            "      headers:\n        x-token: { eq: s3cr3t-t0ken }\n",
+            std::path::Path::new("."),
+        );
+        let mut response = json_response("{}", None);
+        response.headers = vec![("x-token".into(), "s3cr3t-t0ken-2".into())];
+        let mut checks = evaluate(&probe, &exchange(Some(response)), &no_captures());
+        let redactor = observe::redact::Redactor::new(Vec::new()).with_secret("s3cr3t-t0ken");
+        for check in &mut checks {
+            check.change_texts(|text| redactor.redact(text).into_owned());
+        }
+        let token = find(&checks, "header x-token");
+        assert!(
+            !token.expected_id.is_empty() || !token.actual_id.is_empty(),
+            "{token:?}"
+        );
+        for text in [
+            &token.expected,
+            &token.actual,
+            &token.expected_id,
+            &token.actual_id,
+        ] {
+            assert!(!text.contains("s3cr3t"), "{text}");
+        }
+        assert_indonesian(token);
+    }
+
+    #[test]
+    fn a_transport_failure_reads_in_both_languages() {
+        let probe = probe_expecting("      status: 200\n", std::path::Path::new("."));
+        let mut failed = exchange(None);
+        failed.error = Some(observe::exchange::TransportError {
+            kind: TransportKind::Timeout,
+            message: "no complete response within 10 s".into(),
+        });
+        failed.received = Some(observe::exchange::ReceivedHead {
+            status: 200,
+            version: "HTTP/1.1".into(),
+            headers: Vec::new(),
+        });
+        let [check] =
+            <[Check; 1]>::try_from(evaluate(&probe, &failed, &no_captures())).expect("one");
+        assert_eq!(check.what, "response");
+        assert_eq!(check.what_id, "respons");
+        assert_eq!(check.expected, "a complete response");
+        assert_eq!(check.expected_id, "respons lengkap");
+        assert_eq!(
+            check.actual,
+            "timeout: no complete response within 10 s (after status 200 arrived)"
+        );
+        assert_eq!(
+            check.actual_id,
+            "timeout: batas waktu habis; rincian: `no complete response within 10 s` (setelah status 200 diterima)"
+        );
+        assert_indonesian(&check);
+        let nothing = evaluate(&probe, &exchange(None), &no_captures());
+        assert_eq!(nothing[0].actual, "no response");
+        assert_eq!(nothing[0].actual_id, "tidak ada respons");
+        for kind in TransportKind::ALL {
+            assert!(english_words(transport_id(kind)).is_empty(), "{kind}");
+        }
     }
 
     #[test]
@@ -589,7 +1177,7 @@ mod tests {
         )
         .expect("json");
         assert_eq!(body.repeated(), ["status", "v"]);
-        let status = body.query(&path("$.status")).expect_err("ambiguous");
+        let status = body.query(&path("$.status")).expect_err("ambiguous").en;
         assert!(status.contains("`status`"), "{status}");
         assert!(
             status.contains(r#""UP" with the first value, "DOWN" with the last"#),

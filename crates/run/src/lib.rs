@@ -29,7 +29,7 @@ use tokio::sync::{Mutex, mpsc, watch};
 
 use input::scenario::{HttpVersion, Probe, Scenario};
 use observe::observations::{
-    Check, Observations, PartialFlag, PhaseStatus, Phases, ProbeOutcome, ProbeResult, SkipReason,
+    Observations, PartialFlag, PhaseStatus, Phases, ProbeOutcome, ProbeResult, SkipReason,
 };
 use observe::redact::Redactor;
 
@@ -512,12 +512,7 @@ async fn run_probe(
                     captured.text.insert(capture.name.clone(), text);
                     captured.json.insert(capture.name.clone(), json);
                 }
-                Err(actual) => checks.push(Check {
-                    what: format!("capture {}", capture.name),
-                    expected: format!("exactly one value from {}", expect::describe(capture)),
-                    actual,
-                    passed: false,
-                }),
+                Err(why) => checks.push(expect::capture_check(capture, why)),
             }
         }
     }
@@ -528,8 +523,7 @@ async fn run_probe(
         exchange.redact_again(redactor);
     }
     for check in &mut checks {
-        check.actual = redactor.redact(&check.actual).into_owned();
-        check.expected = redactor.redact(&check.expected).into_owned();
+        check.change_texts(|text| redactor.redact(text).into_owned());
     }
     let passed = exchange.error.is_none() && checks.iter().all(|check| check.passed);
     ProbeResult {

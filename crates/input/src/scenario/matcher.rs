@@ -15,7 +15,9 @@ use std::fmt;
 use regex::Regex;
 use serde_json::Value;
 
+use crate::lang::Lang;
 use crate::scenario::interpolate::Template;
+use crate::text::{Text, text};
 
 /// A matcher operand: a plain value, or a string that uses a capture.
 #[derive(Debug, Clone)]
@@ -25,13 +27,20 @@ pub(crate) enum Operand {
 }
 
 impl Operand {
-    fn resolve(&self, captured: &HashMap<String, String>) -> Result<Value, String> {
+    fn resolve(&self, captured: &HashMap<String, String>) -> Result<Value, Text> {
         match self {
             Operand::Value(value) => Ok(value.clone()),
-            Operand::Template(template) => template
-                .render(captured)
-                .map(Value::String)
-                .map_err(|name| format!("capture `{name}` has no value")),
+            Operand::Template(template) => {
+                template
+                    .render(captured)
+                    .map(Value::String)
+                    .map_err(|name| {
+                        text!(
+                            "capture `{name}` tidak memiliki nilai",
+                            "capture `{name}` has no value"
+                        )
+                    })
+            }
         }
     }
 }
@@ -167,25 +176,30 @@ impl Matcher {
         }
     }
 
-    /// Tests the selected nodes; `Err` says why they do not match.
-    pub fn check(&self, nodes: &[Value], captured: &HashMap<String, String>) -> Result<(), String> {
+    /// Tests the selected nodes; `Err` says why they do not match, in both
+    /// languages.
+    pub fn check(&self, nodes: &[Value], captured: &HashMap<String, String>) -> Result<(), Text> {
         for op in &self.ops {
             match op {
                 Op::Count(matcher) => matcher
                     .check(&[Value::from(nodes.len())], captured)
-                    .map_err(|why| format!("count: {why}"))?,
+                    .map_err(|why| text!("`count`: {why}", "count: {why}", why = why))?,
                 Op::Exists(expected) => {
                     if nodes.is_empty() == *expected {
                         return Err(if *expected {
-                            "selected 0 nodes".to_string()
+                            selected_nothing()
                         } else {
-                            format!("exists: {}", show_nodes(nodes))
+                            text!(
+                                "ditemukan {nodes}",
+                                "exists: {nodes}",
+                                nodes = show_nodes(nodes)
+                            )
                         });
                     }
                 }
                 Op::Any(matcher) => {
                     if nodes.is_empty() {
-                        return Err("selected 0 nodes".into());
+                        return Err(selected_nothing());
                     }
                     let mut first_failure = None;
                     let any = nodes.iter().any(|node| {
@@ -198,16 +212,17 @@ impl Matcher {
                         }
                     });
                     if !any {
-                        return Err(format!(
-                            "no node of {} matches: {}",
-                            nodes.len(),
-                            first_failure.unwrap_or_default()
+                        let count = nodes.len();
+                        return Err(text!(
+                            "tidak ada node dari {count} node yang cocok: {why}",
+                            "no node of {count} matches: {why}",
+                            why = first_failure.unwrap_or_else(|| Text::new("", ""))
                         ));
                     }
                 }
                 _ => {
                     if nodes.is_empty() {
-                        return Err("selected 0 nodes".into());
+                        return Err(selected_nothing());
                     }
                     for node in nodes {
                         check_node(op, node, captured)?;
@@ -216,6 +231,72 @@ impl Matcher {
             }
         }
         Ok(())
+    }
+
+    /// What the matcher asks for, in `lang`: English as the operators read
+    /// (`contains "x" and length >= 1`); Indonesian with the operators as the
+    /// scenario writes them, in backticks (`` `contains` "x" dan `len` >= 1 ``).
+    pub fn describe(&self, lang: Lang) -> String {
+        let and = lang.pick(" dan ", " and ");
+        let parts: Vec<String> = self
+            .ops
+            .iter()
+            .map(|op| match lang {
+                Lang::En => describe_en(op),
+                Lang::Id => describe_id(op),
+            })
+            .collect();
+        parts.join(and)
+    }
+}
+
+/// "JSONPath selected nothing": the failure of every operator but `count` and
+/// `exists: false` on no node.
+fn selected_nothing() -> Text {
+    Text::new("tidak ada node yang terpilih", "selected 0 nodes")
+}
+
+fn describe_en(op: &Op) -> String {
+    match op {
+        Op::Eq(operand) => format!("{operand}"),
+        Op::Ne(operand) => format!("not {operand}"),
+        Op::Compare(order, limit) => format!("{} {limit}", order.symbol()),
+        Op::In(options) => format!("one of {}", list(options)),
+        Op::NotIn(options) => format!("none of {}", list(options)),
+        Op::Contains(operand) => format!("contains {operand}"),
+        Op::NotContains(operand) => format!("does not contain {operand}"),
+        Op::Matches(regex) => format!("matches /{}/", regex.as_str()),
+        Op::NotMatches(regex) => format!("does not match /{}/", regex.as_str()),
+        Op::Exists(true) => "exists".to_string(),
+        Op::Exists(false) => "does not exist".to_string(),
+        Op::Type(kind) => format!("of type {}", kind.name()),
+        Op::Len(matcher) => format!("length {}", matcher.describe(Lang::En)),
+        Op::Count(matcher) => format!("count {}", matcher.describe(Lang::En)),
+        Op::Empty(true) => "empty".to_string(),
+        Op::Empty(false) => "not empty".to_string(),
+        Op::Any(matcher) => format!("any node {}", matcher.describe(Lang::En)),
+    }
+}
+
+/// The operators keep their YAML names (the words the officer wrote), values as
+/// written; only the joins are Indonesian.
+fn describe_id(op: &Op) -> String {
+    match op {
+        Op::Eq(operand) => format!("{operand}"),
+        Op::Ne(operand) => format!("`ne` {operand}"),
+        Op::Compare(order, limit) => format!("{} {limit}", order.symbol()),
+        Op::In(options) => format!("`in` {}", list(options)),
+        Op::NotIn(options) => format!("`not_in` {}", list(options)),
+        Op::Contains(operand) => format!("`contains` {operand}"),
+        Op::NotContains(operand) => format!("`not_contains` {operand}"),
+        Op::Matches(regex) => format!("`matches` /{}/", regex.as_str()),
+        Op::NotMatches(regex) => format!("`not_matches` /{}/", regex.as_str()),
+        Op::Exists(present) => format!("`exists: {present}`"),
+        Op::Type(kind) => format!("`type: {}`", kind.name()),
+        Op::Len(matcher) => format!("`len` {}", matcher.describe(Lang::Id)),
+        Op::Count(matcher) => format!("`count` {}", matcher.describe(Lang::Id)),
+        Op::Empty(empty) => format!("`empty: {empty}`"),
+        Op::Any(matcher) => format!("`any` ({})", matcher.describe(Lang::Id)),
     }
 }
 
@@ -235,32 +316,37 @@ impl Matcher {
     /// `exists` look at how many lines there are; the positive operators of the
     /// map must all hold for one line (any line); each negative operator must hold
     /// for every line, so it also holds when the header was not sent; `any:` needs
-    /// one line that matches its matcher. `Err` says why, naming lines by number
-    /// and never quoting a value: the caller lists them, redacted.
+    /// one line that matches its matcher. `Err` says why, in both languages,
+    /// naming lines by number and never quoting a value: the caller lists them,
+    /// redacted.
     pub fn check_header_lines(
         &self,
         lines: &[Value],
         captured: &HashMap<String, String>,
-    ) -> Result<(), String> {
+    ) -> Result<(), Text> {
         let sent = lines.len();
         let mut positive = Vec::new();
         for op in &self.ops {
             match op {
                 Op::Count(matcher) => matcher
                     .check(&[Value::from(sent)], captured)
-                    .map_err(|why| format!("count: {why}"))?,
+                    .map_err(|why| text!("`count`: {why}", "count: {why}", why = why))?,
                 Op::Exists(expected) => {
                     if (sent == 0) == *expected {
                         return Err(if *expected {
-                            "the header was not sent".to_string()
+                            not_sent()
                         } else {
-                            format!("the header was sent ({})", lines_sent(sent))
+                            text!(
+                                "header dikirim ({lines})",
+                                "the header was sent ({lines})",
+                                lines = lines_sent(sent)
+                            )
                         });
                     }
                 }
                 Op::Any(matcher) => {
                     if sent == 0 {
-                        return Err("the header was not sent".into());
+                        return Err(not_sent());
                     }
                     let any = lines.iter().any(|line| {
                         matcher
@@ -268,20 +354,27 @@ impl Matcher {
                             .is_ok()
                     });
                     if !any {
-                        return Err(format!("no line of {} matches {matcher}", lines_sent(sent)));
+                        return Err(text!(
+                            "tidak ada baris dari {lines} yang cocok dengan {matcher}",
+                            "no line of {lines} matches {matcher}",
+                            lines = lines_sent(sent),
+                            matcher = matcher.described()
+                        ));
                     }
                 }
                 op if op.is_negative() => {
                     for (number, line) in lines.iter().enumerate() {
                         if let Err(why) = check_node(op, line, captured) {
                             return Err(unresolved(&why).unwrap_or_else(|| {
-                                format!(
-                                    "line {} of {} is {}",
-                                    number + 1,
-                                    lines_sent(sent),
-                                    Matcher {
+                                let number = number + 1;
+                                text!(
+                                    "baris {number} dari {lines} memenuhi {matcher}",
+                                    "line {number} of {lines} is {matcher}",
+                                    lines = lines_sent(sent),
+                                    matcher = Matcher {
                                         ops: vec![negated(op)]
                                     }
+                                    .described()
                                 )
                             }));
                         }
@@ -294,7 +387,7 @@ impl Matcher {
             return Ok(());
         }
         if sent == 0 {
-            return Err("the header was not sent".into());
+            return Err(not_sent());
         }
         let wanted = Matcher { ops: positive };
         let mut first_failure = None;
@@ -314,19 +407,36 @@ impl Matcher {
             return Ok(());
         }
         Err(first_failure
-            .as_deref()
+            .as_ref()
             .and_then(unresolved)
-            .unwrap_or_else(|| format!("no line of {} is {wanted}", lines_sent(sent))))
+            .unwrap_or_else(|| {
+                text!(
+                    "tidak ada baris dari {lines} yang memenuhi {wanted}",
+                    "no line of {lines} is {wanted}",
+                    lines = lines_sent(sent),
+                    wanted = wanted.described()
+                )
+            }))
+    }
+
+    /// [`describe`](Self::describe) in both languages.
+    pub fn described(&self) -> Text {
+        Text::new(self.describe(Lang::Id), self.describe(Lang::En))
     }
 }
 
-/// "1 line", "4 lines".
-fn lines_sent(count: usize) -> String {
-    if count == 1 {
+fn not_sent() -> Text {
+    Text::new("header tidak dikirim", "the header was not sent")
+}
+
+/// "1 line", "4 lines" ("4 baris").
+fn lines_sent(count: usize) -> Text {
+    let english = if count == 1 {
         "1 line".to_string()
     } else {
         format!("{count} lines")
-    }
+    };
+    Text::new(format!("{count} baris"), english)
 }
 
 /// The positive twin of a negative operator, to say what a line was.
@@ -341,12 +451,14 @@ fn negated(op: &Op) -> Op {
 }
 
 /// A failure that is about a capture without a value, not about the line.
-fn unresolved(why: &str) -> Option<String> {
-    why.starts_with("capture `").then(|| why.to_string())
+fn unresolved(why: &Text) -> Option<Text> {
+    why.en.starts_with("capture `").then(|| why.clone())
 }
 
-fn check_node(op: &Op, node: &Value, captured: &HashMap<String, String>) -> Result<(), String> {
-    let fail = || Err(show(node));
+fn check_node(op: &Op, node: &Value, captured: &HashMap<String, String>) -> Result<(), Text> {
+    // The value as the service sent it: the same in both languages.
+    let shown = || Text::new(show(node), show(node));
+    let fail = || Err(shown());
     match op {
         Op::Eq(operand) => {
             if !values_equal(node, &operand.resolve(captured)?) {
@@ -360,7 +472,11 @@ fn check_node(op: &Op, node: &Value, captured: &HashMap<String, String>) -> Resu
         }
         Op::Compare(order, limit) => {
             let Value::Number(number) = node else {
-                return Err(format!("{} is not a number", show(node)));
+                return Err(text!(
+                    "{value} bukan angka",
+                    "{value} is not a number",
+                    value = shown()
+                ));
             };
             let ordering = compare_numbers(number, limit);
             let holds = match order {
@@ -389,10 +505,10 @@ fn check_node(op: &Op, node: &Value, captured: &HashMap<String, String>) -> Resu
                 (Value::Array(items), _) => items.iter().any(|item| values_equal(item, &needle)),
                 (Value::Object(map), Value::String(key)) => map.contains_key(key),
                 _ => {
-                    return Err(format!(
-                        "{} cannot contain {}",
-                        JsonType::of(node).name(),
-                        needle
+                    let kind = JsonType::of(node).name();
+                    return Err(Text::new(
+                        format!("`{kind}` tidak dapat memuat {needle}"),
+                        format!("{kind} cannot contain {needle}"),
                     ));
                 }
             };
@@ -402,7 +518,11 @@ fn check_node(op: &Op, node: &Value, captured: &HashMap<String, String>) -> Resu
         }
         Op::Matches(regex) | Op::NotMatches(regex) => {
             let Value::String(text) = node else {
-                return Err(format!("{} is not a string", show(node)));
+                return Err(text!(
+                    "{value} bukan `string`",
+                    "{value} is not a string",
+                    value = shown()
+                ));
             };
             if regex.is_match(text) != matches!(op, Op::Matches(_)) {
                 return fail();
@@ -410,7 +530,12 @@ fn check_node(op: &Op, node: &Value, captured: &HashMap<String, String>) -> Resu
         }
         Op::Type(expected) => {
             if JsonType::of(node) != *expected {
-                return Err(format!("{} ({})", show(node), JsonType::of(node).name()));
+                let kind = JsonType::of(node).name();
+                return Err(text!(
+                    "{value} (`{kind}`)",
+                    "{value} ({kind})",
+                    value = shown()
+                ));
             }
         }
         Op::Len(matcher) => {
@@ -418,11 +543,17 @@ fn check_node(op: &Op, node: &Value, captured: &HashMap<String, String>) -> Resu
                 Value::String(text) => text.chars().count(),
                 Value::Array(items) => items.len(),
                 Value::Object(map) => map.len(),
-                _ => return Err(format!("{} has no length", show(node))),
+                _ => {
+                    return Err(text!(
+                        "{value} tidak memiliki panjang",
+                        "{value} has no length",
+                        value = shown()
+                    ));
+                }
             };
             matcher
                 .check(&[Value::from(length)], captured)
-                .map_err(|why| format!("length {why}"))?;
+                .map_err(|why| text!("panjang {why}", "length {why}", why = why))?;
         }
         Op::Empty(expected) => {
             let empty = matches!(node, Value::String(s) if s.is_empty())
@@ -481,41 +612,22 @@ pub(crate) fn show(value: &Value) -> String {
     short
 }
 
-pub fn show_nodes(nodes: &[Value]) -> String {
+/// The selected nodes as evidence; "nothing" ("tidak ada") when there are none.
+pub fn show_nodes(nodes: &[Value]) -> Text {
     match nodes {
-        [] => "nothing".to_string(),
-        [one] => show(one),
-        many => show(&Value::Array(many.to_vec())),
+        [] => Text::new("tidak ada", "nothing"),
+        [one] => Text::new(show(one), show(one)),
+        many => {
+            let shown = show(&Value::Array(many.to_vec()));
+            Text::new(shown.clone(), shown)
+        }
     }
 }
 
+/// The English description, as report.json's `expected` keeps it.
 impl fmt::Display for Matcher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (index, op) in self.ops.iter().enumerate() {
-            if index > 0 {
-                f.write_str(" and ")?;
-            }
-            match op {
-                Op::Eq(operand) => write!(f, "{operand}")?,
-                Op::Ne(operand) => write!(f, "not {operand}")?,
-                Op::Compare(order, limit) => write!(f, "{} {limit}", order.symbol())?,
-                Op::In(options) => write!(f, "one of {}", list(options))?,
-                Op::NotIn(options) => write!(f, "none of {}", list(options))?,
-                Op::Contains(operand) => write!(f, "contains {operand}")?,
-                Op::NotContains(operand) => write!(f, "does not contain {operand}")?,
-                Op::Matches(regex) => write!(f, "matches /{}/", regex.as_str())?,
-                Op::NotMatches(regex) => write!(f, "does not match /{}/", regex.as_str())?,
-                Op::Exists(true) => f.write_str("exists")?,
-                Op::Exists(false) => f.write_str("does not exist")?,
-                Op::Type(kind) => write!(f, "of type {}", kind.name())?,
-                Op::Len(matcher) => write!(f, "length {matcher}")?,
-                Op::Count(matcher) => write!(f, "count {matcher}")?,
-                Op::Empty(true) => f.write_str("empty")?,
-                Op::Empty(false) => f.write_str("not empty")?,
-                Op::Any(matcher) => write!(f, "any node {matcher}")?,
-            }
-        }
-        Ok(())
+        f.write_str(&self.describe(Lang::En))
     }
 }
 
@@ -538,6 +650,9 @@ mod tests {
     fn none() -> HashMap<String, String> {
         HashMap::new()
     }
+    fn said(id: &str, en: &str) -> Text {
+        Text::new(id, en)
+    }
 
     #[test]
     fn equality_is_type_strict_but_numbers_compare_by_value() {
@@ -545,7 +660,7 @@ mod tests {
         assert!(eq_200.check(&[json!(200.0)], &none()).is_ok());
         assert_eq!(
             eq_200.check(&[json!("200")], &none()),
-            Err("\"200\"".into())
+            Err(said("\"200\"", "\"200\""))
         );
         assert!(
             Matcher::equals(json!(null))
@@ -569,6 +684,7 @@ mod tests {
         assert!(
             le.check(&[json!("1")], &none())
                 .unwrap_err()
+                .en
                 .contains("not a number")
         );
     }
@@ -585,7 +701,10 @@ mod tests {
     #[test]
     fn zero_nodes_fail_all_but_exists_false_and_count() {
         let contains = m(vec![Op::Contains(value(json!("x")))]);
-        assert_eq!(contains.check(&[], &none()), Err("selected 0 nodes".into()));
+        assert_eq!(
+            contains.check(&[], &none()),
+            Err(said("tidak ada node yang terpilih", "selected 0 nodes"))
+        );
         assert!(m(vec![Op::Exists(false)]).check(&[], &none()).is_ok());
         assert!(m(vec![Op::Exists(true)]).check(&[], &none()).is_err());
         let count_0 = m(vec![Op::Count(Box::new(Matcher::equals(json!(0))))]);
@@ -681,11 +800,14 @@ mod tests {
         let missing = m(vec![Op::Contains(value(json!("PHPSESSID")))]);
         assert_eq!(
             missing.check_header_lines(&lines, &none()),
-            Err("no line of 4 lines is contains \"PHPSESSID\"".into())
+            Err(said(
+                "tidak ada baris dari 4 baris yang memenuhi `contains` \"PHPSESSID\"",
+                "no line of 4 lines is contains \"PHPSESSID\""
+            ))
         );
         assert_eq!(
             missing.check_header_lines(&[], &none()),
-            Err("the header was not sent".into())
+            Err(said("header tidak dikirim", "the header was not sent"))
         );
     }
 
@@ -715,7 +837,10 @@ mod tests {
         assert_eq!(
             m(vec![Op::NotContains(value(json!("wordpress_logged_in_")))])
                 .check_header_lines(&lines, &none()),
-            Err("line 3 of 4 lines is contains \"wordpress_logged_in_\"".into())
+            Err(said(
+                "baris 3 dari 4 baris memenuhi `contains` \"wordpress_logged_in_\"",
+                "line 3 of 4 lines is contains \"wordpress_logged_in_\""
+            ))
         );
         assert!(
             m(vec![Op::NotMatches(regex("(?i)samesite=none"))])
@@ -748,7 +873,7 @@ mod tests {
         let count_5 = m(vec![Op::Count(Box::new(Matcher::equals(json!(5))))]);
         assert_eq!(
             count_5.check_header_lines(&lines, &none()),
-            Err("count: 4".into())
+            Err(said("`count`: 4", "count: 4"))
         );
         assert!(
             m(vec![Op::Exists(true)])
@@ -757,7 +882,10 @@ mod tests {
         );
         assert_eq!(
             m(vec![Op::Exists(false)]).check_header_lines(&lines, &none()),
-            Err("the header was sent (4 lines)".into())
+            Err(said(
+                "header dikirim (4 baris)",
+                "the header was sent (4 lines)"
+            ))
         );
         let any = m(vec![Op::Any(Box::new(m(vec![Op::Contains(value(
             json!("wordpress_logged_in_"),
@@ -775,5 +903,106 @@ mod tests {
             matcher.to_string(),
             "contains \"application/json\" and length >= 1"
         );
+        assert_eq!(
+            matcher.describe(Lang::Id),
+            "`contains` \"application/json\" dan `len` >= 1"
+        );
+        let every_operator = m(vec![
+            Op::Ne(value(json!("x"))),
+            Op::In(vec![value(json!("TERBIT")), value(json!("SELESAI"))]),
+            Op::NotIn(vec![value(json!(1))]),
+            Op::NotContains(value(json!("unsafe-inline"))),
+            Op::Matches(regex("^a")),
+            Op::NotMatches(regex("^b")),
+            Op::Exists(true),
+            Op::Type(JsonType::String),
+            Op::Count(Box::new(Matcher::equals(json!(2)))),
+            Op::Empty(false),
+            Op::Any(Box::new(Matcher::equals(json!("aktif")))),
+        ]);
+        assert_eq!(
+            every_operator.describe(Lang::Id),
+            "`ne` \"x\" dan `in` [\"TERBIT\", \"SELESAI\"] dan `not_in` [1] dan \
+             `not_contains` \"unsafe-inline\" dan `matches` /^a/ dan `not_matches` /^b/ dan \
+             `exists: true` dan `type: string` dan `count` 2 dan `empty: false` dan \
+             `any` (\"aktif\")"
+        );
+        assert_eq!(
+            every_operator.to_string(),
+            "not \"x\" and one of [\"TERBIT\", \"SELESAI\"] and none of [1] and \
+             does not contain \"unsafe-inline\" and matches /^a/ and does not match /^b/ and \
+             exists and of type string and count 2 and not empty and any node \"aktif\""
+        );
+    }
+
+    #[test]
+    fn failures_read_in_both_languages() {
+        let cases: Vec<(Matcher, Value, &str, &str)> = vec![
+            (
+                m(vec![Op::Compare(Order::Lt, 5.into())]),
+                json!("7"),
+                "\"7\" bukan angka",
+                "\"7\" is not a number",
+            ),
+            (
+                m(vec![Op::Contains(value(json!("x")))]),
+                json!(7),
+                "`number` tidak dapat memuat \"x\"",
+                "number cannot contain \"x\"",
+            ),
+            (
+                m(vec![Op::Matches(regex("x"))]),
+                json!(true),
+                "true bukan `string`",
+                "true is not a string",
+            ),
+            (
+                m(vec![Op::Type(JsonType::String)]),
+                json!(7),
+                "7 (`number`)",
+                "7 (number)",
+            ),
+            (
+                m(vec![Op::Len(Box::new(Matcher::equals(json!(2))))]),
+                json!(null),
+                "null tidak memiliki panjang",
+                "null has no length",
+            ),
+            (
+                m(vec![Op::Len(Box::new(Matcher::equals(json!(2))))]),
+                json!("abc"),
+                "panjang 3",
+                "length 3",
+            ),
+            (
+                m(vec![Op::Exists(false)]),
+                json!("a"),
+                "ditemukan \"a\"",
+                "exists: \"a\"",
+            ),
+        ];
+        for (matcher, node, id, en) in cases {
+            assert_eq!(
+                matcher.check(&[node], &none()),
+                Err(said(id, en)),
+                "{matcher}"
+            );
+        }
+        let any = m(vec![Op::Any(Box::new(Matcher::equals(json!(1))))]);
+        assert_eq!(
+            any.check(&[json!(2), json!(3)], &none()),
+            Err(said(
+                "tidak ada node dari 2 node yang cocok: 2",
+                "no node of 2 matches: 2"
+            ))
+        );
+        assert_eq!(
+            any.check_header_lines(&[json!("2")], &none()),
+            Err(said(
+                "tidak ada baris dari 1 baris yang cocok dengan 1",
+                "no line of 1 line matches 1"
+            ))
+        );
+        assert_eq!(show_nodes(&[]), said("tidak ada", "nothing"));
     }
 }
