@@ -429,6 +429,27 @@ mod tests {
             "{:?}",
             notes(&recent)
         );
+        // The regulation's number before the table is not the score (the
+        // sandbox portal's page: "PermenPANRB Nomor 14 Tahun 2017").
+        let cited = run(
+            "TR-06",
+            &[(
+                PageRole::Skm,
+                "<main><h1>Hasil SKM 2025</h1><p>Sesuai PermenPANRB Nomor 14 Tahun 2017, nilai IKM \
+                 dihitung sebagai berikut.</p><table><tr><td>Nilai IKM</td><td>83,69</td></tr></table></main>",
+            )],
+        );
+        assert_eq!(level(&cited), 5, "{cited:#?}");
+        assert!(
+            notes(&cited).iter().any(|n| n.contains("83,69")),
+            "{:?}",
+            notes(&cited)
+        );
+        assert!(
+            !notes(&cited).iter().any(|n| n.contains(": 14 ")),
+            "{:?}",
+            notes(&cited)
+        );
         // A year after the run is not a result.
         let future = run(
             "TR-06",
