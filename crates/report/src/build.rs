@@ -293,6 +293,9 @@ fn probe_report(scenario: &Scenario, result: &ProbeResult, redactor: &Redactor) 
                 expected: check.expected.clone(),
                 actual: check.actual.clone(),
                 passed: check.passed,
+                what_id: check.what_id.clone(),
+                expected_id: check.expected_id.clone(),
+                actual_id: check.actual_id.clone(),
             })
             .collect(),
         sent_at: exchange.map(|e| rfc3339(e.started_at)),

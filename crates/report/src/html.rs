@@ -938,9 +938,9 @@ fn rule_groups(standards: &StandardsReport, lang: Lang) -> Vec<RuleGroup> {
 
 fn probe_view(probe: &ProbeReport, lang: Lang) -> ProbeView {
     let view = |e: &crate::model::ExpectationReport| ExpectationView {
-        what: e.what.clone(),
-        expected: e.expected.clone(),
-        actual: e.actual.clone(),
+        what: e.what_text(lang).to_string(),
+        expected: e.expected_text(lang).to_string(),
+        actual: e.actual_text(lang).to_string(),
     };
     let failed: Vec<ExpectationView> = probe
         .expectations

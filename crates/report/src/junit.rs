@@ -522,7 +522,14 @@ fn probe_case(probe: &ProbeReport, fails: bool, file: &str, lang: Lang) -> Case 
             .to_string(),
         )
     } else if let Some(error) = &probe.error {
-        let actual = format!("{}: {}", error.kind, error.message);
+        // In Indonesian, the failed `response` check says it in words (the
+        // English keeps the transport's sentence as it was).
+        let actual = failed
+            .iter()
+            .filter(|_| lang == Lang::Id)
+            .find(|check| check.what == "response")
+            .map(|check| check.actual_text(lang).to_string())
+            .unwrap_or_else(|| format!("{}: {}", error.kind, error.message));
         let message = expected_actual(
             "",
             lang.pick("respons HTTP", "an HTTP response"),
@@ -544,7 +551,14 @@ fn probe_case(probe: &ProbeReport, fails: bool, file: &str, lang: Lang) -> Case 
     } else {
         let checks: Vec<String> = failed
             .iter()
-            .map(|check| expected_actual(&check.what, &check.expected, &check.actual, lang))
+            .map(|check| {
+                expected_actual(
+                    check.what_text(lang),
+                    check.expected_text(lang),
+                    check.actual_text(lang),
+                    lang,
+                )
+            })
             .collect();
         lines.extend(checks.iter().cloned());
         let fix = match lang {
@@ -1170,6 +1184,72 @@ mod tests {
             let own = format!("<system-out>gate: {}\n", wording::gate_word(gate, Lang::En));
             assert!(xml.contains(&own), "{xml}");
         }
+    }
+
+    /// A failed probe check shows the reader's language: the Indonesian kept in
+    /// report.json when there is one, the English of an older report otherwise.
+    #[test]
+    fn probe_checks_are_shown_in_the_reports_language() {
+        use crate::fleet::testing::{probe, report, run};
+        let mut scenario = run();
+        scenario["gate"] = serde_json::json!("fail");
+        let mut failing = probe("pengaduan", 200, false);
+        failing["expectations"] = serde_json::json!([
+            { "what": "header content-type", "expected": "contains \"application/json\"",
+              "actual": "no line of 1 line is contains \"application/json\"; sent: \"text/html\"",
+              "passed": false,
+              "what_id": "header `content-type`", "expected_id": "`contains` \"application/json\"",
+              "actual_id": "tidak ada baris dari 1 baris yang memenuhi `contains` \"application/json\"; dikirim: \"text/html\"" },
+            { "what": "status", "expected": "200", "actual": "500", "passed": false }
+        ]);
+        scenario["probes"] = serde_json::json!([failing]);
+        let mut file = report("jakarta", scenario);
+        let english = render(&file.report).expect("renders");
+        assert!(
+            english.contains(
+                "header content-type: expected contains &quot;application/json&quot;, actual no line of 1 line"
+            ),
+            "{english}"
+        );
+        file.report.run.lang = "id".into();
+        let indonesian = render(&file.report).expect("renders");
+        assert!(
+            indonesian.contains(
+                "header `content-type`: diharapkan `contains` &quot;application/json&quot;, \
+                 didapat tidak ada baris dari 1 baris yang memenuhi `contains`"
+            ),
+            "{indonesian}"
+        );
+        // An older report keeps no Indonesian: the English shows.
+        assert!(
+            indonesian.contains("status: diharapkan 200, didapat 500"),
+            "{indonesian}"
+        );
+        let ScenarioEntry::Ran(ran) = &file.report.scenarios[0] else {
+            panic!("ran")
+        };
+        let items = wording::failed_items(ran, Lang::Id);
+        assert!(
+            items.contains(
+                &"probe pengaduan: header `content-type` diharapkan `contains` \"application/json\", \
+                  didapat tidak ada baris dari 1 baris yang memenuhi `contains` \"application/json\"; \
+                  dikirim: \"text/html\""
+                    .to_string()
+            ),
+            "{items:?}"
+        );
+        let items = wording::failed_items(ran, Lang::En);
+        assert!(
+            items.iter().any(|item| item.starts_with(
+                "probe pengaduan: header content-type expected contains \"application/json\", got no line"
+            )),
+            "{items:?}"
+        );
+        // Read back and written again, the Indonesian stays; the empty ones stay out.
+        let written = serde_json::to_value(&file.report).expect("serializes");
+        let checks = &written["scenarios"][0]["probes"][0]["expectations"];
+        assert_eq!(checks[0]["what_id"], "header `content-type`");
+        assert!(checks[1].get("actual_id").is_none(), "{checks}");
     }
 
     /// The run id on every suite; an unsustained target rate as a property and

@@ -327,12 +327,46 @@ pub struct TransportErrorReport {
     pub message: String,
 }
 
+/// One probe expectation. `what`, `expected` and `actual` are English (what
+/// gates, merges and other tools read); the `_id` texts are the Indonesian, absent
+/// when they say the same (a status code, a value as the service sent it) and in
+/// reports written before they were kept.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ExpectationReport {
     pub what: String,
     pub expected: String,
     pub actual: String,
     pub passed: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub what_id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub expected_id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub actual_id: String,
+}
+
+impl ExpectationReport {
+    /// What was checked, in `lang` (English when no Indonesian was kept).
+    pub fn what_text(&self, lang: Lang) -> &str {
+        in_lang(&self.what_id, &self.what, lang)
+    }
+
+    /// What the scenario expects, in `lang`.
+    pub fn expected_text(&self, lang: Lang) -> &str {
+        in_lang(&self.expected_id, &self.expected, lang)
+    }
+
+    /// What the service did, in `lang`.
+    pub fn actual_text(&self, lang: Lang) -> &str {
+        in_lang(&self.actual_id, &self.actual, lang)
+    }
+}
+
+fn in_lang<'a>(id: &'a str, en: &'a str, lang: Lang) -> &'a str {
+    match lang {
+        Lang::Id if !id.is_empty() => id,
+        _ => en,
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

@@ -502,11 +502,11 @@ pub fn failed_items(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
             items.push(format!(
                 "probe {}: {} {} {}, {} {}",
                 probe.id,
-                check.what,
+                check.what_text(lang),
                 lang.pick("diharapkan", "expected"),
-                check.expected,
+                check.expected_text(lang),
                 lang.pick("didapat", "got"),
-                check.actual
+                check.actual_text(lang)
             ));
         }
     }
