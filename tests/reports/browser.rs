@@ -547,7 +547,10 @@ fn demo_report_in_a_browser() {
     let visit = visit(&binary, &page);
     keep("report-demo", &visit);
     assert_clean(&visit);
-    assert_eq!(visit.dom["sections"], 4, "dukcapil, perizinan, pengaduan, portal");
+    assert_eq!(
+        visit.dom["sections"], 4,
+        "dukcapil, perizinan, pengaduan, portal"
+    );
     assert!(
         visit.dom["charts"].as_u64().unwrap_or_default() >= 3,
         "a latency chart per service"

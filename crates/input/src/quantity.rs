@@ -86,14 +86,12 @@ pub(crate) fn parse_size(text: &str) -> Result<u64, Text> {
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let value: u64 = number
-        .parse()
-        .map_err(|_| {
-            text!(
-                "`{text}` bukan ukuran: tulis misalnya 512KiB atau 10MiB",
-                "`{text}` is not a size: write e.g. 512KiB or 10MiB"
-            )
-        })?;
+    let value: u64 = number.parse().map_err(|_| {
+        text!(
+            "`{text}` bukan ukuran: tulis misalnya 512KiB atau 10MiB",
+            "`{text}` is not a size: write e.g. 512KiB or 10MiB"
+        )
+    })?;
     let multiplier: u64 = match unit.trim() {
         "" | "B" => 1,
         "KiB" => 1 << 10,
@@ -194,7 +192,12 @@ mod tests {
         assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
         assert_eq!(parse_duration("180d"), Ok(Duration::from_secs(180 * 86400)));
         assert!(parse_duration("250").unwrap_err().en.contains("no unit"));
-        assert!(parse_duration("250").unwrap_err().id.contains("tidak bersatuan"));
+        assert!(
+            parse_duration("250")
+                .unwrap_err()
+                .id
+                .contains("tidak bersatuan")
+        );
         assert!(parse_duration("5 sec").is_err());
         assert!(
             parse_duration("5sec")

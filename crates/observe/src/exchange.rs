@@ -257,8 +257,62 @@ impl TransportKind {
     }
 }
 
+impl TransportKind {
+    /// The kind a report names by its code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.code() == code)
+    }
+
+    /// What happened, in Indonesian: the words a report puts before the
+    /// client's own (English) detail.
+    pub fn indonesian(self) -> &'static str {
+        match self {
+            TransportKind::Dns => "nama host tidak dapat ditemukan di DNS",
+            TransportKind::Connect => "koneksi ke server gagal",
+            TransportKind::Tls => "jabat tangan TLS gagal",
+            TransportKind::TlsLegacyOnly => "server hanya menerima versi TLS lama",
+            TransportKind::Timeout => "batas waktu habis",
+            TransportKind::Reset => "koneksi diputus oleh server",
+            TransportKind::Read => "respons gagal dibaca",
+            TransportKind::Protocol => "respons melanggar protokol HTTP",
+            TransportKind::TooManyRedirects => "terlalu banyak pengalihan",
+            TransportKind::BodyTooLarge => "isi respons terlalu besar",
+        }
+    }
+}
+
+/// A transport failure for an Indonesian reader, from a report's code and
+/// message: the kind in words, the client's own English detail quoted as such
+/// (`koneksi diputus oleh server; rincian: `connection reset by peer``).
+pub fn transport_text_id(code: &str, message: &str) -> String {
+    let words: &str = match TransportKind::from_code(code) {
+        Some(kind) => kind.indonesian(),
+        None => code,
+    };
+    format!("{words}; rincian: `{}`", message.replace('`', "'"))
+}
+
 impl fmt::Display for TransportKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
+    }
+}
+
+#[cfg(test)]
+mod transport_text_tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_indonesian_words_and_quotes_the_detail() {
+        for kind in TransportKind::ALL {
+            assert_eq!(TransportKind::from_code(kind.code()), Some(kind));
+            let text = transport_text_id(kind.code(), "connection reset by `peer`");
+            assert!(text.starts_with(kind.indonesian()), "{text}");
+            assert!(
+                text.ends_with("rincian: `connection reset by 'peer'`"),
+                "{text}"
+            );
+        }
+        assert_eq!(transport_text_id("other", "x"), "other; rincian: `x`");
     }
 }

@@ -185,7 +185,7 @@ struct RuleView {
     class: &'static str,
     outcome: String,
     critical: bool,
-    evidence: Vec<(String, String)>,
+    evidence: Vec<wording::EvidenceLine>,
     fix: Option<String>,
 }
 
@@ -752,7 +752,11 @@ fn tls_view(tls: &crate::model::TlsReport, zone: Zone, lang: Lang) -> TlsView {
                     .map(|suite| format!(", {suite}"))
                     .unwrap_or_default()
             ),
-            (None, Some(error)) => format!("{}: {}", error.kind, error.message),
+            (None, Some(error)) => format!(
+                "{}: {}",
+                error.kind,
+                wording::transport_text(error.kind, &error.message, lang)
+            ),
             (None, None) => "-".into(),
         },
         chain: tls
@@ -902,7 +906,7 @@ fn rule_groups(standards: &StandardsReport, lang: Lang) -> Vec<RuleGroup> {
                     },
                     outcome: wording::outcome_word(rule, lang),
                     critical: rule.critical,
-                    evidence: wording::evidence_lines(&rule.evidence, lang),
+                    evidence: wording::evidence_items(&rule.evidence, lang),
                     // The fix matters where the level can still rise.
                     fix: rule
                         .fix
@@ -978,10 +982,10 @@ fn probe_view(probe: &ProbeReport, lang: Lang) -> ProbeView {
             .status
             .map_or_else(|| "-".into(), |status| status.to_string()),
         latency: probe.latency_ms.map_or_else(|| "-".into(), |v| ms(v, lang)),
-        error: probe
-            .error
-            .as_ref()
-            .map(|error| format!("{} ({})", error.message, error.kind)),
+        error: probe.error.as_ref().map(|error| {
+            let said = wording::transport_text(error.kind, &error.message, lang);
+            format!("{said} ({})", error.kind)
+        }),
         skipped: probe.skipped_reason.clone(),
         expectations_passed: probe.expectations.iter().filter(|e| e.passed).count(),
         expectations_total: probe.expectations.len(),

@@ -529,7 +529,10 @@ fn probe_case(probe: &ProbeReport, fails: bool, file: &str, lang: Lang) -> Case 
             .filter(|_| lang == Lang::Id)
             .find(|check| check.what == "response")
             .map(|check| check.actual_text(lang).to_string())
-            .unwrap_or_else(|| format!("{}: {}", error.kind, error.message));
+            .unwrap_or_else(|| {
+                let said = wording::transport_text(error.kind, &error.message, lang);
+                format!("{}: {said}", error.kind)
+            });
         let message = expected_actual(
             "",
             lang.pick("respons HTTP", "an HTTP response"),
@@ -604,18 +607,23 @@ fn threshold_case(threshold: &ThresholdOutcome, fails: bool, file: &str, lang: L
         Op::Min => ">=",
     };
     let actual = match threshold.actual {
-        Some(value) => wording::figure_text(threshold.unit, value),
+        Some(value) => wording::number(&wording::figure_text(threshold.unit, value), lang),
         None => threshold
             .reason
             .clone()
             .unwrap_or_else(|| lang.pick("tidak ada data", "no data").to_string()),
     };
-    let message = expected_actual(&metric, &format!("{symbol} {limit}"), &actual, lang);
+    // In Indonesian the metric stays as the scenario names it, marked as a key.
+    let (shown, limit_shown) = match lang {
+        Lang::Id => (format!("`{metric}`"), wording::number(&limit, lang)),
+        Lang::En => (metric.clone(), limit.clone()),
+    };
+    let message = expected_actual(&shown, &format!("{symbol} {limit_shown}"), &actual, lang);
     let outcome = match threshold.status {
         _ if fails => {
             let fix = match lang {
                 Lang::Id => format!(
-                    "bawa {metric} ke dalam batas {symbol} {limit}, atau ubah ambang di {file} bila batasnya keliru"
+                    "bawa {shown} ke dalam batas {symbol} {limit_shown}, atau ubah ambang di {file} bila batasnya keliru"
                 ),
                 Lang::En => format!(
                     "bring {metric} within {symbol} {limit}, or change the threshold in {file} if the limit is wrong"
@@ -661,9 +669,13 @@ fn rule_case(rule: &RuleReport, standards: &StandardsReport, fails: bool, lang: 
         details.push(title.to_string());
     }
     details.extend(
-        wording::evidence_lines(&rule.evidence, lang)
+        wording::evidence_items(&rule.evidence, lang)
             .into_iter()
-            .map(|(label, value)| format!("{label}: {value}")),
+            // The service's own text is quoted: a sample of what it sent, not prose.
+            .map(|line| match line.from_service {
+                true => format!("{}: {:?}", line.label, line.value),
+                false => format!("{}: {}", line.label, line.value),
+            }),
     );
     if let Some(waiver) = &rule.waiver {
         details.push(format!(

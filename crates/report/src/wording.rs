@@ -305,8 +305,27 @@ pub fn rule_title(rule: &RuleReport, lang: Lang) -> Option<&str> {
     rule.title.as_ref().map(|title| localized(title, lang))
 }
 
-/// The evidence object as labelled lines, known keys first, in the chosen language.
-pub fn evidence_lines(evidence: &Value, lang: Lang) -> Vec<(String, String)> {
+/// A transport failure from a report as `lang` reads it: English keeps the
+/// client's sentence; Indonesian says the kind in words and quotes the detail.
+pub fn transport_text(kind: observe::exchange::TransportKind, message: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => message.to_string(),
+        Lang::Id => observe::exchange::transport_text_id(kind.code(), message),
+    }
+}
+
+/// One line of a rule's evidence: its label, its text, and whether the text is
+/// the service's own (an excerpt, a URL): shown as a sample, never as prose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceLine {
+    pub label: String,
+    pub value: String,
+    pub from_service: bool,
+}
+
+/// The evidence object as labelled lines, known keys first, in the chosen
+/// language, each marked when its text is the service's own.
+pub fn evidence_items(evidence: &Value, lang: Lang) -> Vec<EvidenceLine> {
     const KNOWN: [&str; 7] = [
         "measured",
         "threshold",
@@ -327,9 +346,14 @@ pub fn evidence_lines(evidence: &Value, lang: Lang) -> Vec<(String, String)> {
             other => other.replace('_', " "),
         }
     };
+    let line = |key: &str, value: &Value| EvidenceLine {
+        label: label(key),
+        value: value_text(value, lang),
+        from_service: matches!(key, "excerpt" | "url"),
+    };
     match evidence {
         Value::Object(map) => {
-            let mut lines: Vec<(String, String)> = KNOWN
+            let mut lines: Vec<EvidenceLine> = KNOWN
                 .iter()
                 .filter_map(|key| map.get(*key).map(|value| (*key, value)))
                 .chain(
@@ -340,13 +364,13 @@ pub fn evidence_lines(evidence: &Value, lang: Lang) -> Vec<(String, String)> {
                 .filter(|(_, value)| !value.is_null())
                 // `value` is the machine-readable twin of `measured`.
                 .filter(|(key, _)| !(*key == "value" && map.contains_key("measured")))
-                .map(|(key, value)| (label(key), value_text(value, lang)))
+                .map(|(key, value)| line(key, value))
                 .collect();
-            lines.retain(|(_, value)| !value.is_empty());
+            lines.retain(|line| !line.value.is_empty());
             lines
         }
         Value::Null => Vec::new(),
-        other => vec![(label("note"), value_text(other, lang))],
+        other => vec![line("note", other)],
     }
 }
 
@@ -495,7 +519,9 @@ pub fn failed_items(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
         if let Some(error) = &probe.error {
             items.push(format!(
                 "probe {}: {} ({})",
-                probe.id, error.message, error.kind
+                probe.id,
+                transport_text(error.kind, &error.message, lang),
+                error.kind
             ));
         }
         for check in probe.expectations.iter().filter(|check| !check.passed) {
@@ -687,6 +713,30 @@ mod tests {
             "Pengujian terhenti sebelum semua fase selesai: tidak dinilai, indeks hanya sementara"
         );
         assert_eq!(reason_text(&json!("new_code"), Lang::En), "new_code");
+    }
+
+    fn evidence_lines(evidence: &Value, lang: Lang) -> Vec<(String, String)> {
+        evidence_items(evidence, lang)
+            .into_iter()
+            .map(|line| (line.label, line.value))
+            .collect()
+    }
+
+    #[test]
+    fn only_excerpts_and_urls_are_the_services_text() {
+        let evidence = json!({ "measured": "m", "url": "https://a.go.id/", "excerpt": "<b>x</b>" });
+        let marked: Vec<(String, bool)> = evidence_items(&evidence, Lang::En)
+            .into_iter()
+            .map(|line| (line.label, line.from_service))
+            .collect();
+        assert_eq!(
+            marked,
+            vec![
+                ("measured".to_string(), false),
+                ("URL".to_string(), true),
+                ("excerpt".to_string(), true),
+            ]
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ use input::scenario::matcher::show_nodes;
 use input::scenario::{Capture, Probe, status_accepted};
 use input::scenario::{CaptureSource, JsonPathExpectation, StatusExpectation};
 use input::text::Text;
-use observe::exchange::{Exchange, Response, TransportKind};
+use observe::exchange::{Exchange, Response};
 use observe::observations::Check;
 
 use crate::request::Captured;
@@ -67,7 +67,7 @@ pub fn evaluate(probe: &Probe, exchange: &Exchange, captured: &Captured) -> Vec<
                 // as written and marked as such.
                 let detail = error.message.replace('`', "'");
                 Text::new(
-                    format!("{code}: {}; rincian: `{detail}`", transport_id(error.kind)),
+                    format!("{code}: {}; rincian: `{detail}`", error.kind.indonesian()),
                     format!("{code}: {}", error.message),
                 )
             })
@@ -191,23 +191,6 @@ pub fn evaluate(probe: &Probe, exchange: &Exchange, captured: &Captured) -> Vec<
         }
     }
     checks
-}
-
-/// Why no complete response arrived, in Indonesian words; the code stays beside
-/// it in the check, as report.json names it.
-fn transport_id(kind: TransportKind) -> &'static str {
-    match kind {
-        TransportKind::Dns => "nama host tidak dapat ditemukan di DNS",
-        TransportKind::Connect => "koneksi ke server gagal",
-        TransportKind::Tls => "jabat tangan TLS gagal",
-        TransportKind::TlsLegacyOnly => "server hanya menerima versi TLS lama",
-        TransportKind::Timeout => "batas waktu habis",
-        TransportKind::Reset => "koneksi diputus oleh server",
-        TransportKind::Read => "respons gagal dibaca",
-        TransportKind::Protocol => "respons melanggar protokol HTTP",
-        TransportKind::TooManyRedirects => "terlalu banyak pengalihan",
-        TransportKind::BodyTooLarge => "isi respons terlalu besar",
-    }
 }
 
 fn check(
@@ -583,6 +566,7 @@ pub fn describe(capture: &Capture) -> Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use observe::exchange::TransportKind;
 
     fn path(source: &str) -> JsonPathExpectation {
         JsonPathExpectation {
@@ -1150,7 +1134,7 @@ mod tests {
         assert_eq!(nothing[0].actual, "no response");
         assert_eq!(nothing[0].actual_id, "tidak ada respons");
         for kind in TransportKind::ALL {
-            assert!(english_words(transport_id(kind)).is_empty(), "{kind}");
+            assert!(english_words(kind.indonesian()).is_empty(), "{kind}");
         }
     }
 

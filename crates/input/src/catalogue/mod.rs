@@ -149,7 +149,10 @@ mod tests {
 
     #[test]
     fn built_in_catalogue_is_valid_and_complete() {
-        assert_eq!(built_in().map(|c| c.version.clone()).ok().as_deref(), Some("2026.2"));
+        assert_eq!(
+            built_in().map(|c| c.version.clone()).ok().as_deref(),
+            Some("2026.2")
+        );
         let catalogue = match built_in_versions().pop() {
             Some(Ok(catalogue)) => catalogue,
             Some(Err(failure)) => panic!("{}", failure.render(crate::lang::Lang::En)),

@@ -401,7 +401,13 @@ mod tests {
         assert!(missing.missing_env && missing.message.en.contains("NOPE"));
         let unknown = resolve("${nok}").unwrap_err();
         assert_eq!(unknown.suggestion.as_deref(), Some("nik"));
-        assert!(resolve("${nik").unwrap_err().message.en.contains("not closed"));
+        assert!(
+            resolve("${nik")
+                .unwrap_err()
+                .message
+                .en
+                .contains("not closed")
+        );
     }
 
     #[test]
@@ -425,7 +431,10 @@ mod tests {
                     interpolator.define(&format!("v{level}"), value);
                 }
                 Err((problem, partial)) => {
-                    assert!(problem.message.en.contains("longer than 1 MiB"), "{problem:?}");
+                    assert!(
+                        problem.message.en.contains("longer than 1 MiB"),
+                        "{problem:?}"
+                    );
                     assert_eq!(partial.as_literal().as_deref(), Some(""));
                     failed_at.get_or_insert(level);
                     interpolator.define(&format!("v{level}"), String::new());

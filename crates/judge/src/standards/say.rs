@@ -171,7 +171,13 @@ pub fn fetch_failure(failure: &FetchFailure) -> Text {
             id: "tidak ada respons".into(),
             en: "no response".into(),
         },
-        FetchFailure::Transport { code, message } => verbatim(format!("{code}: {message}")),
+        FetchFailure::Transport { code, message } => Text {
+            id: format!(
+                "{code}: {}",
+                observe::exchange::transport_text_id(code, message)
+            ),
+            en: format!("{code}: {message}"),
+        },
         FetchFailure::ServerError(status) => verbatim(format!("HTTP {status}")),
         FetchFailure::NoLocation(status) => Text {
             id: format!("HTTP {status} tanpa Location yang dapat dipakai"),
@@ -675,7 +681,10 @@ pub fn does_not_redirect(status: u16) -> Text {
 /// `error`: the transport error's code and message, when there was one.
 pub fn http_url_silent(error: Option<(&str, &str)>) -> Text {
     let reason = match error {
-        Some((code, message)) => verbatim(format!("{code}: {message}")),
+        Some((code, message)) => Text {
+            id: observe::exchange::transport_text_id(code, message),
+            en: format!("{code}: {message}"),
+        },
         None => Text {
             id: "tidak ada respons".into(),
             en: "no answer".into(),

@@ -242,7 +242,10 @@ mod tests {
     fn a_yes_where_a_boolean_is_expected_is_an_error() {
         let error = parse::<Flag>("flag: yes\n").unwrap_err();
         assert_eq!(error.message.en, "expected true or false, found `yes`");
-        assert_eq!(error.message.id, "seharusnya true atau false, ditemukan `yes`");
+        assert_eq!(
+            error.message.id,
+            "seharusnya true atau false, ditemukan `yes`"
+        );
         assert_eq!((error.position.line, error.position.column), (1, 7));
         assert!(parse::<Flag>("flag: True\n").is_ok());
     }
@@ -258,7 +261,10 @@ mod tests {
             let error = parse::<Small>(&format!("timeout: 1s\n{text}")).unwrap_err();
             assert!(
                 error.message.en.contains(read)
-                    && error.message.en.contains("the key on line 3 reads the same")
+                    && error
+                        .message
+                        .en
+                        .contains("the key on line 3 reads the same")
                     && error.message.id.contains("kunci pada baris 3 terbaca sama"),
                 "{text:?}: {error:?}"
             );

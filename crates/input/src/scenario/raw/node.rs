@@ -7,8 +7,8 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use super::{Position, Spanned};
 use super::error::custom_message;
+use super::{Position, Spanned};
 use crate::text::{Text, text};
 
 /// A YAML value of free shape, every node with its position.
@@ -111,20 +111,15 @@ impl<'de> Visitor<'de> for NodeVisitor {
         Ok(Node::Int(value))
     }
     fn visit_u64<E: de::Error>(self, value: u64) -> Result<Node, E> {
-        i64::try_from(value)
-            .map(Node::Int)
-            .map_err(|_| {
-                E::custom(custom_message(
-                    Text::new(
-                        "bilangan bulat terlalu besar",
-                        "integer too large",
-                    ),
-                    Text::new(
-                        "beri tanda kutip agar tetap berupa teks",
-                        "quote it to keep it as text",
-                    ),
-                ))
-            })
+        i64::try_from(value).map(Node::Int).map_err(|_| {
+            E::custom(custom_message(
+                Text::new("bilangan bulat terlalu besar", "integer too large"),
+                Text::new(
+                    "beri tanda kutip agar tetap berupa teks",
+                    "quote it to keep it as text",
+                ),
+            ))
+        })
     }
     fn visit_f64<E>(self, value: f64) -> Result<Node, E> {
         Ok(Node::Float(value))
@@ -170,10 +165,12 @@ impl<'de> DeserializeSeed<'de> for DistinctKey<'_> {
         let key = Spanned::<Node>::deserialize(deserializer)?;
         let read = key.value.scalar_text().unwrap_or_default();
         if let Some((first, line)) = self.seen.get(&read) {
-            let why = alike(&key.value).or_else(|| alike(first)).unwrap_or(Text::new(
-                "kunci dibandingkan sebagaimana terbaca, bukan sebagaimana tertulis",
-                "keys are compared as they are read, not as they are written",
-            ));
+            let why = alike(&key.value)
+                .or_else(|| alike(first))
+                .unwrap_or(Text::new(
+                    "kunci dibandingkan sebagaimana terbaca, bukan sebagaimana tertulis",
+                    "keys are compared as they are read, not as they are written",
+                ));
             let named = if read.is_empty() {
                 Text::new("kunci kosong", "the empty key")
             } else {
