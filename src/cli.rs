@@ -52,6 +52,9 @@ pub enum Command {
     Diff(DiffArgs),
     /// Roll reports up by region: indices, predicates and the national targets.
     Portfolio(PortfolioArgs),
+    /// Probe scenarios continuously into a history database (SQLite), with
+    /// incidents, webhook alerts and a status page on --listen (docs/watch.md).
+    Watch(WatchArgs),
     /// Read the standards catalogue: rules with their why, fix and levels, and
     /// the check kinds this binary implements.
     Standards {
@@ -104,6 +107,8 @@ pub enum DocsTopic {
     Fleet,
     /// A regional IT team's first hour, in Indonesian and English (docs/first-hour.md).
     FirstHour,
+    /// Continuous probing, history, status page, alerts (docs/watch.md).
+    Watch,
 }
 
 /// How `validate` prints problems.
@@ -325,6 +330,49 @@ pub struct DiffArgs {
     /// Also write the output to this file.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Scenario files or folders (default: ./scenarios).
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub load: LoadArgs,
+    /// The history database: sqlite:FILE (created if missing).
+    #[arg(long, value_name = "URL", default_value = "sqlite:ujilab.db")]
+    pub db: String,
+    /// Serve the status page, JSON API, badges and /metrics here (loopback unless
+    /// you name another address).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: std::net::SocketAddr,
+    /// Serve nothing (no status page).
+    #[arg(long, conflicts_with = "listen")]
+    pub no_listen: bool,
+    /// Send alerts to this webhook: URL (generic JSON), slack=URL or
+    /// telegram=URL?chat_id=CHAT (repeatable). The URL is a secret: never shown.
+    #[arg(long, value_name = "[FORMAT=]URL")]
+    pub webhook: Vec<String>,
+    /// The name of this prober, kept with every sample.
+    #[arg(long, value_name = "NAME", default_value = "default")]
+    pub vantage: String,
+    /// Keep raw samples this long (hourly and daily rollups are kept for good).
+    #[arg(long, value_name = "DUR", default_value = "7d", value_parser = parse_duration)]
+    pub retention: std::time::Duration,
+    /// Check the standards this often, and once on start.
+    #[arg(long, value_name = "DUR", default_value = "24h", value_parser = parse_duration)]
+    pub standards_every: std::time::Duration,
+    /// Do not check the standards (probing only).
+    #[arg(long)]
+    pub no_standards: bool,
+    /// The status page's address as people reach it, linked from alerts.
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Trust this CA certificate (PEM) too, for every scenario.
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Vec<PathBuf>,
+    /// Use a proxy: a URL, or `env` for HTTPS_PROXY/HTTP_PROXY.
+    #[arg(long, value_name = "URL|env")]
+    pub proxy: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -67,6 +67,7 @@ pub fn main(cli: Cli) -> ExitCode {
             Command::Merge(args) => crate::fleet::merge(args, explicit_lang, lang, quiet),
             Command::Diff(args) => crate::fleet::diff(args, explicit_lang, quiet),
             Command::Portfolio(args) => crate::fleet::portfolio(args, lang, quiet),
+            Command::Watch(args) => crate::watch::watch(args, lang, quiet).await,
             Command::Standards { command } => standards(command, lang),
             Command::Schema { which } => schema(which),
             Command::Keygen(args) => crate::bundle::keygen(args, lang),

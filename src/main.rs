@@ -15,6 +15,7 @@ mod progress;
 mod say;
 mod selfdoc;
 mod signals;
+mod watch;
 
 use clap::Parser as _;
 

@@ -20,6 +20,18 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("ujilab-sandbox", &[]),
     ("ujilab-bundle", &[]),
+    // After report, beside the binary: it probes through run, scores through
+    // judge and reports through report.
+    (
+        "ujilab-watch",
+        &[
+            "ujilab-input",
+            "ujilab-observe",
+            "ujilab-run",
+            "ujilab-judge",
+            "ujilab-report",
+        ],
+    ),
 ];
 
 /// The workspace's packages and, for each, the workspace packages it depends on

@@ -116,6 +116,7 @@ fn docs_prints_each_file_of_docs_offline() {
         ("exit-codes", "exit-codes.md"),
         ("fleet", "fleet.md"),
         ("first-hour", "first-hour.md"),
+        ("watch", "watch.md"),
     ] {
         let output = run(&["docs", topic]);
         assert_eq!(output.status.code(), Some(0), "{topic}");
@@ -127,7 +128,14 @@ fn docs_prints_each_file_of_docs_offline() {
     }
     let list = run(&["docs"]);
     assert_eq!(list.status.code(), Some(0));
-    for topic in ["scenario", "reports", "exit-codes", "fleet", "first-hour"] {
+    for topic in [
+        "scenario",
+        "reports",
+        "exit-codes",
+        "fleet",
+        "first-hour",
+        "watch",
+    ] {
         assert!(stdout(&list).contains(topic), "{}", stdout(&list));
     }
     let indonesian = ujilab()

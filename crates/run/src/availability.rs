@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 
-use input::scenario::{Availability, Scenario, status_accepted};
+use input::scenario::{Availability, Probe, Scenario, status_accepted};
+use observe::exchange::Exchange;
 use observe::observations::{AvailabilityResult, ProbeAvailability, Sample};
 use observe::redact::Redactor;
 
@@ -36,37 +37,16 @@ pub async fn sample(
             () = tokio::time::sleep_until(due.into()) => {}
             () = cancel.cancelled() => { interrupted = true; break; }
         }
-        let requests = plan.probes.iter().map(|&index| {
-            let probe = &scenario.probes[index];
-            async move {
-                match build(scenario, probe, captured) {
-                    Ok(spec) => {
-                        let exchange = perform(session, &spec, redactor).await;
-                        let up = exchange
-                            .response
-                            .as_ref()
-                            .is_some_and(|response| status_accepted(probe, response.status));
-                        Sample {
-                            probe: probe.id.clone(),
-                            up,
-                            latency: exchange.response.as_ref().map(|_| exchange.latency),
-                            at: Some(exchange.started_at),
-                            status: exchange.status(),
-                            error_kind: exchange.error.as_ref().map(|error| error.kind),
-                            error: exchange.error.map(|error| error.message),
-                        }
-                    }
-                    Err(missing) => Sample {
-                        probe: probe.id.clone(),
-                        up: false,
-                        latency: None,
-                        error: Some(format!("capture `{missing}` has no value")),
-                        at: None,
-                        status: None,
-                        error_kind: None,
-                    },
-                }
-            }
+        let requests = plan.probes.iter().map(|&index| async move {
+            sample_probe(
+                scenario,
+                &scenario.probes[index],
+                session,
+                captured,
+                redactor,
+            )
+            .await
+            .0
         });
         let samples = tokio::select! {
             samples = join_all(requests) => samples,
@@ -106,4 +86,49 @@ pub async fn sample(
         exchanges,
     };
     (result, interrupted)
+}
+
+/// One availability sample of `probe`, and the exchange it was taken from (none
+/// when the request could not be built: a capture it needs has no value).
+pub(crate) async fn sample_probe(
+    scenario: &Scenario,
+    probe: &Probe,
+    session: &Session,
+    captured: &Captured,
+    redactor: &Redactor,
+) -> (Sample, Option<Exchange>) {
+    match build(scenario, probe, captured) {
+        Ok(spec) => {
+            let exchange = perform(session, &spec, redactor).await;
+            crate::trace::exchange(&format!("availability {}", probe.id), &exchange, redactor);
+            let up = exchange
+                .response
+                .as_ref()
+                .is_some_and(|response| status_accepted(probe, response.status));
+            let sample = Sample {
+                probe: probe.id.clone(),
+                up,
+                latency: exchange.response.as_ref().map(|_| exchange.latency),
+                at: Some(exchange.started_at),
+                status: exchange.status(),
+                error_kind: exchange.error.as_ref().map(|error| error.kind),
+                error: exchange.error.as_ref().map(|error| error.message.clone()),
+                timings: Some(exchange.timings),
+            };
+            (sample, Some(exchange))
+        }
+        Err(missing) => (
+            Sample {
+                probe: probe.id.clone(),
+                up: false,
+                latency: None,
+                error: Some(format!("capture `{missing}` has no value")),
+                at: None,
+                status: None,
+                error_kind: None,
+                timings: None,
+            },
+            None,
+        ),
+    }
 }

@@ -18,6 +18,7 @@ mod load;
 mod pages;
 mod request;
 mod tls;
+pub mod continuous;
 
 use std::path::PathBuf;
 use std::sync::Arc;

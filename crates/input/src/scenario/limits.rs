@@ -28,6 +28,9 @@ pub const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
 /// The longest interval between availability rounds.
 pub const MAX_AVAILABILITY_EVERY: Duration = Duration::from_secs(3600);
 
+/// The most rounds in a row `watch.down_after` and `watch.up_after` may ask for.
+pub const MAX_WATCH_STREAK: u32 = 100;
+
 /// The longest availability window (`for:`).
 pub const MAX_AVAILABILITY_WINDOW: Duration = Duration::from_secs(7 * 86_400);
 

@@ -31,6 +31,8 @@ pub struct Scenario {
     pub availability: Option<Availability>,
     pub load: Option<Load>,
     pub thresholds: Vec<Threshold>,
+    /// `watch:`: how `ujilab watch` probes it continuously (defaults when absent).
+    pub watch: Watch,
     /// The scenario after interpolation, for the report (redacted when written),
     /// as compact JSON text: a run holds every scenario until it has run, and a
     /// parsed tree costs several times the text.
@@ -357,6 +359,35 @@ pub enum CaptureSource {
     Json(JsonPathExpectation),
     Header(String),
     BodyRegex(regex::Regex),
+}
+
+/// How `ujilab watch` probes a scenario: `every` and `timeout` override the
+/// availability plan's; the service is down after `down_after` failed rounds in
+/// a row and up again after `up_after` good ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Watch {
+    pub every: Option<Duration>,
+    pub timeout: Option<Duration>,
+    pub down_after: u32,
+    pub up_after: u32,
+}
+
+impl Watch {
+    /// Down after 3 failed rounds in a row, up after 2 good ones: one lost
+    /// packet is no incident, and a flapping service is not declared up at once.
+    pub const DEFAULT_DOWN_AFTER: u32 = 3;
+    pub const DEFAULT_UP_AFTER: u32 = 2;
+}
+
+impl Default for Watch {
+    fn default() -> Self {
+        Self {
+            every: None,
+            timeout: None,
+            down_after: Self::DEFAULT_DOWN_AFTER,
+            up_after: Self::DEFAULT_UP_AFTER,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -18,8 +18,8 @@ use serde::de::DeserializeOwned;
 pub use error::ParseError;
 pub(crate) use node::Node;
 pub(crate) use scenario::{
-    RawAvailability, RawDefaults, RawExpect, RawLoad, RawPages, RawProbe, RawRequest, RawScenario,
-    RawService, RawStandards, RawThreshold, RawTls, RawWaiver, TopLevelKeys,
+    RawAvailability, RawDefaults, RawExpect, RawLoad, RawPages, RawProbe, RawRequest, RawRetry, RawScenario,
+    RawService, RawStandards, RawThreshold, RawTls, RawWaiver, RawWatch, TopLevelKeys,
 };
 pub(crate) use serde_saphyr::Spanned;
 

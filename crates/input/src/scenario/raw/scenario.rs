@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::{Node, Spanned};
 
 /// The keys of a scenario's top level: those of [`RawScenario`].
-pub(crate) const SCENARIO_KEYS: [&str; 11] = [
+pub(crate) const SCENARIO_KEYS: [&str; 12] = [
     "version",
     "service",
     "scenario",
@@ -26,6 +26,7 @@ pub(crate) const SCENARIO_KEYS: [&str; 11] = [
     "availability",
     "load",
     "thresholds",
+    "watch",
 ];
 
 /// The top-level keys of a YAML file, read to tell a scenario, perhaps with a
@@ -92,6 +93,7 @@ pub(crate) struct RawScenario {
     pub(crate) availability: Option<Spanned<RawAvailability>>,
     pub(crate) load: Option<Spanned<RawLoad>>,
     pub(crate) thresholds: Option<Vec<Spanned<RawThreshold>>>,
+    pub(crate) watch: Option<Spanned<RawWatch>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -183,6 +185,17 @@ pub(crate) struct RawProbe {
     pub(crate) max_body: Option<Spanned<String>>,
     pub(crate) expect: Option<Spanned<RawExpect>>,
     pub(crate) capture: Option<Spanned<Node>>,
+    pub(crate) retry: Option<Spanned<RawRetry>>,
+}
+
+/// `retry:` of a functional probe.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRetry {
+    /// A number, or a string that interpolates to one (`${env:RETRIES:-3}`).
+    pub(crate) attempts: Spanned<Node>,
+    pub(crate) delay: Option<Spanned<String>>,
+    pub(crate) on: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -218,6 +231,16 @@ pub(crate) struct RawAvailability {
     #[serde(rename = "for")]
     pub(crate) window: Option<Spanned<String>>,
     pub(crate) allow_unsafe_methods: Option<Spanned<bool>>,
+}
+
+/// `watch:`: how `ujilab watch` probes the scenario continuously.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawWatch {
+    pub(crate) every: Option<Spanned<String>>,
+    pub(crate) timeout: Option<Spanned<String>>,
+    pub(crate) down_after: Option<Spanned<u32>>,
+    pub(crate) up_after: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]

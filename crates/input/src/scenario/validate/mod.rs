@@ -12,9 +12,11 @@
 //! - `probe` and `request`: each probe and the parts of its request;
 //! - `expect`, `matcher` and `capture`: what a response must hold, and what
 //!   is taken from it;
+//! - `retry`: when a functional probe is sent again;
 //! - `repeated_probes`, `availability` and `load`: the phases that repeat
 //!   probes;
-//! - `standards` and `thresholds`: how the run is judged.
+//! - `standards` and `thresholds`: how the run is judged;
+//! - `watch`: how `ujilab watch` probes it continuously.
 
 mod attestations;
 mod availability;
@@ -27,10 +29,12 @@ mod names;
 mod probe;
 mod repeated_probes;
 mod request;
+mod retry;
 mod scalars;
 mod service;
 mod standards;
 mod thresholds;
+mod watch;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -193,6 +197,11 @@ impl<'a> Checker<'a> {
             .load
             .as_ref()
             .and_then(|raw| self.load(raw, &methods, &probe_index));
+        let watch = raw
+            .watch
+            .as_ref()
+            .map(|raw| self.watch(raw))
+            .unwrap_or_default();
         let standards = raw
             .standards
             .as_ref()
@@ -222,6 +231,7 @@ impl<'a> Checker<'a> {
             availability,
             load,
             thresholds,
+            watch,
             effective: serde_json::value::RawValue::NULL.to_owned(),
         })
     }

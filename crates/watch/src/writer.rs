@@ -1,0 +1,176 @@
+//! The one writer of the history: a thread that owns the database connection and
+//! commits what the schedule sends it, in order. When the database cannot be
+//! written (locked, disk full, gone) the writes wait in a bounded backlog and are
+//! tried again every second; probing goes on, and the status page says the
+//! history is behind. Past the bound, the oldest waiting writes are dropped and
+//! counted, never silently.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+
+use crate::rollup;
+use crate::store::{RoundWrite, StandardsRow, Store};
+
+/// How many writes may wait while the database cannot be written.
+pub const MAX_BACKLOG: usize = 100_000;
+
+pub enum Write {
+    Round(RoundWrite),
+    Standards(StandardsRow),
+    /// Roll up what is final at this time (ms), with this grace.
+    Rollup {
+        now: i64,
+        grace_ms: i64,
+    },
+    /// Forget samples before `samples_before` and minute rollups before
+    /// `minutes_before` (ms).
+    Forget {
+        samples_before: i64,
+        minutes_before: i64,
+    },
+    /// Answers once everything sent before it is committed (or waiting).
+    Flush(oneshot::Sender<()>),
+}
+
+/// What the writer tells the rest of the watch.
+#[derive(Debug, Default)]
+pub struct Health {
+    /// Writes waiting for the database.
+    pub backlog: AtomicUsize,
+    /// Writes dropped because the backlog was full.
+    pub dropped: AtomicU64,
+    /// Samples committed since the watch started.
+    pub committed_samples: AtomicU64,
+    /// Why the database could not be written, while it cannot.
+    pub last_error: Mutex<Option<String>>,
+}
+
+impl Health {
+    pub fn behind(&self) -> bool {
+        self.backlog.load(Ordering::Relaxed) > 0
+    }
+
+    pub fn error(&self) -> Option<String> {
+        self.last_error.lock().ok().and_then(|error| error.clone())
+    }
+
+    fn set_error(&self, error: Option<String>) {
+        if let Ok(mut last) = self.last_error.lock() {
+            *last = error;
+        }
+    }
+}
+
+/// Starts the writer thread; it ends when every sender is dropped, after trying
+/// once more to commit what waits.
+pub fn start(
+    store: Store,
+    health: Arc<Health>,
+) -> (mpsc::Sender<Write>, std::thread::JoinHandle<Store>) {
+    let (sender, receiver) = mpsc::channel(4096);
+    let handle = std::thread::Builder::new()
+        .name("ujilab-watch-writer".into())
+        .spawn(move || run(store, receiver, &health))
+        .unwrap_or_else(|error| panic!("cannot start the history writer thread: {error}"));
+    (sender, handle)
+}
+
+fn run(mut store: Store, mut receiver: mpsc::Receiver<Write>, health: &Health) -> Store {
+    let mut backlog: VecDeque<Write> = VecDeque::new();
+    let mut open = true;
+    while open || !backlog.is_empty() {
+        // Wait for work, or a second when writes are waiting for the database.
+        let next = if backlog.is_empty() {
+            receiver.blocking_recv()
+        } else {
+            std::thread::sleep(Duration::from_secs(1));
+            receiver.try_recv().ok()
+        };
+        match next {
+            Some(write) => enqueue(&mut backlog, write, health),
+            None if backlog.is_empty() => open = false,
+            None => {}
+        }
+        while let Ok(write) = receiver.try_recv() {
+            enqueue(&mut backlog, write, health);
+        }
+        if receiver.is_closed() && receiver.is_empty() {
+            open = false;
+        }
+        drain(&mut store, &mut backlog, health);
+        if !open && !backlog.is_empty() {
+            // Stopping with the database still away: what waits is lost, and said.
+            tracing::error!(
+                "{} write(s) to the history could not be committed before stopping",
+                backlog.len()
+            );
+            break;
+        }
+    }
+    store
+}
+
+fn enqueue(backlog: &mut VecDeque<Write>, write: Write, health: &Health) {
+    if backlog.len() >= MAX_BACKLOG {
+        backlog.pop_front();
+        health.dropped.fetch_add(1, Ordering::Relaxed);
+    }
+    backlog.push_back(write);
+}
+
+/// Commits what waits, in order, until the first write the database refuses.
+fn drain(store: &mut Store, backlog: &mut VecDeque<Write>, health: &Health) {
+    while let Some(write) = backlog.front() {
+        let result = match write {
+            Write::Round(round) => store.commit_round(round).and_then(|()| {
+                // A round older than a rolled mark (it waited): roll again.
+                let oldest = round.samples.iter().map(|s| s.at).min().unwrap_or(round.at);
+                rollup::reopen(store, oldest)
+            }),
+            Write::Standards(row) => store.insert_standards(row),
+            Write::Rollup { now, grace_ms } => rollup::roll(store, *now, *grace_ms).map(|_| ()),
+            Write::Forget {
+                samples_before,
+                minutes_before,
+            } => store
+                .forget(*samples_before, crate::store::SPANS[0], *minutes_before)
+                .map(|_| ()),
+            Write::Flush(_) => Ok(()),
+        };
+        match result {
+            Ok(()) => {
+                if let Some(Write::Round(round)) = backlog.front() {
+                    health
+                        .committed_samples
+                        .fetch_add(round.samples.len() as u64, Ordering::Relaxed);
+                }
+                if let Some(Write::Flush(done)) = backlog.pop_front() {
+                    let _ = done.send(());
+                }
+                health.set_error(None);
+            }
+            Err(error) if error.is_transient() => {
+                health.set_error(Some(error.to_string()));
+                break;
+            }
+            Err(error) => {
+                // A write the database will never take (a bug, or a database
+                // changed under us): said, and not retried for ever.
+                tracing::error!("a write to the history was refused: {error}");
+                health.set_error(Some(error.to_string()));
+                backlog.pop_front();
+            }
+        }
+    }
+    health.backlog.store(
+        backlog
+            .iter()
+            .filter(|write| !matches!(write, Write::Flush(_) | Write::Rollup { .. }))
+            .count(),
+        Ordering::Relaxed,
+    );
+}
