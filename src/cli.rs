@@ -68,6 +68,15 @@ pub enum Command {
     /// the file that was changed. Exit 0 ok, 1 changed (or unsigned with --key),
     /// 2 not a bundle.
     Verify(VerifyArgs),
+    /// Visit a site (home page and a bounded number of same-site pages, obeying
+    /// robots.txt) and write a first, commented scenario for it.
+    Init(InitArgs),
+    /// Write probes from a recorded request: a curl command line or a browser's
+    /// HAR file. Tokens, cookies and API keys go to `secrets:`, never the file.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Print a JSON Schema.
     Schema {
         #[arg(value_enum)]
@@ -268,6 +277,72 @@ pub struct RunArgs {
     /// report; `ujilab merge` gives a per-vantage breakdown.
     #[arg(long, value_name = "NAME", value_parser = parse_vantage)]
     pub vantage: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The service's home page, e.g. https://layanan.contohkab.go.id/.
+    pub url: String,
+    /// Where to write the scenario (default: scenarios/<host>.yaml).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Overwrite FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Like curl --resolve: HOST:IP (or HOST:PORT:IP), no DNS lookup for HOST;
+    /// repeatable. Written to the scenario's `defaults.resolve`.
+    #[arg(long, value_name = "HOST:IP", value_parser = parse_resolve)]
+    pub resolve: Vec<(String, std::net::IpAddr)>,
+    /// Trust this CA certificate (PEM) too; written to the scenario's
+    /// `defaults.tls.ca_file`.
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Vec<PathBuf>,
+    /// Links followed from the home page.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub depth: u32,
+    /// Pages fetched at most.
+    #[arg(long, value_name = "N", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=500))]
+    pub max_pages: u32,
+    /// Pause between two requests (longer when robots.txt asks, up to 10 s).
+    #[arg(long, value_name = "DUR", default_value = "500ms", value_parser = parse_duration)]
+    pub delay: std::time::Duration,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A curl command line, after `--`: `ujilab import curl -- curl -H ... URL`.
+    Curl(ImportCurlArgs),
+    /// A HAR file saved by a browser's developer tools (Network, "Save all as HAR").
+    Har(ImportHarArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportCurlArgs {
+    /// Where to write the scenario (default: scenarios/<host>.yaml).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Overwrite FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// The curl command line (the leading `curl` may be left out).
+    #[arg(last = true, required = true, value_name = "CURL ARGS")]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportHarArgs {
+    /// The HAR file.
+    pub file: PathBuf,
+    /// Where to write the scenario (default: scenarios/<host>.yaml).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Overwrite FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Keep requests to other hosts than the first page's too (scripts, fonts
+    /// and trackers of third parties are left out by default).
+    #[arg(long)]
+    pub all_hosts: bool,
 }
 
 #[derive(Debug, Args)]
@@ -501,6 +576,24 @@ fn parse_vantage(text: &str) -> Result<String, String> {
         Err(format!(
             "`{text}` is not a vantage name: 1 to 64 of a-z, A-Z, 0-9, `-`, `_`, `.`"
         ))
+    }
+}
+
+/// `HOST:IP` or curl's `HOST:PORT:IP` (the port is the URL's anyway); an IPv6
+/// address may be bracketed.
+fn parse_resolve(text: &str) -> Result<(String, std::net::IpAddr), String> {
+    let parse_ip = |ip: &str| ip.trim_matches(['[', ']']).parse::<std::net::IpAddr>().ok();
+    let (host, rest) = text
+        .split_once(':')
+        .ok_or_else(|| format!("`{text}` is not HOST:IP"))?;
+    let ip = parse_ip(rest).or_else(|| {
+        let (port, ip) = rest.split_once(':')?;
+        port.parse::<u16>().ok()?;
+        parse_ip(ip)
+    });
+    match ip {
+        Some(ip) if !host.is_empty() => Ok((host.to_ascii_lowercase(), ip)),
+        _ => Err(format!("`{text}` is not HOST:IP (or HOST:PORT:IP)")),
     }
 }
 

@@ -69,6 +69,8 @@ pub fn main(cli: Cli) -> ExitCode {
             Command::Portfolio(args) => crate::fleet::portfolio(args, lang, quiet),
             Command::Watch(args) => crate::watch::watch(args, lang, quiet).await,
             Command::Standards { command } => standards(command, lang),
+            Command::Init(args) => crate::draft::init(args, lang, quiet).await,
+            Command::Import { command } => crate::draft::import(command, lang, quiet),
             Command::Schema { which } => schema(which),
             Command::Keygen(args) => crate::bundle::keygen(args, lang),
             Command::Verify(args) => crate::bundle::verify(args, lang),

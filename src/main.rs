@@ -6,6 +6,7 @@
 mod bundle;
 mod cli;
 mod commands;
+mod draft;
 mod execute;
 mod exit;
 mod fleet;

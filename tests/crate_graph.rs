@@ -20,6 +20,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     ("ujilab-sandbox", &[]),
     ("ujilab-bundle", &[]),
+    (
+        "ujilab-draft",
+        &["ujilab-input", "ujilab-observe", "ujilab-run"],
+    ),
     // After report, beside the binary: it probes through run, scores through
     // judge and reports through report.
     (

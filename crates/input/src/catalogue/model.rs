@@ -54,6 +54,46 @@ impl Catalogue {
     pub fn codes(&self) -> Vec<String> {
         self.rules.iter().map(|rule| rule.code.clone()).collect()
     }
+
+    /// The words that tell a page of `role` (`service_standard`, `complaints`,
+    /// `maklumat`, `skm`, `ppid`, `privacy`) apart, taken from the rules that
+    /// read that page, so that `ujilab init` looks for a page with the words
+    /// its checks will look for (one list, in the catalogue). Each group is one
+    /// thing the page names: a component of a `page_components` rule that
+    /// reads `role` first, or one word of `complaint_channel`'s `form_near`
+    /// (complaints). Normalised (lower case, whitespace folded); empty for
+    /// another role.
+    pub fn page_words(&self, role: &str) -> Vec<Vec<String>> {
+        let single = |words: &[String]| -> Vec<Vec<String>> {
+            words
+                .iter()
+                .map(|word| vec![super::normalise(word)])
+                .collect()
+        };
+        let mut groups: Vec<Vec<String>> = Vec::new();
+        for rule in &self.rules {
+            let params = &rule.params;
+            let found = match rule.check.name {
+                "page_components"
+                    if params.strings("page").first().map(String::as_str) == Some(role) =>
+                {
+                    params
+                        .components("components")
+                        .iter()
+                        .map(|component| component.keywords.clone())
+                        .collect()
+                }
+                "complaint_channel" if role == "complaints" => single(params.strings("form_near")),
+                _ => Vec::new(),
+            };
+            for group in found {
+                if !groups.contains(&group) {
+                    groups.push(group);
+                }
+            }
+        }
+        groups
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -134,5 +174,31 @@ impl Rule {
     /// Whether this rule is an officer's statement, not a measurement.
     pub fn is_attestation(&self) -> bool {
         self.check.name == "attestation"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The words of each page come from the rules that read it: TR-01's
+    /// components for the service standard, TR-02's for complaints.
+    #[test]
+    fn page_words_come_from_the_rules_that_read_the_page() {
+        let catalogue = crate::catalogue::built_in().expect("built in");
+        let standard = catalogue.page_words("service_standard");
+        let tr01 = catalogue.rule("TR-01").expect("TR-01");
+        assert_eq!(standard.len(), tr01.params.components("components").len());
+        assert!(standard.contains(&vec!["persyaratan".to_string(), "syarat".to_string()]));
+        assert!(
+            catalogue
+                .page_words("complaints")
+                .contains(&vec!["pengaduan".to_string()])
+        );
+        assert!(
+            catalogue
+                .page_words("privacy")
+                .iter()
+                .any(|group| group.contains(&"kebijakan privasi".to_string()))
+        );
+        assert!(catalogue.page_words("home").is_empty());
     }
 }

@@ -557,6 +557,9 @@ fn page(title: &str, main: &str) -> String {
 <a href="/">Beranda</a>
 <a href="/standar-pelayanan">Standar Pelayanan</a>
 <a href="/pengaduan">Pengaduan</a>
+<a href="/skm">Survei Kepuasan</a>
+<a href="/ppid">PPID</a>
+<a href="/privasi">Privasi</a>
 <a href="/openapi.json">API</a>
 </nav>
 </header>

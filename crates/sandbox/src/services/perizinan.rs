@@ -195,7 +195,7 @@ fn page(title: &str, main: &str) -> String {
 <img src="/static/logo.svg" alt="Logo Kabupaten Contoh">
 <img src="/static/logo.svg" class="spanduk">
 <b>DPMPTSP Kabupaten Contoh</b>
-<a href="/">Beranda</a> | <a href="/standar-pelayanan">Standar Pelayanan</a> | <a href="/pengaduan">Hubungi Kami</a>
+<a href="/">Beranda</a> | <a href="/standar-pelayanan">Standar Pelayanan</a> | <a href="/pengaduan">Hubungi Kami</a> | <a href="/kebijakan-privasi">Kebijakan Privasi</a>
 </div>
 <div class="isi">
 {main}
