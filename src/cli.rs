@@ -163,7 +163,7 @@ pub enum StandardsCommand {
 
 #[derive(Debug, Args)]
 pub struct CatalogueArgs {
-    /// The catalogue: idsll-core (built in), idsll-core@VERSION, or a file.
+    /// The catalogue: idsll-core (built in), idsll-core@VERSION, ombudsman-kepatuhan (built in), or a file.
     #[arg(long, default_value = "idsll-core")]
     pub profile: String,
 }

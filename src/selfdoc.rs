@@ -104,7 +104,7 @@ pub const STANDARDS_DOCS_COMMAND: &str = "ujilab standards docs --out docs/stand
 pub fn standards_pages() -> Result<Vec<(String, String)>, String> {
     use input::catalogue::docs;
     let mut catalogues = Vec::new();
-    for built in input::catalogue::built_in_versions() {
+    for built in input::catalogue::built_in_catalogues() {
         catalogues.push(built.map_err(|failure| failure.render(input::lang::Lang::En))?);
     }
     let generated = format!(
@@ -284,7 +284,7 @@ pub fn man(out: Option<&Path>, lang: Lang) -> ExitCode {
 pub fn long_version() -> &'static str {
     static TEXT: OnceLock<String> = OnceLock::new();
     TEXT.get_or_init(|| {
-        let catalogues = input::catalogue::built_in_versions()
+        let catalogues = input::catalogue::built_in_catalogues()
             .into_iter()
             .map(|built| match built {
                 Ok(catalogue) => format!("{}@{}", catalogue.name, catalogue.version),

@@ -11,6 +11,7 @@
 
 use askama::Template;
 
+use input::catalogue::Scale;
 use input::lang::Lang;
 
 use crate::latency_chart::{Chart, Series};
@@ -132,6 +133,8 @@ struct ScenarioView {
     standards_note: Option<String>,
     failed: Vec<String>,
     aspects: Vec<AspectView>,
+    /// `1–5`, `0–3`: the catalogue's levels, heading the aspect bars.
+    level_range: String,
     rule_groups: Vec<RuleGroup>,
     probes: Vec<ProbeView>,
     /// After a merge of several vantages: each one's own figures.
@@ -152,6 +155,8 @@ struct VerdictView {
     class: String,
     word: String,
     index: String,
+    /// `1–5`, `0–100`: the catalogue's index range.
+    index_range: String,
     predicate: String,
     coverage: String,
     catalogue: String,
@@ -168,7 +173,7 @@ struct AspectView {
     name: String,
     score: String,
     weight: String,
-    /// Bar length in percent of the 1..5 scale (numbers only, used in a style).
+    /// Bar length in percent of the catalogue's levels (numbers only, used in a style).
     bar: String,
 }
 
@@ -569,6 +574,9 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
         standards_note,
         failed: wording::failed_items(scenario, lang),
         aspects: standards.map(|s| aspects(s, lang)).unwrap_or_default(),
+        level_range: standards
+            .map_or(Scale::ONE_TO_FIVE, |s| s.scale)
+            .levels_text(),
         rule_groups: standards.map(|s| rule_groups(s, lang)).unwrap_or_default(),
         probes: scenario
             .probes
@@ -801,6 +809,7 @@ fn verdict_view(standards: &StandardsReport, lang: Lang) -> VerdictView {
         class: verdict_class(standards.verdict),
         word: wording::verdict_word(standards, lang),
         index: wording::index_text(standards, lang),
+        index_range: standards.scale.index_text(),
         predicate: wording::predicate_shown(standards, lang)
             .map_or_else(|| "-".into(), str::to_string),
         coverage: standards
@@ -823,7 +832,7 @@ fn verdict_view(standards: &StandardsReport, lang: Lang) -> VerdictView {
                 lang.pick("kriteria wajib minimal", "critical rules at least"),
                 lang.choose(
                     format!("tingkat {}", c.critical_min_level),
-                    format!("L{}", c.critical_min_level)
+                    format!("level {}", c.critical_min_level)
                 ),
                 lang.pick("cakupan minimum", "minimum coverage"),
                 percent(c.min_coverage, lang)
@@ -859,13 +868,16 @@ fn aspects(standards: &StandardsReport, lang: Lang) -> Vec<AspectView> {
                 .score
                 .map_or_else(|| "-".into(), |score| number(&format!("{score:.2}"), lang)),
             weight: format!("{}", aspect.weight),
-            bar: format!(
-                "{:.1}",
-                // The scale starts at level 1: an aspect at 1 has an empty bar.
-                aspect
-                    .score
-                    .map_or(0.0, |s| (s.clamp(1.0, 5.0) - 1.0) / 4.0 * 100.0)
-            ),
+            bar: format!("{:.1}", {
+                // An aspect at the lowest level has an empty bar.
+                let (lowest, highest) = (
+                    f64::from(standards.scale.lowest),
+                    f64::from(standards.scale.highest),
+                );
+                aspect.score.map_or(0.0, |s| {
+                    (s.clamp(lowest, highest) - lowest) / (highest - lowest) * 100.0
+                })
+            }),
         })
         .collect()
 }
@@ -899,7 +911,10 @@ fn rule_groups(standards: &StandardsReport, lang: Lang) -> Vec<RuleGroup> {
                     aspect: aspect_name(&rule.aspect),
                     class: match (rule.outcome, rule.level) {
                         _ if failed => "bad",
-                        (RuleState::Level, Some(5 | 4)) => "good",
+                        // The top two levels (4 and 5 of 1..5; 2 and 3 of 0..3).
+                        (RuleState::Level, Some(level)) if level + 1 >= standards.scale.highest => {
+                            "good"
+                        }
                         (RuleState::Level, Some(_)) => "fair",
                         (RuleState::Inconclusive, _) => "warn",
                         _ => "muted",
@@ -912,7 +927,8 @@ fn rule_groups(standards: &StandardsReport, lang: Lang) -> Vec<RuleGroup> {
                         .fix
                         .as_ref()
                         .filter(|_| {
-                            rule.outcome == RuleState::Level && rule.level.is_some_and(|l| l < 5)
+                            rule.outcome == RuleState::Level
+                                && rule.level.is_some_and(|l| l < standards.scale.highest)
                         })
                         .map(|fix| wording::localized(fix, lang).to_string()),
                 }

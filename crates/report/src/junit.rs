@@ -688,7 +688,10 @@ fn rule_case(rule: &RuleReport, standards: &StandardsReport, fails: bool, lang: 
         .fix
         .as_ref()
         .map(|fix| fix_line(wording::localized(fix, lang), lang));
-    let below_top = rule.outcome == RuleState::Level && rule.level.is_some_and(|level| level < 5);
+    let below_top = rule.outcome == RuleState::Level
+        && rule
+            .level
+            .is_some_and(|level| level < standards.scale.highest);
     let critical_min = standards
         .certification
         .as_ref()
@@ -705,7 +708,7 @@ fn rule_case(rule: &RuleReport, standards: &StandardsReport, fails: bool, lang: 
         }),
         _ if fails => {
             let expected = match critical_min {
-                Some(min) => format!("L{min}+"),
+                Some(min) => format!("{}{min}+", lang.pick("T", "L")),
                 None => lang
                     .pick("tingkat minimum", "the minimum level")
                     .to_string(),

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use input::catalogue::Scale;
 use input::lang::Lang;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -568,6 +569,10 @@ pub struct StandardsReport {
     pub waived_critical: Vec<String>,
     pub aspects: Vec<AspectReport>,
     pub rules: Vec<RuleReport>,
+    /// The catalogue's levels and index range; left out for idsll-core's 1..5
+    /// (and absent from older reports, which read as 1..5).
+    #[serde(default, skip_serializing_if = "is_one_to_five")]
+    pub scale: Scale,
     /// The catalogue's certification requirements the verdict was held to.
     #[serde(default)]
     pub certification: Option<CertificationReport>,
@@ -847,6 +852,10 @@ impl From<observe::latency::LatencySummary> for LatencyReport {
             max: round(summary.max),
         }
     }
+}
+
+fn is_one_to_five(scale: &Scale) -> bool {
+    *scale == Scale::ONE_TO_FIVE
 }
 
 #[cfg(test)]

@@ -179,13 +179,13 @@ pub(crate) fn render(report: &Report) -> String {
         "ujilab_standards_index",
         "gauge",
         None,
-        "Standards index, 1.00 to 5.00.",
+        "Standards index on its catalogue's range (1.00 to 5.00 for idsll-core, 0 to 100 for ombudsman-kepatuhan).",
     );
     let mut rules = Family::new(
         "ujilab_rule_level",
         "gauge",
         None,
-        "Capability level (1-5) of each levelled standards rule.",
+        "Capability level of each levelled standards rule, on its catalogue's scale (1-5 for idsll-core, 0-3 for ombudsman-kepatuhan).",
     );
     let mut sustained = Family::new(
         "ujilab_load_rate_sustained",

@@ -105,6 +105,7 @@ pub fn standards_report(score: &Score, extra_conditions: &[&str]) -> StandardsRe
                 }),
             })
             .collect(),
+        scale: score.scale,
         certification: Some(CertificationReport {
             min_index: score.certification.min_index,
             critical_min_level: score.certification.critical_min_level,
@@ -112,7 +113,14 @@ pub fn standards_report(score: &Score, extra_conditions: &[&str]) -> StandardsRe
         }),
         title: Some(localized(&score.title)),
         sha256: Some(score.sha256.clone()),
-        disclaimer: Some(localized(&disclaimer())),
+        disclaimer: Some(localized(&match &score.disclaimer {
+            // A catalogue that mirrors another instrument says so beside ours.
+            Some(own) => Text {
+                id: format!("{}; {}", disclaimer().id, own.id),
+                en: format!("{}; {}", disclaimer().en, own.en),
+            },
+            None => disclaimer(),
+        })),
         certified_with_waivers: score.verdict == Verdict::Certified
             && !score.waived_critical.is_empty(),
         warnings: score.warnings.clone(),

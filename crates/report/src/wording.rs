@@ -276,19 +276,21 @@ pub fn basis_word(basis: Basis, lang: Lang) -> String {
     .to_string()
 }
 
-/// `L4`, `waived`, `not applicable`, `inconclusive`.
+/// `L4` (`T4`, tingkat, in Indonesian), `waived`, `not applicable`, `inconclusive`.
 pub fn outcome_word(rule: &RuleReport, lang: Lang) -> String {
+    let mark = lang.pick("T", "L");
     match (rule.outcome, rule.level) {
-        (RuleState::Level, Some(level)) => format!("L{level}"),
-        (RuleState::Level, None) => "L?".to_string(),
+        (RuleState::Level, Some(level)) => format!("{mark}{level}"),
+        (RuleState::Level, None) => format!("{mark}?"),
         (RuleState::Waived, _) => lang.pick("dikecualikan", "waived").to_string(),
         (RuleState::NotApplicable, _) => lang.pick("tidak berlaku", "not applicable").to_string(),
         (RuleState::Inconclusive, _) => lang.pick("tidak dapat diukur", "inconclusive").to_string(),
     }
 }
 
-/// Whether a rule counts as failed: level 1, or a critical rule below the
-/// catalogue's `critical_min_level` (semantics.md, "Reports": JUnit).
+/// Whether a rule counts as failed: the lowest level (1 of 1..5, 0 of 0..3), or
+/// a critical rule below the catalogue's `critical_min_level` (semantics.md,
+/// "Reports": JUnit).
 pub fn rule_failed(rule: &RuleReport, standards: &StandardsReport) -> bool {
     let Some(level) = rule.level.filter(|_| rule.outcome == RuleState::Level) else {
         return false;
@@ -297,7 +299,8 @@ pub fn rule_failed(rule: &RuleReport, standards: &StandardsReport) -> bool {
         .certification
         .as_ref()
         .map(|certification| certification.critical_min_level);
-    level <= 1 || (rule.critical && critical_min.is_some_and(|min| level < min))
+    level <= standards.scale.lowest
+        || (rule.critical && critical_min.is_some_and(|min| level < min))
 }
 
 /// The rule's title in the chosen language, when the catalogue gave one.

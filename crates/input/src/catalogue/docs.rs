@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use crate::catalogue::kinds::{CONDITIONS, KINDS, Kind, PAGE_ROLES, ParamKind, Shape, Unit};
-use crate::catalogue::{Catalogue, Levels, Rule};
+use crate::catalogue::{Catalogue, Levels, Rule, Scale};
 use crate::lang::Lang;
 
 const WIDTH: usize = 78;
@@ -124,6 +124,20 @@ pub fn list(catalogue: &Catalogue, lang: Lang) -> String {
             "Source marks on a basis: [C] the text itself was read; [S] a secondary source says so; [U] not verified."
         )
     );
+    if catalogue.scale != Scale::ONE_TO_FIVE {
+        let (levels, index) = (catalogue.scale.levels_text(), catalogue.scale.index_text());
+        let _ = writeln!(
+            out,
+            "{}",
+            lang.choose(
+                format!("Skala: tingkat {levels} per kriteria; indeks {index}."),
+                format!("Scale: levels {levels} per rule; index {index}."),
+            )
+        );
+    }
+    if let Some(disclaimer) = &catalogue.disclaimer {
+        let _ = writeln!(out, "{}", disclaimer.pick(lang));
+    }
     out.push_str(&bands_text(catalogue, lang));
     if catalogue.rules.iter().any(Rule::is_attestation) {
         let _ = writeln!(
@@ -601,7 +615,7 @@ pub fn catalogue_schema() -> Value {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://ujilab.example/schemas/catalogue.schema.json",
         "title": "ujilab standards catalogue",
-        "description": "A versioned catalogue of rules scored SPBE-style (levels 1-5). Each rule names a check kind the ujilab binary implements; `ujilab standards kinds` documents them.",
+        "description": "A versioned catalogue of rules scored SPBE-style (levels 1-5, or the scale it states). Each rule names a check kind the ujilab binary implements; `ujilab standards kinds` documents them.",
         "type": "object",
         "additionalProperties": false,
         "required": ["catalogue", "version", "title", "bands", "certification", "aspects", "rules"],
@@ -609,8 +623,23 @@ pub fn catalogue_schema() -> Value {
             "catalogue": { "type": "string", "pattern": "^[^\\s@]+$" },
             "version": { "type": "string", "minLength": 1 },
             "title": text_schema(),
+            "disclaimer": {
+                "description": "Said under every verdict besides ujilab's own disclaimer: for a catalogue that mirrors an instrument it is not.",
+                "allOf": [text_schema()]
+            },
+            "scale": {
+                "description": "Levels 1-5 and an index 1-5 when absent. Levels from `levels.from` to `levels.to`; the index, the weighted mean of levels, placed on `index.from`..`index.to` (the Ombudsman's 0-3 per indicator, 0-100 overall). Thresholds then name L{from+1}..L{to}, tables use levels in the range, and `binary` (5 and 1) is refused off 1-5.",
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["levels", "index"],
+                "properties": {
+                    "levels": range_schema("integer", "whole levels 0-9, from below to"),
+                    "index": range_schema("number", "the range the index is reported in")
+                },
+                "examples": [{ "levels": { "from": 0, "to": 3 }, "index": { "from": 0, "to": 100 } }]
+            },
             "bands": {
-                "description": "Predicate table, highest first; `min` is inclusive; the last band's min is at most 1. Either one list, or named tables with the one the index is banded with (`use`).",
+                "description": "Predicate table, highest first; `min` is inclusive; the last band's min is at most the index's lowest (1 on 1-5). Either one list, or named tables with the one the index is banded with (`use`).",
                 "anyOf": [
                     band_list_schema(),
                     {
@@ -642,8 +671,8 @@ pub fn catalogue_schema() -> Value {
                 "additionalProperties": false,
                 "required": ["min_index", "critical_min_level", "min_coverage"],
                 "properties": {
-                    "min_index": { "type": "number", "minimum": 1, "maximum": 5 },
-                    "critical_min_level": { "type": "integer", "minimum": 1, "maximum": 5 },
+                    "min_index": { "type": "number", "description": "on the index range (1-5 unless `scale` says otherwise)" },
+                    "critical_min_level": { "type": "integer", "minimum": 0, "maximum": 9, "description": "a level of the scale (1-5 unless `scale` says otherwise)" },
                     "min_coverage": { "type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?%$" },
                     "predicate_requires_critical": { "type": "boolean", "default": false, "description": "show the predicate only when every critical rule reaches critical_min_level" },
                     "count_attested": { "type": "boolean", "default": false, "description": "count rules of kind attestation in the index and the verdict" }
@@ -689,6 +718,17 @@ pub fn catalogue_schema() -> Value {
                 }
             }
         }
+    })
+}
+
+/// `{ from, to }` of one type, for `scale`.
+fn range_schema(kind: &str, description: &str) -> Value {
+    json!({
+        "type": "object",
+        "description": description,
+        "additionalProperties": false,
+        "required": ["from", "to"],
+        "properties": { "from": { "type": kind }, "to": { "type": kind } }
     })
 }
 

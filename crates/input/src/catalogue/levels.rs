@@ -15,12 +15,16 @@ pub enum Levels {
     Table(Vec<(String, u8)>),
 }
 
-/// The value needed for L2..L5, in base units (ratio 0..1, seconds, count).
+/// The value needed for each level above the scale's lowest (L2..L5 on
+/// idsll-core's 1..5), in base units (ratio 0..1, seconds, count).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Thresholds {
     pub direction: Direction,
     pub unit: Unit,
-    pub values: [f64; 4],
+    /// The level of a value that reaches none of `values`.
+    pub lowest: u8,
+    /// `values[i]` is what level `lowest + 1 + i` needs.
+    pub values: Vec<f64>,
 }
 
 impl Levels {
@@ -29,14 +33,14 @@ impl Levels {
         let Levels::Thresholds(thresholds) = self else {
             return 1;
         };
-        let mut level = 1;
+        let mut level = thresholds.lowest;
         for (index, limit) in thresholds.values.iter().enumerate() {
             let reached = match thresholds.direction {
                 Direction::AtLeast => value >= limit - 1e-12,
                 Direction::AtMost => value <= limit + 1e-12,
             };
             if reached {
-                level = index as u8 + 2;
+                level = thresholds.lowest + 1 + index as u8;
             }
         }
         level
@@ -61,6 +65,16 @@ impl Levels {
         }
     }
 
+    /// The level of a rule that failed outright (an invalid certificate): the
+    /// scale's lowest for thresholds, the table's lowest, 1 for binary.
+    pub fn lowest(&self) -> u8 {
+        match self {
+            Levels::Thresholds(thresholds) => thresholds.lowest,
+            Levels::Table(table) => table.iter().map(|(_, level)| *level).min().unwrap_or(1),
+            Levels::Binary => 1,
+        }
+    }
+
     /// Pass 5, fail 1 (binary); for other shapes the table's `pass`/`fail`.
     pub fn of_pass(&self, pass: bool) -> u8 {
         self.of_outcome(if pass { "pass" } else { "fail" })
@@ -78,7 +92,7 @@ impl Levels {
                     .map(|(index, value)| {
                         format!(
                             "L{} {symbol} {}",
-                            index + 2,
+                            usize::from(thresholds.lowest) + 1 + index,
                             format_value(thresholds.unit, *value)
                         )
                     })

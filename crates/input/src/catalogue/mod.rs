@@ -6,7 +6,8 @@
 //! default, `standards/idsll-core-2026.2.yaml`) and 2026.1
 //! (`standards/idsll-core.yaml`); a scenario names it as `idsll-core`, pins a
 //! version as `idsll-core@2026.1`, or names another catalogue by a path relative
-//! to the scenario file.
+//! to the scenario file. `ombudsman-kepatuhan` is built in too: the Ombudsman's
+//! observable publication indicators on its own scale (0..3, indexed 0..100).
 //!
 //! This module owns the entry points ([`parse`], [`built_in`]) and
 //! [`CatalogueFailure`]. The rest, by job:
@@ -35,7 +36,7 @@ use crate::diagnostic::Problem;
 use crate::scenario::raw as yaml;
 
 pub use levels::{Levels, Thresholds, format_value};
-pub use model::{Aspect, Band, BandTable, Basis, Catalogue, Certification, Rule, Text};
+pub use model::{Aspect, Band, BandTable, Basis, Catalogue, Certification, Rule, Scale, Text};
 pub use params::{Component, ParamValue, Params, normalise};
 pub use profile::{ProfileError, resolve};
 
@@ -49,6 +50,11 @@ const BUILT_IN_FILE: &str = "standards/idsll-core.yaml (built in)";
 pub(crate) const BUILT_IN_2026_2_TEXT: &str =
     include_str!("../../../../standards/idsll-core-2026.2.yaml");
 const BUILT_IN_2026_2_FILE: &str = "standards/idsll-core-2026.2.yaml (built in)";
+/// The Ombudsman compliance simulation (`profile: ombudsman-kepatuhan`): the
+/// observable publication indicators on the Ombudsman's 0..3 scale, indexed 0..100.
+pub(crate) const OMBUDSMAN_NAME: &str = "ombudsman-kepatuhan";
+const OMBUDSMAN_TEXT: &str = include_str!("../../../../standards/ombudsman-kepatuhan.yaml");
+const OMBUDSMAN_FILE: &str = "standards/ombudsman-kepatuhan.yaml (built in)";
 
 /// Why a catalogue could not be loaded: every problem, positioned in its file.
 #[derive(Debug, Clone)]
@@ -102,9 +108,78 @@ pub fn built_in_versions() -> Vec<Result<Arc<Catalogue>, CatalogueFailure>> {
     ]
 }
 
+/// The built-in Ombudsman compliance simulation, parsed once.
+pub fn ombudsman() -> Result<Arc<Catalogue>, CatalogueFailure> {
+    static PARSED: OnceLock<Result<Arc<Catalogue>, CatalogueFailure>> = OnceLock::new();
+    PARSED
+        .get_or_init(|| parse(OMBUDSMAN_TEXT, OMBUDSMAN_FILE).map(Arc::new))
+        .clone()
+}
+
+/// Every catalogue built into ujilab: idsll-core's versions (the default first),
+/// then the other profiles.
+pub fn built_in_catalogues() -> Vec<Result<Arc<Catalogue>, CatalogueFailure>> {
+    let mut all = built_in_versions();
+    all.push(ombudsman());
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 14.8: the Ombudsman simulation loads on its own scale, with its
+    /// zones, its disclaimer, and resolves by name.
+    #[test]
+    fn the_ombudsman_profile_scores_zero_to_three_indexed_to_a_hundred() {
+        let catalogue = ombudsman()
+            .unwrap_or_else(|failure| panic!("{}", failure.render(crate::lang::Lang::En)));
+        assert_eq!(
+            catalogue.scale,
+            Scale {
+                lowest: 0,
+                highest: 3,
+                index_lowest: 0.0,
+                index_highest: 100.0
+            }
+        );
+        assert_eq!(catalogue.scale.index_of(3.0), 100.0);
+        assert_eq!(catalogue.scale.index_of(0.0), 0.0);
+        assert_eq!(catalogue.scale.index_of(1.5), 50.0);
+        let rule = |code: &str| catalogue.rule(code).unwrap_or_else(|| panic!("{code}"));
+        assert_eq!(rule("OM-01").levels.of_value(0.0), 0);
+        assert_eq!(rule("OM-01").levels.of_value(1.0), 3);
+        assert_eq!(rule("OM-06").levels.of_value(1.0), 2);
+        assert_eq!(rule("OM-06").levels.of_value(2.0), 3);
+        assert_eq!(rule("OM-12").levels.of_outcome("none"), 0);
+        assert_eq!(rule("OM-12").levels.of_outcome("sp4n_lapor"), 3);
+        let zone = |index: f64| catalogue.band(index).map(|band| band.name.id.clone());
+        assert_eq!(zone(81.0).as_deref(), Some("Zona hijau (kepatuhan tinggi)"));
+        assert_eq!(
+            zone(80.99).as_deref(),
+            Some("Zona kuning (kepatuhan sedang)")
+        );
+        assert_eq!(
+            zone(50.99).as_deref(),
+            Some("Zona merah (kepatuhan rendah)")
+        );
+        assert!(
+            catalogue
+                .disclaimer
+                .as_ref()
+                .is_some_and(|text| text.id.contains("bukan penilaian/opini Ombudsman"))
+        );
+        assert_eq!(built_in_catalogues().len(), built_in_versions().len() + 1);
+        let resolved = resolve("ombudsman-kepatuhan", std::path::Path::new("."))
+            .unwrap_or_else(|error| panic!("{error:?}"));
+        assert_eq!(resolved.name, "ombudsman-kepatuhan");
+        let pinned = resolve("ombudsman-kepatuhan@2026.2", std::path::Path::new("."));
+        assert!(pinned.is_ok_and(|c| c.scale.highest == 3));
+        assert!(matches!(
+            resolve("ombudsman-kepatuhn", std::path::Path::new(".")),
+            Err(ProfileError::Unknown { suggestion: Some(s), .. }) if s == "ombudsman-kepatuhan"
+        ));
+    }
 
     /// Issue 14: 2026.2 loads, keeps every 2026.1 rule, and carries the
     /// corrected bases with their source marks.

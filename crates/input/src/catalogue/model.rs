@@ -23,6 +23,11 @@ pub struct Catalogue {
     /// Every named table the catalogue lists (empty for a plain list), for docs.
     pub band_tables: Vec<BandTable>,
     pub certification: Certification,
+    /// The levels a rule reaches and the range the index is reported in.
+    pub scale: Scale,
+    /// Said under every verdict besides ujilab's own disclaimer, when the
+    /// catalogue mirrors an instrument it is not (`ombudsman-kepatuhan`).
+    pub disclaimer: Option<Text>,
     pub aspects: Vec<Aspect>,
     /// In file order: the order of every report.
     pub rules: Vec<Rule>,
@@ -124,6 +129,57 @@ pub struct Certification {
     /// Rules of kind `attestation` count in the index and the verdict; by
     /// default they are shown apart, not measured.
     pub count_attested: bool,
+}
+
+/// A catalogue's scale: rules reach a level from `lowest` to `highest`, and the
+/// index, the weighted mean of levels, is reported on `index_lowest` ..
+/// `index_highest` (idsll-core: levels 1..5 reported as they are; the
+/// Ombudsman's instrument: 0..3 per indicator reported as 0..100).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Scale {
+    pub lowest: u8,
+    pub highest: u8,
+    pub index_lowest: f64,
+    pub index_highest: f64,
+}
+
+impl Scale {
+    /// Levels 1..5 and an index 1..5: idsll-core, and every catalogue that does
+    /// not say otherwise.
+    pub const ONE_TO_FIVE: Scale = Scale {
+        lowest: 1,
+        highest: 5,
+        index_lowest: 1.0,
+        index_highest: 5.0,
+    };
+
+    /// Where a mean level sits on the index range (a straight line from the
+    /// lowest level to the highest).
+    pub fn index_of(&self, mean_level: f64) -> f64 {
+        let levels = f64::from(self.highest - self.lowest);
+        let share = (mean_level - f64::from(self.lowest)) / levels;
+        self.index_lowest + share * (self.index_highest - self.index_lowest)
+    }
+
+    pub fn contains(&self, level: i64) -> bool {
+        (i64::from(self.lowest)..=i64::from(self.highest)).contains(&level)
+    }
+
+    /// `1–5`, `0–3`: how headings name the level range.
+    pub fn levels_text(&self) -> String {
+        format!("{}–{}", self.lowest, self.highest)
+    }
+
+    /// `1–5`, `0–100`: how headings name the index range.
+    pub fn index_text(&self) -> String {
+        format!("{}–{}", self.index_lowest, self.index_highest)
+    }
+}
+
+impl Default for Scale {
+    fn default() -> Self {
+        Scale::ONE_TO_FIVE
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::catalogue::model::Catalogue;
-use crate::catalogue::{BUILT_IN_NAME, CatalogueFailure, built_in, parse};
+use crate::catalogue::{BUILT_IN_NAME, CatalogueFailure, OMBUDSMAN_NAME, built_in, parse};
 use crate::diagnostic::Problem;
 use crate::diagnostic::did_you_mean;
 use crate::scenario::raw::{Position, closest};
@@ -48,8 +48,8 @@ impl ProfileError {
                 .with_help(Some(match suggestion {
                     Some(suggestion) => did_you_mean(suggestion),
                     None => text!(
-                        "pakai `{BUILT_IN_NAME}`, `{BUILT_IN_NAME}@VERSION`, atau path ke berkas katalog berakhiran .yaml",
-                        "use `{BUILT_IN_NAME}`, `{BUILT_IN_NAME}@VERSION`, or a path to a catalogue file ending in .yaml"
+                        "pakai `{BUILT_IN_NAME}`, `{BUILT_IN_NAME}@VERSION`, `{OMBUDSMAN_NAME}`, atau path ke berkas katalog berakhiran .yaml",
+                        "use `{BUILT_IN_NAME}`, `{BUILT_IN_NAME}@VERSION`, `{OMBUDSMAN_NAME}`, or a path to a catalogue file ending in .yaml"
                     ),
                 })),
             ],
@@ -150,17 +150,26 @@ pub fn resolve(profile: &str, scenario_dir: &Path) -> Result<Arc<Catalogue>, Pro
         Some((name, version)) => (name, Some(version)),
         None => (profile, None),
     };
-    if name != BUILT_IN_NAME {
-        return Err(ProfileError::Unknown {
-            name: name.to_string(),
-            suggestion: closest(name, [BUILT_IN_NAME]),
-        });
-    }
+    let versions = match name {
+        BUILT_IN_NAME => super::built_in_versions(),
+        OMBUDSMAN_NAME => vec![super::ombudsman()],
+        _ => {
+            return Err(ProfileError::Unknown {
+                name: name.to_string(),
+                suggestion: closest(name, [BUILT_IN_NAME, OMBUDSMAN_NAME]),
+            });
+        }
+    };
     let Some(wanted) = pinned else {
-        return built_in().map_err(ProfileError::Invalid);
+        // The first version listed is the profile's default.
+        return versions
+            .into_iter()
+            .next()
+            .unwrap_or_else(built_in)
+            .map_err(ProfileError::Invalid);
     };
     let mut embedded = Vec::new();
-    for loaded in super::built_in_versions() {
+    for loaded in versions {
         let catalogue = loaded.map_err(ProfileError::Invalid)?;
         if catalogue.version == wanted {
             return Ok(catalogue);

@@ -15,6 +15,9 @@ pub(super) struct RawCatalogue {
     /// A list of bands, or named tables (`validate::bands`).
     pub(super) bands: Spanned<Node>,
     pub(super) certification: Spanned<RawCertification>,
+    /// Levels 1..5 and an index 1..5 when absent.
+    pub(super) scale: Option<Spanned<RawScale>>,
+    pub(super) disclaimer: Option<Spanned<RawText>>,
     pub(super) aspects: Spanned<Vec<Spanned<RawAspect>>>,
     pub(super) rules: Spanned<Vec<Spanned<RawRule>>>,
 }
@@ -24,6 +27,21 @@ pub(super) struct RawCatalogue {
 pub(super) struct RawText {
     pub(super) id: Spanned<String>,
     pub(super) en: Spanned<String>,
+}
+
+/// `scale: { levels: { from: 0, to: 3 }, index: { from: 0, to: 100 } }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawScale {
+    pub(super) levels: Spanned<RawRange<i64>>,
+    pub(super) index: Spanned<RawRange<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRange<T> {
+    pub(super) from: Spanned<T>,
+    pub(super) to: Spanned<T>,
 }
 
 #[derive(Debug, Deserialize)]

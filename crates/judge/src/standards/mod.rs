@@ -72,9 +72,11 @@ pub struct Evidence {
 }
 
 impl RuleOutcome {
+    /// A level as the rule's `Levels` gave it; the score keeps it within the
+    /// catalogue's scale.
     pub fn level(level: u8, evidence: Evidence) -> Self {
         Self {
-            outcome: Outcome::Level(level.clamp(1, 5)),
+            outcome: Outcome::Level(level),
             evidence,
         }
     }

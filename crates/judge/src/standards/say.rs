@@ -111,7 +111,7 @@ pub fn threshold(levels: &Levels) -> Text {
                     .map(|(index, value)| {
                         format!(
                             "{mark}{} {symbol} {}",
-                            index + 2,
+                            usize::from(thresholds.lowest) + 1 + index,
                             value_in(thresholds.unit, *value, in_lang)
                         )
                     })
@@ -2314,11 +2314,12 @@ mod tests {
             range: "08.00 - 15.00".into(),
             word: "jam pelayanan".into(),
         };
-        let thresholds = |unit, values| {
+        let thresholds = |unit, values: [f64; 4]| {
             Levels::Thresholds(Thresholds {
                 direction: Direction::AtLeast,
                 unit,
-                values,
+                lowest: 1,
+                values: values.to_vec(),
             })
         };
         vec![
@@ -2837,7 +2838,8 @@ mod tests {
             threshold(&Levels::Thresholds(Thresholds {
                 direction: Direction::AtLeast,
                 unit: Unit::Ratio,
-                values: [0.95, 0.99, 0.995, 0.999],
+                lowest: 1,
+                values: vec![0.95, 0.99, 0.995, 0.999],
             })),
             Text {
                 id: "T2 >= 95%, T3 >= 99%, T4 >= 99,5%, T5 >= 99,9%".into(),

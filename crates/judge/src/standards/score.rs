@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use input::catalogue::{Basis, Catalogue, Certification, Text};
+use input::catalogue::{Basis, Catalogue, Certification, Scale, Text};
 use input::scenario::Scenario;
 use observe::observations::{Observations, PartialFlag};
 
@@ -37,6 +37,10 @@ pub struct Score {
     pub title: Text,
     pub sha256: String,
     pub certification: Certification,
+    /// The catalogue's levels and index range.
+    pub scale: Scale,
+    /// The catalogue's own disclaimer, said besides ujilab's.
+    pub disclaimer: Option<Text>,
     /// In catalogue order.
     pub rules: Vec<RuleResult>,
     pub aspects: Vec<AspectScore>,
@@ -314,7 +318,9 @@ pub fn score(
                 });
             let status = match (&waiver, measured.outcome) {
                 (Some(waiver), _) if !waiver.expired => RuleStatus::Waived,
-                (_, Outcome::Level(level)) => RuleStatus::Level(level),
+                (_, Outcome::Level(level)) => {
+                    RuleStatus::Level(level.clamp(catalogue.scale.lowest, catalogue.scale.highest))
+                }
                 (_, Outcome::NotApplicable) => RuleStatus::NotApplicable,
                 (_, Outcome::Inconclusive) => RuleStatus::Inconclusive,
             };
@@ -369,17 +375,21 @@ pub fn score(
             levelled: levelled.len(),
         });
     }
+    // The weighted mean of levels, placed on the catalogue's index range
+    // (1..5 stays 1..5; the Ombudsman's 0..3 becomes 0..100).
+    let scale = catalogue.scale;
     let index = if approximate.is_empty() {
         None
     } else if levelled_aspects.len() == approximate.len()
         && let Some(exact) = weighted_mean_ratio(&levelled_aspects)
-        && let Some(rounded) = exact.round_half_up_hundredths()
+        && let Some(indexed) = on_index_range(scale, exact)
+        && let Some(rounded) = indexed.round_half_up_hundredths()
     {
         Some(rounded)
     } else {
         let total: f64 = approximate.iter().map(|(w, _)| w).sum();
         let value = approximate.iter().map(|(w, s)| w * s).sum::<f64>() / total;
-        Some(round2(value))
+        Some(round2(scale.index_of(value)))
     };
     let provisional = !observations.complete;
     let predicate = index
@@ -505,6 +515,8 @@ pub fn score(
         title: catalogue.title.clone(),
         sha256: catalogue.sha256.clone(),
         certification,
+        scale,
+        disclaimer: catalogue.disclaimer.clone(),
         rules,
         aspects,
         index,
@@ -601,6 +613,19 @@ impl Ratio {
             .checked_div(self.den.checked_mul(2)?)?;
         Some(hundredths as f64 / 100.0)
     }
+}
+
+/// [`Scale::index_of`] in exact arithmetic, so that rounding happens once.
+fn on_index_range(scale: Scale, mean_level: Ratio) -> Option<Ratio> {
+    let lowest = Ratio::new(-i128::from(scale.lowest), 1)?;
+    let levels = Ratio::new(i128::from(scale.highest - scale.lowest), 1)?;
+    let index_lowest = Ratio::from_f64(scale.index_lowest)?;
+    let index_span = Ratio::from_f64(scale.index_highest - scale.index_lowest)?;
+    mean_level
+        .add(lowest)?
+        .div(levels)?
+        .mul(index_span)?
+        .add(index_lowest)
 }
 
 fn gcd(mut a: i128, mut b: i128) -> i128 {
@@ -912,6 +937,67 @@ defaults:
                 .map_or(5, |(_, level)| *level)
         });
         score(&scenario(""), &observations(), &catalogue, outcomes, holds)
+    }
+
+    /// The Ombudsman simulation: levels 0..3 indexed 0..100 and zoned; level 0
+    /// is a level (it counts, it is not "not applicable").
+    fn scored_ombudsman(level_of: &dyn Fn(&str) -> u8) -> Score {
+        let catalogue = input::catalogue::ombudsman().expect("built in");
+        let outcomes = catalogue
+            .rules
+            .iter()
+            .map(|rule| match rule.is_attestation() {
+                true => RuleOutcome::not_applicable(crate::standards::say::verbatim("n/a")),
+                false => RuleOutcome::level(level_of(&rule.code), Evidence::default()),
+            })
+            .collect();
+        score(&scenario(""), &observations(), &catalogue, outcomes, &[])
+    }
+
+    #[test]
+    fn the_ombudsman_index_runs_from_zero_to_a_hundred_in_zones() {
+        let full = scored_ombudsman(&|_| 3);
+        assert_eq!(full.index, Some(100.0));
+        assert_eq!(full.scale.index_highest, 100.0);
+        assert_eq!(
+            full.predicate.as_ref().map(|p| p.id.as_str()),
+            Some("Zona hijau (kepatuhan tinggi)")
+        );
+        assert_eq!(full.verdict, Verdict::Certified);
+        assert!(full.disclaimer.is_some());
+
+        let nothing = scored_ombudsman(&|_| 0);
+        assert_eq!(nothing.index, Some(0.0));
+        assert_eq!(
+            nothing.coverage,
+            Some(1.0),
+            "level 0 is measured, not missing"
+        );
+        assert_eq!(nothing.verdict, Verdict::NotCertified);
+
+        // Process: five of ten indicators at 3 (mean 1.5); complaints 3; output 0:
+        // (10 x 1.5 + 1 x 3 + 1 x 0) / 12 = 1.5 of 3, so 50.00: the red zone, by a hair.
+        let half = scored_ombudsman(&|code| match code {
+            "OM-01" | "OM-02" | "OM-03" | "OM-04" | "OM-05" | "OM-12" => 3,
+            _ => 0,
+        });
+        assert_eq!(half.index, Some(50.0));
+        assert_eq!(
+            half.predicate.as_ref().map(|p| p.id.as_str()),
+            Some("Zona merah (kepatuhan rendah)")
+        );
+        assert_eq!(half.verdict, Verdict::NotCertified);
+        // One more indicator at 2: (10 x 1.7 + 3) / 12 = 1.6667 of 3, 55.56: yellow.
+        let more = scored_ombudsman(&|code| match code {
+            "OM-01" | "OM-02" | "OM-03" | "OM-04" | "OM-05" | "OM-12" => 3,
+            "OM-06" => 2,
+            _ => 0,
+        });
+        assert_eq!(more.index, Some(55.56));
+        assert_eq!(
+            more.predicate.as_ref().map(|p| p.id.as_str()),
+            Some("Zona kuning (kepatuhan sedang)")
+        );
     }
 
     /// catalogue-2026.2.md section 2, fix (a): a plain-HTTP portal does not

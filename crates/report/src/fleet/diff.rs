@@ -24,6 +24,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use input::catalogue::Scale;
 use input::lang::Lang;
 use observe::latency::LatencyHistogram;
 
@@ -75,6 +76,8 @@ pub enum Figure {
     /// 0..1, higher is better.
     Availability(f64),
     Index(f64),
+    /// The catalogue's index range: indexes on two ranges cannot be compared.
+    Scale(Scale),
     Level(u8),
     Gate(Gate),
     /// The service or probe is in this run.
@@ -407,6 +410,19 @@ fn compare_scenario(
     }
     let (bs, ns) = (base.standards.as_ref(), new.standards.as_ref());
     if let (Some(bs), Some(ns)) = (bs, ns) {
+        if bs.scale != ns.scale {
+            // 3.20 of 1..5 against 80 of 0..100 is no improvement: the runs were
+            // scored by different instruments, and nothing below compares them.
+            rows.push(row(
+                None,
+                "scale",
+                None,
+                Some(Figure::Scale(bs.scale)),
+                Some(Figure::Scale(ns.scale)),
+                true,
+            ));
+            return;
+        }
         if bs.index.is_some() || ns.index.is_some() {
             let regression = match (bs.index, ns.index) {
                 (Some(b), Some(n)) => b - n >= limits.min_index_delta - 1e-9,
@@ -453,6 +469,7 @@ fn figure_text(figure: Option<Figure>, lang: Lang) -> String {
         Some(Figure::Latency(s)) => wording::ms(s * 1000.0, lang),
         Some(Figure::ErrorRate(r) | Figure::Availability(r)) => ratio_text(r, lang),
         Some(Figure::Index(i)) => wording::number(&format!("{i:.2}"), lang),
+        Some(Figure::Scale(scale)) => scale.index_text(),
         Some(Figure::Level(l)) => format!("{}{l}", lang.pick("T", "L")),
         Some(Figure::Gate(Gate::Pass)) => lang.pick("lulus", "pass").into(),
         Some(Figure::Gate(Gate::Fail)) => lang.pick("gagal", "fail").into(),
@@ -536,6 +553,7 @@ fn figure_name(row: &Row, lang: Lang) -> String {
         (Lang::Id, "error_rate") => "tingkat galat".into(),
         (Lang::Id, "availability") => "ketersediaan".into(),
         (Lang::Id, "index") => "indeks".into(),
+        (Lang::Id, "scale") => "skala indeks".into(),
         (Lang::Id, "gate") => "status uji".into(),
         (Lang::Id, "service") => "layanan".into(),
         (Lang::Id, figure) => match figure.strip_prefix("rule ") {
@@ -793,7 +811,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
-    use crate::fleet::testing::{availability, histogram, load, probe, report_of, run};
+    use crate::fleet::testing::{availability, histogram, load, probe, report_of, run, standards};
 
     fn limits() -> Limits {
         Limits::default()
@@ -816,6 +834,31 @@ mod tests {
             .iter()
             .filter(|row| row.figure == figure)
             .collect()
+    }
+
+    #[test]
+    fn indexes_on_two_scales_are_a_regression_not_an_improvement() {
+        let mut idsll = service("satu");
+        idsll["standards"] = standards("certified", 3.2);
+        let mut ombudsman = service("satu");
+        ombudsman["standards"] = standards("certified", 80.0);
+        ombudsman["standards"]["scale"] =
+            json!({ "lowest": 0, "highest": 3, "index_lowest": 0.0, "index_highest": 100.0 });
+        let compared = diff(vec![idsll.clone()], vec![ombudsman], limits());
+        let scale = rows(&compared, "scale");
+        assert_eq!(scale.len(), 1);
+        assert!(
+            scale[0].regression,
+            "80 of 0..100 is not better than 3.20 of 1..5"
+        );
+        assert!(rows(&compared, "index").is_empty());
+        assert_eq!(change_text(scale[0], Lang::En), "changed");
+        // The same scale on both sides compares indexes as before.
+        let mut better = idsll.clone();
+        better["standards"]["index"] = json!(3.6);
+        let compared = diff(vec![idsll], vec![better], limits());
+        assert!(rows(&compared, "scale").is_empty());
+        assert!(!rows(&compared, "index")[0].regression);
     }
 
     #[test]

@@ -24,7 +24,7 @@ use askama::Template;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use input::catalogue::Catalogue;
+use input::catalogue::{Catalogue, Scale};
 use input::lang::Lang;
 
 use crate::fleet::read::{ReportFile, ran};
@@ -165,6 +165,9 @@ pub enum Caveat {
     /// Measured under test conditions (`resolve`, an extra CA file, `insecure`):
     /// not evidence about the public service.
     TestConditions,
+    /// Scored by a catalogue on another scale (`ombudsman-kepatuhan`, 0..100):
+    /// its index says nothing about the targets, and no flag counts it.
+    OtherScale,
 }
 
 #[derive(Debug)]
@@ -224,23 +227,24 @@ pub struct Refusal {
 }
 
 impl Refusal {
-    /// Why this service is refused and which flag would list it.
+    /// Why this service is refused and which flag, if any, would list it.
     pub fn describe(&self, lang: Lang) -> String {
         let details = self.details.join(", ");
+        let (file, service) = (&self.file, &self.service);
         let (what, flag) = match self.caveat {
             Caveat::Incomplete => (
                 lang.choose(
                     "tidak lengkap: uji dihentikan sebelum selesai (complete: false)".to_string(),
                     "incomplete: the run was cut short (complete: false)".to_string(),
                 ),
-                "--allow-incomplete",
+                Some("--allow-incomplete"),
             ),
             Caveat::PartialRun => (
                 lang.choose(
                     format!("uji parsial ({details}): ada tahap yang dilewati"),
                     format!("a partial run ({details}): a phase was skipped"),
                 ),
-                "--allow-incomplete",
+                Some("--allow-incomplete"),
             ),
             Caveat::TestConditions => (
                 lang.choose(
@@ -249,14 +253,26 @@ impl Refusal {
                         "measured under test conditions ({details}), not on the public service"
                     ),
                 ),
-                "--allow-test-conditions",
+                Some("--allow-test-conditions"),
+            ),
+            Caveat::OtherScale => (
+                lang.choose(
+                    format!("dinilai dengan katalog berskala lain ({details})"),
+                    format!("scored by a catalogue on another scale ({details})"),
+                ),
+                None,
             ),
         };
-        let (file, service) = (&self.file, &self.service);
-        lang.choose(
-            format!("{file}: {service}: {what}; {flag} menampilkannya dengan tanda, tanpa dihitung ke target mana pun"),
-            format!("{file}: {service}: {what}; {flag} lists it, marked, counted toward no target"),
-        )
+        match flag {
+            Some(flag) => lang.choose(
+                format!("{file}: {service}: {what}; {flag} menampilkannya dengan tanda, tanpa dihitung ke target mana pun"),
+                format!("{file}: {service}: {what}; {flag} lists it, marked, counted toward no target"),
+            ),
+            None => lang.choose(
+                format!("{file}: {service}: {what}; indeksnya tidak sebanding dengan target portofolio, jadi tidak dapat dicantumkan"),
+                format!("{file}: {service}: {what}; its index is not comparable with the portfolio's targets, so it cannot be listed"),
+            ),
+        }
     }
 }
 
@@ -267,8 +283,21 @@ impl std::fmt::Display for Refusal {
 }
 
 /// The caveats of one scenario of one report, with what each rests on.
-fn caveats(report: &Report, scenario: &ScenarioReport) -> Vec<(Caveat, Vec<String>)> {
+fn caveats(report: &Report, scenario: &ScenarioReport, scale: Scale) -> Vec<(Caveat, Vec<String>)> {
     let mut found = Vec::new();
+    if let Some(standards) = &scenario.standards
+        && standards.scale != scale
+    {
+        found.push((
+            Caveat::OtherScale,
+            vec![format!(
+                "{} {}, {}",
+                standards.catalogue,
+                standards.version,
+                standards.scale.index_text()
+            )],
+        ));
+    }
     if !report.run.complete || !scenario.complete {
         found.push((Caveat::Incomplete, Vec::new()));
     }
@@ -406,10 +435,11 @@ pub fn build(
     let mut refusals = Vec::new();
     for input in inputs {
         for (identity, scenario) in ran(&input.report) {
-            for (caveat, details) in caveats(&input.report, scenario) {
+            for (caveat, details) in caveats(&input.report, scenario, catalogue.scale) {
                 let allowed = match caveat {
                     Caveat::Incomplete | Caveat::PartialRun => settings.allow_incomplete,
                     Caveat::TestConditions => settings.allow_test_conditions,
+                    Caveat::OtherScale => false,
                 };
                 if !allowed {
                     refusals.push(Refusal {
@@ -432,7 +462,9 @@ pub fn build(
     for input in inputs {
         for (identity, scenario) in ran(&input.report) {
             let (caveats, details): (Vec<Caveat>, Vec<Vec<String>>) =
-                caveats(&input.report, scenario).into_iter().unzip();
+                caveats(&input.report, scenario, catalogue.scale)
+                    .into_iter()
+                    .unzip();
             let standards = scenario.standards.as_ref();
             let index = standards.and_then(|s| s.index);
             let entry = ServiceEntry {
@@ -651,6 +683,9 @@ fn caveat_text(service: &ServiceEntry, lang: Lang) -> String {
                 lang.pick("kondisi uji", "test conditions"),
                 details(&["resolve", "ca_file", "insecure"])
             ),
+            Caveat::OtherScale => lang
+                .pick("skala katalog lain", "another catalogue's scale")
+                .to_string(),
         })
         .collect();
     format!(
@@ -935,7 +970,55 @@ mod tests {
     fn caveats_of(scenario: serde_json::Value) -> Vec<(Caveat, Vec<String>)> {
         let file = report("default", scenario);
         let (_, scenario) = ran(&file.report).next().expect("a scenario");
-        caveats(&file.report, scenario)
+        caveats(&file.report, scenario, Scale::ONE_TO_FIVE)
+    }
+
+    /// A scenario scored by the Ombudsman simulation: index 90 of 0..100, which
+    /// would clear a 3.50 target of 1..5 by far if it were counted.
+    fn scored_on_zero_to_a_hundred() -> serde_json::Value {
+        let mut scenario = run();
+        scenario["standards"] = json!({
+            "catalogue": "ombudsman-kepatuhan", "version": "2026.2", "index": 90.0,
+            "predicate": null, "coverage": 1.0, "verdict": "certified",
+            "verdict_reasons": [], "conditions": [], "waived_critical": [],
+            "aspects": [], "rules": [],
+            "scale": { "lowest": 0, "highest": 3, "index_lowest": 0.0, "index_highest": 100.0 }
+        });
+        scenario
+    }
+
+    #[test]
+    fn a_score_on_another_scale_is_refused_whatever_the_flags() {
+        assert_eq!(
+            caveats_of(scored_on_zero_to_a_hundred()),
+            [(
+                Caveat::OtherScale,
+                vec!["ombudsman-kepatuhan 2026.2, 0–100".to_string()]
+            )]
+        );
+        let catalogue = input::catalogue::built_in().expect("built in");
+        let settings = Settings {
+            index: 3.5,
+            kabupaten: 0.75,
+            kota: 0.85,
+            good: "Baik".into(),
+            allow_incomplete: true,
+            allow_test_conditions: true,
+        };
+        let refused = build(
+            &[report("default", scored_on_zero_to_a_hundred())],
+            &settings,
+            &catalogue,
+        );
+        let Err(PortfolioError::Refused { refusals }) = refused else {
+            panic!("an index of 90 on 0..100 must not count toward a 1..5 target");
+        };
+        assert!(refusals[0].describe(Lang::En).contains("cannot be listed"));
+        assert!(
+            refusals[0]
+                .describe(Lang::Id)
+                .contains("tidak dapat dicantumkan")
+        );
     }
 
     #[test]

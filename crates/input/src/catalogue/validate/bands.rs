@@ -334,24 +334,28 @@ impl Checker {
                     self.error(
                         min_node.map_or(at(item), at),
                         &format!("{band_path}.min"),
-                        Text::new(
-                            "`min` berupa angka pada skala indeks 0..5",
-                            "min is a number on the index scale 0..5",
-                        ),
+                        {
+                            let range = self.band_range();
+                            text!(
+                                "`min` berupa angka pada skala indeks {range}",
+                                "min is a number on the index scale {range}"
+                            )
+                        },
                     );
                     continue;
                 }
             };
             let min_at = min_node.map_or(at(item), at);
-            if !(0.0..=5.0).contains(&min) {
-                self.error(
-                    min_at,
-                    &format!("{band_path}.min"),
+            // 0 is allowed below a 1..5 index: a table may start at zero.
+            let lowest = self.scale.index_lowest.min(0.0);
+            if !(lowest..=self.scale.index_highest).contains(&min) {
+                self.error(min_at, &format!("{band_path}.min"), {
+                    let range = self.band_range();
                     text!(
-                        "{min} di luar skala indeks 0..5",
-                        "{min} is outside the index scale 0..5"
-                    ),
-                );
+                        "{min} di luar skala indeks {range}",
+                        "{min} is outside the index scale {range}"
+                    )
+                });
             }
             if let Some(previous) = bands.last()
                 && min >= previous.min
@@ -395,7 +399,7 @@ impl Checker {
             bands.push(Band { min, name });
         }
         if let Some(last) = bands.last()
-            && last.min > 1.0
+            && last.min > self.scale.index_lowest
         {
             self.error_with_help(
                 position,
@@ -407,13 +411,22 @@ impl Checker {
                         "the lowest band starts at {lowest}: an index below it would have no predicate"
                     )
                 },
-                Text::new(
-                    "akhiri dengan predikat yang `min`-nya 0 atau 1",
-                    "end with a band whose min is 0 or 1",
-                ),
+                {
+                    let lowest = self.scale.index_lowest;
+                    text!(
+                        "akhiri dengan predikat yang `min`-nya {lowest} atau kurang",
+                        "end with a band whose min is {lowest} or less"
+                    )
+                },
             );
         }
         bands
+    }
+
+    /// The range a band's `min` may take: `0..5` on a 1..5 index.
+    fn band_range(&self) -> String {
+        let lowest = self.scale.index_lowest.min(0.0);
+        format!("{lowest}..{}", self.scale.index_highest)
     }
 }
 

@@ -3,6 +3,7 @@
 
 use crate::catalogue::kinds::{Direction, Kind, Shape, Unit};
 use crate::catalogue::levels::{Levels, Thresholds, format_value};
+use crate::catalogue::model::Scale;
 use crate::diagnostic::{backticked, did_you_mean};
 use crate::quantity::{parse_duration, parse_ratio};
 use crate::scenario::raw::{Node, Position, Spanned, closest};
@@ -38,6 +39,23 @@ impl Checker {
             Node::Str(text) if text == "binary" => {
                 if !matches!(kind.shape, Shape::Binary | Shape::TableOrBinary(_)) {
                     wrong_shape(self, position);
+                    return None;
+                }
+                if self.scale != Scale::ONE_TO_FIVE {
+                    // `binary` means pass 5, fail 1: a level another scale lacks.
+                    let (lowest, highest) = (self.scale.lowest, self.scale.highest);
+                    self.error_with_help(
+                        position,
+                        path,
+                        text!(
+                            "`binary` berarti lulus 5, gagal 1, di luar skala {lowest}..{highest} katalog ini",
+                            "`binary` means pass 5, fail 1, outside this catalogue's scale {lowest}..{highest}"
+                        ),
+                        text!(
+                            "pilih pemeriksaan yang menerima `table` dan tulis tingkatnya dari {lowest} sampai {highest}",
+                            "choose a check that takes a `table` and write its levels from {lowest} to {highest}"
+                        ),
+                    );
                     return None;
                 }
                 return Some(Levels::Binary);
@@ -108,53 +126,55 @@ impl Checker {
         direction: Direction,
         path: &str,
     ) -> Option<Levels> {
+        // One key per level above the scale's lowest: L2..L5 on 1..5, L1..L3 on 0..3.
+        let names: Vec<String> = (self.scale.lowest + 1..=self.scale.highest)
+            .map(|level| format!("L{level}"))
+            .collect();
+        let keys = std::iter::once("direction".to_string())
+            .chain(names.iter().cloned())
+            .collect::<Vec<_>>()
+            .join(", ");
         let Node::Map(entries) = &body.value else {
             self.error(
                 at(body),
                 path,
-                Text::new(
-                    "`thresholds` berupa map `{ direction, L2, L3, L4, L5 }`",
-                    "thresholds is a map { direction, L2, L3, L4, L5 }",
+                text!(
+                    "`thresholds` berupa map `{{ {keys} }}`",
+                    "thresholds is a map {{ {keys} }}"
                 ),
             );
             return None;
         };
-        let mut values: [Option<(f64, Position)>; 4] = [None; 4];
+        let mut values: Vec<Option<(f64, Position)>> = vec![None; names.len()];
         let mut ok = true;
         let mut direction_seen = false;
         for (key, value) in entries {
             let name = key.value.scalar_text().unwrap_or_default();
             let key_path = format!("{path}.{name}");
-            match name.as_str() {
-                "direction" => {
-                    direction_seen = true;
-                    ok &= self.direction_fits(value, direction, &key_path);
+            if name == "direction" {
+                direction_seen = true;
+                ok &= self.direction_fits(value, direction, &key_path);
+            } else if let Some(slot) = names.iter().position(|known| *known == name) {
+                match self.threshold_value(value, unit, &key_path) {
+                    Some(parsed) => values[slot] = Some((parsed, at(value))),
+                    None => ok = false,
                 }
-                "L2" | "L3" | "L4" | "L5" => {
-                    let slot = usize::from(name.as_bytes()[1] - b'2');
-                    match self.threshold_value(value, unit, &key_path) {
-                        Some(parsed) => values[slot] = Some((parsed, at(value))),
-                        None => ok = false,
-                    }
-                }
-                other => {
-                    ok = false;
-                    let help = closest(other, ["direction", "L2", "L3", "L4", "L5"])
-                        .as_deref()
-                        .map(did_you_mean)
-                        .unwrap_or_else(|| {
-                            Text::new(
-                                "`thresholds` memuat `direction`, `L2`, `L3`, `L4`, dan `L5`",
-                                "thresholds take direction, L2, L3, L4 and L5",
-                            )
-                        });
-                    self.error_with_help(
-                        at(key),
-                        &key_path,
-                        text!("kunci `{other}` tidak dikenal", "unknown key `{other}`"),
-                        help,
-                    );
-                }
+            } else {
+                ok = false;
+                let candidates =
+                    std::iter::once("direction").chain(names.iter().map(String::as_str));
+                let help = closest(&name, candidates)
+                    .as_deref()
+                    .map(did_you_mean)
+                    .unwrap_or_else(|| {
+                        text!("`thresholds` memuat {keys}", "thresholds take {keys}")
+                    });
+                self.error_with_help(
+                    at(key),
+                    &key_path,
+                    text!("kunci `{name}` tidak dikenal", "unknown key `{name}`"),
+                    help,
+                );
             }
         }
         if !direction_seen {
@@ -164,17 +184,17 @@ impl Checker {
                 text!("`direction: {key}` tidak ada", "missing `direction: {key}`")
             });
         }
-        let mut parsed = [0.0; 4];
+        let mut parsed = Vec::with_capacity(names.len());
         for (slot, value) in values.iter().enumerate() {
             match value {
-                Some((number, _)) => parsed[slot] = *number,
+                Some((number, _)) => parsed.push(*number),
                 None => {
                     if ok || !entries.is_empty() {
-                        let level = slot + 2;
+                        let level = &names[slot];
                         self.error(
                             at(body),
                             path,
-                            text!("`L{level}` tidak ada", "missing `L{level}`"),
+                            text!("`{level}` tidak ada", "missing `{level}`"),
                         );
                     }
                     ok = false;
@@ -185,6 +205,7 @@ impl Checker {
         ok.then_some(Levels::Thresholds(Thresholds {
             direction,
             unit,
+            lowest: self.scale.lowest,
             values: parsed,
         }))
     }
@@ -229,13 +250,15 @@ impl Checker {
     /// Each level asks for more than the one below it, in the check's direction.
     fn levels_in_order(
         &mut self,
-        values: &[Option<(f64, Position)>; 4],
+        values: &[Option<(f64, Position)>],
         unit: Unit,
         direction: Direction,
         path: &str,
     ) -> bool {
         let mut in_order_all = true;
-        for slot in 1..4 {
+        // `values[slot]` is what level `first + slot` needs.
+        let first = usize::from(self.scale.lowest) + 1;
+        for slot in 1..values.len() {
             let (Some((low, _)), Some((high, position))) = (values[slot - 1], values[slot]) else {
                 continue;
             };
@@ -249,9 +272,9 @@ impl Checker {
                 in_order_all = false;
                 self.error_with_help(
                     position,
-                    &format!("{path}.L{}", slot + 2),
+                    &format!("{path}.L{}", first + slot),
                     {
-                        let (level, below) = (slot + 2, slot + 1);
+                        let (level, below) = (first + slot, first + slot - 1);
                         let (high, low) = (format_value(unit, high), format_value(unit, low));
                         if direction == Direction::AtLeast {
                             text!(
@@ -359,15 +382,16 @@ impl Checker {
                 continue;
             }
             match value.value {
-                Node::Int(level) if (1..=5).contains(&level) => table.push((name, level as u8)),
+                Node::Int(level) if self.scale.contains(level) => table.push((name, level as u8)),
                 _ => {
                     ok = false;
+                    let (lowest, highest) = (self.scale.lowest, self.scale.highest);
                     self.error(
                         at(value),
                         &format!("{path}.{name}"),
-                        Text::new(
-                            "tingkat berupa bilangan bulat dari 1 sampai 5",
-                            "a level is a whole number from 1 to 5",
+                        text!(
+                            "tingkat berupa bilangan bulat dari {lowest} sampai {highest}",
+                            "a level is a whole number from {lowest} to {highest}"
                         ),
                     );
                 }

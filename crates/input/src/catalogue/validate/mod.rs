@@ -11,8 +11,10 @@ mod params;
 use sha2::{Digest, Sha256};
 
 use crate::catalogue::kinds;
-use crate::catalogue::model::{Aspect, Basis, Catalogue, Certification, Rule, Text};
-use crate::catalogue::raw::{RawAspect, RawCatalogue, RawCertification, RawRule, RawText};
+use crate::catalogue::model::{Aspect, Basis, Catalogue, Certification, Rule, Scale, Text};
+use crate::catalogue::raw::{
+    RawAspect, RawCatalogue, RawCertification, RawRule, RawScale, RawText,
+};
 use crate::diagnostic::Problem;
 use crate::diagnostic::{backticked, did_you_mean};
 use crate::quantity::parse_ratio;
@@ -23,6 +25,9 @@ use crate::text::text;
 #[derive(Default)]
 pub(super) struct Checker {
     pub(super) problems: Vec<Problem>,
+    /// The catalogue's scale, read first: levels, bands and certification are
+    /// checked against it.
+    pub(super) scale: Scale,
 }
 
 /// Where a value was written.
@@ -83,6 +88,13 @@ impl Checker {
             );
         }
         let title = self.text(&raw.title, "title");
+        if let Some(scale) = &raw.scale {
+            self.scale = self.scale(scale);
+        }
+        let disclaimer = raw
+            .disclaimer
+            .as_ref()
+            .map(|text| self.text(text, "disclaimer"));
         let bands = self.read_bands(&raw.bands);
         let certification = self.certification(&raw.certification);
         let aspects = self.aspects(&raw.aspects);
@@ -115,6 +127,8 @@ impl Checker {
             bands_name: bands.chosen_name,
             band_tables: bands.tables,
             certification,
+            scale: self.scale,
+            disclaimer,
             aspects,
             rules,
             source: file.to_string(),
@@ -122,27 +136,76 @@ impl Checker {
         })
     }
 
+    /// `scale:`: whole levels from a lowest to a highest, reported on an index
+    /// range; the default 1..5 when anything is wrong, after saying what.
+    fn scale(&mut self, raw: &Spanned<RawScale>) -> Scale {
+        let levels = &raw.value.levels.value;
+        let index = &raw.value.index.value;
+        let (lowest, highest) = (levels.from.value, levels.to.value);
+        let (index_lowest, index_highest) = (index.from.value, index.to.value);
+        let mut ok = true;
+        if !(0..=9).contains(&lowest) || !(0..=9).contains(&highest) || lowest >= highest {
+            ok = false;
+            self.error_with_help(
+                at(&raw.value.levels),
+                "scale.levels",
+                text!(
+                    "tingkat {lowest}..{highest} bukan rentang yang dapat dipakai",
+                    "levels {lowest}..{highest} are not a usable range"
+                ),
+                Text::new(
+                    "tingkat berupa bilangan bulat 0 sampai 9, `from` lebih kecil dari `to`",
+                    "levels are whole numbers 0 to 9, `from` below `to`",
+                ),
+            );
+        }
+        if !(index_lowest.is_finite() && index_highest.is_finite() && index_lowest < index_highest)
+        {
+            ok = false;
+            self.error(
+                at(&raw.value.index),
+                "scale.index",
+                text!(
+                    "indeks {index_lowest}..{index_highest} bukan rentang: `from` harus lebih kecil dari `to`",
+                    "index {index_lowest}..{index_highest} is not a range: `from` must be below `to`"
+                ),
+            );
+        }
+        if !ok {
+            return Scale::default();
+        }
+        Scale {
+            lowest: lowest as u8,
+            highest: highest as u8,
+            index_lowest,
+            index_highest,
+        }
+    }
+
     fn certification(&mut self, raw: &Spanned<RawCertification>) -> Certification {
         let raw = &raw.value;
+        let scale = self.scale;
         let min_index = raw.min_index.value;
-        if !(1.0..=5.0).contains(&min_index) {
+        if !(scale.index_lowest..=scale.index_highest).contains(&min_index) {
+            let range = format!("{}..{}", scale.index_lowest, scale.index_highest);
             self.error(
                 at(&raw.min_index),
                 "certification.min_index",
                 text!(
-                    "{min_index} di luar skala indeks 1..5",
-                    "{min_index} is outside the index scale 1..5"
+                    "{min_index} di luar skala indeks {range}",
+                    "{min_index} is outside the index scale {range}"
                 ),
             );
         }
         let level = raw.critical_min_level.value;
-        if !(1..=5).contains(&level) {
+        if !scale.contains(level) {
+            let (lowest, highest) = (scale.lowest, scale.highest);
             self.error(
                 at(&raw.critical_min_level),
                 "certification.critical_min_level",
                 text!(
-                    "{level} bukan tingkat: tingkat bernilai 1 sampai 5",
-                    "{level} is not a level: levels are 1 to 5"
+                    "{level} bukan tingkat: tingkat bernilai {lowest} sampai {highest}",
+                    "{level} is not a level: levels are {lowest} to {highest}"
                 ),
             );
         }
@@ -155,7 +218,8 @@ impl Checker {
         };
         Certification {
             min_index,
-            critical_min_level: level.clamp(1, 5) as u8,
+            critical_min_level: level.clamp(i64::from(scale.lowest), i64::from(scale.highest))
+                as u8,
             min_coverage,
             predicate_requires_critical: raw
                 .predicate_requires_critical
@@ -509,6 +573,91 @@ rules:
         assert!(
             messages.iter().any(|m| m.contains("has no rules")),
             "{messages:?}"
+        );
+    }
+
+    /// `with_rule` on the Ombudsman's scale: levels 0..3, an index 0..100.
+    fn on_zero_to_three(rule: &str) -> String {
+        with_rule(rule)
+            .replace(
+                "certification: { min_index: 2.6, critical_min_level: 3, min_coverage: 90% }",
+                "certification: { min_index: 81, critical_min_level: 2, min_coverage: 90% }\n\
+                 scale: { levels: { from: 0, to: 3 }, index: { from: 0, to: 100 } }",
+            )
+            .replace("min: 3.0, id: Baik", "min: 81, id: Hijau")
+    }
+
+    #[test]
+    fn a_scale_sets_the_levels_thresholds_tables_and_certification_take() {
+        let catalogue = parse(
+            &on_zero_to_three(
+                "    check: security_headers\n    levels: { thresholds: { direction: at_least, L1: 1, L2: 2, L3: 4 } }\n",
+            ),
+            "mini.yaml",
+        )
+        .unwrap_or_else(|f| panic!("{}", f.render(crate::lang::Lang::En)));
+        assert_eq!((catalogue.scale.lowest, catalogue.scale.highest), (0, 3));
+        let levels = &catalogue.rules[0].levels;
+        assert_eq!(levels.of_value(0.0), 0);
+        assert_eq!(levels.of_value(1.0), 1);
+        assert_eq!(levels.of_value(3.0), 2);
+        assert_eq!(levels.of_value(4.0), 3);
+        assert_eq!(levels.describe(), "L1 >= 1, L2 >= 2, L3 >= 4");
+
+        // Off the scale: L5 is no level of 0..3, binary's 5 and 1 neither, a
+        // table's 4 neither, nor a critical minimum of 5 or a min_index of 200.
+        let messages = |text: &str| -> Vec<String> {
+            problems(text).into_iter().map(|p| p.message.en).collect()
+        };
+        let found = messages(&on_zero_to_three(
+            "    check: security_headers\n    levels: { thresholds: { direction: at_least, L1: 1, L2: 2, L3: 3, L5: 4 } }\n",
+        ));
+        assert!(
+            found.iter().any(|m| m.contains("unknown key `L5`")),
+            "{found:?}"
+        );
+        let found = messages(&on_zero_to_three(
+            "    check: html_lang\n    levels: binary\n",
+        ));
+        assert!(
+            found
+                .iter()
+                .any(|m| m.contains("outside this catalogue's scale 0..3")),
+            "{found:?}"
+        );
+        let found = messages(&on_zero_to_three(
+            "    check: hsts\n    levels: { table: { absent: 0, short: 1, long: 2, long_with_subdomains: 4 } }\n",
+        ));
+        assert!(
+            found
+                .iter()
+                .any(|m| m.contains("a level is a whole number from 0 to 3")),
+            "{found:?}"
+        );
+        let found = messages(
+            &on_zero_to_three("    check: html_lang\n    levels: { table: { pass: 3 } }\n")
+                .replace("critical_min_level: 2", "critical_min_level: 5")
+                .replace("min_index: 81", "min_index: 200"),
+        );
+        assert!(
+            found.iter().any(|m| m.contains("levels are 0 to 3")),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|m| m.contains("200 is outside the index scale 0..100")),
+            "{found:?}"
+        );
+        let found = messages(
+            &with_rule("    check: html_lang\n    levels: binary\n")
+                .replace("title: { id: Mini, en: Mini }", "title: { id: Mini, en: Mini }\nscale: { levels: { from: 3, to: 3 }, index: { from: 0, to: 100 } }"),
+        );
+        assert!(
+            found
+                .iter()
+                .any(|m| m.contains("levels 3..3 are not a usable range")),
+            "{found:?}"
         );
     }
 

@@ -47,7 +47,7 @@ pub fn check(input: &Input) -> RuleOutcome {
         {
             evidence.measured = Some(say::handshake_failed(&target));
             evidence.excerpt = Some(error.message.clone());
-            return RuleOutcome::level(1, evidence);
+            return RuleOutcome::level(input.levels.lowest(), evidence);
         }
         Err(error) => {
             return RuleOutcome::inconclusive(say::tls_unreachable(
@@ -60,7 +60,7 @@ pub fn check(input: &Input) -> RuleOutcome {
     if !handshake.problems.is_empty() {
         let faults: Vec<CertificateFault> = handshake.problems.iter().map(fault).collect();
         evidence.measured = Some(say::certificate_invalid(&faults));
-        return RuleOutcome::level(1, evidence);
+        return RuleOutcome::level(input.levels.lowest(), evidence);
     }
     let Some(not_after) = handshake.not_after else {
         return RuleOutcome::inconclusive(say::expiry_unreadable(&target));
@@ -68,7 +68,7 @@ pub fn check(input: &Input) -> RuleOutcome {
     let expiry = rfc3339_date(not_after);
     let Ok(left) = not_after.duration_since(facts.observations.started_at) else {
         evidence.measured = Some(say::certificate_expired(&expiry));
-        return RuleOutcome::level(1, evidence);
+        return RuleOutcome::level(input.levels.lowest(), evidence);
     };
     let days = left.as_secs() / 86_400;
     evidence.measured = Some(say::certificate_valid(days, &expiry));
