@@ -116,6 +116,8 @@ pub enum DocsTopic {
     Fleet,
     /// A regional IT team's first hour, in Indonesian and English (docs/first-hour.md).
     FirstHour,
+    /// A first scenario drafted by init, import curl and import har (docs/init.md).
+    Init,
     /// Continuous probing, history, status page, alerts (docs/watch.md).
     Watch,
 }

@@ -22,6 +22,7 @@ pub(crate) fn topic_text(topic: DocsTopic) -> &'static str {
         DocsTopic::ExitCodes => include_str!("../docs/exit-codes.md"),
         DocsTopic::Fleet => include_str!("../docs/fleet.md"),
         DocsTopic::FirstHour => include_str!("../docs/first-hour.md"),
+        DocsTopic::Init => include_str!("../docs/init.md"),
         DocsTopic::Watch => include_str!("../docs/watch.md"),
     }
 }
@@ -86,6 +87,10 @@ fn topic_summary(topic: DocsTopic, lang: Lang) -> &'static str {
         DocsTopic::FirstHour => lang.pick(
             "satu jam pertama tim TI daerah (Indonesia dan Inggris)",
             "a regional IT team's first hour (Indonesian and English)",
+        ),
+        DocsTopic::Init => lang.pick(
+            "draf skenario pertama: init dari situs, import curl dan HAR",
+            "a first scenario drafted: init from a site, import curl and HAR",
         ),
         DocsTopic::Watch => lang.pick(
             "pemantauan terus-menerus: riwayat, halaman status, peringatan, laporan per periode",

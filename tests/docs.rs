@@ -116,6 +116,7 @@ fn docs_prints_each_file_of_docs_offline() {
         ("exit-codes", "exit-codes.md"),
         ("fleet", "fleet.md"),
         ("first-hour", "first-hour.md"),
+        ("init", "init.md"),
         ("watch", "watch.md"),
     ] {
         let output = run(&["docs", topic]);

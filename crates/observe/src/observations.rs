@@ -17,6 +17,8 @@ pub struct Observations {
     pub started_at: SystemTime,
     pub finished_at: SystemTime,
     pub probes: Vec<ProbeResult>,
+    /// The probes among `probes` that `probes_from` made, and from what.
+    pub generated: Vec<GeneratedProbe>,
     pub availability: Option<AvailabilityResult>,
     /// The load run's figures after warmup; `None` when it did not run
     /// (`phases.load` says why).
@@ -127,7 +129,7 @@ impl fmt::Display for PartialFlag {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct ProbeResult {
     /// The probe's id; its kind and expectations are the scenario's to say.
     pub id: String,
@@ -143,12 +145,26 @@ impl ProbeResult {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum ProbeOutcome {
     Passed,
+    /// Also the outcome of a result built without one: never an unearned pass.
+    #[default]
     Failed,
     /// Not sent: a capture it needs has no value. Counts as failed.
     Skipped(String),
+}
+
+/// A probe that `probes_from` made from an OpenAPI operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedProbe {
+    /// The probe's id among `Observations::probes`.
+    pub id: String,
+    pub operation_id: Option<String>,
+    /// The path as the document writes it (`/api/v1/penduduk/{nik}`).
+    pub path: String,
+    /// The document: its URL, or the file as the scenario names it.
+    pub document: String,
 }
 
 /// One expectation tested against one response: what a person needs to see why.

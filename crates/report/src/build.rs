@@ -32,7 +32,20 @@ pub fn scenario_report(
     let probes: Vec<ProbeReport> = observations
         .probes
         .iter()
-        .map(|result| probe_report(scenario, result, redactor))
+        .map(|result| {
+            let mut report = probe_report(scenario, result, redactor);
+            report.generated = observations
+                .generated
+                .iter()
+                .find(|generated| generated.id == result.id)
+                .map(|generated| GeneratedReport {
+                    from: "openapi".into(),
+                    operation_id: generated.operation_id.clone(),
+                    path: generated.path.clone(),
+                    document: redactor.redact(&generated.document).into_owned(),
+                });
+            report
+        })
         .collect();
     let judgement = judge::judge(scenario, observations, context.judge);
     let probe_latency = judge::thresholds::probe_latency(scenario, observations);
@@ -242,6 +255,7 @@ fn probe_report(scenario: &Scenario, result: &ProbeResult, redactor: &Redactor) 
     };
     ProbeReport {
         id: result.id.clone(),
+        generated: None,
         // Every result is of one of the scenario's own probes.
         kind: scenario.probe_kind(&result.id).unwrap_or(ProbeKind::Api),
         passed: result.passed(),

@@ -282,6 +282,19 @@ pub struct PhaseReport {
     pub reason: Option<String>,
 }
 
+/// Where a probe of `probes_from` came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct GeneratedReport {
+    /// `openapi`: the only source today.
+    pub from: String,
+    /// The operation's `operationId`, when the document gives one.
+    pub operation_id: Option<String>,
+    /// The path as the document writes it (`/api/v1/penduduk/{nik}`).
+    pub path: String,
+    /// The document's URL, or its file as the scenario names it.
+    pub document: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ProbeReport {
     pub id: String,
@@ -310,6 +323,9 @@ pub struct ProbeReport {
     /// When the request was sent, by ujilab's clock: RFC 3339, UTC.
     #[serde(default)]
     pub sent_at: Option<String>,
+    /// Made by `probes_from` (not written in the scenario): from which operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated: Option<GeneratedReport>,
     /// After a merge of several vantages: where this exchange was made from (a
     /// failing one when the probe failed anywhere).
     #[serde(default, skip_serializing_if = "Option::is_none")]

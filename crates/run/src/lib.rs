@@ -15,6 +15,7 @@ mod decode;
 pub mod exchange;
 mod expect;
 mod load;
+mod openapi;
 mod pages;
 mod request;
 mod tls;
@@ -247,6 +248,26 @@ pub async fn run_scenario(
         });
         probes.push(result);
     }
+    // `probes_from`: the operations of the OpenAPI document, after the written
+    // probes (not with --only, which names written probes).
+    let mut generated = Vec::new();
+    if let Some(probes_from) = scenario.probes_from.as_ref().filter(|_| complete)
+        && settings.only_probe.is_none()
+    {
+        let sent = openapi::send(
+            scenario,
+            probes_from,
+            &functional,
+            &mut captured,
+            &mut redactor,
+            cancel,
+            events,
+        )
+        .await;
+        probes.extend(sent.results);
+        generated = sent.generated;
+        complete &= sent.complete;
+    }
     if redactor.len() > secrets_before {
         // A secret captured by a later probe may have been echoed by an earlier one.
         for result in &mut probes {
@@ -362,6 +383,7 @@ pub async fn run_scenario(
         started_at,
         finished_at: SystemTime::now(),
         probes,
+        generated,
         availability,
         load,
         pages: evidence.pages,

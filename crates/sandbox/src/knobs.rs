@@ -90,6 +90,10 @@ pub struct Behaviour {
     pub hostile_markup: bool,
     /// Hold every answer during part of each period.
     pub periodic_stall: Option<PeriodicStall>,
+    /// Serve an OpenAPI document that does not match the API (dukcapil only):
+    /// `/health` declared to answer `status` OK or DOWN (it answers UP), a
+    /// resident declared with a `nama_lengkap` the API never sends.
+    pub wrong_openapi: bool,
 }
 
 impl Behaviour {
@@ -143,6 +147,12 @@ impl Behaviour {
     /// Turns on [`Behaviour::hostile_markup`].
     pub fn with_hostile_markup(mut self) -> Self {
         self.hostile_markup = true;
+        self
+    }
+
+    /// Turns on [`Behaviour::wrong_openapi`].
+    pub fn with_wrong_openapi(mut self) -> Self {
+        self.wrong_openapi = true;
         self
     }
 

@@ -97,6 +97,11 @@ pub(super) async fn answer(
         injected_error()
     } else if let Some(shape) = behaviour.redirect_loop {
         loop_redirect(shape, &request)
+    } else if behaviour.wrong_openapi
+        && service == Service::Dukcapil
+        && request.uri().path() == "/openapi.json"
+    {
+        crate::services::dukcapil::wrong_openapi()
     } else {
         shared.sites.respond(&exchange, &own, request).await
     };

@@ -13,6 +13,7 @@ pub mod limits;
 mod load;
 pub mod matcher;
 mod model;
+mod probes_from;
 pub mod raw;
 pub mod schema;
 mod validate;
@@ -23,4 +24,5 @@ pub use load::{
     Discovery, LoadFailure, Loaded, LoadedSet, Outline, Source, discover, load_all, load_where,
 };
 pub use model::*;
+pub use probes_from::{OpenApiSource, OperationProbe, ProbesFrom, response_schema};
 pub use validate::{LoadSettings, join_path};

@@ -28,6 +28,8 @@ pub struct Scenario {
     /// `defaults:` as page fetches and SC-01 use them (probes have them merged in).
     pub request_defaults: RequestDefaults,
     pub probes: Vec<Probe>,
+    /// `probes_from:`: more probes, expanded by the run stage.
+    pub probes_from: Option<crate::scenario::ProbesFrom>,
     pub availability: Option<Availability>,
     pub load: Option<Load>,
     pub thresholds: Vec<Threshold>,

@@ -1266,6 +1266,11 @@ pub fn openapi_not_fetched() -> Text {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiDocument<'a> {
     OpenApi3(&'a str),
+    /// An `openapi: 3.x` document that does not validate: its problems.
+    InvalidOpenApi3 {
+        version: &'a str,
+        problems: Vec<String>,
+    },
     /// The `openapi` key's value, as JSON.
     OtherOpenApi(String),
     Swagger2,
@@ -1277,6 +1282,19 @@ pub enum ApiDocument<'a> {
 pub fn api_document(document: &ApiDocument) -> Text {
     match document {
         ApiDocument::OpenApi3(version) => verbatim(format!("OpenAPI {version}")),
+        ApiDocument::InvalidOpenApi3 { version, problems } => {
+            let count = problems.len();
+            // The validator's words are English: quoted, as data.
+            let first = crate::standards::checks::openapi::shown(problems)
+                .iter()
+                .map(|problem| format!("`{problem}`"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            Text {
+                id: format!("OpenAPI {version} yang tidak sah: {count} masalah, antara lain {first}"),
+                en: format!("OpenAPI {version} that does not validate: {count} problem(s), among them {first}"),
+            }
+        }
         ApiDocument::OtherOpenApi(value) => Text {
             id: format!("openapi: {value} bukan OpenAPI 3"),
             en: format!("openapi: {value} is not OpenAPI 3"),
@@ -2609,6 +2627,13 @@ mod tests {
                 api_document(&ApiDocument::OtherOpenApi("2".into())),
             ),
             ("api_document", api_document(&ApiDocument::Swagger2)),
+            (
+                "api_document",
+                api_document(&ApiDocument::InvalidOpenApi3 {
+                    version: "3.0.3",
+                    problems: vec!["/info: \"version\" is a required property".into()],
+                }),
+            ),
             ("api_document", api_document(&ApiDocument::NoOpenApiKey)),
             ("api_document", api_document(&ApiDocument::Unreadable(None))),
             (

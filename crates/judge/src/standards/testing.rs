@@ -73,6 +73,7 @@ pub fn observations() -> Observations {
         started_at: started_at(),
         finished_at: started_at() + Duration::from_secs(10),
         probes: Vec::new(),
+        generated: Vec::new(),
         availability: None,
         load: None,
         pages: Vec::new(),

@@ -389,6 +389,18 @@ async fn openapi() -> Response {
     json(StatusCode::OK, &openapi_document())
 }
 
+/// The document behind [`crate::Behaviour::wrong_openapi`]: a valid OpenAPI
+/// document that does not describe this API (a generated probe finds where).
+pub(crate) fn wrong_openapi() -> Response {
+    let mut document = openapi_document();
+    document["components"]["schemas"]["Health"]["properties"]["status"]["enum"] =
+        json!(["OK", "DOWN"]);
+    document["components"]["schemas"]["Penduduk"]["required"] = json!(["nik", "nama_lengkap"]);
+    document["components"]["schemas"]["Penduduk"]["properties"]["nama_lengkap"] =
+        json!({ "type": "string" });
+    json(StatusCode::OK, &document)
+}
+
 fn openapi_document() -> Value {
     let error_response = |description: &str| {
         json!({
@@ -422,7 +434,8 @@ fn openapi_document() -> Value {
                     "operationId": "getPenduduk",
                     "parameters": [ {
                         "name": "nik", "in": "path", "required": true,
-                        "schema": { "type": "string", "pattern": "^[0-9]{16}$" }
+                        "schema": { "type": "string", "pattern": "^[0-9]{16}$" },
+                        "example": "3299010101900001"
                     } ],
                     "responses": {
                         "200": {

@@ -3,7 +3,8 @@
 //! dispatches to them and applies what differs by scheme.
 
 mod desa;
-mod dukcapil;
+// pub(crate): the wrong OpenAPI document is served from respond.rs, as a knob.
+pub(crate) mod dukcapil;
 mod pengaduan;
 mod perizinan;
 mod portal;

@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 pub use error::ParseError;
 pub(crate) use node::Node;
 pub(crate) use scenario::{
-    RawAvailability, RawDefaults, RawExpect, RawLoad, RawPages, RawProbe, RawRequest, RawRetry, RawScenario,
+    RawAvailability, RawDefaults, RawExpect, RawLoad, RawPages, RawProbe, RawProbesFrom, RawRequest, RawRetry, RawScenario,
     RawService, RawStandards, RawThreshold, RawTls, RawWaiver, RawWatch, TopLevelKeys,
 };
 pub(crate) use serde_saphyr::Spanned;

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::{Node, Spanned};
 
 /// The keys of a scenario's top level: those of [`RawScenario`].
-pub(crate) const SCENARIO_KEYS: [&str; 12] = [
+pub(crate) const SCENARIO_KEYS: [&str; 13] = [
     "version",
     "service",
     "scenario",
@@ -23,6 +23,7 @@ pub(crate) const SCENARIO_KEYS: [&str; 12] = [
     "secrets",
     "defaults",
     "probes",
+    "probes_from",
     "availability",
     "load",
     "thresholds",
@@ -90,6 +91,7 @@ pub(crate) struct RawScenario {
     pub(crate) secrets: Option<Spanned<Node>>,
     pub(crate) defaults: Option<Spanned<RawDefaults>>,
     pub(crate) probes: Spanned<Vec<Spanned<RawProbe>>>,
+    pub(crate) probes_from: Option<Spanned<RawProbesFrom>>,
     pub(crate) availability: Option<Spanned<RawAvailability>>,
     pub(crate) load: Option<Spanned<RawLoad>>,
     pub(crate) thresholds: Option<Vec<Spanned<RawThreshold>>>,
@@ -220,6 +222,15 @@ pub(crate) struct RawExpect {
     pub(crate) body: Option<Spanned<Node>>,
     pub(crate) json: Option<Spanned<Node>>,
     pub(crate) schema: Option<Spanned<String>>,
+}
+
+/// `probes_from:`: probes from the service's OpenAPI document.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawProbesFrom {
+    pub(crate) openapi: Spanned<String>,
+    pub(crate) include: Option<Vec<Spanned<String>>>,
+    pub(crate) exclude: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]

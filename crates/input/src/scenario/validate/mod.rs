@@ -27,6 +27,7 @@ mod load;
 mod matcher;
 mod names;
 mod probe;
+mod probes_from;
 mod repeated_probes;
 mod request;
 mod retry;
@@ -188,6 +189,10 @@ impl<'a> Checker<'a> {
             .map(|(index, probe)| (probe.value.id.value.clone(), index))
             .collect();
 
+        let probes_from = raw
+            .probes_from
+            .as_ref()
+            .and_then(|raw| self.probes_from(raw, service.as_ref()));
         let methods = methods_of(&raw.probes.value);
         let availability = raw
             .availability
@@ -228,6 +233,7 @@ impl<'a> Checker<'a> {
             connection,
             request_defaults,
             probes,
+            probes_from,
             availability,
             load,
             thresholds,
