@@ -55,6 +55,9 @@ pub enum Command {
     /// Probe scenarios continuously into a history database (SQLite), with
     /// incidents, webhook alerts and a status page on --listen (docs/watch.md).
     Watch(WatchArgs),
+    /// Write the usual reports for a window of watch history (--db, --from,
+    /// --to): availability over every sample of the window (docs/watch.md).
+    Report(ReportArgs),
     /// Read the standards catalogue: rules with their why, fix and levels, and
     /// the check kinds this binary implements.
     Standards {
@@ -450,6 +453,24 @@ pub struct WatchArgs {
     /// Use a proxy: a URL, or `env` for HTTPS_PROXY/HTTP_PROXY.
     #[arg(long, value_name = "URL|env")]
     pub proxy: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The history database: sqlite:FILE.
+    #[arg(long, value_name = "URL")]
+    pub db: String,
+    /// The window's start: an RFC 3339 time, or a span back from now (30d).
+    #[arg(long, value_name = "T")]
+    pub from: String,
+    /// The window's end (default: now).
+    #[arg(long, value_name = "T", default_value = "now")]
+    pub to: String,
+    /// Only this service (its id, or id/label); default: every service.
+    #[arg(long, value_name = "SERVICE")]
+    pub service: Vec<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]

@@ -68,6 +68,7 @@ pub fn main(cli: Cli) -> ExitCode {
             Command::Diff(args) => crate::fleet::diff(args, explicit_lang, quiet),
             Command::Portfolio(args) => crate::fleet::portfolio(args, lang, quiet),
             Command::Watch(args) => crate::watch::watch(args, lang, quiet).await,
+            Command::Report(args) => crate::watch::report(args, lang, quiet),
             Command::Standards { command } => standards(command, lang),
             Command::Init(args) => crate::draft::init(args, lang, quiet).await,
             Command::Import { command } => crate::draft::import(command, lang, quiet),

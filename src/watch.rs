@@ -9,7 +9,7 @@ use run::{Cancel, RunSettings};
 use watch::alert::Webhook;
 use watch::store::{Location, LocationError};
 
-use crate::cli::WatchArgs;
+use crate::cli::{ReportArgs, WatchArgs};
 use crate::exit::ExitCode;
 use crate::{logging, say};
 
@@ -260,4 +260,150 @@ fn stop_on_signals(cancel: Cancel, lang: Lang) -> Arc<Mutex<Option<ExitCode>>> {
         });
     }
     received
+}
+
+/// `ujilab report --db URL --from T --to T`: the usual reports over a window of
+/// history. Exit 0 when every gate passes, 1 when one fails, 2 for bad input.
+pub fn report(args: ReportArgs, lang: Lang, quiet: bool) -> ExitCode {
+    let formats = match report::write::Format::parse_list(&args.output.format) {
+        Ok(formats) => formats,
+        Err(message) => {
+            say::error(lang, &message);
+            return ExitCode::BadInput;
+        }
+    };
+    let Location::Sqlite(path) = match Location::parse(&args.db) {
+        Ok(location) => location,
+        Err(error) => {
+            say::error(lang, &location_error(&error, lang));
+            return ExitCode::BadInput;
+        }
+    };
+    if !path.is_file() {
+        say::error(
+            lang,
+            &lang.choose(
+                format!("--db: riwayat {} tidak ada", path.display()),
+                format!("--db: there is no history at {}", path.display()),
+            ),
+        );
+        return ExitCode::BadInput;
+    }
+    let now = watch::schedule::now_ms();
+    let point = |flag: &str, text: &str| {
+        watch::time::parse_point(text, now).map_err(|error| {
+            say::error(
+                lang,
+                &lang.choose(
+                    format!(
+                        "--{flag}: `{}` bukan waktu RFC 3339 (2026-11-01T00:00:00+07:00) atau rentang mundur dari sekarang (30d, 12h, 90m)",
+                        error.0
+                    ),
+                    format!("--{flag}: {error}"),
+                ),
+            );
+            ExitCode::BadInput
+        })
+    };
+    let (from, to) = match (point("from", &args.from), point("to", &args.to)) {
+        (Ok(from), Ok(to)) => (from, to),
+        _ => return ExitCode::BadInput,
+    };
+    let store = match watch::store::Store::open(&path) {
+        Ok(store) => store,
+        Err(error) => {
+            say::error(lang, &format!("--db: {error}"));
+            return ExitCode::BadInput;
+        }
+    };
+    let window = watch::period::Window {
+        from,
+        to,
+        services: args.service.clone(),
+        lang,
+        args: logging::redact_args(std::env::args().collect()),
+    };
+    let period = match watch::period::report(&store, &window) {
+        Ok(period) => period,
+        Err(error) => {
+            say::error(lang, &period_error(&error, lang));
+            return match error {
+                watch::period::PeriodError::Store(_) => ExitCode::HarnessFault,
+                _ => ExitCode::BadInput,
+            };
+        }
+    };
+    if !quiet {
+        for (service, why) in &period.left_out {
+            say::note(
+                lang,
+                &lang.choose(
+                    format!("{service} tidak dilaporkan: {}", left_out_id(why)),
+                    format!("{service} is left out: {why}"),
+                ),
+            );
+        }
+    }
+    let out_dir = args
+        .output
+        .out
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from("reports/period"));
+    let written = match report::write::write_all(&period.report, &out_dir, &formats) {
+        Ok(written) => written,
+        Err(error) => {
+            say::error(lang, &error.to_string());
+            return ExitCode::HarnessFault;
+        }
+    };
+    if !quiet {
+        let colour = false;
+        crate::commands::print_stdout(&report::terminal::render(
+            &period.report,
+            report::terminal::Style { colour, lang },
+        ));
+        if let Some(path) = written.first() {
+            let dir = path.parent().unwrap_or(std::path::Path::new("."));
+            eprintln!("{}", say::reports_written(dir, lang));
+        }
+    }
+    if period.report.gate == report::model::Gate::Fail {
+        ExitCode::GateFailed
+    } else {
+        ExitCode::Success
+    }
+}
+
+fn period_error(error: &watch::period::PeriodError, lang: Lang) -> String {
+    use watch::period::PeriodError;
+    match (lang, error) {
+        (Lang::Id, PeriodError::EmptyWindow { from, to }) => {
+            format!("jendela kosong: --from {from} tidak sebelum --to {to}")
+        }
+        (Lang::Id, PeriodError::NothingToReport { from, to, names }) => format!(
+            "tidak ada layanan di riwayat dengan penilaian standar antara {from} dan {to}{}",
+            left_out_id(names)
+        ),
+        (Lang::Id, PeriodError::UnknownService(name)) => {
+            format!("tidak ada layanan bernama {name} di riwayat")
+        }
+        (Lang::Id, PeriodError::Store(error)) => format!("riwayat tidak dapat dibaca: {error}"),
+        (Lang::En, error) => error.to_string(),
+    }
+}
+
+/// The reasons a service is left out, in Indonesian.
+fn left_out_id(why: &str) -> String {
+    why.replace(
+        "no standards check in the window",
+        "tidak ada penilaian standar di jendela ini",
+    )
+    .replace(
+        "its stored scenario no longer loads",
+        "skenario yang tersimpan tidak dapat dimuat lagi",
+    )
+    .replace(
+        "its stored check does not read",
+        "penilaian tersimpan tidak terbaca",
+    )
 }

@@ -36,3 +36,4 @@ mod secret_echoes;
 mod standards;
 mod standards_evidence;
 mod stopping;
+mod watch;

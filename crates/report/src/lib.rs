@@ -20,7 +20,7 @@ pub mod local_time;
 pub mod markdown;
 pub mod model;
 pub mod prom;
-mod standards;
+pub mod standards;
 pub mod terminal;
 mod wording;
 pub mod write;

@@ -253,6 +253,7 @@ pub fn backoff(attempts: u32) -> Duration {
 
 /// The HTTP client for webhooks: no proxy, no redirects, a 10 s timeout.
 pub fn client() -> reqwest::Client {
+    run::client::install_crypto_provider();
     reqwest::Client::builder()
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())

@@ -14,6 +14,7 @@ pub mod alert;
 pub mod evidence;
 pub mod figures;
 pub mod incident;
+pub mod period;
 pub mod rollup;
 pub mod schedule;
 pub mod status;

@@ -166,7 +166,9 @@ pub async fn watch(
             now,
         );
         let last = store.last_sample_at(id).map_err(store_error)?;
-        if scenario.standards.is_some() && !settings.standards_every.is_zero() {
+        // Every scenario is checked (its functional probes, and its rules when it
+        // has `standards:`): a period report starts from its latest check.
+        if !settings.standards_every.is_zero() {
             standards_due.push((id, scenario.clone()));
         }
         watched.push(Watched {
