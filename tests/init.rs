@@ -371,3 +371,81 @@ async fn init_gives_a_clear_error_when_nothing_answers() {
     let bad = run_command_off_runtime(init_command("ftp://x", &out, &[])).await;
     assert_exit_code(&bad, 2);
 }
+
+/// A site built to make a crawler misbehave: hundreds of links, a body far
+/// over the cap, a title that is YAML and an interpolation, a robots.txt
+/// asking for a long pause. init stays within its page limit, reads no more
+/// than its cap, and writes a scenario that loads and says the text as text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn init_stays_within_its_bounds_on_a_hostile_site() {
+    let mut pages = HashMap::new();
+    let links: String = (0..400)
+        .map(|n| format!("<a href=\"/halaman/{n}\">Halaman {n}</a>"))
+        .collect();
+    pages.insert(
+        "/".to_string(),
+        Page::html(&format!(
+            "<html><head><title>\"}}\n- evil: ${{env:HOME}} #</title></head><body><h1>Beranda ${{token}}</h1><a href=\"/besar\">Besar</a>{links}</body></html>"
+        )),
+    );
+    // 8 MiB of page: four times the cap.
+    pages.insert(
+        "/besar".to_string(),
+        Page::html(&format!(
+            "<html><body>{}</body></html>",
+            "<p>isi</p>".repeat(800_000)
+        )),
+    );
+    for n in 0..400 {
+        pages.insert(
+            format!("/halaman/{n}"),
+            Page::html(&format!(
+                "<html><body><a href=\"/halaman/{}\">lagi</a></body></html>",
+                n + 400
+            )),
+        );
+    }
+    let site = serve(pages, None).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("hostile.yaml");
+    let url = format!("http://127.0.0.1:{}/", site.addr.port());
+    let started = std::time::Instant::now();
+    let output = run_command_off_runtime(init_command(
+        &url,
+        &out,
+        &["--max-pages", "12", "--depth", "3"],
+    ))
+    .await;
+    assert_exit_code(&output, 0);
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    let received = site.received();
+    let pages_asked = received
+        .iter()
+        .filter(|r| r.target == "/" || r.target.starts_with("/halaman/") || r.target == "/besar")
+        .count();
+    assert_eq!(
+        pages_asked,
+        12,
+        "{:?}",
+        received.iter().map(|r| &r.target).collect::<Vec<_>>()
+    );
+    assert!(
+        text(&output.stdout).contains("stopped at the page limit"),
+        "{}",
+        text(&output.stdout)
+    );
+    let drafted = std::fs::read_to_string(&out).expect("written");
+    // The title is a quoted string, its `${` escaped: no key, no variable.
+    assert!(
+        drafted.contains(r#"name: "\"} - evil: $${env:HOME} #""#),
+        "{drafted}"
+    );
+    assert!(!drafted.contains("\n- evil"), "{drafted}");
+    let mut validate = ujilab_command();
+    validate
+        .args(["validate", "--lang", "en"])
+        .arg(&out)
+        .env_remove("HOME");
+    let checked = run_command_off_runtime(validate).await;
+    assert_exit_code(&checked, 0);
+}

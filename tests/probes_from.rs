@@ -147,6 +147,12 @@ async fn reports_mark_generated_probes_and_a_missing_document_fails_the_run() {
         .find(|p| p["id"] == "beranda")
         .expect("beranda");
     assert!(written.get("generated").is_none());
+    let html = std::fs::read_to_string(dir.path().join("baik/report.html")).expect("html");
+    assert!(
+        html.contains("generated from OpenAPI: getPenduduk"),
+        "report.html marks it"
+    );
+    assert_eq!(html.matches("generated from OpenAPI:").count(), 2);
 
     sandbox.set_behaviour(Service::Dukcapil, Behaviour::new().with_wrong_openapi());
     let wrong = run_command_off_runtime(run(scenario("/openapi.json"), "salah")).await;

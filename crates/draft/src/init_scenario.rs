@@ -77,6 +77,19 @@ pub fn write(crawl: &Crawl, choices: &[(Role, Option<Choice>)], settings: &InitS
     write_standards(&mut out, crawl, choices, lang);
     write_defaults(&mut out, settings, lang);
     write_probes(&mut out, crawl, choices, lang);
+    if let Some(document) = crawl.api_document.as_ref().filter(|d| !d.swagger) {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "{}",
+            say(
+                "# Satu probe per operasi GET dokumen OpenAPI yang dapat dipanggil; responsnya\n# diperiksa terhadap skema yang dinyatakan dokumen (ujilab docs scenario).",
+                "# A probe per GET operation of the OpenAPI document that can be called; each\n# response is checked against the schema the document declares (ujilab docs scenario)."
+            )
+        );
+        let _ = writeln!(out, "probes_from:");
+        let _ = writeln!(out, "  openapi: {}", quoted(&path_of(&document.url)));
+    }
 
     let _ = writeln!(out);
     let _ = writeln!(

@@ -208,6 +208,8 @@ struct VantageView {
 struct ProbeView {
     id: String,
     vantage: Option<String>,
+    /// `dari OpenAPI: getPenduduk` for a probe of `probes_from`.
+    generated: Option<String>,
     /// `api` or `page` (`halaman`).
     kind: &'static str,
     passed: bool,
@@ -977,6 +979,13 @@ fn probe_view(probe: &ProbeReport, lang: Lang) -> ProbeView {
     ProbeView {
         id: probe.id.clone(),
         vantage: probe.vantage.clone(),
+        generated: probe.generated.as_ref().map(|generated| {
+            let operation = generated
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| format!("GET {}", generated.path));
+            format!("{} {operation}", lang.pick("dibuat dari OpenAPI:", "generated from OpenAPI:"))
+        }),
         kind: match probe.kind {
             ProbeKind::Api => "api",
             ProbeKind::Page => lang.pick("halaman", "page"),
