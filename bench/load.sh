@@ -10,7 +10,13 @@
 #     p99 ~900 ms (10% of arrivals land in a stall and wait a uniform 0-1 s);
 #     ujilab beside oha with and without --latency-correction.
 #
-# Usage: bench/load.sh [throughput|memory|latency|all]   (default: all)
+#  4. Overhead (not in `all`): the throughput of two ujilab binaries against the same
+#     nginx, alternating round by round (BASE, the binary before a change, and
+#     UJILAB); the median ratio says what the change costs the load engine. Used for
+#     the per-request phase timings (issue 15: at most 3%).
+#
+# Usage: bench/load.sh [throughput|memory|latency|all|overhead]   (default: all)
+#        BASE=path/to/old/ujilab bench/load.sh overhead
 # Knobs: ROUNDS (5), DURATION (10, seconds), CONCURRENCY (64), STALL_RUN (60 s),
 # UJILAB (a binary to use instead of building target/release/ujilab).
 # Tools are installed when missing: nginx, wrk and time (Debian packages, needs
@@ -177,6 +183,33 @@ EOF
     done
 }
 
+overhead() {
+    [ -n "${BASE:-}" ] || { say "overhead: set BASE to the ujilab binary to compare with"; exit 2; }
+    start_page_server
+    closed_scenario "$WORK/closed.yaml" "duration: ${DURATION}s"
+    say "overhead: nginx (1 worker), c=$CONCURRENCY, ${DURATION}s x $ROUNDS rounds, $BASE vs $UJILAB"
+    : >"$WORK/base.rps"; : >"$WORK/new.rps"
+    for round in $(seq "$ROUNDS"); do
+        local which binary
+        for which in base new; do
+            binary=$UJILAB; [ "$which" = base ] && binary=$BASE
+            "$binary" run "$WORK/closed.yaml" --out "$WORK/$which-$round" --format json \
+                --no-progress --quiet >/dev/null 2>&1 || true
+            json "$WORK/$which-$round/report.json" 'd["scenarios"][0]["load"]["throughput_rps"]' >>"$WORK/$which.rps"
+        done
+        say "  round $round: base $(tail -1 "$WORK/base.rps" | xargs printf %.0f) req/s, new $(tail -1 "$WORK/new.rps" | xargs printf %.0f) req/s"
+    done
+    local mb mn
+    mb=$(median <"$WORK/base.rps"); mn=$(median <"$WORK/new.rps")
+    echo "overhead (median of $ROUNDS, c=$CONCURRENCY, ${DURATION}s each): base $(printf %.0f "$mb") req/s, new $(printf %.0f "$mn") req/s, new/base $(awk -v a="$mn" -v b="$mb" 'BEGIN { printf "%.3f", a / b }')"
+}
+
+if [ "$WHAT" = overhead ]; then
+    apt_install $(command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || echo nginx)
+    build_ujilab
+    overhead
+    exit 0
+fi
 need_packages
 case "$WHAT" in
     throughput) throughput ;;

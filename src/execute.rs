@@ -384,8 +384,16 @@ async fn run_selected(plan: &Plan, selection: Selection, quiet: bool) -> Measure
             cancel.cancel();
         });
     }
-    let show_progress = !quiet && !plan.output.no_progress && std::io::stderr().is_terminal();
-    let (events, display) = progress::start(show_progress, lang);
+    let progress_mode = if quiet || plan.output.no_progress {
+        progress::Mode::Off
+    } else if std::io::stderr().is_terminal() {
+        progress::Mode::Terminal
+    } else {
+        progress::Mode::Lines {
+            github: std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true"),
+        }
+    };
+    let (events, display) = progress::start(progress_mode, lang);
     let probe_nothing = plan.strict && selection.bad_input;
     let (settings, context) = (&plan.settings, &plan.context);
 

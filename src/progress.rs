@@ -1,7 +1,12 @@
-//! The live progress display on stderr: one line per scenario with its phase and
-//! counts. It only listens to run events; nothing in the run waits for it.
+//! What a run says while it runs, on stderr. On a terminal: one live line per
+//! scenario with its phase and counts. Without one (a CI log): a line as each
+//! scenario phase starts and ends, and a line every 10 s of load, grouped with
+//! `::group::` under GitHub Actions ([`Lines`]). It only listens to run events;
+//! nothing in the run waits for it.
 
 use std::collections::HashMap;
+use std::io::Write as _;
+use std::time::{Duration, Instant};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tokio::sync::mpsc;
@@ -21,13 +26,39 @@ impl Display {
     }
 }
 
-/// Returns the event sender for the run and the display consuming it (a no-op
-/// when `enabled` is false: stderr is not a terminal, or `--quiet`), its lines
+/// How the run's progress is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `--quiet` or `--no-progress`.
+    Off,
+    /// Live lines redrawn in place.
+    Terminal,
+    /// Plain lines for a log; `github` groups each scenario with `::group::`.
+    Lines { github: bool },
+}
+
+/// Returns the event sender for the run and the display consuming it, its lines
 /// in `lang`.
-pub fn start(enabled: bool, lang: Lang) -> (Events, Display) {
-    if !enabled {
-        return (Events::default(), Display(None));
+pub fn start(mode: Mode, lang: Lang) -> (Events, Display) {
+    match mode {
+        Mode::Off => (Events::default(), Display(None)),
+        Mode::Terminal => start_terminal(lang),
+        Mode::Lines { github } => {
+            let (sender, mut receiver) = mpsc::unbounded_channel();
+            let handle = tokio::spawn(async move {
+                let mut lines = Lines::new(lang, github);
+                while let Some(event) = receiver.recv().await {
+                    let mut text = Vec::new();
+                    lines.on(event, Instant::now(), &mut text);
+                    let _ = std::io::stderr().write_all(&text);
+                }
+            });
+            (Events::new(sender), Display(Some(handle)))
+        }
     }
+}
+
+fn start_terminal(lang: Lang) -> (Events, Display) {
     let (sender, mut receiver) = mpsc::unbounded_channel();
     let handle = tokio::spawn(async move {
         let bars = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
@@ -86,9 +117,154 @@ pub fn start(enabled: bool, lang: Lang) -> (Events, Display) {
     (Events::new(sender), Display(Some(handle)))
 }
 
+/// A load line every this often in a log.
+const LOAD_LINE_EVERY: Duration = Duration::from_secs(10);
+
+/// The progress of a run as plain log lines.
+struct Lines {
+    lang: Lang,
+    github: bool,
+    /// The scenario whose `::group::` is open: groups cannot nest or interleave,
+    /// so scenarios run in parallel meanwhile print their lines outside it.
+    group: Option<String>,
+    scenarios: HashMap<String, ScenarioLine>,
+}
+
+/// One scenario's phase in progress.
+struct ScenarioLine {
+    started: Instant,
+    phase: &'static str,
+    phase_started: Instant,
+    probes: usize,
+    probes_done: usize,
+    probes_failed: usize,
+    last_load_line: Option<Instant>,
+}
+
+impl Lines {
+    fn new(lang: Lang, github: bool) -> Lines {
+        Lines {
+            lang,
+            github,
+            group: None,
+            scenarios: HashMap::new(),
+        }
+    }
+
+    /// Writes the lines `event` calls for into `out`.
+    fn on(&mut self, event: Event, now: Instant, out: &mut Vec<u8>) {
+        let lang = self.lang;
+        match event {
+            Event::ScenarioStarted { scenario, probes } => {
+                if self.github && self.group.is_none() {
+                    let _ = writeln!(out, "::group::ujilab {scenario}");
+                    self.group = Some(scenario.clone());
+                }
+                let _ = writeln!(
+                    out,
+                    "{scenario}: {}",
+                    lang.choose(
+                        format!("uji fungsi dimulai ({probes} probe)"),
+                        format!("probes started ({probes})")
+                    )
+                );
+                self.scenarios.insert(
+                    scenario,
+                    ScenarioLine {
+                        started: now,
+                        phase: "functional",
+                        phase_started: now,
+                        probes,
+                        probes_done: 0,
+                        probes_failed: 0,
+                        last_load_line: None,
+                    },
+                );
+            }
+            Event::ProbeFinished { scenario, passed } => {
+                if let Some(line) = self.scenarios.get_mut(&scenario) {
+                    line.probes_done += 1;
+                    line.probes_failed += usize::from(!passed);
+                }
+            }
+            Event::PhaseStarted { scenario, phase } => {
+                let Some(line) = self.scenarios.get_mut(&scenario) else {
+                    return;
+                };
+                let ended = phase_ended(line, now, lang);
+                let _ = writeln!(out, "{scenario}: {ended}");
+                line.phase = phase;
+                line.phase_started = now;
+                let name = phase_name(phase, lang);
+                let _ = writeln!(
+                    out,
+                    "{scenario}: {}",
+                    lang.choose(format!("{name} dimulai"), format!("{name} started"))
+                );
+            }
+            Event::AvailabilityRound { .. } => {}
+            Event::LoadProgress { scenario, progress } => {
+                let Some(line) = self.scenarios.get_mut(&scenario) else {
+                    return;
+                };
+                let since = line.last_load_line.unwrap_or(line.phase_started);
+                if now.duration_since(since) >= LOAD_LINE_EVERY {
+                    line.last_load_line = Some(now);
+                    let _ = writeln!(out, "{scenario}: {}", load_line(&progress, lang));
+                }
+            }
+            Event::ScenarioFinished { scenario } => {
+                let Some(line) = self.scenarios.remove(&scenario) else {
+                    return;
+                };
+                let ended = phase_ended(&line, now, lang);
+                let took = seconds(now.duration_since(line.started), lang);
+                let _ = writeln!(out, "{scenario}: {ended}");
+                let _ = writeln!(
+                    out,
+                    "{scenario}: {}",
+                    lang.choose(
+                        format!("selesai dalam {took}"),
+                        format!("finished in {took}")
+                    )
+                );
+                if self.group.as_deref() == Some(scenario.as_str()) {
+                    let _ = writeln!(out, "::endgroup::");
+                    self.group = None;
+                }
+            }
+        }
+    }
+}
+
+/// `uji fungsi selesai dalam 1,2 s (5 probe, 1 gagal)`.
+fn phase_ended(line: &ScenarioLine, now: Instant, lang: Lang) -> String {
+    let took = seconds(now.duration_since(line.phase_started), lang);
+    let name = phase_name(line.phase, lang);
+    if line.phase == "functional" {
+        let (done, failed) = (line.probes_done, line.probes_failed);
+        let total = line.probes;
+        lang.choose(
+            format!("{name} selesai dalam {took} ({done}/{total} probe, {failed} gagal)"),
+            format!("{name} done in {took} ({done}/{total}, {failed} failed)"),
+        )
+    } else {
+        lang.choose(
+            format!("{name} selesai dalam {took}"),
+            format!("{name} done in {took}"),
+        )
+    }
+}
+
+fn seconds(duration: Duration, lang: Lang) -> String {
+    input::lang::number(&format!("{:.1} s", duration.as_secs_f64()), lang)
+}
+
 /// A run phase as the reader calls it.
 fn phase_name(phase: &str, lang: Lang) -> &str {
     match (lang, phase) {
+        (Lang::Id, "functional") => "uji fungsi",
+        (Lang::En, "functional") => "probes",
         (Lang::Id, "standards") => "penilaian standar",
         (Lang::Id, "availability") => "ketersediaan",
         (Lang::Id, "load") => "uji beban",
@@ -128,4 +304,125 @@ fn load_line(progress: &LoadProgress, lang: Lang) -> String {
     let p95 = input::lang::number(&p95, lang);
     let errors = lang.choose(format!("{errors} galat"), format!("{errors} errors"));
     format!("{phase} {progress}  {rate:.0} req/s  p95 {p95}  {errors}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(lines: &mut Lines, event: Event, at: Instant) -> String {
+        let mut out = Vec::new();
+        lines.on(event, at, &mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    fn load(seconds: u64) -> Event {
+        Event::LoadProgress {
+            scenario: "kab".into(),
+            progress: LoadProgress {
+                elapsed: Duration::from_secs(seconds),
+                total: Some(Duration::from_secs(30)),
+                requests: 100 * seconds,
+                target: None,
+                errors: 2,
+                rate: 100.0,
+                p95: Some(Duration::from_millis(21)),
+                warmup: false,
+            },
+        }
+    }
+
+    #[test]
+    fn a_log_gets_phase_lines_a_load_line_every_ten_seconds_and_github_groups() {
+        let start = Instant::now();
+        let at = |s: u64| start + Duration::from_secs(s);
+        let mut lines = Lines::new(Lang::En, true);
+        let started = text(
+            &mut lines,
+            Event::ScenarioStarted {
+                scenario: "kab".into(),
+                probes: 2,
+            },
+            at(0),
+        );
+        assert_eq!(started, "::group::ujilab kab\nkab: probes started (2)\n");
+        // A scenario in parallel does not open a second group.
+        let other = text(
+            &mut lines,
+            Event::ScenarioStarted {
+                scenario: "kota".into(),
+                probes: 1,
+            },
+            at(0),
+        );
+        assert!(!other.contains("::group::"), "{other}");
+        for passed in [true, false] {
+            text(
+                &mut lines,
+                Event::ProbeFinished {
+                    scenario: "kab".into(),
+                    passed,
+                },
+                at(1),
+            );
+        }
+        let load_started = text(
+            &mut lines,
+            Event::PhaseStarted {
+                scenario: "kab".into(),
+                phase: "load",
+            },
+            at(2),
+        );
+        assert_eq!(
+            load_started,
+            "kab: probes done in 2.0 s (2/2, 1 failed)\nkab: load started\n"
+        );
+        assert_eq!(text(&mut lines, load(5), at(7)), "");
+        let ten = text(&mut lines, load(10), at(12));
+        assert!(
+            ten.starts_with("kab: load 10s/30s  100 req/s  p95 21 ms"),
+            "{ten}"
+        );
+        assert_eq!(text(&mut lines, load(15), at(17)), "");
+        assert!(!text(&mut lines, load(20), at(22)).is_empty());
+        let finished = text(
+            &mut lines,
+            Event::ScenarioFinished {
+                scenario: "kab".into(),
+            },
+            at(32),
+        );
+        assert_eq!(
+            finished,
+            "kab: load done in 30.0 s\nkab: finished in 32.0 s\n::endgroup::\n"
+        );
+    }
+
+    #[test]
+    fn indonesian_lines_say_it_in_indonesian() {
+        let start = Instant::now();
+        let mut lines = Lines::new(Lang::Id, false);
+        let started = text(
+            &mut lines,
+            Event::ScenarioStarted {
+                scenario: "kab".into(),
+                probes: 3,
+            },
+            start,
+        );
+        assert_eq!(started, "kab: uji fungsi dimulai (3 probe)\n");
+        let next = text(
+            &mut lines,
+            Event::PhaseStarted {
+                scenario: "kab".into(),
+                phase: "availability",
+            },
+            start + Duration::from_millis(1500),
+        );
+        assert_eq!(
+            next,
+            "kab: uji fungsi selesai dalam 1,5 s (0/3 probe, 0 gagal)\nkab: ketersediaan dimulai\n"
+        );
+    }
 }

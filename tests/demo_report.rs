@@ -36,6 +36,8 @@ const MEASURED_KEYS: &[&str] = &[
     "der_base64",
     "not_before",
     "not_after",
+    // Which phases a request went through depends on connection reuse.
+    "timings",
 ];
 
 const MASK: &str = "<measured>";
@@ -90,6 +92,8 @@ fn masked(path: &[String]) -> bool {
         // Availability rounds meet the sandbox's timed stalls differently each run.
         || (under("availability") && matches!(key, "up" | "ratio"))
         || (under("probe_figures") && key == "failed")
+        // Per-phase histograms (scenario.phases, the run's phases, stays compared).
+        || ((under("probe_figures") || under("load")) && key == "phases")
         // The sandbox makes its certificates and ports afresh each run, and its
         // stalls meet availability samples differently.
         || (under("chain") && key == "sha256")

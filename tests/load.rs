@@ -431,6 +431,7 @@ fn handmade_load() -> LoadResult {
         dropped: 0,
         errors: [("http_5xx".to_string(), 1)].into(),
         latency,
+        phases: Default::default(),
     };
     LoadResult {
         target_rate: Some(10.0),

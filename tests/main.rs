@@ -26,6 +26,7 @@ mod integrity;
 mod lang_id;
 mod load;
 mod load_limits;
+mod probes;
 mod probes_from;
 mod ombudsman;
 mod report_inputs;

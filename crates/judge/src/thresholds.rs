@@ -8,9 +8,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use input::quantity::{format_duration, format_ratio};
-use input::scenario::{Bound, Metric, MetricSource, Scenario, Threshold, status_accepted};
+use input::scenario::{
+    Bound, LatencyPhase, Metric, MetricSource, Scenario, Threshold, status_accepted,
+};
 use observe::latency::LatencyHistogram;
 use observe::observations::{LoadResult, Observations, PhaseStatus};
+use observe::timing::{Phase, PhaseHistograms};
 
 use crate::standards::say;
 
@@ -125,6 +128,8 @@ pub struct Figures {
     pub failed: u64,
     pub up: u64,
     pub latency: LatencyHistogram,
+    /// Complete responses only, like `latency`.
+    pub phases: PhaseHistograms,
 }
 
 /// What the functional pass and availability samples say, for one probe or all.
@@ -138,6 +143,7 @@ pub fn probe_figures(
         failed: 0,
         up: 0,
         latency: LatencyHistogram::new(),
+        phases: PhaseHistograms::default(),
     };
     let wanted = |id: &str| probe.is_none_or(|wanted| wanted == id);
     for result in observations
@@ -145,21 +151,22 @@ pub fn probe_figures(
         .iter()
         .filter(|result| wanted(&result.id))
     {
-        let Some(exchange) = &result.exchange else {
-            continue;
-        };
-        figures.requests += 1;
-        let accepted = match (&exchange.response, scenario.probe(&result.id)) {
-            (Some(response), Some(probe)) => {
-                figures.latency.record(exchange.latency);
-                status_accepted(probe, response.status)
+        // A retried probe's earlier tries count too: what failed is not hidden.
+        for exchange in result.earlier_attempts.iter().chain(&result.exchange) {
+            figures.requests += 1;
+            let accepted = match (&exchange.response, scenario.probe(&result.id)) {
+                (Some(response), Some(probe)) => {
+                    figures.latency.record(exchange.latency);
+                    figures.phases.record(&exchange.timings);
+                    status_accepted(probe, response.status)
+                }
+                _ => false,
+            };
+            if accepted {
+                figures.up += 1;
+            } else {
+                figures.failed += 1;
             }
-            _ => false,
-        };
-        if accepted {
-            figures.up += 1;
-        } else {
-            figures.failed += 1;
         }
     }
     if let Some(availability) = &observations.availability {
@@ -171,6 +178,9 @@ pub fn probe_figures(
             figures.requests += 1;
             if let Some(latency) = sample.latency {
                 figures.latency.record(latency);
+                if let Some(timings) = &sample.timings {
+                    figures.phases.record(timings);
+                }
             }
             if !sample.up {
                 figures.failed += 1;
@@ -339,6 +349,7 @@ fn measure(scenario: &Scenario, observations: &Observations, threshold: &Thresho
                     requests: figures.requests,
                     failed: figures.failed,
                     latency: &figures.latency,
+                    phases: Some(&figures.phases),
                     throughput: None,
                 },
             );
@@ -381,7 +392,8 @@ pub fn judge(spec: &ThresholdSpec<'_>, measured: Measured) -> ThresholdOutcome {
             Metric::LatencyPercentile(_)
             | Metric::LatencyMean
             | Metric::LatencyMin
-            | Metric::LatencyMax,
+            | Metric::LatencyMax
+            | Metric::PhaseLatency { .. },
             probe,
         ) => {
             let name = spec
@@ -468,6 +480,9 @@ pub struct FigureInputs<'a> {
     pub failed: u64,
     /// Complete responses only.
     pub latency: &'a LatencyHistogram,
+    /// One histogram per phase, complete responses only; `None` when the source
+    /// kept none (a report written before phases were measured).
+    pub phases: Option<&'a PhaseHistograms>,
     /// Complete responses per second of the measured window (load runs only).
     pub throughput: Option<f64>,
 }
@@ -484,7 +499,30 @@ pub fn figure_value(metric: &Metric, inputs: &FigureInputs<'_>) -> Option<f64> {
         Metric::LatencyMean => inputs.latency.mean(),
         Metric::LatencyMin => inputs.latency.min(),
         Metric::LatencyMax => inputs.latency.max(),
+        Metric::PhaseLatency { phase, statistic } => {
+            let histogram = inputs.phases?.get(phase_of(*phase));
+            figure_value(
+                statistic,
+                &FigureInputs {
+                    latency: histogram,
+                    ..*inputs
+                },
+            )
+        }
         Metric::Availability | Metric::Score | Metric::Rule(_) => None,
+    }
+}
+
+/// The phase a threshold names, as observations count it.
+fn phase_of(phase: LatencyPhase) -> Phase {
+    match phase {
+        LatencyPhase::Dns => Phase::Dns,
+        LatencyPhase::Connect => Phase::Connect,
+        LatencyPhase::Tls => Phase::Tls,
+        LatencyPhase::Send => Phase::Send,
+        LatencyPhase::Wait => Phase::Wait,
+        LatencyPhase::Ttfb => Phase::Ttfb,
+        LatencyPhase::Transfer => Phase::Transfer,
     }
 }
 
@@ -497,6 +535,7 @@ fn load_figure(load: &LoadResult, metric: &Metric, probe: Option<&str>) -> Resul
             requests: tally.requests,
             failed: tally.failed,
             latency: &tally.latency,
+            phases: Some(&tally.phases),
             throughput: load.throughput(tally),
         },
     )

@@ -12,6 +12,7 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 use crate::redact::Redactor;
+use crate::timing::Timings;
 
 /// What happened to one request. Exactly one of `response` and `error` is set;
 /// `received` may accompany `error`.
@@ -41,6 +42,9 @@ pub struct Exchange {
     /// From sending the first request to the last byte of the final body, or to the
     /// failure.
     pub latency: Duration,
+    /// The phases of the last request sent (the final response's, or the one that
+    /// failed); each redirect hop has its own.
+    pub timings: Timings,
 }
 
 impl Exchange {
@@ -130,6 +134,8 @@ pub struct Hop {
     pub location: String,
     /// Response headers (redacted with [`Redactor::redact_header`](crate::redact::Redactor::redact_header)).
     pub headers: Vec<(String, String)>,
+    /// The phases of this hop's request.
+    pub timings: Timings,
 }
 
 /// The final response.

@@ -10,3 +10,4 @@ pub mod exchange;
 pub mod latency;
 pub mod observations;
 pub mod redact;
+pub mod timing;

@@ -134,9 +134,12 @@ pub struct ProbeResult {
     /// The probe's id; its kind and expectations are the scenario's to say.
     pub id: String,
     pub outcome: ProbeOutcome,
-    /// Absent when the probe was skipped.
+    /// Absent when the probe was skipped. With `retry:`, the last try's.
     pub exchange: Option<Exchange>,
     pub checks: Vec<Check>,
+    /// With `retry:`, the tries before the last one, in order: each failed in a
+    /// way `on:` names, and each is kept as evidence.
+    pub earlier_attempts: Vec<Exchange>,
 }
 
 impl ProbeResult {
@@ -248,6 +251,8 @@ pub struct Sample {
     /// Why no complete response arrived, in the transport vocabulary; `None` with
     /// a response, or when the request was not sent.
     pub error_kind: Option<crate::exchange::TransportKind>,
+    /// The phases of the last request sent; `None` when it was not sent.
+    pub timings: Option<crate::timing::Timings>,
 }
 
 /// What a load run measured after its warmup (semantics.md, "Phases, availability
@@ -374,6 +379,9 @@ pub struct LoadTally {
     /// Complete responses only. Open model: from the due time when the arrival
     /// waited for a free request slot (the queueing counts), else from the send.
     pub latency: LatencyHistogram,
+    /// Complete responses only, each phase from its own start (no queueing); a
+    /// connection's phases count once, on the request that opened it.
+    pub phases: crate::timing::PhaseHistograms,
 }
 
 impl LoadTally {

@@ -184,7 +184,12 @@ fn probe_figures_report(
     observations: &Observations,
     whole: (&LatencyHistogram, Option<&str>),
 ) -> ProbeFiguresReport {
-    let mut report = ProbeFiguresReport::default();
+    let mut report = ProbeFiguresReport {
+        phases: phase_figures(
+            &judge::thresholds::probe_figures(scenario, observations, None).phases,
+        ),
+        ..ProbeFiguresReport::default()
+    };
     for probe in &scenario.probes {
         let figures = judge::thresholds::probe_figures(scenario, observations, Some(&probe.id));
         report.requests += figures.requests;
@@ -279,10 +284,12 @@ fn probe_report(scenario: &Scenario, result: &ProbeResult, redactor: &Redactor) 
                     .map(|hop| RedirectReport {
                         status: hop.status,
                         location: Some(hop.location.clone()).filter(|l| !l.is_empty()),
+                        timings: Some(TimingsReport::from(&hop.timings)),
                     })
                     .collect()
             })
             .unwrap_or_default(),
+        timings: exchange.map(|e| TimingsReport::from(&e.timings)),
         error: exchange
             .and_then(|e| e.error.as_ref())
             .map(|error| TransportErrorReport {
@@ -313,6 +320,23 @@ fn probe_report(scenario: &Scenario, result: &ProbeResult, redactor: &Redactor) 
             })
             .collect(),
         sent_at: exchange.map(|e| rfc3339(e.started_at)),
+        retried: !result.earlier_attempts.is_empty(),
+        earlier_attempts: result
+            .earlier_attempts
+            .iter()
+            .map(|attempt| AttemptReport {
+                sent_at: rfc3339(attempt.started_at),
+                status: attempt
+                    .status()
+                    .or(attempt.received.as_ref().map(|head| head.status)),
+                latency_ms: round3(attempt.latency.as_secs_f64() * 1000.0),
+                error: attempt.error.as_ref().map(|error| TransportErrorReport {
+                    kind: error.kind,
+                    message: error.message.clone(),
+                }),
+                timings: TimingsReport::from(&attempt.timings),
+            })
+            .collect(),
         vantage: None,
     }
 }
@@ -438,6 +462,7 @@ fn load_report(load: &LoadResult) -> LoadReport {
         throughput_rps: load.throughput(total).map_or(0.0, round3),
         latency_ms: total.latency.summary().map(LatencyReport::from),
         histogram: total.latency.encode(),
+        phases: phase_figures(&total.phases),
         per_probe: load
             .per_probe
             .iter()
@@ -449,6 +474,7 @@ fn load_report(load: &LoadResult) -> LoadReport {
                         requests: tally.requests,
                         latency_ms: tally.latency.summary().map(LatencyReport::from),
                         histogram: tally.latency.encode(),
+                        phases: phase_figures(&tally.phases),
                         weight: probe.weight,
                         responses: tally.responses,
                         failed: tally.failed,

@@ -232,6 +232,10 @@ struct ProbeView {
     body_excerpt: Option<String>,
     /// Whether anything was sent (a probe skipped for a missing capture was not).
     has_exchange: bool,
+    /// How many times it was sent (`retry:`); 1 without retries.
+    tries: usize,
+    /// Its requests' phases, when report.json has them.
+    waterfall: Option<crate::waterfall::Waterfall>,
 }
 
 struct ExpectationView {
@@ -1028,6 +1032,8 @@ fn probe_view(probe: &ProbeReport, lang: Lang) -> ProbeView {
         response_headers: pairs(&probe.response_headers),
         body_excerpt: probe.body_excerpt.clone(),
         has_exchange: probe.method.is_some(),
+        tries: probe.earlier_attempts.len() + 1,
+        waterfall: crate::waterfall::of_probe(probe, lang),
     }
 }
 

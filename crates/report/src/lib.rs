@@ -22,6 +22,7 @@ pub mod model;
 pub mod prom;
 pub mod standards;
 pub mod terminal;
+mod waterfall;
 mod wording;
 pub mod write;
 

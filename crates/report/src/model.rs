@@ -314,6 +314,18 @@ pub struct ProbeReport {
     pub wire_bytes: Option<u64>,
     pub body_bytes: Option<u64>,
     pub redirects: Vec<RedirectReport>,
+    /// The phases of the last request sent (the final response's, or the failed
+    /// one's); each redirect has its own. Absent in reports written before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timings: Option<TimingsReport>,
+    /// True when `retry:` sent the probe more than once; its other fields are
+    /// the last try's.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retried: bool,
+    /// With `retry:`, every try before the last, in order (each failed in a way
+    /// the probe's `retry.on` names): the evidence a retry does not hide.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier_attempts: Vec<AttemptReport>,
     pub error: Option<TransportErrorReport>,
     pub request_headers: Vec<[String; 2]>,
     pub response_headers: Vec<[String; 2]>,
@@ -332,10 +344,111 @@ pub struct ProbeReport {
     pub vantage: Option<String>,
 }
 
+/// One try of a retried probe.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct AttemptReport {
+    /// RFC 3339, UTC.
+    pub sent_at: String,
+    pub status: Option<u16>,
+    pub latency_ms: f64,
+    pub error: Option<TransportErrorReport>,
+    pub timings: TimingsReport,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct RedirectReport {
     pub status: u16,
     pub location: Option<String>,
+    /// The phases of the request that got this redirect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timings: Option<TimingsReport>,
+}
+
+/// The phases of one request, in milliseconds (semantics: docs/reports.md). A
+/// phase that did not happen on it is absent: a reused connection has no `dns`,
+/// `connect` or `tls`; a pinned host has no `dns`; a request without a body has no
+/// `send`; one without a response head has no `ttfb`, `wait` or `transfer`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct TimingsReport {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connect_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_ms: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_ms: Option<f64>,
+    /// The server's share of `ttfb_ms`: what is left after lookup, connect,
+    /// handshake and send.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait_ms: Option<f64>,
+    /// From the start of the request (connection included) to the response head.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttfb_ms: Option<f64>,
+    /// From the response head to the body's last byte.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_ms: Option<f64>,
+    pub total_ms: f64,
+}
+
+impl From<&observe::timing::Timings> for TimingsReport {
+    fn from(timings: &observe::timing::Timings) -> Self {
+        let ms = |d: std::time::Duration| (d.as_secs_f64() * 1e6).round() / 1000.0;
+        TimingsReport {
+            dns_ms: timings.dns.map(ms),
+            connect_ms: timings.connect.map(ms),
+            tls_ms: timings.tls.map(ms),
+            send_ms: timings.send.map(ms),
+            wait_ms: timings.wait().map(ms),
+            ttfb_ms: timings.ttfb.map(ms),
+            transfer_ms: timings.transfer.map(ms),
+            total_ms: ms(timings.total),
+        }
+    }
+}
+
+/// One phase over many requests: its figures and the histogram behind them.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct PhaseFigureReport {
+    pub latency_ms: LatencyReport,
+    /// HdrHistogram V2 + DEFLATE, base64, microseconds.
+    pub histogram: String,
+}
+
+/// Per phase (`dns`, `connect`, `tls`, `send`, `wait`, `ttfb`, `transfer`), the
+/// phases that happened on at least one complete response.
+pub type PhaseFigures = BTreeMap<String, PhaseFigureReport>;
+
+/// The figures report.json keeps of per-phase histograms.
+pub fn phase_figures(histograms: &observe::timing::PhaseHistograms) -> PhaseFigures {
+    histograms
+        .measured()
+        .filter_map(|(phase, histogram)| {
+            let latency_ms = histogram.summary()?.into();
+            Some((
+                phase.code().to_string(),
+                PhaseFigureReport {
+                    latency_ms,
+                    histogram: histogram.encode(),
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Per-phase histograms read back from a report (for merge and diff); a phase
+/// whose histogram does not decode is left out.
+pub fn phase_histograms(figures: &PhaseFigures) -> observe::timing::PhaseHistograms {
+    let mut histograms = observe::timing::PhaseHistograms::default();
+    for (code, figure) in figures {
+        let Some(phase) = observe::timing::Phase::from_code(code) else {
+            continue;
+        };
+        if let Ok(decoded) = observe::latency::LatencyHistogram::decode(&figure.histogram) {
+            histograms.get_mut(phase).merge(&decoded);
+        }
+    }
+    histograms
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -448,6 +561,11 @@ pub struct LoadReport {
     pub latency_ms: Option<LatencyReport>,
     /// HdrHistogram V2 + DEFLATE, base64, microseconds.
     pub histogram: String,
+    /// Per phase of the complete responses: a connection's `dns`, `connect` and
+    /// `tls` count once, on the request that opened it; `ttfb` counts from the
+    /// send (no queueing). Absent in reports written before.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub phases: PhaseFigures,
     pub per_probe: BTreeMap<String, ProbeLoadReport>,
     /// Closed model: users; open model: the cap on requests in flight.
     #[serde(default)]
@@ -544,6 +662,9 @@ pub struct ProbeLoadReport {
     pub requests: u64,
     pub latency_ms: Option<LatencyReport>,
     pub histogram: String,
+    /// This probe's phases, as the whole mix's.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub phases: PhaseFigures,
     /// The probe's weight in the mix.
     #[serde(default)]
     pub weight: u32,
@@ -762,6 +883,9 @@ pub struct ProbeFiguresReport {
     /// Of those, the ones without a complete response that the probe's status
     /// expectation accepts (2xx without one).
     pub failed: u64,
+    /// Per phase of the complete responses, every probe together.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub phases: PhaseFigures,
     #[serde(serialize_with = "by_key")]
     pub per_probe: ProbeMap<ProbeFigureReport>,
 }

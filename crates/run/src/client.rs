@@ -17,6 +17,8 @@ use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 
+use crate::timing::{TimedConnect, TimedResolver, TimedSessionStore};
+
 /// Which HTTP versions a client may use (`defaults.http`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum HttpVersionPolicy {
@@ -172,9 +174,13 @@ pub fn install_crypto_provider() {
 
 /// A reqwest client following the settings (see the module docs for the fixed rules).
 pub fn build_client(settings: &ClientSettings) -> Result<reqwest::Client, ClientError> {
-    let tls = rustls_config(settings)?;
+    let mut tls = rustls_config(settings)?;
+    // The phases of each request are marked by these hooks (crate::timing).
+    tls.resumption = rustls::client::Resumption::store(Arc::new(TimedSessionStore::new()));
     let mut builder = reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
+        .dns_resolver(Arc::new(TimedResolver))
+        .connector_layer(TimedConnect)
         .redirect(reqwest::redirect::Policy::none())
         // No-ops with reqwest's decompression features off; they keep it off if another
         // crate ever turns those features on.

@@ -14,6 +14,7 @@
 
 use std::error::Error as StdError;
 use std::io;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
@@ -24,9 +25,11 @@ use reqwest::cookie::CookieStore as _;
 
 use observe::exchange::{Exchange, Hop, ReceivedHead, Response, TransportError, TransportKind};
 use observe::redact::Redactor;
+use observe::timing::Timings;
 
 use crate::client::Session;
 use crate::decode::{BodyDecoder, DecodeError, decode_text};
+use crate::timing::{PhaseClock, TimedBody};
 
 /// Sent unless the request sets `Accept-Encoding` itself.
 pub const DEFAULT_ACCEPT_ENCODING: &str = "gzip, br, zstd";
@@ -84,6 +87,9 @@ pub async fn perform(session: &Session, spec: &RequestSpec, redactor: &Redactor)
         Ok(result) => result,
         Err(_elapsed) => Err(run.timeout_error(spec.timeout)),
     };
+    let timings = run
+        .clock
+        .timings(run.hop_start, run.head_at, Instant::now(), result.is_ok());
     let (response, error, received) = match result {
         Ok(final_response) => (Some(final_response.into_response(redactor)), None, None),
         Err(error) => (
@@ -112,6 +118,7 @@ pub async fn perform(session: &Session, spec: &RequestSpec, redactor: &Redactor)
                 status: hop.status,
                 location: redactor.redact(&hop.location).into_owned(),
                 headers: redact_headers(&hop.headers, redactor),
+                timings: hop.timings,
             })
             .collect(),
         response,
@@ -119,6 +126,7 @@ pub async fn perform(session: &Session, spec: &RequestSpec, redactor: &Redactor)
         received,
         started_at,
         latency,
+        timings,
     }
 }
 
@@ -144,6 +152,7 @@ struct RawHop {
     status: u16,
     location: String,
     headers: Vec<(String, String)>,
+    timings: Timings,
 }
 
 struct FinalResponse {
@@ -213,6 +222,11 @@ struct Run {
     head: Option<RawHead>,
     phase: Phase,
     credentials_dropped: bool,
+    /// The request being sent: when it started, its phase marks, and when its
+    /// response head arrived.
+    hop_start: Instant,
+    clock: Arc<PhaseClock>,
+    head_at: Option<Instant>,
 }
 
 impl Run {
@@ -237,6 +251,9 @@ impl Run {
             head: None,
             phase: Phase::Head,
             credentials_dropped: false,
+            hop_start: Instant::now(),
+            clock: Arc::default(),
+            head_at: None,
         }
     }
 
@@ -247,6 +264,9 @@ impl Run {
     ) -> Result<FinalResponse, Failure> {
         loop {
             self.phase = Phase::Head;
+            self.hop_start = Instant::now();
+            self.clock = Arc::default();
+            self.head_at = None;
             let mut request = self.request()?;
             if let Some(jar) = &session.cookies {
                 // The scenario's own `Cookie` header wins over the jar, as in browsers'
@@ -258,11 +278,12 @@ impl Run {
                     headers.insert(COOKIE, cookies);
                 }
             }
-            let mut response = session
-                .client
-                .execute(request)
+            let mut response = self
+                .clock
+                .time(session.client.execute(request))
                 .await
                 .map_err(|e| classify(e, self.phase, &self.url))?;
+            self.head_at = Some(Instant::now());
             if let Some(jar) = &session.cookies {
                 jar.set_cookies(
                     &mut response.headers().get_all(SET_COOKIE).iter(),
@@ -278,6 +299,13 @@ impl Run {
                     status,
                     location,
                     headers,
+                    // A hop not followed keeps no body: its timings end at the head.
+                    timings: self.clock.timings(
+                        self.hop_start,
+                        self.head_at,
+                        Instant::now(),
+                        false,
+                    ),
                 });
                 if self.hops.len() as u32 > spec.max_redirects {
                     return Err(Failure::new(
@@ -290,6 +318,11 @@ impl Run {
                     ));
                 }
                 drain(&mut response).await;
+                if let Some(hop) = self.hops.last_mut() {
+                    hop.timings =
+                        self.clock
+                            .timings(self.hop_start, self.head_at, Instant::now(), true);
+                }
                 self.follow(status, next);
                 continue;
             }
@@ -318,7 +351,8 @@ impl Run {
         let mut request = reqwest::Request::new(self.method.clone(), self.url.clone());
         *request.headers_mut() = map;
         if let Some(body) = &self.body {
-            *request.body_mut() = Some(reqwest::Body::from(body.clone()));
+            let timed = TimedBody::new(body.clone(), Arc::clone(&self.clock));
+            *request.body_mut() = Some(reqwest::Body::wrap(timed));
         }
         Ok(request)
     }

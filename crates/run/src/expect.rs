@@ -884,6 +884,7 @@ mod tests {
             received: None,
             started_at: std::time::SystemTime::UNIX_EPOCH,
             latency: std::time::Duration::from_millis(1250),
+            timings: observe::timing::Timings::default(),
         }
     }
 

@@ -18,7 +18,9 @@ mod load;
 mod openapi;
 mod pages;
 mod request;
+mod timing;
 mod tls;
+mod trace;
 pub mod continuous;
 
 use std::path::PathBuf;
@@ -414,6 +416,9 @@ fn redact_probe_again(result: &mut ProbeResult, redactor: &Redactor) {
     if let Some(exchange) = &mut result.exchange {
         exchange.redact_again(redactor);
     }
+    for attempt in &mut result.earlier_attempts {
+        attempt.redact_again(redactor);
+    }
     for check in &mut result.checks {
         check.actual = redactor.redact(&check.actual).into_owned();
         check.expected = redactor.redact(&check.expected).into_owned();
@@ -500,6 +505,42 @@ fn selected_probes(scenario: &Scenario, only: Option<&str>) -> Vec<String> {
     wanted
 }
 
+/// Sends a functional probe, again after `retry.delay` while it fails in a way
+/// `retry.on` names and tries remain; the last exchange, and the earlier ones as
+/// evidence. Captures and expectations read the last one only.
+async fn send_with_retries(
+    probe: &Probe,
+    session: &Session,
+    spec: &exchange::RequestSpec,
+    redactor: &Redactor,
+) -> (
+    observe::exchange::Exchange,
+    Vec<observe::exchange::Exchange>,
+) {
+    let mut earlier = Vec::new();
+    let attempts = probe.retry.as_ref().map_or(1, |retry| retry.attempts);
+    loop {
+        let sent = exchange::perform(session, spec, redactor).await;
+        let retry = probe.retry.as_ref().filter(|retry| {
+            let kind = sent.error.as_ref().map(|error| error.kind.code());
+            let status = sent.status();
+            retry.on.iter().any(|on| on.matches(kind, status))
+        });
+        match retry {
+            Some(retry) if (earlier.len() as u32) + 1 < attempts => {
+                trace::exchange(
+                    &format!("probe {} (try {})", probe.id, earlier.len() + 1),
+                    &sent,
+                    redactor,
+                );
+                earlier.push(sent);
+                tokio::time::sleep(retry.delay).await;
+            }
+            _ => return (sent, earlier),
+        }
+    }
+}
+
 async fn run_probe(
     scenario: &Scenario,
     probe: &Probe,
@@ -517,10 +558,12 @@ async fn run_probe(
                 )),
                 exchange: None,
                 checks: Vec::new(),
+                earlier_attempts: Vec::new(),
             };
         }
     };
-    let mut exchange = exchange::perform(session, &spec, redactor).await;
+    let (mut exchange, mut earlier_attempts) =
+        send_with_retries(probe, session, &spec, redactor).await;
     let mut checks = expect::evaluate(probe, &exchange, captured);
     let secrets_before = redactor.len();
     if let Some(response) = &exchange.response {
@@ -544,10 +587,14 @@ async fn run_probe(
         // headers (a token in `Set-Cookie` or `X-Token`) are redacted again, from the
         // raw lines.
         exchange.redact_again(redactor);
+        for attempt in &mut earlier_attempts {
+            attempt.redact_again(redactor);
+        }
     }
     for check in &mut checks {
         check.change_texts(|text| redactor.redact(text).into_owned());
     }
+    trace::exchange(&format!("probe {}", probe.id), &exchange, redactor);
     let passed = exchange.error.is_none() && checks.iter().all(|check| check.passed);
     ProbeResult {
         id: probe.id.clone(),
@@ -558,5 +605,6 @@ async fn run_probe(
         },
         exchange: Some(exchange),
         checks,
+        earlier_attempts,
     }
 }

@@ -170,11 +170,14 @@ pub async fn fetch_pages(
     let mut fetches = Vec::new();
     for (role, url) in declared_pages(scenario, standards) {
         let spec = page_request(scenario, url.clone());
+        let what = format!("page {}", role.key());
         let mut exchange = perform(session, &spec, redactor).await;
+        crate::trace::exchange(&what, &exchange, redactor);
         let mut attempts = 1;
         if worth_retrying(&exchange) {
             tokio::time::sleep(RETRY_PAUSE).await;
             exchange = perform(session, &spec, redactor).await;
+            crate::trace::exchange(&what, &exchange, redactor);
             attempts = 2;
         }
         fetches.push(PageFetch {
@@ -279,6 +282,7 @@ async fn own_request(
 ) -> PageFetch {
     let url = redactor.redact(spec.url.as_str()).into_owned();
     let exchange = perform(session, &spec, redactor).await;
+    crate::trace::exchange(&format!("page {}", role.key()), &exchange, redactor);
     PageFetch {
         role,
         url,
@@ -296,7 +300,9 @@ pub async fn check_plain_http(
 ) -> Exchange {
     let mut spec = page_request(scenario, standards.http_url.clone());
     spec.max_redirects = 0;
-    perform(session, &spec, redactor).await
+    let exchange = perform(session, &spec, redactor).await;
+    crate::trace::exchange("SC-01 http_url", &exchange, redactor);
+    exchange
 }
 
 fn page_request(scenario: &Scenario, url: url::Url) -> RequestSpec {

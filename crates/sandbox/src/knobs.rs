@@ -18,6 +18,9 @@ pub struct Knobs {
     pengaduan: Behaviour,
     portal: Behaviour,
     desa: Behaviour,
+    /// Every TLS handshake waits this long before the server reads the client's
+    /// hello: a slow TLS terminator, whatever the host (the name is not known yet).
+    handshake_delay: Duration,
 }
 
 impl Knobs {
@@ -36,6 +39,17 @@ impl Knobs {
     pub fn set(&mut self, service: Service, behaviour: Behaviour) -> &mut Self {
         *self.get_mut(service) = behaviour;
         self
+    }
+
+    /// Sets the delay of every TLS handshake (see [`Knobs::handshake_delay`]).
+    pub fn with_handshake_delay(mut self, delay: Duration) -> Self {
+        self.handshake_delay = delay;
+        self
+    }
+
+    /// How long every TLS handshake waits before the server reads the hello.
+    pub fn handshake_delay(&self) -> Duration {
+        self.handshake_delay
     }
 
     /// One service's behaviour.

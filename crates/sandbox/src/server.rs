@@ -204,7 +204,12 @@ fn handle(
             connection::serve(tcp, info, shared, stop).await;
             return;
         };
-        let handshake = tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp));
+        let delay = shared.knobs().handshake_delay();
+        let handshake = tokio::time::timeout(HANDSHAKE_TIMEOUT, async {
+            // A slow TLS terminator: the client's hello waits unread.
+            tokio::time::sleep(delay).await;
+            acceptor.accept(tcp).await
+        });
         let tls = tokio::select! {
             () = stopped(&mut stop) => return,
             done = handshake => match done {

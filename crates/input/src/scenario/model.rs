@@ -221,6 +221,65 @@ pub struct Probe {
     pub max_body: u64,
     pub expect: Expectations,
     pub captures: Vec<Capture>,
+    /// `retry:`: functional probes only; availability and load never retry.
+    pub retry: Option<Retry>,
+}
+
+/// How a functional probe is sent again when it fails for a reason worth a
+/// second try (a connection refused, a 503), as CI checks of a deployment do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Retry {
+    /// Every try, the first included (2..=10).
+    pub attempts: u32,
+    /// The pause before each new try.
+    pub delay: Duration,
+    pub on: Vec<RetryOn>,
+}
+
+/// A failure a probe is sent again for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryOn {
+    /// A transport failure of this kind (its report code: `connect`, `timeout`...).
+    Transport(&'static str),
+    /// A complete response with this status or class (`503`, `5xx`).
+    Status(StatusPattern),
+}
+
+impl RetryOn {
+    /// The transport kinds `on:` may name (semantics.md's vocabulary, less those a
+    /// second try cannot change: a body too large, too many redirects).
+    pub const TRANSPORT_KINDS: [&'static str; 7] = [
+        "dns", "connect", "tls", "timeout", "reset", "read", "protocol",
+    ];
+
+    /// `on:` when not given.
+    pub fn defaults() -> Vec<RetryOn> {
+        vec![
+            RetryOn::Transport("connect"),
+            RetryOn::Transport("reset"),
+            RetryOn::Transport("timeout"),
+            RetryOn::Status(StatusPattern::Class(5)),
+        ]
+    }
+
+    /// Whether a failure of transport kind `kind` (a code), or a complete response
+    /// with `status`, calls for another try.
+    pub fn matches(self, kind: Option<&str>, status: Option<u16>) -> bool {
+        match (self, kind, status) {
+            (RetryOn::Transport(wanted), Some(kind), _) => wanted == kind,
+            (RetryOn::Status(pattern), None, Some(status)) => pattern.accepts(status),
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Display for RetryOn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RetryOn::Transport(kind) => f.write_str(kind),
+            RetryOn::Status(pattern) => write!(f, "{pattern}"),
+        }
+    }
 }
 
 impl Probe {
@@ -445,6 +504,49 @@ pub enum Metric {
     Throughput,
     Score,
     Rule(String),
+    /// One phase's latency figure (`latency.ttfb.p95`): `statistic` is one of the
+    /// four latency metrics above.
+    PhaseLatency {
+        phase: LatencyPhase,
+        statistic: Box<Metric>,
+    },
+}
+
+/// A phase of a request that thresholds may name (`latency.connect.p99`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LatencyPhase {
+    Dns,
+    Connect,
+    Tls,
+    Send,
+    Wait,
+    Ttfb,
+    Transfer,
+}
+
+impl LatencyPhase {
+    pub const ALL: [LatencyPhase; 7] = [
+        LatencyPhase::Dns,
+        LatencyPhase::Connect,
+        LatencyPhase::Tls,
+        LatencyPhase::Send,
+        LatencyPhase::Wait,
+        LatencyPhase::Ttfb,
+        LatencyPhase::Transfer,
+    ];
+
+    /// The name in a metric and in report.json.
+    pub fn code(self) -> &'static str {
+        match self {
+            LatencyPhase::Dns => "dns",
+            LatencyPhase::Connect => "connect",
+            LatencyPhase::Tls => "tls",
+            LatencyPhase::Send => "send",
+            LatencyPhase::Wait => "wait",
+            LatencyPhase::Ttfb => "ttfb",
+            LatencyPhase::Transfer => "transfer",
+        }
+    }
 }
 
 impl Metric {
@@ -460,6 +562,11 @@ impl Metric {
             Metric::Throughput => "throughput".into(),
             Metric::Score => "score".into(),
             Metric::Rule(_) => "rule".into(),
+            Metric::PhaseLatency { phase, statistic } => {
+                let statistic = statistic.name();
+                let statistic = statistic.trim_start_matches("latency.");
+                format!("latency.{}.{statistic}", phase.code())
+            }
         }
     }
 
@@ -475,6 +582,14 @@ impl Metric {
             "throughput" => Some(Metric::Throughput),
             "score" => Some(Metric::Score),
             "rule" => rule.map(|code| Metric::Rule(code.to_string())),
+            other if let Some((phase, statistic)) = Metric::split_phase(other) => {
+                Metric::from_name(&format!("latency.{statistic}"), None)
+                    .filter(Metric::is_latency)
+                    .map(|statistic| Metric::PhaseLatency {
+                        phase,
+                        statistic: Box::new(statistic),
+                    })
+            }
             other => other
                 .strip_prefix("latency.p")
                 .and_then(|p| p.parse::<f64>().ok())
@@ -483,6 +598,15 @@ impl Metric {
         }
     }
 
+    /// `latency.ttfb.p95` -> (ttfb, `p95`).
+    fn split_phase(name: &str) -> Option<(LatencyPhase, &str)> {
+        let rest = name.strip_prefix("latency.")?;
+        let (phase, statistic) = rest.split_once('.')?;
+        let phase = LatencyPhase::ALL.into_iter().find(|p| p.code() == phase)?;
+        Some((phase, statistic))
+    }
+
+    /// A latency figure (in seconds), of the whole request or of one phase.
     pub fn is_latency(&self) -> bool {
         matches!(
             self,
@@ -490,6 +614,7 @@ impl Metric {
                 | Metric::LatencyMean
                 | Metric::LatencyMin
                 | Metric::LatencyMax
+                | Metric::PhaseLatency { .. }
         )
     }
 }

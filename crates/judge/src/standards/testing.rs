@@ -10,6 +10,7 @@ use input::scenario::{Environment, LoadSettings, Loaded, Scenario, Source, load_
 use observe::exchange::{Exchange, Hop, Response, TransportError, TransportKind};
 use observe::observations::{Observations, PageFetch, PageRole, Phases, ProbeOutcome, ProbeResult};
 use observe::redact::Redactor;
+use observe::timing::Timings;
 
 use crate::standards::RuleOutcome;
 use crate::standards::checks::{Facts, Input};
@@ -121,6 +122,12 @@ pub fn exchange(url: &str, response: Response) -> Exchange {
         received: None,
         started_at: started_at(),
         latency: Duration::from_millis(20),
+        timings: Timings {
+            ttfb: Some(Duration::from_millis(15)),
+            transfer: Some(Duration::from_millis(5)),
+            total: Duration::from_millis(20),
+            ..Timings::default()
+        },
     }
 }
 
@@ -144,6 +151,7 @@ pub fn hop(url: &str, status: u16, headers: &[(&str, &str)]) -> Hop {
             .iter()
             .map(|(name, value)| (name.to_ascii_lowercase(), (*value).to_string()))
             .collect(),
+        timings: Timings::default(),
     }
 }
 
@@ -154,6 +162,7 @@ pub fn probe_result(id: &str, exchange: Exchange) -> ProbeResult {
         outcome: ProbeOutcome::Passed,
         exchange: Some(exchange),
         checks: Vec::new(),
+        earlier_attempts: Vec::new(),
     }
 }
 

@@ -13,6 +13,8 @@
 //!   value (any growth from 0) *and* by more than `min_ratio_delta` points, and the
 //!   new run counts at least `min_failures` failed requests (or samples down): one
 //!   5xx in 200 requests is noise, not a regression;
+//! - p95 of each phase (`ttfb p95`, `connect p95`…), from the same source as the
+//!   latency rows (the scenario's, and each load probe's), by the same rule;
 //! - the standards index regresses when it drops by at least `min_index_delta`;
 //! - a rule regresses when its level drops; a gate when it goes from pass to fail;
 //! - a service or probe of the base that the new run lacks regresses unless
@@ -29,7 +31,7 @@ use input::lang::Lang;
 use observe::latency::LatencyHistogram;
 
 use crate::fleet::read::{ReportFile, ran};
-use crate::model::{Gate, LatencyReport, ScenarioReport};
+use crate::model::{Gate, LatencyReport, PhaseFigures, ScenarioReport};
 use crate::{markdown, wording};
 
 /// When a change counts as a regression.
@@ -180,6 +182,9 @@ fn missing(service: &str, probe: Option<&str>, limits: &Limits) -> Row {
 #[derive(Debug, Default)]
 struct Scope {
     latency: Option<Latency>,
+    /// Each phase's p95 in seconds and over how many responses, from the same
+    /// source as `latency`.
+    phases: BTreeMap<String, Latency>,
     error_rate: Option<Share>,
     availability: Option<Share>,
 }
@@ -221,6 +226,16 @@ fn from_histogram(source: &'static str, encoded: &str) -> Option<Latency> {
     })
 }
 
+/// Each phase's figures read from `phases`.
+fn phase_latencies(source: &'static str, phases: &PhaseFigures) -> BTreeMap<String, Latency> {
+    phases
+        .iter()
+        .filter_map(|(code, figure)| {
+            Some((code.clone(), from_histogram(source, &figure.histogram)?))
+        })
+        .collect()
+}
+
 fn scope(scenario: &ScenarioReport, probe: Option<&str>) -> Scope {
     let mut scope = Scope::default();
     let load = scenario.load.as_ref().filter(|load| load.requests > 0);
@@ -230,6 +245,7 @@ fn scope(scenario: &ScenarioReport, probe: Option<&str>) -> Scope {
                 .latency_ms
                 .as_ref()
                 .map(|l| from_summary("load", l, load.responses));
+            scope.phases = phase_latencies("load", &load.phases);
             scope.error_rate = Some(Share {
                 source: "load",
                 ratio: load.error_rate,
@@ -242,6 +258,7 @@ fn scope(scenario: &ScenarioReport, probe: Option<&str>) -> Scope {
                     .latency_ms
                     .as_ref()
                     .map(|l| from_summary("load", l, entry.responses));
+                scope.phases = phase_latencies("load", &entry.phases);
                 scope.error_rate = entry.error_rate.map(|ratio| Share {
                     source: "load",
                     ratio,
@@ -252,6 +269,12 @@ fn scope(scenario: &ScenarioReport, probe: Option<&str>) -> Scope {
         (None, _) => {}
     }
     let figures = scenario.probe_figures.as_ref();
+    if scope.latency.is_none()
+        && probe.is_none()
+        && let Some(figures) = figures
+    {
+        scope.phases = phase_latencies("probes", &figures.phases);
+    }
     if scope.latency.is_none() {
         scope.latency = match probe {
             None => scenario
@@ -383,6 +406,22 @@ fn compare_scenario(
                     regression,
                 ));
             }
+        }
+        for (code, after) in &n.phases {
+            let Some(before) = b.phases.get(code).filter(|b| b.source == after.source) else {
+                continue;
+            };
+            let (before_p95, after_p95) = (before.seconds[1], after.seconds[1]);
+            let grew = after_p95 - before_p95;
+            let enough = before.count.min(after.count) >= limits.min_samples;
+            rows.push(row(
+                probe,
+                &format!("{code} p95"),
+                Some(after.source),
+                Some(Figure::Latency(before_p95)),
+                Some(Figure::Latency(after_p95)),
+                enough && grew > limits.min_delta && grew > limits.max_regression * before_p95,
+            ));
         }
         if let (Some(bs), Some(ns)) = (b.error_rate, n.error_rate) {
             rows.push(row(

@@ -30,6 +30,7 @@ use judge::gate::{self, GateInputs, ProbeFinding};
 use judge::thresholds;
 use judge::thresholds::{FigureInputs, Measured, ThresholdSpec};
 use observe::latency::{DecodeError, LatencyHistogram};
+use observe::timing::PhaseHistograms;
 
 use crate::fleet::consistency;
 use crate::fleet::read::{ReportFile, identity};
@@ -711,6 +712,8 @@ fn combine_availability(members: &[Member<'_>]) -> Option<AvailabilityReport> {
 struct CombinedProbeFigures {
     report: ProbeFiguresReport,
     per_probe: BTreeMap<String, LatencyHistogram>,
+    /// Every probe together (report.json keeps no per-probe phases here).
+    phases: PhaseHistograms,
 }
 
 fn combine_probe_figures(
@@ -725,7 +728,9 @@ fn combine_probe_figures(
     }
     let mut combined = ProbeFiguresReport::default();
     let mut histograms: BTreeMap<String, (LatencyHistogram, Vec<&str>)> = BTreeMap::new();
+    let mut phases = PhaseHistograms::default();
     for (member, figures) in &present {
+        phases.merge(&phase_histograms(&figures.phases));
         combined.requests += figures.requests;
         combined.failed += figures.failed;
         for (id, probe) in &figures.per_probe {
@@ -746,9 +751,11 @@ fn combine_probe_figures(
         }
         per_probe.insert(id, histogram);
     }
+    combined.phases = phase_figures(&phases);
     Ok(Some(CombinedProbeFigures {
         report: combined,
         per_probe,
+        phases,
     }))
 }
 
@@ -769,6 +776,8 @@ struct CombinedLoad {
     report: LoadReport,
     total: LatencyHistogram,
     per_probe: BTreeMap<String, LatencyHistogram>,
+    phases: PhaseHistograms,
+    per_probe_phases: BTreeMap<String, PhaseHistograms>,
 }
 
 fn combine_load(members: &[Member<'_>]) -> Result<Option<CombinedLoad>, MergeError> {
@@ -783,6 +792,8 @@ fn combine_load(members: &[Member<'_>]) -> Result<Option<CombinedLoad>, MergeErr
     let mut total_texts = Vec::new();
     let mut per_probe: BTreeMap<String, (ProbeLoadReport, LatencyHistogram, Vec<&str>)> =
         BTreeMap::new();
+    let mut phases = PhaseHistograms::default();
+    let mut per_probe_phases: BTreeMap<String, PhaseHistograms> = BTreeMap::new();
     let mut combined = LoadReport {
         requests: 0,
         errors: BTreeMap::new(),
@@ -804,6 +815,7 @@ fn combine_load(members: &[Member<'_>]) -> Result<Option<CombinedLoad>, MergeErr
     for (member, load) in &loads {
         total.merge(&member.decode("load.histogram", &load.histogram)?);
         total_texts.push(load.histogram.as_str());
+        phases.merge(&phase_histograms(&load.phases));
         combined.requests += load.requests;
         combined.dropped += load.dropped;
         combined.warmup_requests += load.warmup_requests;
@@ -857,6 +869,10 @@ fn combine_load(members: &[Member<'_>]) -> Result<Option<CombinedLoad>, MergeErr
                 )
             });
             texts.push(probe.histogram.as_str());
+            per_probe_phases
+                .entry(id.clone())
+                .or_default()
+                .merge(&phase_histograms(&probe.phases));
             entry.requests += probe.requests;
             entry.responses += probe.responses;
             entry.failed += probe.failed;
@@ -873,6 +889,7 @@ fn combine_load(members: &[Member<'_>]) -> Result<Option<CombinedLoad>, MergeErr
     combined.window_s = round3(window);
     combined.histogram = encode_or_keep(&total, &total_texts);
     combined.latency_ms = total.summary().map(LatencyReport::from);
+    combined.phases = phase_figures(&phases);
     combined.error_rate = ratio(combined.failed, combined.requests).unwrap_or(0.0);
     if !single {
         combined.throughput_rps = throughput(combined.responses).unwrap_or(0.0);
@@ -881,6 +898,9 @@ fn combine_load(members: &[Member<'_>]) -> Result<Option<CombinedLoad>, MergeErr
     for (id, (mut probe, histogram, texts)) in per_probe {
         probe.histogram = encode_or_keep(&histogram, &texts);
         probe.latency_ms = histogram.summary().map(LatencyReport::from);
+        if let Some(merged) = per_probe_phases.get(&id) {
+            probe.phases = phase_figures(merged);
+        }
         probe.error_rate = ratio(probe.failed, probe.requests);
         if !single {
             probe.throughput_rps = throughput(probe.responses);
@@ -899,6 +919,8 @@ fn combine_load(members: &[Member<'_>]) -> Result<Option<CombinedLoad>, MergeErr
         report: combined,
         total,
         per_probe: histograms,
+        phases,
+        per_probe_phases,
     }))
 }
 
@@ -1032,10 +1054,15 @@ impl Figures<'_, '_> {
                 .or(throughput),
             _ => throughput,
         };
+        let phases = match probe {
+            None => Some(&combined.phases),
+            Some(id) => combined.per_probe_phases.get(id),
+        };
         let inputs = FigureInputs {
             requests,
             failed,
             latency,
+            phases,
             throughput: throughput.filter(|_| load.window_s > 0.0),
         };
         Some(
@@ -1046,6 +1073,10 @@ impl Figures<'_, '_> {
 
     fn probe_figure(&self, metric: &Metric, probe: Option<&str>) -> Option<Result<f64, String>> {
         let figures = self.probe_figures?;
+        if probe.is_some() && matches!(metric, Metric::PhaseLatency { .. }) {
+            // One probe's phases are not kept: the worst vantage's judgement stands.
+            return None;
+        }
         let mut latency = LatencyHistogram::new();
         let (mut requests, mut failed) = (0, 0);
         for (id, entry) in &figures.report.per_probe {
@@ -1062,6 +1093,7 @@ impl Figures<'_, '_> {
             requests,
             failed,
             latency: &latency,
+            phases: Some(&figures.phases),
             throughput: None,
         };
         Some(

@@ -10,6 +10,7 @@ use observe::exchange::TransportKind;
 use observe::latency::LatencyHistogram;
 use observe::observations::{LoadFailureExample, LoadTally, ProbeLoad};
 use observe::redact::Redactor;
+use observe::timing::{PhaseHistograms, Timings};
 
 /// The kind of a failed load request, as a report key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,6 +60,7 @@ pub struct Tally {
     pub failed: u64,
     pub errors: [u64; KEYS],
     pub latency: LatencyHistogram,
+    pub phases: PhaseHistograms,
 }
 
 impl Default for Tally {
@@ -69,6 +71,7 @@ impl Default for Tally {
             failed: 0,
             errors: [0; KEYS],
             latency: LatencyHistogram::new(),
+            phases: PhaseHistograms::default(),
         }
     }
 }
@@ -83,6 +86,7 @@ impl Tally {
             *mine = mine.saturating_add(theirs);
         }
         self.latency.merge(&other.latency);
+        self.phases.merge(&other.phases);
     }
 
     fn into_load_tally(self) -> LoadTally {
@@ -99,6 +103,7 @@ impl Tally {
                 .map(|(slot, count)| (ErrorKey::from_slot(slot), *count))
                 .collect(),
             latency: self.latency,
+            phases: self.phases,
         }
     }
 }
@@ -115,6 +120,8 @@ pub struct Outcome {
     pub end: Instant,
     /// When it was sent; `None` when it was dropped.
     pub sent: Option<Instant>,
+    /// Its phases, from the send; `None` when it was dropped.
+    pub timings: Option<Timings>,
     /// The status of a complete response, whether the probe accepts it, or why
     /// there was none.
     pub result: Result<(u16, bool), crate::load::transport::Failure>,
@@ -173,6 +180,9 @@ impl Figures {
                 tally
                     .latency
                     .record(outcome.end.saturating_duration_since(outcome.start));
+                if let Some(timings) = &outcome.timings {
+                    tally.phases.record(timings);
+                }
                 if accepted {
                     return;
                 }
@@ -331,6 +341,12 @@ mod tests {
             start,
             end: start + Duration::from_millis(ms),
             sent: Some(start),
+            timings: Some(Timings {
+                ttfb: Some(Duration::from_millis(ms)),
+                transfer: Some(Duration::ZERO),
+                total: Duration::from_millis(ms),
+                ..Timings::default()
+            }),
             result,
         }
     }

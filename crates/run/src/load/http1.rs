@@ -77,6 +77,8 @@ pub struct Http1<S> {
     end: usize,
     /// Whether another request may follow on this connection.
     reusable: bool,
+    /// When the last response head was parsed (the time to first byte ends here).
+    head_at: Option<std::time::Instant>,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> Http1<S> {
@@ -87,7 +89,13 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Http1<S> {
             start: 0,
             end: 0,
             reusable: true,
+            head_at: None,
         }
+    }
+
+    /// When the last exchange's response head arrived.
+    pub fn head_at(&self) -> Option<std::time::Instant> {
+        self.head_at
     }
 
     pub fn is_reusable(&self) -> bool {
@@ -103,6 +111,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Http1<S> {
         max_body: u64,
     ) -> Result<u16, Failure> {
         self.reusable = false;
+        self.head_at = None;
         let written = async {
             self.io.write_all(wire).await?;
             self.io.flush().await
@@ -117,6 +126,7 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Http1<S> {
                 if (100..200).contains(&head.status) && head.status != 101 {
                     continue;
                 }
+                self.head_at = Some(std::time::Instant::now());
                 break head;
             }
             let received = self.end - self.start;

@@ -421,6 +421,7 @@ async fn step(
             start: arrival.due,
             end: sent,
             sent: None,
+            timings: None,
             result: Err(Failure::dropped(format!(
                 "waited {} for one of the {} request slots, longer than the timeout ({}): not sent",
                 format_duration(waited),
@@ -434,12 +435,14 @@ async fn step(
         .send(&shared.transport, pooled, request)
         .await
         .map(|status| (status, request.accepts(status)));
+    let end = Instant::now();
     Some(Outcome {
         entry,
         warmup: arrival.warmup,
         start: if queued { arrival.due } else { sent },
-        end: Instant::now(),
+        end,
         sent: Some(sent),
+        timings: Some(slot.timings(sent, end)),
         result,
     })
 }

@@ -36,6 +36,7 @@ use url::Url;
 
 use input::scenario::{Probe, status_accepted};
 use observe::exchange::TransportKind;
+use observe::timing::Timings;
 
 use crate::client::{ClientSettings, HttpVersionPolicy};
 use crate::decode::{BodyDecoder, DecodeError};
@@ -349,6 +350,8 @@ impl Transport {
 
 /// A slot's connections (one per target, opened on first use) and its one timer.
 pub struct Slot {
+    /// The phases of the request last sent (see [`Slot::timings`]).
+    marks: Marks,
     conns: Vec<Option<Conn>>,
     addrs: Vec<Option<Vec<SocketAddr>>>,
     /// Waits for due times (open model) and bounds each request by its timeout.
@@ -361,6 +364,7 @@ impl Slot {
     /// Must be called inside a Tokio runtime (the timer belongs to it).
     pub fn new(targets: usize) -> Slot {
         Slot {
+            marks: Marks::default(),
             conns: (0..targets).map(|_| None).collect(),
             addrs: vec![None; targets],
             timer: Box::pin(tokio::time::sleep_until(Instant::now())),
@@ -383,14 +387,16 @@ impl Slot {
     ) -> Result<u16, Failure> {
         let deadline = Instant::now() + request.timeout;
         let Slot {
+            marks,
             conns,
             addrs,
             timer,
         } = self;
+        *marks = Marks::default();
         let exchange = async {
             match pooled {
-                Some(client) => send_pooled(client, request).await,
-                None => send_lean(conns, addrs, transport, request).await,
+                Some(client) => send_pooled(client, request, marks).await,
+                None => send_lean(conns, addrs, transport, request, marks).await,
             }
         };
         match within(timer, deadline, exchange).await {
@@ -408,6 +414,42 @@ impl Slot {
             }
         }
     }
+}
+
+impl Slot {
+    /// The phases of the request last sent, which started at `sent` and ended at
+    /// `end`: the connection's, when it opened one; to the response head; the body.
+    pub fn timings(&self, sent: std::time::Instant, end: std::time::Instant) -> Timings {
+        let opened = self.marks.opened.unwrap_or_default();
+        let head = self.marks.head;
+        Timings {
+            dns: opened.dns,
+            connect: opened.connect,
+            tls: opened.tls,
+            send: None,
+            ttfb: head.map(|head| head.saturating_duration_since(sent)),
+            transfer: head.map(|head| end.saturating_duration_since(head)),
+            total: end.saturating_duration_since(sent),
+        }
+    }
+}
+
+/// What one load request's phases came to, marked as it went.
+#[derive(Debug, Clone, Copy, Default)]
+struct Marks {
+    /// The connection it opened, if any.
+    opened: Option<Opened>,
+    /// When its complete response head arrived.
+    head: Option<std::time::Instant>,
+}
+
+/// The phases of opening a connection; `dns` only when the host was looked up
+/// (once per slot and target, never for a pinned host).
+#[derive(Debug, Clone, Copy, Default)]
+struct Opened {
+    dns: Option<Duration>,
+    connect: Option<Duration>,
+    tls: Option<Duration>,
 }
 
 /// Polls `future` until it completes (`Some`) or `deadline` passes (`None`), with
@@ -441,6 +483,7 @@ async fn send_lean(
     addrs: &mut [Option<Vec<SocketAddr>>],
     transport: &Transport,
     request: &Prepared,
+    marks: &mut Marks,
 ) -> Result<u16, Failure> {
     let index = request.target;
     let mut retried = false;
@@ -448,14 +491,15 @@ async fn send_lean(
         if conns[index].as_ref().is_none_or(Conn::is_closed) {
             conns[index] = None;
             let target = &transport.targets[index];
-            conns[index] = Some(connect(transport, target, &mut addrs[index]).await?);
+            let opening = marks.opened.insert(Opened::default());
+            conns[index] = Some(connect(transport, target, &mut addrs[index], opening).await?);
         }
         let Some(conn) = conns[index].as_mut() else {
             unreachable!("a connection was just opened");
         };
         let reused = conn.used > 0;
         conn.used += 1;
-        let result = conn.send(request).await;
+        let result = conn.send(request, &mut marks.head).await;
         if result.is_err() || conn.done {
             conns[index] = None;
         }
@@ -468,7 +512,13 @@ async fn send_lean(
     }
 }
 
-async fn send_pooled(client: &reqwest::Client, request: &Prepared) -> Result<u16, Failure> {
+/// Through reqwest (a proxy): its connection phases are not seen here, only the
+/// time to the response head and the body.
+async fn send_pooled(
+    client: &reqwest::Client,
+    request: &Prepared,
+    marks: &mut Marks,
+) -> Result<u16, Failure> {
     let mut outgoing = reqwest::Request::new(request.method.clone(), request.url.clone());
     // reqwest adds Host itself from the URL, unless the probe set one.
     *outgoing.headers_mut() = request.headers_h2.clone();
@@ -481,6 +531,7 @@ async fn send_pooled(client: &reqwest::Client, request: &Prepared) -> Result<u16
         .execute(outgoing)
         .await
         .map_err(|e| failure(classify_reqwest_error(e, None, &request.url)))?;
+    marks.head = Some(std::time::Instant::now());
     let status = response.status().as_u16();
     let mut body = request.body_counter(status, response.headers())?;
     loop {
@@ -669,7 +720,12 @@ impl Conn {
             }
     }
 
-    async fn send(&mut self, request: &Prepared) -> Result<u16, Failure> {
+    /// Sends `request`; `head` is set when its response head arrives.
+    async fn send(
+        &mut self,
+        request: &Prepared,
+        head: &mut Option<std::time::Instant>,
+    ) -> Result<u16, Failure> {
         let Conn { link, done, .. } = self;
         match link {
             Link::H1(http) => {
@@ -680,6 +736,7 @@ impl Conn {
                         request.max_body,
                     )
                     .await;
+                *head = http.head_at();
                 *done = !http.is_reusable();
                 result
             }
@@ -693,6 +750,7 @@ impl Conn {
                         .send_request(request.http2_request())
                         .await
                         .map_err(|e| hyper_failure(&e, Stage::Head))?;
+                    *head = Some(std::time::Instant::now());
                     read_body(response, request).await
                 };
                 drive(conn.as_mut(), done, work).await
@@ -756,11 +814,17 @@ async fn connect(
     transport: &Transport,
     target: &Target,
     cached: &mut Option<Vec<SocketAddr>>,
+    opened: &mut Opened,
 ) -> Result<Conn, Failure> {
     if cached.is_none() {
+        let looking_up = std::time::Instant::now();
         *cached = Some(resolve(target).await?);
+        if target.pinned.is_none() {
+            opened.dns = Some(looking_up.elapsed());
+        }
     }
     let addrs = cached.as_deref().unwrap_or_default();
+    let connecting = std::time::Instant::now();
     let mut last_error = None;
     let mut tcp = None;
     for addr in addrs {
@@ -776,6 +840,8 @@ async fn connect(
         let error = last_error.unwrap_or_else(|| io::Error::other("no address"));
         return Err(connect_failure(&error, target));
     };
+    let handshaking = std::time::Instant::now();
+    opened.connect = Some(handshaking.duration_since(connecting));
     // Small requests should leave at once, not wait for Nagle.
     let _ = tcp.set_nodelay(true);
     let (stream, http2) = if target.https {
@@ -784,6 +850,7 @@ async fn connect(
             .connect(target.server_name.clone(), tcp)
             .await
             .map_err(|error| handshake_failure(&error, target))?;
+        opened.tls = Some(handshaking.elapsed());
         let h2 = tls.get_ref().1.alpn_protocol() == Some(b"h2");
         (Stream::Tls(Box::new(tls)), h2)
     } else {

@@ -8,6 +8,7 @@ pub(crate) mod dukcapil;
 mod pengaduan;
 mod perizinan;
 mod portal;
+mod probing;
 
 use std::time::Duration;
 
@@ -48,6 +49,8 @@ pub(super) struct Sites {
     pengaduan: Router,
     portal: Router,
     desa: Router,
+    /// `/uji/` on every host: endpoints for testing probes.
+    probing: probing::Probing,
     seed: u64,
 }
 
@@ -59,6 +62,7 @@ impl Sites {
             pengaduan: pengaduan::router(),
             portal: portal::router(),
             desa: desa::router(),
+            probing: probing::Probing::default(),
             seed,
         }
     }
@@ -78,6 +82,13 @@ impl Sites {
         own: &OwnFaults,
         request: http::Request<Incoming>,
     ) -> Response {
+        if request.uri().path().starts_with(probing::PREFIX) {
+            let authorization = request
+                .headers()
+                .get(header::AUTHORIZATION)
+                .and_then(|value| value.to_str().ok());
+            return self.probing.respond(request.uri().path(), authorization);
+        }
         if own.server_error {
             return match exchange.service {
                 Service::Pengaduan => pengaduan::server_error(),

@@ -21,6 +21,7 @@ pub(crate) use scenario::{
     RawAvailability, RawDefaults, RawExpect, RawLoad, RawPages, RawProbe, RawProbesFrom, RawRequest, RawRetry, RawScenario,
     RawService, RawStandards, RawThreshold, RawTls, RawWaiver, RawWatch, TopLevelKeys,
 };
+pub(crate) use scenario::RawAuth;
 pub(crate) use serde_saphyr::Spanned;
 
 /// A position in a source file, 1-based; 0 when unknown.

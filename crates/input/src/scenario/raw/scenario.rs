@@ -167,6 +167,22 @@ pub(crate) struct RawDefaults {
     pub(crate) proxy: Option<Spanned<Node>>,
     pub(crate) resolve: Option<Spanned<Node>>,
     pub(crate) tls: Option<Spanned<RawTls>>,
+    pub(crate) auth: Option<Spanned<RawAuth>>,
+}
+
+/// `auth:`: how requests authenticate (one of `basic` and `bearer`).
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawAuth {
+    pub(crate) basic: Option<Spanned<RawBasicAuth>>,
+    pub(crate) bearer: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawBasicAuth {
+    pub(crate) username: Spanned<String>,
+    pub(crate) password: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -188,6 +204,7 @@ pub(crate) struct RawProbe {
     pub(crate) expect: Option<Spanned<RawExpect>>,
     pub(crate) capture: Option<Spanned<Node>>,
     pub(crate) retry: Option<Spanned<RawRetry>>,
+    pub(crate) auth: Option<Spanned<RawAuth>>,
 }
 
 /// `retry:` of a functional probe.

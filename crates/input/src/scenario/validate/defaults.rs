@@ -80,6 +80,11 @@ impl Checker<'_> {
         if let Some(headers) = &raw.headers {
             defaults.headers = self.headers(headers, "defaults.headers", CaptureUse::Forbidden);
         }
+        if let Some(auth) = &raw.auth
+            && let Some(value) = self.auth(auth, "defaults.auth")
+        {
+            super::auth::with_authorization(&mut defaults.headers, Some(value));
+        }
         defaults
     }
 

@@ -10,6 +10,7 @@
 //! - `service`: `service`, and joining paths to its base URL;
 //! - `defaults`: `defaults`, probe defaults and connection settings (TLS, proxy);
 //! - `probe` and `request`: each probe and the parts of its request;
+//! - `auth`: the `Authorization` header `auth:` stands for;
 //! - `expect`, `matcher` and `capture`: what a response must hold, and what
 //!   is taken from it;
 //! - `retry`: when a functional probe is sent again;
@@ -19,6 +20,7 @@
 //! - `watch`: how `ujilab watch` probes it continuously.
 
 mod attestations;
+mod auth;
 mod availability;
 mod capture;
 mod defaults;
@@ -228,7 +230,8 @@ impl<'a> Checker<'a> {
             service,
             label,
             standards,
-            secret_values,
+            // With the credentials `auth:` encoded, which are secrets too.
+            secret_values: self.secrets.clone(),
             var_names,
             connection,
             request_defaults,

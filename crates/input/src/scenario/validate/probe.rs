@@ -83,7 +83,13 @@ impl Checker<'_> {
             .as_ref()
             .map(|query| self.string_map(query, &child(&request_path, "query"), capture_use))
             .unwrap_or_default();
-        let headers = self.request_headers(request, &defaults.headers, &request_path, capture_use);
+        let mut headers =
+            self.request_headers(request, &defaults.headers, &request_path, capture_use);
+        if let Some(auth) = &raw.auth
+            && let Some(value) = self.auth(auth, &child(path, "auth"))
+        {
+            super::auth::with_authorization(&mut headers, value);
+        }
         let body = self.body(request, &request_path, capture_use);
 
         let timeout = raw
@@ -111,6 +117,11 @@ impl Checker<'_> {
             .map(|capture| self.captures(capture, &child(path, "capture")))
             .unwrap_or_default();
 
+        let retry = raw
+            .retry
+            .as_ref()
+            .and_then(|retry| self.retry(retry, &child(path, "retry")));
+
         let kind = self
             .declared_kind(raw, path)
             .unwrap_or_else(|| inferred_kind(&body, &headers, &expect));
@@ -127,6 +138,7 @@ impl Checker<'_> {
             max_body,
             expect,
             captures,
+            retry,
         })
     }
 

@@ -173,6 +173,70 @@ impl Checker<'_> {
         self.parse_value(value, path, parse_size, expected)
     }
 
+    /// A whole number within `range`, written as a number (`3`) or as a string
+    /// that interpolates to one (`${env:RETRIES:-3}`), so CI can change it without
+    /// editing the file. Checked after interpolation; a problem points at the
+    /// value as written and, when interpolation gave it, does not quote the result.
+    pub(super) fn whole_number(
+        &mut self,
+        node: &Spanned<Node>,
+        path: &str,
+        range: std::ops::RangeInclusive<u64>,
+    ) -> Option<u64> {
+        let at = Position::of(node);
+        let (low, high) = (*range.start(), *range.end());
+        let expected = text!(
+            "bilangan bulat dari {low} sampai {high}",
+            "a whole number from {low} to {high}"
+        );
+        let number = match &node.value {
+            Node::Int(value) => u64::try_from(*value).ok(),
+            Node::Str(written) => {
+                let spanned = Spanned {
+                    value: written.clone(),
+                    referenced: node.referenced,
+                    defined: node.defined,
+                };
+                let resolved = self.resolved_text(&spanned, path)?;
+                match resolved.trim().parse::<u64>() {
+                    Ok(value) => Some(value),
+                    Err(_) if interpolates(written) => {
+                        let (id, en) = (&expected.id, &expected.en);
+                        self.error_with_help(
+                            at,
+                            path,
+                            text!(
+                                "`{written}` tidak menghasilkan {id} setelah diinterpolasi",
+                                "`{written}` does not give {en} once interpolated"
+                            ),
+                            Some(hidden_value_help()),
+                        );
+                        return None;
+                    }
+                    Err(_) => None,
+                }
+            }
+            _ => None,
+        };
+        match number {
+            Some(value) if range.contains(&value) => Some(value),
+            _ => {
+                // As written: an interpolated result is not quoted (it may be a secret).
+                let written = node
+                    .value
+                    .scalar_text()
+                    .unwrap_or_else(|| node.value.kind().en);
+                let (id, en) = (&expected.id, &expected.en);
+                self.error(
+                    at,
+                    path,
+                    text!("`{written}` bukan {id}", "`{written}` is not {en}"),
+                );
+                None
+            }
+        }
+    }
+
     /// A number scalar whose text is not that number's canonical form (`1.10`,
     /// `0123`, `+5`) is ambiguous: the user likely meant text.
     pub(super) fn check_number_text(&mut self, node: &Spanned<Node>, path: &str) {

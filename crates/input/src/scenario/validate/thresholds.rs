@@ -7,7 +7,7 @@ use super::{Checker, child};
 use crate::diagnostic::{backticked, did_you_mean};
 use crate::quantity::{parse_duration, parse_rate, parse_ratio};
 use crate::scenario::interpolate::CaptureUse;
-use crate::scenario::model::{Bound, Metric, MetricSource, Standards, Threshold};
+use crate::scenario::model::{Bound, LatencyPhase, Metric, MetricSource, Standards, Threshold};
 use crate::scenario::raw::{Node, Position, RawThreshold, Spanned, closest};
 use crate::text::{Text, text};
 
@@ -177,6 +177,8 @@ impl Checker<'_> {
                 "latency.mean",
                 "latency.min",
                 "latency.max",
+                "latency.ttfb.p95",
+                "latency.connect.p99",
                 "error_rate",
                 "availability",
                 "throughput",
@@ -185,13 +187,16 @@ impl Checker<'_> {
             ];
             let others = names[2..].join(", ");
             let listed = backticked(names[2..].iter().copied());
+            let phases = backticked(LatencyPhase::ALL.iter().map(|phase| phase.code()));
             let help = closest(&metric_name, names)
                 .as_deref()
                 .map(did_you_mean)
                 .unwrap_or_else(|| {
                     text!(
-                        "metrik yang dikenal: `latency.pNN` (misalnya `latency.p99.9`), {listed}",
-                        "metrics are latency.pNN (e.g. latency.p99.9), {others}"
+                        "metrik yang dikenal: `latency.pNN` (misalnya `latency.p99.9`), \
+                         `latency.FASE.pNN` (fase: {phases}), {listed}",
+                        "metrics are latency.pNN (e.g. latency.p99.9), latency.PHASE.pNN \
+                         (phases: {phases}), {others}"
                     )
                 });
             self.error_with_help(
