@@ -226,8 +226,13 @@ impl Watching {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             let printed = watching.stderr();
-            if let Some(line) = printed.lines().find(|l| l.starts_with("status page: ")) {
-                watching.status_page = Some(line.trim_start_matches("status page: ").to_string());
+            // `status page: URL`, or `halaman status: URL` in Indonesian.
+            if let Some(url) = printed.lines().find_map(|l| {
+                (l.starts_with("status page: ") || l.starts_with("halaman status: "))
+                    .then(|| l.split_once(": ").map(|(_, url)| url.to_string()))
+                    .flatten()
+            }) {
+                watching.status_page = Some(url);
                 break;
             }
             if printed.contains("Ctrl-C") && args.contains(&"--no-listen") {
@@ -917,4 +922,79 @@ thresholds:
     assert_ne!(certified["standards"]["verdict"], "certified");
     assert_eq!(certified["gate"], "fail");
     assert_eq!(code, Some(1), "{stderr}");
+}
+
+/// The status page in headless Chromium, with a hostile service's evidence on it:
+/// no console error, nothing fetched, no script, no handler, not blank, and it
+/// fits a phone. With `UJILAB_SCREENSHOTS=DIR` the screenshot is kept as
+/// DIR/watch-status.png (how docs/watch-status.png is refreshed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_status_page_in_a_browser_runs_nothing_a_service_sent() {
+    let Some(chromium) = crate::reports::browser::chromium() else {
+        return;
+    };
+    let service = service().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = scenario(dir.path(), service.addr);
+    let mut watching = Watching::start(&[
+        scenario.to_str().expect("utf-8"),
+        "--db",
+        &format!("sqlite:{}", dir.path().join("history.db").display()),
+        "--listen",
+        "127.0.0.1:0",
+        "--lang",
+        "id",
+    ]);
+    let api = watching.url("api/v1/status");
+    until(Duration::from_secs(20), "the service up", || async {
+        service_of(&get_json(&api).await)["state"] == "up"
+    })
+    .await;
+    service.mode.store(FAILING, Ordering::SeqCst);
+    until(Duration::from_secs(20), "an incident", || async {
+        !get_json(&api).await["incidents"][0].is_null()
+    })
+    .await;
+    service.mode.store(UP, Ordering::SeqCst);
+    let page = get(&watching.url("")).await.text().await.expect("page");
+    let id = service_of(&get_json(&api).await)["id"].clone();
+    let detail = get(&watching.url(&format!("service/{id}")))
+        .await
+        .text()
+        .await
+        .expect("page");
+    watching.signal("TERM");
+    assert_eq!(watching.wait(Duration::from_secs(20)), Some(143));
+    for (name, html) in [("watch-status", page), ("watch-service", detail)] {
+        let path = dir.path().join(format!("{name}.html"));
+        std::fs::write(&path, &html).expect("write");
+        let visit = crate::reports::browser::visit(&chromium, &path);
+        assert!(
+            visit.console_errors.is_empty(),
+            "{:#?}",
+            visit.console_errors
+        );
+        assert!(visit.requests.is_empty(), "fetched: {:#?}", visit.requests);
+        assert!(visit.dialogs.is_empty(), "{:#?}", visit.dialogs);
+        let dom = &visit.dom;
+        assert_eq!(dom["scripts"], 0);
+        assert_eq!(dom["images"], 0);
+        assert_eq!(dom["iframes"], 0);
+        assert_eq!(dom["handlers"], serde_json::json!([]));
+        assert_eq!(dom["pwned"], false);
+        assert_eq!(dom["lang"], "id");
+        let shown = dom["text"].as_str().unwrap_or_default();
+        assert!(shown.contains("<script>alert('pwned')</script>"), "{shown}");
+        crate::reports::browser::assert_not_blank(&visit.screenshot);
+        assert!(
+            visit.phone_scroll_width <= 392,
+            "{name} is wider than a phone: {} px",
+            visit.phone_scroll_width
+        );
+        if let Some(out) = std::env::var_os("UJILAB_SCREENSHOTS") {
+            let out = std::path::PathBuf::from(out);
+            std::fs::create_dir_all(&out).expect("dir");
+            std::fs::write(out.join(format!("{name}.png")), &visit.screenshot).expect("png");
+        }
+    }
 }

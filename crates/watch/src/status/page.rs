@@ -6,7 +6,9 @@
 use askama::Template;
 use input::lang::Lang;
 
-use super::snapshot::{ChartPoint, IncidentView, ServiceView, Snapshot, UPTIME_WINDOWS};
+use report::local_time::{self, Precision, Zone};
+
+use super::snapshot::{ChartPoint, IncidentView, ServiceView, Snapshot};
 
 /// The words of the pages in the reader's language.
 pub struct Words {
@@ -32,6 +34,8 @@ pub struct Words {
     pub other_lang: &'static str,
     pub other_code: &'static str,
     pub disclaimer: &'static str,
+    /// The uptime windows' names, in [`UPTIME_WINDOWS`] order.
+    pub windows: [&'static str; 4],
 }
 
 impl Words {
@@ -67,6 +71,10 @@ impl Words {
             disclaimer: lang.pick(
                 "Pemantauan mandiri oleh ujilab, bukan sertifikasi resmi IDSLL",
                 "Self-monitoring by ujilab, not an official IDSLL certification",
+            ),
+            windows: lang.choose(
+                ["24 jam", "7 hari", "30 hari", "90 hari"],
+                ["24 h", "7 d", "30 d", "90 d"],
             ),
         }
     }
@@ -112,9 +120,8 @@ pub struct IncidentRow {
 struct StatusPage<'a> {
     lang: &'a str,
     words: Words,
-    generated_at: &'a str,
+    generated_at: String,
     behind: Option<String>,
-    windows: Vec<&'static str>,
     regions: Vec<Region>,
     incidents: Vec<IncidentRow>,
 }
@@ -124,9 +131,8 @@ struct StatusPage<'a> {
 struct ServicePage<'a> {
     lang: &'a str,
     words: Words,
-    generated_at: &'a str,
+    generated_at: String,
     behind: Option<String>,
-    windows: Vec<&'static str>,
     row: Row,
     base_url: &'a str,
     chart: Chart,
@@ -149,22 +155,30 @@ pub fn render_status(snapshot: &Snapshot, lang: Lang) -> Result<String, askama::
     let page = StatusPage {
         lang: lang.code(),
         words: Words::of(lang),
-        generated_at: &snapshot.generated_at,
+        generated_at: shown_time(
+            &snapshot.generated_at,
+            Zone::of_region_code(None),
+            lang,
+            Precision::Seconds,
+        ),
         behind: behind_text(snapshot, lang),
-        windows: UPTIME_WINDOWS.iter().map(|(name, _)| *name).collect(),
         regions: snapshot
             .regions
             .iter()
             .map(|region| Region {
                 name: region.name.clone(),
-                rows: region.services.iter().map(|s| row(s, lang)).collect(),
+                rows: region
+                    .services
+                    .iter()
+                    .map(|s| row(s, Zone::of_region_code(region.code.as_deref()), lang))
+                    .collect(),
             })
             .collect(),
         incidents: snapshot
             .incidents
             .iter()
             .take(20)
-            .map(incident_row)
+            .map(|incident| incident_row(incident, zone_of(snapshot, incident.scenario), lang))
             .collect(),
     };
     page.render().map(inert_controls)
@@ -184,10 +198,14 @@ pub fn render_service(
     let page = ServicePage {
         lang: lang.code(),
         words: Words::of(lang),
-        generated_at: &snapshot.generated_at,
+        generated_at: shown_time(
+            &snapshot.generated_at,
+            Zone::of_region_code(None),
+            lang,
+            Precision::Seconds,
+        ),
         behind: behind_text(snapshot, lang),
-        windows: UPTIME_WINDOWS.iter().map(|(name, _)| *name).collect(),
-        row: row(service, lang),
+        row: row(service, zone_of(snapshot, id), lang),
         base_url: &service.base_url,
         chart: chart(&service.chart),
         history: service
@@ -196,7 +214,7 @@ pub fn render_service(
             .rev()
             .map(|check| {
                 (
-                    check.at.clone(),
+                    shown_time(&check.at, zone_of(snapshot, id), lang, Precision::Minutes),
                     check
                         .index
                         .map(|i| format!("{i:.2}"))
@@ -209,7 +227,7 @@ pub fn render_service(
             .incidents
             .iter()
             .filter(|incident| incident.scenario == id)
-            .map(incident_row)
+            .map(|incident| incident_row(incident, zone_of(snapshot, id), lang))
             .collect(),
     };
     Some(page.render().map(inert_controls))
@@ -244,7 +262,22 @@ fn behind_text(snapshot: &Snapshot, lang: Lang) -> Option<String> {
     })
 }
 
-fn row(service: &ServiceView, lang: Lang) -> Row {
+/// The zone of a service's times: its region's (WIB when it has none).
+fn zone_of(snapshot: &Snapshot, id: i64) -> Zone {
+    let code = snapshot
+        .regions
+        .iter()
+        .find(|region| region.services.iter().any(|service| service.id == id))
+        .and_then(|region| region.code.as_deref());
+    Zone::of_region_code(code)
+}
+
+/// A stored time as the reader reads it: `6 Des 2026 09.51.46 WIB`.
+fn shown_time(rfc3339: &str, zone: Zone, lang: Lang, precision: Precision) -> String {
+    local_time::local(rfc3339, zone, lang, precision).unwrap_or_else(|| rfc3339.to_string())
+}
+
+fn row(service: &ServiceView, zone: Zone, lang: Lang) -> Row {
     let (state, state_class) = state_words(&service.state, lang);
     let no_data = Words::of(lang).no_data;
     Row {
@@ -253,7 +286,11 @@ fn row(service: &ServiceView, lang: Lang) -> Row {
         identity: service.identity.clone(),
         state,
         state_class,
-        since: service.since.clone().unwrap_or_default(),
+        since: service
+            .since
+            .as_deref()
+            .map(|at| shown_time(at, zone, lang, Precision::Seconds))
+            .unwrap_or_default(),
         uptime: service
             .uptime
             .iter()
@@ -281,31 +318,34 @@ fn row(service: &ServiceView, lang: Lang) -> Row {
     }
 }
 
-fn incident_row(incident: &IncidentView) -> IncidentRow {
+fn incident_row(incident: &IncidentView, zone: Zone, lang: Lang) -> IncidentRow {
     let evidence = incident.evidence.clone().unwrap_or_default();
     let mut facts = Vec::new();
     if let (Some(method), Some(url)) = (&evidence.method, &evidence.url) {
-        facts.push(("request".to_string(), format!("{method} {url}")));
+        facts.push((lang.pick("permintaan", "request").to_string(), format!("{method} {url}")));
     }
     if let Some(status) = evidence.status {
-        facts.push(("status".to_string(), status.to_string()));
+        facts.push((lang.pick("status", "status").to_string(), status.to_string()));
     }
     if let Some(kind) = &evidence.error_kind {
-        facts.push(("error".to_string(), kind.clone()));
+        facts.push((lang.pick("galat", "error").to_string(), kind.clone()));
     }
     if let Some(error) = &evidence.error {
-        facts.push(("detail".to_string(), error.clone()));
+        facts.push((lang.pick("rincian", "detail").to_string(), error.clone()));
     }
     if let Some(latency) = evidence.latency_ms {
-        facts.push(("latency".to_string(), format!("{latency:.0} ms")));
+        facts.push((lang.pick("latensi", "latency").to_string(), format!("{latency:.0} ms")));
     }
     for (name, value) in evidence.response_headers.iter().take(20) {
         facts.push((name.clone(), value.clone()));
     }
     IncidentRow {
         service: incident.service.clone(),
-        started: incident.started_at.clone(),
-        resolved: incident.resolved_at.clone(),
+        started: shown_time(&incident.started_at, zone, lang, Precision::Seconds),
+        resolved: incident
+            .resolved_at
+            .as_deref()
+            .map(|at| shown_time(at, zone, lang, Precision::Seconds)),
         summary: incident
             .evidence
             .as_ref()
@@ -340,7 +380,18 @@ fn chart(points: &[ChartPoint]) -> Chart {
                 })
             })
             .collect::<Vec<_>>()
-            .join(" ")
+    };
+    // One hour of data is a point: drawn as a short dash so that it shows.
+    let line = |pick: fn(&super::snapshot::Percentiles) -> f64| {
+        let points = line(pick);
+        match points.as_slice() {
+            [only] => {
+                let (x, y) = only.split_once(',').unwrap_or(("0", "0"));
+                let x: f64 = x.parse().unwrap_or(0.0);
+                format!("{:.1},{y} {:.1},{y}", x - 3.0, x + 3.0)
+            }
+            _ => points.join(" "),
+        }
     };
     let grid = (0..=4)
         .map(|k| {
