@@ -761,14 +761,6 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    pub fn alerts(&self) -> Result<Vec<AlertRow>, StoreError> {
-        let mut statement = self.connection.prepare(
-            "SELECT id, incident, event, target, body, attempts, sent_at, last_error FROM alerts ORDER BY id",
-        )?;
-        let rows = statement.query_map([], alert_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
     pub fn alert_sent(&self, id: i64, now: i64) -> Result<(), StoreError> {
         self.connection.execute(
             "UPDATE alerts SET sent_at = ?2, attempts = attempts + 1, last_error = NULL WHERE id = ?1",

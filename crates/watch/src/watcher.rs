@@ -204,7 +204,7 @@ pub async fn watch(
         let listener = tokio::net::TcpListener::bind(addr)
             .await
             .map_err(|source| WatchError::Listen { addr, source })?;
-        listening = server::local_addr(&listener);
+        listening = listener.local_addr().ok();
         let served = Served {
             snapshot: Arc::clone(&snapshot),
             health: Arc::clone(&health),
@@ -429,9 +429,4 @@ async fn check_standards(
             () = tokio::time::sleep(settings.standards_every) => {}
         }
     }
-}
-
-/// Used by `ujilab report --db` and tests: the context a watch scores with.
-pub fn default_context() -> RunContext {
-    RunContext::default()
 }

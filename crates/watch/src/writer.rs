@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
 use crate::rollup;
 use crate::store::{RoundWrite, StandardsRow, Store};
@@ -32,8 +32,6 @@ pub enum Write {
         samples_before: i64,
         minutes_before: i64,
     },
-    /// Answers once everything sent before it is committed (or waiting).
-    Flush(oneshot::Sender<()>),
 }
 
 /// What the writer tells the rest of the watch.
@@ -139,7 +137,6 @@ fn drain(store: &mut Store, backlog: &mut VecDeque<Write>, health: &Health) {
             } => store
                 .forget(*samples_before, crate::store::SPANS[0], *minutes_before)
                 .map(|_| ()),
-            Write::Flush(_) => Ok(()),
         };
         match result {
             Ok(()) => {
@@ -148,9 +145,7 @@ fn drain(store: &mut Store, backlog: &mut VecDeque<Write>, health: &Health) {
                         .committed_samples
                         .fetch_add(round.samples.len() as u64, Ordering::Relaxed);
                 }
-                if let Some(Write::Flush(done)) = backlog.pop_front() {
-                    let _ = done.send(());
-                }
+                backlog.pop_front();
                 health.set_error(None);
             }
             Err(error) if error.is_transient() => {
@@ -169,7 +164,7 @@ fn drain(store: &mut Store, backlog: &mut VecDeque<Write>, health: &Health) {
     health.backlog.store(
         backlog
             .iter()
-            .filter(|write| !matches!(write, Write::Flush(_) | Write::Rollup { .. }))
+            .filter(|write| !matches!(write, Write::Rollup { .. }))
             .count(),
         Ordering::Relaxed,
     );

@@ -322,10 +322,16 @@ fn incident_row(incident: &IncidentView, zone: Zone, lang: Lang) -> IncidentRow 
     let evidence = incident.evidence.clone().unwrap_or_default();
     let mut facts = Vec::new();
     if let (Some(method), Some(url)) = (&evidence.method, &evidence.url) {
-        facts.push((lang.pick("permintaan", "request").to_string(), format!("{method} {url}")));
+        facts.push((
+            lang.pick("permintaan", "request").to_string(),
+            format!("{method} {url}"),
+        ));
     }
     if let Some(status) = evidence.status {
-        facts.push((lang.pick("status", "status").to_string(), status.to_string()));
+        facts.push((
+            lang.pick("status", "status").to_string(),
+            status.to_string(),
+        ));
     }
     if let Some(kind) = &evidence.error_kind {
         facts.push((lang.pick("galat", "error").to_string(), kind.clone()));
@@ -334,7 +340,10 @@ fn incident_row(incident: &IncidentView, zone: Zone, lang: Lang) -> IncidentRow 
         facts.push((lang.pick("rincian", "detail").to_string(), error.clone()));
     }
     if let Some(latency) = evidence.latency_ms {
-        facts.push((lang.pick("latensi", "latency").to_string(), format!("{latency:.0} ms")));
+        facts.push((
+            lang.pick("latensi", "latency").to_string(),
+            format!("{latency:.0} ms"),
+        ));
     }
     for (name, value) in evidence.response_headers.iter().take(20) {
         facts.push((name.clone(), value.clone()));

@@ -1,7 +1,6 @@
 //! The HTTP server of `--listen`: every page renders the latest snapshot (built
 //! in the background), so a view costs a render and no database query.
 
-use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 
 use axum::Router;
@@ -70,10 +69,6 @@ pub async fn serve(
     axum::serve(listener, router(served))
         .with_graceful_shutdown(stop)
         .await
-}
-
-pub fn local_addr(listener: &tokio::net::TcpListener) -> Option<SocketAddr> {
-    listener.local_addr().ok()
 }
 
 fn html(body: Result<String, askama::Error>) -> Response {
