@@ -211,7 +211,8 @@ pub async fn crawl(
             && let Some(page) = &fetched.page
         {
             for link in &page.links {
-                if is_page_link(&link.url, start) && queued.insert(link.url.clone()) {
+                if link.anchor && is_page_link(&link.url, start) && queued.insert(link.url.clone())
+                {
                     queue.push_back((link.url.clone(), depth + 1));
                 }
             }

@@ -14,6 +14,9 @@ pub struct Link {
     pub url: url::Url,
     /// The anchor's visible text (or its image's `alt`), whitespace folded.
     pub text: String,
+    /// An `<a>` a visitor follows, rather than a `<link>` to a stylesheet,
+    /// feed or API (read only to find an OpenAPI document).
+    pub anchor: bool,
 }
 
 /// One HTML page, read.
@@ -59,7 +62,8 @@ impl PageText {
                 if text.is_empty() {
                     text = image_alt(element);
                 }
-                links.push(Link { url, text });
+                let anchor = element.value().name() == "a";
+                links.push(Link { url, text, anchor });
             }
         }
         let text = Selector::parse("body")

@@ -836,6 +836,7 @@ fn theme(title: &str, body_class: &str, main: &str, after_footer: &str) -> Strin
          <li><a href=\"/\">Beranda</a></li>\n<li><a href=\"/standar-pelayanan/\">Standar Pelayanan</a></li>\n\
          <li><a href=\"/maklumat-pelayanan/\">Maklumat</a></li>\n<li><a href=\"/hasil-skm/\">SKM</a></li>\n\
          <li><a href=\"/ppid/\">PPID</a></li>\n<li><a href=\"/pengaduan/\">Pengaduan</a></li>\n\
+         <li><a href=\"/kebijakan-privasi/\">Privasi</a></li>\n\
          <li><a href=\"/kontak/\">Kontak</a></li>\n</ul>\n</nav>\n</header>\n\
          <div id=\"content\" class=\"site-content\">\n<main id=\"primary\" class=\"site-main\">\n{main}</main>\n\
          <aside id=\"secondary\" class=\"widget-area\">\n\
