@@ -449,3 +449,32 @@ async fn init_stays_within_its_bounds_on_a_hostile_site() {
     let checked = run_command_off_runtime(validate).await;
     assert_exit_code(&checked, 0);
 }
+
+/// Typed as http, served as https: the site is where the home page ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn init_follows_the_home_page_to_https() {
+    let sandbox = start_sandbox().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("http.yaml");
+    let url = format!("http://dukcapil.contohkab.go.id:{}/", sandbox.http_port());
+    let ca = sandbox.ca_path().display().to_string();
+    let extra = [
+        "--resolve",
+        "dukcapil.contohkab.go.id:127.0.0.1",
+        "--ca-file",
+        &ca,
+    ];
+    let output = run_command_off_runtime(init_command(&url, &out, &extra)).await;
+    assert_exit_code(&output, 0);
+    let drafted = std::fs::read_to_string(&out).expect("written");
+    let https = format!(
+        "base_url: \"https://dukcapil.contohkab.go.id:{}\"",
+        sandbox.https_port()
+    );
+    assert!(drafted.contains(&https), "{drafted}");
+    assert!(
+        drafted.contains("\n    service_standard: \"/standar-pelayanan\"\n"),
+        "{drafted}"
+    );
+    sandbox.shutdown().await;
+}

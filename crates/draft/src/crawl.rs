@@ -183,6 +183,8 @@ pub async fn crawl(
         api_document: None,
         stopped: None,
     };
+    // Same-site means the home page's final scheme, host and port.
+    let mut site = start.clone();
     let mut queued: HashSet<Url> = HashSet::from([start.clone()]);
     let mut queue: VecDeque<(Url, u32)> = VecDeque::from([(start.clone(), 0)]);
     while let Some((url, depth)) = queue.pop_front() {
@@ -207,11 +209,20 @@ pub async fn crawl(
             page,
         };
         seen(&fetched);
+        if depth == 0
+            && fetched.exchange.response.is_some()
+            && let Ok(home) = Url::parse(&fetched.exchange.final_url)
+        {
+            // The home page may redirect (http to https, to www.): the site is
+            // where it ends, and the scenario's base_url with it.
+            site = home.clone();
+            crawl.start = home;
+        }
         if depth < limits.max_depth
             && let Some(page) = &fetched.page
         {
             for link in &page.links {
-                if link.anchor && is_page_link(&link.url, start) && queued.insert(link.url.clone())
+                if link.anchor && is_page_link(&link.url, &site) && queued.insert(link.url.clone())
                 {
                     queue.push_back((link.url.clone(), depth + 1));
                 }
