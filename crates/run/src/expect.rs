@@ -352,21 +352,41 @@ pub fn take(capture: &Capture, response: &Response) -> Result<(String, Value), T
             };
             Ok((text, node))
         }
-        CaptureSource::Header(name) => response
-            .header(name)
-            .map(|value| (value.to_string(), Value::String(value.to_string())))
-            .ok_or_else(nothing),
+        CaptureSource::Header { name, pattern } => {
+            let line = response.header(name).ok_or_else(nothing)?;
+            let text = match pattern {
+                Some(pattern) => first_group(pattern, line).ok_or_else(nothing)?,
+                None => line.to_string(),
+            };
+            Ok((text.clone(), Value::String(text)))
+        }
+        CaptureSource::Cookie(name) => {
+            let text = response
+                .header_lines("set-cookie")
+                .find_map(|line| cookie_value(line, name))
+                .ok_or_else(nothing)?;
+            Ok((text.clone(), Value::String(text)))
+        }
         CaptureSource::BodyRegex(regex) => {
-            let found = regex.captures(&response.text).ok_or_else(nothing)?;
-            let text = found
-                .get(1)
-                .or_else(|| found.get(0))
-                .ok_or_else(nothing)?
-                .as_str()
-                .to_string();
+            let text = first_group(regex, &response.text).ok_or_else(nothing)?;
             Ok((text.clone(), Value::String(text)))
         }
     }
+}
+
+/// The first group of `regex`'s first match in `text`, or the whole match when
+/// it has no group.
+fn first_group(regex: &regex::Regex, text: &str) -> Option<String> {
+    let found = regex.captures(text)?;
+    Some(found.get(1).or_else(|| found.get(0))?.as_str().to_string())
+}
+
+/// The value a `Set-Cookie` line gives the cookie `name` (RFC 6265: the name is
+/// compared exactly, the value ends at the first `;`, surrounding quotes kept).
+fn cookie_value(line: &str, name: &str) -> Option<String> {
+    let pair = line.split(';').next()?;
+    let (cookie, value) = pair.split_once('=')?;
+    (cookie.trim() == name).then(|| value.trim().to_string())
 }
 
 /// A JSON body, with both readings when it repeats a key.
@@ -555,7 +575,15 @@ impl<'de> Visitor<'de> for FirstWins<'_> {
 pub fn describe(capture: &Capture) -> Text {
     match &capture.source {
         CaptureSource::Json(path) => same(path.source.clone()),
-        CaptureSource::Header(name) => same(format!("header {name}")),
+        CaptureSource::Header {
+            name,
+            pattern: None,
+        } => same(format!("header {name}")),
+        CaptureSource::Header {
+            name,
+            pattern: Some(pattern),
+        } => same(format!("header {name} /{}/", pattern.as_str())),
+        CaptureSource::Cookie(name) => same(format!("cookie {name}")),
         CaptureSource::BodyRegex(regex) => Text::new(
             format!("`body_regex` /{}/", regex.as_str()),
             format!("body /{}/", regex.as_str()),

@@ -418,7 +418,14 @@ pub struct Capture {
 #[derive(Debug, Clone)]
 pub enum CaptureSource {
     Json(JsonPathExpectation),
-    Header(String),
+    /// A header's first line; with `pattern`, its first group (or whole match).
+    Header {
+        name: String,
+        pattern: Option<regex::Regex>,
+    },
+    /// The value of the cookie of this name that the response sets (`Set-Cookie`).
+    Cookie(String),
+    /// `body_regex` or `body`: the first group (or the whole match) in the body.
     BodyRegex(regex::Regex),
 }
 

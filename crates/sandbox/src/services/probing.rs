@@ -1,7 +1,9 @@
 //! Endpoints for testing ujilab's probes against what real services do, served
 //! under `/uji/` on every host: a flaky endpoint that fails once and then
-//! answers, one that is always down, and data behind HTTP Basic and a bearer
-//! token. No page links to them; the standards rules never read them.
+//! answers, one that is always down, data behind HTTP Basic and a bearer token,
+//! and a login that hands out a cookie, a header token and a ticket number that
+//! `/uji/check/SESSION/TOKEN/TICKET` verifies. No page links to them; the
+//! standards rules never read them.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -16,6 +18,11 @@ pub(super) const PREFIX: &str = "/uji/";
 /// `/uji/basic` answers `Authorization: Basic` with this user and password.
 pub const BASIC_USER: &str = "pemda-contoh";
 pub const BASIC_PASSWORD: &str = "sandi-Basic-9931";
+/// What `/uji/login` hands out: the `sesi_uji` cookie, the token inside its
+/// `X-Request-Token` header, and the ticket number in its body.
+pub const LOGIN_SESSION: &str = "S3si-77aa";
+pub const LOGIN_TOKEN: &str = "Tk-31337";
+pub const LOGIN_TICKET: &str = "TKT-4242";
 /// `/uji/bearer` answers `Authorization: Bearer` with this token.
 pub const BEARER_TOKEN: &str = "tkn-Bearer-5521-contoh";
 
@@ -34,6 +41,11 @@ impl Probing {
         match rest.split_once('/') {
             Some(("flaky", key)) if !key.is_empty() => self.flaky(key),
             None if rest == "down" => down(),
+            None if rest == "login" => login(),
+            Some(("check", given)) => {
+                let expected = format!("{LOGIN_SESSION}/{LOGIN_TOKEN}/{LOGIN_TICKET}");
+                guarded(given == expected, "Bearer")
+            }
             None if rest == "basic" => {
                 let credential = base64::engine::general_purpose::STANDARD
                     .encode(format!("{BASIC_USER}:{BASIC_PASSWORD}"));
@@ -89,6 +101,30 @@ fn guarded(allowed: bool, scheme: &'static str) -> Response {
             "Bearer"
         }),
     );
+    response
+}
+
+/// A login answer: two cookies (the session one second), a header with the
+/// token amid other parameters, and the ticket number in text.
+fn login() -> Response {
+    let mut response = super::html(
+        StatusCode::OK,
+        format!(
+            "<!DOCTYPE html><html lang=\"id\"><title>Masuk</title><p>Permohonan diterima. Nomor tiket: {LOGIN_TICKET}.</p></html>"
+        ),
+    );
+    let headers = response.headers_mut();
+    for cookie in [
+        "bahasa=id; Path=/".to_string(),
+        format!("sesi_uji={LOGIN_SESSION}; Path=/; Secure; HttpOnly; SameSite=Lax"),
+    ] {
+        if let Ok(value) = http::HeaderValue::from_str(&cookie) {
+            headers.append(http::header::SET_COOKIE, value);
+        }
+    }
+    if let Ok(value) = http::HeaderValue::from_str(&format!("token={LOGIN_TOKEN}; exp=60")) {
+        headers.insert("x-request-token", value);
+    }
     response
 }
 

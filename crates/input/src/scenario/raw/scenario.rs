@@ -255,7 +255,8 @@ pub(crate) struct RawProbesFrom {
 pub(crate) struct RawAvailability {
     pub(crate) probes: Option<Spanned<Vec<Spanned<String>>>>,
     pub(crate) every: Spanned<String>,
-    pub(crate) samples: Option<Spanned<u64>>,
+    /// A number, or a string that interpolates to one.
+    pub(crate) samples: Option<Spanned<Node>>,
     #[serde(rename = "for")]
     pub(crate) window: Option<Spanned<String>>,
     pub(crate) allow_unsafe_methods: Option<Spanned<bool>>,
@@ -277,9 +278,10 @@ pub(crate) struct RawLoad {
     pub(crate) probes: Option<Spanned<Node>>,
     pub(crate) model: Option<Spanned<String>>,
     pub(crate) rate: Option<Spanned<String>>,
-    pub(crate) concurrency: Option<Spanned<u64>>,
+    /// A number, or a string that interpolates to one (as `requests`).
+    pub(crate) concurrency: Option<Spanned<Node>>,
     pub(crate) duration: Option<Spanned<String>>,
-    pub(crate) requests: Option<Spanned<u64>>,
+    pub(crate) requests: Option<Spanned<Node>>,
     pub(crate) warmup: Option<Spanned<String>>,
     pub(crate) allow_unsafe_methods: Option<Spanned<bool>>,
 }

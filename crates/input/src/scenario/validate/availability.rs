@@ -90,7 +90,11 @@ impl Checker<'_> {
         every: Duration,
         at: Position,
     ) -> Option<u64> {
-        match (&raw.samples, &raw.window) {
+        let samples = match &raw.samples {
+            Some(node) => Some(self.count(node, "availability.samples")?),
+            None => None,
+        };
+        match (&samples, &raw.window) {
             (Some(_), Some(window)) => {
                 self.error(
                     Position::of(window),

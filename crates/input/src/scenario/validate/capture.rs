@@ -14,8 +14,8 @@ impl Checker<'_> {
                 Position::of(node),
                 path,
                 Text::new(
-                    "`capture` memetakan nama ke JSONPath, `{ header: NAME }`, atau `{ body_regex: ... }`",
-                    "`capture` maps names to a JSONPath, `{ header: NAME }` or `{ body_regex: ... }`",
+                    "`capture` memetakan nama ke JSONPath, `{ header: NAME }`, `{ cookie: NAME }`, atau `{ body: REGEX }`",
+                    "`capture` maps names to a JSONPath, `{ header: NAME }`, `{ cookie: NAME }` or `{ body: REGEX }`",
                 ),
             );
             return Vec::new();
@@ -71,8 +71,8 @@ impl Checker<'_> {
                     at,
                     &capture_path,
                     Text::new(
-                        "capture memerlukan salah satu dari `json`, `header`, atau `body_regex`",
-                        "a capture needs one of `json`, `header` or `body_regex`",
+                        "capture memerlukan salah satu dari `json`, `header`, `cookie`, atau `body`",
+                        "a capture needs one of `json`, `header`, `cookie` or `body`",
                     ),
                 );
             }
@@ -80,7 +80,8 @@ impl Checker<'_> {
         captures
     }
 
-    /// The `{ json | header | body_regex, secret }` form of a capture.
+    /// The `{ json | header [pattern] | cookie | body | body_regex, secret }` form
+    /// of a capture.
     fn capture_fields(
         &mut self,
         fields: &[(Spanned<Node>, Spanned<Node>)],
@@ -88,6 +89,7 @@ impl Checker<'_> {
     ) -> (Option<CaptureSource>, bool) {
         let mut source = None;
         let mut secret = false;
+        let mut pattern: Option<(regex::Regex, Position, String)> = None;
         for (field, field_value) in fields {
             let field_name = field.value.scalar_text().unwrap_or_default();
             let field_path = child(capture_path, &field_name);
@@ -98,8 +100,22 @@ impl Checker<'_> {
                         .json_path(&text, Position::of(field_value), &field_path)
                         .map(CaptureSource::Json)
                 }
-                "header" => source = Some(CaptureSource::Header(text)),
-                "body_regex" => match regex::Regex::new(&text) {
+                "header" => {
+                    source = Some(CaptureSource::Header {
+                        name: text,
+                        pattern: None,
+                    })
+                }
+                "cookie" => source = Some(CaptureSource::Cookie(text)),
+                "pattern" => match regex::Regex::new(&text) {
+                    Ok(regex) => pattern = Some((regex, Position::of(field_value), field_path)),
+                    Err(error) => self.error(
+                        Position::of(field_value),
+                        &field_path,
+                        regex_problem(&text, &error),
+                    ),
+                },
+                "body" | "body_regex" => match regex::Regex::new(&text) {
                     Ok(regex) => source = Some(CaptureSource::BodyRegex(regex)),
                     Err(error) => self.error(
                         Position::of(field_value),
@@ -119,19 +135,43 @@ impl Checker<'_> {
                     ),
                 },
                 unknown => {
-                    let help = closest(unknown, ["json", "header", "body_regex", "secret"])
-                        .as_deref()
-                        .map(did_you_mean);
+                    let help = closest(
+                        unknown,
+                        [
+                            "json",
+                            "header",
+                            "pattern",
+                            "cookie",
+                            "body",
+                            "body_regex",
+                            "secret",
+                        ],
+                    )
+                    .as_deref()
+                    .map(did_you_mean);
                     self.error_with_help(
                         Position::of(field),
                         &field_path,
                         text!(
-                            "kunci capture `{unknown}` tidak dikenal; kunci yang dikenal: `json`, `header`, `body_regex`, `secret`",
-                            "unknown capture key `{unknown}`; expected json, header, body_regex or secret"
+                            "kunci capture `{unknown}` tidak dikenal; kunci yang dikenal: `json`, `header`, `pattern`, `cookie`, `body`, `body_regex`, `secret`",
+                            "unknown capture key `{unknown}`; expected json, header, pattern, cookie, body, body_regex or secret"
                         ),
                         help,
                     );
                 }
+            }
+        }
+        if let Some((regex, at, pattern_path)) = pattern {
+            match &mut source {
+                Some(CaptureSource::Header { pattern, .. }) => *pattern = Some(regex),
+                _ => self.error(
+                    at,
+                    &pattern_path,
+                    Text::new(
+                        "`pattern` hanya berlaku bersama `header`",
+                        "`pattern` goes with `header` only",
+                    ),
+                ),
             }
         }
         (source, secret)

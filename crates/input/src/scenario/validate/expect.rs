@@ -121,6 +121,26 @@ impl Checker<'_> {
 
     fn status(&mut self, node: &Spanned<Node>, path: &str) -> Option<StatusExpectation> {
         let pattern = |checker: &mut Self, node: &Spanned<Node>| -> Option<StatusPattern> {
+            // `${env:EXPECTED_STATUS:-200}`: read as the number it gives, at its place.
+            if let Node::Str(text) = &node.value
+                && super::scalars::interpolates(text)
+            {
+                let code = checker.count(node, path)?;
+                return match u16::try_from(code.value) {
+                    Ok(code @ 100..=599) => Some(StatusPattern::Code(code)),
+                    _ => {
+                        checker.error(
+                            Position::of(node),
+                            path,
+                            text!(
+                                "`{text}` tidak menghasilkan kode status (100 sampai 599) setelah diinterpolasi",
+                                "`{text}` does not give a status code (100 to 599) once interpolated"
+                            ),
+                        );
+                        None
+                    }
+                };
+            }
             match &node.value {
                 Node::Int(code) if (100..=599).contains(code) => {
                     Some(StatusPattern::Code(*code as u16))

@@ -278,7 +278,11 @@ impl Checker<'_> {
         model: Option<LoadModel>,
         at: Position,
     ) -> Option<u64> {
-        match (&raw.concurrency, model) {
+        let concurrency = match &raw.concurrency {
+            Some(node) => Some(self.count(node, "load.concurrency")?),
+            None => None,
+        };
+        match (&concurrency, model) {
             (Some(concurrency), _) if concurrency.value == 0 => {
                 self.error(
                     Position::of(concurrency),
@@ -327,7 +331,11 @@ impl Checker<'_> {
 
     /// `duration` or `requests`: when the load run ends.
     fn load_end(&mut self, raw: &RawLoad, at: Position) -> Option<LoadEnd> {
-        match (&raw.duration, &raw.requests) {
+        let requests = match &raw.requests {
+            Some(node) => Some(self.count(node, "load.requests")?),
+            None => None,
+        };
+        match (&raw.duration, &requests) {
             (Some(_), Some(requests)) => {
                 self.error(
                     Position::of(requests),

@@ -173,22 +173,40 @@ impl Checker<'_> {
         self.parse_value(value, path, parse_size, expected)
     }
 
-    /// A whole number within `range`, written as a number (`3`) or as a string
-    /// that interpolates to one (`${env:RETRIES:-3}`), so CI can change it without
-    /// editing the file. Checked after interpolation; a problem points at the
-    /// value as written and, when interpolation gave it, does not quote the result.
+    /// A whole number within `range` (see [`Self::count`] for how it is written).
     pub(super) fn whole_number(
         &mut self,
         node: &Spanned<Node>,
         path: &str,
         range: std::ops::RangeInclusive<u64>,
     ) -> Option<u64> {
-        let at = Position::of(node);
+        let number = self.count(node, path)?;
+        if range.contains(&number.value) {
+            return Some(number.value);
+        }
         let (low, high) = (*range.start(), *range.end());
-        let expected = text!(
-            "bilangan bulat dari {low} sampai {high}",
-            "a whole number from {low} to {high}"
+        let written = node
+            .value
+            .scalar_text()
+            .unwrap_or_else(|| node.value.kind().en);
+        self.error(
+            Position::of(node),
+            path,
+            text!(
+                "`{written}` bukan bilangan bulat dari {low} sampai {high}",
+                "`{written}` is not a whole number from {low} to {high}"
+            ),
         );
+        None
+    }
+
+    /// A whole number written as a number (`3`) or as a string that interpolates
+    /// to one (`${env:RETRIES:-3}`), so CI can change it without editing the file;
+    /// at the position of the value as written, for the range checks that follow.
+    /// A problem quotes the value as written, never an interpolated result (it may
+    /// be a secret).
+    pub(super) fn count(&mut self, node: &Spanned<Node>, path: &str) -> Option<Spanned<u64>> {
+        let at = Position::of(node);
         let number = match &node.value {
             Node::Int(value) => u64::try_from(*value).ok(),
             Node::Str(written) => {
@@ -201,13 +219,12 @@ impl Checker<'_> {
                 match resolved.trim().parse::<u64>() {
                     Ok(value) => Some(value),
                     Err(_) if interpolates(written) => {
-                        let (id, en) = (&expected.id, &expected.en);
                         self.error_with_help(
                             at,
                             path,
                             text!(
-                                "`{written}` tidak menghasilkan {id} setelah diinterpolasi",
-                                "`{written}` does not give {en} once interpolated"
+                                "`{written}` tidak menghasilkan bilangan bulat setelah diinterpolasi",
+                                "`{written}` does not give a whole number once interpolated"
                             ),
                             Some(hidden_value_help()),
                         );
@@ -219,18 +236,23 @@ impl Checker<'_> {
             _ => None,
         };
         match number {
-            Some(value) if range.contains(&value) => Some(value),
-            _ => {
-                // As written: an interpolated result is not quoted (it may be a secret).
+            Some(value) => Some(Spanned {
+                value,
+                referenced: node.referenced,
+                defined: node.defined,
+            }),
+            None => {
                 let written = node
                     .value
                     .scalar_text()
                     .unwrap_or_else(|| node.value.kind().en);
-                let (id, en) = (&expected.id, &expected.en);
                 self.error(
                     at,
                     path,
-                    text!("`{written}` bukan {id}", "`{written}` is not {en}"),
+                    text!(
+                        "`{written}` bukan bilangan bulat",
+                        "`{written}` is not a whole number"
+                    ),
                 );
                 None
             }
