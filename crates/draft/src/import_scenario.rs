@@ -21,7 +21,7 @@ pub enum Recording {
 }
 
 /// A credential moved out of the file.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct MovedSecret {
     /// Its name in the scenario (`${name}`).
     pub name: String,
@@ -29,15 +29,18 @@ pub struct MovedSecret {
     pub env: String,
     /// Where it was found, for the summary (`header Authorization`).
     pub found_in: String,
-    /// The value: for the caller to compare, never to print or write.
+    /// The value, to give one name to one value; never printed or written.
     value: String,
 }
 
-impl MovedSecret {
-    /// The recorded value, for setting the environment in a test or a
-    /// wrapper; never printed or written by ujilab.
-    pub fn value(&self) -> &str {
-        &self.value
+impl std::fmt::Debug for MovedSecret {
+    // The value stays out of every printout, `{:?}` included.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MovedSecret")
+            .field("name", &self.name)
+            .field("env", &self.env)
+            .field("found_in", &self.found_in)
+            .finish_non_exhaustive()
     }
 }
 
