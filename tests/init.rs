@@ -368,6 +368,20 @@ async fn init_gives_a_clear_error_when_nothing_answers() {
         text(&output.stderr)
     );
     assert!(!out.exists());
+    // In Indonesian too.
+    let mut in_indonesian = ujilab_command();
+    in_indonesian
+        .args(["init", &url, "--out"])
+        .arg(&out)
+        .args(["--lang", "id"]);
+    let indonesian = run_command_off_runtime(in_indonesian).await;
+    assert_exit_code(&indonesian, 1);
+    assert!(
+        text(&indonesian.stderr).contains("galat: ")
+            && text(&indonesian.stderr).contains("tidak ada respons"),
+        "{}",
+        text(&indonesian.stderr)
+    );
     let bad = run_command_off_runtime(init_command("ftp://x", &out, &[])).await;
     assert_exit_code(&bad, 2);
 }
