@@ -32,8 +32,7 @@ pub enum Expansion {
     Failed(Box<ProbeResult>),
 }
 
-/// Reads the document and makes its probes (`like` is a written probe whose
-/// settings the generated ones share where the document says nothing).
+/// Reads the document and makes its probes.
 pub async fn expand(
     scenario: &Scenario,
     probes_from: &ProbesFrom,
@@ -199,9 +198,6 @@ fn operations(
         ));
     }
     let openapi_31 = version.starts_with("3.1");
-    let Some(like) = scenario.probes.first() else {
-        return Ok(Vec::new());
-    };
     let mut ids: HashSet<String> = scenario.probes.iter().map(|p| p.id.clone()).collect();
     ids.insert(PROBES_FROM_ID.to_string());
     let mut made = Vec::new();
@@ -259,7 +255,7 @@ fn operations(
             schema,
         };
         made.push((
-            made_probe.to_probe(scenario, like),
+            made_probe.to_probe(scenario),
             GeneratedProbe {
                 id,
                 operation_id,

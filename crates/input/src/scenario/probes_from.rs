@@ -88,12 +88,8 @@ pub struct OperationProbe {
 impl OperationProbe {
     /// The probe sent: a GET of `path` under base_url with the scenario's
     /// defaults (headers, timeout, redirects, body cap), expecting what the
-    /// document declares. `like` is one of the scenario's written probes:
-    /// settings this does not decide keep its value.
-    // `..like`: a probe setting added later (and not decided by the document)
-    // is the written probe's, so the struct update may update nothing today.
-    #[allow(clippy::needless_update)]
-    pub fn to_probe(&self, scenario: &Scenario, like: &Probe) -> Probe {
+    /// document declares; never retried (the scenario asked no retry of it).
+    pub fn to_probe(&self, scenario: &Scenario) -> Probe {
         let defaults = &scenario.request_defaults;
         let statuses = if self.statuses.is_empty() {
             vec![StatusPattern::Class(2)]
@@ -136,7 +132,7 @@ impl OperationProbe {
                 ..Expectations::default()
             },
             captures: Vec::new(),
-            ..like.clone()
+            retry: None,
         }
     }
 }
