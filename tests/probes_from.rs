@@ -157,6 +157,12 @@ async fn reports_mark_generated_probes_and_a_missing_document_fails_the_run() {
     sandbox.set_behaviour(Service::Dukcapil, Behaviour::new().with_wrong_openapi());
     let wrong = run_command_off_runtime(run(scenario("/openapi.json"), "salah")).await;
     assert_exit_code(&wrong, 1);
+    // A failed generated probe says where it came from in junit.xml too.
+    let junit = std::fs::read_to_string(dir.path().join("salah/junit.xml")).expect("junit");
+    assert!(
+        junit.contains("generated from OpenAPI: getPenduduk (GET /api/v1/penduduk/{nik})"),
+        "junit.xml marks it"
+    );
     sandbox.clear_knobs();
 
     // No document: the run fails with the reason, never passes on no probe.

@@ -508,6 +508,14 @@ fn probe_case(probe: &ProbeReport, fails: bool, file: &str, lang: Lang) -> Case 
     if let Some(vantage) = &probe.vantage {
         lines.push(format!("{}: {vantage}", lang.pick("titik uji", "vantage")));
     }
+    if let Some(generated) = &probe.generated {
+        let operation = generated.operation_id.as_deref().unwrap_or("-");
+        lines.push(format!(
+            "{} {operation} (GET {})",
+            lang.pick("dibuat dari OpenAPI:", "generated from OpenAPI:"),
+            generated.path
+        ));
+    }
     let failed: Vec<_> = probe.expectations.iter().filter(|e| !e.passed).collect();
     let (message, kind, fix) = if let Some(reason) = &probe.skipped_reason {
         // A probe that could not be sent counts as failed (semantics.md).
