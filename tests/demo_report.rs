@@ -80,6 +80,13 @@ fn mask(value: &mut Value, path: &mut Vec<String>) {
                 mask(item, path);
             }
         }
+        // A gate reason that quotes a threshold's measured figure.
+        Value::String(text)
+            if path.last().is_some_and(|key| key == "gate_reasons")
+                && text.starts_with("threshold ") =>
+        {
+            *text = MASK.into();
+        }
         Value::String(text) => *text = without_ports(text),
         _ => {}
     }
