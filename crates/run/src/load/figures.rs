@@ -361,6 +361,9 @@ mod tests {
 
     #[test]
     fn counts_add_up_and_merge_exactly() {
+        // Taken before any outcome, so that every outcome ends at least 1 s after
+        // it however slowly a busy machine runs the lines between.
+        let started = (Instant::now() - Duration::from_secs(1), SystemTime::now());
         let mut first = Figures::new(2);
         let mut second = Figures::new(2);
         for ms in 1..=50 {
@@ -383,7 +386,6 @@ mod tests {
         let (first_copy, second_copy) = (first.clone(), second.clone());
         first.merge(&second);
         assert_eq!(first.warmup_requests, 1);
-        let started = (Instant::now() - Duration::from_secs(1), SystemTime::now());
         let Finished {
             total,
             per_probe,
