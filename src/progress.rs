@@ -85,6 +85,12 @@ fn start_terminal(lang: Lang) -> (Events, Display) {
                         bar.set_message(format!("probe {done}/{total}{mark}"));
                     }
                 }
+                Event::ProbesAdded { scenario, count } => {
+                    if let Some((bar, done, total)) = lines.get_mut(&scenario) {
+                        *total += count;
+                        bar.set_message(format!("probe {done}/{total}"));
+                    }
+                }
                 Event::PhaseStarted { scenario, phase } => {
                     if let Some((bar, ..)) = lines.get(&scenario) {
                         bar.set_message(phase_name(phase, lang).to_string());
@@ -185,6 +191,11 @@ impl Lines {
                 if let Some(line) = self.scenarios.get_mut(&scenario) {
                     line.probes_done += 1;
                     line.probes_failed += usize::from(!passed);
+                }
+            }
+            Event::ProbesAdded { scenario, count } => {
+                if let Some(line) = self.scenarios.get_mut(&scenario) {
+                    line.probes += count;
                 }
             }
             Event::PhaseStarted { scenario, phase } => {
@@ -396,6 +407,51 @@ mod tests {
         assert_eq!(
             finished,
             "kab: load done in 30.0 s\nkab: finished in 32.0 s\n::endgroup::\n"
+        );
+    }
+
+    #[test]
+    fn probes_made_from_an_openapi_document_join_the_count() {
+        let start = Instant::now();
+        let mut lines = Lines::new(Lang::En, false);
+        let kab = || "kab".to_string();
+        text(
+            &mut lines,
+            Event::ScenarioStarted {
+                scenario: kab(),
+                probes: 1,
+            },
+            start,
+        );
+        text(
+            &mut lines,
+            Event::ProbesAdded {
+                scenario: kab(),
+                count: 2,
+            },
+            start,
+        );
+        for passed in [true, true, false] {
+            text(
+                &mut lines,
+                Event::ProbeFinished {
+                    scenario: kab(),
+                    passed,
+                },
+                start,
+            );
+        }
+        let done = text(
+            &mut lines,
+            Event::PhaseStarted {
+                scenario: kab(),
+                phase: "availability",
+            },
+            start + Duration::from_secs(1),
+        );
+        assert!(
+            done.starts_with("kab: probes done in 1.0 s (3/3, 1 failed)"),
+            "{done}"
         );
     }
 

@@ -11,6 +11,7 @@
 
 mod availability;
 pub mod client;
+pub mod continuous;
 mod decode;
 pub mod exchange;
 mod expect;
@@ -21,7 +22,6 @@ mod request;
 mod timing;
 mod tls;
 mod trace;
-pub mod continuous;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -98,6 +98,12 @@ pub enum Event {
     ProbeFinished {
         scenario: String,
         passed: bool,
+    },
+    /// Probes made during the run (`probes_from`'s operations), beyond the
+    /// `probes` its start announced.
+    ProbesAdded {
+        scenario: String,
+        count: usize,
     },
     PhaseStarted {
         scenario: String,

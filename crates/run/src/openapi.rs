@@ -140,6 +140,10 @@ pub async fn send(
         }
         Some(Expansion::Probes(made)) => made,
     };
+    events.send(crate::Event::ProbesAdded {
+        scenario: scenario.identity(),
+        count: made.len(),
+    });
     for (probe, generated) in made {
         let result = tokio::select! {
             biased;
