@@ -159,6 +159,9 @@ pub fn response_schema(
     let draft = if openapi_31 {
         jsonschema::Draft::Draft202012
     } else {
+        for value in root.values_mut() {
+            nullable_as_type(value);
+        }
         jsonschema::Draft::Draft4
     };
     jsonschema::options()
@@ -171,9 +174,77 @@ pub fn response_schema(
         .map_err(|error| error.to_string())
 }
 
+/// OpenAPI 3.0's `nullable: true`, which JSON Schema draft 4 does not know,
+/// written as draft 4 says it: `null` added to the `type` (and to an `enum`).
+/// Without it a null the document allows would fail the generated probe. A
+/// `nullable` beside a `$ref` stays without effect, as OpenAPI 3.0 reads it.
+fn nullable_as_type(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            if map.remove("nullable") == Some(Value::Bool(true)) {
+                match map.get_mut("type") {
+                    Some(Value::String(kind)) => {
+                        let kind = Value::String(std::mem::take(kind));
+                        map.insert("type".into(), Value::Array(vec![kind, "null".into()]));
+                    }
+                    Some(Value::Array(kinds)) if !kinds.contains(&"null".into()) => {
+                        kinds.push("null".into());
+                    }
+                    _ => {}
+                }
+                if let Some(Value::Array(values)) = map.get_mut("enum")
+                    && !values.contains(&Value::Null)
+                {
+                    values.push(Value::Null);
+                }
+            }
+            map.values_mut().for_each(nullable_as_type);
+        }
+        Value::Array(items) => items.iter_mut().for_each(nullable_as_type),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_3_0_nullable_field_takes_null_and_nothing_else_more() {
+        let schema = serde_json::json!({
+            "type": "object",
+            "properties": {
+                "nama": { "type": "string", "nullable": true },
+                "status": { "type": "string", "enum": ["TERBIT"], "nullable": true },
+                "nik": { "$ref": "#/components/schemas/Nik" },
+                "alamat": { "type": "string" }
+            }
+        });
+        let document = serde_json::json!({
+            "openapi": "3.0.3",
+            "components": { "schemas": { "Nik": { "type": "string", "nullable": true } } }
+        });
+        let compiled = response_schema(&schema, &document, false, "t".into()).expect("compiles");
+        let valid = |body: serde_json::Value| compiled.validator.is_valid(&body);
+        assert!(valid(
+            serde_json::json!({ "nama": null, "status": null, "nik": null })
+        ));
+        assert!(valid(
+            serde_json::json!({ "nama": "Budi", "status": "TERBIT", "nik": "3299" })
+        ));
+        // What the document does not allow still fails.
+        assert!(!valid(serde_json::json!({ "nama": 5 })));
+        assert!(!valid(serde_json::json!({ "status": "DITOLAK" })));
+        assert!(!valid(serde_json::json!({ "alamat": null })));
+        // 3.1 has no `nullable`: the document says `type: [string, "null"]` itself.
+        let strict = response_schema(&schema, &document, true, "t".into()).expect("compiles");
+        assert!(
+            !strict
+                .validator
+                .is_valid(&serde_json::json!({ "nama": null }))
+        );
+    }
 
     fn from(include: &[&str], exclude: &[&str]) -> ProbesFrom {
         ProbesFrom {
