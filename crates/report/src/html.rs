@@ -988,7 +988,10 @@ fn probe_view(probe: &ProbeReport, lang: Lang) -> ProbeView {
                 .operation_id
                 .clone()
                 .unwrap_or_else(|| format!("GET {}", generated.path));
-            format!("{} {operation}", lang.pick("dibuat dari OpenAPI:", "generated from OpenAPI:"))
+            format!(
+                "{} {operation}",
+                lang.pick("dibuat dari OpenAPI:", "generated from OpenAPI:")
+            )
         }),
         kind: match probe.kind {
             ProbeKind::Api => "api",

@@ -1291,8 +1291,12 @@ pub fn api_document(document: &ApiDocument) -> Text {
                 .collect::<Vec<_>>()
                 .join("; ");
             Text {
-                id: format!("OpenAPI {version} yang tidak sah: {count} masalah, antara lain {first}"),
-                en: format!("OpenAPI {version} that does not validate: {count} problem(s), among them {first}"),
+                id: format!(
+                    "OpenAPI {version} yang tidak sah: {count} masalah, antara lain {first}"
+                ),
+                en: format!(
+                    "OpenAPI {version} that does not validate: {count} problem(s), among them {first}"
+                ),
             }
         }
         ApiDocument::OtherOpenApi(value) => Text {

@@ -17,11 +17,12 @@ use serde::de::DeserializeOwned;
 
 pub use error::ParseError;
 pub(crate) use node::Node;
-pub(crate) use scenario::{
-    RawAvailability, RawDefaults, RawExpect, RawLoad, RawPages, RawProbe, RawProbesFrom, RawRequest, RawRetry, RawScenario,
-    RawService, RawStandards, RawThreshold, RawTls, RawWaiver, RawWatch, TopLevelKeys,
-};
 pub(crate) use scenario::RawAuth;
+pub(crate) use scenario::{
+    RawAvailability, RawDefaults, RawExpect, RawLoad, RawPages, RawProbe, RawProbesFrom,
+    RawRequest, RawRetry, RawScenario, RawService, RawStandards, RawThreshold, RawTls, RawWaiver,
+    RawWatch, TopLevelKeys,
+};
 pub(crate) use serde_saphyr::Spanned;
 
 /// A position in a source file, 1-based; 0 when unknown.
