@@ -80,6 +80,11 @@ async fn init_drafts_the_sandbox_as_the_demo_declares_it() {
     let output = run_command_off_runtime(init_command(&url, &out, &resolve)).await;
     assert_exit_code(&output, 0);
     let drafted = std::fs::read_to_string(&out).expect("written");
+    // An editor finds the schema the first line names, once written beside it.
+    assert!(
+        drafted.starts_with("# yaml-language-server: $schema=scenario.schema.json\n"),
+        "{drafted}"
+    );
     for (key, path) in [
         ("service_standard", "/standar-pelayanan"),
         ("complaints", "/pengaduan"),

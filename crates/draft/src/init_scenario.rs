@@ -38,6 +38,17 @@ pub fn write(crawl: &Crawl, choices: &[(Role, Option<Choice>)], settings: &InitS
     let start = &crawl.start;
     let host = start.host_str().unwrap_or("layanan").to_ascii_lowercase();
     let mut out = String::new();
+    // An editor with the YAML language server shows every key's description and
+    // example from the schema beside the file (written by the line below it).
+    let _ = writeln!(out, "# yaml-language-server: $schema=scenario.schema.json");
+    let _ = writeln!(
+        out,
+        "{}",
+        say(
+            "# Skema untuk editor: ujilab schema scenario > scenario.schema.json",
+            "# The schema for editors: ujilab schema scenario > scenario.schema.json"
+        )
+    );
     let _ = writeln!(
         out,
         "{}",
