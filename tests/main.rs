@@ -8,6 +8,7 @@
 mod support;
 
 mod annex;
+mod auth_oauth_mtls;
 mod bad_scenarios;
 mod bundle;
 mod cli;

@@ -5,7 +5,8 @@
 //! stays visible), uses no proxy unless one is configured, and never proxies the hosts
 //! pinned with `resolve`. TLS is rustls with the ring provider (never aws-lc-rs), built
 //! here and handed to reqwest preconfigured: Mozilla's roots from `webpki-roots` plus the
-//! CA files given, the OS store only when asked, ALPN chosen by the HTTP version policy.
+//! CA files given, the OS store only when asked, ALPN chosen by the HTTP version policy,
+//! and the scenario's client certificate for servers that ask for one (mTLS).
 
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
@@ -15,7 +16,7 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
 use rustls_pki_types::pem::PemObject;
-use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls_pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 
 use crate::timing::{TimedConnect, TimedResolver, TimedSessionStore};
 
@@ -53,6 +54,8 @@ pub struct ClientSettings {
     pub extra_roots_pem: Vec<Vec<u8>>,
     /// Skip certificate verification (handshake signatures are still checked).
     pub insecure: bool,
+    /// The certificate presented when a server asks for one (`tls.client_cert`).
+    pub client_identity: Option<input::scenario::ClientIdentity>,
     /// Also trust the operating system's store (`--trust system`).
     pub trust_system: bool,
     pub http: HttpVersionPolicy,
@@ -69,6 +72,7 @@ impl Default for ClientSettings {
             resolve: Vec::new(),
             extra_roots_pem: Vec::new(),
             insecure: false,
+            client_identity: None,
             trust_system: false,
             http: HttpVersionPolicy::Auto,
             proxy: None,
@@ -84,6 +88,7 @@ impl fmt::Debug for ClientSettings {
             .field("resolve", &self.resolve)
             .field("extra_roots_pem", &self.extra_roots_pem.len())
             .field("insecure", &self.insecure)
+            .field("client_identity", &self.client_identity)
             .field("trust_system", &self.trust_system)
             .field("http", &self.http)
             .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
@@ -160,6 +165,9 @@ pub enum ClientError {
     Proxy(String),
     #[error("TLS setup failed: {0}")]
     Tls(String),
+    /// The scenario's checks passed, yet rustls refused the pair; never quotes the key.
+    #[error("client certificate {file}: {problem}")]
+    ClientCertificate { file: String, problem: String },
     #[error("the HTTP client could not be built: {0}")]
     Build(String),
 }
@@ -217,13 +225,21 @@ pub fn rustls_config(settings: &ClientSettings) -> Result<rustls::ClientConfig, 
         .map_err(|e| ClientError::Tls(e.to_string()))?;
     // Parsed even when insecure, so that a bad CA file is reported either way.
     let roots = root_store(&settings.extra_roots_pem, settings.trust_system)?;
-    let mut config = if settings.insecure {
+    let builder = if settings.insecure {
         builder
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate::new(&provider)))
-            .with_no_client_auth()
     } else {
-        builder.with_root_certificates(roots).with_no_client_auth()
+        builder.with_root_certificates(roots)
+    };
+    let mut config = match &settings.client_identity {
+        None => builder.with_no_client_auth(),
+        Some(identity) => {
+            let (chain, key) = client_certificate(identity)?;
+            builder
+                .with_client_auth_cert(chain, key)
+                .map_err(|e| client_certificate_error(identity, &e))?
+        }
     };
     config.alpn_protocols = match settings.http {
         HttpVersionPolicy::Auto => vec![b"h2".to_vec(), b"http/1.1".to_vec()],
@@ -231,6 +247,28 @@ pub fn rustls_config(settings: &ClientSettings) -> Result<rustls::ClientConfig, 
         HttpVersionPolicy::Http2 => vec![b"h2".to_vec()],
     };
     Ok(config)
+}
+
+/// The chain and key of `identity`, as rustls takes them.
+fn client_certificate(
+    identity: &input::scenario::ClientIdentity,
+) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), ClientError> {
+    let chain = CertificateDer::pem_slice_iter(&identity.cert_chain_pem)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| client_certificate_error(identity, &e))?;
+    let key = PrivateKeyDer::from_pem_slice(identity.key_pem.as_bytes())
+        .map_err(|e| client_certificate_error(identity, &e))?;
+    Ok((chain, key))
+}
+
+fn client_certificate_error(
+    identity: &input::scenario::ClientIdentity,
+    error: &dyn std::error::Error,
+) -> ClientError {
+    ClientError::ClientCertificate {
+        file: identity.cert_file.display().to_string(),
+        problem: error.to_string(),
+    }
 }
 
 /// Mozilla's roots (webpki-roots), plus every certificate of every CA file, plus the OS

@@ -195,6 +195,7 @@ fn client_settings(
         resolve: connection.resolve.clone(),
         extra_roots_pem,
         insecure: connection.insecure,
+        client_identity: connection.client_identity.clone(),
         trust_system: settings.trust_system,
         http: match connection.http {
             HttpVersion::Auto => HttpVersionPolicy::Auto,

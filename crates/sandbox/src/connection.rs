@@ -39,14 +39,17 @@ pub(super) struct ConnInfo {
     pub scheme: Scheme,
     /// The TLS SNI name, if any.
     pub sni: Option<String>,
+    /// Whether the client presented a certificate signed by the client CA.
+    pub client_certificate: bool,
     pub control: Arc<ConnControl>,
 }
 
 impl ConnInfo {
-    pub fn new(scheme: Scheme, sni: Option<String>) -> Self {
+    pub fn new(scheme: Scheme, sni: Option<String>, client_certificate: bool) -> Self {
         ConnInfo {
             scheme,
             sni,
+            client_certificate,
             control: Arc::new(ConnControl::default()),
         }
     }

@@ -38,6 +38,7 @@ use tokio::task::JoinHandle;
 pub use knobs::{
     Behaviour, BodyFault, ConnectionFault, HUGE_BODY_BYTES, Knobs, PeriodicStall, RedirectLoop,
 };
+pub use pki::ClientIdentity;
 
 /// Environment variable carrying the sandbox's HTTP port (read by the demo scenarios).
 pub const ENV_HTTP_PORT: &str = "UJILAB_SANDBOX_HTTP_PORT";
@@ -181,6 +182,8 @@ pub enum SandboxError {
     Certificate(#[from] rcgen::Error),
     #[error("cannot configure TLS: {0}")]
     Tls(#[from] rustls::Error),
+    #[error("cannot configure client certificate checks: {0}")]
+    ClientVerifier(#[from] rustls::server::VerifierBuilderError),
     #[error("cannot create a temporary folder for the CA certificate: {0}")]
     TempDir(#[source] std::io::Error),
     #[error("cannot write the CA certificate to {path}: {source}")]
@@ -200,6 +203,7 @@ pub struct Sandbox {
     https_addr: SocketAddr,
     ca_path: PathBuf,
     ca_pem: String,
+    client_identity: ClientIdentity,
     shared: Arc<server::Shared>,
     stop: watch::Sender<bool>,
     listeners: Vec<JoinHandle<()>>,
@@ -257,6 +261,7 @@ impl Sandbox {
             https_addr,
             ca_path,
             ca_pem: pki.ca_pem,
+            client_identity: pki.client,
             shared,
             stop,
             listeners,
@@ -292,6 +297,12 @@ impl Sandbox {
     /// The CA certificate (PEM).
     pub fn ca_pem(&self) -> &str {
         &self.ca_pem
+    }
+
+    /// A client certificate signed by the sandbox's client CA, with its key: the
+    /// HTTPS listener accepts it, and `/uji/mtls` answers only with it.
+    pub fn client_identity(&self) -> &ClientIdentity {
+        &self.client_identity
     }
 
     /// `UJILAB_SANDBOX_HTTP_PORT`, `UJILAB_SANDBOX_HTTPS_PORT`, `UJILAB_SANDBOX_CA`

@@ -2,6 +2,11 @@
 //! certificate for the two HTTPS services and one for the sites Diskominfo hosts
 //! (the regency portal and the village site), as each would get its own. A fresh CA per start means no private key
 //! ever sits on disk; scenarios trust it through `tls.ca_file`.
+//!
+//! A second CA signs client certificates (mTLS): the HTTPS listener accepts a
+//! client certificate it signed, and `/uji/mtls` answers only on a connection
+//! that presented one. One client certificate is issued at start, for the tests
+//! and for trying `tls.client_cert` by hand.
 
 use std::sync::Arc;
 
@@ -11,13 +16,17 @@ use rcgen::{
 };
 use rustls::crypto::CryptoProvider;
 use rustls::sign::CertifiedKey;
-use rustls_pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls_pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use time::{Duration, OffsetDateTime};
 
 use crate::{SandboxError, Service};
 
 /// Subject common name of the sandbox CA.
 pub(super) const CA_NAME: &str = "Kabupaten Contoh Sandbox CA";
+/// Subject common name of the CA that signs client certificates.
+const CLIENT_CA_NAME: &str = "Kabupaten Contoh Sandbox Client CA";
+/// Subject common name of the client certificate issued at start.
+const CLIENT_NAME: &str = "klien-uji.contohkab.go.id";
 
 /// How long the server certificate is valid: about what a public CA issues today,
 /// and above SC-02's 60-day mark, so dukcapil reaches level 5 there.
@@ -29,7 +38,25 @@ pub(super) struct Pki {
     pub leaf: Arc<CertifiedKey>,
     /// The server certificate for the portal and the desa site.
     pub hosted_leaf: Arc<CertifiedKey>,
+    /// The CA whose client certificates the HTTPS listener accepts.
+    pub client_ca: CertificateDer<'static>,
+    /// A client certificate signed by `client_ca`, with its key.
+    pub client: ClientIdentity,
     pub provider: Arc<CryptoProvider>,
+}
+
+/// A client certificate and its private key, both PEM (what `tls.client_cert` and
+/// `tls.client_key` take).
+#[derive(Clone)]
+pub struct ClientIdentity {
+    pub cert_pem: String,
+    pub key_pem: String,
+}
+
+impl std::fmt::Debug for ClientIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientIdentity").finish_non_exhaustive()
+    }
 }
 
 impl Pki {
@@ -67,10 +94,23 @@ impl Pki {
             now,
         )?;
 
+        let client_ca_key = KeyPair::generate()?;
+        let mut client_ca = CertificateParams::default();
+        client_ca.distinguished_name = name(CLIENT_CA_NAME);
+        client_ca.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+        client_ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        client_ca.not_before = now - Duration::days(1);
+        client_ca.not_after = now + LEAF_VALIDITY + Duration::days(1);
+        let client_ca_cert = client_ca.self_signed(&client_ca_key)?;
+        let client_issuer = Issuer::new(client_ca, client_ca_key);
+        let client = issue_client(&client_issuer, now)?;
+
         Ok(Pki {
             ca_pem: ca_cert.pem(),
             leaf: Arc::new(leaf),
             hosted_leaf: Arc::new(hosted_leaf),
+            client_ca: client_ca_cert.der().clone(),
+            client,
             provider,
         })
     }
@@ -103,6 +143,26 @@ fn issue_leaf(
         key,
         provider,
     )?)
+}
+
+/// A client certificate (clientAuth) signed by the client CA.
+fn issue_client(
+    issuer: &Issuer<'_, KeyPair>,
+    now: OffsetDateTime,
+) -> Result<ClientIdentity, SandboxError> {
+    let key = KeyPair::generate()?;
+    let mut params = CertificateParams::new(Vec::<String>::new())?;
+    params.distinguished_name = name(CLIENT_NAME);
+    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+    params.use_authority_key_identifier_extension = true;
+    params.not_before = now - Duration::hours(1);
+    params.not_after = now + LEAF_VALIDITY;
+    let cert = params.signed_by(&key, issuer)?;
+    Ok(ClientIdentity {
+        cert_pem: cert.pem(),
+        key_pem: key.serialize_pem(),
+    })
 }
 
 fn name(common_name: &str) -> DistinguishedName {

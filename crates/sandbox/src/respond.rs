@@ -66,6 +66,7 @@ pub(super) async fn answer(
         seq,
         scheme: conn.scheme,
         https_port: shared.https_port,
+        client_certificate: conn.client_certificate,
     };
 
     if let Some(stall) = behaviour.periodic_stall {

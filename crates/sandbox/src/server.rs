@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
-use rustls::server::{ClientHello, ResolvesServerCert};
+use rustls::server::{ClientHello, ResolvesServerCert, WebPkiClientVerifier};
 use rustls::sign::CertifiedKey;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
@@ -124,9 +124,19 @@ impl ResolvesServerCert for SniResolver {
 }
 
 pub(super) fn tls_acceptor(pki: &Pki) -> Result<TlsAcceptor, SandboxError> {
+    // Client certificates are asked for, never required: only `/uji/mtls` needs
+    // one, and every other endpoint answers clients without.
+    let mut client_roots = rustls::RootCertStore::empty();
+    client_roots.add(pki.client_ca.clone())?;
+    let client_verifier = WebPkiClientVerifier::builder_with_provider(
+        Arc::new(client_roots),
+        Arc::clone(&pki.provider),
+    )
+    .allow_unauthenticated()
+    .build()?;
     let mut config = rustls::ServerConfig::builder_with_provider(Arc::clone(&pki.provider))
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])?
-        .with_no_client_auth()
+        .with_client_cert_verifier(client_verifier)
         .with_cert_resolver(Arc::new(SniResolver {
             leaf: Arc::clone(&pki.leaf),
             hosted_leaf: Arc::clone(&pki.hosted_leaf),
@@ -200,7 +210,7 @@ fn handle(
     };
     async move {
         let Some(acceptor) = acceptor else {
-            let info = ConnInfo::new(Scheme::Http, None);
+            let info = ConnInfo::new(Scheme::Http, None, false);
             connection::serve(tcp, info, shared, stop).await;
             return;
         };
@@ -224,8 +234,12 @@ fn handle(
                 }
             },
         };
-        let sni = tls.get_ref().1.server_name().map(str::to_owned);
-        let info = ConnInfo::new(Scheme::Https, sni);
+        let session = tls.get_ref().1;
+        let sni = session.server_name().map(str::to_owned);
+        // Present only when verified against the client CA (the handshake fails
+        // on any other certificate).
+        let client_certificate = session.peer_certificates().is_some_and(|c| !c.is_empty());
+        let info = ConnInfo::new(Scheme::Https, sni, client_certificate);
         connection::serve(tls, info, shared, stop).await;
     }
 }

@@ -176,9 +176,32 @@ pub struct Connection {
     pub resolve: Vec<(String, IpAddr)>,
     pub ca_files: Vec<PathBuf>,
     pub insecure: bool,
+    /// `tls.client_cert` and `tls.client_key`: what the client presents when a
+    /// server asks for a certificate.
+    pub client_identity: Option<ClientIdentity>,
     pub http: HttpVersion,
     pub proxy: Option<String>,
     pub cookies: bool,
+}
+
+/// A client certificate chain and its private key, both PEM, read and checked to
+/// belong together when the scenario loads.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct ClientIdentity {
+    /// The `client_cert` file, as resolved (for messages).
+    pub cert_file: PathBuf,
+    pub cert_chain_pem: Vec<u8>,
+    /// A secret's value: never in `Debug`, a message or a report.
+    pub key_pem: String,
+}
+
+impl std::fmt::Debug for ClientIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientIdentity")
+            .field("cert_file", &self.cert_file)
+            .field("key_pem", &"***")
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -33,6 +33,8 @@ pub(super) struct Exchange {
     pub scheme: Scheme,
     /// For redirects to https, which must carry the sandbox's real port.
     pub https_port: u16,
+    /// Whether the connection presented a client certificate the sandbox verified.
+    pub client_certificate: bool,
 }
 
 /// A service's own faults for one request, chosen by seed and sequence number.
@@ -87,7 +89,11 @@ impl Sites {
                 .headers()
                 .get(header::AUTHORIZATION)
                 .and_then(|value| value.to_str().ok());
-            return self.probing.respond(request.uri().path(), authorization);
+            return self.probing.respond(
+                request.uri().path(),
+                authorization,
+                exchange.client_certificate,
+            );
         }
         if own.server_error {
             return match exchange.service {

@@ -2,8 +2,10 @@
 //! under `/uji/` on every host: a flaky endpoint that fails once and then
 //! answers, one that is always down, data behind HTTP Basic and a bearer token,
 //! and a login that hands out a cookie, a header token and a ticket number that
-//! `/uji/check/SESSION/TOKEN/TICKET` verifies. No page links to them; the
-//! standards rules never read them.
+//! `/uji/check/SESSION/TOKEN/TICKET` verifies, and `/uji/mtls`, which answers
+//! only on a connection that presented a client certificate signed by the
+//! sandbox's client CA. No page links to them; the standards rules never read
+//! them.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
@@ -35,10 +37,17 @@ pub(super) struct Probing {
 
 impl Probing {
     /// The answer to a request for `path` (which starts with [`PREFIX`]) with
-    /// `authorization` (the header, when sent).
-    pub(super) fn respond(&self, path: &str, authorization: Option<&str>) -> Response {
+    /// `authorization` (the header, when sent), on a connection that presented a
+    /// verified client certificate or not.
+    pub(super) fn respond(
+        &self,
+        path: &str,
+        authorization: Option<&str>,
+        client_certificate: bool,
+    ) -> Response {
         let rest = path.strip_prefix(PREFIX).unwrap_or_default();
         match rest.split_once('/') {
+            None if rest == "mtls" => mutual_tls(client_certificate),
             Some(("flaky", key)) if !key.is_empty() => self.flaky(key),
             None if rest == "down" => down(),
             None if rest == "login" => login(),
@@ -102,6 +111,20 @@ fn guarded(allowed: bool, scheme: &'static str) -> Response {
         }),
     );
     response
+}
+
+/// The data on a connection with a verified client certificate; a 403 otherwise.
+fn mutual_tls(client_certificate: bool) -> Response {
+    if client_certificate {
+        return super::json(
+            StatusCode::OK,
+            &json!({ "status": "OK", "data": { "klien": "terverifikasi" } }),
+        );
+    }
+    super::json(
+        StatusCode::FORBIDDEN,
+        &json!({ "status": "error", "error": { "code": "SERTIFIKAT_KLIEN_DIPERLUKAN" } }),
+    )
 }
 
 /// A login answer: two cookies (the session one second), a header with the

@@ -190,6 +190,10 @@ pub(crate) struct RawBasicAuth {
 pub(crate) struct RawTls {
     pub(crate) ca_file: Option<Spanned<String>>,
     pub(crate) insecure: Option<Spanned<bool>>,
+    /// A PEM certificate chain file presented to servers that ask for one (mTLS).
+    pub(crate) client_cert: Option<Spanned<String>>,
+    /// The PEM private key of `client_cert`: a `${secret}`, never written out.
+    pub(crate) client_key: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]

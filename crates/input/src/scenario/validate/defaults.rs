@@ -93,6 +93,7 @@ impl Checker<'_> {
             resolve: Vec::new(),
             ca_files: Vec::new(),
             insecure: false,
+            client_identity: None,
             http: HttpVersion::Auto,
             proxy: None,
             cookies: true,
@@ -172,7 +173,8 @@ impl Checker<'_> {
         }
     }
 
-    /// `tls:`: a CA file (relative to the scenario) to trust, and `insecure`.
+    /// `tls:`: a CA file (relative to the scenario) to trust, `insecure`, and the
+    /// client certificate.
     fn tls(&mut self, tls: &RawTls, connection: &mut Connection) {
         if let Some(ca_file) = &tls.ca_file {
             let path = self.text(ca_file, "defaults.tls.ca_file");
@@ -214,6 +216,7 @@ impl Checker<'_> {
         if let Some(insecure) = &tls.insecure {
             connection.insecure = insecure.value;
         }
+        connection.client_identity = self.client_identity(tls);
     }
 
     fn resolve_map(&mut self, resolve: &Spanned<Node>) -> Vec<(String, IpAddr)> {

@@ -9,6 +9,7 @@
 //! - `names`: `vars`, `secrets` and capture names (one namespace);
 //! - `service`: `service`, and joining paths to its base URL;
 //! - `defaults`: `defaults`, probe defaults and connection settings (TLS, proxy);
+//! - `client_identity`: the client certificate and key of `defaults.tls` (mTLS);
 //! - `probe` and `request`: each probe and the parts of its request;
 //! - `auth`: the `Authorization` header `auth:` stands for;
 //! - `expect`, `matcher` and `capture`: what a response must hold, and what
@@ -23,6 +24,7 @@ mod attestations;
 mod auth;
 mod availability;
 mod capture;
+mod client_identity;
 mod defaults;
 mod expect;
 mod load;

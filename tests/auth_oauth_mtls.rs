@@ -1,0 +1,262 @@
+//! Client certificates (mTLS) through the real binary against the sandbox on
+//! 127.0.0.1 (issue 15, point 3): `/uji/mtls` answers a connection that presented
+//! a certificate of the sandbox's client CA, refuses one without, and the
+//! handshake fails with a certificate of another CA; a wrong key or certificate
+//! is bad input with its position, and the key never reaches any output.
+
+use std::path::Path;
+use std::process::Output;
+
+use sandbox::Sandbox;
+use serde_json::Value;
+
+use crate::support::{
+    assert_exit_code, run_command_off_runtime, start_sandbox, text, ujilab_command,
+};
+
+/// The environment variable the scenarios' `client_key` secret is read from.
+const KEY_VARIABLE: &str = "UJI_MTLS_CLIENT_KEY";
+
+/// A scenario against dukcapil over HTTPS with `tls` as given.
+fn scenario(tls: &str) -> String {
+    format!(
+        r#"version: 1
+service:
+  id: mtls
+  base_url: "https://dukcapil.contohkab.go.id:${{env:UJILAB_SANDBOX_HTTPS_PORT}}"
+secrets:
+  client_key: {KEY_VARIABLE}
+defaults:
+  resolve: {{ dukcapil.contohkab.go.id: 127.0.0.1 }}
+  tls: {{ ca_file: "${{env:UJILAB_SANDBOX_CA}}"{tls} }}
+probes:
+  - id: mtls
+    request: {{ path: /uji/mtls }}
+    expect: {{ status: 200, json: {{ $.data.klien: terverifikasi }} }}
+  - id: health
+    request: {{ path: /health }}
+    expect: {{ status: 200 }}
+"#
+    )
+}
+
+/// The client certificate settings naming `client.pem` beside the scenario.
+const WITH_CLIENT_CERT: &str = r#", client_cert: client.pem, client_key: "${client_key}""#;
+
+async fn ujilab(sandbox: &Sandbox, dir: &Path, command: &str, yaml: &str, key_pem: &str) -> Output {
+    std::fs::write(dir.join("scenario.yaml"), yaml).expect("write scenario");
+    let mut ujilab = ujilab_command();
+    ujilab
+        .arg(command)
+        .arg(dir.join("scenario.yaml"))
+        .args(["--lang", "en"])
+        .envs(sandbox.env())
+        .env(KEY_VARIABLE, key_pem)
+        .env_remove("GITHUB_ACTIONS");
+    if command == "run" {
+        ujilab.arg("--out").arg(dir.join("out")).arg("-vv");
+    }
+    run_command_off_runtime(ujilab).await
+}
+
+fn probe(dir: &Path, id: &str) -> Value {
+    let text = std::fs::read_to_string(dir.join("out/report.json")).expect("report.json");
+    let report: Value = serde_json::from_str(&text).expect("json");
+    report["scenarios"][0]["probes"]
+        .as_array()
+        .expect("probes")
+        .iter()
+        .find(|probe| probe["id"] == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("probe {id} in {report:#}"))
+}
+
+/// Everything a run wrote: stdout, stderr and every file of its output folder.
+fn everything_written(dir: &Path, output: &Output) -> String {
+    let mut written = text(&output.stdout) + &text(&output.stderr);
+    for entry in std::fs::read_dir(dir.join("out")).expect("out") {
+        let path = entry.expect("entry").path();
+        written += &std::fs::read_to_string(&path).unwrap_or_default();
+    }
+    written
+}
+
+/// The base64 body of a PEM key: what would show if any part of it leaked.
+fn key_body(key_pem: &str) -> String {
+    key_pem
+        .lines()
+        .filter(|line| !line.starts_with("-----"))
+        .collect()
+}
+
+/// A CA of our own and a client certificate it signed: a pair the sandbox must
+/// refuse although the key matches the certificate.
+fn foreign_client_identity() -> (String, String) {
+    let ca_key = rcgen::KeyPair::generate().expect("key");
+    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(rcgen::DnType::CommonName, "Another CA");
+    ca.self_signed(&ca_key).expect("CA");
+    let issuer = rcgen::Issuer::new(ca, ca_key);
+    let key = rcgen::KeyPair::generate().expect("key");
+    let mut leaf = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+    leaf.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth];
+    let cert = leaf.signed_by(&key, &issuer).expect("leaf");
+    (cert.pem(), key.serialize_pem())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_certificate_of_the_sandbox_ca_passes_and_none_or_another_ca_fails() {
+    let sandbox = start_sandbox().await;
+    let identity = sandbox.client_identity().clone();
+
+    // With the sandbox's client certificate: both probes pass, the key nowhere.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("client.pem"), &identity.cert_pem).expect("cert");
+    let yaml = scenario(WITH_CLIENT_CERT);
+    let output = ujilab(&sandbox, dir.path(), "run", &yaml, &identity.key_pem).await;
+    assert_exit_code(&output, 0);
+    assert_eq!(probe(dir.path(), "mtls")["status"], 200);
+    assert_eq!(probe(dir.path(), "health")["passed"], true);
+    let written = everything_written(dir.path(), &output);
+    assert!(
+        !written.contains(&key_body(&identity.key_pem)),
+        "the client key leaked"
+    );
+
+    // Without one: the endpoint refuses, other endpoints still answer.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let output = ujilab(
+        &sandbox,
+        dir.path(),
+        "run",
+        &scenario(""),
+        &identity.key_pem,
+    )
+    .await;
+    assert_exit_code(&output, 1);
+    let refused = probe(dir.path(), "mtls");
+    assert_eq!(refused["passed"], false, "{refused:#}");
+    assert_eq!(refused["status"], 403, "{refused:#}");
+    assert_eq!(probe(dir.path(), "health")["passed"], true);
+
+    // A certificate of another CA: the sandbox ends the handshake with an alert,
+    // so every probe fails without an answer. Over HTTP/1.1 the alert reaches
+    // the report; over HTTP/2 the client's connection task takes it, and the
+    // request only learns that the connection closed.
+    let (foreign_cert, foreign_key) = foreign_client_identity();
+    for (http, expected_kinds) in [
+        ("1.1", &["tls"][..]),
+        ("auto", &["tls", "protocol", "read", "reset"]),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("client.pem"), &foreign_cert).expect("cert");
+        let yaml = scenario(WITH_CLIENT_CERT)
+            .replace("  resolve:", &format!("  http: \"{http}\"\n  resolve:"));
+        let output = ujilab(&sandbox, dir.path(), "run", &yaml, &foreign_key).await;
+        assert_exit_code(&output, 1);
+        for id in ["mtls", "health"] {
+            let failed = probe(dir.path(), id);
+            assert_eq!(failed["passed"], false, "{failed:#}");
+            assert!(failed["status"].is_null(), "no answer: {failed:#}");
+            let kind = failed["error"]["kind"].as_str().unwrap_or_default();
+            assert!(expected_kinds.contains(&kind), "http {http}: {failed:#}");
+            if http == "1.1" {
+                let message = failed["error"]["message"].as_str().unwrap_or_default();
+                assert!(
+                    message.contains("UnknownCA") || message.contains("BadCertificate"),
+                    "{failed:#}"
+                );
+            }
+        }
+        let written = everything_written(dir.path(), &output);
+        assert!(!written.contains(&key_body(&foreign_key)), "the key leaked");
+    }
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_client_certificate_or_key_is_bad_input_with_its_position() {
+    let sandbox = start_sandbox().await;
+    let identity = sandbox.client_identity().clone();
+    let (foreign_cert, foreign_key) = foreign_client_identity();
+    let literal_key = format!(
+        ", client_cert: client.pem, client_key: \"{}\"",
+        identity.key_pem.replace('\n', "\\n")
+    );
+    // (tls settings, certificate file, key in the secret, where the value at
+    // fault starts, message)
+    let cases: [(&str, &str, &str, &str, &str); 6] = [
+        (
+            WITH_CLIENT_CERT,
+            &identity.cert_pem,
+            &foreign_key,
+            "\"${client_key}",
+            "is not the key of",
+        ),
+        (
+            WITH_CLIENT_CERT,
+            &foreign_cert,
+            &identity.key_pem,
+            "\"${client_key}",
+            "is not the key of",
+        ),
+        (
+            WITH_CLIENT_CERT,
+            "not a certificate",
+            &identity.key_pem,
+            "client.pem",
+            "holds no certificate",
+        ),
+        (
+            WITH_CLIENT_CERT,
+            &identity.cert_pem,
+            "kunci-bukan-PEM",
+            "\"${client_key}",
+            "not a PEM private key",
+        ),
+        (
+            &literal_key,
+            &identity.cert_pem,
+            &foreign_key,
+            "\"-----BEGIN",
+            "must come from a secret",
+        ),
+        (
+            ", client_cert: client.pem",
+            &identity.cert_pem,
+            &identity.key_pem,
+            "client.pem",
+            "needs `client_key`",
+        ),
+    ];
+    for (tls, cert, key, fault, message) in cases {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("client.pem"), cert).expect("cert");
+        let yaml = scenario(tls);
+        let at = yaml.find(fault).expect("the value at fault");
+        let line = yaml[..at].matches('\n').count() + 1;
+        let column = at - yaml[..at].rfind('\n').unwrap_or(0);
+        let position = format!("scenario.yaml:{line}:{column}");
+        for command in ["validate", "run"] {
+            let output = ujilab(&sandbox, dir.path(), command, &yaml, key).await;
+            assert_exit_code(&output, 2);
+            let said = text(&output.stderr) + &text(&output.stdout);
+            assert!(said.contains(message), "{command}: {said}");
+            assert!(
+                said.contains(&position),
+                "{command} names {position}: {said}"
+            );
+            for secret in [key, identity.key_pem.as_str()] {
+                assert!(!said.contains(&key_body(secret)), "a key leaked: {said}");
+            }
+        }
+    }
+    assert_eq!(
+        sandbox.requests_seen(sandbox::Service::Dukcapil),
+        0,
+        "nothing was sent"
+    );
+    sandbox.shutdown().await;
+}
