@@ -66,9 +66,12 @@ say "watching $N scenarios every $EVERY for ${DURATION}s"
 watcher=$!
 PIDS+=($watcher)
 sleep "$DURATION"
-kill -TERM "$watcher"
+# SIGTERM to ujilab itself (time would die of it and leave ujilab running); time
+# then writes its figures when ujilab has committed its last rounds and exited.
+kill -TERM "$(pgrep -P "$watcher")"
 wait "$watcher" || true
-read -r user sys rss_kb <"$WORK/time.txt"
+# The last line: time writes "Command exited with non-zero status 143" first.
+read -r user sys rss_kb < <(tail -n 1 "$WORK/time.txt")
 samples=$(sqlite3 "$WORK/probe.db" 'SELECT COUNT(*) FROM samples')
 db_bytes=$(($(stat -c %s "$WORK/probe.db") + $(stat -c %s "$WORK/probe.db-wal" 2>/dev/null || echo 0)))
 cpu=$(echo "$user + $sys" | bc -l)

@@ -29,7 +29,7 @@ pub fn roll(store: &mut Store, now: i64, grace_ms: i64) -> Result<bool, StoreErr
     };
     let final_until = (now - grace_ms).div_euclid(minute) * minute;
     let until = final_until.min(from + MAX_PASS_MS);
-    let caught_up = until >= final_until;
+    let mut caught_up = until >= final_until;
     if until > from {
         let mut buckets: BTreeMap<(i64, i64), Figures> = BTreeMap::new();
         for sample in store.all_samples_between(from, until)? {
@@ -56,7 +56,11 @@ pub fn roll(store: &mut Store, now: i64, grace_ms: i64) -> Result<bool, StoreErr
                 first.div_euclid(span_ms) * span_ms
             }
         };
-        let until = finer_mark.div_euclid(span_ms) * span_ms;
+        // Bounded like the minutes: a long backlog is rolled over several passes.
+        let final_until = finer_mark.div_euclid(span_ms) * span_ms;
+        let until =
+            final_until.min((from + MAX_PASS_MS.max(span_ms)).div_euclid(span_ms) * span_ms);
+        caught_up &= until >= final_until;
         if until <= from {
             continue;
         }
