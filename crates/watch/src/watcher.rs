@@ -243,12 +243,13 @@ pub async fn watch(
         ));
     }
     if !standards_due.is_empty() {
-        tokio::spawn(check_standards(
-            standards_due,
-            settings.clone(),
-            writer.clone(),
-            cancel.clone(),
-        ));
+        // On a thread of its own: a check is a whole run of the scenario, whose
+        // future the run stage does not promise to be `Send`.
+        let (settings, writer, cancel) = (settings.clone(), writer.clone(), cancel.clone());
+        let runtime = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || {
+            runtime.block_on(check_standards(standards_due, settings, writer, cancel))
+        });
     }
     started(Started {
         listening,
