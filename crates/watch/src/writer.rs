@@ -134,9 +134,7 @@ fn drain(store: &mut Store, backlog: &mut VecDeque<Write>, health: &Health) {
             Write::Forget {
                 samples_before,
                 minutes_before,
-            } => store
-                .forget(*samples_before, crate::store::SPANS[0], *minutes_before)
-                .map(|_| ()),
+            } => forget_rolled(store, *samples_before, *minutes_before),
         };
         match result {
             Ok(()) => {
@@ -168,4 +166,82 @@ fn drain(store: &mut Store, backlog: &mut VecDeque<Write>, health: &Health) {
             .count(),
         Ordering::Relaxed,
     );
+}
+
+/// Forgets samples and minute rollups past their retention, but never what has
+/// not been rolled up yet (the rollups may lag after the database was away).
+fn forget_rolled(
+    store: &mut Store,
+    samples_before: i64,
+    minutes_before: i64,
+) -> Result<(), crate::store::StoreError> {
+    use crate::store::SPANS;
+    let minutes_rolled = store.rolled_until(SPANS[0])?.unwrap_or(i64::MIN);
+    let hours_rolled = store.rolled_until(SPANS[1])?.unwrap_or(i64::MIN);
+    store.forget(
+        samples_before.min(minutes_rolled),
+        SPANS[0],
+        minutes_before.min(hours_rolled),
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{RoundWrite, SampleRow, ScenarioRow, ServiceStateRow};
+
+    #[test]
+    fn retention_never_forgets_samples_not_rolled_up_yet() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Store::open(&dir.path().join("h.db")).expect("opens");
+        let scenario = store
+            .register_scenario(
+                &ScenarioRow {
+                    id: 0,
+                    identity: "svc".into(),
+                    service_id: "svc".into(),
+                    name: None,
+                    region_code: None,
+                    region_name: None,
+                    base_url: "http://127.0.0.1/".into(),
+                    file: "svc.yaml".into(),
+                    source: Vec::new(),
+                    every_ms: 60_000,
+                },
+                0,
+            )
+            .expect("registers");
+        let series = store.series(scenario, "health", "default").expect("series");
+        let samples = (0..600)
+            .map(|n| SampleRow {
+                series,
+                at: n * 60_000,
+                up: true,
+                status: Some(200),
+                latency_us: Some(1_000),
+                error_kind: None,
+            })
+            .collect();
+        store
+            .commit_round(&RoundWrite {
+                scenario,
+                at: 0,
+                samples,
+                state: ServiceStateRow::default(),
+                change: None,
+            })
+            .expect("commits");
+        let count = |store: &Store| store.size().expect("size").1;
+        // Everything is past a retention of "now", but nothing is rolled up yet.
+        forget_rolled(&mut store, i64::MAX, i64::MAX).expect("forgets");
+        assert_eq!(count(&store), 600);
+        rollup::roll_all(&mut store, 600 * 60_000 + 3_600_000, 60_000).expect("rolls");
+        forget_rolled(&mut store, i64::MAX, i64::MAX).expect("forgets");
+        assert_eq!(count(&store), 0, "rolled samples past their retention go");
+        let marks = crate::figures::marks(&store).expect("marks");
+        let figures =
+            crate::figures::window(&store, series, 0, 600 * 60_000, &marks).expect("window");
+        assert_eq!(figures.samples, 600, "the hours still count every sample");
+    }
 }
