@@ -52,7 +52,7 @@ fuzz_target!(|data: &[u8]| {
                 .cloned()
                 .collect();
             if let Err(why) = matcher.check(&nodes, &captured) {
-                let _ = why.len();
+                let _ = (why.id.len(), why.en.len());
             }
             let _ = input::scenario::matcher::show_nodes(&nodes);
         }
