@@ -1,8 +1,15 @@
-//! Client certificates (mTLS) through the real binary against the sandbox on
-//! 127.0.0.1 (issue 15, point 3): `/uji/mtls` answers a connection that presented
-//! a certificate of the sandbox's client CA, refuses one without, and the
-//! handshake fails with a certificate of another CA; a wrong key or certificate
-//! is bad input with its position, and the key never reaches any output.
+//! Client certificates (mTLS) and OAuth2 client credentials through the real
+//! binary against the sandbox on 127.0.0.1 (issue 15, point 3).
+//!
+//! mTLS: `/uji/mtls` answers a connection that presented a certificate of the
+//! sandbox's client CA, refuses one without, and the handshake fails with a
+//! certificate of another CA; a wrong key or certificate is bad input with its
+//! position, and the key never reaches any output.
+//!
+//! OAuth2: `/uji/token` issues 2 s tokens for `/uji/oauth2`. A token is cached,
+//! renewed once expired (also before availability) and after a 401; a wrong
+//! secret, a token that cannot be renewed and broken token endpoints fail the
+//! probe at the token step; neither the secret nor a token shows anywhere.
 
 use std::path::Path;
 use std::process::Output;
@@ -256,6 +263,233 @@ async fn a_bad_client_certificate_or_key_is_bad_input_with_its_position() {
     assert_eq!(
         sandbox.requests_seen(sandbox::Service::Dukcapil),
         0,
+        "nothing was sent"
+    );
+    sandbox.shutdown().await;
+}
+
+/// The environment variable the OAuth2 scenarios' `client_secret` is read from.
+const SECRET_VARIABLE: &str = "UJI_OAUTH2_SECRET";
+
+/// A scenario whose probes all authenticate with the client-credentials token
+/// of `/uji/token{variant}` (`token_url` overrides the whole URL).
+fn oauth2_scenario(token_url: &str, extra_defaults: &str, probes: &str) -> String {
+    format!(
+        r#"version: 1
+service:
+  id: oauth2
+  base_url: "https://dukcapil.contohkab.go.id:${{env:UJILAB_SANDBOX_HTTPS_PORT}}"
+secrets:
+  client_secret: {SECRET_VARIABLE}
+defaults:
+  resolve: {{ dukcapil.contohkab.go.id: 127.0.0.1 }}
+  tls: {{ ca_file: "${{env:UJILAB_SANDBOX_CA}}" }}{extra_defaults}
+  auth:
+    oauth2:
+      token_url: "https://dukcapil.contohkab.go.id:${{env:UJILAB_SANDBOX_HTTPS_PORT}}{token_url}"
+      client_id: {client_id}
+      client_secret: "${{client_secret}}"
+      scope: "data:baca"
+probes:
+{probes}"#,
+        client_id = sandbox::OAUTH2_CLIENT_ID,
+    )
+}
+
+/// The guarded data, expected with its content.
+const DATA_PROBE: &str = "    request: { path: /uji/oauth2 }
+    expect: { status: 200, json: { $.data.izin: berlaku } }
+";
+
+/// Runs `yaml` with `secret` as the client secret, traced with -vv.
+async fn run_oauth2(sandbox: &Sandbox, dir: &Path, yaml: &str, secret: &str) -> Output {
+    std::fs::write(dir.join("scenario.yaml"), yaml).expect("write scenario");
+    let mut ujilab = ujilab_command();
+    ujilab
+        .arg("run")
+        .arg(dir.join("scenario.yaml"))
+        .arg("--out")
+        .arg(dir.join("out"))
+        .args(["--lang", "en", "-vv"])
+        .envs(sandbox.env())
+        .env(SECRET_VARIABLE, secret)
+        .env_remove("GITHUB_ACTIONS");
+    run_command_off_runtime(ujilab).await
+}
+
+/// Asserts that neither the client secret, its Basic credential nor any token
+/// the sandbox issued shows anywhere the run wrote.
+fn assert_no_oauth2_secret(sandbox: &Sandbox, dir: &Path, output: &Output, secret: &str) {
+    use base64::Engine as _;
+    let written = everything_written(dir, output);
+    let credential = base64::engine::general_purpose::STANDARD
+        .encode(format!("{}:{secret}", sandbox::OAUTH2_CLIENT_ID));
+    assert!(!written.contains(secret), "the client secret leaked");
+    assert!(
+        !written.contains(&credential),
+        "the Basic credential leaked"
+    );
+    for token in sandbox.oauth2_tokens_issued() {
+        assert!(!written.contains(&token), "a token leaked: {token}");
+    }
+}
+
+/// The check that failed a probe, as `what: actual`.
+fn failed_check(dir: &Path, id: &str) -> String {
+    let failed = probe(dir, id);
+    assert_eq!(failed["passed"], false, "{failed:#}");
+    failed["expectations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|check| check["passed"] == false)
+        .map(|check| format!("{}: {}", check["what"], check["actual"]))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oauth2_token_is_fetched_cached_renewed_on_expiry_and_on_401_and_never_shown() {
+    let sandbox = start_sandbox().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wait = sandbox::OAUTH2_TOKEN_LIFETIME.as_millis() + 100;
+    let probes = format!(
+        "  - id: data
+{DATA_PROBE}  - id: data-again
+{DATA_PROBE}  - id: wait-for-expiry
+    request: {{ path: /uji/wait/{wait} }}
+    timeout: 10s
+  - id: data-after-expiry
+{DATA_PROBE}  - id: revoke
+    request: {{ method: POST, path: /uji/oauth2/revoke }}
+  - id: data-after-revoke
+{DATA_PROBE}  - id: wait-again
+    request: {{ path: /uji/wait/{wait} }}
+    timeout: 10s
+"
+    );
+    // Availability starts after the last token expired: it must renew it.
+    let yaml = oauth2_scenario("/uji/token", "", &probes)
+        + "availability: { probes: [data], every: 200ms, samples: 3 }\n";
+    let output = run_oauth2(&sandbox, dir.path(), &yaml, sandbox::OAUTH2_CLIENT_SECRET).await;
+    assert_exit_code(&output, 0);
+    for id in [
+        "data",
+        "data-again",
+        "data-after-expiry",
+        "data-after-revoke",
+    ] {
+        assert_eq!(probe(dir.path(), id)["status"], 200, "{id}");
+    }
+    // One token for the first three requests, one after it expired, one after
+    // the service refused the revoked one, one for availability.
+    assert_eq!(sandbox.oauth2_tokens_issued().len(), 4);
+    let report: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out/report.json")).expect("report.json"),
+    )
+    .expect("json");
+    let availability = &report["scenarios"][0]["availability"];
+    assert_eq!(availability["samples"], 3, "{availability:#}");
+    assert_eq!(availability["up"], 3, "{availability:#}");
+    let refused = probe(dir.path(), "data-after-revoke");
+    assert!(
+        refused.to_string().contains("401"),
+        "the refused attempt is kept as evidence: {refused:#}"
+    );
+    let sent = probe(dir.path(), "data")["request_headers"].to_string();
+    assert!(sent.contains(r#"["Authorization","***"]"#), "{sent}");
+    assert!(
+        text(&output.stderr).contains("oauth2 token"),
+        "-v traces the token request: {}",
+        text(&output.stderr)
+    );
+    assert_no_oauth2_secret(&sandbox, dir.path(), &output, sandbox::OAUTH2_CLIENT_SECRET);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_secret_an_unrenewable_token_and_broken_token_endpoints_fail_the_probe() {
+    let sandbox = start_sandbox().await;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wrong = "rahasia-Salah-0000";
+    let yaml = oauth2_scenario("/uji/token", "", &format!("  - id: data\n{DATA_PROBE}"));
+    let output = run_oauth2(&sandbox, dir.path(), &yaml, wrong).await;
+    assert_exit_code(&output, 1);
+    let why = failed_check(dir.path(), "data");
+    assert!(
+        why.contains("OAuth2 token") && why.contains("answered 401 (invalid_client)"),
+        "{why}"
+    );
+    assert_no_oauth2_secret(&sandbox, dir.path(), &output, wrong);
+    assert!(sandbox.oauth2_tokens_issued().is_empty());
+
+    // `/uji/token/once` issues one token: once it expires, none can be had.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wait = sandbox::OAUTH2_TOKEN_LIFETIME.as_millis() + 100;
+    let probes = format!(
+        "  - id: data
+{DATA_PROBE}  - id: wait-for-expiry
+    request: {{ path: /uji/wait/{wait} }}
+    timeout: 10s
+  - id: data-after-expiry
+{DATA_PROBE}"
+    );
+    let yaml = oauth2_scenario("/uji/token/once", "", &probes);
+    let secret = sandbox::OAUTH2_CLIENT_SECRET;
+    let output = run_oauth2(&sandbox, dir.path(), &yaml, secret).await;
+    assert_exit_code(&output, 1);
+    assert_eq!(probe(dir.path(), "data")["passed"], true);
+    let why = failed_check(dir.path(), "data-after-expiry");
+    assert!(why.contains("answered 503"), "{why}");
+    assert_no_oauth2_secret(&sandbox, dir.path(), &output, secret);
+
+    for (token_url, reason) in [
+        ("/uji/token/not-json", "is not JSON"),
+        ("/uji/token/no-token", "holds no access_token"),
+        ("/uji/wait/3000", "no complete response within 1s"),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let yaml = oauth2_scenario(
+            token_url,
+            "\n  timeout: 1s",
+            &format!("  - id: data\n{DATA_PROBE}"),
+        );
+        let output = run_oauth2(&sandbox, dir.path(), &yaml, secret).await;
+        assert_exit_code(&output, 1);
+        let why = failed_check(dir.path(), "data");
+        assert!(
+            why.contains("OAuth2 token") && why.contains(reason),
+            "{token_url}: {why}"
+        );
+        assert_no_oauth2_secret(&sandbox, dir.path(), &output, secret);
+    }
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_secret_written_in_the_file_is_bad_input_with_its_position() {
+    let sandbox = start_sandbox().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let yaml = oauth2_scenario("/uji/token", "", &format!("  - id: data\n{DATA_PROBE}"))
+        .replace("\"${client_secret}\"", "rahasia-Tertulis-1234");
+    let at = yaml.find("rahasia-Tertulis").expect("the literal");
+    let line = yaml[..at].matches('\n').count() + 1;
+    let column = at - yaml[..at].rfind('\n').unwrap_or(0);
+    let output = run_oauth2(&sandbox, dir.path(), &yaml, "rahasia-Lain-5678").await;
+    assert_exit_code(&output, 2);
+    let said = text(&output.stderr) + &text(&output.stdout);
+    assert!(said.contains("must come from a secret"), "{said}");
+    assert!(
+        said.contains(&format!("scenario.yaml:{line}:{column}")),
+        "{said}"
+    );
+    // The source line is quoted as written (it is the user's file); the message
+    // and the help never repeat the value.
+    let quoted_lines = said.matches("rahasia-Tertulis-1234").count();
+    assert_eq!(quoted_lines, 1, "only the source line quotes it: {said}");
+    assert!(
+        sandbox.oauth2_tokens_issued().is_empty(),
         "nothing was sent"
     );
     sandbox.shutdown().await;

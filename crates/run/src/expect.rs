@@ -674,10 +674,7 @@ mod tests {
 
     fn header_check(yaml: &str) -> Check {
         let response = login_response();
-        let captured = Captured {
-            text: std::collections::HashMap::new(),
-            json: std::collections::HashMap::new(),
-        };
+        let captured = Captured::default();
         let matchers = header_matchers(yaml);
         let (name, matcher) = &matchers[0];
         check_header(name, matcher, &response, &captured)
@@ -928,10 +925,7 @@ mod tests {
     }
 
     fn no_captures() -> Captured {
-        Captured {
-            text: std::collections::HashMap::new(),
-            json: std::collections::HashMap::new(),
-        }
+        Captured::default()
     }
 
     fn find<'a>(checks: &'a [Check], what: &str) -> &'a Check {

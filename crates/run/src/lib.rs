@@ -16,6 +16,7 @@ mod decode;
 pub mod exchange;
 mod expect;
 mod load;
+mod oauth2;
 mod openapi;
 mod pages;
 mod request;
@@ -331,6 +332,13 @@ pub async fn run_scenario(
                 scenario: identity.clone(),
                 phase: "availability",
             });
+            oauth2::renew(
+                &scenario.probes,
+                &mut captured.oauth2,
+                &functional,
+                &mut redactor,
+            )
+            .await;
             // Fresh connections and a cookie jar of their own, as a new visitor has.
             let fresh = Session::new(
                 settings.clients.client(&client_settings(
@@ -367,6 +375,13 @@ pub async fn run_scenario(
                 scenario: identity.clone(),
                 phase: "load",
             });
+            oauth2::renew(
+                &scenario.probes,
+                &mut captured.oauth2,
+                &functional,
+                &mut redactor,
+            )
+            .await;
             let client = client_settings(scenario, settings, PoolPolicy::Shared)?;
             match load::run(
                 scenario, plan, &client, &captured, &redactor, cancel, events,
@@ -555,6 +570,14 @@ async fn run_probe(
     captured: &mut Captured,
     redactor: &mut Redactor,
 ) -> ProbeResult {
+    if let Some(client) = &probe.oauth2
+        && let Err(failure) = captured
+            .oauth2
+            .fresh(client, session, redactor, probe.timeout)
+            .await
+    {
+        return failure.into_result(&probe.id, client);
+    }
     let spec = match request::build(scenario, probe, captured) {
         Ok(spec) => spec,
         Err(missing) => {
@@ -571,6 +594,33 @@ async fn run_probe(
     };
     let (mut exchange, mut earlier_attempts) =
         send_with_retries(probe, session, &spec, redactor).await;
+    // A 401 to a token the cache still held (revoked, or expired early): once
+    // more with a new token; the refused exchange stays as evidence.
+    if let Some(client) = &probe.oauth2
+        && exchange.status() == Some(401)
+    {
+        captured.oauth2.forget(client);
+        if let Err(failure) = captured
+            .oauth2
+            .fresh(client, session, redactor, probe.timeout)
+            .await
+        {
+            return failure.into_result(&probe.id, client);
+        }
+        let mut spec = spec;
+        if let Some(token) = captured.oauth2.current(client) {
+            oauth2::authorize(&mut spec, token);
+        }
+        let (again, again_earlier) = send_with_retries(probe, session, &spec, redactor).await;
+        trace::exchange(
+            &format!("probe {} (token refused)", probe.id),
+            &exchange,
+            redactor,
+        );
+        earlier_attempts.push(exchange);
+        earlier_attempts.extend(again_earlier);
+        exchange = again;
+    }
     let mut checks = expect::evaluate(probe, &exchange, captured);
     let secrets_before = redactor.len();
     if let Some(response) = &exchange.response {

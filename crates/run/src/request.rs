@@ -13,11 +13,13 @@ use input::scenario::{Body, Probe, Scenario, Target};
 use crate::exchange::RequestSpec;
 
 /// Values captured in the functional pass: as text for templates, and as JSON
-/// so that `json: { n: "${n}" }` keeps a captured number a number.
+/// so that `json: { n: "${n}" }` keeps a captured number a number; and the OAuth2
+/// tokens it obtained, which availability and load send as they were left.
 #[derive(Debug, Clone, Default)]
 pub struct Captured {
     pub text: HashMap<String, String>,
     pub json: HashMap<String, Value>,
+    pub oauth2: crate::oauth2::Tokens,
 }
 
 /// RFC 3986 unreserved characters stay; everything else is encoded (space as %20).
@@ -89,7 +91,7 @@ pub fn build(
     if !has_header(&headers, "accept-encoding") {
         headers.push(("Accept-Encoding".into(), "gzip, br, zstd".into()));
     }
-    Ok(RequestSpec {
+    let mut spec = RequestSpec {
         method: probe.method.clone(),
         url,
         headers,
@@ -97,7 +99,15 @@ pub fn build(
         timeout: probe.timeout,
         max_redirects: probe.max_redirects,
         max_body: probe.max_body,
-    })
+    };
+    if let Some(token) = probe
+        .oauth2
+        .as_ref()
+        .and_then(|client| captured.oauth2.current(client))
+    {
+        crate::oauth2::authorize(&mut spec, token);
+    }
+    Ok(spec)
 }
 
 fn render_json(json: &JsonTemplate, captured: &Captured) -> Result<Value, String> {

@@ -39,6 +39,7 @@ pub use knobs::{
     Behaviour, BodyFault, ConnectionFault, HUGE_BODY_BYTES, Knobs, PeriodicStall, RedirectLoop,
 };
 pub use pki::ClientIdentity;
+pub use services::{OAUTH2_CLIENT_ID, OAUTH2_CLIENT_SECRET, OAUTH2_TOKEN_LIFETIME};
 
 /// Environment variable carrying the sandbox's HTTP port (read by the demo scenarios).
 pub const ENV_HTTP_PORT: &str = "UJILAB_SANDBOX_HTTP_PORT";
@@ -317,6 +318,11 @@ impl Sandbox {
                 services::PORTAL_PASSWORD.to_owned(),
             ),
         ]
+    }
+
+    /// Every OAuth2 token `/uji/token` has issued so far, oldest first.
+    pub fn oauth2_tokens_issued(&self) -> Vec<String> {
+        self.shared.sites.oauth2_tokens_issued()
     }
 
     /// How many requests `service` has received so far (its next sequence number).

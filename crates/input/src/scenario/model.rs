@@ -246,6 +246,45 @@ pub struct Probe {
     pub captures: Vec<Capture>,
     /// `retry:`: functional probes only; availability and load never retry.
     pub retry: Option<Retry>,
+    /// `auth: { oauth2 }` (the probe's or the defaults'): the run fetches a token
+    /// and sends it as `Authorization: Bearer`.
+    pub oauth2: Option<OAuth2Client>,
+}
+
+/// An OAuth2 client of the client-credentials grant (RFC 6749 section 4.4).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct OAuth2Client {
+    pub token_url: url::Url,
+    pub client_id: String,
+    /// A secret's value: never in `Debug`, a message or a report.
+    pub client_secret: String,
+    pub scope: Option<String>,
+}
+
+impl OAuth2Client {
+    /// The client's HTTP Basic credential for the token endpoint: id and secret
+    /// form-encoded, then joined and base64-encoded (RFC 6749 section 2.3.1).
+    pub fn basic_credential(&self) -> String {
+        use base64::Engine as _;
+        let encode =
+            |text: &str| url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
+        base64::engine::general_purpose::STANDARD.encode(format!(
+            "{}:{}",
+            encode(&self.client_id),
+            encode(&self.client_secret)
+        ))
+    }
+}
+
+impl std::fmt::Debug for OAuth2Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuth2Client")
+            .field("token_url", &self.token_url.as_str())
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .field("scope", &self.scope)
+            .finish()
+    }
 }
 
 /// How a functional probe is sent again when it fails for a reason worth a

@@ -133,6 +133,7 @@ impl OperationProbe {
             },
             captures: Vec::new(),
             retry: None,
+            oauth2: None,
         }
     }
 }

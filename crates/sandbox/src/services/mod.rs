@@ -5,6 +5,7 @@
 mod desa;
 // pub(crate): the wrong OpenAPI document is served from respond.rs, as a knob.
 pub(crate) mod dukcapil;
+mod oauth2;
 mod pengaduan;
 mod perizinan;
 mod portal;
@@ -21,6 +22,12 @@ use tower::ServiceExt;
 
 use crate::Service;
 use crate::connection::Scheme;
+
+/// The client `/uji/token` knows, and how long its tokens live.
+pub use oauth2::{
+    CLIENT_ID as OAUTH2_CLIENT_ID, CLIENT_SECRET as OAUTH2_CLIENT_SECRET,
+    TOKEN_LIFETIME as OAUTH2_TOKEN_LIFETIME,
+};
 
 /// The password of the portal's training account (`admin-contohkab`).
 pub(crate) const PORTAL_PASSWORD: &str = portal::SANDBOX_PASSWORD;
@@ -53,6 +60,8 @@ pub(super) struct Sites {
     desa: Router,
     /// `/uji/` on every host: endpoints for testing probes.
     probing: probing::Probing,
+    /// `/uji/token` and `/uji/oauth2` on every host: OAuth2 client credentials.
+    oauth2: oauth2::Authority,
     seed: u64,
 }
 
@@ -65,6 +74,7 @@ impl Sites {
             portal: portal::router(),
             desa: desa::router(),
             probing: probing::Probing::default(),
+            oauth2: oauth2::Authority::default(),
             seed,
         }
     }
@@ -88,12 +98,16 @@ impl Sites {
             let authorization = request
                 .headers()
                 .get(header::AUTHORIZATION)
-                .and_then(|value| value.to_str().ok());
-            return self.probing.respond(
-                request.uri().path(),
-                authorization,
-                exchange.client_certificate,
-            );
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned);
+            let authorization = authorization.as_deref();
+            let path = request.uri().path().to_owned();
+            if let Some(answer) = self.oauth2_answer(request, &path, authorization).await {
+                return answer;
+            }
+            return self
+                .probing
+                .respond(&path, authorization, exchange.client_certificate);
         }
         if own.server_error {
             return match exchange.service {
@@ -123,6 +137,45 @@ impl Sites {
             Ok(response) => response,
             Err(never) => match never {},
         }
+    }
+
+    /// The answer of the OAuth2 endpoints and of `/uji/wait/MS` (an answer after
+    /// MS milliseconds, at most 10 s, so that a token can expire between two
+    /// probes); `None` for other paths.
+    async fn oauth2_answer(
+        &self,
+        request: http::Request<Incoming>,
+        path: &str,
+        authorization: Option<&str>,
+    ) -> Option<Response> {
+        if let Some(variant) = path.strip_prefix("/uji/token") {
+            if request.method() != http::Method::POST {
+                return Some(StatusCode::METHOD_NOT_ALLOWED.into_response());
+            }
+            let Ok(form) = axum::body::to_bytes(Body::new(request.into_body()), 16 << 10).await
+            else {
+                return Some(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+            };
+            let variant = variant.strip_prefix('/').unwrap_or(variant);
+            return Some(self.oauth2.token(variant, authorization, &form));
+        }
+        match path {
+            "/uji/oauth2" => Some(self.oauth2.resource(authorization)),
+            "/uji/oauth2/revoke" => Some(self.oauth2.revoke()),
+            _ => {
+                let millis: u64 = path.strip_prefix("/uji/wait/")?.parse().ok()?;
+                tokio::time::sleep(Duration::from_millis(millis.min(10_000))).await;
+                Some(json(
+                    StatusCode::OK,
+                    &serde_json::json!({ "waited_ms": millis }),
+                ))
+            }
+        }
+    }
+
+    /// Every OAuth2 token issued so far, oldest first.
+    pub fn oauth2_tokens_issued(&self) -> Vec<String> {
+        self.oauth2.tokens_issued()
     }
 
     /// Headers the service puts on every answer (server name, security headers).

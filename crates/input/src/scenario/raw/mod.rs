@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 
 pub use error::ParseError;
 pub(crate) use node::Node;
-pub(crate) use scenario::RawAuth;
+pub(crate) use scenario::{RawAuth, RawOAuth2};
 pub(crate) use scenario::{
     RawAvailability, RawDefaults, RawExpect, RawLoad, RawPages, RawProbe, RawProbesFrom,
     RawRequest, RawRetry, RawScenario, RawService, RawStandards, RawThreshold, RawTls, RawWaiver,

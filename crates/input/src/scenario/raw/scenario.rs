@@ -170,12 +170,23 @@ pub(crate) struct RawDefaults {
     pub(crate) auth: Option<Spanned<RawAuth>>,
 }
 
-/// `auth:`: how requests authenticate (one of `basic` and `bearer`).
+/// `auth:`: how requests authenticate (one of `basic`, `bearer` and `oauth2`).
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawAuth {
     pub(crate) basic: Option<Spanned<RawBasicAuth>>,
     pub(crate) bearer: Option<Spanned<String>>,
+    pub(crate) oauth2: Option<Spanned<RawOAuth2>>,
+}
+
+/// `auth: { oauth2: ... }`: the client-credentials grant.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawOAuth2 {
+    pub(crate) token_url: Spanned<String>,
+    pub(crate) client_id: Spanned<String>,
+    pub(crate) client_secret: Spanned<String>,
+    pub(crate) scope: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]

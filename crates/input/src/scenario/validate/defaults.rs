@@ -4,13 +4,14 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use super::auth::Authorization;
 use super::scalars::interpolates;
 use super::{Checker, child};
 use crate::diagnostic::Problem;
 use crate::file::{FileError, INPUT_FILE_LIMIT, read_bounded};
 use crate::scenario::interpolate::{CaptureUse, Template};
 use crate::scenario::limits::MAX_TIMEOUT;
-use crate::scenario::model::{Connection, HttpVersion, RequestDefaults};
+use crate::scenario::model::{Connection, HttpVersion, OAuth2Client, RequestDefaults};
 use crate::scenario::raw::{Node, Position, RawDefaults, RawTls, Spanned};
 use crate::text::{Text, text};
 
@@ -24,6 +25,8 @@ pub(super) struct ProbeDefaults {
     pub(super) max_redirects: u32,
     pub(super) max_body: u64,
     pub(super) headers: Vec<(String, Option<Template>)>,
+    /// `defaults.auth.oauth2`, for probes without an `auth` of their own.
+    pub(super) oauth2: Option<OAuth2Client>,
 }
 
 impl ProbeDefaults {
@@ -60,6 +63,7 @@ impl Checker<'_> {
             max_redirects: DEFAULT_MAX_REDIRECTS,
             max_body: DEFAULT_MAX_BODY,
             headers: Vec::new(),
+            oauth2: None,
         };
         let Some(raw) = raw else {
             return defaults;
@@ -80,10 +84,19 @@ impl Checker<'_> {
         if let Some(headers) = &raw.headers {
             defaults.headers = self.headers(headers, "defaults.headers", CaptureUse::Forbidden);
         }
-        if let Some(auth) = &raw.auth
-            && let Some(value) = self.auth(auth, "defaults.auth")
+        match raw
+            .auth
+            .as_ref()
+            .and_then(|auth| self.auth(auth, "defaults.auth"))
         {
-            super::auth::with_authorization(&mut defaults.headers, Some(value));
+            Some(Authorization::Header(value)) => {
+                super::auth::with_authorization(&mut defaults.headers, Some(value));
+            }
+            Some(Authorization::OAuth2(client)) => {
+                super::auth::without_authorization(&mut defaults.headers);
+                defaults.oauth2 = Some(client);
+            }
+            None => {}
         }
         defaults
     }

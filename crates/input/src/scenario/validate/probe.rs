@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::auth::Authorization;
 use super::defaults::ProbeDefaults;
 use super::{Checker, child};
 use crate::scenario::interpolate::{CaptureUse, Template};
@@ -85,10 +86,25 @@ impl Checker<'_> {
             .unwrap_or_default();
         let mut headers =
             self.request_headers(request, &defaults.headers, &request_path, capture_use);
-        if let Some(auth) = &raw.auth
-            && let Some(value) = self.auth(auth, &child(path, "auth"))
+        // A probe's own `auth` replaces the defaults', OAuth2 included.
+        let mut oauth2 = if raw.auth.is_some() {
+            None
+        } else {
+            defaults.oauth2.clone()
+        };
+        match raw
+            .auth
+            .as_ref()
+            .and_then(|auth| self.auth(auth, &child(path, "auth")))
         {
-            super::auth::with_authorization(&mut headers, value);
+            Some(Authorization::Header(value)) => {
+                super::auth::with_authorization(&mut headers, value);
+            }
+            Some(Authorization::OAuth2(client)) => {
+                super::auth::without_authorization(&mut headers);
+                oauth2 = Some(client);
+            }
+            None => {}
         }
         let body = self.body(request, &request_path, capture_use);
 
@@ -139,6 +155,7 @@ impl Checker<'_> {
             expect,
             captures,
             retry,
+            oauth2,
         })
     }
 
