@@ -494,3 +494,39 @@ async fn a_client_secret_written_in_the_file_is_bad_input_with_its_position() {
     );
     sandbox.shutdown().await;
 }
+
+/// `ujilab watch` probes with a token too: the first round fetches one, and a
+/// round after it has expired fetches another instead of sending a stale one
+/// (which the sandbox refuses with 401, a false outage).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_watched_oauth2_probe_carries_a_valid_token_every_round() {
+    let sandbox = start_sandbox().await;
+    let yaml = oauth2_scenario("/uji/token", "", &format!("  - id: data\n{DATA_PROBE}"));
+    let source = input::scenario::Source {
+        name: "watched.yaml".into(),
+        bytes: yaml.into_bytes(),
+        named: true,
+    };
+    let mut settings = crate::support::sandbox_load_settings(&sandbox);
+    settings.env = settings
+        .env
+        .with(SECRET_VARIABLE, sandbox::OAUTH2_CLIENT_SECRET);
+    let scenario = match input::scenario::load_all(&[source], &settings, &mut Vec::new()).pop() {
+        Some(input::scenario::Loaded::Ready { scenario, .. }) => *scenario,
+        Some(input::scenario::Loaded::Failed(failure)) => {
+            panic!("{}", failure.render(input::lang::Lang::En))
+        }
+        None => panic!("nothing loaded"),
+    };
+    let mut watched =
+        run::continuous::WatchedScenario::prepare(scenario, &run::RunSettings::default())
+            .await
+            .expect("prepared");
+    let up = |samples: &[run::continuous::WatchSample]| samples.iter().all(|s| s.sample.up);
+    assert!(up(&watched.round().await), "the first round has a token");
+    tokio::time::sleep(sandbox::OAUTH2_TOKEN_LIFETIME + std::time::Duration::from_millis(200))
+        .await;
+    assert!(up(&watched.round().await), "a round after expiry renews it");
+    assert_eq!(sandbox.oauth2_tokens_issued().len(), 2);
+    sandbox.shutdown().await;
+}

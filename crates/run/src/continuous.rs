@@ -30,6 +30,8 @@ pub struct WatchedScenario {
     /// The watched probes, `watch.timeout` applied.
     probes: Vec<input::scenario::Probe>,
     session: Session,
+    /// Keep-alive connections for what is not a sample: OAuth2 token requests.
+    functional: Session,
     captured: Captured,
     redactor: Redactor,
 }
@@ -63,16 +65,14 @@ impl WatchedScenario {
             .collect();
         let mut redactor = Redactor::new(scenario.secret_values.iter().cloned());
         let mut captured = Captured::default();
+        let functional = Session::new(
+            settings
+                .clients
+                .client(&client_settings(&scenario, settings, PoolPolicy::Shared)?)?,
+            scenario.connection.cookies,
+        );
         let needed: Vec<String> = probes.iter().flat_map(|p| p.needed_captures()).collect();
         if !needed.is_empty() {
-            let functional = Session::new(
-                settings.clients.client(&client_settings(
-                    &scenario,
-                    settings,
-                    PoolPolicy::Shared,
-                )?)?,
-                scenario.connection.cookies,
-            );
             // The providers in file order, as the functional pass sends them.
             for provider in scenario.probes.iter().filter(|probe| {
                 probe
@@ -100,6 +100,7 @@ impl WatchedScenario {
             scenario,
             probes,
             session,
+            functional,
             captured,
             redactor,
         })
@@ -124,15 +125,25 @@ impl WatchedScenario {
         self.probes.iter().map(|probe| probe.id.as_str())
     }
 
-    /// One round: every watched probe at once.
-    pub async fn round(&self) -> Vec<WatchSample> {
-        join_all(self.probes.iter().map(|probe| async move {
+    /// One round: every watched probe at once, with an OAuth2 token that is
+    /// still valid (fetched again when it has expired, as a run does before its
+    /// availability phase).
+    pub async fn round(&mut self) -> Vec<WatchSample> {
+        crate::oauth2::renew(
+            &self.probes,
+            &mut self.captured.oauth2,
+            &self.functional,
+            &mut self.redactor,
+        )
+        .await;
+        let this = &*self;
+        join_all(this.probes.iter().map(|probe| async move {
             let (sample, exchange) = sample_probe(
-                &self.scenario,
+                &this.scenario,
                 probe,
-                &self.session,
-                &self.captured,
-                &self.redactor,
+                &this.session,
+                &this.captured,
+                &this.redactor,
             )
             .await;
             WatchSample { sample, exchange }
