@@ -188,6 +188,20 @@ pub struct SampleRow {
     pub error_kind: Option<String>,
 }
 
+impl SampleRow {
+    /// A row of `SELECT series, at, up, status, latency_us, error_kind`.
+    fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(SampleRow {
+            series: row.get(0)?,
+            at: row.get(1)?,
+            up: row.get(2)?,
+            status: row.get(3)?,
+            latency_us: row.get(4)?,
+            error_kind: row.get(5)?,
+        })
+    }
+}
+
 /// A scenario as registered.
 #[derive(Debug, Clone)]
 pub struct ScenarioRow {
@@ -265,6 +279,20 @@ pub struct RollupRow {
     pub samples: u64,
     pub up: u64,
     pub latency: String,
+}
+
+impl RollupRow {
+    /// A row of `SELECT series, span, start, samples, up, latency`.
+    fn read(row: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(RollupRow {
+            series: row.get(0)?,
+            span: row.get(1)?,
+            start: row.get(2)?,
+            samples: row.get(3)?,
+            up: row.get(4)?,
+            latency: row.get(5)?,
+        })
+    }
 }
 
 /// An open connection to the history.
@@ -584,16 +612,7 @@ impl Store {
             "SELECT series, at, up, status, latency_us, error_kind FROM samples
              WHERE series = ?1 AND at >= ?2 AND at < ?3 ORDER BY at",
         )?;
-        let rows = statement.query_map(params![series, from, to], |r| {
-            Ok(SampleRow {
-                series: r.get(0)?,
-                at: r.get(1)?,
-                up: r.get(2)?,
-                status: r.get(3)?,
-                latency_us: r.get(4)?,
-                error_kind: r.get(5)?,
-            })
-        })?;
+        let rows = statement.query_map(params![series, from, to], SampleRow::read)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -609,16 +628,7 @@ impl Store {
             "SELECT series, span, start, samples, up, latency FROM rollups
              WHERE series = ?1 AND span = ?2 AND start >= ?3 AND start < ?4 ORDER BY start",
         )?;
-        let rows = statement.query_map(params![series, span, from, to], |r| {
-            Ok(RollupRow {
-                series: r.get(0)?,
-                span: r.get(1)?,
-                start: r.get(2)?,
-                samples: r.get(3)?,
-                up: r.get(4)?,
-                latency: r.get(5)?,
-            })
-        })?;
+        let rows = statement.query_map(params![series, span, from, to], RollupRow::read)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -671,16 +681,7 @@ impl Store {
             "SELECT series, at, up, status, latency_us, error_kind FROM samples
              WHERE at >= ?1 AND at < ?2",
         )?;
-        let rows = statement.query_map(params![from, to], |r| {
-            Ok(SampleRow {
-                series: r.get(0)?,
-                at: r.get(1)?,
-                up: r.get(2)?,
-                status: r.get(3)?,
-                latency_us: r.get(4)?,
-                error_kind: r.get(5)?,
-            })
-        })?;
+        let rows = statement.query_map(params![from, to], SampleRow::read)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -695,16 +696,7 @@ impl Store {
             "SELECT series, span, start, samples, up, latency FROM rollups
              WHERE span = ?1 AND start >= ?2 AND start < ?3",
         )?;
-        let rows = statement.query_map(params![span, from, to], |r| {
-            Ok(RollupRow {
-                series: r.get(0)?,
-                span: r.get(1)?,
-                start: r.get(2)?,
-                samples: r.get(3)?,
-                up: r.get(4)?,
-                latency: r.get(5)?,
-            })
-        })?;
+        let rows = statement.query_map(params![span, from, to], RollupRow::read)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
