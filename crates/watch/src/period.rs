@@ -14,8 +14,11 @@
 //!   latency and error rate (read from the probes) on its merged histogram;
 //! - the gate follows, as a live run decides it.
 //!
-//! AV-02, PF-01 and PF-02 keep the levels of the standards check (they read the
-//! functional exchanges of that check, or a load run the watch does not make).
+//! - PF-01 and PF-02 (and any `latency` rule) are checked again on the window's
+//!   merged latency histogram, by judge's own latency check;
+//! - AV-02 keeps the outcome of the standards check, with a note saying why: it
+//!   reads the failures of a load run, and a watch makes none (its samples are
+//!   availability rounds, not load requests).
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -26,6 +29,7 @@ use input::scenario::{
 };
 use judge::gate::{self, GateInputs, ProbeFinding, VerdictGate};
 use judge::standards::checks::{self, Facts};
+use judge::standards::say::LatencySource;
 use judge::standards::{Evidence, Outcome, RuleOutcome, Score};
 use judge::thresholds::{self, FigureInputs, FigureSource, Measured, ThresholdSpec};
 use observe::latency::LatencyHistogram;
@@ -293,7 +297,7 @@ fn period_entry(
         model::PhaseReport {
             status: PhaseState::Skipped,
             reason: Some(
-                "a watch makes no load run: PF-01, PF-02 and AV-02 keep the levels of the latest standards check"
+                "a watch makes no load run: PF-01 and PF-02 read the window's samples, AV-02 keeps the latest standards check's outcome"
                     .to_string(),
             ),
         }
@@ -311,7 +315,7 @@ fn period_entry(
     let standards = scenario.standards.as_ref();
     let score = standards
         .zip(base.standards.as_ref())
-        .map(|(standards, stored)| rescore(scenario, &observations, standards, stored));
+        .map(|(standards, stored)| rescore(scenario, &observations, standards, stored, &total));
     let verdict_gate = standards.map(|standards| {
         if base.standards.as_ref().and_then(|s| s.verdict_gate) == Some(VerdictGate::Certified) {
             VerdictGate::Certified
@@ -380,13 +384,14 @@ fn availability_report(observations: &Observations, window: &Window) -> Availabi
     }
 }
 
-/// Every rule's outcome as the stored check found it, AV-01 checked again on the
-/// window, and the whole scored again.
+/// Every rule's outcome as the stored check found it, AV-01 and the latency
+/// rules checked again on the window, and the whole scored again.
 fn rescore(
     scenario: &Scenario,
     observations: &Observations,
     standards: &input::scenario::Standards,
     stored: &model::StandardsReport,
+    total: &Figures,
 ) -> Score {
     let catalogue = &standards.catalogue;
     let facts = Facts::new(scenario, observations, None);
@@ -403,22 +408,50 @@ fn rescore(
             {
                 holds.push(condition);
             }
-            let check = checks::check_of(rule.check).filter(|_| rule.check.name == "availability");
-            match (check, kept) {
-                (Some(check), _) => check(&checks::Input {
-                    code: &rule.code,
-                    params: &rule.params,
-                    levels: &rule.levels,
-                    facts: &facts,
-                }),
-                (None, Some(kept)) => outcome_of(kept, &critical_note),
-                (None, None) => {
+            let input = checks::Input {
+                code: &rule.code,
+                params: &rule.params,
+                levels: &rule.levels,
+                facts: &facts,
+            };
+            match (rule.check.name, kept) {
+                ("availability", _) => checks::availability::check(&input),
+                // The window's samples, not the check's few exchanges: judge
+                // reads the percentile and the level from them.
+                ("latency", _) => checks::latency::of_histogram(
+                    &input,
+                    &total.latency,
+                    LatencySource::Watched {
+                        load_declared: scenario.load.is_some(),
+                    },
+                ),
+                ("error_rate", kept) => {
+                    let mut outcome = match kept {
+                        Some(kept) => outcome_of(kept, &critical_note),
+                        None => RuleOutcome::inconclusive(error_rate_not_watched()),
+                    };
+                    if !outcome.evidence.notes.contains(&error_rate_not_watched()) {
+                        outcome.evidence.notes.push(error_rate_not_watched());
+                    }
+                    outcome
+                }
+                (_, Some(kept)) => outcome_of(kept, &critical_note),
+                (_, None) => {
                     RuleOutcome::inconclusive(judge::standards::say::no_check(rule.check.name))
                 }
             }
         })
         .collect();
     judge::standards::score::score(scenario, observations, catalogue, outcomes, &holds)
+}
+
+/// Why AV-02 is not read from the window: it measures the failures of a load
+/// run, and the watch records availability rounds, never load requests.
+fn error_rate_not_watched() -> input::text::Text {
+    input::text::Text::new(
+        "pemantauan (watch) tidak menjalankan uji beban: tingkat ini dari penilaian standar terakhir di jendela, bukan dari sampel jendela",
+        "a watch makes no load run: this level is the latest standards check's in the window, not read from the window's samples",
+    )
 }
 
 /// A rule's outcome as a report keeps it: the level measured (before any
@@ -532,4 +565,193 @@ fn rejudged_thresholds(
 
 fn time_of(ms: i64) -> SystemTime {
     UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{RoundWrite, SampleRow, ScenarioRow, ServiceStateRow, StandardsRow};
+
+    const HOUR: i64 = 3_600_000;
+    const SOURCE: &str = r#"version: 1
+service:
+  id: svc
+  base_url: http://127.0.0.1:9
+standards: { profile: idsll-core }
+probes:
+  - id: health
+    request: { path: /health }
+"#;
+
+    fn rule<'a>(report: &'a ScenarioReport, code: &str) -> &'a model::RuleReport {
+        report
+            .standards
+            .as_ref()
+            .and_then(|s| s.rules.iter().find(|r| r.code == code))
+            .unwrap_or_else(|| panic!("{code} is scored"))
+    }
+
+    /// A history with one standards check whose PF-01 and PF-02 are at level 3
+    /// (as a check with a 1.5 s exchange finds), then 200 samples of `latency_ms`
+    /// in the hour after it.
+    fn history(dir: &tempfile::TempDir, latency_ms: i64) -> (Store, Window) {
+        let mut store = Store::open(&dir.path().join("h.db")).expect("opens");
+        let scenario = store
+            .register_scenario(
+                &ScenarioRow {
+                    id: 0,
+                    identity: "svc".into(),
+                    service_id: "svc".into(),
+                    name: None,
+                    region_code: None,
+                    region_name: None,
+                    base_url: "http://127.0.0.1:9".into(),
+                    file: "svc.yaml".into(),
+                    source: SOURCE.as_bytes().to_vec(),
+                    every_ms: 10_000,
+                },
+                0,
+            )
+            .expect("registers");
+        let series = store.series(scenario, "health", "default").expect("series");
+        let source = Source {
+            name: "svc.yaml".into(),
+            bytes: SOURCE.as_bytes().to_vec(),
+            named: true,
+        };
+        let loaded = reload(&source).expect("loads");
+        let observations = Observations {
+            started_at: time_of(HOUR),
+            finished_at: time_of(HOUR),
+            probes: Vec::new(),
+            generated: Vec::new(),
+            availability: None,
+            load: None,
+            pages: Vec::new(),
+            tls: None,
+            http_check: None,
+            phases: Default::default(),
+            complete: true,
+            redactor: Redactor::default(),
+        };
+        let checked = report::build::scenario_report(
+            &loaded,
+            &observations,
+            &report::build::RunContext {
+                overrides: Default::default(),
+                judge: Default::default(),
+            },
+        );
+        let mut stored = serde_json::to_value(&checked).expect("JSON");
+        for rule in stored["standards"]["rules"]
+            .as_array_mut()
+            .expect("rules")
+            .iter_mut()
+            .filter(|rule| rule["code"] == "PF-01" || rule["code"] == "PF-02")
+        {
+            rule["outcome"] = "level".into();
+            rule["level"] = 3.into();
+            rule["measured_level"] = 3.into();
+        }
+        store
+            .insert_standards(&StandardsRow {
+                scenario,
+                at: HOUR,
+                score: None,
+                verdict: None,
+                report: stored.to_string(),
+            })
+            .expect("stores the check");
+        let samples = (0..200)
+            .map(|n| SampleRow {
+                series,
+                at: HOUR + 1_000 + n * 10_000,
+                up: true,
+                status: Some(200),
+                latency_us: Some(latency_ms * 1000),
+                error_kind: None,
+            })
+            .collect();
+        store
+            .commit_round(&RoundWrite {
+                scenario,
+                at: HOUR,
+                samples,
+                state: ServiceStateRow::default(),
+                change: None,
+            })
+            .expect("commits");
+        let window = Window {
+            from: 0,
+            to: 3 * HOUR,
+            services: Vec::new(),
+            lang: Lang::En,
+            args: Vec::new(),
+        };
+        (store, window)
+    }
+
+    fn entry_over(latency_ms: i64) -> ScenarioReport {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (store, window) = history(&dir, latency_ms);
+        let period = report(&store, &window).expect("reports");
+        match period.report.scenarios.into_iter().next() {
+            Some(ScenarioEntry::Ran(entry)) => *entry,
+            _ => panic!("the service is reported"),
+        }
+    }
+
+    #[test]
+    fn the_stored_check_is_at_level_3() {
+        // What the window tests below move away from.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (store, _) = history(&dir, 100);
+        let stored: ScenarioReport =
+            serde_json::from_str(&store.standards_between(1, 0, 3 * HOUR).expect("read")[0].report)
+                .expect("reads");
+        assert_eq!(rule(&stored, "PF-01").level, Some(3));
+        assert_eq!(rule(&stored, "PF-02").level, Some(3));
+    }
+
+    #[test]
+    fn a_slow_window_lowers_pf01_and_pf02_below_the_stored_check() {
+        let entry = entry_over(6_000);
+        for code in ["PF-01", "PF-02"] {
+            let rule = rule(&entry, code);
+            assert_eq!(rule.level, Some(1), "{code}: {:?}", rule.evidence);
+            let measured = rule.evidence["measured"]["en"].as_str().unwrap_or_default();
+            assert!(measured.contains("over 200 responses"), "{measured}");
+            let notes = rule.evidence["notes"].to_string();
+            assert!(
+                notes.contains("the watch's samples over the report's window"),
+                "{notes}"
+            );
+            assert!(notes.contains("sampel pemantauan (watch)"), "{notes}");
+        }
+    }
+
+    #[test]
+    fn a_fast_window_raises_pf01_and_pf02_above_the_stored_check_and_the_index_follows() {
+        let fast = entry_over(100);
+        let slow = entry_over(6_000);
+        for code in ["PF-01", "PF-02"] {
+            assert_eq!(rule(&fast, code).level, Some(5), "{code}");
+        }
+        let index = |entry: &ScenarioReport| entry.standards.as_ref().and_then(|s| s.index);
+        assert!(
+            index(&fast) > index(&slow),
+            "{:?} {:?}",
+            index(&fast),
+            index(&slow)
+        );
+    }
+
+    #[test]
+    fn av02_keeps_the_stored_outcome_and_says_the_window_does_not_measure_it() {
+        let entry = entry_over(100);
+        let rule = rule(&entry, "AV-02");
+        let notes = rule.evidence["notes"].to_string();
+        assert!(notes.contains("a watch makes no load run"), "{notes}");
+        assert!(notes.contains("tidak menjalankan uji beban"), "{notes}");
+    }
 }

@@ -514,6 +514,11 @@ pub enum LatencySource {
     Exchanges {
         load_declared: bool,
     },
+    /// The samples a watch took over a window of its history (`ujilab report
+    /// --db`); `load_declared` as above.
+    Watched {
+        load_declared: bool,
+    },
 }
 
 fn latency_source(source: LatencySource) -> [&'static str; 2] {
@@ -533,6 +538,18 @@ fn latency_source(source: LatencySource) -> [&'static str; 2] {
         } => [
             "permintaan uji fungsi dan ketersediaan",
             "functional and availability exchanges",
+        ],
+        LatencySource::Watched {
+            load_declared: true,
+        } => [
+            "sampel pemantauan (watch) selama jendela laporan (tanpa uji beban)",
+            "the watch's samples over the report's window (no load run)",
+        ],
+        LatencySource::Watched {
+            load_declared: false,
+        } => [
+            "sampel pemantauan (watch) selama jendela laporan",
+            "the watch's samples over the report's window",
         ],
     }
 }

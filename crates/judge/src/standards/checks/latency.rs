@@ -3,6 +3,7 @@
 //! complete response (page fetches and standards checks never count).
 
 use input::scenario::percentile_label;
+use observe::latency::LatencyHistogram;
 
 use crate::standards::checks::Input;
 use crate::standards::say::{self, LatencySource};
@@ -11,8 +12,6 @@ use crate::thresholds::probe_latency;
 
 pub fn check(input: &Input) -> RuleOutcome {
     let facts = input.facts;
-    let percentile = input.params.number("percentile");
-    let label = format!("p{}", percentile_label(percentile));
     let (histogram, source) = match facts.load {
         Some(load) => (load.latency.clone(), LatencySource::Load),
         None => (
@@ -22,6 +21,18 @@ pub fn check(input: &Input) -> RuleOutcome {
             },
         ),
     };
+    of_histogram(input, &histogram, source)
+}
+
+/// The rule's level from a latency histogram read elsewhere (a watch's window
+/// of samples), with the same percentile, levels and evidence as [`check`].
+pub fn of_histogram(
+    input: &Input,
+    histogram: &LatencyHistogram,
+    source: LatencySource,
+) -> RuleOutcome {
+    let percentile = input.params.number("percentile");
+    let label = format!("p{}", percentile_label(percentile));
     let Some(seconds) = histogram.percentile(percentile) else {
         return RuleOutcome::inconclusive(say::no_complete_response(source));
     };
