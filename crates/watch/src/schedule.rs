@@ -52,27 +52,68 @@ pub struct Watched {
     pub first_round_in: Duration,
 }
 
-/// Probes until `cancel`; the round in flight then is finished and committed.
-pub async fn run(mut watched: Watched, shared: Arc<Shared>, cancel: Cancel) {
-    let every = watched.prober.every();
-    let start = Instant::now() + watched.first_round_in;
-    let mut round: u32 = 0;
-    loop {
-        let mut due = start + every * round;
+/// The wall clock, read only to timestamp rounds (ms since the epoch): setting
+/// it moves no round. A trait so that tests can make it jump.
+pub trait WallClock: Send + Sync {
+    fn now_ms(&self) -> i64;
+}
+
+/// The system's wall clock.
+pub struct SystemClock;
+
+impl WallClock for SystemClock {
+    fn now_ms(&self) -> i64 {
+        now_ms()
+    }
+}
+
+/// When rounds are due: `start + k × every` on tokio's monotonic clock.
+pub struct Schedule<C: WallClock = SystemClock> {
+    start: Instant,
+    every: Duration,
+    round: u32,
+    clock: C,
+}
+
+impl<C: WallClock> Schedule<C> {
+    pub fn new(first_round_in: Duration, every: Duration, clock: C) -> Self {
+        Self {
+            start: Instant::now() + first_round_in,
+            every,
+            round: 0,
+            clock,
+        }
+    }
+
+    /// Waits until the next round is due and gives its wall-clock time (ms), or
+    /// `None` when cancelled first. Each call is one round: the next is due one
+    /// interval after this one's due time, or, when that has passed by more
+    /// than an interval (a round that ran long, a stall, a suspended machine),
+    /// at the next multiple of the interval: missed rounds are skipped.
+    pub async fn next(&mut self, cancel: &Cancel) -> Option<i64> {
+        let mut due = self.start + self.every * self.round;
         let now = Instant::now();
-        if due + every < now {
-            // Missed rounds (a stall, a suspended machine): skip to the next due.
-            let behind = (now - start).as_secs_f64() / every.as_secs_f64();
-            round = behind.ceil().min(f64::from(u32::MAX)) as u32;
-            due = start + every * round;
+        if due + self.every < now {
+            let behind = (now - self.start).as_secs_f64() / self.every.as_secs_f64();
+            self.round = behind.ceil().min(f64::from(u32::MAX)) as u32;
+            due = self.start + self.every * self.round;
         }
         tokio::select! {
             biased;
-            () = cancel.cancelled() => break,
+            () = cancel.cancelled() => return None,
             () = tokio::time::sleep_until(due) => {}
         }
-        // Not cancelled once started: SIGTERM drains the round in flight.
-        let at = now_ms();
+        self.round = self.round.saturating_add(1);
+        Some(self.clock.now_ms())
+    }
+}
+
+/// Probes until `cancel`; the round in flight then is finished and committed.
+pub async fn run(mut watched: Watched, shared: Arc<Shared>, cancel: Cancel) {
+    let every = watched.prober.every();
+    let mut schedule = Schedule::new(watched.first_round_in, every, SystemClock);
+    // Not cancelled once started: SIGTERM drains the round in flight.
+    while let Some(at) = schedule.next(&cancel).await {
         let samples = watched.prober.round().await;
         let write = round_write(&mut watched, &shared, at, &samples);
         if let Ok(mut live) = shared.live.lock() {
@@ -90,7 +131,6 @@ pub async fn run(mut watched: Watched, shared: Arc<Shared>, cancel: Cancel) {
         if shared.writer.send(Write::Round(write)).await.is_err() {
             break;
         }
-        round = round.saturating_add(1);
     }
 }
 
@@ -211,6 +251,112 @@ pub fn first_round_in(last_sample: Option<i64>, every: Duration, now: i64) -> Du
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicI64, Ordering};
+
+    /// A wall clock that runs with tokio's (paused) clock, from 2027, and
+    /// jumps by whatever the test adds to its offset.
+    #[derive(Clone)]
+    struct Jumping {
+        origin: Instant,
+        offset: Arc<AtomicI64>,
+    }
+
+    impl Jumping {
+        fn new() -> Self {
+            Self {
+                origin: Instant::now(),
+                offset: Arc::new(AtomicI64::new(1_800_000_000_000)),
+            }
+        }
+    }
+
+    impl WallClock for Jumping {
+        fn now_ms(&self) -> i64 {
+            self.offset.load(Ordering::SeqCst) + (Instant::now() - self.origin).as_millis() as i64
+        }
+    }
+
+    /// Runs `rounds` rounds of `schedule`, each taking `work(k)`, with the wall
+    /// clock moved by `jump(k)` ms during round k; gives each round's start on
+    /// the monotonic clock (from the schedule's creation) and its timestamp.
+    async fn drive(
+        schedule: &mut Schedule<Jumping>,
+        clock: &Jumping,
+        rounds: usize,
+        work: impl Fn(usize) -> Duration,
+        jump: impl Fn(usize) -> i64,
+    ) -> Vec<(Duration, i64)> {
+        let began = Instant::now();
+        let cancel = Cancel::default();
+        let mut seen = Vec::new();
+        for k in 0..rounds {
+            let at = schedule.next(&cancel).await.expect("not cancelled");
+            seen.push((Instant::now() - began, at));
+            tokio::time::sleep(work(k)).await;
+            clock.offset.fetch_add(jump(k), Ordering::SeqCst);
+        }
+        seen
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn wall_clock_jumps_neither_burst_nor_stall_the_rounds() {
+        let every = Duration::from_secs(30);
+        let clock = Jumping::new();
+        let mut schedule = Schedule::new(Duration::ZERO, every, clock.clone());
+        // Six hours forward, then twelve back, then forward again, then back by a
+        // day: a schedule on the wall clock would send the rounds owed for six
+        // hours at once, or wait half a day.
+        let jumps = [
+            0,
+            6 * 3_600_000,
+            -12 * 3_600_000,
+            0,
+            3_600_000,
+            -86_400_000,
+            0,
+            0,
+        ];
+        let seen = drive(
+            &mut schedule,
+            &clock,
+            jumps.len(),
+            |_| Duration::from_millis(40),
+            |k| jumps[k],
+        )
+        .await;
+        for (k, (started, _)) in seen.iter().enumerate() {
+            assert_eq!(*started, every * k as u32, "round {k} on time: {seen:?}");
+        }
+        // The timestamps follow the wall clock, jumps and all.
+        assert_eq!(seen[2].1 - seen[1].1, 30_000 + 6 * 3_600_000);
+        assert_eq!(seen[3].1 - seen[2].1, 30_000 - 12 * 3_600_000);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_long_round_delays_the_next_and_a_stall_skips_what_it_missed() {
+        let every = Duration::from_secs(10);
+        let clock = Jumping::new();
+        let mut schedule = Schedule::new(Duration::from_secs(2), every, clock.clone());
+        // Round 1 takes 15 s (the next starts at once, at 27 s: no overlap);
+        // round 3 stalls 55 s (rounds 4 to 8 are skipped, not sent in a burst).
+        let work = |k: usize| match k {
+            1 => Duration::from_secs(15),
+            3 => Duration::from_secs(55),
+            _ => Duration::from_millis(10),
+        };
+        let seen = drive(&mut schedule, &clock, 6, work, |_| 0).await;
+        let starts: Vec<u64> = seen.iter().map(|(at, _)| at.as_millis() as u64).collect();
+        assert_eq!(starts, [2_000, 12_000, 27_000, 32_000, 92_000, 102_000]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn cancelling_ends_the_wait_at_once() {
+        let clock = Jumping::new();
+        let mut schedule = Schedule::new(Duration::from_secs(3600), Duration::from_secs(60), clock);
+        let cancel = Cancel::default();
+        cancel.cancel();
+        assert_eq!(schedule.next(&cancel).await, None);
+    }
 
     #[test]
     fn a_restart_resumes_one_interval_after_the_last_sample() {
