@@ -440,6 +440,15 @@ async fn an_outage_opens_an_incident_with_evidence_alerts_each_webhook_once_and_
         .expect("service page");
     assert!(detail.contains("<svg class=\"chart\""), "{detail}");
     assert!(!detail.contains("<script>alert"));
+    // The 30-day chart names the service in its title, as text.
+    assert!(!detail.contains("<b>Uji"), "{detail}");
+    assert!(
+        detail.contains(
+            "<title id=\"days-title\">Layanan &#60;b&#62;Uji&#60;/b&#62;: Latency per day (UTC)"
+        ),
+        "{detail}"
+    );
+    assert!(status["regions"][0]["services"][0]["chart_days"][29]["samples"].as_u64() > Some(0));
     let badge = get(&watching.url("badge/watched.svg")).await;
     assert_eq!(
         badge

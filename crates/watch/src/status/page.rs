@@ -4,7 +4,7 @@
 //! numbers only.
 
 use askama::Template;
-use input::lang::Lang;
+use input::lang::{self, Lang};
 
 use report::local_time::{self, Precision, Zone};
 
@@ -28,6 +28,10 @@ pub struct Words {
     pub updated: &'static str,
     pub no_data: &'static str,
     pub chart_caption: &'static str,
+    pub chart_days_caption: &'static str,
+    /// The summary of each chart's table of values.
+    pub chart_table: &'static str,
+    pub samples: &'static str,
     pub standards_history: &'static str,
     pub since: &'static str,
     pub back: &'static str,
@@ -63,6 +67,12 @@ impl Words {
                 "Latensi per jam, 24 jam terakhir (ms): p50, p95, p99",
                 "Latency per hour, last 24 hours (ms): p50, p95, p99",
             ),
+            chart_days_caption: lang.pick(
+                "Latensi per hari (UTC), 30 hari terakhir (ms): p50, p95, p99",
+                "Latency per day (UTC), last 30 days (ms): p50, p95, p99",
+            ),
+            chart_table: lang.pick("Nilai dalam tabel", "The values as a table"),
+            samples: lang.pick("Sampel", "Samples"),
             standards_history: lang.pick("Riwayat indeks standar", "Standards index history"),
             since: lang.pick("sejak", "since"),
             back: lang.pick("Semua layanan", "All services"),
@@ -135,20 +145,49 @@ struct ServicePage<'a> {
     behind: Option<String>,
     row: Row,
     base_url: &'a str,
-    chart: Chart,
+    charts: Vec<Chart>,
     history: Vec<(String, String, String)>,
     incidents: Vec<IncidentRow>,
 }
 
-/// An SVG line chart: numbers only.
+/// An SVG line chart drawn from numbers, with its words for readers who do not
+/// see it: a title and a description in the SVG, and its values as a table.
 pub struct Chart {
+    /// Unique in the page: the heading's id, and the title's and desc's prefix.
+    pub id: &'static str,
+    pub caption: &'static str,
+    /// The SVG's `<title>`: the service and the caption.
+    pub title: String,
+    /// The SVG's `<desc>`: what is drawn, over which span, and the highest p99.
+    pub desc: String,
     pub width: u32,
     pub height: u32,
     /// `points` attributes of the p50, p95 and p99 lines.
     pub lines: Vec<String>,
     /// (y, label) of the horizontal grid lines.
     pub grid: Vec<(f64, String)>,
+    /// (x, label, text-anchor) under the plot.
+    pub ticks: Vec<(f64, String, &'static str)>,
+    /// The table's first column heading.
+    pub period: &'static str,
+    pub rows: Vec<ChartRow>,
     pub empty: bool,
+}
+
+/// One point of a chart as a table row.
+pub struct ChartRow {
+    pub label: String,
+    pub samples: String,
+    pub p50: String,
+    pub p95: String,
+    pub p99: String,
+}
+
+/// Which chart: the hours of the last day or the days of the last month.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Span {
+    Hours,
+    Days,
 }
 
 pub fn render_status(snapshot: &Snapshot, lang: Lang) -> Result<String, askama::Error> {
@@ -207,7 +246,22 @@ pub fn render_service(
         behind: behind_text(snapshot, lang),
         row: row(service, zone_of(snapshot, id), lang),
         base_url: &service.base_url,
-        chart: chart(&service.chart),
+        charts: vec![
+            chart(
+                &service.chart,
+                Span::Hours,
+                &service.name,
+                zone_of(snapshot, id),
+                lang,
+            ),
+            chart(
+                &service.chart_days,
+                Span::Days,
+                &service.name,
+                zone_of(snapshot, id),
+                lang,
+            ),
+        ],
         history: service
             .standards_history
             .iter()
@@ -366,9 +420,11 @@ fn incident_row(incident: &IncidentView, zone: Zone, lang: Lang) -> IncidentRow 
     }
 }
 
-/// p50, p95 and p99 per hour as three polylines in a 600 x 160 box (log scale
-/// would hide a stall; linear from 0 to the highest p99).
-fn chart(points: &[ChartPoint]) -> Chart {
+/// p50, p95 and p99 per hour or per day as three polylines in a 600 x 160 box
+/// (log scale would hide a stall; linear from 0 to the highest p99), with its
+/// title, description, ticks and table.
+fn chart(points: &[ChartPoint], span: Span, service: &str, zone: Zone, lang: Lang) -> Chart {
+    let words = Words::of(lang);
     let (width, height) = (600u32, 160u32);
     let (left, top, plot_w, plot_h) = (44.0, 8.0, 548.0, 132.0);
     let highest = points
@@ -411,11 +467,97 @@ fn chart(points: &[ChartPoint]) -> Chart {
             )
         })
         .collect();
+    // A point's time as the reader reads it: an hour in the service's zone, a
+    // UTC day by its date (the same date in WIB, WITA and WIT at its start).
+    let when = |start: i64, precision: Precision| {
+        shown_time(&crate::time::rfc3339_ms(start), zone, lang, precision)
+    };
+    let label = |start: i64| match span {
+        Span::Hours => when(start, Precision::Minutes),
+        Span::Days => when(start, Precision::Minutes)
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    // Every sixth hour by its clock (`21.00`), every seventh day by its date
+    // (`5 Des`), counted back from the latest.
+    let every = match span {
+        Span::Hours => 6,
+        Span::Days => 7,
+    };
+    let ticks = points
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| (points.len() - 1 - i).is_multiple_of(every))
+        .filter_map(|(i, p)| {
+            let text = when(p.start, Precision::Minutes);
+            let words: Vec<&str> = text.split_whitespace().collect();
+            let tick = match span {
+                Span::Hours => words.get(3).map(|clock| clock.to_string()),
+                Span::Days => words.get(..2).map(|date| date.join(" ")),
+            };
+            // The latest is at the plot's right edge: its text ends there.
+            let anchor = if i + 1 == points.len() {
+                "end"
+            } else {
+                "middle"
+            };
+            tick.map(|tick| (left + step * i as f64, tick, anchor))
+        })
+        .collect();
+    let value = |v: Option<f64>| v.map_or_else(|| "—".to_string(), |v| number(v, lang));
+    let rows = points
+        .iter()
+        .map(|p| ChartRow {
+            label: label(p.start),
+            samples: lang::count(p.samples, lang),
+            p50: value(p.latency.map(|l| l.p50)),
+            p95: value(p.latency.map(|l| l.p95)),
+            p99: value(p.latency.map(|l| l.p99)),
+        })
+        .collect();
+    let caption = match span {
+        Span::Hours => words.chart_caption,
+        Span::Days => words.chart_days_caption,
+    };
+    let (first, last) = (
+        points.first().map(|p| label(p.start)).unwrap_or_default(),
+        points.last().map(|p| label(p.start)).unwrap_or_default(),
+    );
+    let highest = number(highest, lang);
+    let desc = match (span, lang) {
+        (Span::Hours, Lang::Id) => format!(
+            "Latensi p50, p95 dan p99 respons lengkap per jam, {first} sampai {last}; p99 tertinggi {highest} ms. Nilai tiap jam ada di tabel di bawah grafik."
+        ),
+        (Span::Hours, Lang::En) => format!(
+            "p50, p95 and p99 latency of complete responses per hour, {first} to {last}; highest p99 {highest} ms. Each hour's values are in the table below the chart."
+        ),
+        (Span::Days, Lang::Id) => format!(
+            "Latensi p50, p95 dan p99 respons lengkap per hari (UTC), {first} sampai {last}; p99 tertinggi {highest} ms. Nilai tiap hari ada di tabel di bawah grafik."
+        ),
+        (Span::Days, Lang::En) => format!(
+            "p50, p95 and p99 latency of complete responses per day (UTC), {first} to {last}; highest p99 {highest} ms. Each day's values are in the table below the chart."
+        ),
+    };
     Chart {
+        id: match span {
+            Span::Hours => "hours",
+            Span::Days => "days",
+        },
+        caption,
+        title: format!("{service}: {caption}"),
+        desc,
         width,
         height,
         lines: vec![line(|l| l.p50), line(|l| l.p95), line(|l| l.p99)],
         grid,
+        ticks,
+        period: match span {
+            Span::Hours => lang.pick("Jam", "Hour"),
+            Span::Days => lang.pick("Hari (UTC)", "Day (UTC)"),
+        },
+        rows,
         empty: points.iter().all(|p| p.latency.is_none()),
     }
 }
@@ -470,6 +612,173 @@ fn inert_controls(html: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::status::snapshot::{self, WriterHealth};
+    use crate::store::{RoundWrite, SampleRow, ScenarioRow, ServiceStateRow, Store};
+
+    const DAY: i64 = 86_400_000;
+    /// 2026-12-06T05:00:00Z.
+    const NOW: i64 = 1_796_533_200_000;
+    const HOSTILE: &str = "Layanan <script>alert('pwned')</script><b onmouseover=alert(1)>";
+
+    /// Thirty days of samples every 10 minutes up to `NOW`, rolled up, with the
+    /// raw samples of every day before today then deleted (as retention does):
+    /// what the daily chart shows can only come from the rollups. Day d (0 is
+    /// the oldest) answers in (d + 1) x 10 ms plus 0 to 9 ms.
+    fn thirty_days(dir: &tempfile::TempDir) -> snapshot::Snapshot {
+        let path = dir.path().join("h.db");
+        let mut store = Store::open(&path).expect("opens");
+        let scenario = store
+            .register_scenario(
+                &ScenarioRow {
+                    id: 0,
+                    identity: "svc".into(),
+                    service_id: "svc".into(),
+                    name: Some(HOSTILE.into()),
+                    region_code: Some("63.71".into()),
+                    region_name: Some("Kota Banjarmasin".into()),
+                    base_url: "http://127.0.0.1:9".into(),
+                    file: "svc.yaml".into(),
+                    source: Vec::new(),
+                    every_ms: 600_000,
+                },
+                0,
+            )
+            .expect("registers");
+        let series = store.series(scenario, "health", "default").expect("series");
+        let today = NOW.div_euclid(DAY) * DAY;
+        let first = today - 29 * DAY;
+        let samples: Vec<SampleRow> = (0..)
+            .map(|n| first + n * 600_000)
+            .take_while(|at| *at < NOW)
+            .enumerate()
+            .map(|(n, at)| SampleRow {
+                series,
+                at,
+                up: true,
+                status: Some(200),
+                latency_us: Some((((at - first) / DAY + 1) * 10 + (n as i64 % 10)) * 1000),
+                error_kind: None,
+            })
+            .collect();
+        for chunk in samples.chunks(1000) {
+            store
+                .commit_round(&RoundWrite {
+                    scenario,
+                    at: chunk[0].at,
+                    samples: chunk.to_vec(),
+                    state: ServiceStateRow::default(),
+                    change: None,
+                })
+                .expect("commits");
+        }
+        crate::rollup::roll_all(&mut store, NOW, 60_000).expect("rolls");
+        let connection = rusqlite::Connection::open(&path).expect("opens");
+        let forgotten = connection
+            .execute("DELETE FROM samples WHERE at < ?1", [today])
+            .expect("forgets");
+        assert_eq!(forgotten, 29 * 144);
+        snapshot::build(
+            &store,
+            &Default::default(),
+            &WriterHealth {
+                waiting: 0,
+                dropped: 0,
+                error: None,
+            },
+            NOW,
+        )
+        .expect("snapshot")
+    }
+
+    /// The `points` of the `index`th polyline of class `class`.
+    fn polyline(html: &str, class: &str, index: usize) -> Vec<(f64, f64)> {
+        let marker = format!("<polyline class=\"{class}\" points=\"");
+        let rest = html
+            .match_indices(&marker)
+            .nth(index)
+            .map(|(at, _)| &html[at + marker.len()..])
+            .expect("the polyline");
+        rest[..rest.find('"').expect("closed")]
+            .split(' ')
+            .map(|pair| {
+                let (x, y) = pair.split_once(',').expect("x,y");
+                (x.parse().expect("x"), y.parse().expect("y"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_service_page_draws_30_days_of_latency_from_the_rollups_in_words_too() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let snapshot = thirty_days(&dir);
+        let service = &snapshot.regions[0].services[0];
+        let days = &service.chart_days;
+        assert_eq!(days.len(), 30);
+        assert_eq!(days[0].samples, 144);
+        assert_eq!(days[28].samples, 144);
+        // Today so far: 00:00 to 05:00 UTC.
+        assert_eq!(days[29].samples, 30);
+        for (d, day) in days.iter().enumerate() {
+            let p = day.latency.expect("every day has latency");
+            let base = (d as f64 + 1.0) * 10.0;
+            assert!((base..base + 10.0).contains(&p.p50), "day {d}: {p:?}");
+            assert!(p.p50 <= p.p95 && p.p95 <= p.p99, "day {d}: {p:?}");
+        }
+        let en = render_service(&snapshot, service.id, Lang::En)
+            .expect("the service")
+            .expect("renders");
+        let id = render_service(&snapshot, service.id, Lang::Id)
+            .expect("the service")
+            .expect("renders");
+        for html in [&en, &id] {
+            // Two charts, each described by its title and desc.
+            assert_eq!(html.matches("<svg class=\"chart\"").count(), 2, "{html}");
+            assert!(html.contains("aria-labelledby=\"days-title days-desc\""));
+            assert!(html.contains("<desc id=\"days-desc\">"), "{html}");
+            // The daily p50, p95 and p99 lines have a point per day, rising as the
+            // latency did (SVG's y grows downwards).
+            for class in ["c0", "c1", "c2"] {
+                let line = polyline(html, class, 1);
+                assert_eq!(line.len(), 30, "{class}");
+                assert!(line.windows(2).all(|w| w[1].0 > w[0].0 && w[1].1 < w[0].1));
+            }
+            // The service's name is text in the title, never markup.
+            assert!(!html.contains("<script"), "{html}");
+            assert!(!html.contains("<b onmouseover"), "{html}");
+            assert!(html.contains(
+                "<title id=\"days-title\">Layanan &#60;script&#62;alert(&#39;pwned&#39;)&#60;/script&#62;&#60;b onmouseover=alert(1)&#62;: "
+            ), "{html}");
+            // The table fallback: a row per day, oldest first, with its samples.
+            let table = &html[html.rfind("<details>").expect("the days' table")..];
+            assert_eq!(table.matches("<tr><td>").count(), 30);
+        }
+        assert!(en.contains("Latency per day (UTC), last 30 days (ms): p50, p95, p99"));
+        assert!(
+            en.contains("per day (UTC), 7 Nov 2026 to 6 Dec 2026; highest p99 309 ms"),
+            "{en}"
+        );
+        assert!(
+            en.contains(
+                "<tr><td>7 Nov 2026</td><td class=\"num\">144</td><td class=\"num\">14.0</td>"
+            ),
+            "{en}"
+        );
+        assert!(id.contains("Latensi per hari (UTC), 30 hari terakhir (ms): p50, p95, p99"));
+        assert!(
+            id.contains("per hari (UTC), 7 Nov 2026 sampai 6 Des 2026; p99 tertinggi 309 ms"),
+            "{id}"
+        );
+        assert!(
+            id.contains(
+                "<tr><td>7 Nov 2026</td><td class=\"num\">144</td><td class=\"num\">14,0</td>"
+            ),
+            "{id}"
+        );
+        assert!(id.contains("Nilai dalam tabel"));
+        // Ticks: every seventh day back from today, by its date.
+        assert!(id.contains("text-anchor=\"end\">6 Des</text>"), "{id}");
+        assert!(en.contains("text-anchor=\"middle\">29 Nov</text>"), "{en}");
+    }
 
     #[test]
     fn chart_scales_are_round_numbers() {

@@ -20,8 +20,12 @@ pub const UPTIME_WINDOWS: [(&str, i64); 4] = [
     ("90d", 90 * 86_400_000),
 ];
 
-/// How many hours the latency chart covers.
+/// How many hours the hourly latency chart covers.
 pub const CHART_HOURS: i64 = 24;
+
+/// How many days the daily latency chart covers (UTC days: each is one day
+/// rollup, so 30 days of a thousand services stay cheap to read).
+pub const CHART_DAYS: i64 = 30;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Snapshot {
@@ -61,6 +65,9 @@ pub struct ServiceView {
     pub latency_24h: Option<Percentiles>,
     /// Hourly p50, p95 and p99 over the last [`CHART_HOURS`] hours.
     pub chart: Vec<ChartPoint>,
+    /// Daily p50, p95 and p99 over the last [`CHART_DAYS`] UTC days, today's
+    /// so far included.
+    pub chart_days: Vec<ChartPoint>,
     pub standards: Option<StandardsView>,
     pub standards_history: Vec<StandardsView>,
     pub open_incident: bool,
@@ -84,7 +91,7 @@ pub struct Percentiles {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ChartPoint {
-    /// The hour's start (ms since the epoch).
+    /// The hour's or day's start (ms since the epoch).
     pub start: i64,
     pub latency: Option<Percentiles>,
     pub samples: u64,
@@ -165,6 +172,18 @@ pub fn build(
                 samples: figures.samples,
             });
         }
+        let day_ms = SPANS[2] * 1000;
+        let days_end = now.div_euclid(day_ms) * day_ms + day_ms;
+        let mut chart_days = Vec::new();
+        for index in (0..CHART_DAYS).rev() {
+            let start = days_end - (index + 1) * day_ms;
+            let figures = sum(start, start + day_ms, true)?;
+            chart_days.push(ChartPoint {
+                start,
+                latency: percentiles(&figures),
+                samples: figures.samples,
+            });
+        }
         let history = store.standards_history(scenario.id, 30)?;
         let standards_history: Vec<StandardsView> = history
             .into_iter()
@@ -199,6 +218,7 @@ pub fn build(
             uptime,
             latency_24h: percentiles(&day),
             chart,
+            chart_days,
             standards: standards_history.last().cloned(),
             standards_history,
             open_incident,
