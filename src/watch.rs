@@ -21,6 +21,8 @@ pub async fn watch(args: WatchArgs, lang: Lang, quiet: bool) -> ExitCode {
             return ExitCode::BadInput;
         }
     };
+    // A PostgreSQL password is never shown (logs, errors, report args).
+    logging::add_secrets(&location.secrets());
     let mut webhooks = Vec::new();
     for argument in &args.webhook {
         match Webhook::parse(argument) {
@@ -185,7 +187,7 @@ pub async fn watch(args: WatchArgs, lang: Lang, quiet: bool) -> ExitCode {
                 .unwrap_or(ExitCode::Success)
         }
         Err(error) => {
-            say::error(lang, &error.to_string());
+            say::error(lang, error.text().pick(lang));
             if error.is_bad_input() {
                 ExitCode::BadInput
             } else {
@@ -196,16 +198,7 @@ pub async fn watch(args: WatchArgs, lang: Lang, quiet: bool) -> ExitCode {
 }
 
 fn location_error(error: &LocationError, lang: Lang) -> String {
-    match error {
-        LocationError::PostgresNotYet => lang.choose(
-            "--db: riwayat PostgreSQL belum didukung; pakai --db sqlite:BERKAS".to_string(),
-            format!("--db: {error}"),
-        ),
-        LocationError::Unknown(url) => lang.choose(
-            format!("--db: `{url}` bukan URL basis data: tulis sqlite:BERKAS (misalnya sqlite:ujilab.db)"),
-            format!("--db: {error}"),
-        ),
-    }
+    format!("--db: {}", error.text().pick(lang))
 }
 
 fn webhook_error_id(error: &watch::alert::WebhookError) -> String {
@@ -272,14 +265,17 @@ pub fn report(args: ReportArgs, lang: Lang, quiet: bool) -> ExitCode {
             return ExitCode::BadInput;
         }
     };
-    let Location::Sqlite(path) = match Location::parse(&args.db) {
+    let location = match Location::parse(&args.db) {
         Ok(location) => location,
         Err(error) => {
             say::error(lang, &location_error(&error, lang));
             return ExitCode::BadInput;
         }
     };
-    if !path.is_file() {
+    logging::add_secrets(&location.secrets());
+    if let Location::Sqlite(path) = &location
+        && !path.is_file()
+    {
         say::error(
             lang,
             &lang.choose(
@@ -309,11 +305,16 @@ pub fn report(args: ReportArgs, lang: Lang, quiet: bool) -> ExitCode {
         (Ok(from), Ok(to)) => (from, to),
         _ => return ExitCode::BadInput,
     };
-    let store = match watch::store::Store::open(&path) {
+    let store = match watch::store::Store::open_at(&location) {
         Ok(store) => store,
         Err(error) => {
-            say::error(lang, &format!("--db: {error}"));
-            return ExitCode::BadInput;
+            say::error(lang, &format!("--db: {}", error.text().pick(lang)));
+            // A PostgreSQL that does not answer is not bad input.
+            return if error.is_transient() {
+                ExitCode::HarnessFault
+            } else {
+                ExitCode::BadInput
+            };
         }
     };
     let window = watch::period::Window {

@@ -18,6 +18,8 @@ use tokio::net::TcpListener;
 
 use crate::support::{text, ujilab_command};
 
+mod postgres;
+
 const UP: u8 = 0;
 const FAILING: u8 = 1;
 
@@ -697,10 +699,20 @@ fn bad_arguments_and_scenarios_stop_the_watch_before_it_probes() {
             .expect("runs")
     };
     let good = good.to_str().expect("utf-8");
-    let postgres = run(&[good, "--db", "postgres://u:pw@127.0.0.1/h"]);
+    let postgres = run(&[good, "--db", "postgres://u:pw-hush@127.0.0.1:notaport/h"]);
     assert_eq!(postgres.status.code(), Some(2));
-    assert!(text(&postgres.stderr).contains("PostgreSQL history is not supported yet"));
-    assert!(!text(&postgres.stderr).contains("pw@"));
+    assert!(text(&postgres.stderr).contains("not a PostgreSQL URL"));
+    assert!(!text(&postgres.stderr).contains("pw-hush"));
+    // Nothing answers on port 9: the history cannot be opened (3), and the
+    // message names it without its password.
+    let away = run(&[good, "--db", "postgres://u:pw-hush@127.0.0.1:9/h"]);
+    assert_eq!(away.status.code(), Some(3), "{}", text(&away.stderr));
+    assert!(
+        text(&away.stderr).contains("postgres://u:***@127.0.0.1:9/h"),
+        "{}",
+        text(&away.stderr)
+    );
+    assert!(!text(&away.stderr).contains("pw-hush"));
 
     let notes = dir.path().join("notes.db");
     std::fs::write(&notes, "my notes, not a database ".repeat(100)).expect("write");
@@ -869,7 +881,7 @@ thresholds:
             change: None,
         })
         .expect("commits");
-    ::watch::rollup::roll_all(&mut store, now, 60_000).expect("rolls");
+    ::watch::rollup::roll_all(&mut store, "default", now, 60_000).expect("rolls");
     drop(store);
     let (code, many, stderr) = report_over(&db, &dir.path().join("many"), "2h", "now");
     let certified = entry(&many, "certified");

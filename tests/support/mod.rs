@@ -4,6 +4,8 @@
 //! `dead_code` allowance.
 #![allow(dead_code)]
 
+pub mod postgres;
+
 use std::process::{Command, Output};
 
 use input::scenario::{Environment, LoadSettings, Loaded, Scenario, Source, load_all};

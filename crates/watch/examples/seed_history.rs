@@ -104,11 +104,12 @@ fn main() {
         }
     }
     let inserted = began.elapsed();
-    rollup::roll_all(&mut store, now, 60_000).unwrap_or_else(|error| panic!("roll: {error}"));
+    rollup::roll_all(&mut store, "default", now, 60_000)
+        .unwrap_or_else(|error| panic!("roll: {error}"));
     let rolled = began.elapsed();
     let keep = retention_days * 86_400_000;
     store
-        .forget(now - keep, 60, now - keep.max(2 * 86_400_000))
+        .forget("default", now - keep, 60, now - keep.max(2 * 86_400_000))
         .unwrap_or_else(|error| panic!("forget: {error}"));
     store
         .checkpoint()

@@ -5,6 +5,8 @@
 
 use observe::latency::LatencyHistogram;
 
+use std::collections::HashMap;
+
 use crate::store::{RollupRow, SPANS, SampleRow, Store, StoreError};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -51,12 +53,29 @@ impl Figures {
     }
 }
 
-/// The rolled-up marks, read once per query: `marks[i]` is how far `SPANS[i]` is
-/// rolled up (ms), 0 when not at all.
-pub fn marks(store: &Store) -> Result<[i64; 3], StoreError> {
-    let mut marks = [0; 3];
-    for (mark, span) in marks.iter_mut().zip(SPANS) {
-        *mark = store.rolled_until(span)?.unwrap_or(0);
+/// How far each series is rolled up, read once per query: for each span, up to
+/// which time (ms) its vantage has rolled it, 0 when not at all.
+#[derive(Debug, Clone, Default)]
+pub struct Marks(HashMap<i64, [i64; 3]>);
+
+impl Marks {
+    /// No marks: every window is read from raw samples.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// The marks of one series, finest span first.
+    pub fn of(&self, series: i64) -> [i64; 3] {
+        self.0.get(&series).copied().unwrap_or([0; 3])
+    }
+}
+
+pub fn marks(store: &Store) -> Result<Marks, StoreError> {
+    let mut marks = Marks::default();
+    for (series, span, until) in store.marks()? {
+        if let Some(index) = SPANS.iter().position(|known| *known == span) {
+            marks.0.entry(series).or_insert([0; 3])[index] = until;
+        }
     }
     Ok(marks)
 }
@@ -67,10 +86,18 @@ pub fn window(
     series: i64,
     from: i64,
     to: i64,
-    marks: &[i64; 3],
+    marks: &Marks,
 ) -> Result<Figures, StoreError> {
     let mut figures = Figures::default();
-    cover(store, series, from, to, marks, SPANS.len(), &mut figures)?;
+    cover(
+        store,
+        series,
+        from,
+        to,
+        &marks.of(series),
+        SPANS.len(),
+        &mut figures,
+    )?;
     Ok(figures)
 }
 

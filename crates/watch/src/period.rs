@@ -41,7 +41,7 @@ use report::model::{
     ScenarioEntry, ScenarioReport,
 };
 
-use crate::figures::{self, Figures, marks};
+use crate::figures::{self, Figures, Marks, marks};
 use crate::store::{Store, StoreError};
 
 /// What to report on.
@@ -219,7 +219,7 @@ fn window_of(
     store: &Store,
     series: i64,
     window: &Window,
-    marks: &[i64; 3],
+    marks: &Marks,
 ) -> Result<Figures, StoreError> {
     figures::window(store, series, window.from, window.to, marks)
 }

@@ -15,14 +15,16 @@ use crate::store::{RollupRow, SPANS, Store, StoreError};
 /// time away); the next pass goes on.
 const MAX_PASS_MS: i64 = 6 * 3_600_000;
 
-/// Rolls up what is final at `now` (ms), given the grace after a minute's end;
-/// true when nothing final is left to roll (a pass rolls at most six hours).
-pub fn roll(store: &mut Store, now: i64, grace_ms: i64) -> Result<bool, StoreError> {
+/// Rolls up a vantage's series: what is final at `now` (ms), given the grace
+/// after a minute's end; true when nothing final is left to roll (a pass rolls
+/// at most six hours). Each watch rolls its own vantage only, so several
+/// watches writing one history never roll the same rows.
+pub fn roll(store: &mut Store, vantage: &str, now: i64, grace_ms: i64) -> Result<bool, StoreError> {
     // Minutes from raw samples.
     let minute = SPANS[0] * 1000;
-    let from = match store.rolled_until(SPANS[0])? {
+    let from = match store.rolled_until(vantage, SPANS[0])? {
         Some(mark) => mark,
-        None => match store.first_sample_at()? {
+        None => match store.first_sample_at(vantage)? {
             Some(first) => first.div_euclid(minute) * minute,
             None => return Ok(true),
         },
@@ -32,7 +34,7 @@ pub fn roll(store: &mut Store, now: i64, grace_ms: i64) -> Result<bool, StoreErr
     let mut caught_up = until >= final_until;
     if until > from {
         let mut buckets: BTreeMap<(i64, i64), Figures> = BTreeMap::new();
-        for sample in store.all_samples_between(from, until)? {
+        for sample in store.all_samples_between(vantage, from, until)? {
             let start = sample.at.div_euclid(minute) * minute;
             buckets
                 .entry((sample.series, start))
@@ -40,17 +42,17 @@ pub fn roll(store: &mut Store, now: i64, grace_ms: i64) -> Result<bool, StoreErr
                 .add_sample(&sample);
         }
         let rows = rows_of(SPANS[0], buckets);
-        store.commit_rollups(SPANS[0], &rows, until)?;
+        store.commit_rollups(vantage, SPANS[0], &rows, until)?;
     }
     // Hours from minutes, days from hours.
     for level in 1..SPANS.len() {
         let (finer, span) = (SPANS[level - 1], SPANS[level]);
         let span_ms = span * 1000;
-        let finer_mark = store.rolled_until(finer)?.unwrap_or(0);
-        let from = match store.rolled_until(span)? {
+        let finer_mark = store.rolled_until(vantage, finer)?.unwrap_or(0);
+        let from = match store.rolled_until(vantage, span)? {
             Some(mark) => mark,
             None => {
-                let Some(first) = store.first_sample_at()? else {
+                let Some(first) = store.first_sample_at(vantage)? else {
                     continue;
                 };
                 first.div_euclid(span_ms) * span_ms
@@ -65,7 +67,7 @@ pub fn roll(store: &mut Store, now: i64, grace_ms: i64) -> Result<bool, StoreErr
             continue;
         }
         let mut buckets: BTreeMap<(i64, i64), Figures> = BTreeMap::new();
-        for rollup in store.all_rollups_between(finer, from, until)? {
+        for rollup in store.all_rollups_between(vantage, finer, from, until)? {
             let start = rollup.start.div_euclid(span_ms) * span_ms;
             buckets
                 .entry((rollup.series, start))
@@ -73,26 +75,31 @@ pub fn roll(store: &mut Store, now: i64, grace_ms: i64) -> Result<bool, StoreErr
                 .add_rollup(&rollup);
         }
         let rows = rows_of(span, buckets);
-        store.commit_rollups(span, &rows, until)?;
+        store.commit_rollups(vantage, span, &rows, until)?;
     }
     Ok(caught_up)
 }
 
 /// Rolls until caught up (after a long time away, or for a seeded history).
-pub fn roll_all(store: &mut Store, now: i64, grace_ms: i64) -> Result<(), StoreError> {
-    while !roll(store, now, grace_ms)? {}
+pub fn roll_all(
+    store: &mut Store,
+    vantage: &str,
+    now: i64,
+    grace_ms: i64,
+) -> Result<(), StoreError> {
+    while !roll(store, vantage, now, grace_ms)? {}
     Ok(())
 }
 
 /// A sample at `at` (ms) was committed after its buckets may have been rolled:
 /// the marks go back so that they are rolled again.
-pub fn reopen(store: &mut Store, at: i64) -> Result<(), StoreError> {
+pub fn reopen(store: &mut Store, vantage: &str, at: i64) -> Result<(), StoreError> {
     for span in SPANS {
         let span_ms = span * 1000;
-        if let Some(mark) = store.rolled_until(span)?
+        if let Some(mark) = store.rolled_until(vantage, span)?
             && mark > at
         {
-            store.commit_rollups(span, &[], at.div_euclid(span_ms) * span_ms)?;
+            store.commit_rollups(vantage, span, &[], at.div_euclid(span_ms) * span_ms)?;
         }
     }
     Ok(())
@@ -115,35 +122,22 @@ fn rows_of(span: i64, buckets: BTreeMap<(i64, i64), Figures>) -> Vec<RollupRow> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::figures::{marks, window};
-    use crate::store::{RoundWrite, SampleRow, ScenarioRow, ServiceStateRow};
+    use crate::figures::{Marks, marks, window};
+    use crate::store::testing::{on_each_backend, scenario};
+    use crate::store::{RoundWrite, SampleRow, ServiceStateRow};
 
     const HOUR: i64 = 3_600_000;
+    const SAMPLES: i64 = 2 * 24 * 120 + 50;
+    const END: i64 = 1_000 + SAMPLES * 30_000;
 
-    fn store_with_series(dir: &tempfile::TempDir) -> (Store, i64, i64) {
-        let mut store = Store::open(&dir.path().join("h.db")).expect("opens");
-        let scenario = store
-            .register_scenario(
-                &ScenarioRow {
-                    id: 0,
-                    identity: "svc".into(),
-                    service_id: "svc".into(),
-                    name: None,
-                    region_code: None,
-                    region_name: None,
-                    base_url: "http://127.0.0.1/".into(),
-                    file: "svc.yaml".into(),
-                    source: Vec::new(),
-                    every_ms: 30_000,
-                },
-                0,
-            )
-            .expect("registers");
-        let series = store.series(scenario, "health", "default").expect("series");
-        // Two days and a bit of samples every 30 s; one in seven is down, and
-        // latency grows with the sample's number (so percentiles are known).
+    /// A series of `vantage` with two days and a bit of samples every 30 s; one
+    /// in seven is down, and latency grows with the sample's number (so
+    /// percentiles are known). (scenario, series)
+    fn fill(store: &mut Store, vantage: &str) -> (i64, i64) {
+        let scenario = scenario(store, "svc");
+        let series = store.series(scenario, "health", vantage).expect("series");
         let mut samples = Vec::new();
-        for n in 0..(2 * 24 * 120 + 50) {
+        for n in 0..SAMPLES {
             samples.push(SampleRow {
                 series,
                 at: 1_000 + n * 30_000,
@@ -167,66 +161,124 @@ mod tests {
                 })
                 .expect("commits");
         }
-        (store, scenario, series)
+        (scenario, series)
     }
 
     #[test]
     fn any_window_over_rollups_equals_the_same_window_over_raw_samples() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let (mut store, _, series) = store_with_series(&dir);
-        let end = 1_000 + (2 * 24 * 120 + 50) * 30_000;
-        roll_all(&mut store, end + HOUR, 60_000).expect("rolls");
-        assert!(roll(&mut store, end + HOUR, 60_000).expect("rolls again, nothing new"));
-        let rolled = marks(&store).expect("marks");
-        assert!(rolled[2] >= 86_400_000, "a day was rolled: {rolled:?}");
-        for (from, to) in [
-            (0, end),
-            (7 * 60_000 + 13, 30 * HOUR + 17),
-            (HOUR, 25 * HOUR),
-            (5, 6),
-        ] {
-            let merged = window(&store, series, from, to, &rolled).expect("window");
-            let raw = window(&store, series, from, to, &[0, 0, 0]).expect("raw window");
-            assert_eq!(merged.samples, raw.samples, "{from}..{to}");
-            assert_eq!(merged.up, raw.up, "{from}..{to}");
-            assert_eq!(
-                merged.latency.percentile(99.0),
-                raw.latency.percentile(99.0),
-                "{from}..{to}"
+        on_each_backend(|open| {
+            let mut store = open().expect("opens");
+            let (_, series) = fill(&mut store, "default");
+            roll_all(&mut store, "default", END + HOUR, 60_000).expect("rolls");
+            assert!(
+                roll(&mut store, "default", END + HOUR, 60_000).expect("rolls again, nothing new")
             );
-            assert_eq!(merged.latency.count(), raw.latency.count());
-        }
-        let whole = window(&store, series, 0, end, &rolled).expect("whole");
-        assert_eq!(whole.samples, 2 * 24 * 120 + 50);
+            let rolled = marks(&store).expect("marks");
+            assert!(
+                rolled.of(series)[2] >= 86_400_000,
+                "a day was rolled: {rolled:?}"
+            );
+            for (from, to) in [
+                (0, END),
+                (7 * 60_000 + 13, 30 * HOUR + 17),
+                (HOUR, 25 * HOUR),
+                (5, 6),
+            ] {
+                let merged = window(&store, series, from, to, &rolled).expect("window");
+                let raw = window(&store, series, from, to, &Marks::none()).expect("raw window");
+                assert_eq!(merged.samples, raw.samples, "{from}..{to}");
+                assert_eq!(merged.up, raw.up, "{from}..{to}");
+                assert_eq!(
+                    merged.latency.percentile(99.0),
+                    raw.latency.percentile(99.0),
+                    "{from}..{to}"
+                );
+                assert_eq!(merged.latency.count(), raw.latency.count());
+            }
+            let whole = window(&store, series, 0, END, &rolled).expect("whole");
+            assert_eq!(whole.samples, SAMPLES as u64);
+        });
     }
 
     #[test]
     fn a_late_sample_reopens_the_buckets_it_falls_in() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let (mut store, scenario, series) = store_with_series(&dir);
-        let end = 1_000 + (2 * 24 * 120 + 50) * 30_000;
-        roll_all(&mut store, end + HOUR, 60_000).expect("rolls");
-        let late = SampleRow {
-            series,
-            at: 5 * HOUR + 12_345,
-            up: false,
-            status: None,
-            latency_us: None,
-            error_kind: Some("timeout".into()),
-        };
-        store
-            .commit_round(&RoundWrite {
-                scenario,
-                at: late.at,
-                samples: vec![late],
-                state: ServiceStateRow::default(),
-                change: None,
-            })
-            .expect("commits");
-        reopen(&mut store, 5 * HOUR + 12_345).expect("reopens");
-        roll(&mut store, end + HOUR, 60_000).expect("rolls");
-        let rolled = marks(&store).expect("marks");
-        let merged = window(&store, series, 0, end, &rolled).expect("window");
-        assert_eq!(merged.samples, 2 * 24 * 120 + 51);
+        on_each_backend(|open| {
+            let mut store = open().expect("opens");
+            let (scenario, series) = fill(&mut store, "default");
+            roll_all(&mut store, "default", END + HOUR, 60_000).expect("rolls");
+            let late = SampleRow {
+                series,
+                at: 5 * HOUR + 12_345,
+                up: false,
+                status: None,
+                latency_us: None,
+                error_kind: Some("timeout".into()),
+            };
+            store
+                .commit_round(&RoundWrite {
+                    scenario,
+                    at: late.at,
+                    samples: vec![late],
+                    state: ServiceStateRow::default(),
+                    change: None,
+                })
+                .expect("commits");
+            reopen(&mut store, "default", 5 * HOUR + 12_345).expect("reopens");
+            roll(&mut store, "default", END + HOUR, 60_000).expect("rolls");
+            let rolled = marks(&store).expect("marks");
+            let merged = window(&store, series, 0, END, &rolled).expect("window");
+            assert_eq!(merged.samples, SAMPLES as u64 + 1);
+        });
+    }
+
+    /// Two watches (two connections) with their own vantages in one history:
+    /// each rolls its own series only, so every sample is in the rollups once,
+    /// and a window counts both vantages' samples.
+    #[test]
+    fn two_vantages_roll_up_their_own_series_once() {
+        on_each_backend(|open| {
+            let (mut jakarta, mut medan) = (open().expect("opens"), open().expect("opens"));
+            let (_, west) = fill(&mut jakarta, "jakarta");
+            let (_, east) = fill(&mut medan, "medan");
+            roll_all(&mut jakarta, "jakarta", END + HOUR, 60_000).expect("rolls");
+            assert!(
+                medan
+                    .all_rollups_between("medan", 60, 0, END)
+                    .expect("rollups")
+                    .is_empty(),
+                "jakarta rolled no row of medan's"
+            );
+            let rolled = marks(&medan).expect("marks");
+            assert_eq!(rolled.of(east), [0; 3], "medan's series are not rolled yet");
+            let count = |store: &Store, rolled: &Marks| {
+                [west, east]
+                    .iter()
+                    .map(|&series| {
+                        window(store, series, 0, END, rolled)
+                            .expect("window")
+                            .samples
+                    })
+                    .sum::<u64>()
+            };
+            assert_eq!(count(&medan, &rolled), 2 * SAMPLES as u64);
+            roll_all(&mut medan, "medan", END + HOUR, 60_000).expect("rolls");
+            // Rolling again, from either side, changes nothing.
+            roll_all(&mut jakarta, "jakarta", END + 2 * HOUR, 60_000).expect("rolls");
+            let rolled = marks(&jakarta).expect("marks");
+            assert!(rolled.of(east)[2] >= 86_400_000 && rolled.of(west)[2] >= 86_400_000);
+            assert_eq!(count(&jakarta, &rolled), 2 * SAMPLES as u64);
+            for (store, vantage) in [(&jakarta, "jakarta"), (&medan, "medan")] {
+                let minutes: u64 = store
+                    .all_rollups_between(vantage, 60, 0, END + HOUR)
+                    .expect("rollups")
+                    .iter()
+                    .map(|row| row.samples)
+                    .sum();
+                assert_eq!(
+                    minutes, SAMPLES as u64,
+                    "{vantage}'s minutes hold each sample once"
+                );
+            }
+        });
     }
 }

@@ -65,6 +65,27 @@ pub enum WatchError {
 }
 
 impl WatchError {
+    /// The message in both languages.
+    pub fn text(&self) -> input::text::Text {
+        use input::text::Text;
+        match self {
+            Self::Store { path, source } => {
+                let source = source.text();
+                Text::new(
+                    format!("basis data riwayat {path}: {}", source.id),
+                    format!("history database {path}: {}", source.en),
+                )
+            }
+            Self::Setup { file, message } => {
+                Text::new(format!("{file}: {message}"), self.to_string())
+            }
+            Self::Listen { addr, source } => Text::new(
+                format!("tidak dapat mendengarkan di {addr}: {source}"),
+                self.to_string(),
+            ),
+        }
+    }
+
     /// A database that is not a ujilab history, or a newer one: bad input.
     pub fn is_bad_input(&self) -> bool {
         matches!(
@@ -105,12 +126,12 @@ pub async fn watch(
     cancel: Cancel,
     started: impl FnOnce(Started),
 ) -> Result<Summary, WatchError> {
-    let Location::Sqlite(path) = &settings.location;
+    let location = &settings.location;
     let store_error = |source: StoreError| WatchError::Store {
-        path: path.display().to_string(),
+        path: location.shown(),
         source,
     };
-    let store = Store::open(path).map_err(store_error)?;
+    let store = Store::open_at(location).map_err(store_error)?;
     let now = now_ms();
     let mut watched = Vec::new();
     let mut standards_due = Vec::new();
@@ -181,7 +202,8 @@ pub async fn watch(
     }
 
     let health = Arc::new(Health::default());
-    let (writer, writer_thread) = writer::start(store, Arc::clone(&health));
+    let (writer, writer_thread) =
+        writer::start(store, settings.vantage.clone(), Arc::clone(&health));
     let shared = Arc::new(Shared {
         writer: writer.clone(),
         webhooks: settings.webhooks.clone(),
@@ -214,7 +236,7 @@ pub async fn watch(
         server = Some(tokio::spawn(async move {
             let _ = server::serve(listener, served, async move { stop.cancelled().await }).await;
         }));
-        let reader = Store::open(path).map_err(store_error)?;
+        let reader = Store::open_at(location).map_err(store_error)?;
         tokio::spawn(refresh_snapshots(
             reader,
             Arc::clone(&snapshot),
@@ -235,7 +257,7 @@ pub async fn watch(
         cancel.clone(),
     ));
     if !settings.webhooks.is_empty() {
-        let sender = Store::open(path).map_err(store_error)?;
+        let sender = Store::open_at(location).map_err(store_error)?;
         tokio::spawn(send_alerts(
             sender,
             settings.webhooks.clone(),
@@ -347,7 +369,20 @@ async fn refresh_snapshots(
                     *current = Arc::new(built);
                 }
             }
-            Ok(Err(error)) => tracing::warn!("the status page could not read the history: {error}"),
+            Ok(Err(error)) => {
+                tracing::warn!("the status page could not read the history: {error}");
+                // The figures stay as last read, but the page says now that the
+                // history is behind (a PostgreSQL away fails reads and writes).
+                if let Ok(mut current) = snapshot.write() {
+                    let mut stale = current.as_ref().clone();
+                    stale.behind = Some(snapshot::Behind {
+                        waiting_writes: health.backlog.load(Ordering::Relaxed),
+                        dropped_writes: health.dropped.load(Ordering::Relaxed),
+                        error: Some(health.error().unwrap_or(error)),
+                    });
+                    *current = Arc::new(stale);
+                }
+            }
             Err(_) => {}
         }
         let pause = (began.elapsed() * 10).max(Duration::from_secs(2));

@@ -63,21 +63,28 @@ impl Health {
     }
 }
 
-/// Starts the writer thread; it ends when every sender is dropped, after trying
-/// once more to commit what waits.
+/// Starts the writer thread of this watch's `vantage` (it rolls up and forgets
+/// that vantage's series only); it ends when every sender is dropped, after
+/// trying once more to commit what waits.
 pub fn start(
     store: Store,
+    vantage: String,
     health: Arc<Health>,
 ) -> (mpsc::Sender<Write>, std::thread::JoinHandle<Store>) {
     let (sender, receiver) = mpsc::channel(4096);
     let handle = std::thread::Builder::new()
         .name("ujilab-watch-writer".into())
-        .spawn(move || run(store, receiver, &health))
+        .spawn(move || run(store, &vantage, receiver, &health))
         .unwrap_or_else(|error| panic!("cannot start the history writer thread: {error}"));
     (sender, handle)
 }
 
-fn run(mut store: Store, mut receiver: mpsc::Receiver<Write>, health: &Health) -> Store {
+fn run(
+    mut store: Store,
+    vantage: &str,
+    mut receiver: mpsc::Receiver<Write>,
+    health: &Health,
+) -> Store {
     let mut backlog: VecDeque<Write> = VecDeque::new();
     let mut open = true;
     while open || !backlog.is_empty() {
@@ -99,7 +106,7 @@ fn run(mut store: Store, mut receiver: mpsc::Receiver<Write>, health: &Health) -
         if receiver.is_closed() && receiver.is_empty() {
             open = false;
         }
-        drain(&mut store, &mut backlog, health);
+        drain(&mut store, vantage, &mut backlog, health);
         if !open && !backlog.is_empty() {
             // Stopping with the database still away: what waits is lost, and said.
             tracing::error!(
@@ -121,20 +128,22 @@ fn enqueue(backlog: &mut VecDeque<Write>, write: Write, health: &Health) {
 }
 
 /// Commits what waits, in order, until the first write the database refuses.
-fn drain(store: &mut Store, backlog: &mut VecDeque<Write>, health: &Health) {
+fn drain(store: &mut Store, vantage: &str, backlog: &mut VecDeque<Write>, health: &Health) {
     while let Some(write) = backlog.front() {
         let result = match write {
             Write::Round(round) => store.commit_round(round).and_then(|()| {
                 // A round older than a rolled mark (it waited): roll again.
                 let oldest = round.samples.iter().map(|s| s.at).min().unwrap_or(round.at);
-                rollup::reopen(store, oldest)
+                rollup::reopen(store, vantage, oldest)
             }),
             Write::Standards(row) => store.insert_standards(row),
-            Write::Rollup { now, grace_ms } => rollup::roll(store, *now, *grace_ms).map(|_| ()),
+            Write::Rollup { now, grace_ms } => {
+                rollup::roll(store, vantage, *now, *grace_ms).map(|_| ())
+            }
             Write::Forget {
                 samples_before,
                 minutes_before,
-            } => forget_rolled(store, *samples_before, *minutes_before),
+            } => forget_rolled(store, vantage, *samples_before, *minutes_before),
         };
         match result {
             Ok(()) => {
@@ -172,13 +181,15 @@ fn drain(store: &mut Store, backlog: &mut VecDeque<Write>, health: &Health) {
 /// not been rolled up yet (the rollups may lag after the database was away).
 fn forget_rolled(
     store: &mut Store,
+    vantage: &str,
     samples_before: i64,
     minutes_before: i64,
 ) -> Result<(), crate::store::StoreError> {
     use crate::store::SPANS;
-    let minutes_rolled = store.rolled_until(SPANS[0])?.unwrap_or(i64::MIN);
-    let hours_rolled = store.rolled_until(SPANS[1])?.unwrap_or(i64::MIN);
+    let minutes_rolled = store.rolled_until(vantage, SPANS[0])?.unwrap_or(i64::MIN);
+    let hours_rolled = store.rolled_until(vantage, SPANS[1])?.unwrap_or(i64::MIN);
     store.forget(
+        vantage,
         samples_before.min(minutes_rolled),
         SPANS[0],
         minutes_before.min(hours_rolled),
@@ -189,59 +200,49 @@ fn forget_rolled(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{RoundWrite, SampleRow, ScenarioRow, ServiceStateRow};
+    use crate::store::testing::{on_each_backend, scenario};
+    use crate::store::{RoundWrite, SampleRow, ServiceStateRow};
 
     #[test]
     fn retention_never_forgets_samples_not_rolled_up_yet() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut store = Store::open(&dir.path().join("h.db")).expect("opens");
-        let scenario = store
-            .register_scenario(
-                &ScenarioRow {
-                    id: 0,
-                    identity: "svc".into(),
-                    service_id: "svc".into(),
-                    name: None,
-                    region_code: None,
-                    region_name: None,
-                    base_url: "http://127.0.0.1/".into(),
-                    file: "svc.yaml".into(),
-                    source: Vec::new(),
-                    every_ms: 60_000,
-                },
-                0,
-            )
-            .expect("registers");
-        let series = store.series(scenario, "health", "default").expect("series");
-        let samples = (0..600)
-            .map(|n| SampleRow {
-                series,
-                at: n * 60_000,
-                up: true,
-                status: Some(200),
-                latency_us: Some(1_000),
-                error_kind: None,
-            })
-            .collect();
-        store
-            .commit_round(&RoundWrite {
-                scenario,
-                at: 0,
-                samples,
-                state: ServiceStateRow::default(),
-                change: None,
-            })
-            .expect("commits");
-        let count = |store: &Store| store.size().expect("size").1;
-        // Everything is past a retention of "now", but nothing is rolled up yet.
-        forget_rolled(&mut store, i64::MAX, i64::MAX).expect("forgets");
-        assert_eq!(count(&store), 600);
-        rollup::roll_all(&mut store, 600 * 60_000 + 3_600_000, 60_000).expect("rolls");
-        forget_rolled(&mut store, i64::MAX, i64::MAX).expect("forgets");
-        assert_eq!(count(&store), 0, "rolled samples past their retention go");
-        let marks = crate::figures::marks(&store).expect("marks");
-        let figures =
-            crate::figures::window(&store, series, 0, 600 * 60_000, &marks).expect("window");
-        assert_eq!(figures.samples, 600, "the hours still count every sample");
+        on_each_backend(|open| {
+            let mut store = open().expect("opens");
+            let scenario = scenario(&store, "svc");
+            let series = store.series(scenario, "health", "default").expect("series");
+            let samples = (0..600)
+                .map(|n| SampleRow {
+                    series,
+                    at: n * 60_000,
+                    up: true,
+                    status: Some(200),
+                    latency_us: Some(1_000),
+                    error_kind: None,
+                })
+                .collect();
+            store
+                .commit_round(&RoundWrite {
+                    scenario,
+                    at: 0,
+                    samples,
+                    state: ServiceStateRow::default(),
+                    change: None,
+                })
+                .expect("commits");
+            let count = |store: &Store| store.size().expect("size").1;
+            // Everything is past a retention of "now", but nothing is rolled up yet.
+            forget_rolled(&mut store, "default", i64::MAX, i64::MAX).expect("forgets");
+            assert_eq!(count(&store), 600);
+            rollup::roll_all(&mut store, "default", 600 * 60_000 + 3_600_000, 60_000)
+                .expect("rolls");
+            // Another vantage's retention forgets none of this one's samples.
+            forget_rolled(&mut store, "elsewhere", i64::MAX, i64::MAX).expect("forgets");
+            assert_eq!(count(&store), 600);
+            forget_rolled(&mut store, "default", i64::MAX, i64::MAX).expect("forgets");
+            assert_eq!(count(&store), 0, "rolled samples past their retention go");
+            let marks = crate::figures::marks(&store).expect("marks");
+            let figures =
+                crate::figures::window(&store, series, 0, 600 * 60_000, &marks).expect("window");
+            assert_eq!(figures.samples, 600, "the hours still count every sample");
+        });
     }
 }

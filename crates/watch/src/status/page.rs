@@ -671,7 +671,7 @@ mod tests {
                 })
                 .expect("commits");
         }
-        crate::rollup::roll_all(&mut store, NOW, 60_000).expect("rolls");
+        crate::rollup::roll_all(&mut store, "default", NOW, 60_000).expect("rolls");
         let connection = rusqlite::Connection::open(&path).expect("opens");
         let forgotten = connection
             .execute("DELETE FROM samples WHERE at < ?1", [today])
