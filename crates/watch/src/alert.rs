@@ -262,9 +262,11 @@ pub fn client() -> reqwest::Client {
         .unwrap_or_else(|_| reqwest::Client::new())
 }
 
-/// Sends every alert due at `now` (ms) to its webhook; how many were sent.
+/// Sends every alert of `vantage`'s incidents due at `now` (ms) to its
+/// webhook; how many were sent.
 pub async fn send_due(
     store: &Mutex<Store>,
+    vantage: &str,
     webhooks: &[Webhook],
     client: &reqwest::Client,
     now: i64,
@@ -275,8 +277,8 @@ pub async fn send_due(
         Err(poisoned) => work(&poisoned.into_inner()),
     };
     let due = match store.lock() {
-        Ok(store) => store.alerts_due(now)?,
-        Err(poisoned) => poisoned.into_inner().alerts_due(now)?,
+        Ok(store) => store.alerts_due(vantage, now)?,
+        Err(poisoned) => poisoned.into_inner().alerts_due(vantage, now)?,
     };
     let mut sent = 0;
     for alert in due {

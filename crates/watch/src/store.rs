@@ -344,10 +344,29 @@ pub struct ServiceStateRow {
     pub open_incident: Option<i64>,
 }
 
+impl ServiceStateRow {
+    /// A row of `SELECT state, failed_rounds, good_rounds, since, last_round,
+    /// pending_evidence, pending_since, open_incident`.
+    fn read(r: &Row<'_>) -> Result<Self, StoreError> {
+        Ok(ServiceStateRow {
+            state: r.get(0)?,
+            failed_rounds: r.get(1)?,
+            good_rounds: r.get(2)?,
+            since: r.get(3)?,
+            last_round: r.get(4)?,
+            pending_evidence: r.get(5)?,
+            pending_since: r.get(6)?,
+            open_incident: r.get(7)?,
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct IncidentRow {
     pub id: i64,
     pub scenario: i64,
+    /// The vantage that saw it (each tracks its own).
+    pub vantage: String,
     pub started_at: i64,
     pub declared_at: i64,
     pub resolved_at: Option<i64>,
@@ -569,24 +588,32 @@ impl Store {
             .flatten())
     }
 
+    /// The state a service is shown in: down when a vantage sees it down,
+    /// else as the vantage that probed it last sees it.
     pub fn service_state(&self, scenario: i64) -> Result<Option<ServiceStateRow>, StoreError> {
         self.sql().row(
             "SELECT state, failed_rounds, good_rounds, since, last_round, pending_evidence,
                     pending_since, open_incident
-             FROM service_state WHERE scenario = ?1",
+             FROM service_state WHERE scenario = ?1
+             ORDER BY CASE state WHEN 'down' THEN 0 ELSE 1 END, COALESCE(last_round, 0) DESC
+             LIMIT 1",
             params![scenario],
-            |r| {
-                Ok(ServiceStateRow {
-                    state: r.get(0)?,
-                    failed_rounds: r.get(1)?,
-                    good_rounds: r.get(2)?,
-                    since: r.get(3)?,
-                    last_round: r.get(4)?,
-                    pending_evidence: r.get(5)?,
-                    pending_since: r.get(6)?,
-                    open_incident: r.get(7)?,
-                })
-            },
+            ServiceStateRow::read,
+        )
+    }
+
+    /// The incident state of a service as one vantage tracks it (to resume).
+    pub fn vantage_state(
+        &self,
+        scenario: i64,
+        vantage: &str,
+    ) -> Result<Option<ServiceStateRow>, StoreError> {
+        self.sql().row(
+            "SELECT state, failed_rounds, good_rounds, since, last_round, pending_evidence,
+                    pending_since, open_incident
+             FROM service_state WHERE scenario = ?1 AND vantage = ?2",
+            params![scenario, vantage],
+            ServiceStateRow::read,
         )
     }
 
@@ -595,6 +622,17 @@ impl Store {
     /// nothing.
     pub fn commit_round(&mut self, round: &RoundWrite) -> Result<(), StoreError> {
         self.transaction(|sql| {
+            // The round's vantage is its series' (a watch writes the series of
+            // its own vantage); a round that measured nothing changes nothing.
+            let Some(first) = round.samples.first() else {
+                return Ok(());
+            };
+            let vantage: String = sql
+                .value(
+                    "SELECT vantage FROM series WHERE id = ?1",
+                    params![first.series],
+                )?
+                .ok_or(StoreError::Null(0))?;
             for sample in &round.samples {
                 sql.execute(
                     "INSERT INTO samples (series, at, up, status, latency_us, error_kind)
@@ -614,8 +652,8 @@ impl Store {
             }
             let mut open_incident: Option<i64> = sql
                 .value::<Option<i64>>(
-                    "SELECT open_incident FROM service_state WHERE scenario = ?1",
-                    params![round.scenario],
+                    "SELECT open_incident FROM service_state WHERE scenario = ?1 AND vantage = ?2",
+                    params![round.scenario, &vantage],
                 )?
                 .flatten();
             match &round.change {
@@ -627,9 +665,10 @@ impl Store {
                 }) => {
                     let incident = sql
                         .value(
-                            "INSERT INTO incidents (scenario, started_at, declared_at, evidence)
-                             VALUES (?1, ?2, ?3, ?4) RETURNING id",
-                            params![round.scenario, *started_at, round.at, evidence],
+                            "INSERT INTO incidents (scenario, vantage, started_at, declared_at,
+                                 evidence)
+                             VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+                            params![round.scenario, &vantage, *started_at, round.at, evidence],
                         )?
                         .ok_or(StoreError::Null(0))?;
                     open_incident = Some(incident);
@@ -649,9 +688,9 @@ impl Store {
             let state = &round.state;
             sql.execute(
                 "INSERT INTO service_state (scenario, state, failed_rounds, good_rounds, since,
-                     last_round, pending_evidence, pending_since, open_incident)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT (scenario) DO UPDATE SET state = ?2, failed_rounds = ?3,
+                     last_round, pending_evidence, pending_since, open_incident, vantage)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                 ON CONFLICT (scenario, vantage) DO UPDATE SET state = ?2, failed_rounds = ?3,
                      good_rounds = ?4, since = ?5, last_round = ?6, pending_evidence = ?7,
                      pending_since = ?8, open_incident = ?9",
                 params![
@@ -663,7 +702,8 @@ impl Store {
                     round.at,
                     state.pending_evidence.as_deref(),
                     state.pending_since,
-                    open_incident
+                    open_incident,
+                    &vantage
                 ],
             )?;
             Ok(())
@@ -903,29 +943,33 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<IncidentRow>, StoreError> {
         self.sql().rows(
-            "SELECT id, scenario, started_at, declared_at, resolved_at, evidence FROM incidents
-             WHERE CAST(?1 AS BIGINT) IS NULL OR scenario = ?1
+            "SELECT id, scenario, vantage, started_at, declared_at, resolved_at, evidence
+             FROM incidents WHERE CAST(?1 AS BIGINT) IS NULL OR scenario = ?1
              ORDER BY started_at DESC, id DESC LIMIT ?2",
             params![scenario, limit],
             |r| {
                 Ok(IncidentRow {
                     id: r.get(0)?,
                     scenario: r.get(1)?,
-                    started_at: r.get(2)?,
-                    declared_at: r.get(3)?,
-                    resolved_at: r.get(4)?,
-                    evidence: r.get(5)?,
+                    vantage: r.get(2)?,
+                    started_at: r.get(3)?,
+                    declared_at: r.get(4)?,
+                    resolved_at: r.get(5)?,
+                    evidence: r.get(6)?,
                 })
             },
         )
     }
 
-    /// Alerts due to be sent at `now`.
-    pub fn alerts_due(&self, now: i64) -> Result<Vec<AlertRow>, StoreError> {
+    /// Alerts due to be sent at `now`, of the incidents `vantage` saw: each
+    /// watch sends its own, so two sharing a history never send one twice.
+    pub fn alerts_due(&self, vantage: &str, now: i64) -> Result<Vec<AlertRow>, StoreError> {
         self.sql().rows(
-            "SELECT id, incident, event, target, body, attempts, sent_at, last_error FROM alerts
-             WHERE sent_at IS NULL AND next_at <= ?1 ORDER BY id",
-            params![now],
+            "SELECT alerts.id, incident, event, target, body, attempts, sent_at, last_error
+             FROM alerts JOIN incidents ON incidents.id = alerts.incident
+             WHERE sent_at IS NULL AND next_at <= ?1 AND incidents.vantage = ?2
+             ORDER BY alerts.id",
+            params![now, vantage],
             |r| {
                 Ok(AlertRow {
                     id: r.get(0)?,
@@ -1236,13 +1280,18 @@ mod tests {
                 ),
                 ("down", 3, Some(incident))
             );
-            let due = store.alerts_due(2_000).expect("due");
+            let due = store.alerts_due("jakarta", 2_000).expect("due");
             assert_eq!(due.len(), 1);
             assert_eq!(due[0].body, format!("down {incident}"));
             store.alert_failed(due[0].id, 5_000, "503").expect("failed");
-            assert!(store.alerts_due(4_999).expect("due").is_empty());
+            assert!(store.alerts_due("jakarta", 4_999).expect("due").is_empty());
             store.alert_sent(due[0].id, 5_000).expect("sent");
-            assert!(store.alerts_due(i64::MAX).expect("due").is_empty());
+            assert!(
+                store
+                    .alerts_due("jakarta", i64::MAX)
+                    .expect("due")
+                    .is_empty()
+            );
             store
                 .commit_round(&RoundWrite {
                     scenario: id,
@@ -1268,7 +1317,7 @@ mod tests {
                     .open_incident,
                 None
             );
-            assert_eq!(store.alerts_due(i64::MAX).expect("due").len(), 1);
+            assert_eq!(store.alerts_due("jakarta", i64::MAX).expect("due").len(), 1);
             for (at, score) in [(10, Some(81.5)), (20, None)] {
                 store
                     .insert_standards(&StandardsRow {
@@ -1297,6 +1346,143 @@ mod tests {
                 vec![(series, "health".to_string(), "jakarta".to_string())]
             );
         });
+    }
+
+    /// Two vantages of one service: each tracks its own incident (opened and
+    /// resolved by its own rounds, its alerts sent by its own watch), and the
+    /// service shows down while either sees it down.
+    #[test]
+    fn each_vantage_tracks_its_own_incidents() {
+        on_each_backend(|open| {
+            let mut store = open().expect("opens");
+            let id = scenario(&store, "svc");
+            let west = store.series(id, "health", "jakarta").expect("series");
+            let east = store.series(id, "health", "medan").expect("series");
+            let round = |series: i64, at: i64, state: &str, change: Option<Change>| RoundWrite {
+                scenario: id,
+                at,
+                samples: vec![SampleRow {
+                    series,
+                    at,
+                    up: state == "up",
+                    status: None,
+                    latency_us: None,
+                    error_kind: None,
+                }],
+                state: ServiceStateRow {
+                    state: state.into(),
+                    last_round: Some(at),
+                    ..ServiceStateRow::default()
+                },
+                change,
+            };
+            let down = || {
+                Some(Change::Down {
+                    started_at: 0,
+                    evidence: "{}".into(),
+                    alerts: vec![("json".into(), "down".into())],
+                })
+            };
+            let up = || Some(Change::Up { alerts: Vec::new() });
+            store
+                .commit_round(&round(west, 10, "down", down()))
+                .expect("west down");
+            store
+                .commit_round(&round(east, 11, "up", None))
+                .expect("east up");
+            let shown = store.service_state(id).expect("state").expect("a state");
+            assert_eq!(shown.state, "down", "down from one vantage shows down");
+            store
+                .commit_round(&round(east, 20, "down", down()))
+                .expect("east down");
+            let incidents = store.incidents(Some(id), 10).expect("incidents");
+            assert_eq!(incidents.len(), 2);
+            assert_eq!(store.alerts_due("jakarta", 30).expect("due").len(), 1);
+            assert_eq!(store.alerts_due("medan", 30).expect("due").len(), 1);
+            // Medan recovers: its incident is resolved, jakarta's stays open.
+            store
+                .commit_round(&round(east, 30, "up", up()))
+                .expect("east up");
+            let open_ones: Vec<String> = store
+                .incidents(Some(id), 10)
+                .expect("incidents")
+                .into_iter()
+                .filter(|incident| incident.resolved_at.is_none())
+                .map(|incident| incident.vantage)
+                .collect();
+            assert_eq!(open_ones, vec!["jakarta".to_string()]);
+            let west_state = store
+                .vantage_state(id, "jakarta")
+                .expect("state")
+                .expect("a state");
+            assert!(west_state.open_incident.is_some());
+            assert_eq!(
+                store
+                    .service_state(id)
+                    .expect("state")
+                    .expect("a state")
+                    .state,
+                "down"
+            );
+            store
+                .commit_round(&round(west, 40, "up", up()))
+                .expect("west up");
+            assert!(
+                store
+                    .incidents(Some(id), 10)
+                    .expect("incidents")
+                    .iter()
+                    .all(|incident| incident.resolved_at.is_some())
+            );
+            assert_eq!(
+                store
+                    .service_state(id)
+                    .expect("state")
+                    .expect("a state")
+                    .state,
+                "up"
+            );
+        });
+    }
+
+    /// A history of schema 1 (one vantage, global rollup marks, a state per
+    /// scenario) opens migrated, keeping its marks, state and incident.
+    #[test]
+    fn a_sqlite_history_of_schema_1_migrates_keeping_what_it_held() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("old.db");
+        let old = rusqlite::Connection::open(&path).expect("creates");
+        old.execute_batch(MIGRATIONS[0]).expect("schema 1");
+        old.execute_batch(
+            "PRAGMA user_version = 1;
+             INSERT INTO scenarios VALUES (1, 'svc', 'svc', NULL, NULL, NULL, 'http://h/', 'f', x'', 60000, 0);
+             INSERT INTO series VALUES (1, 1, 'health', 'bandung');
+             INSERT INTO samples VALUES (1, 5, 1, 200, 10, NULL);
+             INSERT INTO rolled VALUES (60, 60000);
+             INSERT INTO incidents VALUES (1, 1, 0, 5, NULL, '{}');
+             INSERT INTO service_state VALUES (1, 'down', 3, 0, 5, 5, NULL, NULL, 1);",
+        )
+        .expect("rows");
+        drop(old);
+        let store = Store::open(&path).expect("migrates");
+        assert_eq!(store.schema_version().ok(), Some(MIGRATIONS.len() as i64));
+        assert_eq!(
+            store.rolled_until("bandung", 60).expect("mark"),
+            Some(60_000)
+        );
+        let state = store
+            .vantage_state(1, "bandung")
+            .expect("state")
+            .expect("kept");
+        assert_eq!(
+            (state.state.as_str(), state.open_incident),
+            ("down", Some(1))
+        );
+        assert_eq!(
+            store.incidents(Some(1), 5).expect("incidents")[0].vantage,
+            "bandung"
+        );
+        assert_eq!(store.samples_between(1, 0, 10).expect("samples").len(), 1);
     }
 
     #[test]

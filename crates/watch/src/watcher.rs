@@ -179,7 +179,9 @@ pub async fn watch(
         for probe in &scenario.probes {
             longest_timeout = longest_timeout.max(scenario.watch.timeout.unwrap_or(probe.timeout));
         }
-        let state = store.service_state(id).map_err(store_error)?;
+        let state = store
+            .vantage_state(id, &settings.vantage)
+            .map_err(store_error)?;
         let tracker = Tracker::resume(
             state.as_ref(),
             scenario.watch.down_after,
@@ -260,6 +262,7 @@ pub async fn watch(
         let sender = Store::open_at(location).map_err(store_error)?;
         tokio::spawn(send_alerts(
             sender,
+            settings.vantage.clone(),
             settings.webhooks.clone(),
             cancel.clone(),
         ));
@@ -395,11 +398,11 @@ async fn refresh_snapshots(
 }
 
 /// Sends due alerts every second.
-async fn send_alerts(store: Store, webhooks: Vec<Webhook>, cancel: Cancel) {
+async fn send_alerts(store: Store, vantage: String, webhooks: Vec<Webhook>, cancel: Cancel) {
     let store = Mutex::new(store);
     let client = alert::client();
     loop {
-        if let Err(error) = alert::send_due(&store, &webhooks, &client, now_ms()).await {
+        if let Err(error) = alert::send_due(&store, &vantage, &webhooks, &client, now_ms()).await {
             tracing::warn!("alerts could not be read or marked: {error}");
         }
         tokio::select! {
@@ -410,7 +413,7 @@ async fn send_alerts(store: Store, webhooks: Vec<Webhook>, cancel: Cancel) {
     }
     // Once more after the last rounds were committed, so a last "resolved" goes.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let _ = alert::send_due(&store, &webhooks, &client, now_ms()).await;
+    let _ = alert::send_due(&store, &vantage, &webhooks, &client, now_ms()).await;
 }
 
 /// The standards checks: each scenario on start, then every `standards_every`,

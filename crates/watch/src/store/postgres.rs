@@ -123,6 +123,20 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX standards_by_scenario ON standards_checks (scenario, at);
     ",
+    // 2: as SQLite's 3: each vantage tracks its own incidents.
+    "
+    ALTER TABLE service_state ADD COLUMN vantage TEXT NOT NULL DEFAULT 'default';
+    UPDATE service_state SET vantage = COALESCE(
+        (SELECT MIN(vantage) FROM series WHERE series.scenario = service_state.scenario),
+        'default');
+    ALTER TABLE service_state DROP CONSTRAINT service_state_pkey;
+    ALTER TABLE service_state ADD PRIMARY KEY (scenario, vantage);
+    ALTER TABLE service_state ALTER COLUMN vantage DROP DEFAULT;
+    ALTER TABLE incidents ADD COLUMN vantage TEXT NOT NULL DEFAULT 'default';
+    UPDATE incidents SET vantage = COALESCE(
+        (SELECT MIN(vantage) FROM series WHERE series.scenario = incidents.scenario),
+        'default');
+    ",
 ];
 
 /// A PostgreSQL connection, opened again after it is lost.

@@ -116,6 +116,38 @@ pub const MIGRATIONS: &[&str] = &[
     DROP TABLE rolled;
     ALTER TABLE rolled_by_vantage RENAME TO rolled;
     ",
+    // 3: each vantage tracks its own incidents: a service state per scenario
+    // and vantage, and the vantage of each incident. What was kept belonged to
+    // the one vantage that wrote it (the first by name, should there be more).
+    "
+    CREATE TABLE service_state_by_vantage (
+        scenario INTEGER NOT NULL REFERENCES scenarios(id),
+        vantage TEXT NOT NULL,
+        state TEXT NOT NULL,
+        failed_rounds INTEGER NOT NULL,
+        good_rounds INTEGER NOT NULL,
+        since INTEGER NOT NULL,
+        last_round INTEGER,
+        pending_evidence TEXT,
+        pending_since INTEGER,
+        open_incident INTEGER REFERENCES incidents(id),
+        PRIMARY KEY (scenario, vantage)
+    ) WITHOUT ROWID;
+    INSERT INTO service_state_by_vantage (scenario, vantage, state, failed_rounds,
+            good_rounds, since, last_round, pending_evidence, pending_since, open_incident)
+        SELECT scenario,
+               COALESCE((SELECT MIN(vantage) FROM series
+                         WHERE series.scenario = service_state.scenario), 'default'),
+               state, failed_rounds, good_rounds, since, last_round, pending_evidence,
+               pending_since, open_incident
+        FROM service_state;
+    DROP TABLE service_state;
+    ALTER TABLE service_state_by_vantage RENAME TO service_state;
+    ALTER TABLE incidents ADD COLUMN vantage TEXT NOT NULL DEFAULT 'default';
+    UPDATE incidents SET vantage = COALESCE(
+        (SELECT MIN(vantage) FROM series WHERE series.scenario = incidents.scenario),
+        'default');
+    ",
 ];
 
 /// Opens (creating it if needed) and migrates the history at `path`.
