@@ -418,7 +418,10 @@ pub struct WatchArgs {
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub load: LoadArgs,
-    /// The history database: sqlite:FILE (created if missing).
+    /// The history database: sqlite:FILE (created if missing), or
+    /// postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (no TLS; the password, or
+    /// PGPASSWORD, is never shown), which several watches may share, each with
+    /// its own --vantage.
     #[arg(long, value_name = "URL", default_value = "sqlite:ujilab.db")]
     pub db: String,
     /// Serve the status page, JSON API, badges and /metrics here (loopback unless
@@ -432,7 +435,8 @@ pub struct WatchArgs {
     /// telegram=URL?chat_id=CHAT (repeatable). The URL is a secret: never shown.
     #[arg(long, value_name = "[FORMAT=]URL")]
     pub webhook: Vec<String>,
-    /// The name of this prober, kept with every sample.
+    /// The name of this prober, kept with every sample; each watch writing one
+    /// shared history needs its own.
     #[arg(long, value_name = "NAME", default_value = "default")]
     pub vantage: String,
     /// Keep raw samples this long (hourly and daily rollups are kept for good).
@@ -457,7 +461,7 @@ pub struct WatchArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// The history database: sqlite:FILE.
+    /// The history database: sqlite:FILE or postgres://USER@HOST[:PORT]/DATABASE.
     #[arg(long, value_name = "URL")]
     pub db: String,
     /// The window's start: an RFC 3339 time, or a span back from now (30d).
