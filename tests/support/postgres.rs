@@ -70,6 +70,14 @@ impl Postgres {
             "initdb failed: {}",
             String::from_utf8_lossy(&initdb.stderr)
         );
+        // The free port may be taken by another test between finding and
+        // binding it: a few other ports are tried.
+        for _ in 0..4 {
+            if server.try_start() {
+                return Some(server);
+            }
+            server.port = free_port();
+        }
         server.start_again();
         Some(server)
     }
@@ -97,6 +105,22 @@ impl Postgres {
 
     /// Starts the server (again, after [`stop`](Self::stop)) on the same port.
     pub fn start_again(&mut self) {
+        let started = self.pg_ctl_start();
+        assert!(
+            started.status.success(),
+            "postgres did not start: {}\n{}",
+            String::from_utf8_lossy(&started.stderr),
+            std::fs::read_to_string(self.dir.path().join("log")).unwrap_or_default()
+        );
+        self.running = true;
+    }
+
+    fn try_start(&mut self) -> bool {
+        self.running = self.pg_ctl_start().status.success();
+        self.running
+    }
+
+    fn pg_ctl_start(&self) -> Output {
         let data = self.data();
         let log = self.dir.path().join("log").display().to_string();
         let options = format!(
@@ -104,19 +128,12 @@ impl Postgres {
             self.port,
             self.dir.path().display()
         );
-        let started = self.run(
+        self.run(
             "pg_ctl",
             &[
                 "-D", &data, "-l", &log, "-o", &options, "-w", "-t", "60", "start",
             ],
-        );
-        assert!(
-            started.status.success(),
-            "postgres did not start: {}\n{}",
-            String::from_utf8_lossy(&started.stderr),
-            std::fs::read_to_string(&log).unwrap_or_default()
-        );
-        self.running = true;
+        )
     }
 
     /// Stops the server (fast: connections are closed), keeping its data.
