@@ -508,6 +508,7 @@ fn assemble(plan: &Plan, measured: Measured, lang: Lang, started_at: SystemTime)
             vantage: plan.vantage.clone(),
             args: logging::redact_args(std::env::args().collect()),
             skipped: measured.skipped,
+            history_window: None,
         },
         plan: Some(measured.run_plan),
         merge: None,

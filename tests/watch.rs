@@ -897,6 +897,7 @@ thresholds:
         certified["thresholds"]
     );
     assert!(code == Some(0) || code == Some(1), "{stderr}");
+    the_window_is_stated_in_every_format(&db, dir.path(), &many, watched + 1200);
     let window_s = certified["availability"]["window_s"]
         .as_f64()
         .unwrap_or(0.0);
@@ -943,6 +944,85 @@ thresholds:
     assert_ne!(certified["standards"]["verdict"], "certified");
     assert_eq!(certified["gate"], "fail");
     assert_eq!(code, Some(1), "{stderr}");
+}
+
+/// `1,205` as each language writes a count.
+fn count(n: u64, lang: &str) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(if lang == "id" { '.' } else { ',' });
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// A period report's window and sample count in report.json, report.html,
+/// junit.xml, summary.md and the terminal, in English and Indonesian: the window's
+/// ends as UTC (and the local zone in the human formats).
+fn the_window_is_stated_in_every_format(db: &Path, dir: &Path, report: &Value, samples: u64) {
+    let window = &report["run"]["history_window"];
+    assert_eq!(window["samples"], samples, "{}", report["run"]);
+    let (from, to) = (
+        window["from"].as_str().expect("from"),
+        window["to"].as_str().expect("to"),
+    );
+    assert_eq!(report["run"]["started_at"], from);
+    assert_eq!(report["run"]["finished_at"], to);
+    // `2026-12-06T03:04:05.123Z` as the human formats write it beside the local time.
+    let utc = |at: &str| format!("{} {} UTC", &at[..10], &at[11..19]);
+    for lang in ["en", "id"] {
+        let out = dir.join(format!("stated-{lang}"));
+        let output = ujilab_command()
+            .args(["report", "--db", &format!("sqlite:{}", db.display())])
+            .args(["--from", from, "--to", to, "--lang", lang, "--out"])
+            .arg(&out)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("runs");
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{}",
+            text(&output.stderr)
+        );
+        let (said, counted) = match lang {
+            "id" => (
+                "Jendela riwayat: ",
+                format!("{} sampel", count(samples, "id")),
+            ),
+            _ => (
+                "History window: ",
+                format!("{} samples", count(samples, "en")),
+            ),
+        };
+        let terminal = text(&output.stdout);
+        let summary = std::fs::read_to_string(out.join("summary.md")).expect("summary.md");
+        let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
+        for (format, shown) in [
+            ("terminal", &terminal),
+            ("summary.md", &summary),
+            ("report.html", &html),
+        ] {
+            let line = shown
+                .lines()
+                .find(|line| line.contains(said))
+                .unwrap_or_else(|| panic!("{format} ({lang}) states no window: {shown}"));
+            assert!(line.contains(&utc(from)), "{format}: {line}");
+            assert!(line.contains(&utc(to)), "{format}: {line}");
+            assert!(line.contains(" WIB "), "{format}: {line}");
+            assert!(line.contains(&counted), "{format}: {line}");
+        }
+        let junit = std::fs::read_to_string(out.join("junit.xml")).expect("junit.xml");
+        for property in [
+            format!("<property name=\"history_from\" value=\"{from}\"/>"),
+            format!("<property name=\"history_to\" value=\"{to}\"/>"),
+            format!("<property name=\"history_samples\" value=\"{samples}\"/>"),
+        ] {
+            assert!(junit.contains(&property), "{property}: {junit}");
+        }
+    }
 }
 
 /// The status page in headless Chromium, with a hostile service's evidence on it:

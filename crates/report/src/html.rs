@@ -102,6 +102,8 @@ struct RunView {
     missing: Vec<String>,
     /// Files skipped as not scenarios, as one line.
     skipped: Option<String>,
+    /// A report over watch history: its window and samples, as one line.
+    history_window: Option<String>,
 }
 
 struct SummaryRow {
@@ -375,6 +377,7 @@ fn page(report: &Report, lang: Lang, report_json_sha256: Option<&str>) -> Page {
             finished_at: local_and_utc(&report.run.finished_at, zone, lang, Precision::Minutes),
             complete: report.run.complete,
             skipped: wording::skipped_files(report, lang),
+            history_window: wording::history_window(report, lang),
             tool: format!("{} {}", report.tool.name, report.tool.version),
             gate_pass: report.gate == Gate::Pass,
             gate: wording::gate_word(report.gate, lang),

@@ -111,7 +111,19 @@ pub fn render(report: &Report) -> io::Result<String> {
         .scenarios
         .iter()
         .map(|entry| match entry {
-            ScenarioEntry::Ran(scenario) => scenario_suite(scenario, lang),
+            ScenarioEntry::Ran(scenario) => {
+                let mut suite = scenario_suite(scenario, lang);
+                // Over watch history: the window and the samples this service had in it.
+                if let Some(window) = &report.run.history_window {
+                    let samples = scenario.availability.as_ref().map_or(0, |a| a.samples);
+                    suite.properties.extend([
+                        ("history_from", window.from.clone()),
+                        ("history_to", window.to.clone()),
+                        ("history_samples", samples.to_string()),
+                    ]);
+                }
+                suite
+            }
             ScenarioEntry::LoadError(error) => load_error_suite(error),
         })
         .chain(

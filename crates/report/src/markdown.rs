@@ -43,6 +43,9 @@ pub fn render(report: &Report) -> String {
         );
     }
     out.push_str("\n\n");
+    if let Some(window) = wording::history_window(report, lang) {
+        let _ = writeln!(out, "> {}\n", text(&window));
+    }
     if let Some(line) = wording::skipped_files(report, lang) {
         let _ = writeln!(out, "> {}\n", text(&line));
     }

@@ -74,6 +74,21 @@ pub struct RunInfo {
     /// scenarios (no scenario key at their top level, nor a near miss of one).
     #[serde(default)]
     pub skipped: Vec<String>,
+    /// Set on a report over a window of watch history (`ujilab report --db`):
+    /// the window and how many samples it holds. Absent from a run's report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_window: Option<HistoryWindow>,
+}
+
+/// The window of watch history a report covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct HistoryWindow {
+    /// RFC 3339, UTC; `from` included, `to` excluded.
+    pub from: String,
+    pub to: String,
+    /// Availability samples in the window, every service and vantage of the
+    /// report together (each service's own count is in its `availability`).
+    pub samples: u64,
 }
 
 pub use input::catalogue::Basis;

@@ -106,6 +106,10 @@ pub fn render(report: &Report, style: Style) -> String {
         }
     }
     let mut out = String::new();
+    // A report over watch history says which window it is before its figures.
+    if let Some(window) = wording::history_window(report, lang) {
+        let _ = writeln!(out, "{}\n", printable(&window));
+    }
     let line = |cells: Vec<String>, out: &mut String, paint: &dyn Fn(usize, &str) -> String| {
         let mut text = String::new();
         for (column, (cell, width)) in cells.iter().zip(&widths).enumerate() {

@@ -692,6 +692,44 @@ pub fn verdict_failed_gate(scenario: &ScenarioReport) -> bool {
         .any(|reason| matches!(reason, GateReason::StandardsVerdict(_)))
 }
 
+/// The window of a report over watch history, in the report's zone with UTC
+/// beside it, its length and its samples:
+/// `History window: 7 Nov 2026 00:00 WIB (2026-11-06 17:00:00 UTC) to 6 Dec 2026
+/// 00:00 WIB (2026-12-05 17:00:00 UTC), 29 days; 1,205 samples`. `None` for a run.
+pub fn history_window(report: &Report, lang: Lang) -> Option<String> {
+    let window = report.run.history_window.as_ref()?;
+    let zone = crate::local_time::Zone::of_report(report);
+    let precision = crate::local_time::Precision::Minutes;
+    let from = crate::local_time::local_and_utc(&window.from, zone, lang, precision);
+    let to = crate::local_time::local_and_utc(&window.to, zone, lang, precision);
+    let parse = |text: &str| {
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
+    };
+    let length = match (parse(&window.from), parse(&window.to)) {
+        (Some(from), Some(to)) => span_text((to - from).whole_seconds(), lang),
+        _ => String::new(),
+    };
+    let samples = input::lang::count(window.samples, lang);
+    Some(lang.choose(
+        format!("Jendela riwayat: {from} sampai {to}{length}; {samples} sampel"),
+        format!("History window: {from} to {to}{length}; {samples} samples"),
+    ))
+}
+
+/// `, 30 days` / `, 2.5 h` / `, 90 min` (`, 30 hari`, `, 2,5 jam`, `, 90 menit`).
+fn span_text(seconds: i64, lang: Lang) -> String {
+    let (value, id, en) = if seconds >= 86_400 {
+        (seconds as f64 / 86_400.0, "hari", "days")
+    } else if seconds >= 3_600 {
+        (seconds as f64 / 3_600.0, "jam", "h")
+    } else {
+        (seconds as f64 / 60.0, "menit", "min")
+    };
+    let text = format!("{value:.1}");
+    let text = number(text.trim_end_matches(".0"), lang);
+    format!(", {text} {}", lang.pick(id, en))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -808,6 +846,48 @@ mod tests {
         assert_eq!(ms(11.095, Lang::En), "11.1 ms");
         assert_eq!(ms(192.4, Lang::En), "192 ms");
         assert_eq!(ms(12_345.0, Lang::En), "12.3 s");
+    }
+
+    #[test]
+    fn a_history_window_is_stated_in_the_reports_zone_with_utc_and_its_samples() {
+        let mut report: Report = serde_json::from_value(json!({
+            "format": "ujilab-report/1",
+            "tool": { "name": "ujilab", "version": "0" },
+            "run": {
+                "id": "period", "started_at": "2026-11-06T17:00:00Z",
+                "finished_at": "2026-12-05T17:00:00Z", "complete": true, "lang": "id",
+                "shard": null, "args": [],
+                "history_window": {
+                    "from": "2026-11-06T17:00:00Z", "to": "2026-12-05T17:00:00Z", "samples": 86400
+                }
+            },
+            "gate": "pass",
+            "scenarios": []
+        }))
+        .expect("a report");
+        assert_eq!(
+            history_window(&report, Lang::Id).as_deref(),
+            Some(
+                "Jendela riwayat: 7 Nov 2026 00.00 WIB (2026-11-06 17:00:00 UTC) sampai \
+                 6 Des 2026 00.00 WIB (2026-12-05 17:00:00 UTC), 29 hari; 86.400 sampel"
+            )
+        );
+        assert_eq!(
+            history_window(&report, Lang::En).as_deref(),
+            Some(
+                "History window: 7 Nov 2026 00:00 WIB (2026-11-06 17:00:00 UTC) to \
+                 6 Dec 2026 00:00 WIB (2026-12-05 17:00:00 UTC), 29 days; 86,400 samples"
+            )
+        );
+        if let Some(window) = report.run.history_window.as_mut() {
+            window.to = "2026-11-07T03:30:00Z".into();
+        }
+        assert!(
+            history_window(&report, Lang::Id)
+                .is_some_and(|text| text.ends_with(", 10,5 jam; 86.400 sampel"))
+        );
+        report.run.history_window = None;
+        assert_eq!(history_window(&report, Lang::En), None);
     }
 
     #[test]

@@ -180,6 +180,13 @@ pub fn report(store: &Store, window: &Window) -> Result<PeriodReport, PeriodErro
             names,
         });
     }
+    let samples = entries
+        .iter()
+        .filter_map(|entry| match entry {
+            ScenarioEntry::Ran(scenario) => scenario.availability.as_ref().map(|a| a.samples),
+            ScenarioEntry::LoadError(_) => None,
+        })
+        .sum();
     let outlines = load_where(&sources, &load_settings(), &mut Vec::new(), |_| true).outlines;
     let complete = true;
     let gate = gate::run_gate(
@@ -206,6 +213,11 @@ pub fn report(store: &Store, window: &Window) -> Result<PeriodReport, PeriodErro
             vantage: None,
             args: window.args.clone(),
             skipped: Vec::new(),
+            history_window: Some(model::HistoryWindow {
+                from: crate::time::rfc3339_ms(window.from),
+                to: crate::time::rfc3339_ms(window.to),
+                samples,
+            }),
         },
         plan: Some(plan_of_run(&outlines, &[])),
         merge: None,

@@ -343,6 +343,7 @@ pub fn merge(inputs: &[ReportFile], options: &MergeOptions) -> Result<Report, Me
             args: options.args.clone(),
             // Every shard scans the same folders, so each skipped the same files.
             skipped: skipped_files(inputs),
+            history_window: history_window(inputs),
         },
         plan: Some(checked.plan.clone()),
         merge: Some(MergeReport {
@@ -394,6 +395,24 @@ fn entry_file(entry: &ScenarioEntry) -> &str {
 
 fn vantage_of(report: &Report) -> &str {
     report.run.vantage.as_deref().unwrap_or(DEFAULT_VANTAGE)
+}
+
+/// The history window of reports over the same window (several vantages'
+/// watches), their samples added; none when any differs or is a run.
+fn history_window(inputs: &[ReportFile]) -> Option<HistoryWindow> {
+    let first = inputs.first()?.report.run.history_window.as_ref()?;
+    let mut samples = 0;
+    for input in inputs {
+        let window = input.report.run.history_window.as_ref()?;
+        if (&window.from, &window.to) != (&first.from, &first.to) {
+            return None;
+        }
+        samples += window.samples;
+    }
+    Some(HistoryWindow {
+        samples,
+        ..first.clone()
+    })
 }
 
 /// A stable id for the merged run: a digest of the runs it merged.
