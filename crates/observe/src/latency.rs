@@ -58,6 +58,24 @@ impl LatencyHistogram {
         }
     }
 
+    /// Each bucket holding values: the highest value it stands for (µs) and how
+    /// many it holds. Recording these again ([`record_micros`](Self::record_micros))
+    /// gives back the same histogram.
+    pub fn recorded(&self) -> Vec<(u64, u64)> {
+        self.histogram
+            .iter_recorded()
+            .map(|bucket| (bucket.value_iterated_to(), bucket.count_at_value()))
+            .collect()
+    }
+
+    /// Records `count` values of `micros` (clamped to the bounds, as `record`).
+    pub fn record_micros(&mut self, micros: u64, count: u64) {
+        let micros = micros.clamp(1, HIGHEST_MICROS);
+        if self.histogram.record_n(micros, count).is_err() {
+            self.histogram.saturating_record_n(micros, count);
+        }
+    }
+
     pub fn merge(&mut self, other: &LatencyHistogram) {
         // Same bounds on both sides, so adding cannot fail.
         let _ = self.histogram.add(&other.histogram);

@@ -31,7 +31,7 @@ impl Figures {
     pub fn add_rollup(&mut self, rollup: &RollupRow) {
         self.samples += rollup.samples;
         self.up += rollup.up;
-        match LatencyHistogram::decode(&rollup.latency) {
+        match crate::rollup::decode_latency(&rollup.latency) {
             Ok(histogram) => self.latency.merge(&histogram),
             Err(error) => tracing::warn!(
                 "rollup of series {} at {} has an unreadable histogram: {error}",

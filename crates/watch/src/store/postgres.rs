@@ -137,6 +137,8 @@ pub const MIGRATIONS: &[&str] = &[
         (SELECT MIN(vantage) FROM series WHERE series.scenario = incidents.scenario),
         'default');
     ",
+    // 3: as SQLite's 4: a rollup's latency may be a list; nothing to change.
+    "-- rollups.latency: HdrHistogram V2 + DEFLATE (base64), or u:MICROS[*COUNT],...",
 ];
 
 /// A PostgreSQL connection, opened again after it is lost.

@@ -148,6 +148,10 @@ pub const MIGRATIONS: &[&str] = &[
         (SELECT MIN(vantage) FROM series WHERE series.scenario = incidents.scenario),
         'default');
     ",
+    // 4: no table changes: a rollup's latency may now be a list (`u:8127,9015*2`,
+    // see rollup::encode_latency), which an older ujilab cannot read, so it
+    // refuses this history as newer rather than losing the percentiles.
+    "-- rollups.latency: HdrHistogram V2 + DEFLATE (base64), or u:MICROS[*COUNT],...",
 ];
 
 /// Opens (creating it if needed) and migrates the history at `path`.
