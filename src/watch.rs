@@ -273,18 +273,6 @@ pub fn report(args: ReportArgs, lang: Lang, quiet: bool) -> ExitCode {
         }
     };
     logging::add_secrets(&location.secrets());
-    if let Location::Sqlite(path) = &location
-        && !path.is_file()
-    {
-        say::error(
-            lang,
-            &lang.choose(
-                format!("--db: riwayat {} tidak ada", path.display()),
-                format!("--db: there is no history at {}", path.display()),
-            ),
-        );
-        return ExitCode::BadInput;
-    }
     let now = watch::schedule::now_ms();
     let point = |flag: &str, text: &str| {
         watch::time::parse_point(text, now).map_err(|error| {
@@ -305,7 +293,8 @@ pub fn report(args: ReportArgs, lang: Lang, quiet: bool) -> ExitCode {
         (Ok(from), Ok(to)) => (from, to),
         _ => return ExitCode::BadInput,
     };
-    let store = match watch::store::Store::open_at(&location) {
+    // Reads only: a history that is not there is bad input, never created.
+    let store = match watch::store::Store::open_existing(&location) {
         Ok(store) => store,
         Err(error) => {
             say::error(lang, &format!("--db: {}", error.text().pick(lang)));
@@ -388,7 +377,9 @@ fn period_error(error: &watch::period::PeriodError, lang: Lang) -> String {
         (Lang::Id, PeriodError::UnknownService(name)) => {
             format!("tidak ada layanan bernama {name} di riwayat")
         }
-        (Lang::Id, PeriodError::Store(error)) => format!("riwayat tidak dapat dibaca: {error}"),
+        (Lang::Id, PeriodError::Store(error)) => {
+            format!("riwayat tidak dapat dibaca: {}", error.text().id)
+        }
         (Lang::En, error) => error.to_string(),
     }
 }

@@ -33,6 +33,26 @@ async fn two_vantages_write_one_postgres_history_and_the_report_counts_both() {
     let url = with_password(&server.database("h"));
     let service = service().await;
     let dir = tempfile::tempdir().expect("tempdir");
+    // Before any watch: a report finds no history, and creates none.
+    let nothing = ujilab_command()
+        .args(["report", "--db", &url, "--from", "1h", "--lang", "en"])
+        .arg("--out")
+        .arg(dir.path().join("nothing"))
+        .output()
+        .expect("runs");
+    assert_eq!(nothing.status.code(), Some(2), "{}", text(&nothing.stderr));
+    assert!(
+        text(&nothing.stderr).contains("there is no history at postgres://ujilab:***@"),
+        "{}",
+        text(&nothing.stderr)
+    );
+    assert_eq!(
+        count(
+            &server,
+            "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'"
+        ),
+        0
+    );
     let scenario = super::scenario(dir.path(), service.addr);
     let scenario = scenario.to_str().expect("utf-8");
     let mut jakarta = Watching::start(&[

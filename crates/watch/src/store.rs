@@ -199,6 +199,8 @@ pub enum StoreError {
     },
     #[error("{path} is not a ujilab history database: {reason}")]
     NotHistory { path: String, reason: String },
+    #[error("there is no history at {0}")]
+    NoHistory(String),
 }
 
 impl LocationError {
@@ -244,6 +246,7 @@ impl StoreError {
             Self::NotHistory { path, reason } => {
                 format!("{path} bukan basis data riwayat ujilab: {reason}")
             }
+            Self::NoHistory(path) => format!("riwayat {path} tidak ada"),
         };
         Text::new(id, self.to_string())
     }
@@ -449,17 +452,29 @@ impl Store {
     }
 
     /// Opens and migrates the history at `location`, SQLite or PostgreSQL
-    /// (which must answer now; later it may go away and come back).
+    /// (which must answer now; later it may go away and come back), creating it
+    /// if there is none.
     pub fn open_at(location: &Location) -> Result<Self, StoreError> {
+        Self::open_with(location, true)
+    }
+
+    /// Opens the history at `location` only if there is one (to read it: a
+    /// report creates nothing).
+    pub fn open_existing(location: &Location) -> Result<Self, StoreError> {
+        Self::open_with(location, false)
+    }
+
+    fn open_with(location: &Location, create: bool) -> Result<Self, StoreError> {
         match location {
+            Location::Sqlite(path) if !create && !path.is_file() => {
+                Err(StoreError::NoHistory(path.display().to_string()))
+            }
             Location::Sqlite(path) => Self::open(path),
             Location::Postgres(url) => {
                 let shown = url.shown();
+                let db = postgres::Db::open(url.config()?, &shown, create)?;
                 Ok(Self {
-                    backend: Backend::Postgres(Box::new(postgres::Db::open(
-                        url.config()?,
-                        &shown,
-                    )?)),
+                    backend: Backend::Postgres(Box::new(db)),
                     shown,
                 })
             }
@@ -1483,6 +1498,35 @@ mod tests {
             "bandung"
         );
         assert_eq!(store.samples_between(1, 0, 10).expect("samples").len(), 1);
+    }
+
+    /// What only reads (a report) opens a history that exists, and creates none.
+    #[test]
+    fn opening_to_read_creates_no_history() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let missing = Location::Sqlite(dir.path().join("none.db"));
+        assert!(matches!(
+            Store::open_existing(&missing),
+            Err(StoreError::NoHistory(_))
+        ));
+        assert!(!dir.path().join("none.db").exists());
+        let Some(server) = super::pg_fixture::Postgres::start() else {
+            return;
+        };
+        let empty = Location::parse(&server.database("empty")).expect("a URL");
+        assert!(matches!(
+            Store::open_existing(&empty),
+            Err(StoreError::NoHistory(_))
+        ));
+        assert_eq!(
+            server.psql(
+                "empty",
+                "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'"
+            ),
+            "0"
+        );
+        drop(Store::open_at(&empty).expect("a watch creates it"));
+        assert!(Store::open_existing(&empty).is_ok());
     }
 
     #[test]

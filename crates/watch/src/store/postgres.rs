@@ -1,9 +1,9 @@
 //! The PostgreSQL backend: a connection that reconnects, usable from any
 //! thread, async or not.
 //!
-//! The connection's socket is driven by a small runtime of its own (one
-//! thread for every PostgreSQL connection of the process); a query is waited for
-//! on the calling thread by parking it, so callers inside the watch's tokio
+//! The connections' sockets are driven by a small runtime of their own (one
+//! thread serves every PostgreSQL connection of the process); a query is waited
+//! for on the calling thread by parking it, so callers inside the watch's tokio
 //! runtime do not panic the way the blocking `postgres` crate would. A lost
 //! connection (PostgreSQL restarted or away) fails the call with a transient
 //! error and is opened again on the next call.
@@ -154,8 +154,9 @@ struct Live {
 }
 
 impl Db {
-    /// Connects (PostgreSQL must answer now) and migrates the schema.
-    pub fn open(config: Config, shown: &str) -> Result<Self, StoreError> {
+    /// Connects (PostgreSQL must answer now) and migrates the schema, creating
+    /// it in an empty database only when `create`.
+    pub fn open(config: Config, shown: &str, create: bool) -> Result<Self, StoreError> {
         let mut config = config;
         config
             .connect_timeout(CONNECT_WITHIN)
@@ -166,7 +167,7 @@ impl Db {
             config,
             live: RefCell::new(None),
         };
-        db.migrate(shown)?;
+        db.migrate(shown, create)?;
         Ok(db)
     }
 
@@ -214,7 +215,7 @@ impl Db {
 
     /// Applies the migrations not applied yet, under a lock so that watches
     /// starting together migrate once.
-    fn migrate(&self, shown: &str) -> Result<(), StoreError> {
+    fn migrate(&self, shown: &str, create: bool) -> Result<(), StoreError> {
         self.with_live(|live| {
             let mut transaction = wait(live.client.transaction())??;
             wait(transaction.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]))??;
@@ -232,6 +233,9 @@ impl Db {
                         "the database already holds {tables} table(s) and no ujilab_schema"
                     ),
                 });
+            }
+            if !has_version && !create {
+                return Err(StoreError::NoHistory(shown.to_string()));
             }
             if !has_version {
                 wait(transaction.batch_execute(
