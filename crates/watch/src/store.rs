@@ -678,14 +678,24 @@ impl Store {
                     evidence,
                     alerts,
                 }) => {
-                    let incident = sql
-                        .value(
-                            "INSERT INTO incidents (scenario, vantage, started_at, declared_at,
-                                 evidence)
-                             VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
-                            params![round.scenario, &vantage, *started_at, round.at, evidence],
-                        )?
-                        .ok_or(StoreError::Null(0))?;
+                    // The same round again (its commit was answered by a lost
+                    // connection, and retried) finds the incident it opened.
+                    let opened: Option<i64> = sql.value(
+                        "SELECT id FROM incidents WHERE scenario = ?1 AND vantage = ?2
+                             AND started_at = ?3 AND declared_at = ?4",
+                        params![round.scenario, &vantage, *started_at, round.at],
+                    )?;
+                    let incident = match opened {
+                        Some(incident) => incident,
+                        None => sql
+                            .value(
+                                "INSERT INTO incidents (scenario, vantage, started_at,
+                                     declared_at, evidence)
+                                 VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+                                params![round.scenario, &vantage, *started_at, round.at, evidence],
+                            )?
+                            .ok_or(StoreError::Null(0))?,
+                    };
                     open_incident = Some(incident);
                     insert_alerts(sql, incident, "down", alerts, round.at)?;
                 }
@@ -1270,13 +1280,9 @@ mod tests {
                 }),
             };
             store.commit_round(&down).expect("commits");
-            // The same round again (a retry after a lost answer) replaces, never doubles.
-            store
-                .commit_round(&RoundWrite {
-                    change: None,
-                    ..down.clone()
-                })
-                .expect("again");
+            // The same round again (a retry after a lost answer) replaces its
+            // samples and finds its incident and alerts: nothing doubles.
+            store.commit_round(&down).expect("again");
             assert_eq!(
                 store.samples_between(series, 0, 10_000).expect("samples"),
                 vec![sample(1_000, false), sample(2_000, false)]
