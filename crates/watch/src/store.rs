@@ -175,7 +175,7 @@ impl Location {
 pub enum StoreError {
     #[error("{0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("PostgreSQL: {0}")]
+    #[error("PostgreSQL: {}", with_causes(.0))]
     Postgres(#[from] tokio_postgres::Error),
     #[error("PostgreSQL did not answer within {0} s")]
     PostgresTimeout(u64),
@@ -229,7 +229,7 @@ impl StoreError {
     pub fn text(&self) -> Text {
         let id = match self {
             Self::Sqlite(error) => format!("SQLite: {error}"),
-            Self::Postgres(error) => format!("PostgreSQL: {error}"),
+            Self::Postgres(error) => format!("PostgreSQL: {}", with_causes(error)),
             Self::PostgresTimeout(seconds) => {
                 format!("PostgreSQL tidak menjawab dalam {seconds} detik")
             }
@@ -269,6 +269,19 @@ impl StoreError {
             _ => false,
         }
     }
+}
+
+/// An error and what caused it: tokio-postgres says only "db error" or "error
+/// connecting to server", and keeps the server's words in its source.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        text.push_str(": ");
+        text.push_str(&next.to_string());
+        cause = next.source();
+    }
+    text
 }
 
 /// The connection is lost or cannot be made, or the server says "later":
@@ -1533,6 +1546,16 @@ mod tests {
         );
         drop(Store::open_at(&empty).expect("a watch creates it"));
         assert!(Store::open_existing(&empty).is_ok());
+        // The server's own words, not tokio-postgres' bare "db error".
+        let nowhere = Location::parse(&server.url("nowhere")).expect("a URL");
+        let error = Store::open_at(&nowhere).err().expect("no such database");
+        assert!(
+            error
+                .to_string()
+                .contains(r#"database "nowhere" does not exist"#),
+            "{error}"
+        );
+        assert!(!error.is_transient(), "{error}");
     }
 
     #[test]
