@@ -924,6 +924,11 @@ thresholds:
         entry(&merged, "certified")["availability"]["samples"],
         watched + 1200
     );
+    // A merge of reports over one window keeps it.
+    assert_eq!(
+        merged["run"]["history_window"],
+        many["run"]["history_window"]
+    );
 
     // The same history without its samples: nothing measured certifies nothing.
     let connection = rusqlite::Connection::open(&db).expect("opens");
