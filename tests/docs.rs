@@ -104,18 +104,20 @@ fn the_standards_reference_is_what_the_binary_generates() {
         let indonesian = read(&out.join(format!("{stem}.id.md")));
         assert!(english.contains("How to fix"), "{stem}");
         assert!(indonesian.contains("Cara memperbaiki"), "{stem}");
-        // Every rule has its own section, headed by its code (`## SC-01 ...`, `## OM-06 ...`).
+        // Every rule has its own section, headed by its code (`## SC-01 ...`,
+        // `## OM-06 ...`, `## SPBE-42 ...`); the smallest catalogue has six.
         let rule_headings = english
             .lines()
             .filter_map(|line| line.strip_prefix("## "))
-            .filter(|heading| {
-                heading
-                    .split(' ')
-                    .next()
-                    .is_some_and(|code| code.len() == 5 && code.as_bytes()[2] == b'-')
+            .filter_map(|heading| heading.split(' ').next()?.split_once('-'))
+            .filter(|(letters, digits)| {
+                !letters.is_empty()
+                    && letters.bytes().all(|b| b.is_ascii_uppercase())
+                    && !digits.is_empty()
+                    && digits.bytes().all(|b| b.is_ascii_digit())
             })
             .count();
-        assert!(rule_headings >= 10, "{stem}: {rule_headings} rule sections");
+        assert!(rule_headings >= 6, "{stem}: {rule_headings} rule sections");
     }
 }
 

@@ -35,6 +35,7 @@ mod reports;
 mod sandbox_smoke;
 mod scenario_schema;
 mod secret_echoes;
+mod spbe_layanan;
 mod standards;
 mod standards_evidence;
 mod stopping;

@@ -154,6 +154,8 @@ struct ScenarioView {
 }
 
 struct VerdictView {
+    /// False for an evidence catalogue: no index or predicate to show.
+    scored: bool,
     class: String,
     word: String,
     index: String,
@@ -502,7 +504,7 @@ fn verdict_class(verdict: Verdict) -> String {
         Verdict::Certified => "good",
         Verdict::NotCertified => "bad",
         Verdict::Inconclusive => "warn",
-        Verdict::NotEvaluated => "muted",
+        Verdict::NotEvaluated | Verdict::EvidenceOnly => "muted",
     }
     .to_string()
 }
@@ -582,7 +584,11 @@ fn scenario_view(n: usize, scenario: &ScenarioReport, report: &Report, lang: Lan
         verdict: standards.map(|s| verdict_view(s, lang)),
         standards_note,
         failed: wording::failed_items(scenario, lang),
-        aspects: standards.map(|s| aspects(s, lang)).unwrap_or_default(),
+        // An evidence catalogue's levels are not averaged into aspect scores.
+        aspects: standards
+            .filter(|s| s.verdict != Verdict::EvidenceOnly)
+            .map(|s| aspects(s, lang))
+            .unwrap_or_default(),
         level_range: standards
             .map_or(Scale::ONE_TO_FIVE, |s| s.scale)
             .levels_text(),
@@ -815,6 +821,7 @@ fn tls_view(tls: &crate::model::TlsReport, zone: Zone, lang: Lang) -> TlsView {
 
 fn verdict_view(standards: &StandardsReport, lang: Lang) -> VerdictView {
     VerdictView {
+        scored: standards.verdict != Verdict::EvidenceOnly,
         class: verdict_class(standards.verdict),
         word: wording::verdict_word(standards, lang),
         index: wording::index_text(standards, lang),

@@ -105,6 +105,7 @@ pub fn render(report: &Report) -> String {
                 ];
                 let _ = writeln!(out, "| {} |", cells.join(" | "));
                 let mut shown = wording::failed_items(scenario, lang);
+                shown.extend(wording::evidence_stage_items(scenario, lang));
                 shown.extend(wording::improvement_items(scenario, lang));
                 shown.extend(
                     wording::notes(scenario, lang)

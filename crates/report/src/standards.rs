@@ -106,11 +106,14 @@ pub fn standards_report(score: &Score, extra_conditions: &[&str]) -> StandardsRe
             })
             .collect(),
         scale: score.scale,
-        certification: Some(CertificationReport {
-            min_index: score.certification.min_index,
-            critical_min_level: score.certification.critical_min_level,
-            min_coverage: score.certification.min_coverage,
-        }),
+        certification: score
+            .certification
+            .as_ref()
+            .map(|certification| CertificationReport {
+                min_index: certification.min_index,
+                critical_min_level: certification.critical_min_level,
+                min_coverage: certification.min_coverage,
+            }),
         title: Some(localized(&score.title)),
         sha256: Some(score.sha256.clone()),
         disclaimer: Some(localized(&match &score.disclaimer {

@@ -79,6 +79,7 @@ pub fn render(report: &Report, style: Style) -> String {
                     rows.extend(scenario.vantages.iter().map(|v| vantage_row(v, lang)));
                 }
                 let mut shown = failed;
+                shown.extend(wording::evidence_stage_items(scenario, lang));
                 shown.extend(wording::improvement_items(scenario, lang));
                 shown.extend(load_notes(scenario, lang));
                 shown.extend(wording::load_first_failures(scenario, lang));

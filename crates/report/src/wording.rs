@@ -114,6 +114,10 @@ pub fn verdict_code_word(verdict: Verdict, with_waivers: bool, lang: Lang) -> St
         Verdict::NotCertified => lang.pick("Belum memenuhi syarat", "Not certified"),
         Verdict::Inconclusive => lang.pick("Tidak dapat disimpulkan", "Inconclusive"),
         Verdict::NotEvaluated => lang.pick("Tidak dinilai", "Not evaluated"),
+        Verdict::EvidenceOnly => lang.pick(
+            "Bukti pendukung, tanpa kesimpulan",
+            "Supporting evidence, no verdict",
+        ),
     }
     .to_string()
 }
@@ -593,6 +597,37 @@ pub fn improvement_items(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
                 lang.pick("kriteria", "rule"),
                 rule.code,
                 outcome_word(rule, lang)
+            )
+        })
+        .collect()
+}
+
+/// For an evidence catalogue (`spbe-layanan`), the stage each indicator the
+/// service is evidence for reached: what the report exists to say, since it has
+/// no index or verdict. Empty for a scoring catalogue.
+pub fn evidence_stage_items(scenario: &ScenarioReport, lang: Lang) -> Vec<String> {
+    let Some(standards) = scenario
+        .standards
+        .as_ref()
+        .filter(|standards| standards.verdict == Verdict::EvidenceOnly)
+    else {
+        return Vec::new();
+    };
+    standards
+        .rules
+        .iter()
+        .filter(|rule| rule.outcome != RuleState::NotApplicable)
+        .map(|rule| {
+            let title = rule_title(rule, lang)
+                .map(|title| format!(" {title}"))
+                .unwrap_or_default();
+            let measured = rule.evidence["measured"][lang.pick("id", "en")]
+                .as_str()
+                .map_or_else(|| outcome_word(rule, lang), str::to_string);
+            format!(
+                "{}: {}{title}: {measured}",
+                lang.pick("bukti pendukung", "supporting evidence"),
+                rule.code
             )
         })
         .collect()

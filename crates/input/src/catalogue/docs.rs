@@ -93,19 +93,34 @@ pub fn list(catalogue: &Catalogue, lang: Lang) -> String {
         }
         out.push('\n');
     }
-    let level = catalogue.certification.critical_min_level;
-    let _ = writeln!(
-        out,
-        "* {} {level}",
-        lang.pick(
-            "kriteria wajib: harus mencapai tingkat",
-            "critical rule: must reach level"
-        )
-    );
-    if catalogue
-        .rules
-        .iter()
-        .any(|rule| rule.critical_when.is_some())
+    let level = catalogue
+        .certification
+        .as_ref()
+        .map(|certification| certification.critical_min_level);
+    if let Some(level) = level {
+        let _ = writeln!(
+            out,
+            "* {} {level}",
+            lang.pick(
+                "kriteria wajib: harus mencapai tingkat",
+                "critical rule: must reach level"
+            )
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "{}",
+            lang.pick(
+                "Katalog bukti pendukung: setiap kriteria menunjukkan tingkat yang terbukti, tanpa indeks, predikat, atau kesimpulan.",
+                "A catalogue of supporting evidence: each rule shows the level evidenced, with no index, predicate or verdict."
+            )
+        );
+    }
+    if let Some(level) = level
+        && catalogue
+            .rules
+            .iter()
+            .any(|rule| rule.critical_when.is_some())
     {
         let _ = writeln!(
             out,
@@ -124,7 +139,17 @@ pub fn list(catalogue: &Catalogue, lang: Lang) -> String {
             "Source marks on a basis: [C] the text itself was read; [S] a secondary source says so; [U] not verified."
         )
     );
-    if catalogue.scale != Scale::ONE_TO_FIVE {
+    if catalogue.evidence_only() {
+        let levels = catalogue.scale.levels_text();
+        let _ = writeln!(
+            out,
+            "{}",
+            lang.choose(
+                format!("Skala: tingkat {levels} per kriteria."),
+                format!("Scale: levels {levels} per rule."),
+            )
+        );
+    } else if catalogue.scale != Scale::ONE_TO_FIVE {
         let (levels, index) = (catalogue.scale.levels_text(), catalogue.scale.index_text());
         let _ = writeln!(
             out,
@@ -143,7 +168,11 @@ pub fn list(catalogue: &Catalogue, lang: Lang) -> String {
         let _ = writeln!(
             out,
             "{}",
-            if catalogue.certification.count_attested {
+            if catalogue
+                .certification
+                .as_ref()
+                .is_some_and(|certification| certification.count_attested)
+            {
                 lang.pick(
                     "Pernyataan petugas (pemeriksaan `attestation`) dihitung dalam indeks dan kesimpulan.",
                     "Officers' statements (check `attestation`) count in the index and the verdict.",
@@ -171,6 +200,9 @@ pub fn list(catalogue: &Catalogue, lang: Lang) -> String {
 /// when the predicate is withheld.
 fn bands_text(catalogue: &Catalogue, lang: Lang) -> String {
     let mut out = String::new();
+    let Some(certification) = &catalogue.certification else {
+        return out;
+    };
     let table = |bands: &[crate::catalogue::Band]| {
         bands
             .iter()
@@ -216,7 +248,7 @@ fn bands_text(catalogue: &Catalogue, lang: Lang) -> String {
             );
         }
     }
-    if catalogue.certification.predicate_requires_critical {
+    if certification.predicate_requires_critical {
         let _ = writeln!(
             out,
             "{}",
@@ -236,6 +268,12 @@ pub fn show(catalogue: &Catalogue, rule: &Rule, lang: Lang) -> String {
     let aspect = catalogue
         .aspect(&rule.aspect)
         .map_or(rule.aspect.as_str(), |a| a.title.pick(lang));
+    let critical_min_level = catalogue
+        .certification
+        .as_ref()
+        .map_or(catalogue.scale.lowest, |certification| {
+            certification.critical_min_level
+        });
     let rows = [
         (lang.pick("Aspek", "Aspect"), aspect.to_string()),
         (
@@ -249,7 +287,7 @@ pub fn show(catalogue: &Catalogue, rule: &Rule, lang: Lang) -> String {
                     "{} ({} {})",
                     lang.pick("ya", "yes"),
                     lang.pick("minimal tingkat", "at least level"),
-                    catalogue.certification.critical_min_level
+                    critical_min_level
                 )
             } else if rule.critical_when.is_some() {
                 format!(
@@ -259,7 +297,7 @@ pub fn show(catalogue: &Catalogue, rule: &Rule, lang: Lang) -> String {
                         "when the service collects personal data"
                     ),
                     lang.pick("minimal tingkat", "at least level"),
-                    catalogue.certification.critical_min_level
+                    critical_min_level
                 )
             } else {
                 lang.pick("tidak", "no").to_string()
@@ -455,7 +493,7 @@ fn band_list_schema() -> Value {
             "additionalProperties": false,
             "required": ["min", "id", "en"],
             "properties": {
-                "min": { "type": "number", "minimum": 0, "maximum": 5 },
+                "min": { "type": "number", "minimum": 0, "description": "on the index range: 1-5, or what `scale` says" },
                 "id": { "type": "string", "minLength": 1 },
                 "en": { "type": "string", "minLength": 1 }
             }
@@ -483,14 +521,11 @@ fn levels_schema(shape: Shape) -> Value {
             "properties": { "thresholds": {
                 "type": "object",
                 "additionalProperties": false,
-                "required": ["direction", "L2", "L3", "L4", "L5"],
-                "properties": {
-                    "direction": { "const": direction.key() },
-                    "L2": unit_schema(unit),
-                    "L3": unit_schema(unit),
-                    "L4": unit_schema(unit),
-                    "L5": unit_schema(unit)
-                }
+                "description": "the value needed for each level above the lowest: L2..L5 on 1-5, L1..L3 on a 0-3 scale (the loader checks them against `scale`)",
+                "required": ["direction"],
+                "minProperties": 2,
+                "properties": { "direction": { "const": direction.key() } },
+                "patternProperties": { "^L[1-9]$": unit_schema(unit) }
             } }
         }),
         Shape::Table(outcomes) => table_schema(outcomes),
@@ -501,7 +536,8 @@ fn levels_schema(shape: Shape) -> Value {
 }
 
 fn table_schema(outcomes: &[&str]) -> Value {
-    let level = json!({ "type": "integer", "minimum": 1, "maximum": 5 });
+    // A level of the catalogue's scale (1-5 unless `scale` says otherwise).
+    let level = json!({ "type": "integer", "minimum": 0, "maximum": 9 });
     let properties: serde_json::Map<String, Value> = outcomes
         .iter()
         .map(|outcome| ((*outcome).to_string(), level.clone()))
@@ -561,6 +597,12 @@ fn param_schema(kind: &ParamKind, doc: &str) -> Value {
             "default": default
         }),
         ParamKind::Condition => json!({ "enum": CONDITIONS }),
+        ParamKind::Choices { default, allowed } => json!({
+            "type": "array",
+            "uniqueItems": true,
+            "items": { "enum": allowed },
+            "default": default
+        }),
     };
     if let Value::Object(map) = &mut schema {
         map.insert("description".into(), Value::String(doc.to_string()));
@@ -611,18 +653,19 @@ fn kind_rule_schema(kind: &Kind) -> Value {
 /// check kind included.
 pub fn catalogue_schema() -> Value {
     let kinds: Vec<&str> = KINDS.iter().map(|kind| kind.name).collect();
-    json!({
+    let mut schema = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://ujilab.example/schemas/catalogue.schema.json",
         "title": "ujilab standards catalogue",
         "description": "A versioned catalogue of rules scored SPBE-style (levels 1-5, or the scale it states). Each rule names a check kind the ujilab binary implements; `ujilab standards kinds` documents them.",
         "type": "object",
         "additionalProperties": false,
-        "required": ["catalogue", "version", "title", "bands", "certification", "aspects", "rules"],
+        "required": ["catalogue", "version", "title", "aspects", "rules"],
         "properties": {
             "catalogue": { "type": "string", "pattern": "^[^\\s@]+$" },
             "version": { "type": "string", "minLength": 1 },
             "title": text_schema(),
+
             "disclaimer": {
                 "description": "Said under every verdict besides ujilab's own disclaimer: for a catalogue that mirrors an instrument it is not.",
                 "allOf": [text_schema()]
@@ -631,10 +674,10 @@ pub fn catalogue_schema() -> Value {
                 "description": "Levels 1-5 and an index 1-5 when absent. Levels from `levels.from` to `levels.to`; the index, the weighted mean of levels, placed on `index.from`..`index.to` (the Ombudsman's 0-3 per indicator, 0-100 overall). Thresholds then name L{from+1}..L{to}, tables use levels in the range, and `binary` (5 and 1) is refused off 1-5.",
                 "type": "object",
                 "additionalProperties": false,
-                "required": ["levels", "index"],
+                "required": ["levels"],
                 "properties": {
                     "levels": range_schema("integer", "whole levels 0-9, from below to"),
-                    "index": range_schema("number", "the range the index is reported in")
+                    "index": range_schema("number", "the range the index is reported in; required to score, absent with purpose: evidence")
                 },
                 "examples": [{ "levels": { "from": 0, "to": 3 }, "index": { "from": 0, "to": 100 } }]
             },
@@ -718,6 +761,41 @@ pub fn catalogue_schema() -> Value {
                 }
             }
         }
+    });
+    with_purpose(&mut schema);
+    schema
+}
+
+/// `purpose:`, and what each purpose asks of the rest of the file.
+fn with_purpose(schema: &mut Value) {
+    schema["properties"]["purpose"] = json!({
+        "enum": ["score", "evidence"],
+        "default": "score",
+        "description": "`score`: rules are levelled, weighted into an index, banded into a predicate and held to `certification` for a verdict. `evidence`: each rule shows the level evidenced and nothing more (no bands, certification, index, critical rules or verdict), and a scenario names the rules it is evidence for in `standards.evidence_for`."
+    });
+    schema["if"] =
+        json!({ "properties": { "purpose": { "const": "evidence" } }, "required": ["purpose"] });
+    schema["then"] = evidence_only_schema();
+    schema["else"] = json!({
+        "required": ["bands", "certification"],
+        "properties": { "scale": { "required": ["index"] } }
+    });
+}
+
+/// What `purpose: evidence` forbids: a predicate, a verdict, an index and
+/// critical rules.
+fn evidence_only_schema() -> Value {
+    json!({
+        "not": { "anyOf": [{ "required": ["bands"] }, { "required": ["certification"] }] },
+        "properties": {
+            "scale": { "not": { "required": ["index"] } },
+            "rules": {
+                "items": {
+                    "properties": { "critical": { "const": false } },
+                    "not": { "required": ["critical_when"] }
+                }
+            }
+        }
     })
 }
 
@@ -741,7 +819,12 @@ mod tests {
     fn built_in_catalogue_matches_its_schema() {
         let schema = catalogue_schema();
         let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{e}"));
-        for text in [BUILT_IN_TEXT, crate::catalogue::BUILT_IN_2026_2_TEXT] {
+        for text in [
+            BUILT_IN_TEXT,
+            crate::catalogue::BUILT_IN_2026_2_TEXT,
+            crate::catalogue::OMBUDSMAN_TEXT,
+            crate::catalogue::SPBE_LAYANAN_TEXT,
+        ] {
             let document: Value =
                 crate::scenario::raw::parse(text).unwrap_or_else(|e| panic!("{e:?}"));
             let errors: Vec<String> = validator
@@ -758,6 +841,19 @@ mod tests {
         assert!(!validator.is_valid(&bad));
         bad = document;
         bad["rules"][3]["params"] = json!({ "percentil": 95 });
+        assert!(!validator.is_valid(&bad));
+        // An evidence catalogue with a verdict's parts, or a critical rule.
+        let evidence: Value = crate::scenario::raw::parse(crate::catalogue::SPBE_LAYANAN_TEXT)
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        let mut bad = evidence.clone();
+        bad["certification"] =
+            json!({ "min_index": 1, "critical_min_level": 1, "min_coverage": "90%" });
+        assert!(!validator.is_valid(&bad));
+        bad = evidence.clone();
+        bad["rules"][0]["critical"] = json!(true);
+        assert!(!validator.is_valid(&bad));
+        bad = evidence;
+        bad["rules"][0]["params"]["interaction"] = json!(["serch"]);
         assert!(!validator.is_valid(&bad));
     }
 

@@ -152,7 +152,16 @@ pub enum ParamKind {
     },
     /// One of [`CONDITIONS`]; absent by default.
     Condition,
+    /// Some of `allowed`, each at most once: a list of named features, where a
+    /// misspelt one must not quietly shrink what the check asks for.
+    Choices {
+        default: &'static [&'static str],
+        allowed: &'static [&'static str],
+    },
 }
+
+/// What `service_maturity` can look for at tingkat interaksi.
+pub const INTERACTIONS: &[&str] = &["search", "download", "upload"];
 
 /// The page roles a `page` param may name, as `standards.pages` spells them.
 pub const PAGE_ROLES: &[&str] = &[
@@ -190,6 +199,11 @@ impl ParamKind {
                     .to_string()
             }
             ParamKind::Condition => format!("one of {}, optional", CONDITIONS.join(", ")),
+            ParamKind::Choices { default, allowed } => format!(
+                "list of {}, default [{}]",
+                allowed.join(", "),
+                default.join(", ")
+            ),
             ParamKind::Pages { default } => format!(
                 "list of page roles ({}), the first declared one is read, default [{}]",
                 PAGE_ROLES.join(", "),
@@ -637,6 +651,50 @@ pub static KINDS: &[Kind] = &[
                   without controls.",
         shape: RATIO_UP,
         params: &[],
+    },
+    Kind {
+        name: "service_maturity",
+        summary: "The SPBE maturity stage (tingkat) a service's website evidences, cumulative: \
+                  `informasi` when the first declared page of `page` is reachable (a 2xx page); \
+                  `interaksi` when the declared pages also offer every item of `interaction` \
+                  (`search`: a search form or input; `download`: a link to a document to \
+                  download; `upload`: a file input); `transaksi` when, besides, every probe \
+                  tagged `transaction_tag` passed and they include one that submits (POST, PUT \
+                  or PATCH) and one that reads back (GET) after it; `kolaborasi` when, besides, \
+                  a declared page links a host of `collaboration_domains` (or a subdomain). Else \
+                  `none`. Supporting evidence for an SPBE indicator, not an SPBE score.",
+        shape: Shape::Table(&["none", "informasi", "interaksi", "transaksi", "kolaborasi"]),
+        params: &[
+            ParamSpec {
+                name: "page",
+                kind: ParamKind::Pages {
+                    default: &["service_standard", "home"],
+                },
+                doc: "the information page: the first of these roles the scenario declares",
+            },
+            ParamSpec {
+                name: "interaction",
+                kind: ParamKind::Choices {
+                    default: INTERACTIONS,
+                    allowed: INTERACTIONS,
+                },
+                doc: "what the declared pages must all offer for tingkat interaksi",
+            },
+            ParamSpec {
+                name: "transaction_tag",
+                kind: ParamKind::Strings {
+                    default: &["transaksi"],
+                },
+                doc: "the probe tag (`tags:` of a probe) that marks the transaction: \
+                      submitting an application and reading back its status",
+            },
+            ParamSpec {
+                name: "collaboration_domains",
+                kind: ParamKind::Strings { default: &[] },
+                doc: "national services a link to which shows collaboration (lapor.go.id for \
+                      complaints); empty: tingkat kolaborasi is not measured",
+            },
+        ],
     },
 ];
 

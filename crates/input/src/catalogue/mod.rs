@@ -53,8 +53,14 @@ const BUILT_IN_2026_2_FILE: &str = "standards/idsll-core-2026.2.yaml (built in)"
 /// The Ombudsman compliance simulation (`profile: ombudsman-kepatuhan`): the
 /// observable publication indicators on the Ombudsman's 0..3 scale, indexed 0..100.
 pub(crate) const OMBUDSMAN_NAME: &str = "ombudsman-kepatuhan";
-const OMBUDSMAN_TEXT: &str = include_str!("../../../../standards/ombudsman-kepatuhan.yaml");
+pub(crate) const OMBUDSMAN_TEXT: &str =
+    include_str!("../../../../standards/ombudsman-kepatuhan.yaml");
 const OMBUDSMAN_FILE: &str = "standards/ombudsman-kepatuhan.yaml (built in)";
+/// Supporting evidence per SPBE public-service indicator (`profile:
+/// spbe-layanan`): an evidence catalogue, with no index or verdict.
+pub(crate) const SPBE_LAYANAN_NAME: &str = "spbe-layanan";
+pub(crate) const SPBE_LAYANAN_TEXT: &str = include_str!("../../../../standards/spbe-layanan.yaml");
+const SPBE_LAYANAN_FILE: &str = "standards/spbe-layanan.yaml (built in)";
 
 /// Why a catalogue could not be loaded: every problem, positioned in its file.
 #[derive(Debug, Clone)]
@@ -116,11 +122,20 @@ pub fn ombudsman() -> Result<Arc<Catalogue>, CatalogueFailure> {
         .clone()
 }
 
+/// The built-in SPBE public-service evidence profile, parsed once.
+pub fn spbe_layanan() -> Result<Arc<Catalogue>, CatalogueFailure> {
+    static PARSED: OnceLock<Result<Arc<Catalogue>, CatalogueFailure>> = OnceLock::new();
+    PARSED
+        .get_or_init(|| parse(SPBE_LAYANAN_TEXT, SPBE_LAYANAN_FILE).map(Arc::new))
+        .clone()
+}
+
 /// Every catalogue built into ujilab: idsll-core's versions (the default first),
 /// then the other profiles.
 pub fn built_in_catalogues() -> Vec<Result<Arc<Catalogue>, CatalogueFailure>> {
     let mut all = built_in_versions();
     all.push(ombudsman());
+    all.push(spbe_layanan());
     all
 }
 
@@ -169,7 +184,7 @@ mod tests {
                 .as_ref()
                 .is_some_and(|text| text.id.contains("bukan penilaian/opini Ombudsman"))
         );
-        assert_eq!(built_in_catalogues().len(), built_in_versions().len() + 1);
+        assert_eq!(built_in_catalogues().len(), built_in_versions().len() + 2);
         let resolved = resolve("ombudsman-kepatuhan", std::path::Path::new("."))
             .unwrap_or_else(|error| panic!("{error:?}"));
         assert_eq!(resolved.name, "ombudsman-kepatuhan");
@@ -179,6 +194,116 @@ mod tests {
             resolve("ombudsman-kepatuhn", std::path::Path::new(".")),
             Err(ProfileError::Unknown { suggestion: Some(s), .. }) if s == "ombudsman-kepatuhan"
         ));
+    }
+
+    /// Issue 14.8: spbe-layanan is evidence only: no bands, certification or
+    /// index, tingkat 0..5 per indicator, resolved by name.
+    #[test]
+    fn the_spbe_layanan_profile_is_evidence_only() {
+        let catalogue = spbe_layanan()
+            .unwrap_or_else(|failure| panic!("{}", failure.render(crate::lang::Lang::En)));
+        assert!(catalogue.evidence_only());
+        assert!(catalogue.bands.is_empty() && catalogue.certification.is_none());
+        assert_eq!((catalogue.scale.lowest, catalogue.scale.highest), (0, 5));
+        assert_eq!(
+            catalogue.codes(),
+            [
+                "SPBE-42", "SPBE-43", "SPBE-44", "SPBE-45", "SPBE-46", "SPBE-47"
+            ]
+        );
+        let rule = |code: &str| catalogue.rule(code).unwrap_or_else(|| panic!("{code}"));
+        assert_eq!(rule("SPBE-42").levels.of_outcome("kolaborasi"), 4);
+        assert_eq!(rule("SPBE-42").levels.of_outcome("none"), 0);
+        assert_eq!(
+            rule("SPBE-43").params.strings("interaction"),
+            ["search", "download"]
+        );
+        assert_eq!(
+            rule("SPBE-45").params.strings("interaction"),
+            ["search", "download", "upload"]
+        );
+        assert!(
+            rule("SPBE-45")
+                .params
+                .strings("collaboration_domains")
+                .is_empty()
+        );
+        assert!(catalogue.rules.iter().all(|rule| !rule.critical));
+        let resolved = resolve("spbe-layanan", std::path::Path::new("."));
+        assert!(resolved.is_ok_and(|c| c.evidence_only()));
+    }
+
+    /// An evidence catalogue may not carry what would read as a score, and a
+    /// scoring one must; a misspelt interaction is an error, not a lighter check.
+    #[test]
+    fn purpose_decides_what_a_catalogue_may_hold() {
+        let evidence = SPBE_LAYANAN_TEXT;
+        let problems = |text: &str| -> Vec<(String, String)> {
+            match parse(text, "t.yaml") {
+                Ok(_) => Vec::new(),
+                Err(failure) => failure
+                    .problems
+                    .iter()
+                    .map(|p| (p.path.clone(), p.message.en.clone()))
+                    .collect(),
+            }
+        };
+        let with_bands = evidence.replace(
+            "purpose: evidence\n",
+            "purpose: evidence\nbands: [{ min: 0, id: a, en: a }]\n",
+        );
+        assert!(
+            problems(&with_bands)
+                .iter()
+                .any(|(path, _)| path == "bands")
+        );
+        let critical = evidence.replacen("critical: false", "critical: true", 1);
+        assert!(
+            problems(&critical)
+                .iter()
+                .any(|(path, m)| path == "rules[0].critical" && m.contains("no rule is critical"))
+        );
+        let indexed = evidence.replace(
+            "levels: { from: 0, to: 5 }",
+            "levels: { from: 0, to: 5 }\n  index: { from: 0, to: 100 }",
+        );
+        assert!(
+            problems(&indexed)
+                .iter()
+                .any(|(path, _)| path == "scale.index")
+        );
+        let scoring = evidence.replace("purpose: evidence\n", "");
+        let missing: Vec<String> = problems(&scoring)
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect();
+        assert!(
+            missing.contains(&"bands".to_string())
+                && missing.contains(&"certification".to_string()),
+            "{missing:?}"
+        );
+        let typo = evidence.replace(
+            "interaction: [search, download]",
+            "interaction: [serch, download]",
+        );
+        let found = problems(&typo);
+        assert!(
+            found
+                .iter()
+                .any(|(path, m)| path.ends_with("interaction[0]") && m.contains("`serch`")),
+            "{found:?}"
+        );
+        let twice = evidence.replace(
+            "interaction: [search, download]",
+            "interaction: [search, search]",
+        );
+        assert!(
+            problems(&twice)
+                .iter()
+                .any(|(_, m)| m.contains("listed twice"))
+        );
+        let unknown = evidence.replace("purpose: evidence", "purpose: evidense");
+        assert!(problems(&unknown).iter().any(|(path, _)| path == "purpose"));
     }
 
     /// Issue 14: 2026.2 loads, keeps every 2026.1 rule, and carries the
@@ -241,8 +366,9 @@ mod tests {
             catalogue.aspects.iter().map(|a| a.weight).sum::<f64>(),
             100.0
         );
-        assert_eq!(catalogue.certification.critical_min_level, 3);
-        assert!((catalogue.certification.min_coverage - 0.9).abs() < 1e-12);
+        let certification = catalogue.certification.clone().expect("idsll-core scores");
+        assert_eq!(certification.critical_min_level, 3);
+        assert!((certification.min_coverage - 0.9).abs() < 1e-12);
         let critical: Vec<&str> = catalogue
             .rules
             .iter()

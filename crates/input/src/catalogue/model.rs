@@ -22,7 +22,9 @@ pub struct Catalogue {
     pub bands_name: Option<String>,
     /// Every named table the catalogue lists (empty for a plain list), for docs.
     pub band_tables: Vec<BandTable>,
-    pub certification: Certification,
+    /// What a verdict needs; `None` for a catalogue of supporting evidence
+    /// (`purpose: evidence`), which reaches no index, predicate or verdict.
+    pub certification: Option<Certification>,
     /// The levels a rule reaches and the range the index is reported in.
     pub scale: Scale,
     /// Said under every verdict besides ujilab's own disclaimer, when the
@@ -49,6 +51,12 @@ impl Catalogue {
     /// The predicate band of a (rounded) index.
     pub fn band(&self, index: f64) -> Option<&Band> {
         self.bands.iter().find(|band| index >= band.min - 1e-9)
+    }
+
+    /// Whether this catalogue gives supporting evidence per rule and nothing
+    /// more: no index, predicate or verdict (`spbe-layanan`).
+    pub fn evidence_only(&self) -> bool {
+        self.certification.is_none()
     }
 
     /// Whether this rule is an officer's statement, not a measurement.

@@ -73,6 +73,9 @@ impl Params {
                     default.iter().map(|s| (*s).to_string()).collect(),
                 )),
                 ParamKind::Condition => None,
+                ParamKind::Choices { default, .. } => Some(ParamValue::Strings(
+                    default.iter().map(|s| (*s).to_string()).collect(),
+                )),
             };
             if let Some(value) = value {
                 params.set(spec.name, value);

@@ -6,7 +6,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::catalogue::model::Catalogue;
-use crate::catalogue::{BUILT_IN_NAME, CatalogueFailure, OMBUDSMAN_NAME, built_in, parse};
+use crate::catalogue::{
+    BUILT_IN_NAME, CatalogueFailure, OMBUDSMAN_NAME, SPBE_LAYANAN_NAME, built_in, parse,
+};
 use crate::diagnostic::Problem;
 use crate::diagnostic::did_you_mean;
 use crate::scenario::raw::{Position, closest};
@@ -48,8 +50,8 @@ impl ProfileError {
                 .with_help(Some(match suggestion {
                     Some(suggestion) => did_you_mean(suggestion),
                     None => text!(
-                        "pakai `{BUILT_IN_NAME}`, `{BUILT_IN_NAME}@VERSION`, `{OMBUDSMAN_NAME}`, atau path ke berkas katalog berakhiran .yaml",
-                        "use `{BUILT_IN_NAME}`, `{BUILT_IN_NAME}@VERSION`, `{OMBUDSMAN_NAME}`, or a path to a catalogue file ending in .yaml"
+                        "pakai `{BUILT_IN_NAME}`, `{BUILT_IN_NAME}@VERSION`, `{OMBUDSMAN_NAME}`, `{SPBE_LAYANAN_NAME}`, atau path ke berkas katalog berakhiran .yaml",
+                        "use `{BUILT_IN_NAME}`, `{BUILT_IN_NAME}@VERSION`, `{OMBUDSMAN_NAME}`, `{SPBE_LAYANAN_NAME}`, or a path to a catalogue file ending in .yaml"
                     ),
                 })),
             ],
@@ -153,10 +155,11 @@ pub fn resolve(profile: &str, scenario_dir: &Path) -> Result<Arc<Catalogue>, Pro
     let versions = match name {
         BUILT_IN_NAME => super::built_in_versions(),
         OMBUDSMAN_NAME => vec![super::ombudsman()],
+        SPBE_LAYANAN_NAME => vec![super::spbe_layanan()],
         _ => {
             return Err(ProfileError::Unknown {
                 name: name.to_string(),
-                suggestion: closest(name, [BUILT_IN_NAME, OMBUDSMAN_NAME]),
+                suggestion: closest(name, [BUILT_IN_NAME, OMBUDSMAN_NAME, SPBE_LAYANAN_NAME]),
             });
         }
     };

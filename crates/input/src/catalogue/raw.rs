@@ -12,9 +12,12 @@ pub(super) struct RawCatalogue {
     pub(super) catalogue: Spanned<String>,
     pub(super) version: Spanned<String>,
     pub(super) title: Spanned<RawText>,
-    /// A list of bands, or named tables (`validate::bands`).
-    pub(super) bands: Spanned<Node>,
-    pub(super) certification: Spanned<RawCertification>,
+    /// `score` (the default) or `evidence`: a catalogue of supporting evidence
+    /// has no bands, certification or index.
+    pub(super) purpose: Option<Spanned<String>>,
+    /// A list of bands, or named tables (`validate::bands`); required to score.
+    pub(super) bands: Option<Spanned<Node>>,
+    pub(super) certification: Option<Spanned<RawCertification>>,
     /// Levels 1..5 and an index 1..5 when absent.
     pub(super) scale: Option<Spanned<RawScale>>,
     pub(super) disclaimer: Option<Spanned<RawText>>,
@@ -34,7 +37,8 @@ pub(super) struct RawText {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawScale {
     pub(super) levels: Spanned<RawRange<i64>>,
-    pub(super) index: Spanned<RawRange<f64>>,
+    /// Required to score; an evidence catalogue has no index.
+    pub(super) index: Option<Spanned<RawRange<f64>>>,
 }
 
 #[derive(Debug, Deserialize)]

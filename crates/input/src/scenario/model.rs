@@ -118,6 +118,9 @@ pub struct Standards {
     pub script_readable_cookies: Vec<String>,
     /// Officers' statements for the catalogue's `attestation` rules.
     pub attestations: Vec<Attestation>,
+    /// With an evidence catalogue (`spbe-layanan`): the rules this service is
+    /// evidence for; the others are not applicable. Empty otherwise.
+    pub evidence_for: Vec<String>,
 }
 
 /// An officer's statement for one `attestation` rule: who states it, in what
@@ -249,6 +252,9 @@ pub struct Probe {
     /// `auth: { oauth2 }` (the probe's or the defaults'): the run fetches a token
     /// and sends it as `Authorization: Bearer`.
     pub oauth2: Option<OAuth2Client>,
+    /// `tags:`: what the probe stands for beyond its id (`transaksi`: it takes
+    /// part in submitting an application and reading back its status).
+    pub tags: Vec<String>,
 }
 
 /// An OAuth2 client of the client-credentials grant (RFC 6749 section 4.4).

@@ -134,6 +134,7 @@ impl OperationProbe {
             captures: Vec::new(),
             retry: None,
             oauth2: None,
+            tags: Vec::new(),
         }
     }
 }

@@ -375,6 +375,94 @@ impl HtmlPage {
             })
     }
 
+    /// A search box, described (`input type=search`, `form role=search`,
+    /// `input name=q`): a search input, an element marked role=search, or a
+    /// text input named as a query in a form sent by GET.
+    pub fn search_box(&self) -> Option<String> {
+        const QUERY_NAMES: [&str; 8] = [
+            "q",
+            "s",
+            "query",
+            "search",
+            "cari",
+            "keyword",
+            "kata_kunci",
+            "kata-kunci",
+        ];
+        self.elements().find_map(|element| {
+            let value = element.value();
+            let kind = value.attr("type").map(|t| t.trim().to_ascii_lowercase());
+            if value
+                .attr("role")
+                .is_some_and(|role| role.trim().eq_ignore_ascii_case("search"))
+            {
+                return Some(format!("{} role=search", value.name()));
+            }
+            if value.name() != "input" {
+                return None;
+            }
+            if kind.as_deref() == Some("search") {
+                return Some("input type=search".to_string());
+            }
+            let text_input = matches!(kind.as_deref(), None | Some("text"));
+            let name = value.attr("name")?.trim().to_ascii_lowercase();
+            let in_get_form = element
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .find(|ancestor| ancestor.value().name() == "form")
+                .is_some_and(|form| {
+                    form.value()
+                        .attr("method")
+                        .is_none_or(|method| method.trim().eq_ignore_ascii_case("get"))
+                });
+            (text_input && in_get_form && QUERY_NAMES.contains(&name.as_str()))
+                .then(|| format!("input name={name}"))
+        })
+    }
+
+    /// File inputs (`input type=file`), described: what a person uploads with.
+    pub fn file_inputs(&self) -> Vec<String> {
+        self.elements()
+            .filter(|element| {
+                let value = element.value();
+                value.name() == "input"
+                    && value
+                        .attr("type")
+                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("file"))
+            })
+            .map(|element| {
+                let value = element.value();
+                match (value.attr("id"), value.attr("name")) {
+                    (Some(id), _) => format!("input#{id} type=file"),
+                    (None, Some(name)) => format!("input name={name} type=file"),
+                    (None, None) => "input type=file".to_string(),
+                }
+            })
+            .collect()
+    }
+
+    /// Links to a document to download: an `a download`, or an href whose
+    /// path ends with a document's extension (a form to fill in, a regulation).
+    pub fn download_links(&self) -> Vec<String> {
+        const DOCUMENTS: [&str; 10] = [
+            ".pdf", ".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".csv", ".zip",
+        ];
+        self.elements()
+            .filter(|element| element.value().name() == "a")
+            .filter_map(|element| {
+                let value = element.value();
+                let href = value.attr("href")?.trim();
+                let path = href
+                    .split(['?', '#'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                let document = DOCUMENTS.iter().any(|ext| path.ends_with(ext));
+                (document || value.attr("download").is_some()).then(|| href.to_string())
+            })
+            .collect()
+    }
+
     /// Form controls (semantics.md, AX-04), whether each is labelled, and
     /// whether it was hidden when read.
     pub fn controls(&self) -> Vec<Control> {

@@ -170,7 +170,12 @@ pub fn evaluate(scenario: &Scenario, observations: &Observations, catalogue: &Ca
                 levels: &rule.levels,
                 facts: &facts,
             };
+            let claimed = scenario.standards.as_ref().is_none_or(|standards| {
+                standards.evidence_for.is_empty() || standards.evidence_for.contains(&rule.code)
+            });
             let mut outcome = match checks::check_of(rule.check) {
+                // An evidence catalogue's rule the service is not evidence for.
+                _ if !claimed => RuleOutcome::not_applicable(say::not_evidence_for(&rule.code)),
                 Some(check) => check(&input),
                 None => RuleOutcome::inconclusive(say::no_check(rule.check.name)),
             };

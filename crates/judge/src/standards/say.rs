@@ -2097,6 +2097,227 @@ pub fn threshold_not_held(label: &str, op: Op, limit: &str, reason: &str) -> Tex
     }
 }
 
+// ---- Service maturity (spbe-layanan) ---------------------------------------------
+
+/// An SPBE maturity stage (tingkat kematangan layanan), cumulative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    Information = 1,
+    Interaction = 2,
+    Transaction = 3,
+    Collaboration = 4,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 4] = [
+        Stage::Information,
+        Stage::Interaction,
+        Stage::Transaction,
+        Stage::Collaboration,
+    ];
+
+    /// The catalogue's outcome name, which is also the Indonesian word.
+    pub fn outcome(self) -> &'static str {
+        match self {
+            Stage::Information => "informasi",
+            Stage::Interaction => "interaksi",
+            Stage::Transaction => "transaksi",
+            Stage::Collaboration => "kolaborasi",
+        }
+    }
+
+    fn english(self) -> &'static str {
+        match self {
+            Stage::Information => "information",
+            Stage::Interaction => "interaction",
+            Stage::Transaction => "transaction",
+            Stage::Collaboration => "collaboration",
+        }
+    }
+
+    fn number(self) -> u8 {
+        self as u8
+    }
+}
+
+/// `T3 transaksi` / `L3 transaction`: the stage a service's pages evidence.
+pub fn stage_reached(stage: Option<Stage>) -> Text {
+    match stage {
+        Some(stage) => {
+            let (n, id, en) = (stage.number(), stage.outcome(), stage.english());
+            Text {
+                id: format!("T{n} {id}"),
+                en: format!("L{n} {en}"),
+            }
+        }
+        None => Text::new(
+            "belum ada bukti tingkat informasi",
+            "no evidence of the information stage",
+        ),
+    }
+}
+
+/// One stage's line of evidence: met with what showed it, or not with why.
+pub fn stage_line(stage: Stage, met: bool, counted: bool, detail: &Text) -> Text {
+    let (n, id, en) = (stage.number(), stage.outcome(), stage.english());
+    let (state_id, state_en) = match (met, counted) {
+        (true, true) => ("terpenuhi", "met"),
+        (true, false) => (
+            "terlihat, tetapi belum dihitung karena tingkat sebelumnya belum terpenuhi",
+            "seen, but not counted while an earlier stage is not met",
+        ),
+        (false, _) => ("belum terpenuhi", "not met"),
+    };
+    Text {
+        id: format!("T{n} {id} {state_id}: {}", detail.id),
+        en: format!("L{n} {en} {state_en}: {}", detail.en),
+    }
+}
+
+/// T1: the information page answered.
+pub fn information_page(label: &str, status: u16, url: &str) -> Text {
+    Text {
+        id: format!("`{label}` merespons HTTP {status} di {url}"),
+        en: format!("`{label}` answered HTTP {status} at {url}"),
+    }
+}
+
+/// What tingkat interaksi looks for, named.
+pub fn interaction_name(item: &str) -> Text {
+    match item {
+        "search" => Text::new("pencarian", "search"),
+        "download" => Text::new("unduhan dokumen", "document download"),
+        "upload" => Text::new("unggah berkas", "file upload"),
+        other => Text::new(other, other),
+    }
+}
+
+/// T2: each item found (`what` on `label`) or not.
+pub fn interaction_items(found: &[(Text, Option<(String, String)>)]) -> Text {
+    let [mut id, mut en] = [Vec::new(), Vec::new()];
+    for (name, seen) in found {
+        match seen {
+            Some((what, label)) => {
+                id.push(format!("{} ada ({what}, `{label}`)", name.id));
+                en.push(format!("{} present ({what}, `{label}`)", name.en));
+            }
+            None => {
+                id.push(format!("{} tidak ditemukan", name.id));
+                en.push(format!("{} not found", name.en));
+            }
+        }
+    }
+    Text {
+        id: id.join("; "),
+        en: en.join("; "),
+    }
+}
+
+/// T2's fix: where each item is looked for.
+pub fn interaction_where() -> Text {
+    Text::new(
+        "dicari pada setiap halaman yang dinyatakan di `standards.pages`: formulir atau input pencarian, tautan ke dokumen (PDF, DOC, XLS...) dan input `type=file`",
+        "looked for on every page declared in standards.pages: a search form or input, a link to a document (PDF, DOC, XLS...) and an input of type=file",
+    )
+}
+
+/// T3: why the tagged probes do not show a transaction.
+pub enum TransactionGap {
+    /// No probe carries the tag.
+    Untagged,
+    /// A tagged probe did not pass.
+    Failed(String),
+    /// No tagged probe submits (POST, PUT or PATCH).
+    NoSubmit,
+    /// No tagged GET after a submit uses one of its captures.
+    NoReadBack,
+}
+
+pub fn transaction_gap(tag: &str, gap: &TransactionGap) -> Text {
+    match gap {
+        TransactionGap::Untagged => Text {
+            id: format!(
+                "tidak ada titik uji bertag `{tag}`: tandai titik uji yang mengajukan permohonan dan yang membaca statusnya dengan `tags: [{tag}]`"
+            ),
+            en: format!(
+                "no probe is tagged `{tag}`: tag the probes that submit an application and read back its status with `tags: [{tag}]`"
+            ),
+        },
+        TransactionGap::Failed(probe) => Text {
+            id: format!("titik uji `{probe}` bertag `{tag}` tidak lulus"),
+            en: format!("probe `{probe}`, tagged `{tag}`, did not pass"),
+        },
+        TransactionGap::NoSubmit => Text {
+            id: format!(
+                "tidak ada titik uji bertag `{tag}` yang mengajukan permohonan (POST, PUT atau PATCH)"
+            ),
+            en: format!("no probe tagged `{tag}` submits an application (POST, PUT or PATCH)"),
+        },
+        TransactionGap::NoReadBack => Text {
+            id: format!(
+                "tidak ada titik uji GET bertag `{tag}` yang, setelah pengajuan, membaca statusnya dengan nilai yang ditangkap dari pengajuan itu (`capture`)"
+            ),
+            en: format!(
+                "no GET probe tagged `{tag}` reads back the status after the submission with a value captured from it (capture)"
+            ),
+        },
+    }
+}
+
+/// T3 met: the submission and its read-back.
+pub fn transaction_shown(submit: &str, method: &str, read_back: &str, capture: &str) -> Text {
+    Text {
+        id: format!(
+            "titik uji `{submit}` ({method}) mengajukan permohonan dan `{read_back}` (GET) membaca statusnya dengan `${{{capture}}}`; keduanya lulus"
+        ),
+        en: format!(
+            "probe `{submit}` ({method}) submits an application and `{read_back}` (GET) reads back its status with `${{{capture}}}`; both passed"
+        ),
+    }
+}
+
+/// T4: a link to a national service.
+pub fn collaboration_link(href: &str, label: &str) -> Text {
+    Text {
+        id: format!("tautan ke {href} di `{label}`"),
+        en: format!("a link to {href} on `{label}`"),
+    }
+}
+
+pub fn no_collaboration_link(domains: &[String]) -> Text {
+    let [id, en] = either(domains);
+    Text {
+        id: format!("tidak ada tautan ke {id} pada halaman yang dinyatakan"),
+        en: format!("no link to {en} on the declared pages"),
+    }
+}
+
+/// T4 for an indicator whose collaboration a page does not show.
+pub fn collaboration_not_visible() -> Text {
+    Text::new(
+        "integrasi indikator ini (SSO/INApas, verifikasi data kependudukan, API yang diterbitkan melalui SPLP) tidak terlihat dari halaman: tidak diukur ujilab, perlu diperiksa penilai",
+        "this indicator's integration (SSO/INApas, population data verification, an API published through SPLP) does not show on a page: not measured by ujilab, for an assessor to check",
+    )
+}
+
+/// T5 is never measured.
+pub fn optimum_not_measured() -> Text {
+    Text::new(
+        "T5 optimum (perbaikan berkelanjutan berdasarkan reviu) tidak diukur ujilab",
+        "L5 optimum (continuous improvement from reviews) is not measured by ujilab",
+    )
+}
+
+/// A rule of an evidence catalogue the scenario does not claim.
+pub fn not_evidence_for(code: &str) -> Text {
+    Text {
+        id: format!(
+            "layanan ini tidak dinyatakan sebagai bukti untuk {code} (`standards.evidence_for`)"
+        ),
+        en: format!("this service is not declared as evidence for {code} (standards.evidence_for)"),
+    }
+}
+
 // ---- Checking the Indonesian --------------------------------------------------
 
 /// English words of ujilab's own evidence (taken from the English messages
@@ -2827,6 +3048,59 @@ mod tests {
             ("statement_in_future", statement_in_future("2026-07-01")),
             ("not_measured", not_measured()),
             ("predicate_withheld", predicate_withheld()),
+            ("stage_reached", stage_reached(Some(Stage::Transaction))),
+            ("stage_reached", stage_reached(None)),
+            (
+                "stage_line",
+                stage_line(Stage::Interaction, true, false, &interaction_where()),
+            ),
+            (
+                "information_page",
+                information_page("pages.home", 200, "https://desa.example.desa.id/"),
+            ),
+            ("interaction_name", interaction_name("download")),
+            (
+                "interaction_items",
+                interaction_items(&[
+                    (
+                        interaction_name("search"),
+                        Some(("input type=search".into(), "pages.home".into())),
+                    ),
+                    (interaction_name("upload"), None),
+                ]),
+            ),
+            ("interaction_where", interaction_where()),
+            (
+                "transaction_gap",
+                transaction_gap("transaksi", &TransactionGap::Untagged),
+            ),
+            (
+                "transaction_gap",
+                transaction_gap("transaksi", &TransactionGap::Failed("ajukan".into())),
+            ),
+            (
+                "transaction_gap",
+                transaction_gap("transaksi", &TransactionGap::NoSubmit),
+            ),
+            (
+                "transaction_gap",
+                transaction_gap("transaksi", &TransactionGap::NoReadBack),
+            ),
+            (
+                "transaction_shown",
+                transaction_shown("ajukan", "POST", "status", "nomor"),
+            ),
+            (
+                "collaboration_link",
+                collaboration_link("https://www.lapor.go.id/", "pages.complaints"),
+            ),
+            (
+                "no_collaboration_link",
+                no_collaboration_link(&["lapor.go.id".to_string()]),
+            ),
+            ("collaboration_not_visible", collaboration_not_visible()),
+            ("optimum_not_measured", optimum_not_measured()),
+            ("not_evidence_for", not_evidence_for("SPBE-43")),
             (
                 "critical_because_personal_data",
                 critical_because_personal_data(),

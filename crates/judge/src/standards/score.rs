@@ -36,7 +36,8 @@ pub struct Score {
     pub version: String,
     pub title: Text,
     pub sha256: String,
-    pub certification: Certification,
+    /// `None` for an evidence catalogue: no index, predicate or verdict.
+    pub certification: Option<Certification>,
     /// The catalogue's levels and index range.
     pub scale: Scale,
     /// The catalogue's own disclaimer, said besides ujilab's.
@@ -84,6 +85,9 @@ pub enum Verdict {
     /// A partial run (`--no-load`, `--no-availability`, `--only PROBE`) or one cut
     /// short (a signal, `--max-duration`): no verdict.
     NotEvaluated,
+    /// The catalogue gives supporting evidence per rule (`spbe-layanan`), never
+    /// a verdict: it fails only a gate that requires one (`--require-verdict`).
+    EvidenceOnly,
 }
 
 impl std::fmt::Display for Verdict {
@@ -99,6 +103,7 @@ impl Verdict {
             Verdict::NotCertified => "not_certified",
             Verdict::Inconclusive => "inconclusive",
             Verdict::NotEvaluated => "not_evaluated",
+            Verdict::EvidenceOnly => "evidence_only",
         }
     }
 
@@ -108,6 +113,7 @@ impl Verdict {
             Verdict::NotCertified,
             Verdict::Inconclusive,
             Verdict::NotEvaluated,
+            Verdict::EvidenceOnly,
         ]
         .into_iter()
         .find(|verdict| verdict.code() == code)
@@ -279,7 +285,11 @@ pub fn score(
         .iter()
         .zip(outcomes)
         .map(|(rule, mut measured)| {
-            let counted = !rule.is_attestation() || catalogue.certification.count_attested;
+            let counted = !rule.is_attestation()
+                || catalogue
+                    .certification
+                    .as_ref()
+                    .is_some_and(|certification| certification.count_attested);
             let aspect_weight = catalogue.aspect(&rule.aspect).map_or(0.0, |a| a.weight);
             let rule_weights: f64 = catalogue
                 .rules
@@ -371,14 +381,15 @@ pub fn score(
             id: aspect.id.clone(),
             title: aspect.title.clone(),
             weight: aspect.weight,
-            score: float.map(round2),
+            // An evidence catalogue's levels are shown one by one, never averaged.
+            score: float.filter(|_| !catalogue.evidence_only()).map(round2),
             levelled: levelled.len(),
         });
     }
     // The weighted mean of levels, placed on the catalogue's index range
     // (1..5 stays 1..5; the Ombudsman's 0..3 becomes 0..100).
     let scale = catalogue.scale;
-    let index = if approximate.is_empty() {
+    let index = if approximate.is_empty() || catalogue.evidence_only() {
         None
     } else if levelled_aspects.len() == approximate.len()
         && let Some(exact) = weighted_mean_ratio(&levelled_aspects)
@@ -427,7 +438,7 @@ pub fn score(
     }
     let verdict = if !reasons.is_empty() {
         Verdict::NotEvaluated
-    } else {
+    } else if let Some(certification) = &certification {
         let mut inconclusive = false;
         if coverage.is_none_or(|c| c < certification.min_coverage - 1e-12) || index.is_none() {
             inconclusive = true;
@@ -481,20 +492,26 @@ pub fn score(
         } else {
             Verdict::Certified
         }
+    } else {
+        Verdict::EvidenceOnly
     };
 
     // Every critical rule at its minimum (waived or not applicable counts, as for
     // the verdict); else a catalogue that asks for it withholds the predicate.
-    let critical_met = rules
-        .iter()
-        .filter(|rule| rule.critical)
-        .all(|rule| match rule.status {
-            RuleStatus::Level(level) => level >= catalogue.certification.critical_min_level,
-            RuleStatus::Inconclusive => false,
-            RuleStatus::Waived | RuleStatus::NotApplicable => true,
+    let critical_met = |certification: &Certification| {
+        rules
+            .iter()
+            .filter(|rule| rule.critical)
+            .all(|rule| match rule.status {
+                RuleStatus::Level(level) => level >= certification.critical_min_level,
+                RuleStatus::Inconclusive => false,
+                RuleStatus::Waived | RuleStatus::NotApplicable => true,
+            })
+    };
+    let predicate_withheld = predicate.is_some()
+        && certification.as_ref().is_some_and(|certification| {
+            certification.predicate_requires_critical && !critical_met(certification)
         });
-    let predicate_withheld =
-        predicate.is_some() && catalogue.certification.predicate_requires_critical && !critical_met;
     let predicate = predicate.filter(|_| !predicate_withheld);
 
     let connection = &scenario.connection;
@@ -1077,7 +1094,9 @@ defaults:
         );
         // count_attested: true puts them in the index like any rule.
         let mut catalogue = (*built_in_version("2026.2")).clone();
-        catalogue.certification.count_attested = true;
+        if let Some(certification) = catalogue.certification.as_mut() {
+            certification.count_attested = true;
+        }
         let counted = |attested: i8| {
             let outcomes = outcomes_of(&catalogue, &|rule| {
                 if rule.is_attestation() { attested } else { 5 }

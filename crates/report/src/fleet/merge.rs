@@ -948,7 +948,8 @@ fn worst_standards<'a>(members: &[Member<'a>]) -> Option<Member<'a>> {
     let rank = |verdict: Verdict| match verdict {
         Verdict::NotCertified => 0,
         Verdict::Inconclusive => 1,
-        Verdict::NotEvaluated => 2,
+        // Neither is a verdict: kept before a certification.
+        Verdict::NotEvaluated | Verdict::EvidenceOnly => 2,
         Verdict::Certified => 3,
     };
     members

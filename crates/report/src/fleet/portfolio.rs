@@ -168,6 +168,8 @@ pub enum Caveat {
     /// Scored by a catalogue on another scale (`ombudsman-kepatuhan`, 0..100):
     /// its index says nothing about the targets, and no flag counts it.
     OtherScale,
+    /// Supporting evidence without an index (`spbe-layanan`): nothing to count.
+    EvidenceOnly,
 }
 
 #[derive(Debug)]
@@ -262,6 +264,13 @@ impl Refusal {
                 ),
                 None,
             ),
+            Caveat::EvidenceOnly => (
+                lang.choose(
+                    format!("berisi bukti pendukung tanpa indeks ({details})"),
+                    format!("holds supporting evidence without an index ({details})"),
+                ),
+                None,
+            ),
         };
         match flag {
             Some(flag) => lang.choose(
@@ -286,6 +295,13 @@ impl std::fmt::Display for Refusal {
 fn caveats(report: &Report, scenario: &ScenarioReport, scale: Scale) -> Vec<(Caveat, Vec<String>)> {
     let mut found = Vec::new();
     if let Some(standards) = &scenario.standards
+        && standards.verdict == Verdict::EvidenceOnly
+    {
+        found.push((
+            Caveat::EvidenceOnly,
+            vec![format!("{} {}", standards.catalogue, standards.version)],
+        ));
+    } else if let Some(standards) = &scenario.standards
         && standards.scale != scale
     {
         found.push((
@@ -439,7 +455,7 @@ pub fn build(
                 let allowed = match caveat {
                     Caveat::Incomplete | Caveat::PartialRun => settings.allow_incomplete,
                     Caveat::TestConditions => settings.allow_test_conditions,
-                    Caveat::OtherScale => false,
+                    Caveat::OtherScale | Caveat::EvidenceOnly => false,
                 };
                 if !allowed {
                     refusals.push(Refusal {
@@ -685,6 +701,9 @@ fn caveat_text(service: &ServiceEntry, lang: Lang) -> String {
             ),
             Caveat::OtherScale => lang
                 .pick("skala katalog lain", "another catalogue's scale")
+                .to_string(),
+            Caveat::EvidenceOnly => lang
+                .pick("bukti pendukung tanpa indeks", "evidence without an index")
                 .to_string(),
         })
         .collect();
@@ -1018,6 +1037,25 @@ mod tests {
             refusals[0]
                 .describe(Lang::Id)
                 .contains("tidak dapat dicantumkan")
+        );
+    }
+
+    /// An evidence report has no index to count, whatever its scale says.
+    #[test]
+    fn supporting_evidence_is_refused_whatever_the_flags() {
+        let mut scenario = scored_on_zero_to_a_hundred();
+        scenario["standards"]["catalogue"] = json!("spbe-layanan");
+        scenario["standards"]["index"] = json!(null);
+        scenario["standards"]["verdict"] = json!("evidence_only");
+        // Even on idsll-core's own 1..5 scale.
+        scenario["standards"]["scale"] =
+            json!({ "lowest": 1, "highest": 5, "index_lowest": 1.0, "index_highest": 5.0 });
+        assert_eq!(
+            caveats_of(scenario),
+            [(
+                Caveat::EvidenceOnly,
+                vec!["spbe-layanan 2026.2".to_string()]
+            )]
         );
     }
 

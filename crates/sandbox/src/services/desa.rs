@@ -4,20 +4,83 @@
 //! profile, the village office's letter services with their standard, contacts
 //! and hours. Served on http and https alike (no redirect, no HSTS), with the
 //! framework's session cookie on every page.
+//!
+//! Its online letter service (`/surat-online`) is what SPBE calls a transaction:
+//! a search for letters, the application form to download, a form with a file
+//! upload, and a JSON API that takes an application (`POST /api/surat`, 201 with
+//! its `nomor`) and answers its status (`GET /api/surat/NOMOR`); a number it did
+//! not issue is a 404.
+
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::Router;
-use axum::response::Response;
-use axum::routing::get;
+use axum::extract::Path;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use http::{StatusCode, header};
+use serde_json::json;
 
-use crate::services::{Exchange, html, insert, session_id, set_session_cookie, svg};
+use crate::services::{Exchange, html, insert, json, session_id, set_session_cookie, svg};
 
 pub(super) fn router() -> Router {
     Router::new()
         .route("/", get(home))
         .route("/layanan-surat", get(letters))
+        .route("/surat-online", get(online))
+        .route("/formulir/permohonan-surat.pdf", get(application_form))
+        .route("/api/surat", post(apply))
+        .route("/api/surat/{nomor}", get(application_status))
         .route("/assets/logo.svg", get(|| async { svg() }))
         .fallback(not_found)
+}
+
+/// Applications taken since the sandbox started (every sandbox of a process
+/// shares the count: numbers only need to be distinct).
+static APPLICATIONS: AtomicU64 = AtomicU64::new(0);
+
+/// `SKD-000001-3fa2`: a running number and a check, so that the status API
+/// can tell a number it issued from a made-up one without keeping state.
+fn application_number(n: u64) -> String {
+    format!("SKD-{n:06}-{}", &session_id(n, 0x5D0C)[..4])
+}
+
+fn issued(nomor: &str) -> bool {
+    nomor
+        .strip_prefix("SKD-")
+        .and_then(|rest| rest.split_once('-'))
+        .and_then(|(n, _)| n.parse::<u64>().ok())
+        .is_some_and(|n| application_number(n) == nomor)
+}
+
+async fn apply() -> Response {
+    let n = APPLICATIONS.fetch_add(1, Ordering::Relaxed) + 1;
+    json(
+        StatusCode::CREATED,
+        &json!({ "nomor": application_number(n), "status": "diterima" }),
+    )
+}
+
+async fn application_status(Path(nomor): Path<String>) -> Response {
+    if issued(&nomor) {
+        json(
+            StatusCode::OK,
+            &json!({ "nomor": nomor, "status": "diproses", "tahap": "verifikasi berkas" }),
+        )
+    } else {
+        json(
+            StatusCode::NOT_FOUND,
+            &json!({ "error": "permohonan tidak ditemukan" }),
+        )
+    }
+}
+
+/// A one-page PDF: the application form a citizen prints and fills in.
+async fn application_form() -> Response {
+    const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n\
+2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n\
+3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n\
+trailer<</Root 1 0 R>>\n%%EOF\n";
+    ([(header::CONTENT_TYPE, "application/pdf")], PDF).into_response()
 }
 
 pub(super) fn decorate(exchange: &Exchange, response: &mut Response) {
@@ -76,6 +139,27 @@ async fn letters() -> Response {
     )
 }
 
+async fn online() -> Response {
+    html(
+        StatusCode::OK,
+        page(
+            "Surat Online",
+            "<h1>Layanan Surat Keterangan Online</h1>\n\
+             <form role=\"search\" action=\"/surat-online\" method=\"get\">\n\
+             <label for=\"cari\">Lacak permohonan</label> <input id=\"cari\" name=\"q\" placeholder=\"SKD-000001-...\">\n\
+             <button type=\"submit\">Cari</button>\n</form>\n\
+             <p>Unduh <a href=\"/formulir/permohonan-surat.pdf\">formulir permohonan surat (PDF)</a>.</p>\n\
+             <h2>Ajukan permohonan</h2>\n\
+             <form action=\"/api/surat\" method=\"post\" enctype=\"multipart/form-data\">\n\
+             <label for=\"jenis\">Jenis surat</label> <select id=\"jenis\" name=\"jenis\">\
+             <option>Domisili</option><option>Usaha</option></select>\n\
+             <label for=\"berkas\">Pindaian surat pengantar RT/RW</label> \
+             <input id=\"berkas\" name=\"berkas\" type=\"file\">\n\
+             <button type=\"submit\">Kirim</button>\n</form>\n",
+        ),
+    )
+}
+
 async fn not_found() -> Response {
     html(
         StatusCode::NOT_FOUND,
@@ -84,4 +168,18 @@ async fn not_found() -> Response {
             "<h1>404</h1>\n<p>Halaman tidak ditemukan.</p>\n",
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_issued_numbers_have_a_status() {
+        let nomor = application_number(7);
+        assert!(issued(&nomor), "{nomor}");
+        assert!(!issued("SKD-000007-0000"));
+        assert!(!issued("SKD-000007"));
+        assert!(!issued("bukan-nomor"));
+    }
 }

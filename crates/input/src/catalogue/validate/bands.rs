@@ -521,8 +521,9 @@ mod tests {
             );
         let catalogue = parse(&text, "c.yaml")
             .unwrap_or_else(|failure| panic!("{}", failure.render(crate::lang::Lang::En)));
-        assert!(catalogue.certification.predicate_requires_critical);
-        assert!(catalogue.certification.count_attested);
+        let certification = catalogue.certification.expect("a scoring catalogue");
+        assert!(certification.predicate_requires_critical);
+        assert!(certification.count_attested);
         assert_eq!(
             catalogue.rules[0].critical_when.as_deref(),
             Some("collects_personal_data")

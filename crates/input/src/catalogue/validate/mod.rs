@@ -88,17 +88,45 @@ impl Checker {
             );
         }
         let title = self.text(&raw.title, "title");
+        let evidence_only = self.purpose(&raw);
         if let Some(scale) = &raw.scale {
-            self.scale = self.scale(scale);
+            self.scale = self.scale(scale, evidence_only);
         }
         let disclaimer = raw
             .disclaimer
             .as_ref()
             .map(|text| self.text(text, "disclaimer"));
-        let bands = self.read_bands(&raw.bands);
-        let certification = self.certification(&raw.certification);
+        let (bands, certification) = match (&raw.bands, &raw.certification) {
+            (Some(bands), Some(certification)) if !evidence_only => (
+                self.read_bands(bands),
+                Some(self.certification(certification)),
+            ),
+            _ => (
+                bands::ReadBands {
+                    chosen: Vec::new(),
+                    tables: Vec::new(),
+                    chosen_name: None,
+                },
+                None,
+            ),
+        };
         let aspects = self.aspects(&raw.aspects);
         let rules = self.rules(&raw.rules, &aspects);
+        if evidence_only {
+            for (index, rule) in raw.rules.value.iter().enumerate() {
+                let rule = &rule.value;
+                if rule.critical.value || rule.critical_when.is_some() {
+                    self.error(
+                        at(&rule.critical),
+                        &format!("rules[{index}].critical"),
+                        Text::new(
+                            "katalog bukti (`purpose: evidence`) tidak memberi kesimpulan, jadi tidak ada kriteria wajib; tulis `critical: false`",
+                            "an evidence catalogue (purpose: evidence) gives no verdict, so no rule is critical; write critical: false",
+                        ),
+                    );
+                }
+            }
+        }
         for (index, aspect) in aspects.iter().enumerate() {
             let named = raw
                 .rules
@@ -136,13 +164,115 @@ impl Checker {
         })
     }
 
+    /// `purpose:` `score` (the default) or `evidence`; whether the catalogue
+    /// is evidence only. A scoring catalogue needs `bands` and `certification`;
+    /// an evidence catalogue must not have them, or a reader would take its
+    /// levels for a score.
+    fn purpose(&mut self, raw: &RawCatalogue) -> bool {
+        let evidence_only = match &raw.purpose {
+            None => false,
+            Some(purpose) => match purpose.value.trim() {
+                "score" => false,
+                "evidence" => true,
+                other => {
+                    let other = other.to_string();
+                    self.error_with_help(
+                        at(purpose),
+                        "purpose",
+                        text!(
+                            "`{other}` bukan tujuan katalog",
+                            "`{other}` is not a catalogue purpose"
+                        ),
+                        Text::new(
+                            "pakai `score` (bawaan: indeks, predikat, kesimpulan) atau `evidence` (bukti pendukung per kriteria saja)",
+                            "use score (the default: index, predicate, verdict) or evidence (supporting evidence per rule only)",
+                        ),
+                    );
+                    false
+                }
+            },
+        };
+        // A missing key is reported where the catalogue names itself.
+        let whole = at(&raw.catalogue);
+        if evidence_only {
+            if let Some(bands) = &raw.bands {
+                self.error(
+                    at(bands),
+                    "bands",
+                    Text::new(
+                        "katalog bukti (`purpose: evidence`) tidak memiliki predikat; hapus `bands`",
+                        "an evidence catalogue (purpose: evidence) has no predicate; remove bands",
+                    ),
+                );
+            }
+            if let Some(certification) = &raw.certification {
+                self.error(
+                    at(certification),
+                    "certification",
+                    Text::new(
+                        "katalog bukti (`purpose: evidence`) tidak memberi kesimpulan; hapus `certification`",
+                        "an evidence catalogue (purpose: evidence) gives no verdict; remove certification",
+                    ),
+                );
+            }
+        } else {
+            for (key, missing) in [
+                ("bands", raw.bands.is_none()),
+                ("certification", raw.certification.is_none()),
+            ] {
+                if missing {
+                    self.error_with_help(
+                        whole,
+                        key,
+                        text!(
+                            "kunci `{key}` wajib ada pada katalog yang memberi nilai",
+                            "key `{key}` is required in a catalogue that scores"
+                        ),
+                        Text::new(
+                            "tambahkan kuncinya, atau tulis `purpose: evidence` untuk katalog bukti pendukung tanpa nilai",
+                            "add it, or write `purpose: evidence` for a catalogue of supporting evidence without a score",
+                        ),
+                    );
+                }
+            }
+        }
+        evidence_only
+    }
+
     /// `scale:`: whole levels from a lowest to a highest, reported on an index
-    /// range; the default 1..5 when anything is wrong, after saying what.
-    fn scale(&mut self, raw: &Spanned<RawScale>) -> Scale {
+    /// range (none for an evidence catalogue, whose levels are not averaged);
+    /// the default 1..5 when anything is wrong, after saying what.
+    fn scale(&mut self, raw: &Spanned<RawScale>, evidence_only: bool) -> Scale {
         let levels = &raw.value.levels.value;
-        let index = &raw.value.index.value;
         let (lowest, highest) = (levels.from.value, levels.to.value);
-        let (index_lowest, index_highest) = (index.from.value, index.to.value);
+        let index = match (&raw.value.index, evidence_only) {
+            (Some(index), false) => (index.value.from.value, index.value.to.value),
+            (None, true) => (lowest as f64, highest as f64),
+            (Some(index), true) => {
+                self.error(
+                    at(index),
+                    "scale.index",
+                    Text::new(
+                        "katalog bukti (`purpose: evidence`) tidak memiliki indeks; hapus `index`",
+                        "an evidence catalogue (purpose: evidence) has no index; remove index",
+                    ),
+                );
+                (lowest as f64, highest as f64)
+            }
+            (None, false) => {
+                self.error(
+                    at(raw),
+                    "scale.index",
+                    Text::new(
+                        "`scale` memerlukan `index: { from, to }`",
+                        "scale needs index: { from, to }",
+                    ),
+                );
+                return Scale::default();
+            }
+        };
+        let (index_lowest, index_highest) = index;
+        let index_at = raw.value.index.as_ref().map_or_else(|| at(raw), at);
         let mut ok = true;
         if !(0..=9).contains(&lowest) || !(0..=9).contains(&highest) || lowest >= highest {
             ok = false;
@@ -163,7 +293,7 @@ impl Checker {
         {
             ok = false;
             self.error(
-                at(&raw.value.index),
+                index_at,
                 "scale.index",
                 text!(
                     "indeks {index_lowest}..{index_highest} bukan rentang: `from` harus lebih kecil dari `to`",

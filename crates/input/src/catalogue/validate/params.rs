@@ -167,7 +167,6 @@ impl Checker {
                 Some(ParamValue::Components(self.components(items, path)))
             }
             (ParamKind::Pages { .. }, Node::Seq(items)) => {
-                let roles = self.strings(items, path);
                 if items.is_empty() {
                     self.error(
                         position,
@@ -178,36 +177,27 @@ impl Checker {
                         ),
                     );
                 }
-                let mut known = Vec::new();
-                for (index, role) in roles.iter().enumerate() {
-                    if PAGE_ROLES.contains(&role.as_str()) {
-                        known.push(role.clone());
-                        continue;
-                    }
-                    let help = closest(role, PAGE_ROLES.iter().copied())
-                        .as_deref()
-                        .map(did_you_mean)
-                        .unwrap_or_else(|| {
-                            let (roles, listed) = (
-                                PAGE_ROLES.join(", "),
-                                backticked(PAGE_ROLES.iter().copied()),
-                            );
+                let noun = Text::new("peran halaman", "page role");
+                Some(ParamValue::Strings(
+                    self.choices(items, path, PAGE_ROLES, &noun),
+                ))
+            }
+            (ParamKind::Choices { allowed, .. }, Node::Seq(items)) => {
+                let noun = Text::new("pilihan", "choice");
+                let chosen = self.choices(items, path, allowed, &noun);
+                for (index, choice) in chosen.iter().enumerate() {
+                    if chosen[..index].contains(choice) {
+                        self.error(
+                            at(&items[index]),
+                            &format!("{path}[{index}]"),
                             text!(
-                                "peran halaman yang dikenal: {listed}",
-                                "page roles are: {roles}"
-                            )
-                        });
-                    self.error_with_help(
-                        at(&items[index]),
-                        &format!("{path}[{index}]"),
-                        text!(
-                            "`{role}` bukan peran halaman yang dikenal",
-                            "`{role}` is not a page role"
-                        ),
-                        help,
-                    );
+                                "`{choice}` tercantum dua kali",
+                                "`{choice}` is listed twice"
+                            ),
+                        );
+                    }
                 }
-                Some(ParamValue::Strings(known))
+                Some(ParamValue::Strings(chosen))
             }
             (ParamKind::Condition, Node::Str(text)) => {
                 let condition = text.trim();
@@ -451,6 +441,48 @@ fn regex_problem(error: &regex::Error) -> Text {
     )
 }
 
+impl Checker {
+    /// The items of a list that are among `allowed`; each other one is an
+    /// error with the closest allowed name or the whole list.
+    fn choices(
+        &mut self,
+        items: &[Spanned<Node>],
+        path: &str,
+        allowed: &[&str],
+        noun: &Text,
+    ) -> Vec<String> {
+        let written = self.strings(items, path);
+        let mut known = Vec::new();
+        for (index, item) in written.iter().enumerate() {
+            if allowed.contains(&item.as_str()) {
+                known.push(item.clone());
+                continue;
+            }
+            let (noun_id, noun_en) = (&noun.id, &noun.en);
+            let help = closest(item, allowed.iter().copied())
+                .as_deref()
+                .map(did_you_mean)
+                .unwrap_or_else(|| {
+                    let (names, listed) = (allowed.join(", "), backticked(allowed.iter().copied()));
+                    text!(
+                        "{noun_id} yang dikenal: {listed}",
+                        "{noun_en}s are: {names}"
+                    )
+                });
+            self.error_with_help(
+                at(&items[index]),
+                &format!("{path}[{index}]"),
+                text!(
+                    "`{item}` bukan {noun_id} yang dikenal",
+                    "`{item}` is not a {noun_en}"
+                ),
+                help,
+            );
+        }
+        known
+    }
+}
+
 /// What a param of `kind` holds, for "expected ..., found ...": the English of
 /// [`ParamKind::describe`], and the same in Indonesian.
 fn param_kind_text(kind: &ParamKind) -> Text {
@@ -473,6 +505,11 @@ fn param_kind_text(kind: &ParamKind) -> Text {
         ParamKind::Condition => format!(
             "salah satu dari {}, opsional",
             backticked(CONDITIONS.iter().copied())
+        ),
+        ParamKind::Choices { default, allowed } => format!(
+            "daftar dari {}, bawaan `[{}]`",
+            backticked(allowed.iter().copied()),
+            default.join(", ")
         ),
         ParamKind::Pages { default } => format!(
             "daftar peran halaman ({}), yang pertama dicantumkan yang dibaca, bawaan `[{}]`",

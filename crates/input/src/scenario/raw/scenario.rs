@@ -130,6 +130,8 @@ pub(crate) struct RawStandards {
     /// Officers' statements for the catalogue's `attestation` rules, by rule code
     /// (`validate::attestations` reads the map).
     pub(crate) attestations: Option<Spanned<Node>>,
+    /// The rules of an evidence catalogue this service is evidence for.
+    pub(crate) evidence_for: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -220,6 +222,7 @@ pub(crate) struct RawProbe {
     pub(crate) capture: Option<Spanned<Node>>,
     pub(crate) retry: Option<Spanned<RawRetry>>,
     pub(crate) auth: Option<Spanned<RawAuth>>,
+    pub(crate) tags: Option<Vec<Spanned<String>>>,
 }
 
 /// `retry:` of a functional probe.

@@ -138,6 +138,7 @@ impl Checker<'_> {
             .as_ref()
             .and_then(|retry| self.retry(retry, &child(path, "retry")));
 
+        let tags = self.tags(raw, path);
         let kind = self
             .declared_kind(raw, path)
             .unwrap_or_else(|| inferred_kind(&body, &headers, &expect));
@@ -156,7 +157,40 @@ impl Checker<'_> {
             captures,
             retry,
             oauth2,
+            tags,
         })
+    }
+
+    /// `tags:`: names (letters, digits, `_`), each once.
+    fn tags(&mut self, raw: &RawProbe, path: &str) -> Vec<String> {
+        let mut tags: Vec<String> = Vec::new();
+        for (index, tag) in raw.tags.iter().flatten().enumerate() {
+            let tag_path = format!("{}[{index}]", child(path, "tags"));
+            let name = self.text(tag, &tag_path);
+            if !super::names::is_name(&name) {
+                self.error_with_help(
+                    Position::of(tag),
+                    &tag_path,
+                    text!("`{name}` bukan nama tag", "`{name}` is not a tag name"),
+                    Some(Text::new(
+                        "tag berupa huruf, angka dan _, diawali huruf, seperti transaksi",
+                        "a tag is letters, digits and _, starting with a letter, like transaksi",
+                    )),
+                );
+            } else if tags.contains(&name) {
+                self.error(
+                    Position::of(tag),
+                    &tag_path,
+                    text!(
+                        "tag `{name}` tercantum dua kali",
+                        "tag `{name}` is listed twice"
+                    ),
+                );
+            } else {
+                tags.push(name);
+            }
+        }
+        tags
     }
 
     /// `kind:` as written; `None` when absent or not a kind (reported).

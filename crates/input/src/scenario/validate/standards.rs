@@ -25,7 +25,10 @@ impl Checker<'_> {
                 None
             }
         };
-        let gate = self.gate(raw.gate.as_ref());
+        let evidence_only = catalogue
+            .as_ref()
+            .is_some_and(|catalogue| catalogue.evidence_only());
+        let gate = self.gate(raw.gate.as_ref(), evidence_only);
         let base_url = service.map(|service| service.base_url.clone());
         let pages = raw
             .pages
@@ -86,7 +89,9 @@ impl Checker<'_> {
             .as_ref()
             .map(|node| self.attestations(node, catalogue.as_deref()))
             .unwrap_or_default();
+        let evidence_for = self.evidence_for(raw, catalogue.as_deref());
         Some(Standards {
+            evidence_for,
             profile,
             script_readable_cookies,
             attestations,
@@ -98,11 +103,32 @@ impl Checker<'_> {
         })
     }
 
-    fn gate(&mut self, gate: Option<&Spanned<String>>) -> StandardsGate {
+    /// `gate:`; by default `verdict`, but `none` for an evidence catalogue,
+    /// which has no verdict to gate on (asking for one is an error).
+    fn gate(&mut self, gate: Option<&Spanned<String>>, evidence_only: bool) -> StandardsGate {
         let Some(gate) = gate else {
-            return StandardsGate::Verdict;
+            return if evidence_only {
+                StandardsGate::None
+            } else {
+                StandardsGate::Verdict
+            };
         };
         match self.text(gate, "standards.gate").as_str() {
+            "verdict" if evidence_only => {
+                self.error_with_help(
+                    Position::of(gate),
+                    "standards.gate",
+                    Text::new(
+                        "katalog ini memberi bukti pendukung, bukan kesimpulan: tidak ada kesimpulan untuk gerbang `verdict`",
+                        "this catalogue gives supporting evidence, not a verdict: there is no verdict for gate verdict",
+                    ),
+                    Some(Text::new(
+                        "hapus `gate` (bawaan `none` untuk katalog bukti), atau pakai `thresholds` untuk gerbang CI",
+                        "remove gate (none is the default for an evidence catalogue), or use thresholds for a CI gate",
+                    )),
+                );
+                StandardsGate::None
+            }
             "verdict" => StandardsGate::Verdict,
             "none" => StandardsGate::None,
             name => {
@@ -120,6 +146,98 @@ impl Checker<'_> {
                     )),
                 );
                 StandardsGate::Verdict
+            }
+        }
+    }
+
+    /// `evidence_for:`: required with an evidence catalogue (a service is
+    /// evidence for some of its indicators, and reporting the others would
+    /// mislead), refused with a scoring one (where leaving rules out would
+    /// raise the index). Each code must be one of the catalogue's rules.
+    fn evidence_for(
+        &mut self,
+        raw: &RawStandards,
+        catalogue: Option<&crate::catalogue::Catalogue>,
+    ) -> Vec<String> {
+        let path = "standards.evidence_for";
+        let Some(catalogue) = catalogue else {
+            return Vec::new();
+        };
+        let codes = catalogue.codes();
+        let listed = codes.join(", ");
+        match (&raw.evidence_for, catalogue.evidence_only()) {
+            (None, false) => Vec::new(),
+            (Some(given), false) => {
+                let name = &catalogue.name;
+                self.error_with_help(
+                    Position::of(given),
+                    path,
+                    text!(
+                        "`evidence_for` hanya untuk katalog bukti pendukung; `{name}` menilai setiap kriterianya",
+                        "evidence_for is only for a catalogue of supporting evidence; `{name}` scores every rule"
+                    ),
+                    Some(Text::new(
+                        "hapus `evidence_for`; kriteria yang tidak berlaku dikecualikan dengan `waive` beserta alasannya",
+                        "remove evidence_for; a rule that does not apply is waived with `waive` and a reason",
+                    )),
+                );
+                Vec::new()
+            }
+            (None, true) => {
+                let name = &catalogue.name;
+                self.error_with_help(
+                    Position::of(&raw.profile),
+                    path,
+                    text!(
+                        "`{name}` memerlukan `evidence_for`: indikator yang dibuktikan layanan ini",
+                        "`{name}` needs evidence_for: the indicators this service is evidence for"
+                    ),
+                    Some(text!(
+                        "tambahkan `evidence_for: [KODE, ...]` di bawah `standards`, dari: {listed}",
+                        "add `evidence_for: [CODE, ...]` under standards, from: {listed}"
+                    )),
+                );
+                Vec::new()
+            }
+            (Some(given), true) => {
+                if given.value.is_empty() {
+                    self.error(
+                        Position::of(given),
+                        path,
+                        Text::new(
+                            "cantumkan sedikitnya satu indikator",
+                            "list at least one indicator",
+                        ),
+                    );
+                }
+                let mut chosen: Vec<String> = Vec::new();
+                for (index, code) in given.value.iter().enumerate() {
+                    let item_path = format!("{path}[{index}]");
+                    let code_text = self.text(code, &item_path);
+                    if !codes.contains(&code_text) {
+                        let help = closest(&code_text, codes.iter().map(String::as_str))
+                            .as_deref()
+                            .map(did_you_mean)
+                            .unwrap_or_else(|| {
+                                text!(
+                                    "kriteria katalog: {listed}",
+                                    "the catalogue's rules: {listed}"
+                                )
+                            });
+                        self.error_with_help(
+                            Position::of(code),
+                            &item_path,
+                            text!(
+                                "tidak ada kriteria `{code_text}` dalam katalog",
+                                "no rule `{code_text}` in the catalogue"
+                            ),
+                            Some(help),
+                        );
+                    } else if !chosen.contains(&code_text) {
+                        chosen.push(code_text);
+                    }
+                }
+                chosen
             }
         }
     }

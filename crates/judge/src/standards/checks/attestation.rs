@@ -23,11 +23,13 @@ fn start_of_day_wib(date: time::Date) -> SystemTime {
 
 pub fn check(input: &Input) -> RuleOutcome {
     let facts = input.facts;
-    let counted = facts
-        .scenario
-        .standards
-        .as_ref()
-        .is_some_and(|standards| standards.catalogue.certification.count_attested);
+    let counted = facts.scenario.standards.as_ref().is_some_and(|standards| {
+        standards
+            .catalogue
+            .certification
+            .as_ref()
+            .is_some_and(|certification| certification.count_attested)
+    });
     let statement = facts.scenario.standards.as_ref().and_then(|standards| {
         standards
             .attestations
@@ -102,7 +104,9 @@ mod tests {
         let mut scenario = scenario(&yaml);
         if count && let Some(standards) = &mut scenario.standards {
             let mut catalogue = (*standards.catalogue).clone();
-            catalogue.certification.count_attested = true;
+            if let Some(certification) = catalogue.certification.as_mut() {
+                certification.count_attested = true;
+            }
             standards.catalogue = std::sync::Arc::new(catalogue);
         }
         run_rule("AT-04", &scenario, &observations())

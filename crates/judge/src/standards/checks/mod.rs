@@ -29,6 +29,7 @@ pub mod page_basics;
 pub mod page_components;
 pub mod probe_pass_rate;
 pub mod security_headers;
+pub mod service_maturity;
 pub mod service_standard;
 pub mod structured_errors;
 pub mod tls_certificate;
@@ -579,6 +580,23 @@ pub fn no_html_pages(failed: Vec<Text>) -> RuleOutcome {
     }
 }
 
+/// The role a `page` param names (`standards.pages` spelling).
+pub fn role_of(key: &str) -> Option<PageRole> {
+    [
+        PageRole::Home,
+        PageRole::ServiceStandard,
+        PageRole::Complaints,
+        PageRole::Maklumat,
+        PageRole::Skm,
+        PageRole::Ppid,
+        PageRole::Privacy,
+        PageRole::Contact,
+        PageRole::Other,
+    ]
+    .into_iter()
+    .find(|role| role.key() == key)
+}
+
 /// A check kind's implementation: a pure function of its params, levels and facts.
 pub type CheckFn = fn(&Input) -> RuleOutcome;
 
@@ -614,6 +632,7 @@ pub fn check_of(kind: &Kind) -> Option<CheckFn> {
         "form_labels" => form_labels::check,
         "page_components" => page_components::check,
         "attestation" => attestation::check,
+        "service_maturity" => service_maturity::check,
         _ => return None,
     })
 }

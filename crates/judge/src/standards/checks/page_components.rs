@@ -15,10 +15,9 @@
 //! a form asking for NIK, e-mail or a phone number ([`personal_data_fields`]).
 
 use input::catalogue::Component;
-use observe::observations::PageRole;
 
 use crate::standards::checks::service_standard::content_note;
-use crate::standards::checks::{Facts, Input, PageRead, PageState, reading_notes};
+use crate::standards::checks::{Facts, Input, PageRead, PageState, reading_notes, role_of};
 use crate::standards::html::{Content, Found, contains_phrase};
 use crate::standards::say;
 use crate::standards::{Evidence, Outcome, RuleOutcome};
@@ -59,23 +58,6 @@ pub fn condition_holds(facts: &Facts<'_>, condition: &str) -> bool {
         COLLECTS_PERSONAL_DATA => !personal_data_fields(facts).is_empty(),
         _ => false,
     }
-}
-
-/// The role a `page` param names (`standards.pages` spelling).
-fn role_of(key: &str) -> Option<PageRole> {
-    [
-        PageRole::Home,
-        PageRole::ServiceStandard,
-        PageRole::Complaints,
-        PageRole::Maklumat,
-        PageRole::Skm,
-        PageRole::Ppid,
-        PageRole::Privacy,
-        PageRole::Contact,
-        PageRole::Other,
-    ]
-    .into_iter()
-    .find(|role| role.key() == key)
 }
 
 /// The run's year in WIB: what "this year" means to the service's readers.
