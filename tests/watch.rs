@@ -202,9 +202,15 @@ struct Watching {
 
 impl Watching {
     fn start(args: &[&str]) -> Watching {
+        Watching::start_with_env(&[], args)
+    }
+
+    /// Starts `ujilab watch ARGS` with `env` added to its environment.
+    fn start_with_env(env: &[(String, String)], args: &[&str]) -> Watching {
         let mut child = ujilab_command()
             .arg("watch")
             .args(args)
+            .envs(env.iter().map(|(name, value)| (name, value)))
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -949,6 +955,136 @@ thresholds:
     assert_ne!(certified["standards"]["verdict"], "certified");
     assert_eq!(certified["gate"], "fail");
     assert_eq!(code, Some(1), "{stderr}");
+}
+
+/// The issue's own demonstration: `ujilab watch scenarios/demo` against the
+/// sandbox lists every demo service after its first round, pengaduan's stalls
+/// (over its `watch.timeout` of 800 ms) and 500s open incidents with their
+/// evidence while the healthy services open none, and a report over the window
+/// lifts dukcapil's AV-01 above level 3 once 100 samples exist.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_watched_against_the_sandbox_shows_pengaduan_s_stalls_as_incidents() {
+    let sandbox = sandbox::Sandbox::start(sandbox::SandboxConfig::ephemeral())
+        .await
+        .expect("sandbox starts");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("history.db");
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/demo");
+    let mut watching = Watching::start_with_env(
+        &sandbox.env(),
+        &[
+            demo.to_str().expect("utf-8"),
+            "--db",
+            &format!("sqlite:{}", db.display()),
+            "--listen",
+            "127.0.0.1:0",
+            "--lang",
+            "en",
+        ],
+    );
+    let api = watching.url("api/v1/status");
+    let demo_services = [
+        "contohkab-dukcapil",
+        "contohkab-perizinan",
+        "contohkab-pengaduan",
+        "contohkab-portal",
+    ];
+    until(
+        Duration::from_secs(20),
+        "every demo service on the page",
+        || async {
+            let status = get_json(&api).await;
+            let shown: Vec<Value> = status["regions"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|region| region["services"].as_array().cloned().unwrap_or_default())
+                .filter(|service| service["last_round"].is_string())
+                .map(|service| service["identity"].clone())
+                .collect();
+            demo_services
+                .iter()
+                .all(|id| shown.contains(&Value::from(*id)))
+        },
+    )
+    .await;
+
+    let pengaduan_incident = |status: &Value| {
+        status["incidents"]
+            .as_array()
+            .and_then(|all| all.iter().find(|i| i["service"] == "contohkab-pengaduan"))
+            .cloned()
+    };
+    until(
+        Duration::from_secs(120),
+        "an incident of pengaduan",
+        || async { pengaduan_incident(&get_json(&api).await).is_some() },
+    )
+    .await;
+    let status = get_json(&api).await;
+    let incident = pengaduan_incident(&status).expect("an incident");
+    let evidence = &incident["evidence"];
+    assert!(
+        ["beranda", "health"].contains(&evidence["probe"].as_str().unwrap_or_default()),
+        "{evidence}"
+    );
+    assert!(
+        evidence["status"] == 500 || evidence["error_kind"] == "timeout",
+        "the first failing exchange is a 500 or a stall: {evidence}"
+    );
+    assert!(
+        status["incidents"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|i| i["service"] == "contohkab-pengaduan"),
+        "only pengaduan fails: {}",
+        status["incidents"]
+    );
+    // The stalls themselves are failed samples: a 1 s answer is a timeout at 800 ms.
+    let stalls: i64 = rusqlite::Connection::open(&db)
+        .expect("opens")
+        .query_row(
+            "SELECT COUNT(*) FROM samples JOIN series ON series.id = samples.series \
+             JOIN scenarios ON scenarios.id = series.scenario \
+             WHERE scenarios.identity = 'contohkab-pengaduan' AND samples.error_kind = 'timeout'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("counts");
+    assert!(stalls > 0, "no stall was seen as a timeout");
+
+    // Two probes every 200 ms: 100 samples of dukcapil within seconds.
+    until(
+        Duration::from_secs(60),
+        "100 samples of dukcapil",
+        || async {
+            get_json(&api).await["regions"][0]["services"]
+                .as_array()
+                .and_then(|all| all.iter().find(|s| s["identity"] == "contohkab-dukcapil"))
+                .and_then(|dukcapil| dukcapil["uptime"][0]["samples"].as_u64())
+                .is_some_and(|samples| samples >= 110)
+        },
+    )
+    .await;
+    watching.signal("TERM");
+    assert_eq!(watching.wait(Duration::from_secs(30)), Some(143));
+    let (code, report, stderr) = report_over(&db, &dir.path().join("window"), "1h", "now");
+    assert!(code == Some(0) || code == Some(1), "{stderr}");
+    let dukcapil = entry(&report, "contohkab-dukcapil");
+    let samples = dukcapil["availability"]["samples"].as_u64().unwrap_or(0);
+    assert!(samples >= 100, "{samples} samples");
+    assert!(
+        av01(dukcapil)["level"].as_u64().unwrap_or(0) >= 4,
+        "{}",
+        av01(dukcapil)
+    );
+    assert_eq!(
+        dukcapil["standards"]["verdict"], "certified",
+        "{}",
+        dukcapil["standards"]
+    );
+    sandbox.shutdown().await;
 }
 
 /// `1,205` as each language writes a count.
