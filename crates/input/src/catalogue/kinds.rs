@@ -386,6 +386,16 @@ pub static KINDS: &[Kind] = &[
         ],
     },
     Kind {
+        name: "mixed_content",
+        summary: "No HTML page served over https loads anything over plain http (script, \
+                  stylesheet, icon, image or srcset candidate, media, frame, object) or holds a \
+                  form that sends to http; CSP upgrade-insecure-requests (header or meta) upgrades \
+                  resources and forms to the page's own host. Not applicable when no page came \
+                  over https.",
+        shape: Shape::Binary,
+        params: &[],
+    },
+    Kind {
         name: "cookies",
         summary: "Every Set-Cookie seen (redirect hops included) has Secure, HttpOnly and \
                   SameSite (SameSite=None counts only with Secure): `all_three`, `two`, `fewer`; \
@@ -631,6 +641,17 @@ pub static KINDS: &[Kind] = &[
         summary: "Share of <img> elements on the HTML pages with a text alternative or marked \
                   decorative: an alt attribute (empty alt counts), aria-label(ledby), \
                   aria-hidden=true, role presentation/none. Not applicable without images.",
+        shape: RATIO_UP,
+        params: &[],
+    },
+    Kind {
+        name: "link_text",
+        summary: "Share of links (<a href>, those marked aria-hidden=true left out) whose purpose a \
+                  screen reader can tell (WCAG 2.4.4): an accessible name (aria-label, \
+                  aria-labelledby, text, alt of an image inside, title), and, for a generic name \
+                  such as 'selengkapnya' or 'klik di sini', other words in the paragraph, list \
+                  item or table cell around it; the same link on several pages counts once. Not \
+                  applicable without links.",
         shape: RATIO_UP,
         params: &[],
     },

@@ -1284,3 +1284,281 @@ mod tests {
         assert!(page.controls().is_empty());
     }
 }
+
+// ---- What a page loads, and where its links lead (mixed_content, link_text) ---
+
+/// `<link rel>` tokens whose target the browser fetches while showing the page;
+/// `canonical`, `alternate` or `next` only name another address.
+const FETCHED_LINK_RELS: [&str; 8] = [
+    "stylesheet",
+    "icon",
+    "apple-touch-icon",
+    "mask-icon",
+    "preload",
+    "modulepreload",
+    "manifest",
+    "prefetch",
+];
+
+/// Link texts that do not say where a link leads on their own (WCAG 2.4.4),
+/// normalised: "Klik di sini", "Selengkapnya", "Read more".
+const GENERIC_LINK_TEXTS: [&str; 27] = [
+    "klik di sini",
+    "klik disini",
+    "klik",
+    "di sini",
+    "disini",
+    "selengkapnya",
+    "baca selengkapnya",
+    "lihat selengkapnya",
+    "lebih lanjut",
+    "baca",
+    "lihat",
+    "detail",
+    "lanjut",
+    "lanjutkan",
+    "tautan",
+    "link",
+    "unduh",
+    "download",
+    "more",
+    "read more",
+    "learn more",
+    "click here",
+    "click",
+    "here",
+    "»",
+    "...",
+    "…",
+];
+
+/// Elements whose text is the "programmatically determined context" of a link
+/// inside them (WCAG 2.4.4): its sentence, paragraph, list item or table cell.
+const LINK_CONTEXTS: [&str; 6] = ["p", "li", "td", "th", "dd", "dt"];
+
+/// A URL a page makes the browser fetch or send to by itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subresource {
+    /// Where it is written: `img src`, `script src`, `link rel=stylesheet`, `form action`.
+    pub written_in: String,
+    /// As written (trimmed).
+    pub url: String,
+    /// A form's target: sent to when the citizen submits, not loaded with the page.
+    pub form: bool,
+}
+
+/// A link and what a screen reader announces for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedLink {
+    pub href: String,
+    /// Its accessible name, normalised: aria-label, the text of the elements
+    /// aria-labelledby names, else its text (alt of images inside included,
+    /// aria-hidden parts left out), else its title.
+    pub name: String,
+    /// Whether the name says where the link leads: not empty and, when it is a
+    /// generic phrase ("selengkapnya"), in a paragraph, list item or table cell
+    /// whose other text gives its purpose.
+    pub meaningful: bool,
+}
+
+impl HtmlPage {
+    /// Every URL the page loads by itself (scripts, stylesheets, icons, images
+    /// and `srcset` candidates, media, frames, embedded objects) and every form
+    /// target, as written.
+    pub fn subresources(&self) -> Vec<Subresource> {
+        let mut found = Vec::new();
+        for element in self.elements() {
+            let value = element.value();
+            let name = value.name();
+            let mut push = |attr: &str, url: &str| {
+                let url = url.trim();
+                if !url.is_empty() {
+                    found.push(Subresource {
+                        written_in: format!("{name} {attr}"),
+                        url: url.to_string(),
+                        form: name == "form",
+                    });
+                }
+            };
+            let attrs: &[&str] = match name {
+                "script" | "iframe" | "frame" | "embed" | "audio" | "track" => &["src"],
+                "img" | "source" => &["src", "srcset"],
+                "video" => &["src", "poster"],
+                "object" => &["data"],
+                "form" => &["action"],
+                "input"
+                    if value
+                        .attr("type")
+                        .is_some_and(|t| t.trim().eq_ignore_ascii_case("image")) =>
+                {
+                    &["src"]
+                }
+                "link" => {
+                    let rel = value.attr("rel").unwrap_or_default().to_ascii_lowercase();
+                    let fetched = rel
+                        .split_whitespace()
+                        .any(|token| FETCHED_LINK_RELS.contains(&token));
+                    if fetched && let Some(href) = value.attr("href") {
+                        push(&format!("rel={} href", rel.trim()), href);
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            for attr in attrs {
+                let Some(written) = value.attr(attr) else {
+                    continue;
+                };
+                if *attr == "srcset" {
+                    // `a.jpg 1x, http://x/b.jpg 2x`: each candidate's URL.
+                    for candidate in written.split(',') {
+                        if let Some(url) = candidate.split_whitespace().next() {
+                            push(attr, url);
+                        }
+                    }
+                } else {
+                    push(attr, written);
+                }
+            }
+        }
+        found
+    }
+
+    /// Whether a `<meta http-equiv="Content-Security-Policy">` asks the browser
+    /// to upgrade the page's http requests (`upgrade-insecure-requests`).
+    pub fn meta_upgrades_insecure_requests(&self) -> bool {
+        self.elements().any(|element| {
+            let value = element.value();
+            value.name() == "meta"
+                && value.attr("http-equiv").is_some_and(|equiv| {
+                    equiv.trim().eq_ignore_ascii_case("content-security-policy")
+                })
+                && value
+                    .attr("content")
+                    .is_some_and(upgrades_insecure_requests)
+        })
+    }
+
+    /// Every `<a href>` a screen reader reaches (not those marked
+    /// `aria-hidden=true` themselves: a deliberate duplicate of a link beside
+    /// it), with its accessible name.
+    pub fn named_links(&self) -> Vec<NamedLink> {
+        self.elements()
+            .filter(|element| element.value().name() == "a")
+            .filter(|element| {
+                element
+                    .value()
+                    .attr("aria-hidden")
+                    .is_none_or(|v| !v.trim().eq_ignore_ascii_case("true"))
+            })
+            .filter_map(|link| {
+                let href = link.value().attr("href")?.trim().to_string();
+                let name = self.accessible_name(link);
+                let meaningful = !name.is_empty()
+                    && (!is_generic_link_text(&name) || has_link_context(link, &name));
+                Some(NamedLink {
+                    href,
+                    name,
+                    meaningful,
+                })
+            })
+            .collect()
+    }
+
+    fn accessible_name(&self, link: ElementRef<'_>) -> String {
+        let value = link.value();
+        if let Some(label) = value.attr("aria-label").map(normalise)
+            && !label.is_empty()
+        {
+            return label;
+        }
+        if let Some(ids) = value.attr("aria-labelledby") {
+            let named: Vec<String> = ids
+                .split_whitespace()
+                .filter_map(|id| {
+                    self.elements()
+                        .find(|element| element.value().attr("id") == Some(id))
+                })
+                .map(|element| normalise(&element.text().collect::<String>()))
+                .filter(|text| !text.is_empty())
+                .collect();
+            if !named.is_empty() {
+                return named.join(" ");
+            }
+        }
+        let own = normalise(&announced_text(link));
+        if !own.is_empty() {
+            return own;
+        }
+        value.attr("title").map(normalise).unwrap_or_default()
+    }
+}
+
+/// A CSP value that holds the `upgrade-insecure-requests` directive.
+pub fn upgrades_insecure_requests(policy: &str) -> bool {
+    policy.split(';').any(|directive| {
+        directive
+            .split_whitespace()
+            .next()
+            .is_some_and(|name| name.eq_ignore_ascii_case("upgrade-insecure-requests"))
+    })
+}
+
+/// The text a screen reader reads for an element: its text and the alt of the
+/// images in it, without what is marked `aria-hidden=true` or never shown.
+fn announced_text(element: ElementRef<'_>) -> String {
+    let mut text = String::new();
+    let silent = |node: ego_tree::NodeRef<'_, Node>| {
+        node.ancestors()
+            .take_while(|ancestor| ancestor.id() != element.id())
+            .chain(std::iter::once(node))
+            .filter_map(ElementRef::wrap)
+            .any(|e| {
+                let value = e.value();
+                // An SVG's <title> inside a link names it: not INVISIBLE here.
+                matches!(value.name(), "head" | "script" | "style" | "template")
+                    || value
+                        .attr("aria-hidden")
+                        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+            })
+    };
+    for node in element.descendants().skip(1) {
+        match node.value() {
+            Node::Text(run) if !silent(node) => {
+                text.push_str(run);
+                text.push(' ');
+            }
+            Node::Element(img) if img.name() == "img" && !silent(node) => {
+                text.push_str(img.attr("alt").unwrap_or_default());
+                text.push(' ');
+            }
+            _ => {}
+        }
+    }
+    text
+}
+
+fn is_generic_link_text(name: &str) -> bool {
+    let bare = name.trim_matches(|c: char| {
+        c.is_whitespace() || c.is_ascii_punctuation() || matches!(c, '»' | '›' | '→')
+    });
+    GENERIC_LINK_TEXTS.contains(&name) || GENERIC_LINK_TEXTS.contains(&bare)
+}
+
+/// Whether the nearest paragraph, list item or table cell around a link holds
+/// words of its own besides the link's name.
+fn has_link_context(link: ElementRef<'_>, name: &str) -> bool {
+    let Some(context) = link
+        .ancestors()
+        .filter_map(ElementRef::wrap)
+        .find(|ancestor| LINK_CONTEXTS.contains(&ancestor.value().name()))
+    else {
+        return false;
+    };
+    let around = normalise(&announced_text(context));
+    let rest = around.replacen(name, " ", 1);
+    rest.split_whitespace()
+        .filter(|word| word.chars().any(char::is_alphabetic))
+        .count()
+        >= 2
+}

@@ -1642,6 +1642,116 @@ pub fn images_with_alt(with_alt: usize, images: usize) -> Text {
     }
 }
 
+/// SC-09 when every declared page came over plain http.
+pub fn no_page_over_https() -> Text {
+    Text {
+        id: "tidak ada halaman yang dimuat lewat https; SC-01 menilai https".into(),
+        en: "no page was served over https; SC-01 judges https".into(),
+    }
+}
+
+/// `14 distinct resource and form addresses read on 3 https pages`.
+pub fn subresources_read(addresses: usize, pages: usize) -> Text {
+    let [id_addresses, en_addresses] = n(addresses);
+    let [id_pages, en_pages] = n(pages);
+    Text {
+        id: format!(
+            "{id_addresses} alamat sumber daya dan formulir yang berbeda dibaca di {id_pages} halaman https"
+        ),
+        en: format!(
+            "{en_addresses} distinct resource and form addresses read on {en_pages} https pages"
+        ),
+    }
+}
+
+/// Resources asked over http that the page's CSP upgrades to https.
+pub fn insecure_upgraded(resources: usize) -> Text {
+    let [id, en] = n(resources);
+    Text {
+        id: format!(
+            "{id} alamat http dinaikkan ke https oleh `Content-Security-Policy: upgrade-insecure-requests`"
+        ),
+        en: format!(
+            "{en} http addresses upgraded to https by `Content-Security-Policy: upgrade-insecure-requests`"
+        ),
+    }
+}
+
+pub fn no_mixed_content() -> Text {
+    Text {
+        id: "tidak ada konten campuran: semua dimuat dan dikirim lewat https".into(),
+        en: "no mixed content: everything is loaded and sent over https".into(),
+    }
+}
+
+/// `2 resources loaded over http and 1 form sending over http on https pages`.
+pub fn mixed_content(resources: usize, forms: usize) -> Text {
+    let [id_resources, en_resources] = n(resources);
+    let [id_forms, en_forms] = n(forms);
+    let en_resources = match resources {
+        1 => "1 resource".to_string(),
+        _ => format!("{en_resources} resources"),
+    };
+    let en_forms = match forms {
+        1 => "1 form".to_string(),
+        _ => format!("{en_forms} forms"),
+    };
+    match (resources, forms) {
+        (_, 0) => Text {
+            id: format!("{id_resources} sumber daya dimuat lewat http di halaman https"),
+            en: format!("{en_resources} loaded over http on https pages"),
+        },
+        (0, _) => Text {
+            id: format!("{id_forms} formulir mengirim isian lewat http dari halaman https"),
+            en: format!("{en_forms} sending over http from https pages"),
+        },
+        _ => Text {
+            id: format!(
+                "{id_resources} sumber daya dimuat lewat http dan {id_forms} formulir mengirim \
+                 isian lewat http di halaman https"
+            ),
+            en: format!(
+                "{en_resources} loaded over http and {en_forms} sending over http on https pages"
+            ),
+        },
+    }
+}
+
+pub fn no_links() -> Text {
+    Text {
+        id: "tidak ada tautan di halaman yang dibaca".into(),
+        en: "no links on the pages read".into(),
+    }
+}
+
+/// A link whose purpose cannot be told: no name, or a generic one alone.
+pub fn unclear_link(page: &str, href: &str, name: &str) -> Text {
+    if name.is_empty() {
+        Text {
+            id: format!("`{page}`: tautan ke {href} tanpa nama yang dibacakan (ikon saja)"),
+            en: format!(
+                "`{page}`: the link to {href} has no name a screen reader reads (an icon only)"
+            ),
+        }
+    } else {
+        Text {
+            id: format!("`{page}`: tautan \"{name}\" ke {href} tidak menyebut tujuannya"),
+            en: format!("`{page}`: the link \"{name}\" to {href} does not say where it leads"),
+        }
+    }
+}
+
+/// `38 of 42 links say where they lead (90.5%)`.
+pub fn links_with_purpose(clear: usize, links: usize) -> Text {
+    let [id_clear, en_clear] = n(clear);
+    let [id_links, en_links] = n(links);
+    let [id_ratio, en_ratio] = pct(clear as f64 / links.max(1) as f64);
+    Text {
+        id: format!("{id_clear} dari {id_links} tautan menyebut tujuannya ({id_ratio})"),
+        en: format!("{en_clear} of {en_links} links say where they lead ({en_ratio})"),
+    }
+}
+
 /// What a page lacks for AX-03.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PageBasic {
@@ -2949,6 +3059,17 @@ mod tests {
             ("no_images", no_images()),
             ("image_without_alt", image_without_alt("/logo.png")),
             ("images_with_alt", images_with_alt(3, 4)),
+            ("no_page_over_https", no_page_over_https()),
+            ("subresources_read", subresources_read(14, 3)),
+            ("insecure_upgraded", insecure_upgraded(2)),
+            ("no_mixed_content", no_mixed_content()),
+            ("mixed_content", mixed_content(2, 1)),
+            ("no_links", no_links()),
+            (
+                "unclear_link",
+                unclear_link("pages.home", "/berita/1", "selengkapnya"),
+            ),
+            ("links_with_purpose", links_with_purpose(38, 42)),
             (
                 "page_basics",
                 page_basics(&[

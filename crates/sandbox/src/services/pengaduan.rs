@@ -2,7 +2,8 @@
 //!
 //! Plain HTTP only (the HTTPS listener refuses its name), an old Apache and PHP that
 //! announce their versions, no security headers, a bare session cookie, HTML without
-//! `lang`, images without alt, inputs without labels, JSON labelled as HTML, no
+//! `lang`, images without alt (a "Lapor" button image among them, so the link
+//! has no name), inputs without labels, JSON labelled as HTML, no
 //! service-standard page, and under load: exactly 8 of every 100 requests answer
 //! 500 and 1 of every 20 stalls for a second.
 
@@ -106,6 +107,7 @@ async fn home() -> Response {
 <font face="Verdana" size="3"><b>Selamat Datang di Portal Pengaduan Masyarakat</b></font>
 <p><font face="Verdana" size="2">Sampaikan keluhan Anda tentang pelayanan publik di Kabupaten Contoh.
 Klik menu Lapor untuk mengisi formulir.</font></p>
+<p><a href="lapor"><img src="/images/logo.svg" width="120" height="30" border="0"></a></p>
 <p><img src="/images/logo.svg" width="16" height="16"> <font face="Verdana" size="1">Telp. (0261) 555-0303</font></p>
 </td></tr>
 <tr><td><font face="Verdana" size="1">Copyright &copy; 2012 Pemkab Contoh. Best viewed with IE 8, 1024x768.</font></td></tr>

@@ -7,8 +7,9 @@
 //! nginx version in `Server`, cookies without SameSite (and without Secure when
 //! set over http), four of the six service-standard components (no jangka waktu,
 //! no pengaduan), no service hours, some images without alt and one unlabelled
-//! field, no gzip, an HTML error from its API, no OpenAPI document, and 30-200 ms
-//! per answer.
+//! field, no gzip, an HTML error from its API, no OpenAPI document, a web font
+//! stylesheet still linked over http on its https pages (mixed content, as a theme
+//! written before the move to https leaves it), and 30-200 ms per answer.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -189,6 +190,7 @@ fn page(title: &str, main: &str) -> String {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} - Perizinan Kabupaten Contoh</title>
+<link rel="stylesheet" href="http://fonts.googleapis.com/css?family=Open+Sans:400,700">
 </head>
 <body>
 <div class="atas">

@@ -17,6 +17,8 @@
 //! - maklumat, SKM result, PPID and privacy pages, a complaint form inside a
 //!   Bootstrap modal (`aria-hidden="true"`, fields without labels), office hours
 //!   in a table (`Senin | 08:00:00 | 16:00:00`);
+//! - social-media links in the footer drawn as icon fonts only (no name for a
+//!   screen reader);
 //! - https with a redirect from http, HSTS, most security headers but no CSP, gzip.
 
 use std::collections::HashMap;
@@ -853,6 +855,9 @@ fn theme(title: &str, body_class: &str, main: &str, after_footer: &str) -> Strin
          <section id=\"text-3\" class=\"widget widget_text\"><h2 class=\"widget-title\">Alamat</h2>\n\
          <div class=\"textwidget\"><p>Jl. Pahlawan No. 1, Contoh Kota 99011. Telepon (0261) 555-0100. \
          Surel <a href=\"mailto:diskominfo@contohkab.go.id\">diskominfo@contohkab.go.id</a></p></div></section>\n\
+         <div class=\"social-links\"><a href=\"https://www.facebook.com/pemkabcontoh\"><i class=\"fab fa-facebook-f\"></i></a> \
+         <a href=\"https://www.instagram.com/pemkabcontoh\"><i class=\"fab fa-instagram\"></i></a> \
+         <a href=\"https://www.youtube.com/@pemkabcontoh\"><i class=\"fab fa-youtube\"></i></a></div>\n\
          <div class=\"site-info\">&copy; 2026 Pemerintah Kabupaten Contoh. Situs latihan (sandbox ujilab), data fiktif. \
          Dibuat dengan <a href=\"https://wordpress.org/\">WordPress</a>.</div>\n</footer>\n</div>\n\
          {after_footer}<script src=\"/wp-content/themes/kabupaten/js/navigation.js?ver={v}\" id=\"kabupaten-navigation-js\"></script>\n\

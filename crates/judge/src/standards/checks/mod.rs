@@ -24,6 +24,8 @@ pub mod https;
 pub mod img_alt;
 pub mod json_content_type;
 pub mod latency;
+pub mod link_text;
+pub mod mixed_content;
 pub mod openapi;
 pub mod page_basics;
 pub mod page_components;
@@ -628,6 +630,8 @@ pub fn check_of(kind: &Kind) -> Option<CheckFn> {
         "gov_domain" => gov_domain::check,
         "html_lang" => html_lang::check,
         "img_alt" => img_alt::check,
+        "link_text" => link_text::check,
+        "mixed_content" => mixed_content::check,
         "page_basics" => page_basics::check,
         "form_labels" => form_labels::check,
         "page_components" => page_components::check,
