@@ -319,20 +319,20 @@ pub fn show(catalogue: &Catalogue, rule: &Rule, lang: Lang) -> String {
     out.push_str(&what_is_read(rule, lang));
     let _ = writeln!(out, "\n{}", lang.pick("Tingkat", "Levels"));
     match &rule.levels {
-        Levels::Thresholds(_) => {
-            out.push_str(&wrap(&rule.levels.describe(), "  "));
+        Levels::Thresholds(thresholds) => {
+            out.push_str(&wrap(rule.levels.text().pick(lang), "  "));
+            let (lowest, first) = (thresholds.lowest, thresholds.lowest + 1);
             let _ = writeln!(
                 out,
                 "  {}",
-                lang.pick("di bawah L2: tingkat 1", "below L2: level 1")
+                match lang {
+                    Lang::Id => format!("di bawah T{first}: tingkat {lowest}"),
+                    Lang::En => format!("below L{first}: level {lowest}"),
+                }
             );
         }
         Levels::Binary => {
-            let _ = writeln!(
-                out,
-                "  {}",
-                lang.pick("lulus = 5, gagal = 1", "pass = 5, fail = 1")
-            );
+            let _ = writeln!(out, "  {}", rule.levels.text().pick(lang));
         }
         Levels::Table(table) => {
             for (outcome, level) in table {
@@ -896,6 +896,34 @@ mod tests {
         assert!(
             kinds().contains("http_only_exempt (list of strings, default [XSRF-TOKEN, csrftoken])")
         );
+    }
+
+    /// Levels in Indonesian say T (tingkat) with a decimal comma, and the level
+    /// below the first threshold is the scale's lowest (0 on the Ombudsman's 0-3).
+    #[test]
+    fn show_writes_levels_in_the_reader_s_language_and_scale() {
+        let core = built_in().unwrap_or_else(|f| panic!("{}", f.render(Lang::En)));
+        let Some(av01) = core.rule("AV-01") else {
+            panic!("AV-01")
+        };
+        let id = show(&core, av01, Lang::Id);
+        assert!(
+            id.contains("T2 >= 95%, T3 >= 99%, T4 >= 99,5%, T5 >= 99,9%")
+                && id.contains("di bawah T2: tingkat 1"),
+            "{id}"
+        );
+        let en = show(&core, av01, Lang::En);
+        assert!(
+            en.contains("L4 >= 99.5%") && en.contains("below L2: level 1"),
+            "{en}"
+        );
+        let ombudsman =
+            crate::catalogue::ombudsman().unwrap_or_else(|f| panic!("{}", f.render(Lang::En)));
+        let Some(om13) = ombudsman.rule("OM-13") else {
+            panic!("OM-13")
+        };
+        let en = show(&ombudsman, om13, Lang::En);
+        assert!(en.contains("below L1: level 0"), "{en}");
     }
 
     /// Issue 14: `standards list` shows 2026.2 with every rule's basis and source

@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use crate::catalogue::kinds::{Direction, Unit};
+use crate::lang::{self, Lang};
 use crate::quantity::{format_duration, format_ratio};
+use crate::text::Text;
 
 /// How a measured value or outcome becomes a level.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,32 +82,75 @@ impl Levels {
         self.of_outcome(if pass { "pass" } else { "fail" })
     }
 
-    /// What each level needs, for evidence and `standards show`.
+    /// What each level needs, as the English text of [`Levels::text`]:
+    /// `L2 >= 95%, ...`, `pass = 5, fail = 1`, `none = 1, ...`.
     pub fn describe(&self) -> String {
+        self.text().en
+    }
+
+    /// What each level needs, in both languages: `L2 >= 95%, L3 >= 99%, ...`
+    /// (`T2 >= 95%, ...` in Indonesian, T for tingkat, with a decimal comma);
+    /// binary `pass = 5, fail = 1`; a table's outcomes are codes, in backticks in
+    /// Indonesian. The one place evidence and `standards show` write levels.
+    pub fn text(&self) -> Text {
         match self {
             Levels::Thresholds(thresholds) => {
                 let symbol = thresholds.direction.symbol();
-                thresholds
-                    .values
-                    .iter()
-                    .enumerate()
-                    .map(|(index, value)| {
-                        format!(
-                            "L{} {symbol} {}",
-                            usize::from(thresholds.lowest) + 1 + index,
-                            format_value(thresholds.unit, *value)
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                let line = |mark: &str, in_lang: Lang| {
+                    thresholds
+                        .values
+                        .iter()
+                        .enumerate()
+                        .map(|(index, value)| {
+                            format!(
+                                "{mark}{} {symbol} {}",
+                                usize::from(thresholds.lowest) + 1 + index,
+                                value_in(thresholds.unit, *value, in_lang)
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                Text {
+                    id: line("T", Lang::Id),
+                    en: line("L", Lang::En),
+                }
             }
-            Levels::Binary => "pass = 5, fail = 1".to_string(),
-            Levels::Table(table) => table
-                .iter()
-                .map(|(name, level)| format!("{name} = {level}"))
-                .collect::<Vec<_>>()
-                .join(", "),
+            Levels::Binary => Text {
+                id: "lulus = 5, gagal = 1".into(),
+                en: "pass = 5, fail = 1".into(),
+            },
+            Levels::Table(table) => {
+                let pairs = |marked: bool| {
+                    table
+                        .iter()
+                        .map(|(name, level)| match marked {
+                            true => format!("`{name}` = {level}"),
+                            false => format!("{name} = {level}"),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                Text {
+                    id: format!("tingkat menurut kode hasil: {}", pairs(true)),
+                    en: pairs(false),
+                }
+            }
         }
+    }
+}
+
+/// A threshold value in a language: `99.5%` (`99,5%`), `500 ms`, `30 days`
+/// (`30 hari`), `4`.
+fn value_in(unit: Unit, value: f64, in_lang: Lang) -> String {
+    match unit {
+        Unit::Ratio => lang::ratio(value, in_lang),
+        Unit::Duration if value >= 86400.0 && value % 86400.0 == 0.0 => {
+            let days = lang::number(&format!("{}", value / 86400.0), in_lang);
+            format!("{days} {}", in_lang.pick("hari", "days"))
+        }
+        Unit::Duration => lang::duration(Duration::from_secs_f64(value.max(0.0)), in_lang),
+        Unit::Count => lang::number(&format!("{value}"), in_lang),
     }
 }
 

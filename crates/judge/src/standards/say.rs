@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use input::catalogue::Levels;
 use input::catalogue::Text;
-use input::catalogue::kinds::{Direction, Unit};
 use input::lang::{self, Lang};
 
 use crate::thresholds::Op;
@@ -81,71 +80,11 @@ fn either(items: &[String]) -> [String; 2] {
 // ---- Thresholds -------------------------------------------------------------
 
 /// A threshold value in its unit: `99.5%`, `500 ms`, `30 days`, `4`.
-fn value_in(unit: Unit, value: f64, in_lang: Lang) -> String {
-    match unit {
-        Unit::Ratio => lang::ratio(value, in_lang),
-        Unit::Duration if value >= 86400.0 && value % 86400.0 == 0.0 => {
-            let days = lang::number(&format!("{}", value / 86400.0), in_lang);
-            format!("{days} {}", in_lang.pick("hari", "days"))
-        }
-        Unit::Duration => lang::duration(Duration::from_secs_f64(value.max(0.0)), in_lang),
-        Unit::Count => lang::number(&format!("{value}"), in_lang),
-    }
-}
-
 /// What each level needs: `L2 >= 95%, L3 >= 99%, ...` (`T2 >= 95%, ...`, T for
 /// tingkat); binary `pass = 5, fail = 1`; a table's outcomes are codes, in
-/// backticks in Indonesian.
+/// backticks in Indonesian. Written by the catalogue's own [`Levels::text`].
 pub fn threshold(levels: &Levels) -> Text {
-    match levels {
-        Levels::Thresholds(thresholds) => {
-            let symbol = match thresholds.direction {
-                Direction::AtLeast => ">=",
-                Direction::AtMost => "<=",
-            };
-            let line = |mark: &str, in_lang: Lang| {
-                thresholds
-                    .values
-                    .iter()
-                    .enumerate()
-                    .map(|(index, value)| {
-                        format!(
-                            "{mark}{} {symbol} {}",
-                            usize::from(thresholds.lowest) + 1 + index,
-                            value_in(thresholds.unit, *value, in_lang)
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            Text {
-                id: line("T", Lang::Id),
-                en: line("L", Lang::En),
-            }
-        }
-        Levels::Binary => Text {
-            id: "lulus = 5, gagal = 1".into(),
-            en: "pass = 5, fail = 1".into(),
-        },
-        Levels::Table(table) => {
-            // The outcomes are the catalogue's codes (`plain_http`, `none`):
-            // marked as codes in Indonesian, not read as English words.
-            let pairs = |marked: bool| {
-                table
-                    .iter()
-                    .map(|(name, level)| match marked {
-                        true => format!("`{name}` = {level}"),
-                        false => format!("{name} = {level}"),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            Text {
-                id: format!("tingkat menurut kode hasil: {}", pairs(true)),
-                en: pairs(false),
-            }
-        }
-    }
+    levels.text()
 }
 
 // ---- Pages ------------------------------------------------------------------
@@ -2669,6 +2608,7 @@ mod tests {
     use crate::standards::VerdictReason;
     use crate::standards::score::RuleLevel;
     use input::catalogue::Thresholds;
+    use input::catalogue::kinds::{Direction, Unit};
     use observe::observations::PartialFlag;
 
     const URL: &str = "https://layanan.contohkab.go.id/standar-pelayanan";
