@@ -388,10 +388,11 @@ pub static KINDS: &[Kind] = &[
     Kind {
         name: "mixed_content",
         summary: "No HTML page served over https loads anything over plain http (script, \
-                  stylesheet, icon, image or srcset candidate, media, frame, object) or holds a \
-                  form that sends to http; CSP upgrade-insecure-requests (header or meta) upgrades \
-                  resources and forms to the page's own host. Not applicable when no page came \
-                  over https.",
+                  stylesheet, icon, image or srcset candidate, media, frame, object, url() and \
+                  @import in its own CSS; relative addresses resolved against <base href>) or \
+                  holds a form that sends to http; CSP upgrade-insecure-requests (header or meta) \
+                  upgrades resources and forms to the page's own host. Not applicable when no \
+                  page came over https.",
         shape: Shape::Binary,
         params: &[],
     },
@@ -646,9 +647,10 @@ pub static KINDS: &[Kind] = &[
     },
     Kind {
         name: "link_text",
-        summary: "Share of links (<a href>, those marked aria-hidden=true left out) whose purpose a \
-                  screen reader can tell (WCAG 2.4.4): an accessible name (aria-label, \
-                  aria-labelledby, text, alt of an image inside, title), and, for a generic name \
+        summary: "Share of links (<a href> and image-map <area href>, those marked \
+                  aria-hidden=true left out) whose purpose a screen reader can tell (WCAG 2.4.4): \
+                  an accessible name (aria-label, aria-labelledby, text, alt of an image inside or \
+                  of the area, title), and, for a generic name \
                   such as 'selengkapnya' or 'klik di sini', other words in the paragraph, list \
                   item or table cell around it; the same link on several pages counts once. Not \
                   applicable without links.",

@@ -1363,8 +1363,8 @@ pub struct NamedLink {
 
 impl HtmlPage {
     /// Every URL the page loads by itself (scripts, stylesheets, icons, images
-    /// and `srcset` candidates, media, frames, embedded objects) and every form
-    /// target, as written.
+    /// and `srcset` candidates, media, frames, embedded objects, `url()` and
+    /// `@import` in its own CSS) and every form target, as written.
     pub fn subresources(&self) -> Vec<Subresource> {
         let mut found = Vec::new();
         for element in self.elements() {
@@ -1380,6 +1380,18 @@ impl HtmlPage {
                     });
                 }
             };
+            if let Some(style) = value.attr("style") {
+                for url in css_urls(style) {
+                    push("style url()", url);
+                }
+            }
+            if name == "style" {
+                let sheet = element.text().collect::<String>();
+                for url in css_urls(&sheet) {
+                    push("url()", url);
+                }
+                continue;
+            }
             let attrs: &[&str] = match name {
                 "script" | "iframe" | "frame" | "embed" | "audio" | "track" => &["src"],
                 "img" | "source" => &["src", "srcset"],
@@ -1424,6 +1436,15 @@ impl HtmlPage {
         found
     }
 
+    /// The document's `<base href>`, which relative addresses resolve against.
+    pub fn base_href(&self) -> Option<String> {
+        self.elements()
+            .find(|element| element.value().name() == "base")
+            .and_then(|base| base.value().attr("href"))
+            .map(|href| href.trim().to_string())
+            .filter(|href| !href.is_empty())
+    }
+
     /// Whether a `<meta http-equiv="Content-Security-Policy">` asks the browser
     /// to upgrade the page's http requests (`upgrade-insecure-requests`).
     pub fn meta_upgrades_insecure_requests(&self) -> bool {
@@ -1439,12 +1460,12 @@ impl HtmlPage {
         })
     }
 
-    /// Every `<a href>` a screen reader reaches (not those marked
-    /// `aria-hidden=true` themselves: a deliberate duplicate of a link beside
-    /// it), with its accessible name.
+    /// Every `<a href>` and image-map `<area href>` a screen reader reaches (not
+    /// those marked `aria-hidden=true` themselves: a deliberate duplicate of a
+    /// link beside it), with its accessible name.
     pub fn named_links(&self) -> Vec<NamedLink> {
         self.elements()
-            .filter(|element| element.value().name() == "a")
+            .filter(|element| matches!(element.value().name(), "a" | "area"))
             .filter(|element| {
                 element
                     .value()
@@ -1486,12 +1507,30 @@ impl HtmlPage {
                 return named.join(" ");
             }
         }
-        let own = normalise(&announced_text(link));
+        // An image map's <area> is named by its alt; an <a> by what is in it.
+        let own = match value.name() {
+            "area" => normalise(value.attr("alt").unwrap_or_default()),
+            _ => normalise(&announced_text(link)),
+        };
         if !own.is_empty() {
             return own;
         }
         value.attr("title").map(normalise).unwrap_or_default()
     }
+}
+
+/// The addresses a piece of CSS makes the browser fetch: `url(...)` (background
+/// images, fonts) and `@import "..."`.
+fn css_urls(css: &str) -> Vec<&str> {
+    static CSS_URL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"(?i)url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)['"]"#)
+            .expect("a valid pattern")
+    });
+    CSS_URL
+        .captures_iter(css)
+        .filter_map(|found| found.get(1).or_else(|| found.get(2)))
+        .map(|url| url.as_str())
+        .collect()
 }
 
 /// A CSP value that holds the `upgrade-insecure-requests` directive.

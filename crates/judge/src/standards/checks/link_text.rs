@@ -1,7 +1,8 @@
-//! AX-05 `link_text`: the share of links whose purpose a screen-reader user can
-//! tell (WCAG 2.4.4 Link Purpose, In Context): a link needs an accessible name
-//! (an icon-only link has none), and a generic one ("Selengkapnya", "Klik di
-//! sini") needs a paragraph, list item or table cell around it that says more.
+//! AX-05 `link_text`: the share of links (`<a href>`, image-map `<area href>`)
+//! whose purpose a screen-reader user can tell (WCAG 2.4.4 Link Purpose, In
+//! Context): a link needs an accessible name (an icon-only link has none), and a
+//! generic one ("Selengkapnya", "Klik di sini") needs a paragraph, list item or
+//! table cell around it that says more.
 //! The same link (address and name) on several pages, as in a menu or footer,
 //! counts once. Not applicable without links. A locked zoom, which
 //! catalogue-2026.2 also names under AX-05, is judged once, by AX-03.
@@ -112,6 +113,19 @@ mod tests {
         ]);
         // Beranda, the icon, A, B, C: 4 of 5.
         assert_eq!(level(&outcome), 3, "{outcome:#?}");
+    }
+
+    #[test]
+    fn an_image_map_s_areas_are_links_named_by_their_alt() {
+        let map = r##"<img src="peta.png" usemap="#kec" alt="Peta kecamatan"><map name="kec">
+<area href="/kecamatan/sukamaju" alt="Kecamatan Sukamaju" coords="0,0,10,10">
+<area href="/kecamatan/cibiru" coords="10,10,20,20"></map>"##;
+        let outcome = outcome_of(&[map]);
+        assert_eq!(level(&outcome), 2, "1 of 2: {outcome:#?}");
+        assert!(
+            format!("{outcome:?}").contains("/kecamatan/cibiru"),
+            "{outcome:#?}"
+        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! SC-09 `mixed_content`: no page served over https makes the browser fetch
 //! anything over plain http (W3C Mixed Content): scripts, stylesheets, icons,
-//! images, media, frames and objects, and no form on it sends to http (what a
-//! citizen types, a NIK among it, would cross the network in the clear).
+//! images, media, frames and objects, `url()` and `@import` in the page's own
+//! CSS, relative addresses resolved against `<base href>`; and no form on it
+//! sends to http (what a citizen types, a NIK among it, would cross the network
+//! in the clear).
 //! A resource on several pages (a theme's stylesheet) counts once.
 //! Passes when the page's CSP says `upgrade-insecure-requests`, which makes the
 //! browser ask for its resources, and its own forms, over https. Not applicable
@@ -22,8 +24,13 @@ pub fn check(input: &Input) -> RuleOutcome {
     let secure: Vec<_> = pages
         .iter()
         .filter_map(|(page, html)| {
-            let base = url::Url::parse(&page.fetch.exchange.final_url).ok()?;
-            (base.scheme() == "https").then_some((page, html, base))
+            let address = url::Url::parse(&page.fetch.exchange.final_url).ok()?;
+            // Relative addresses resolve against <base href> when the page has one.
+            let base = match html.base_href() {
+                Some(href) => address.join(&href).unwrap_or_else(|_| address.clone()),
+                None => address.clone(),
+            };
+            (address.scheme() == "https").then_some((page, html, address, base))
         })
         .collect();
     if secure.is_empty() {
@@ -38,7 +45,7 @@ pub fn check(input: &Input) -> RuleOutcome {
     let mut checked = 0;
     let mut upgraded = 0;
     let mut insecure: Vec<(String, Subresource)> = Vec::new();
-    for (page, html, base) in &secure {
+    for (page, html, address, base) in &secure {
         let csp_upgrades = page
             .fetch
             .exchange
@@ -62,7 +69,7 @@ pub fn check(input: &Input) -> RuleOutcome {
             }
             // upgrade-insecure-requests upgrades every resource, and forms that
             // send to the page's own host (a navigation of the same origin).
-            let same_host = host_of(target.as_str()) == host_of(base.as_str());
+            let same_host = host_of(target.as_str()) == host_of(address.as_str());
             if csp_upgrades && (!resource.form || same_host) {
                 upgraded += 1;
                 continue;
@@ -139,6 +146,20 @@ mod tests {
             assert_eq!(level, 1, "{body}: {outcome}");
             assert!(outcome.contains("http://"), "{outcome}");
         }
+    }
+
+    #[test]
+    fn the_page_s_own_css_and_its_base_address_count() {
+        for body in [
+            r#"<div style="background-image: url('http://x.go.id/bg.jpg')">Beranda</div>"#,
+            r#"<style>@import "http://x.go.id/tema.css"; .a{color:red}</style>"#,
+            r#"<style>@font-face{src:url(http://x.go.id/f.woff2)}</style>"#,
+            r#"<base href="http://lama.contohkab.go.id/"><img src="logo.png" alt="">"#,
+        ] {
+            assert_eq!(level_of(&[], body).0, 1, "{body}");
+        }
+        let fine = r#"<style>.a{background:url(/bg.jpg)}</style><base href="/"><img src="logo.png" alt="">"#;
+        assert_eq!(level_of(&[], fine).0, 5);
     }
 
     #[test]
