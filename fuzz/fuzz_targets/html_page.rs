@@ -21,6 +21,10 @@ fuzz_target!(|data: &[u8]| {
     let _ = page.images();
     let _ = page.form_textareas();
     let _ = page.controls();
+    let _ = page.subresources();
+    let _ = page.base_href();
+    let _ = page.meta_upgrades_insecure_requests();
+    let _ = page.named_links();
     let template: HashSet<u64> = page.block_fingerprints();
     let content = page.content(&ignore, &template);
     let _ = content.find("pengaduan");

@@ -650,10 +650,10 @@ pub static KINDS: &[Kind] = &[
         summary: "Share of links (<a href> and image-map <area href>, those marked \
                   aria-hidden=true left out) whose purpose a screen reader can tell (WCAG 2.4.4): \
                   an accessible name (aria-label, aria-labelledby, text, alt of an image inside or \
-                  of the area, title), and, for a generic name \
-                  such as 'selengkapnya' or 'klik di sini', other words in the paragraph, list \
-                  item or table cell around it; the same link on several pages counts once. Not \
-                  applicable without links.",
+                  of the area, title), and, for a generic name such as 'selengkapnya' or 'klik di \
+                  sini', two words of its own in the paragraph, list item or table cell around it \
+                  (one of at most 80 words: a layout cell holding the page is no context); the same \
+                  link on several pages counts once. Not applicable without links.",
         shape: RATIO_UP,
         params: &[],
     },

@@ -1336,6 +1336,11 @@ const GENERIC_LINK_TEXTS: [&str; 27] = [
 /// inside them (WCAG 2.4.4): its sentence, paragraph, list item or table cell.
 const LINK_CONTEXTS: [&str; 6] = ["p", "li", "td", "th", "dd", "dt"];
 
+/// A paragraph, item or cell longer than this is a layout container (legacy
+/// portals put the whole page in one `<td>`), not what tells a listener where
+/// one link leads.
+const LINK_CONTEXT_MAX_WORDS: usize = 80;
+
 /// A URL a page makes the browser fetch or send to by itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Subresource {
@@ -1464,6 +1469,11 @@ impl HtmlPage {
     /// those marked `aria-hidden=true` themselves: a deliberate duplicate of a
     /// link beside it), with its accessible name.
     pub fn named_links(&self) -> Vec<NamedLink> {
+        // Each id, and each context's word count, is looked up once per page: a
+        // page of thousands of "selengkapnya" links in one layout table cell
+        // would otherwise cost links x page size.
+        let mut ids: Option<std::collections::HashMap<&str, ElementRef<'_>>> = None;
+        let mut context_words = std::collections::HashMap::new();
         self.elements()
             .filter(|element| matches!(element.value().name(), "a" | "area"))
             .filter(|element| {
@@ -1474,9 +1484,9 @@ impl HtmlPage {
             })
             .filter_map(|link| {
                 let href = link.value().attr("href")?.trim().to_string();
-                let name = self.accessible_name(link);
+                let name = self.accessible_name(link, &mut ids);
                 let meaningful = !name.is_empty()
-                    && (!is_generic_link_text(&name) || has_link_context(link, &name));
+                    && (!is_generic_link_text(&name) || has_link_context(link, &mut context_words));
                 Some(NamedLink {
                     href,
                     name,
@@ -1486,21 +1496,36 @@ impl HtmlPage {
             .collect()
     }
 
-    fn accessible_name(&self, link: ElementRef<'_>) -> String {
+    fn accessible_name<'p>(
+        &'p self,
+        link: ElementRef<'p>,
+        ids: &mut Option<std::collections::HashMap<&'p str, ElementRef<'p>>>,
+    ) -> String {
         let value = link.value();
         if let Some(label) = value.attr("aria-label").map(normalise)
             && !label.is_empty()
         {
             return label;
         }
-        if let Some(ids) = value.attr("aria-labelledby") {
-            let named: Vec<String> = ids
+        if let Some(labelled_by) = value.attr("aria-labelledby") {
+            let ids = ids.get_or_insert_with(|| {
+                self.elements()
+                    .filter_map(|element| Some((element.value().attr("id")?, element)))
+                    .collect()
+            });
+            let named: Vec<String> = labelled_by
                 .split_whitespace()
-                .filter_map(|id| {
-                    self.elements()
-                        .find(|element| element.value().attr("id") == Some(id))
+                .filter_map(|id| ids.get(id))
+                // A name is short; a label pointing at the whole page is read in part.
+                .map(|element| {
+                    normalise(
+                        &element
+                            .text()
+                            .flat_map(str::chars)
+                            .take(500)
+                            .collect::<String>(),
+                    )
                 })
-                .map(|element| normalise(&element.text().collect::<String>()))
                 .filter(|text| !text.is_empty())
                 .collect();
             if !named.is_empty() {
@@ -1585,8 +1610,14 @@ fn is_generic_link_text(name: &str) -> bool {
 }
 
 /// Whether the nearest paragraph, list item or table cell around a link holds
-/// words of its own besides the link's name.
-fn has_link_context(link: ElementRef<'_>, name: &str) -> bool {
+/// at least two words of its own besides the link's text, and is not a layout
+/// container of more than [`LINK_CONTEXT_MAX_WORDS`]. `context_words`
+/// keeps each context's count, so a context is read once however many links
+/// it holds.
+fn has_link_context(
+    link: ElementRef<'_>,
+    context_words: &mut std::collections::HashMap<ego_tree::NodeId, usize>,
+) -> bool {
     let Some(context) = link
         .ancestors()
         .filter_map(ElementRef::wrap)
@@ -1594,10 +1625,15 @@ fn has_link_context(link: ElementRef<'_>, name: &str) -> bool {
     else {
         return false;
     };
-    let around = normalise(&announced_text(context));
-    let rest = around.replacen(name, " ", 1);
-    rest.split_whitespace()
+    let around = *context_words
+        .entry(context.id())
+        .or_insert_with(|| words(&announced_text(context)));
+    around <= LINK_CONTEXT_MAX_WORDS && around.saturating_sub(words(&announced_text(link))) >= 2
+}
+
+/// Words with a letter in them: what tells a reader something.
+fn words(text: &str) -> usize {
+    text.split_whitespace()
         .filter(|word| word.chars().any(char::is_alphabetic))
         .count()
-        >= 2
 }

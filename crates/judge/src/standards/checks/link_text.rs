@@ -129,6 +129,20 @@ mod tests {
     }
 
     #[test]
+    fn a_layout_table_cell_is_not_a_link_s_context() {
+        // Legacy portals put the whole page in one <td>: its hundreds of words
+        // do not tell which news item a "selengkapnya" leads to. A data table's
+        // cell beside a form's name does.
+        let news: String = (1..=40)
+            .map(|n| format!("<div><h3>Berita {n} pelayanan publik</h3><a href=\"/b/{n}\">Selengkapnya</a></div>"))
+            .collect();
+        let layout = format!("<table><tr><td>{news}</td></tr></table>");
+        assert_eq!(level(&outcome_of(&[&layout])), 1);
+        let data = r#"<table><tr><td>Formulir permohonan KTP elektronik <a href="/f.pdf">Unduh</a></td></tr></table>"#;
+        assert_eq!(level(&outcome_of(&[data])), 5);
+    }
+
+    #[test]
     fn no_links_is_not_applicable() {
         assert_eq!(level(&outcome_of(&["<p>Tidak ada tautan.</p>"])), 0);
     }
