@@ -82,12 +82,6 @@ impl Levels {
         self.of_outcome(if pass { "pass" } else { "fail" })
     }
 
-    /// What each level needs, as the English text of [`Levels::text`]:
-    /// `L2 >= 95%, ...`, `pass = 5, fail = 1`, `none = 1, ...`.
-    pub fn describe(&self) -> String {
-        self.text().en
-    }
-
     /// What each level needs, in both languages: `L2 >= 95%, L3 >= 99%, ...`
     /// (`T2 >= 95%, ...` in Indonesian, T for tingkat, with a decimal comma);
     /// binary `pass = 5, fail = 1`; a table's outcomes are codes, in backticks in
@@ -189,7 +183,7 @@ mod tests {
         assert_eq!(pf01.of_value(1.0), 4);
         assert_eq!(pf01.of_value(3.5), 1);
         assert_eq!(
-            pf01.describe(),
+            pf01.text().en,
             "L2 <= 3 s, L3 <= 2 s, L4 <= 1 s, L5 <= 500 ms"
         );
         let sc01 = catalogue

@@ -732,7 +732,7 @@ rules:
         assert_eq!(levels.of_value(1.0), 1);
         assert_eq!(levels.of_value(3.0), 2);
         assert_eq!(levels.of_value(4.0), 3);
-        assert_eq!(levels.describe(), "L1 >= 1, L2 >= 2, L3 >= 4");
+        assert_eq!(levels.text().en, "L1 >= 1, L2 >= 2, L3 >= 4");
 
         // Off the scale: L5 is no level of 0..3, binary's 5 and 1 neither, a
         // table's 4 neither, nor a critical minimum of 5 or a min_index of 200.
